@@ -1,0 +1,47 @@
+package io.mallard.common.duck;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.apache.arrow.c.ArrowArrayStream;
+import org.apache.arrow.c.Data;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBResultSet;
+
+/**
+ * The one place that touches DuckDB's untyped Arrow entry points ({@code arrowExportStream(Object, long)} and
+ * {@code registerArrowStream(String, Object)}), so the rest of the code sees typed Arrow objects only.
+ */
+public final class DuckArrow {
+    /** Rows per Arrow record batch exported from DuckDB. */
+    public static final int BATCH_ROWS = 64 * 1024;
+
+    private DuckArrow() {
+    }
+
+    /** Streams a DuckDB result as Arrow batches allocated from {@code allocator}; closing the reader frees them. */
+    public static ArrowReader export(ResultSet resultSet, BufferAllocator allocator) throws SQLException {
+        DuckDBResultSet duck = resultSet.unwrap(DuckDBResultSet.class);
+        return (ArrowReader) duck.arrowExportStream(allocator, BATCH_ROWS);
+    }
+
+    /**
+     * Registers {@code reader} as a scannable view named {@code name} in the connection's DuckDB, over Arrow C Data.
+     * The stream takes ownership of {@code reader}: do not close the reader yourself. The returned stream must stay open
+     * until DuckDB has finished scanning; closing it closes the reader.
+     */
+    public static ArrowArrayStream register(Connection connection, String name, ArrowReader reader, BufferAllocator allocator)
+            throws SQLException {
+        ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator);
+        try {
+            Data.exportArrayStream(allocator, reader, stream);
+            connection.unwrap(DuckDBConnection.class).registerArrowStream(name, stream);
+            return stream;
+        } catch (RuntimeException | SQLException e) {
+            stream.close();
+            throw e;
+        }
+    }
+}

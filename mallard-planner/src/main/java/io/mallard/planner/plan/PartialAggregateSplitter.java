@@ -1,0 +1,213 @@
+package io.mallard.planner.plan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mallard.planner.ast.Ast;
+import io.mallard.planner.ast.Nodes;
+import io.mallard.planner.sql.OutputColumn;
+import io.mallard.planner.sql.SqlEngine;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Splits an aggregation into a worker part (group keys and partial aggregates per shard) and a combine part (final
+ * aggregates over the partials, then HAVING, ORDER BY and LIMIT). Never averages averages: avg travels as sum and
+ * count. The combine casts each output column to the type a single DuckDB gives it.
+ */
+final class PartialAggregateSplitter {
+    /** The two halves of a split aggregation. */
+    record Split(ObjectNode worker, ObjectNode combine) {
+    }
+
+    private static final Set<String> SUPPORTED = Set.of("count_star", "count", "sum", "min", "max", "avg", "mean");
+
+    private final SqlEngine engine;
+    private final TableBindings bindings;
+    private final ObjectNode select;
+    private final List<ObjectNode> groups = new ArrayList<>();
+    private final List<String> groupNames = new ArrayList<>();
+    private final Map<String, Integer> groupIndex = new LinkedHashMap<>();
+    private final Map<String, ObjectNode> combineByAggregate = new LinkedHashMap<>();
+    private final List<ObjectNode> workerPartials = new ArrayList<>();
+
+    private PartialAggregateSplitter(SqlEngine engine, TableBindings bindings, ObjectNode select) {
+        this.engine = engine;
+        this.bindings = bindings;
+        this.select = select;
+    }
+
+    static Split split(SqlEngine engine, TableBindings bindings, ObjectNode select, List<OutputColumn> output) {
+        return new PartialAggregateSplitter(engine, bindings, select).run(output);
+    }
+
+    private Split run(List<OutputColumn> output) {
+        resolveGroups();
+        List<ObjectNode> combineSelect = new ArrayList<>();
+        JsonNode selectList = select.path("select_list");
+        for (int i = 0; i < selectList.size(); i++) {
+            ObjectNode item = (ObjectNode) selectList.get(i);
+            if ("STAR".equals(Ast.exprClass(item))) {
+                throw NotDistributed.because("* in an aggregate query", item);
+            }
+            ObjectNode rewritten = toCombine(item);
+            OutputColumn column = output.get(i);
+            combineSelect.add(Nodes.withAlias(Nodes.cast(rewritten, engine.typeNode(column.type())), column.name()));
+        }
+        JsonNode having = select.get("having");
+        JsonNode combineHaving = having == null || having.isNull() ? having : toCombine((ObjectNode) having);
+        JsonNode combineModifiers = Ast.rewrite(select.path("modifiers"), this::combineReplacement);
+        return new Split(workerNode(), combineNode(combineSelect, combineHaving, combineModifiers));
+    }
+
+    /** GROUP BY items, with ordinals and select-list aliases replaced by the expressions they name. */
+    private void resolveGroups() {
+        JsonNode sets = select.path("group_sets");
+        if (sets.size() > 1) {
+            throw NotDistributed.because("GROUPING SETS, ROLLUP and CUBE", select.path("group_expressions").path(0));
+        }
+        if (!"STANDARD_HANDLING".equals(select.path("aggregate_handling").asText("STANDARD_HANDLING"))) {
+            throw NotDistributed.because("GROUP BY ALL", null);
+        }
+        JsonNode selectList = select.path("select_list");
+        Set<String> used = new HashSet<>();
+        for (JsonNode raw : select.path("group_expressions")) {
+            ObjectNode group = (ObjectNode) raw;
+            if (Ast.isConstant(group) && "INTEGER".equals(group.path("literal").path("kind").asText())) {
+                int ordinal = group.path("literal").path("text").asInt();
+                group = Nodes.withAlias((ObjectNode) selectList.get(ordinal - 1), "");
+            } else if (Ast.isColumnRef(group) && Ast.columnNames(group).size() == 1
+                    && bindings.resolve(Ast.columnNames(group)).isEmpty()) {
+                group = aliasTarget(Ast.columnNames(group).get(0)).orElse(group);
+            }
+            String name = Ast.isColumnRef(group) ? Ast.columnNames(group).get(Ast.columnNames(group).size() - 1) : "";
+            if (name.isEmpty() || name.startsWith("__") || !used.add(name.toLowerCase(Locale.ROOT))) {
+                name = "__g" + groups.size();
+            }
+            groupIndex.putIfAbsent(canonical(group), groups.size());
+            groups.add(group);
+            groupNames.add(name);
+        }
+    }
+
+    private Optional<ObjectNode> aliasTarget(String alias) {
+        for (JsonNode item : select.path("select_list")) {
+            if (item.path("alias").asText("").equalsIgnoreCase(alias)) {
+                return Optional.of(Nodes.withAlias((ObjectNode) item, ""));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private ObjectNode toCombine(ObjectNode expression) {
+        return (ObjectNode) Ast.rewrite(expression, this::combineReplacement);
+    }
+
+    /** Group expressions become references to the partial's group column, aggregates their final form. */
+    private ObjectNode combineReplacement(ObjectNode node) {
+        Integer group = groupIndex.get(canonical(node));
+        if (group != null) {
+            return Nodes.withAlias(Nodes.columnRef(groupNames.get(group)), node.path("alias").asText(""));
+        }
+        String cls = Ast.exprClass(node);
+        if ("WINDOW".equals(cls)) {
+            throw NotDistributed.because("window functions", node);
+        }
+        if ("SUBQUERY".equals(cls)) {
+            throw NotDistributed.because("sub-queries", node);
+        }
+        if (Ast.isFunction(node) && engine.aggregateFunctions().contains(Ast.functionName(node))) {
+            ObjectNode combined = combineByAggregate.computeIfAbsent(canonical(node), k -> splitAggregate(node));
+            return Nodes.withAlias(combined, node.path("alias").asText(""));
+        }
+        return null;
+    }
+
+    private ObjectNode splitAggregate(ObjectNode aggregate) {
+        String name = Ast.functionName(aggregate);
+        if (!SUPPORTED.contains(name)) {
+            throw NotDistributed.because("aggregate function " + name, aggregate);
+        }
+        if (aggregate.path("distinct").asBoolean(false)) {
+            throw NotDistributed.because("DISTINCT aggregates (" + name + "(DISTINCT …))", aggregate);
+        }
+        switch (name) {
+            case "count_star", "count" -> {
+                String partial = addPartial(Nodes.withAlias(aggregate, ""));
+                return Nodes.cast(Nodes.function("sum", List.of(Nodes.columnRef(partial))), engine.typeNode("BIGINT"));
+            }
+            case "sum", "min", "max" -> {
+                String partial = addPartial(Nodes.withAlias(aggregate, ""));
+                return Nodes.function(name, List.of(Nodes.columnRef(partial)));
+            }
+            default -> {
+                // avg = Σ sum / Σ count, never an average of averages
+                String sum = addPartial(sameInputs(aggregate, "sum"));
+                String count = addPartial(sameInputs(aggregate, "count"));
+                ObjectNode doubleType = engine.typeNode("DOUBLE");
+                return Nodes.operator("/",
+                        Nodes.cast(Nodes.function("sum", List.of(Nodes.columnRef(sum))), doubleType),
+                        Nodes.cast(Nodes.function("sum", List.of(Nodes.columnRef(count))), doubleType));
+            }
+        }
+    }
+
+    /** The same call (arguments and FILTER) under another aggregate function name. */
+    private static ObjectNode sameInputs(ObjectNode aggregate, String function) {
+        ObjectNode copy = Nodes.withAlias(aggregate, "");
+        copy.put("function_name", function);
+        ((ArrayNode) copy.with("qualified_name").withArray("path")).removeAll().add(function);
+        return copy;
+    }
+
+    private String addPartial(ObjectNode workerExpression) {
+        String name = "__p" + workerPartials.size();
+        workerPartials.add(Nodes.withAlias(workerExpression, name));
+        return name;
+    }
+
+    private ObjectNode workerNode() {
+        ObjectNode worker = select.deepCopy();
+        ArrayNode list = worker.putArray("select_list");
+        ArrayNode groupExpressions = worker.putArray("group_expressions");
+        for (int i = 0; i < groups.size(); i++) {
+            list.add(Nodes.withAlias(groups.get(i), groupNames.get(i)));
+            groupExpressions.add(Nodes.withAlias(groups.get(i), ""));
+        }
+        workerPartials.forEach(list::add);
+        worker.putNull("having");
+        worker.putArray("modifiers");
+        return worker;
+    }
+
+    private ObjectNode combineNode(List<ObjectNode> selectList, JsonNode having, JsonNode modifiers) {
+        ObjectNode combine = select.deepCopy();
+        ArrayNode list = combine.putArray("select_list");
+        selectList.forEach(list::add);
+        combine.set("from_table", Nodes.baseTable(DistributedPlan.PARTIALS));
+        combine.putNull("where_clause");
+        ArrayNode groupExpressions = combine.putArray("group_expressions");
+        groupNames.forEach(n -> groupExpressions.add(Nodes.columnRef(n)));
+        combine.set("having", having);
+        combine.set("modifiers", modifiers);
+        return combine;
+    }
+
+    /** Structural identity of an expression: positions and aliases dropped, columns resolved to their table. */
+    private String canonical(ObjectNode expression) {
+        JsonNode resolved = Ast.rewrite(expression, n -> {
+            if (!Ast.isColumnRef(n)) {
+                return null;
+            }
+            Optional<String> key = bindings.resolve(Ast.columnNames(n));
+            return key.map(Nodes::columnRef).orElse(null);
+        });
+        return Ast.withoutPositions(resolved).toString();
+    }
+}

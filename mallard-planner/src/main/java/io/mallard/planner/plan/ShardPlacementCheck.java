@@ -1,0 +1,83 @@
+package io.mallard.planner.plan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mallard.planner.catalog.TableInfo;
+import io.mallard.planner.catalog.TableKind;
+import io.mallard.planner.plan.TableBindings.Binding;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Decides whether an inner-join query can run shard by shard and give, united, the single-node answer:
+ * partitioned tables must be co-partitioned and joined on their shard keys, and every dimension table must be joined
+ * on the key through which the shard's partitioned rows reference it (a shard holds exactly those dimension rows).
+ * Replicated tables are complete everywhere.
+ */
+final class ShardPlacementCheck {
+    private ShardPlacementCheck() {
+    }
+
+    /** Returns the dataset whose shards answer the query, or throws naming what breaks shard-locality. */
+    static String check(TableBindings bindings, JsonNode where, JsonNode at) {
+        List<Binding> partitioned = bindings.bindings().stream()
+                .filter(b -> b.table().kind() == TableKind.PARTITIONED).toList();
+        Set<String> datasets = bindings.bindings().stream()
+                .filter(b -> b.table().kind() != TableKind.REPLICATED)
+                .map(b -> b.table().dataset()).collect(Collectors.toCollection(TreeSet::new));
+        if (datasets.size() > 1) {
+            throw NotDistributed.because("joins across datasets " + datasets, at);
+        }
+        JoinEquivalence equal = JoinEquivalence.of(bindings, where);
+        if (partitioned.size() > 1) {
+            List<String> keys = new ArrayList<>();
+            for (Binding b : partitioned) {
+                if (b.table().shardKey().size() != 1) {
+                    throw NotDistributed.because("joining " + b.table().name() + ", which is not partitioned on a key", at);
+                }
+                keys.add(TableBindings.key(b.name(), b.table().shardKey().get(0)));
+            }
+            if (!equal.allSame(keys)) {
+                throw NotDistributed.because("joins between partitioned tables that do not equate their shard keys ("
+                        + partitioned.stream().map(b -> b.name() + "." + b.table().shardKey().get(0))
+                                .collect(Collectors.joining(", ")) + ")", at);
+            }
+        }
+        for (Binding d : bindings.bindings()) {
+            if (d.table().kind() == TableKind.DIMENSION && !joinedOnReference(d, partitioned, equal)) {
+                throw NotDistributed.because("dimension table " + d.table().name()
+                        + " must be inner-joined on the key its partitioned rows reference (" + describe(d.table())
+                        + "): shards hold only the referenced rows", at);
+            }
+        }
+        return datasets.isEmpty() ? partitioned.get(0).table().dataset() : datasets.iterator().next();
+    }
+
+    private static boolean joinedOnReference(Binding dimension, List<Binding> partitioned, JoinEquivalence equal) {
+        for (TableInfo.Reference ref : dimension.table().references()) {
+            for (Binding fact : partitioned) {
+                if (!fact.table().name().equalsIgnoreCase(ref.fromTable())) {
+                    continue;
+                }
+                boolean all = true;
+                for (int i = 0; i < ref.fromColumns().size() && all; i++) {
+                    all = equal.same(TableBindings.key(fact.name(), ref.fromColumns().get(i)),
+                            TableBindings.key(dimension.name(), ref.toColumns().get(i)));
+                }
+                if (all) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static String describe(TableInfo dimension) {
+        return dimension.references().stream()
+                .map(r -> r.fromTable() + "(" + String.join(", ", r.fromColumns()) + ") = "
+                        + dimension.name() + "(" + String.join(", ", r.toColumns()) + ")")
+                .collect(Collectors.joining(" or "));
+    }
+}

@@ -1,0 +1,9 @@
+package io.mallard.planner.plan;
+
+/** How a query is split between workers and the coordinator (DESIGN.md §4). */
+public enum Strategy {
+    /** No partitioned table: the coordinator answers from its full copies. */
+    LOCAL,
+    /** Workers compute partial aggregates per group; the coordinator merges them. */
+    PUSHDOWN_AGG
+}

@@ -1,0 +1,98 @@
+package io.mallard.planner.plan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mallard.common.ErrorCode;
+import io.mallard.common.MallardException;
+import io.mallard.planner.ast.Ast;
+import io.mallard.planner.catalog.Catalog;
+import io.mallard.planner.catalog.TableInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The tables a FROM clause binds (by alias or name), the conditions of its inner joins, and column resolution. */
+final class TableBindings {
+    /** One table in the FROM clause under the name queries use for it. */
+    record Binding(String name, TableInfo table) {
+    }
+
+    private final List<Binding> bindings = new ArrayList<>();
+    private final List<JsonNode> joinConditions = new ArrayList<>();
+
+    private TableBindings() {
+    }
+
+    /** Collects the bindings of an inner-join tree; other table references are named in a not-distributed error. */
+    static TableBindings of(JsonNode fromTable, Catalog catalog) {
+        TableBindings result = new TableBindings();
+        result.collect(fromTable, catalog);
+        return result;
+    }
+
+    private void collect(JsonNode ref, Catalog catalog) {
+        switch (Ast.type(ref)) {
+            case "BASE_TABLE" -> {
+                String table = ref.path("table_name").asText();
+                TableInfo info = catalog.table(table).orElseThrow(() -> new MallardException(ErrorCode.TABLE_NOT_FOUND,
+                        "Table with name " + table + " does not exist"));
+                String alias = ref.path("alias").asText("");
+                bindings.add(new Binding(alias.isEmpty() ? info.name() : alias, info));
+            }
+            case "JOIN" -> {
+                String joinType = ref.path("join_type").asText();
+                String refType = ref.path("ref_type").asText();
+                if (!"INNER".equals(joinType)) {
+                    throw NotDistributed.because(joinType.toLowerCase(Locale.ROOT) + " outer joins", ref);
+                }
+                if (!"REGULAR".equals(refType) && !"CROSS".equals(refType)) {
+                    throw NotDistributed.because(refType.toLowerCase(Locale.ROOT) + " joins", ref);
+                }
+                if (ref.path("using_columns").size() > 0) {
+                    throw NotDistributed.because("joins with USING", ref);
+                }
+                collect(ref.get("left"), catalog);
+                collect(ref.get("right"), catalog);
+                JsonNode condition = ref.get("condition");
+                if (condition != null && !condition.isNull()) {
+                    joinConditions.add(condition);
+                }
+            }
+            case "SUBQUERY" -> throw NotDistributed.because("sub-queries in FROM over partitioned tables", ref);
+            case "TABLE_FUNCTION" -> throw NotDistributed.because("table functions beside partitioned tables", ref);
+            default -> throw NotDistributed.because("table reference " + Ast.type(ref).toLowerCase(Locale.ROOT), ref);
+        }
+    }
+
+    List<Binding> bindings() {
+        return bindings;
+    }
+
+    List<JsonNode> joinConditions() {
+        return joinConditions;
+    }
+
+    /**
+     * Resolves a column reference to {@code binding.column} (lower case), or empty when no table of the FROM clause has
+     * it (it may be a select-list alias) or several do.
+     */
+    Optional<String> resolve(List<String> names) {
+        if (names.isEmpty()) {
+            return Optional.empty();
+        }
+        String column = names.get(names.size() - 1);
+        if (names.size() >= 2) {
+            String qualifier = names.get(names.size() - 2);
+            return bindings.stream()
+                    .filter(b -> b.name().equalsIgnoreCase(qualifier) && b.table().hasColumn(column))
+                    .findFirst()
+                    .map(b -> key(b.name(), column));
+        }
+        List<Binding> owners = bindings.stream().filter(b -> b.table().hasColumn(column)).toList();
+        return owners.size() == 1 ? Optional.of(key(owners.get(0).name(), column)) : Optional.empty();
+    }
+
+    static String key(String binding, String column) {
+        return (binding + "." + column).toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,77 @@
+package io.mallard.planner.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.mallard.planner.sql.DuckDbSqlEngine;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** PUSHDOWN_AGG: worker SQL on each shard plus combine SQL equals the query on the unsharded data. */
+class PushdownAggregationOracleTest {
+    private static MiniWarehouse warehouse;
+    private static DistributedPlanner planner;
+
+    @BeforeAll
+    static void setUp() throws SQLException {
+        warehouse = new MiniWarehouse(3);
+        planner = new DistributedPlanner(warehouse, new DuckDbSqlEngine(warehouse.reference));
+    }
+
+    @AfterAll
+    static void tearDown() throws SQLException {
+        warehouse.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "SELECT count(*) FROM lineitem",
+        "SELECT count(*) FROM measurements",
+        "SELECT station, min(measure), max(measure), avg(measure) FROM measurements GROUP BY station ORDER BY station",
+        "SELECT l_returnflag, sum(l_quantity) AS sum_qty, sum(l_extendedprice * (1 - l_discount)) AS disc, "
+                + "avg(l_quantity) AS avg_qty, avg(l_discount), count(*) AS count_order FROM lineitem "
+                + "WHERE l_shipdate <= DATE '1996-01-01' - INTERVAL 30 DAY GROUP BY l_returnflag ORDER BY l_returnflag",
+        "SELECT l_orderkey, sum(l_extendedprice * (1 - l_discount)) AS revenue, o_orderdate, o_shippriority "
+                + "FROM customer, orders, lineitem WHERE c_mktsegment = 'BUILDING' AND c_custkey = o_custkey "
+                + "AND l_orderkey = o_orderkey AND o_orderdate < DATE '1995-06-15' AND l_shipdate > DATE '1995-06-15' "
+                + "GROUP BY l_orderkey, o_orderdate, o_shippriority ORDER BY revenue DESC, o_orderdate, l_orderkey LIMIT 10",
+        "SELECT n_name, sum(l_extendedprice * (1 - l_discount)) AS revenue FROM customer, orders, lineitem, supplier, nation "
+                + "WHERE c_custkey = o_custkey AND l_orderkey = o_orderkey AND l_suppkey = s_suppkey "
+                + "AND c_nationkey = s_nationkey AND s_nationkey = n_nationkey GROUP BY n_name ORDER BY revenue DESC",
+        "SELECT sum(l_extendedprice * l_discount) AS revenue FROM lineitem WHERE l_discount BETWEEN 0.02 AND 0.07 AND l_quantity < 24",
+        "SELECT sum(l_quantity) FROM lineitem WHERE l_quantity < 0",
+        "SELECT count(*), count(l_tax), sum(l_tax), avg(l_tax), min(l_tax) FROM lineitem WHERE l_tax IS NULL",
+        "SELECT l_returnflag AS f, count(*) FILTER (WHERE l_tax > 1) AS big, sum(l_quantity) / count(*) AS ratio "
+                + "FROM lineitem GROUP BY 1 HAVING count(*) > 10 ORDER BY 1",
+        "SELECT year(o_orderdate) AS y, count(*) FROM orders GROUP BY year(o_orderdate) ORDER BY y",
+        "SELECT o_shippriority, max(o_orderdate) FROM orders GROUP BY o_shippriority ORDER BY sum(o_orderkey) DESC",
+        "SELECT l.l_returnflag, count(*) FROM lineitem l JOIN orders o ON l.l_orderkey = o.o_orderkey GROUP BY l.l_returnflag ORDER BY 1",
+        "SELECT sum(l_orderkey), sum(o_custkey) FROM lineitem, orders WHERE l_orderkey = o_orderkey",
+    })
+    void splitEqualsSingleNode(String sql) throws SQLException {
+        DistributedPlan plan = planner.plan(sql);
+        assertThat(plan.strategy()).isEqualTo(Strategy.PUSHDOWN_AGG);
+        List<List<Object>> distributed = SplitExecution.run(plan, warehouse);
+        List<List<Object>> expected;
+        try (Statement st = warehouse.oracle.createStatement()) {
+            expected = SplitExecution.rows(st.executeQuery(sql));
+        }
+        assertThat(distributed).hasSameSizeAs(expected);
+        for (int r = 0; r < expected.size(); r++) {
+            for (int c = 0; c < expected.get(r).size(); c++) {
+                Object e = expected.get(r).get(c);
+                Object a = distributed.get(r).get(c);
+                if (e instanceof Double d) {
+                    assertThat((Double) a).as("row %d col %d", r, c).isCloseTo(d, within(Math.abs(d) * 1e-9 + 1e-12));
+                } else {
+                    assertThat(a).as("row %d col %d of %s", r, c, plan.combineSql()).isEqualTo(e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.mallard.protocol;
+
+import java.util.List;
+import java.util.Map;
+
+/** The message records. Field names are the wire format: rename only with a protocol version bump. */
+public final class Messages {
+    private Messages() {
+    }
+
+    /** Worker → coordinator, unauthenticated: the join token admits the worker. */
+    public record RegisterWorker(String joinToken, String name, String version, int cpus, long memoryBytes, long pid)
+            implements Message {
+    }
+
+    /** The worker's identity and session token; every later call carries the token as a bearer credential. */
+    public record WorkerRegistered(String workerId, String sessionToken, long leaseMillis, long pollMillis)
+            implements Message {
+    }
+
+    /** Long-poll for work; also the heartbeat that renews the worker's lease. {@code held}: shards the worker can serve. */
+    public record Poll(String workerId, List<String> held) implements Message {
+    }
+
+    /** A shard the worker must fetch: a signed, expiring, shard-scoped URL and the expected SHA-256. */
+    public record ShardGrant(String shardId, String dataset, String url, long size, String sha256) {
+    }
+
+    /** One task: run {@code sql} on shard {@code shardId} and upload the Arrow result under the same key. */
+    public record TaskSpec(String queryId, String shardId, int attempt, String sql) {
+        public String key() {
+            return queryId + "/" + shardId + "/" + attempt;
+        }
+    }
+
+    /** Everything the coordinator has for a worker at this poll. */
+    public record PollReply(List<ShardGrant> grants, List<String> revoked, List<TaskSpec> tasks, List<String> cancelledQueries)
+            implements Message {
+        public static PollReply empty() {
+            return new PollReply(List.of(), List.of(), List.of(), List.of());
+        }
+
+        public boolean isEmpty() {
+            return grants.isEmpty() && revoked.isEmpty() && tasks.isEmpty() && cancelledQueries.isEmpty();
+        }
+    }
+
+    /** The worker downloaded and verified a shard and asks to prove possession. */
+    public record ShardReady(String workerId, String shardId) implements Message {
+    }
+
+    /** A fresh single-use nonce: answer with SHA-256(nonce ‖ shard bytes). */
+    public record Challenge(String shardId, String nonce) implements Message {
+    }
+
+    public record ShardProof(String workerId, String shardId, String nonce, String digest) implements Message {
+    }
+
+    /** The worker refused a shard (its bytes did not match the expected hash). */
+    public record ShardRejected(String workerId, String shardId, String reason) implements Message {
+    }
+
+    public record Ack(boolean accepted, String message) implements Message {
+    }
+
+    public record TaskFailed(String workerId, TaskSpec task, ErrorInfo error) implements Message {
+    }
+
+    /** The descriptor command of a worker's DoPut: which task the Arrow stream answers. */
+    public record TaskResult(String workerId, String queryId, String shardId, int attempt) implements Message {
+    }
+
+    /** A worker shutting down cleanly: stop sending it work. */
+    public record Leaving(String workerId) implements Message {
+    }
+
+    /** Client → coordinator, as a DoGet ticket: run this SQL and stream the answer. */
+    public record QueryRequest(String sql, Map<String, String> settings) implements Message {
+    }
+
+    public record ExplainRequest(String sql) implements Message {
+    }
+
+    /** The distributed plan of a query. */
+    public record PlanDescription(String strategy, String workerSql, String combineSql, List<String> shards, String text)
+            implements Message {
+    }
+
+    public record ClusterStatusRequest() implements Message {
+    }
+
+    public record WorkerView(String id, String name, String state, List<String> assigned, List<String> trusted,
+            long lastHeartbeatMillisAgo, int cpus, long memoryBytes, int runningTasks) {
+    }
+
+    public record ShardView(String id, String dataset, long size, String sha256, List<String> trustedOn) {
+    }
+
+    public record ClusterStatus(List<WorkerView> workers, List<ShardView> shards) implements Message {
+        /** True when every shard is proven on at least one worker. */
+        public boolean allShardsServed() {
+            return shards.stream().allMatch(s -> !s.trustedOn().isEmpty());
+        }
+    }
+}

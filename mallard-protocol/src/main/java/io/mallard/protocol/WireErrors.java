@@ -1,0 +1,74 @@
+package io.mallard.protocol;
+
+import io.mallard.common.ErrorCode;
+import io.mallard.common.Json;
+import io.mallard.common.MallardException;
+import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.ErrorFlightMetadata;
+import org.apache.arrow.flight.FlightRuntimeException;
+
+/**
+ * Carries a {@link MallardException} across Flight: the gRPC status gives the coarse class, the
+ * {@code mallard-error-bin} metadata entry carries the exact {@link ErrorInfo}, so a client sees the worker's or
+ * coordinator's code and message unchanged.
+ */
+public final class WireErrors {
+    static final String METADATA_KEY = "mallard-error-bin";
+
+    private WireErrors() {
+    }
+
+    public static FlightRuntimeException toFlight(MallardException e) {
+        ErrorFlightMetadata metadata = new ErrorFlightMetadata();
+        metadata.insert(METADATA_KEY, Json.toBytes(ErrorInfo.of(e)));
+        return statusFor(e.code()).withDescription(e.describe()).withMetadata(metadata).toRuntimeException();
+    }
+
+    /** Any throwable as a Flight error; unexpected ones become INTERNAL_ERROR without leaking a stack trace. */
+    public static FlightRuntimeException toFlight(Throwable t) {
+        if (t instanceof FlightRuntimeException f) {
+            return f;
+        }
+        if (t instanceof MallardException m) {
+            return toFlight(m);
+        }
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return toFlight(new MallardException(ErrorCode.INTERNAL_ERROR, message, t));
+    }
+
+    /** Recovers the exact error from a Flight failure; errors not made by Mallard get a code from the gRPC status. */
+    public static MallardException fromFlight(FlightRuntimeException e) {
+        ErrorFlightMetadata metadata = e.status().metadata();
+        if (metadata != null && metadata.containsKey(METADATA_KEY)) {
+            byte[] bytes = metadata.getByte(METADATA_KEY);
+            try {
+                return Json.fromBytes(bytes, ErrorInfo.class).toException();
+            } catch (MallardException ignored) {
+                // fall through to the status-based mapping
+            }
+        }
+        ErrorCode code = switch (e.status().code()) {
+            case UNAUTHENTICATED -> ErrorCode.AUTHENTICATION_FAILED;
+            case UNAUTHORIZED -> ErrorCode.PERMISSION_DENIED;
+            case CANCELLED -> ErrorCode.QUERY_CANCELLED;
+            case TIMED_OUT -> ErrorCode.TIMEOUT;
+            case UNAVAILABLE -> ErrorCode.WORKER_FAILED;
+            case INVALID_ARGUMENT -> ErrorCode.INVALID_ARGUMENT;
+            default -> ErrorCode.INTERNAL_ERROR;
+        };
+        String description = e.status().description();
+        return new MallardException(code, description == null || description.isEmpty() ? e.status().code().name() : description, e);
+    }
+
+    static CallStatus statusFor(ErrorCode code) {
+        return switch (code) {
+            case AUTHENTICATION_FAILED -> CallStatus.UNAUTHENTICATED;
+            case PERMISSION_DENIED -> CallStatus.UNAUTHORIZED;
+            case QUERY_CANCELLED -> CallStatus.CANCELLED;
+            case TIMEOUT -> CallStatus.TIMED_OUT;
+            case WORKER_FAILED, NO_WORKER_FOR_SHARD -> CallStatus.UNAVAILABLE;
+            case INTERNAL_ERROR, PROTOCOL_ERROR -> CallStatus.INTERNAL;
+            default -> CallStatus.INVALID_ARGUMENT;
+        };
+    }
+}
