@@ -1,0 +1,60 @@
+package io.mallard.coordinator;
+
+import java.nio.file.Path;
+
+/**
+ * Coordinator settings, validated at start-up.
+ *
+ * @param dir              the cluster directory written by {@code mallard bootstrap}
+ * @param host             address to bind (loopback by default)
+ * @param port             Flight port (0 picks a free one)
+ * @param shardPort        HTTPS port of the embedded shard store (0 picks a free one)
+ * @param advertisedHost   host name workers use to reach the shard store
+ * @param replicas         replication factor R: each shard goes to its top-R workers
+ * @param leaseMillis      a worker silent for longer is out of rotation
+ * @param pollMillis       longest a worker's long-poll waits for work
+ * @param shardWaitMillis  longest a query waits for some trusted worker to hold a shard
+ * @param queryTimeoutMillis longest a distributed query may wait for its workers
+ * @param insecure         plaintext Flight (explicit opt-out of TLS; never the default)
+ */
+public record CoordinatorConfig(Path dir, String host, int port, int shardPort, String advertisedHost, int replicas,
+        long leaseMillis, long pollMillis, long shardWaitMillis, long queryTimeoutMillis, boolean insecure) {
+
+    public CoordinatorConfig {
+        if (replicas < 1) {
+            throw new IllegalArgumentException("replication factor must be at least 1, got " + replicas);
+        }
+        if (leaseMillis <= pollMillis) {
+            throw new IllegalArgumentException("the lease (" + leaseMillis + " ms) must be longer than the poll interval ("
+                    + pollMillis + " ms)");
+        }
+        if (port < 0 || shardPort < 0) {
+            throw new IllegalArgumentException("ports must be >= 0");
+        }
+    }
+
+    /** Defaults for a cluster directory: loopback, free ports, R = 1, 10 s lease. */
+    public static CoordinatorConfig defaults(Path dir) {
+        return new CoordinatorConfig(dir, "127.0.0.1", 0, 0, "127.0.0.1", 1, 10_000, 1_000, 60_000, 600_000, false);
+    }
+
+    public CoordinatorConfig withPort(int newPort) {
+        return new CoordinatorConfig(dir, host, newPort, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
+                shardWaitMillis, queryTimeoutMillis, insecure);
+    }
+
+    public CoordinatorConfig withLease(long newLeaseMillis, long newPollMillis) {
+        return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, newLeaseMillis, newPollMillis,
+                shardWaitMillis, queryTimeoutMillis, insecure);
+    }
+
+    public CoordinatorConfig withShardWait(long millis) {
+        return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
+                millis, queryTimeoutMillis, insecure);
+    }
+
+    public CoordinatorConfig withReplicas(int r) {
+        return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, r, leaseMillis, pollMillis,
+                shardWaitMillis, queryTimeoutMillis, insecure);
+    }
+}

@@ -1,0 +1,405 @@
+package io.mallard.coordinator.cluster;
+
+import io.mallard.common.ErrorCode;
+import io.mallard.common.MallardException;
+import io.mallard.common.security.Secrets;
+import io.mallard.data.Manifest;
+import io.mallard.data.ShardInfo;
+import io.mallard.protocol.Messages;
+import io.mallard.protocol.Messages.PollReply;
+import io.mallard.protocol.Messages.ShardGrant;
+import io.mallard.protocol.Messages.TaskSpec;
+import io.mallard.protocol.ShardProofs;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Membership, placement and trust: who is registered, which shards each worker must hold (rendezvous hashing with
+ * R replicas), which it has proved, and the per-worker mailbox that long-polls drain. One lock guards it all; the
+ * critical sections are short and never do I/O except proof hashing of a local file.
+ */
+public final class WorkerRegistry implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerRegistry.class);
+
+    private final Manifest manifest;
+    private final Path dataDir;
+    private final String joinToken;
+    private final int replicas;
+    private final long leaseMillis;
+    private final long pollMillis;
+    private final BiFunction<String, String, String> grantUrl;
+    private final Consumer<String> onWorkerLost;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final Map<String, WorkerSession> workers = new LinkedHashMap<>();
+    private final Thread reaper;
+    private int nextWorker = 1;
+    private volatile boolean closed;
+
+    /**
+     * @param grantUrl     (shardId, workerId) → signed download URL
+     * @param onWorkerLost called with a lost worker's label, outside the lock, after its lease expired
+     */
+    public WorkerRegistry(Manifest manifest, Path dataDir, String joinToken, int replicas, long leaseMillis,
+            long pollMillis, BiFunction<String, String, String> grantUrl, Consumer<String> onWorkerLost) {
+        this.manifest = manifest;
+        this.dataDir = dataDir;
+        this.joinToken = joinToken;
+        this.replicas = replicas;
+        this.leaseMillis = leaseMillis;
+        this.pollMillis = pollMillis;
+        this.grantUrl = grantUrl;
+        this.onWorkerLost = onWorkerLost;
+        this.reaper = new Thread(this::reapLoop, "mallard-lease-reaper");
+        this.reaper.setDaemon(true);
+        this.reaper.start();
+    }
+
+    public Messages.WorkerRegistered register(Messages.RegisterWorker request) {
+        if (!Secrets.constantTimeEquals(joinToken, request.joinToken())) {
+            throw new MallardException(ErrorCode.AUTHENTICATION_FAILED, "invalid join token");
+        }
+        lock.lock();
+        try {
+            String id = "w" + nextWorker++;
+            WorkerSession session = new WorkerSession(id, request.name(), Secrets.randomToken(32), request.pid(),
+                    request.cpus(), request.memoryBytes(), request.version(), System.currentTimeMillis());
+            workers.put(id, session);
+            rebalance();
+            LOG.info("worker {} registered", session.label());
+            return new Messages.WorkerRegistered(id, session.token, leaseMillis, pollMillis);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The worker id owning a session token, checked in constant time. */
+    public Optional<String> workerForToken(String token) {
+        lock.lock();
+        try {
+            for (WorkerSession w : workers.values()) {
+                if (w.state != WorkerState.GONE && Secrets.constantTimeEquals(w.token, token)) {
+                    return Optional.of(w.id);
+                }
+            }
+            return Optional.empty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Renews the lease and returns what the worker must do, waiting up to the poll interval when there is nothing. */
+    public PollReply poll(String workerId) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pollMillis);
+        lock.lock();
+        try {
+            WorkerSession w = live(workerId);
+            while (true) {
+                w.lastSeenMillis = System.currentTimeMillis();
+                PollReply reply = drain(w);
+                long left = deadline - System.nanoTime();
+                if (!reply.isEmpty() || left <= 0 || closed || !w.state.isLive()) {
+                    return reply;
+                }
+                changed.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private PollReply drain(WorkerSession w) {
+        List<ShardGrant> grants = new ArrayList<>();
+        for (String shardId : w.assigned) {
+            if (w.granted.add(shardId)) {
+                ShardInfo shard = manifest.shard(shardId).orElseThrow();
+                grants.add(new ShardGrant(shardId, shard.dataset(), grantUrl.apply(shardId, w.id), shard.size(), shard.sha256()));
+            }
+        }
+        List<String> revoked = new ArrayList<>();
+        for (String shardId : List.copyOf(w.granted)) {
+            // keep serving a moved shard until one of its new holders has proved it
+            if (!w.assigned.contains(shardId) && trustedElsewhere(shardId, w.id)) {
+                w.granted.remove(shardId);
+                w.trusted.remove(shardId);
+                w.verifying.remove(shardId);
+                revoked.add(shardId);
+            }
+        }
+        List<TaskSpec> tasks = new ArrayList<>(w.tasks);
+        w.tasks.clear();
+        List<String> cancels = new ArrayList<>(w.cancels);
+        w.cancels.clear();
+        w.refreshState();
+        return new PollReply(grants, revoked, tasks, cancels);
+    }
+
+    private boolean trustedElsewhere(String shardId, String exceptWorker) {
+        return workers.values().stream().anyMatch(o -> !o.id.equals(exceptWorker) && o.state.isLive()
+                && o.assigned.contains(shardId) && o.trusted.contains(shardId));
+    }
+
+    /** The worker has the shard's bytes and verified their hash: issue a single-use nonce. */
+    public Messages.Challenge shardReady(String workerId, String shardId) {
+        lock.lock();
+        try {
+            WorkerSession w = live(workerId);
+            if (!w.granted.contains(shardId)) {
+                throw new MallardException(ErrorCode.PERMISSION_DENIED, "shard " + shardId + " is not granted to " + w.label());
+            }
+            String nonce = HexFormat.of().formatHex(Secrets.randomBytes(32));
+            w.nonces.put(shardId, nonce);
+            w.verifying.add(shardId);
+            w.refreshState();
+            return new Messages.Challenge(shardId, nonce);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Checks SHA-256(nonce ‖ shard bytes) against the coordinator's copy; only then may the worker serve the shard. */
+    public Messages.Ack prove(Messages.ShardProof proof) throws IOException {
+        String expectedNonce;
+        ShardInfo shard;
+        lock.lock();
+        try {
+            WorkerSession w = live(proof.workerId());
+            expectedNonce = w.nonces.remove(proof.shardId());
+            shard = manifest.shard(proof.shardId()).orElse(null);
+        } finally {
+            lock.unlock();
+        }
+        if (expectedNonce == null || shard == null || !Secrets.constantTimeEquals(expectedNonce, proof.nonce())) {
+            return new Messages.Ack(false, "no outstanding challenge for shard " + proof.shardId());
+        }
+        String expected = ShardProofs.digest(expectedNonce, dataDir.resolve(shard.file()));
+        boolean ok = Secrets.constantTimeEquals(expected, proof.digest());
+        lock.lock();
+        try {
+            WorkerSession w = live(proof.workerId());
+            w.verifying.remove(proof.shardId());
+            if (ok && w.granted.contains(proof.shardId())) {
+                w.trusted.add(proof.shardId());
+                LOG.info("worker {} proved shard {}", w.label(), proof.shardId());
+            } else {
+                w.rejected.add(proof.shardId());
+                LOG.warn("worker {} failed the proof for shard {}", w.label(), proof.shardId());
+            }
+            w.refreshState();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        return new Messages.Ack(ok, ok ? "trusted" : "proof of possession failed for shard " + proof.shardId());
+    }
+
+    public void shardRejected(Messages.ShardRejected rejected) {
+        lock.lock();
+        try {
+            WorkerSession w = live(rejected.workerId());
+            w.rejected.add(rejected.shardId());
+            w.verifying.remove(rejected.shardId());
+            w.refreshState();
+            LOG.warn("worker {} rejected shard {}: {}", w.label(), rejected.shardId(), rejected.reason());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public void leaving(String workerId) {
+        lock.lock();
+        try {
+            WorkerSession w = workers.get(workerId);
+            if (w != null && w.state.isLive()) {
+                w.state = WorkerState.DRAINING;
+                rebalance();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Picks a trusted worker holding the shard (fewest running tasks first), waiting up to {@code waitMillis} for one
+     * to appear, and hands it the task. Returns the chosen worker's label.
+     */
+    public Assignment assign(TaskSpec task, long waitMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        lock.lock();
+        try {
+            while (true) {
+                Optional<WorkerSession> best = workers.values().stream()
+                        .filter(w -> w.state.isLive() && w.trusted.contains(task.shardId()))
+                        .min(Comparator.comparingInt((WorkerSession w) -> w.running.size())
+                                .thenComparing(w -> !w.assigned.contains(task.shardId())));
+                if (best.isPresent()) {
+                    WorkerSession w = best.get();
+                    w.tasks.add(task);
+                    w.running.add(task.key());
+                    changed.signalAll();
+                    return new Assignment(w.id, w.label());
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || closed) {
+                    throw new MallardException(ErrorCode.NO_WORKER_FOR_SHARD, "no trusted worker holds shard "
+                            + task.shardId() + " (" + placementNote(task.shardId()) + ")");
+                }
+                changed.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Which worker a task went to. */
+    public record Assignment(String workerId, String label) {
+    }
+
+    private String placementNote(String shardId) {
+        List<String> holders = workers.values().stream().filter(w -> w.assigned.contains(shardId))
+                .map(w -> w.label() + " is " + w.state.name().toLowerCase()
+                        + (w.rejected.contains(shardId) ? ", shard rejected" : ""))
+                .toList();
+        return holders.isEmpty() ? "no live worker is assigned to it" : "assigned: " + String.join("; ", holders);
+    }
+
+    public void taskFinished(String workerId, String taskKey) {
+        lock.lock();
+        try {
+            WorkerSession w = workers.get(workerId);
+            if (w != null) {
+                w.running.remove(taskKey);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public void cancelQuery(String workerId, String queryId) {
+        lock.lock();
+        try {
+            WorkerSession w = workers.get(workerId);
+            if (w != null && w.state.isLive()) {
+                w.tasks.removeIf(t -> t.queryId().equals(queryId));
+                w.cancels.add(queryId);
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the worker is still in rotation (not gone). */
+    public boolean isAlive(String workerId) {
+        lock.lock();
+        try {
+            WorkerSession w = workers.get(workerId);
+            return w != null && w.state != WorkerState.GONE;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public Messages.ClusterStatus status() {
+        lock.lock();
+        try {
+            long now = System.currentTimeMillis();
+            List<Messages.WorkerView> views = workers.values().stream()
+                    .map(w -> new Messages.WorkerView(w.id, w.name, w.state.name().toLowerCase(), List.copyOf(w.assigned),
+                            List.copyOf(w.trusted), now - w.lastSeenMillis, w.cpus, w.memoryBytes, w.running.size()))
+                    .toList();
+            List<Messages.ShardView> shards = manifest.allShards().stream()
+                    .map(s -> new Messages.ShardView(s.id(), s.dataset(), s.size(), s.sha256(), workers.values().stream()
+                            .filter(w -> w.state.isLive() && w.trusted.contains(s.id())).map(w -> w.id).toList()))
+                    .toList();
+            return new Messages.ClusterStatus(views, shards);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private WorkerSession live(String workerId) {
+        WorkerSession w = workers.get(workerId);
+        if (w == null || w.state == WorkerState.GONE) {
+            throw new MallardException(ErrorCode.AUTHENTICATION_FAILED, "worker " + workerId + " is not registered (lease expired?)");
+        }
+        return w;
+    }
+
+    /** Recomputes every live worker's assignment by rendezvous hashing. Caller holds the lock. */
+    private void rebalance() {
+        List<String> live = workers.values().stream().filter(w -> w.state.isLive()).map(w -> w.id).toList();
+        workers.values().forEach(w -> w.assigned.clear());
+        for (ShardInfo shard : manifest.allShards()) {
+            for (String id : RendezvousPlacement.place(shard.id(), live, replicas)) {
+                workers.get(id).assigned.add(shard.id());
+            }
+        }
+        workers.values().forEach(WorkerSession::refreshState);
+        changed.signalAll();
+    }
+
+    private void reapLoop() {
+        while (!closed) {
+            List<String> lost = new ArrayList<>();
+            lock.lock();
+            try {
+                long now = System.currentTimeMillis();
+                for (WorkerSession w : workers.values()) {
+                    if (w.state != WorkerState.GONE && now - w.lastSeenMillis > leaseMillis) {
+                        w.state = WorkerState.GONE;
+                        w.trusted.clear();
+                        lost.add(w.id);
+                        LOG.warn("worker {} missed its lease ({} ms): out of rotation", w.label(), leaseMillis);
+                    }
+                }
+                if (!lost.isEmpty()) {
+                    rebalance();
+                }
+                changed.awaitNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(50, leaseMillis / 10)));
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            lost.forEach(onWorkerLost);
+        }
+    }
+
+    /** The label of a worker, for error messages. */
+    public String label(String workerId) {
+        lock.lock();
+        try {
+            WorkerSession w = workers.get(workerId);
+            return w == null ? workerId : w.label();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        reaper.interrupt();
+    }
+}

@@ -1,0 +1,66 @@
+package io.mallard.coordinator.cluster;
+
+import io.mallard.protocol.Messages.TaskSpec;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/** The coordinator's record of one registered worker. Guarded by the registry's lock. */
+final class WorkerSession {
+    final String id;
+    final String name;
+    final String token;
+    final long pid;
+    final int cpus;
+    final long memoryBytes;
+    final String version;
+    long lastSeenMillis;
+    WorkerState state = WorkerState.REGISTERED;
+    /** Shards placement gives this worker now. */
+    final Set<String> assigned = new LinkedHashSet<>();
+    /** Shards for which a download grant was sent and not revoked. */
+    final Set<String> granted = new LinkedHashSet<>();
+    /** Shards the worker reported downloaded and verified, awaiting proof. */
+    final Set<String> verifying = new LinkedHashSet<>();
+    /** Shards the worker proved it holds: the only ones it may serve. */
+    final Set<String> trusted = new LinkedHashSet<>();
+    final Set<String> rejected = new LinkedHashSet<>();
+    /** Outstanding nonces by shard: single use. */
+    final Map<String, String> nonces = new HashMap<>();
+    final Deque<TaskSpec> tasks = new ArrayDeque<>();
+    final Set<String> cancels = new LinkedHashSet<>();
+    /** Task keys handed to the worker and not yet finished. */
+    final Set<String> running = new LinkedHashSet<>();
+
+    WorkerSession(String id, String name, String token, long pid, int cpus, long memoryBytes, String version, long now) {
+        this.id = id;
+        this.name = name;
+        this.token = token;
+        this.pid = pid;
+        this.cpus = cpus;
+        this.memoryBytes = memoryBytes;
+        this.version = version;
+        this.lastSeenMillis = now;
+    }
+
+    /** "w2 (edge-7, pid 1234)": how errors and logs name a worker. */
+    String label() {
+        return id + " (" + name + (pid > 0 ? ", pid " + pid : "") + ")";
+    }
+
+    void refreshState() {
+        if (!state.isLive()) {
+            return;
+        }
+        if (trusted.containsAll(assigned)) {
+            state = WorkerState.TRUSTED;
+        } else if (!verifying.isEmpty()) {
+            state = WorkerState.VERIFYING;
+        } else {
+            state = WorkerState.DOWNLOADING;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.mallard.coordinator.query;
+
+import io.mallard.common.ErrorCode;
+import io.mallard.common.MallardException;
+import java.io.IOException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * The workers' results as one Arrow stream for the combine DuckDB: shard after shard in a fixed order (so
+ * floating-point sums combine the same way every run), each batch handed over as soon as it has arrived. Blocks while
+ * the next shard's batches are still on their way; fails as soon as the query fails.
+ */
+final class PartialsReader extends ArrowReader {
+    private final DistributedQuery query;
+    private final long deadlineNanos;
+    private int current;
+
+    PartialsReader(BufferAllocator allocator, DistributedQuery query, long timeoutMillis) {
+        super(allocator);
+        this.query = query;
+        this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    }
+
+    @Override
+    protected Schema readSchema() throws IOException {
+        ShardSlot first = query.slots.get(0);
+        try {
+            return first.schema.get(remainingMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw timeout();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    @Override
+    public boolean loadNextBatch() throws IOException {
+        while (current < query.slots.size()) {
+            ShardSlot slot = query.slots.get(current);
+            ShardSlot.Item item;
+            try {
+                item = slot.items.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            MallardException failure = query.failure();
+            if (failure != null) {
+                if (item != null && item.batch() != null) {
+                    item.batch().close();
+                }
+                throw new IOException(failure.getMessage(), failure);
+            }
+            if (item == null) {
+                if (remainingMillis() <= 0) {
+                    throw timeout();
+                }
+                continue;
+            }
+            if (item.batch() == null) {
+                current++;
+                continue;
+            }
+            try (var batch = item.batch()) {
+                new VectorLoader(getVectorSchemaRoot()).load(batch);
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private long remainingMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+    }
+
+    private IOException timeout() {
+        MallardException e = new MallardException(ErrorCode.TIMEOUT, "query " + query.id + " timed out waiting for shard "
+                + query.slots.get(Math.min(current, query.slots.size() - 1)).shardId);
+        query.fail(e);
+        return new IOException(e.getMessage(), e);
+    }
+
+    @Override
+    public long bytesRead() {
+        return 0;
+    }
+
+    @Override
+    protected void closeReadSource() {
+        query.slots.forEach(ShardSlot::discard);
+    }
+}

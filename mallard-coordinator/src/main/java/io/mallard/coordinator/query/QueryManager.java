@@ -1,0 +1,264 @@
+package io.mallard.coordinator.query;
+
+import io.mallard.common.ErrorCode;
+import io.mallard.common.MallardException;
+import io.mallard.common.duck.DuckArrow;
+import io.mallard.common.duck.DuckErrors;
+import io.mallard.coordinator.cluster.WorkerRegistry;
+import io.mallard.data.Manifest;
+import io.mallard.data.ShardInfo;
+import io.mallard.planner.plan.DistributedPlan;
+import io.mallard.planner.plan.DistributedPlanner;
+import io.mallard.protocol.Messages;
+import io.mallard.protocol.Messages.TaskSpec;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.arrow.c.ArrowArrayStream;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plans and runs queries: LOCAL ones on the coordinator's full copies, distributed ones as one task per shard whose
+ * Arrow results stream into a per-query in-memory DuckDB that runs the combine SQL. Accepts exactly one attempt per
+ * shard and fails the whole query, naming worker and shard, when any task fails: never a partial answer.
+ */
+public final class QueryManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(QueryManager.class);
+
+    private final DistributedPlanner planner;
+    private final WorkerRegistry registry;
+    private final Manifest manifest;
+    private final DuckDBConnection reference;
+    private final BufferAllocator allocator;
+    private final long shardWaitMillis;
+    private final long queryTimeoutMillis;
+    private final Map<String, DistributedQuery> active = new ConcurrentHashMap<>();
+
+    public QueryManager(DistributedPlanner planner, WorkerRegistry registry, Manifest manifest, DuckDBConnection reference,
+            BufferAllocator allocator, long shardWaitMillis, long queryTimeoutMillis) {
+        this.planner = planner;
+        this.registry = registry;
+        this.manifest = manifest;
+        this.reference = reference;
+        this.allocator = allocator;
+        this.shardWaitMillis = shardWaitMillis;
+        this.queryTimeoutMillis = queryTimeoutMillis;
+    }
+
+    public DistributedPlan plan(String sql) {
+        return planner.plan(sql);
+    }
+
+    public List<String> shardsOf(DistributedPlan plan) {
+        return plan.dataset() == null ? List.of() : manifest.allShards().stream()
+                .filter(s -> s.dataset().equals(plan.dataset())).map(ShardInfo::id).toList();
+    }
+
+    /** Plans and starts a query; the caller streams and then closes the result. */
+    public QueryResult execute(String sql) {
+        DistributedPlan plan = planner.plan(sql);
+        String queryId = UUID.randomUUID().toString();
+        return plan.isDistributed() ? runDistributed(queryId, plan) : runLocal(queryId, plan);
+    }
+
+    private QueryResult runLocal(String queryId, DistributedPlan plan) {
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            Connection connection = reference.duplicate();
+            Statement statement = connection.createStatement();
+            ResultSet rs = statement.executeQuery(plan.combineSql());
+            ArrowReader reader = DuckArrow.export(rs, allocator);
+            resources.addAll(List.of(reader, rs, statement, connection));
+            return new QueryResult(queryId, plan, reader, resources);
+        } catch (SQLException e) {
+            closeQuietly(resources);
+            throw DuckErrors.translate(e);
+        }
+    }
+
+    private QueryResult runDistributed(String queryId, DistributedPlan plan) {
+        DistributedQuery query = new DistributedQuery(queryId, plan, shardsOf(plan));
+        active.put(queryId, query);
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            dispatch(query);
+            Properties properties = new Properties();
+            properties.setProperty("threads", "1"); // a fixed combine order keeps floating-point sums reproducible
+            Connection combine = DriverManager.getConnection("jdbc:duckdb:", properties);
+            resources.add(combine);
+            ArrowArrayStream partials = DuckArrow.register(combine, DistributedPlan.PARTIALS,
+                    new PartialsReader(allocator, query, queryTimeoutMillis), allocator);
+            resources.add(0, partials);
+            Statement statement = combine.createStatement();
+            resources.add(0, statement);
+            ResultSet rs = statement.executeQuery(plan.combineSql());
+            resources.add(0, rs);
+            ArrowReader reader = DuckArrow.export(rs, allocator);
+            resources.add(0, reader);
+            resources.add(() -> finish(query));
+            return new QueryResult(queryId, plan, reader, resources);
+        } catch (SQLException e) {
+            MallardException cause = query.failure() != null ? query.failure() : DuckErrors.translate(e);
+            query.fail(cause);
+            closeQuietly(resources);
+            finish(query);
+            throw cause;
+        } catch (RuntimeException e) {
+            query.fail(e instanceof MallardException m ? m : MallardException.internal("query failed", e));
+            closeQuietly(resources);
+            finish(query);
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            MallardException cancelled = DistributedQuery.cancelled("query " + queryId + " was interrupted");
+            query.fail(cancelled);
+            closeQuietly(resources);
+            finish(query);
+            throw cancelled;
+        }
+    }
+
+    private void dispatch(DistributedQuery query) throws InterruptedException {
+        for (ShardSlot slot : query.slots) {
+            query.checkFailed();
+            slot.attempt = 1;
+            TaskSpec task = new TaskSpec(query.id, slot.shardId, slot.attempt, query.plan.workerSql());
+            slot.workerId = registry.assign(task, shardWaitMillis).workerId();
+        }
+    }
+
+    /** Ends a query: cancels whatever still runs on workers and forgets it. */
+    private void finish(DistributedQuery query) {
+        if (active.remove(query.id) == null) {
+            return;
+        }
+        if (query.failure() == null) {
+            query.fail(DistributedQuery.cancelled("query " + query.id + " finished"));
+        }
+        for (ShardSlot slot : query.slots) {
+            if (slot.workerId != null && !slot.done) {
+                registry.cancelQuery(slot.workerId, query.id);
+                registry.taskFinished(slot.workerId, new TaskSpec(query.id, slot.shardId, slot.attempt, "").key());
+            }
+            slot.discard();
+        }
+    }
+
+    /** Takes a worker's DoPut stream for one task. Runs on the Flight handler thread until the stream ends. */
+    public void acceptResult(String workerId, Messages.TaskResult header, FlightStream stream) {
+        DistributedQuery query = active.get(header.queryId());
+        ShardSlot slot = query == null ? null : query.byShard.get(header.shardId());
+        if (slot == null || !workerId.equals(slot.workerId) || slot.attempt != header.attempt() || slot.uploading) {
+            throw new MallardException(ErrorCode.PROTOCOL_ERROR, "no open task " + header.queryId() + "/"
+                    + header.shardId() + "/" + header.attempt() + " for worker " + workerId);
+        }
+        slot.uploading = true;
+        String taskKey = new TaskSpec(query.id, slot.shardId, slot.attempt, "").key();
+        try {
+            VectorSchemaRoot root = stream.getRoot();
+            ShardSlot first = query.slots.get(0);
+            slot.schema.complete(root.getSchema());
+            if (slot != first && first.schema.isDone() && !first.schema.isCompletedExceptionally()
+                    && !first.schema.join().equals(root.getSchema())) {
+                throw new MallardException(ErrorCode.INTERNAL_ERROR, "shard " + slot.shardId
+                        + " returned schema " + root.getSchema() + " but shard " + first.shardId + " returned " + first.schema.join());
+            }
+            while (stream.next()) {
+                if (query.failure() != null) {
+                    continue; // drain what is in flight; the query is over
+                }
+                ArrowRecordBatch batch = new VectorUnloader(root).getRecordBatch();
+                slot.rows += root.getRowCount();
+                slot.bytes += batch.computeBodyLength();
+                slot.items.add(new ShardSlot.Item(batch));
+            }
+            slot.done = true;
+            slot.items.add(ShardSlot.Item.END);
+        } catch (RuntimeException e) {
+            MallardException failure = e instanceof MallardException m && m.code() != ErrorCode.INTERNAL_ERROR ? m
+                    : new MallardException(ErrorCode.WORKER_FAILED, "worker " + registry.label(workerId)
+                            + " failed while sending the result of shard " + slot.shardId + ": " + rootMessage(e), e);
+            if (query.fail(failure)) {
+                LOG.warn("query {} failed: {}", query.id, failure.getMessage());
+            }
+            throw failure;
+        } finally {
+            registry.taskFinished(workerId, taskKey);
+            if (query.failure() != null) {
+                slot.discard();
+            }
+        }
+    }
+
+    /** A worker reports that its task failed: the query fails with the worker's own error code and message. */
+    public void taskFailed(String workerId, Messages.TaskFailed failed) {
+        DistributedQuery query = active.get(failed.task().queryId());
+        if (query == null) {
+            return;
+        }
+        ShardSlot slot = query.byShard.get(failed.task().shardId());
+        if (slot != null && workerId.equals(slot.workerId) && slot.attempt == failed.task().attempt()) {
+            MallardException error = failed.error().toException();
+            query.fail(error);
+            registry.taskFinished(workerId, failed.task().key());
+        }
+    }
+
+    /** A worker missed its lease: every query with a task on it fails, naming worker and shard. */
+    public void workerLost(String workerId) {
+        for (DistributedQuery query : active.values()) {
+            for (ShardSlot slot : query.slots) {
+                if (workerId.equals(slot.workerId) && !slot.done) {
+                    query.fail(new MallardException(ErrorCode.WORKER_FAILED, "worker " + registry.label(workerId)
+                            + " was lost (missed its heartbeat lease) while running shard " + slot.shardId));
+                }
+            }
+        }
+    }
+
+    public int activeQueries() {
+        return active.size();
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    private static void closeQuietly(List<AutoCloseable> resources) {
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.debug("while closing after a failure", e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (DistributedQuery query : active.values()) {
+            query.fail(DistributedQuery.cancelled("the coordinator is shutting down"));
+            finish(query);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.mallard.coordinator.query;
+
+import io.mallard.planner.plan.DistributedPlan;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.arrow.vector.ipc.ArrowReader;
+
+/** A query's answer as an Arrow stream. Closing it releases everything the query holds, finished or not. */
+public final class QueryResult implements AutoCloseable {
+    private final String queryId;
+    private final DistributedPlan plan;
+    private final ArrowReader reader;
+    private final List<AutoCloseable> resources;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    QueryResult(String queryId, DistributedPlan plan, ArrowReader reader, List<AutoCloseable> resources) {
+        this.queryId = queryId;
+        this.plan = plan;
+        this.reader = reader;
+        this.resources = new ArrayList<>(resources);
+    }
+
+    public String queryId() {
+        return queryId;
+    }
+
+    public DistributedPlan plan() {
+        return plan;
+    }
+
+    public ArrowReader reader() {
+        return reader;
+    }
+
+    /** Closes in the order given at construction, continuing past failures. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        RuntimeException first = null;
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = new IllegalStateException("closing query " + queryId, e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.mallard.coordinator.query;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/** One shard's part of a query: the attempt in flight, who runs it, and the Arrow batches it has sent so far. */
+final class ShardSlot {
+    /** A queue entry: a batch, or the end of the shard's stream. */
+    record Item(ArrowRecordBatch batch) {
+        static final Item END = new Item(null);
+    }
+
+    final String shardId;
+    volatile int attempt;
+    volatile String workerId;
+    volatile boolean uploading;
+    volatile boolean done;
+    final CompletableFuture<Schema> schema = new CompletableFuture<>();
+    final LinkedBlockingQueue<Item> items = new LinkedBlockingQueue<>();
+    volatile long rows;
+    volatile long bytes;
+
+    ShardSlot(String shardId) {
+        this.shardId = shardId;
+    }
+
+    /** Frees batches that were received but never combined (failed or cancelled query). */
+    void discard() {
+        for (Item item; (item = items.poll()) != null;) {
+            if (item.batch() != null) {
+                item.batch().close();
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.mallard.coordinator.server;
+
+import io.mallard.common.ErrorCode;
+import io.mallard.common.MallardException;
+import io.mallard.common.security.Credentials;
+import io.mallard.common.security.ResourceLimits;
+import io.mallard.common.security.TlsMaterial;
+import io.mallard.common.security.UrlSigner;
+import io.mallard.coordinator.ClusterLayout;
+import io.mallard.coordinator.CoordinatorConfig;
+import io.mallard.coordinator.cluster.ManifestCatalog;
+import io.mallard.coordinator.cluster.WorkerRegistry;
+import io.mallard.coordinator.query.QueryManager;
+import io.mallard.data.Manifest;
+import io.mallard.planner.plan.DistributedPlanner;
+import io.mallard.planner.sql.DuckDbSqlEngine;
+import io.mallard.protocol.Messages;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.arrow.flight.FlightServer;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running coordinator: Flight endpoint, shard store, worker registry and query manager. */
+public final class Coordinator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
+    /** Largest message a peer may send: 256 MiB (an Arrow batch of partial results stays far below). */
+    static final int MAX_MESSAGE_BYTES = 256 << 20;
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final FlightServer server;
+    private final WorkerRegistry registry;
+    private final QueryManager queries;
+    private final ShardServer shards;
+    private final CoordinatorConfig config;
+
+    private Coordinator(CoordinatorConfig config) throws IOException, SQLException {
+        this.config = config;
+        ClusterLayout layout = new ClusterLayout(config.dir());
+        if (!Files.exists(layout.manifest())) {
+            throw new MallardException(ErrorCode.INVALID_ARGUMENT, "no manifest at " + layout.manifest()
+                    + ": run `mallard bootstrap --dir " + config.dir() + "` first");
+        }
+        Manifest manifest = Manifest.read(layout.manifest());
+        Credentials credentials = Credentials.load(config.dir());
+        TlsMaterial tls = TlsMaterial.load(layout.tls());
+        BufferAllocator allocator = new RootAllocator(Math.max(256L << 20, ResourceLimits.detect().memoryBytes() / 4));
+        resources.add(allocator);
+        try {
+            DuckDBConnection reference = openReference(layout.data().resolve(manifest.referenceFile()));
+            resources.add(0, reference);
+            shards = new ShardServer(config.host(), config.shardPort(), config.advertisedHost(), tls.serverSslContext(),
+                    manifest, layout.data(), new UrlSigner(credentials.urlSigningKey()), 600);
+            resources.add(0, shards);
+            AtomicReference<QueryManager> queriesRef = new AtomicReference<>();
+            registry = new WorkerRegistry(manifest, layout.data(), credentials.joinToken(), config.replicas(),
+                    config.leaseMillis(), config.pollMillis(), shards::signedUrl, id -> {
+                        QueryManager q = queriesRef.get();
+                        if (q != null) {
+                            q.workerLost(id);
+                        }
+                    });
+            resources.add(0, registry);
+            DistributedPlanner planner = new DistributedPlanner(new ManifestCatalog(manifest),
+                    new DuckDbSqlEngine(reference.duplicate()));
+            queries = new QueryManager(planner, registry, manifest, reference, allocator, config.shardWaitMillis(),
+                    config.queryTimeoutMillis());
+            queriesRef.set(queries);
+            resources.add(0, queries);
+            Location location = config.insecure() ? Location.forGrpcInsecure(config.host(), config.port())
+                    : Location.forGrpcTls(config.host(), config.port());
+            FlightServer.Builder builder = FlightServer.builder(allocator, location, new CoordinatorProducer(registry, queries))
+                    .headerAuthenticator(new MallardAuthenticator(credentials, registry, 12 * 3600_000L))
+                    .maxInboundMessageSize(MAX_MESSAGE_BYTES);
+            if (!config.insecure()) {
+                builder.useTls(tls.serverCertificateChain().toFile(), tls.serverPrivateKey().toFile());
+            }
+            server = builder.build().start();
+            resources.add(0, () -> {
+                server.shutdown();
+                server.awaitTermination();
+            });
+            LOG.info("coordinator listening on {}:{} (shard store on port {})", config.host(), server.getPort(), shards.port());
+        } catch (IOException | SQLException | RuntimeException | java.security.GeneralSecurityException e) {
+            close();
+            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** Starts a coordinator over a bootstrapped cluster directory. */
+    public static Coordinator start(CoordinatorConfig config) throws IOException, SQLException {
+        return new Coordinator(config);
+    }
+
+    /** The coordinator's full copies (dimension and replicated tables) and the schemas of all tables, read-only. */
+    private static DuckDBConnection openReference(Path file) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("duckdb.read_only", "true");
+        properties.setProperty("threads", Integer.toString(ResourceLimits.detect().cpus()));
+        DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
+        try (Statement statement = connection.createStatement()) {
+            // clients' SQL runs here for LOCAL queries: no files, no extensions, no setting changes
+            statement.execute("SET enable_external_access = false");
+            statement.execute("SET lock_configuration = true");
+        }
+        return connection;
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    public int shardPort() {
+        return shards.port();
+    }
+
+    public CoordinatorConfig config() {
+        return config;
+    }
+
+    public Messages.ClusterStatus status() {
+        return registry.status();
+    }
+
+    public int activeQueries() {
+        return queries.activeQueries();
+    }
+
+    @Override
+    public void close() {
+        List<AutoCloseable> toClose = new ArrayList<>(resources);
+        resources.clear();
+        for (AutoCloseable resource : toClose) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("while stopping the coordinator: {}", e.toString());
+            }
+        }
+    }
+
+}

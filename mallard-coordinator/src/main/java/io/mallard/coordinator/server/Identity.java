@@ -1,0 +1,47 @@
+package io.mallard.coordinator.server;
+
+import io.mallard.common.ErrorCode;
+import io.mallard.common.MallardException;
+import java.util.Optional;
+
+/**
+ * Who is calling, as carried in Flight's peer identity: {@code user:<name>:<role>}, {@code worker:<id>}, or empty for an
+ * unauthenticated caller (allowed only to register a worker with its join token).
+ */
+record Identity(String kind, String name, String role) {
+    static final Identity ANONYMOUS = new Identity("", "", "");
+
+    static Identity user(String name, String role) {
+        return new Identity("user", name, role);
+    }
+
+    static Identity worker(String id) {
+        return new Identity("worker", id, "");
+    }
+
+    String encode() {
+        return kind.isEmpty() ? "" : kind + ":" + name + (role.isEmpty() ? "" : ":" + role);
+    }
+
+    static Identity decode(String peer) {
+        if (peer == null || peer.isEmpty()) {
+            return ANONYMOUS;
+        }
+        String[] parts = peer.split(":", 3);
+        return new Identity(parts[0], parts.length > 1 ? parts[1] : "", parts.length > 2 ? parts[2] : "");
+    }
+
+    /** The calling worker's id, which must match the id the message claims. */
+    String requireWorker(Optional<String> claimed) {
+        if (!"worker".equals(kind) || claimed.isPresent() && !claimed.get().equals(name)) {
+            throw new MallardException(ErrorCode.AUTHENTICATION_FAILED, "this call needs a worker session");
+        }
+        return name;
+    }
+
+    void requireUser() {
+        if (!"user".equals(kind)) {
+            throw new MallardException(ErrorCode.AUTHENTICATION_FAILED, "log in with a user name and password first");
+        }
+    }
+}

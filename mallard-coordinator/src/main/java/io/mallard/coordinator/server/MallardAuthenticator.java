@@ -1,0 +1,101 @@
+package io.mallard.coordinator.server;
+
+import io.mallard.common.security.Credentials;
+import io.mallard.common.security.Secrets;
+import io.mallard.common.security.UserRecord;
+import io.mallard.coordinator.cluster.WorkerRegistry;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.arrow.flight.CallHeaders;
+import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.auth2.Auth2Constants;
+import org.apache.arrow.flight.auth2.AuthUtilities;
+import org.apache.arrow.flight.auth2.CallHeaderAuthenticator;
+
+/**
+ * Authenticates every Flight call. Basic credentials (user and password, Argon2id-verified) are exchanged for an
+ * expiring bearer token returned in the response headers; bearer tokens identify users or worker sessions; calls
+ * without credentials pass as anonymous and may only register a worker, whose join token is checked there.
+ */
+final class MallardAuthenticator implements CallHeaderAuthenticator {
+    private record Session(Identity identity, long expiresAtMillis) {
+    }
+
+    private final Credentials credentials;
+    private final WorkerRegistry registry;
+    private final long tokenTtlMillis;
+    /** Keyed by SHA-256 of the token, so a lookup's timing says nothing about a token's bytes. */
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+
+    MallardAuthenticator(Credentials credentials, WorkerRegistry registry, long tokenTtlMillis) {
+        this.credentials = credentials;
+        this.registry = registry;
+        this.tokenTtlMillis = tokenTtlMillis;
+    }
+
+    @Override
+    public AuthResult authenticate(CallHeaders headers) {
+        String basic = AuthUtilities.getValueFromAuthHeader(headers, Auth2Constants.BASIC_PREFIX);
+        if (basic != null) {
+            return login(basic);
+        }
+        String bearer = AuthUtilities.getValueFromAuthHeader(headers, Auth2Constants.BEARER_PREFIX);
+        if (bearer != null) {
+            Session session = sessions.get(hash(bearer));
+            if (session != null && session.expiresAtMillis() > System.currentTimeMillis()) {
+                return result(session.identity(), null);
+            }
+            Optional<String> worker = registry.workerForToken(bearer);
+            if (worker.isPresent()) {
+                return result(Identity.worker(worker.get()), null);
+            }
+            throw CallStatus.UNAUTHENTICATED.withDescription("AUTHENTICATION_FAILED: unknown or expired token").toRuntimeException();
+        }
+        return result(Identity.ANONYMOUS, null);
+    }
+
+    private AuthResult login(String encoded) {
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw CallStatus.UNAUTHENTICATED.withDescription("AUTHENTICATION_FAILED: malformed credentials").toRuntimeException();
+        }
+        int colon = decoded.indexOf(':');
+        String user = colon < 0 ? decoded : decoded.substring(0, colon);
+        char[] password = colon < 0 ? new char[0] : decoded.substring(colon + 1).toCharArray();
+        Optional<UserRecord> record = credentials.authenticate(user, password);
+        if (record.isEmpty()) {
+            throw CallStatus.UNAUTHENTICATED.withDescription("AUTHENTICATION_FAILED: wrong user name or password").toRuntimeException();
+        }
+        Identity identity = Identity.user(record.get().name(), record.get().role());
+        String token = Secrets.randomToken(32);
+        long now = System.currentTimeMillis();
+        sessions.values().removeIf(s -> s.expiresAtMillis() <= now);
+        sessions.put(hash(token), new Session(identity, now + tokenTtlMillis));
+        return result(identity, token);
+    }
+
+    private static AuthResult result(Identity identity, String newToken) {
+        return new AuthResult() {
+            @Override
+            public String getPeerIdentity() {
+                return identity.encode();
+            }
+
+            @Override
+            public void appendToOutgoingHeaders(CallHeaders outgoing) {
+                if (newToken != null) {
+                    outgoing.insert(Auth2Constants.AUTHORIZATION_HEADER, Auth2Constants.BEARER_PREFIX + newToken);
+                }
+            }
+        };
+    }
+
+    private static String hash(String token) {
+        return Secrets.sha256Hex(token.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,48 @@
+package io.mallard.worker;
+
+import io.mallard.common.security.ResourceLimits;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * One shard opened in DuckDB: read-only, threads and memory from the worker's (cgroup) limits, and locked so that
+ * client SQL can neither read the worker's files, load extensions, nor change settings.
+ */
+final class ShardDatabase implements AutoCloseable {
+    final String shardId;
+    final Path file;
+    private final DuckDBConnection connection;
+
+    ShardDatabase(String shardId, Path file, ResourceLimits limits, int shardsHeld) throws SQLException {
+        this.shardId = shardId;
+        this.file = file;
+        Properties properties = new Properties();
+        properties.setProperty("duckdb.read_only", "true");
+        properties.setProperty("threads", Integer.toString(limits.cpus()));
+        // DuckDB's own default takes 80% of RAM per database; share the worker's budget among its shards instead
+        long memory = Math.max(64L << 20, (long) (limits.memoryBytes() * 0.6) / Math.max(1, shardsHeld));
+        properties.setProperty("memory_limit", (memory >> 20) + "MB");
+        this.connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET enable_external_access = false");
+            statement.execute("SET lock_configuration = true");
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    /** A new connection for one task; the caller closes it. */
+    DuckDBConnection connect() throws SQLException {
+        return (DuckDBConnection) connection.duplicate();
+    }
+
+    @Override
+    public void close() throws SQLException {
+        connection.close();
+    }
+}

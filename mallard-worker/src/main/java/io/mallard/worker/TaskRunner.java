@@ -1,0 +1,128 @@
+package io.mallard.worker;
+
+import io.mallard.common.ErrorCode;
+import io.mallard.common.MallardException;
+import io.mallard.common.duck.DuckArrow;
+import io.mallard.common.duck.DuckErrors;
+import io.mallard.protocol.Codec;
+import io.mallard.protocol.ErrorInfo;
+import io.mallard.protocol.Messages;
+import io.mallard.protocol.Messages.TaskSpec;
+import io.mallard.protocol.Rpc;
+import io.mallard.protocol.WireErrors;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.arrow.flight.AsyncPutListener;
+import org.apache.arrow.flight.CallOption;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightDescriptor;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs one task: the worker SQL on the shard's DuckDB, its Arrow result streamed to the coordinator by DoPut. */
+final class TaskRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
+
+    private final FlightClient client;
+    private final BufferAllocator allocator;
+    private final Map<String, ShardDatabase> shards;
+    private final long delayMillis;
+    private final Map<String, Set<Statement>> running = new ConcurrentHashMap<>();
+    private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+
+    TaskRunner(FlightClient client, BufferAllocator allocator, Map<String, ShardDatabase> shards, long delayMillis) {
+        this.client = client;
+        this.allocator = allocator;
+        this.shards = shards;
+        this.delayMillis = delayMillis;
+    }
+
+    void run(String workerId, TaskSpec task, CallOption auth) {
+        try {
+            if (delayMillis > 0) {
+                Thread.sleep(delayMillis);
+            }
+            if (cancelled.contains(task.queryId())) {
+                return;
+            }
+            ShardDatabase shard = shards.get(task.shardId());
+            if (shard == null) {
+                throw new MallardException(ErrorCode.NO_WORKER_FOR_SHARD, "worker does not hold shard " + task.shardId());
+            }
+            execute(workerId, task, shard, auth);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (SQLException e) {
+            report(workerId, task, cancelled.contains(task.queryId()) ? null : DuckErrors.translate(e), auth);
+        } catch (MallardException e) {
+            report(workerId, task, e, auth);
+        } catch (FlightRuntimeException e) {
+            LOG.warn("upload of task {} failed: {}", task.key(), WireErrors.fromFlight(e).getMessage());
+        } catch (RuntimeException e) {
+            report(workerId, task, MallardException.internal("task " + task.key() + " failed: " + e, e), auth);
+        }
+    }
+
+    private void execute(String workerId, TaskSpec task, ShardDatabase shard, CallOption auth) throws SQLException {
+        try (Connection connection = shard.connect(); Statement statement = connection.createStatement()) {
+            running.computeIfAbsent(task.queryId(), k -> ConcurrentHashMap.newKeySet()).add(statement);
+            try (ResultSet rs = statement.executeQuery(task.sql()); ArrowReader reader = DuckArrow.export(rs, allocator)) {
+                FlightDescriptor descriptor = FlightDescriptor.command(Codec.encode(
+                        new Messages.TaskResult(workerId, task.queryId(), task.shardId(), task.attempt())));
+                FlightClient.ClientStreamListener put = client.startPut(descriptor, reader.getVectorSchemaRoot(),
+                        new AsyncPutListener(), auth);
+                try {
+                    while (reader.loadNextBatch()) {
+                        put.putNext();
+                    }
+                    put.completed();
+                } catch (java.io.IOException | RuntimeException e) {
+                    put.error(e);
+                    throw new SQLException(e.getMessage(), e);
+                }
+                put.getResult();
+            } catch (java.io.IOException e) {
+                throw new SQLException(e.getMessage(), e);
+            } finally {
+                Set<Statement> statements = running.get(task.queryId());
+                if (statements != null) {
+                    statements.remove(statement);
+                }
+            }
+        }
+    }
+
+    private void report(String workerId, TaskSpec task, MallardException error, CallOption auth) {
+        if (error == null) {
+            return;
+        }
+        try {
+            Rpc.call(client, new Messages.TaskFailed(workerId, task, ErrorInfo.of(error)), Messages.Ack.class, auth);
+        } catch (MallardException e) {
+            LOG.warn("could not report the failure of task {}: {}", task.key(), e.getMessage());
+        }
+    }
+
+    /** Stops every statement of a query the coordinator gave up on. */
+    void cancel(String queryId) {
+        cancelled.add(queryId);
+        Set<Statement> statements = running.remove(queryId);
+        if (statements != null) {
+            for (Statement statement : statements) {
+                try {
+                    statement.cancel();
+                } catch (SQLException e) {
+                    LOG.debug("cancel of {} failed", queryId, e);
+                }
+            }
+        }
+    }
+}

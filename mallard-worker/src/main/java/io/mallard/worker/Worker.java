@@ -1,0 +1,256 @@
+package io.mallard.worker;
+
+import io.mallard.common.ErrorCode;
+import io.mallard.common.MallardException;
+import io.mallard.common.security.ResourceLimits;
+import io.mallard.protocol.Messages;
+import io.mallard.protocol.Messages.PollReply;
+import io.mallard.protocol.Messages.ShardGrant;
+import io.mallard.protocol.Messages.TaskSpec;
+import io.mallard.protocol.Rpc;
+import io.mallard.protocol.ShardProofs;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.arrow.flight.CallOption;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.auth2.BearerCredentialWriter;
+import org.apache.arrow.flight.grpc.CredentialCallOption;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker: dials out to the coordinator (it never listens), registers with the join token, long-polls for work,
+ * fetches and verifies the shards it is granted, proves possession, and runs tasks on them.
+ */
+public final class Worker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+    static final String VERSION = "0.1.0";
+
+    private final WorkerConfig config;
+    private final ResourceLimits limits = ResourceLimits.detect();
+    private final BufferAllocator allocator;
+    private final FlightClient client;
+    private final ShardFetcher fetcher;
+    private final Map<String, ShardDatabase> shards = new ConcurrentHashMap<>();
+    private final ExecutorService downloads = Executors.newFixedThreadPool(2, daemon("mallard-fetch"));
+    private final ExecutorService tasks;
+    private final TaskRunner runner;
+    private final Thread poller;
+    private volatile Session session;
+    private volatile boolean closed;
+
+    private record Session(String workerId, CallOption auth, long pollMillis) {
+    }
+
+    private Worker(WorkerConfig config) throws IOException {
+        this.config = config;
+        this.allocator = new RootAllocator(Math.max(256L << 20, limits.memoryBytes() / 4));
+        Location location = config.insecure() ? Location.forGrpcInsecure(config.coordinatorHost(), config.coordinatorPort())
+                : Location.forGrpcTls(config.coordinatorHost(), config.coordinatorPort());
+        FlightClient.Builder builder = FlightClient.builder(allocator, location).maxInboundMessageSize(256 << 20);
+        if (!config.insecure()) {
+            try (InputStream ca = Files.newInputStream(config.caCertificate())) {
+                builder.useTls().trustedCertificates(ca);
+            }
+        }
+        this.client = builder.build();
+        this.fetcher = new ShardFetcher(config.caCertificate(), config.dataDir());
+        this.tasks = Executors.newFixedThreadPool(config.taskThreads(), daemon("mallard-task"));
+        this.runner = new TaskRunner(client, allocator, shards, config.taskDelayMillis());
+        this.poller = new Thread(this::pollLoop, "mallard-poll");
+        this.poller.setDaemon(true);
+    }
+
+    /** Registers with the coordinator (failing fast on a wrong token or an unreachable coordinator) and starts polling. */
+    public static Worker start(WorkerConfig config) throws IOException {
+        Worker worker = new Worker(config);
+        try {
+            worker.register();
+        } catch (RuntimeException e) {
+            worker.close();
+            throw e;
+        }
+        worker.poller.start();
+        return worker;
+    }
+
+    public String workerId() {
+        Session s = session;
+        return s == null ? null : s.workerId();
+    }
+
+    private void register() {
+        Messages.WorkerRegistered registered = Rpc.call(client, new Messages.RegisterWorker(config.joinToken(), config.name(),
+                VERSION, limits.cpus(), limits.memoryBytes(), ProcessHandle.current().pid()), Messages.WorkerRegistered.class);
+        session = new Session(registered.workerId(),
+                new CredentialCallOption(new BearerCredentialWriter(registered.sessionToken())), registered.pollMillis());
+        LOG.info("registered as {} ({})", registered.workerId(), config.name());
+    }
+
+    private void pollLoop() {
+        long backoff = 100;
+        while (!closed) {
+            Session s = session;
+            try {
+                PollReply reply = Rpc.call(client, new Messages.Poll(s.workerId(), List.copyOf(shards.keySet())),
+                        PollReply.class, s.auth());
+                backoff = 100;
+                handle(s, reply);
+            } catch (MallardException e) {
+                if (closed) {
+                    return;
+                }
+                if (e.code() == ErrorCode.AUTHENTICATION_FAILED) {
+                    LOG.warn("the coordinator no longer knows {}: registering again", s.workerId());
+                    forgetShards();
+                    try {
+                        register();
+                        continue;
+                    } catch (MallardException again) {
+                        LOG.warn("registration failed: {}", again.getMessage());
+                    }
+                } else {
+                    LOG.warn("poll failed: {}", e.getMessage());
+                }
+                sleep(backoff);
+                backoff = Math.min(5_000, backoff * 2);
+            }
+        }
+    }
+
+    private void handle(Session s, PollReply reply) {
+        for (String queryId : reply.cancelledQueries()) {
+            runner.cancel(queryId);
+        }
+        for (String shardId : reply.revoked()) {
+            ShardDatabase db = shards.remove(shardId);
+            closeQuietly(db);
+        }
+        for (ShardGrant grant : reply.grants()) {
+            downloads.submit(() -> acquire(s, grant));
+        }
+        for (TaskSpec task : reply.tasks()) {
+            tasks.submit(() -> runner.run(s.workerId(), task, s.auth()));
+        }
+    }
+
+    /** Fetch and verify, open read-only, then prove possession; only a proved shard receives tasks. */
+    private void acquire(Session s, ShardGrant grant) {
+        Path file;
+        try {
+            file = fetcher.fetch(grant);
+        } catch (MallardException e) {
+            LOG.error("{}", e.getMessage());
+            call(s, new Messages.ShardRejected(s.workerId(), grant.shardId(), e.getMessage()));
+            return;
+        } catch (IOException | InterruptedException e) {
+            LOG.error("download of shard {} failed: {}", grant.shardId(), e.toString());
+            call(s, new Messages.ShardRejected(s.workerId(), grant.shardId(), "download failed: " + e));
+            return;
+        }
+        try {
+            ShardDatabase db = new ShardDatabase(grant.shardId(), file, limits, shards.size() + 1);
+            ShardDatabase previous = shards.put(grant.shardId(), db);
+            closeQuietly(previous);
+            Messages.Challenge challenge = Rpc.call(client, new Messages.ShardReady(s.workerId(), grant.shardId()),
+                    Messages.Challenge.class, s.auth());
+            Messages.Ack verdict = Rpc.call(client, new Messages.ShardProof(s.workerId(), grant.shardId(),
+                    challenge.nonce(), ShardProofs.digest(challenge.nonce(), file)), Messages.Ack.class, s.auth());
+            if (!verdict.accepted()) {
+                LOG.error("coordinator refused the proof for shard {}: {}", grant.shardId(), verdict.message());
+                closeQuietly(shards.remove(grant.shardId()));
+            } else {
+                LOG.info("shard {} verified and proved", grant.shardId());
+            }
+        } catch (SQLException | IOException | MallardException e) {
+            LOG.error("cannot serve shard {}: {}", grant.shardId(), e.getMessage());
+            closeQuietly(shards.remove(grant.shardId()));
+        }
+    }
+
+    private void call(Session s, Messages.ShardRejected message) {
+        try {
+            Rpc.call(client, message, Messages.Ack.class, s.auth());
+        } catch (MallardException e) {
+            LOG.warn("could not report shard rejection: {}", e.getMessage());
+        }
+    }
+
+    private void forgetShards() {
+        for (String id : List.copyOf(shards.keySet())) {
+            closeQuietly(shards.remove(id));
+        }
+    }
+
+    private static void closeQuietly(ShardDatabase db) {
+        if (db != null) {
+            try {
+                db.close();
+            } catch (SQLException e) {
+                LOG.debug("closing shard {}", db.shardId, e);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Tells the coordinator this worker is leaving, then stops everything it runs. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Session s = session;
+        if (s != null) {
+            try {
+                Rpc.call(client, new Messages.Leaving(s.workerId()), Messages.Ack.class, s.auth());
+            } catch (MallardException e) {
+                LOG.debug("leaving: {}", e.getMessage());
+            }
+        }
+        poller.interrupt();
+        downloads.shutdownNow();
+        tasks.shutdownNow();
+        try {
+            poller.join(2_000);
+            tasks.awaitTermination(5, TimeUnit.SECONDS);
+            downloads.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        forgetShards();
+        try {
+            client.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        allocator.close();
+    }
+}
