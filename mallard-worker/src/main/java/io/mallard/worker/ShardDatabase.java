@@ -4,7 +4,7 @@ import io.mallard.common.security.ResourceLimits;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
+import io.mallard.common.duck.DuckLockdown;
 import java.util.Properties;
 import org.duckdb.DuckDBConnection;
 
@@ -27,9 +27,8 @@ final class ShardDatabase implements AutoCloseable {
         long memory = Math.max(64L << 20, (long) (limits.memoryBytes() * 0.6) / Math.max(1, shardsHeld));
         properties.setProperty("memory_limit", (memory >> 20) + "MB");
         this.connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("SET enable_external_access = false");
-            statement.execute("SET lock_configuration = true");
+        try {
+            DuckLockdown.apply(connection);
         } catch (SQLException e) {
             connection.close();
             throw e;

@@ -10,7 +10,7 @@ import io.mallard.protocol.Messages.TaskSpec;
 import io.mallard.protocol.Rpc;
 import io.mallard.protocol.ShardProofs;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -61,9 +61,8 @@ public final class Worker implements AutoCloseable {
                 : Location.forGrpcTls(config.coordinatorHost(), config.coordinatorPort());
         FlightClient.Builder builder = FlightClient.builder(allocator, location).maxInboundMessageSize(256 << 20);
         if (!config.insecure()) {
-            try (InputStream ca = Files.newInputStream(config.caCertificate())) {
-                builder.useTls().trustedCertificates(ca);
-            }
+            // the builder reads the stream only in build(), so hand it the bytes, not an open file
+            builder.useTls().trustedCertificates(new ByteArrayInputStream(Files.readAllBytes(config.caCertificate())));
         }
         this.client = builder.build();
         this.fetcher = new ShardFetcher(config.caCertificate(), config.dataDir());

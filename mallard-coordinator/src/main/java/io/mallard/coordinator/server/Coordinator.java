@@ -20,7 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
+import io.mallard.common.duck.DuckLockdown;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -110,11 +110,8 @@ public final class Coordinator implements AutoCloseable {
         properties.setProperty("duckdb.read_only", "true");
         properties.setProperty("threads", Integer.toString(ResourceLimits.detect().cpus()));
         DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
-        try (Statement statement = connection.createStatement()) {
-            // clients' SQL runs here for LOCAL queries: no files, no extensions, no setting changes
-            statement.execute("SET enable_external_access = false");
-            statement.execute("SET lock_configuration = true");
-        }
+        // clients' SQL runs here for LOCAL queries: no files, no extensions, no setting changes
+        DuckLockdown.apply(connection);
         return connection;
     }
 

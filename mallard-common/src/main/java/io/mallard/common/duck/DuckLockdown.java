@@ -1,0 +1,36 @@
+package io.mallard.common.duck;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Locks a DuckDB database against the SQL it will run for clients: no file system or network access, no extension
+ * loading, no setting changes. DuckDB's JDBC driver shares one database instance per file within a JVM, so a
+ * database may already be locked; then it is only checked.
+ */
+public final class DuckLockdown {
+    private DuckLockdown() {
+    }
+
+    public static void apply(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            if (setting(statement, "lock_configuration")) {
+                if (setting(statement, "enable_external_access")) {
+                    throw new SQLException("database configuration is locked with external access enabled");
+                }
+                return;
+            }
+            statement.execute("SET enable_external_access = false");
+            statement.execute("SET lock_configuration = true");
+        }
+    }
+
+    private static boolean setting(Statement statement, String name) throws SQLException {
+        try (ResultSet rs = statement.executeQuery("SELECT current_setting('" + name + "')::BOOLEAN")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+}

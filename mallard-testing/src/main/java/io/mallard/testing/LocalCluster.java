@@ -1,0 +1,286 @@
+package io.mallard.testing;
+
+import io.mallard.common.security.Credentials;
+import io.mallard.coordinator.ClusterLayout;
+import io.mallard.coordinator.CoordinatorConfig;
+import io.mallard.coordinator.bootstrap.Bootstrap;
+import io.mallard.coordinator.bootstrap.BootstrapOptions;
+import io.mallard.coordinator.server.Coordinator;
+import io.mallard.data.DataParams;
+import io.mallard.data.Manifest;
+import io.mallard.protocol.Messages;
+import io.mallard.protocol.client.MallardClient;
+import io.mallard.worker.Worker;
+import io.mallard.worker.WorkerConfig;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A coordinator and N workers on loopback, always over the real Flight protocol with TLS:
+ * {@code LocalCluster.builder().workers(3).shards(8).build()}. Workers run in this JVM or, when a test needs to kill
+ * them, as separate processes. Data is generated once per parameter set under a cache directory and reused.
+ */
+public final class LocalCluster implements AutoCloseable {
+    private final Builder options;
+    private final Path dir;
+    private final Manifest manifest;
+    private final Coordinator coordinator;
+    private final List<WorkerHandle> workers = new ArrayList<>();
+    private final String adminPassword;
+    private int nextWorker = 1;
+
+    private LocalCluster(Builder options) throws IOException, SQLException {
+        this.options = options;
+        DataParams params = new DataParams(options.scaleFactor, options.measurementRows, options.seed);
+        Path cache = options.cacheDir.resolve("sf" + options.scaleFactor + "-rows" + options.measurementRows + "-seed" + options.seed);
+        this.dir = options.privateData
+                ? Files.createTempDirectory(options.cacheDir, "cluster-")
+                : cache.resolve("cluster-" + options.shards + "-shards");
+        this.manifest = Bootstrap.run(new BootstrapOptions(dir, params, options.shards, "admin", cache.resolve("oracle"),
+                List.of()), null);
+        this.adminPassword = Bootstrap.adminPassword(dir);
+        CoordinatorConfig config = CoordinatorConfig.defaults(dir).withLease(options.leaseMillis, Math.min(1000, options.leaseMillis / 3))
+                .withShardWait(options.shardWaitMillis).withReplicas(options.replicas);
+        this.coordinator = Coordinator.start(config);
+        try {
+            for (int i = 0; i < options.workers; i++) {
+                addWorker(options.workerProcesses, 0);
+            }
+            if (options.workers > 0) {
+                awaitAllShardsServed(120_000);
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts one more worker; {@code taskDelayMillis} > 0 makes it wait before each task (fault injection). */
+    public WorkerHandle addWorker(boolean asProcess, long taskDelayMillis) throws IOException {
+        String name = "worker-" + nextWorker++;
+        Path workerDir = dir.resolve("workers").resolve(name + "-" + System.nanoTime());
+        Files.createDirectories(workerDir);
+        String joinToken = Credentials.load(dir).joinToken();
+        Path ca = new ClusterLayout(dir).caCertificate();
+        WorkerHandle handle;
+        if (asProcess) {
+            List<String> command = new ArrayList<>(List.of(javaBinary(), "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                    "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.mallard.worker.WorkerMain",
+                    "--coordinator", "127.0.0.1:" + coordinator.port(), "--ca", ca.toString(), "--token", joinToken,
+                    "--name", name, "--data-dir", workerDir.toString(), "--task-delay-ms", Long.toString(taskDelayMillis),
+                    "--exit-with-parent", Long.toString(ProcessHandle.current().pid())));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(workerDir.resolve("worker.log").toFile()).start();
+            handle = new WorkerHandle(name, null, process);
+        } else {
+            Worker worker = Worker.start(new WorkerConfig("127.0.0.1", coordinator.port(), ca, joinToken, name, workerDir,
+                    2, taskDelayMillis, false));
+            handle = new WorkerHandle(name, worker, null);
+        }
+        workers.add(handle);
+        return handle;
+    }
+
+    /** Waits until every shard is proved on at least one live worker. */
+    public void awaitAllShardsServed(long timeoutMillis) {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (!coordinator.status().allShardsServed()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("shards not served after " + timeoutMillis + " ms: " + coordinator.status());
+            }
+            sleep(50);
+        }
+    }
+
+    /** Waits until the coordinator counts {@code n} live workers that are trusted for all their shards. */
+    public void awaitTrustedWorkers(int n, long timeoutMillis) {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (coordinator.status().workers().stream().filter(w -> w.state().equals("trusted")).count() < n
+                || !coordinator.status().allShardsServed()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("not " + n + " trusted workers after " + timeoutMillis + " ms: "
+                        + coordinator.status());
+            }
+            sleep(50);
+        }
+    }
+
+    /**
+     * Waits until no query is active on the coordinator and no task is running on any worker; returns false if that
+     * does not happen within the timeout. Suites end by asserting this.
+     */
+    public boolean awaitQuiescent(long timeoutMillis) {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (coordinator.activeQueries() > 0
+                || coordinator.status().workers().stream().anyMatch(w -> w.runningTasks() > 0)) {
+            if (System.currentTimeMillis() > deadline) {
+                return false;
+            }
+            sleep(20);
+        }
+        return true;
+    }
+
+    /** A client logged in as the admin user. The caller closes it. */
+    public MallardClient client() {
+        return MallardClient.connect("127.0.0.1", coordinator.port(), caCertificate(), "admin", adminPassword);
+    }
+
+    public Path caCertificate() {
+        return new ClusterLayout(dir).caCertificate();
+    }
+
+    public String adminPassword() {
+        return adminPassword;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Manifest manifest() {
+        return manifest;
+    }
+
+    /** The unsharded DuckDB file of this cluster's data: the oracle. */
+    public Path oracleFile() {
+        Path oracle = Path.of(manifest.oracleFile());
+        return oracle.isAbsolute() ? oracle : new ClusterLayout(dir).data().resolve(oracle);
+    }
+
+    public Coordinator coordinator() {
+        return coordinator;
+    }
+
+    public List<WorkerHandle> workers() {
+        return workers;
+    }
+
+    public Messages.ClusterStatus status() {
+        return coordinator.status();
+    }
+
+    @Override
+    public void close() {
+        for (WorkerHandle worker : workers) {
+            try {
+                worker.close();
+            } catch (RuntimeException e) {
+                // keep stopping the others
+            }
+        }
+        workers.clear();
+        if (coordinator != null) {
+            coordinator.close();
+        }
+        if (options.privateData) {
+            deleteTree(dir);
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Options of a {@link LocalCluster}. */
+    public static final class Builder {
+        private int workers = 3;
+        private int shards = 8;
+        private int replicas = 1;
+        private double scaleFactor = 0.01;
+        private long measurementRows = 50_000;
+        private long seed = 42;
+        private boolean workerProcesses;
+        private boolean privateData;
+        private long leaseMillis = 3_000;
+        private long shardWaitMillis = 30_000;
+        private Path cacheDir = Path.of(System.getProperty("mallard.test.cache",
+                System.getProperty("java.io.tmpdir") + File.separator + "mallard-test-data"));
+
+        public Builder workers(int n) {
+            this.workers = n;
+            return this;
+        }
+
+        public Builder shards(int n) {
+            this.shards = n;
+            return this;
+        }
+
+        public Builder replicas(int r) {
+            this.replicas = r;
+            return this;
+        }
+
+        public Builder scaleFactor(double sf) {
+            this.scaleFactor = sf;
+            return this;
+        }
+
+        public Builder measurementRows(long rows) {
+            this.measurementRows = rows;
+            return this;
+        }
+
+        /** Workers as separate JVM processes (needed to kill one). */
+        public Builder workerProcesses(boolean processes) {
+            this.workerProcesses = processes;
+            return this;
+        }
+
+        /** A cluster directory of its own (deleted on close), for tests that tamper with files. */
+        public Builder privateData(boolean isPrivate) {
+            this.privateData = isPrivate;
+            return this;
+        }
+
+        public Builder leaseMillis(long millis) {
+            this.leaseMillis = millis;
+            return this;
+        }
+
+        public Builder shardWaitMillis(long millis) {
+            this.shardWaitMillis = millis;
+            return this;
+        }
+
+        public Builder cacheDir(Path dir) {
+            this.cacheDir = dir;
+            return this;
+        }
+
+        public LocalCluster build() throws IOException, SQLException {
+            Files.createDirectories(cacheDir);
+            return new LocalCluster(this);
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package io.mallard.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mallard.common.Json;
+import io.mallard.common.duck.DuckErrors;
+import io.mallard.protocol.client.QueryRows;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * The single-DuckDB oracle: runs a query over the unsharded data and compares a distributed answer with it —
+ * exactly for integers, decimals, strings and dates; with a relative tolerance for doubles; in order only when the
+ * query orders its result.
+ */
+public final class Oracle implements AutoCloseable {
+    /** Relative tolerance for doubles: sums combine in another order than on one node. */
+    public static final double RELATIVE_TOLERANCE = 1e-9;
+
+    private final Connection connection;
+
+    public Oracle(Path oracleFile) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("duckdb.read_only", "true");
+        this.connection = DriverManager.getConnection("jdbc:duckdb:" + oracleFile, properties);
+    }
+
+    /** Runs {@code sql} on the unsharded data. */
+    public QueryRows query(String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            List<String> columns = new ArrayList<>();
+            List<String> types = new ArrayList<>();
+            int n = rs.getMetaData().getColumnCount();
+            for (int c = 1; c <= n; c++) {
+                columns.add(rs.getMetaData().getColumnLabel(c));
+                types.add(rs.getMetaData().getColumnTypeName(c));
+            }
+            List<List<Object>> rows = new ArrayList<>();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>(n);
+                for (int c = 1; c <= n; c++) {
+                    row.add(rs.getObject(c));
+                }
+                rows.add(row);
+            }
+            return new QueryRows(columns, types, rows);
+        }
+    }
+
+    /** Whether the query's top level has ORDER BY, asked of DuckDB's own parser. */
+    public boolean isOrdered(String sql) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT json_serialize_sql(?::VARCHAR)")) {
+            statement.setString(1, sql);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                JsonNode node = Json.tree(rs.getString(1)).path("statements").path(0).path("node");
+                for (JsonNode modifier : node.path("modifiers")) {
+                    if ("ORDER_MODIFIER".equals(modifier.path("type").asText())) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+        } catch (SQLException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw DuckErrors.translate(new SQLException(e.getMessage(), e));
+        }
+    }
+
+    /** Compares a distributed answer with the oracle's; returns empty when they match, else the first difference. */
+    public java.util.Optional<String> difference(String sql, QueryRows distributed) throws SQLException {
+        QueryRows expected = query(sql);
+        if (!expected.columns().equals(distributed.columns())) {
+            return java.util.Optional.of("columns differ: expected " + expected.columns() + " but got " + distributed.columns());
+        }
+        if (expected.rows().size() != distributed.rows().size()) {
+            return java.util.Optional.of("row counts differ: expected " + expected.rows().size() + " but got "
+                    + distributed.rows().size());
+        }
+        List<List<Object>> want = normalize(expected.rows());
+        List<List<Object>> got = normalize(distributed.rows());
+        if (!isOrdered(sql)) {
+            want.sort(ROW_ORDER);
+            got.sort(ROW_ORDER);
+        }
+        for (int r = 0; r < want.size(); r++) {
+            for (int c = 0; c < want.get(r).size(); c++) {
+                if (!same(want.get(r).get(c), got.get(r).get(c))) {
+                    return java.util.Optional.of("row " + r + ", column " + expected.columns().get(c) + ": expected "
+                            + want.get(r) + " but got " + got.get(r));
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static List<List<Object>> normalize(List<List<Object>> rows) {
+        List<List<Object>> out = new ArrayList<>(rows.size());
+        for (List<Object> row : rows) {
+            List<Object> copy = new ArrayList<>(row.size());
+            for (Object value : row) {
+                copy.add(normalize(value));
+            }
+            out.add(copy);
+        }
+        return out;
+    }
+
+    /** One Java representation per SQL value: BigDecimal for exact numbers, Double for floats, LocalDate for dates. */
+    static Object normalize(Object value) {
+        if (value instanceof Double || value instanceof Float) {
+            return ((Number) value).doubleValue();
+        }
+        if (value instanceof BigDecimal d) {
+            return d.stripTrailingZeros();
+        }
+        if (value instanceof BigInteger || value instanceof Long || value instanceof Integer || value instanceof Short
+                || value instanceof Byte) {
+            return new BigDecimal(value.toString()).stripTrailingZeros();
+        }
+        if (value instanceof java.sql.Date d) {
+            return d.toLocalDate();
+        }
+        if (value instanceof java.sql.Timestamp t) {
+            return t.toLocalDateTime();
+        }
+        if (value instanceof LocalDate || value instanceof LocalDateTime || value instanceof String || value == null
+                || value instanceof Boolean) {
+            return value;
+        }
+        return value.toString();
+    }
+
+    static boolean same(Object expected, Object actual) {
+        if (expected instanceof Double e && actual instanceof Double a) {
+            if (e.isNaN() || a.isNaN()) {
+                return e.isNaN() && a.isNaN();
+            }
+            return Math.abs(e - a) <= RELATIVE_TOLERANCE * Math.max(Math.abs(e), Math.abs(a)) || e.equals(a);
+        }
+        if (expected instanceof BigDecimal e && actual instanceof BigDecimal a) {
+            return e.compareTo(a) == 0;
+        }
+        return Objects.equals(expected, actual);
+    }
+
+    private static final Comparator<List<Object>> ROW_ORDER = (a, b) -> {
+        for (int i = 0; i < a.size(); i++) {
+            int c = compareValues(a.get(i), b.get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    };
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static int compareValues(Object a, Object b) {
+        if (a == null || b == null) {
+            return a == null ? (b == null ? 0 : -1) : 1;
+        }
+        if (a instanceof Comparable ca && a.getClass() == b.getClass()) {
+            return ca.compareTo(b);
+        }
+        return a.toString().compareTo(b.toString());
+    }
+
+    @Override
+    public void close() throws SQLException {
+        connection.close();
+    }
+}

@@ -1,0 +1,38 @@
+package io.mallard.worker;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A bare worker entry point for process-level tests and embedded launchers ({@code mallard worker} is the user-facing
+ * command). Arguments: {@code --coordinator HOST:PORT --ca FILE --token TOKEN --name NAME --data-dir DIR
+ * [--task-delay-ms N] [--exit-with-parent PID]}.
+ */
+public final class WorkerMain {
+    private WorkerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i], args[i + 1]);
+        }
+        String[] address = options.get("--coordinator").split(":");
+        WorkerConfig config = new WorkerConfig(address[0], Integer.parseInt(address[1]), Path.of(options.get("--ca")),
+                options.get("--token"), options.getOrDefault("--name", "worker"), Path.of(options.get("--data-dir")),
+                2, Long.parseLong(options.getOrDefault("--task-delay-ms", "0")), false);
+        if (options.containsKey("--exit-with-parent")) {
+            ParentWatch.exitWhenGone(Long.parseLong(options.get("--exit-with-parent")));
+        }
+        Worker worker = Worker.start(config);
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            worker.close();
+            stop.countDown();
+        }));
+        System.out.println("worker " + worker.workerId() + " running");
+        stop.await();
+    }
+}
