@@ -1,0 +1,51 @@
+package io.mallard.cli;
+
+import io.mallard.coordinator.ClusterLayout;
+import io.mallard.coordinator.bootstrap.Bootstrap;
+import io.mallard.coordinator.bootstrap.BootstrapOptions;
+import io.mallard.data.DataParams;
+import io.mallard.data.Manifest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mallard bootstrap}: certificates, users, join token, data, shards and manifest into a directory. */
+@Command(name = "bootstrap", mixinStandardHelpOptions = true,
+        description = "Create a cluster directory: TLS CA and server certificate, admin user, worker join token, "
+                + "generated TPC-H and measurements data, shards and manifest. Keeps what already exists.")
+final class BootstrapCommand implements Callable<Integer> {
+    @Option(names = "--dir", required = true, description = "Cluster directory to create or complete.")
+    Path dir;
+
+    @Option(names = "--sf", defaultValue = "0.1", description = "TPC-H scale factor (default: ${DEFAULT-VALUE}).")
+    double scaleFactor;
+
+    @Option(names = "--rows", defaultValue = "10000000", description = "Rows of the measurements table (default: ${DEFAULT-VALUE}).")
+    long rows;
+
+    @Option(names = "--shards", defaultValue = "8", description = "Shards per dataset (default: ${DEFAULT-VALUE}).")
+    int shards;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the measurements generator (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--admin", defaultValue = "admin", description = "Name of the admin user (default: ${DEFAULT-VALUE}).")
+    String admin;
+
+    @Option(names = "--host", description = "Extra host name or IP for the server certificate (repeatable).")
+    List<String> hosts = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        Manifest manifest = Bootstrap.run(new BootstrapOptions(dir, new DataParams(scaleFactor, rows, seed), shards, admin,
+                null, hosts), System.out);
+        ClusterLayout layout = new ClusterLayout(dir);
+        System.out.printf("cluster directory ready: %s%n  manifest:    %s (%d shards)%n  CA:          %s%n"
+                + "  credentials: %s (join token), %s (admin password)%n", dir, layout.manifest(),
+                manifest.allShards().size(), layout.caCertificate(), dir.resolve("credentials.json"), layout.adminPassword());
+        return 0;
+    }
+}

@@ -1,0 +1,63 @@
+package io.mallard.cli;
+
+import io.mallard.coordinator.CoordinatorConfig;
+import io.mallard.coordinator.server.Coordinator;
+import io.mallard.worker.ParentWatch;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mallard coordinator}: serve a bootstrapped cluster directory. */
+@Command(name = "coordinator", mixinStandardHelpOptions = true,
+        description = "Run the coordinator over a cluster directory made by `mallard bootstrap`. Runs until stopped.")
+final class CoordinatorCommand implements Callable<Integer> {
+    @Option(names = "--dir", required = true, description = "Cluster directory.")
+    Path dir;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "31337", description = "Flight port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--shard-port", defaultValue = "0", description = "HTTPS port of the shard store; 0 picks a free one.")
+    int shardPort;
+
+    @Option(names = "--advertise-host", description = "Host workers use to download shards (default: --host).")
+    String advertiseHost;
+
+    @Option(names = "--replicas", defaultValue = "1", description = "Replication factor R (default: ${DEFAULT-VALUE}).")
+    int replicas;
+
+    @Option(names = "--lease-ms", defaultValue = "10000", description = "Worker heartbeat lease (default: ${DEFAULT-VALUE}).")
+    long leaseMillis;
+
+    @Option(names = "--insecure", description = "Serve Flight in plaintext. Never use outside a closed test network.")
+    boolean insecure;
+
+    @Option(names = "--exit-with-parent", hidden = true)
+    Long parentPid;
+
+    @Override
+    public Integer call() throws Exception {
+        if (parentPid != null) {
+            ParentWatch.exitWhenGone(parentPid);
+        }
+        CoordinatorConfig config = new CoordinatorConfig(dir, host, port, shardPort,
+                advertiseHost == null ? host : advertiseHost, replicas, leaseMillis, Math.min(1000, leaseMillis / 3),
+                60_000, 600_000, insecure);
+        Coordinator coordinator = Coordinator.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            coordinator.close();
+            stopped.countDown();
+        }));
+        System.out.println("coordinator listening on " + host + ":" + coordinator.port() + (insecure ? " (PLAINTEXT)" : " (TLS)")
+                + ", shard store on port " + coordinator.shardPort());
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+}

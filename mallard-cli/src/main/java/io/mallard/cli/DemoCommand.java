@@ -1,0 +1,105 @@
+package io.mallard.cli;
+
+import io.mallard.bench.SideBySide;
+import io.mallard.common.MallardException;
+import io.mallard.coordinator.ClusterLayout;
+import io.mallard.coordinator.bootstrap.Bootstrap;
+import io.mallard.coordinator.bootstrap.BootstrapOptions;
+import io.mallard.data.DataParams;
+import io.mallard.data.Manifest;
+import io.mallard.protocol.Messages;
+import io.mallard.protocol.client.MallardClient;
+import io.mallard.testing.DemoQueries;
+import io.mallard.testing.Oracle;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mallard demo}: generate, shard, start a TLS cluster of separate processes, run and check the demo queries. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Generate TPC-H and measurements data, shard it, start a coordinator and worker processes with TLS, "
+                + "run TPC-H Q1, Q3, Q5, Q6 and the two challenge queries distributed, and compare each with a single "
+                + "DuckDB over the unsharded data. Exits 0 only if every result matches.")
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--dir", defaultValue = "mallard-demo", description = "Working directory (default: ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Option(names = "--sf", defaultValue = "0.1", description = "TPC-H scale factor (default: ${DEFAULT-VALUE}).")
+    double scaleFactor;
+
+    @Option(names = "--rows", defaultValue = "10000000", description = "Measurement rows (default: ${DEFAULT-VALUE}).")
+    long rows;
+
+    @Option(names = "--shards", defaultValue = "8", description = "Shards per dataset (default: ${DEFAULT-VALUE}).")
+    int shards;
+
+    @Option(names = "--workers", defaultValue = "3", description = "Worker processes (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--shell", description = "Leave the cluster running and open a SQL prompt against it.")
+    boolean shell;
+
+    @Override
+    public Integer call() throws Exception {
+        long started = System.nanoTime();
+        System.out.println("== data: TPC-H SF " + scaleFactor + ", " + rows + " measurements, " + shards + " shards");
+        Manifest manifest = Bootstrap.run(new BootstrapOptions(dir, new DataParams(scaleFactor, rows, 42), shards, "admin",
+                null, List.of()), System.out);
+        System.out.println("== cluster: coordinator and " + workers + " workers (separate processes, TLS)");
+        int mismatches = 0;
+        List<String> summary = new ArrayList<>();
+        try (ProcessCluster cluster = ProcessCluster.start(dir, workers, 0, System.out);
+                MallardClient client = cluster.client();
+                Oracle oracle = new Oracle(oracleFile(manifest))) {
+            for (DemoQueries.NamedQuery query : DemoQueries.ALL) {
+                System.out.println();
+                System.out.println("== " + query.name());
+                System.out.println(query.sql().strip());
+                try {
+                    Messages.PlanDescription plan = client.explain(query.sql());
+                    System.out.println("-- strategy: " + plan.strategy() + " over " + plan.shards().size() + " shards");
+                    System.out.println("-- worker SQL:  " + plan.workerSql());
+                    System.out.println("-- combine SQL: " + plan.combineSql());
+                    SideBySide.Timing timing = SideBySide.measure(client, oracle, query.sql(), 1);
+                    TablePrinter.print(timing.distributed(), 5, System.out);
+                    Optional<String> difference = oracle.difference(query.sql(), timing.distributed());
+                    String verdict = difference.map(d -> "DIFFERENT: " + d).orElse("MATCH");
+                    if (difference.isPresent()) {
+                        mismatches++;
+                    }
+                    System.out.printf("%s   distributed %.1f ms, single DuckDB %.1f ms%n", verdict,
+                            timing.distributedMillis(), timing.duckdbMillis());
+                    summary.add(String.format("| %-18s | %-9s | %10.1f | %10.1f |", query.name(),
+                            difference.isPresent() ? "DIFFERENT" : "MATCH", timing.distributedMillis(), timing.duckdbMillis()));
+                } catch (MallardException e) {
+                    mismatches++;
+                    System.out.println("FAILED: " + e.describe());
+                    summary.add(String.format("| %-18s | %-9s | %10s | %10s |", query.name(), "FAILED", "-", "-"));
+                }
+            }
+            System.out.println();
+            System.out.println("| query              | result    | Mallard ms | DuckDB ms  |");
+            System.out.println("|--------------------|-----------|------------|------------|");
+            summary.forEach(System.out::println);
+            System.out.printf("%n%s in %.1f s%n", mismatches == 0 ? "ALL MATCH" : mismatches + " QUERIES DID NOT MATCH",
+                    (System.nanoTime() - started) / 1e9);
+            if (shell) {
+                System.out.println("\nSQL prompt against the running cluster (.help for commands, .quit to stop the cluster).");
+                Shell.run(client, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), System.out, true);
+            }
+        }
+        return mismatches == 0 ? 0 : 1;
+    }
+
+    private Path oracleFile(Manifest manifest) {
+        Path oracle = Path.of(manifest.oracleFile());
+        return oracle.isAbsolute() ? oracle : new ClusterLayout(dir).data().resolve(oracle);
+    }
+}

@@ -1,0 +1,42 @@
+package io.mallard.cli;
+
+import io.mallard.common.MallardException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code mallard} executable: one program for every role. */
+@Command(name = "mallard", mixinStandardHelpOptions = true, version = "mallard 0.1.0",
+        description = "A distributed SQL engine with DuckDB on every worker.",
+        subcommands = {DemoCommand.class, UpCommand.class, BootstrapCommand.class, CoordinatorCommand.class,
+            WorkerCommand.class, SqlCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("mallard.log", "info"));
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof MallardException m) {
+                cmd.getErr().println("error: " + m.describe());
+            } else {
+                cmd.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            }
+            if (System.getenv("MALLARD_DEBUG") != null) {
+                e.printStackTrace(cmd.getErr());
+            } else {
+                cmd.getErr().println("(set MALLARD_DEBUG=1 for the stack trace)");
+            }
+            return 1;
+        });
+        System.exit(commandLine.execute(args));
+    }
+}

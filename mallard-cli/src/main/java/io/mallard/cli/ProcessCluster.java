@@ -1,0 +1,163 @@
+package io.mallard.cli;
+
+import io.mallard.common.MallardException;
+import io.mallard.common.security.Credentials;
+import io.mallard.coordinator.ClusterLayout;
+import io.mallard.coordinator.bootstrap.Bootstrap;
+import io.mallard.protocol.Messages;
+import io.mallard.protocol.client.MallardClient;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The embedded default: a coordinator and N workers as separate JVMs on loopback, started from this executable and
+ * stopped with it (also when this process is killed: children watch their parent).
+ */
+final class ProcessCluster implements AutoCloseable {
+    private final Path dir;
+    private final int port;
+    private final List<Process> processes = new ArrayList<>();
+    private final Thread shutdownHook = new Thread(this::stopAll, "mallard-stop-children");
+
+    private ProcessCluster(Path dir, int port) {
+        this.dir = dir;
+        this.port = port;
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    static ProcessCluster start(Path dir, int workers, int port, PrintStream out) throws IOException, InterruptedException {
+        int chosen = port == 0 ? freePort() : port;
+        ProcessCluster cluster = new ProcessCluster(dir, chosen);
+        try {
+            Path logs = Files.createDirectories(dir.resolve("logs"));
+            out.println("starting coordinator on 127.0.0.1:" + chosen + " (log: " + logs.resolve("coordinator.log") + ")");
+            cluster.launch(logs.resolve("coordinator.log"), List.of(), "coordinator", "--dir", dir.toString(),
+                    "--port", Integer.toString(chosen));
+            cluster.awaitCoordinator(60_000);
+            String token = Credentials.load(dir).joinToken();
+            for (int i = 1; i <= workers; i++) {
+                String name = "worker-" + i;
+                out.println("starting " + name + " (log: " + logs.resolve(name + ".log") + ")");
+                cluster.launch(logs.resolve(name + ".log"), List.of("MALLARD_JOIN_TOKEN=" + token), "worker",
+                        "--coordinator", "127.0.0.1:" + chosen, "--ca", new ClusterLayout(dir).caCertificate().toString(),
+                        "--name", name, "--data-dir", dir.resolve("workers").resolve(name).toString());
+            }
+            cluster.awaitShardsServed(workers, 300_000, out);
+            return cluster;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    MallardClient client() throws IOException {
+        return MallardClient.connect("127.0.0.1", port, new ClusterLayout(dir).caCertificate(), "admin",
+                Bootstrap.adminPassword(dir));
+    }
+
+    private void launch(Path log, List<String> environment, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName()));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--exit-with-parent", Long.toString(ProcessHandle.current().pid())));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        for (String entry : environment) {
+            int eq = entry.indexOf('=');
+            builder.environment().put(entry.substring(0, eq), entry.substring(eq + 1));
+        }
+        processes.add(builder.start());
+    }
+
+    private void awaitCoordinator(long timeoutMillis) throws InterruptedException, IOException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (true) {
+            checkAlive();
+            try (MallardClient client = client()) {
+                client.status();
+                return;
+            } catch (MallardException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IOException("the coordinator did not come up: " + e.getMessage() + "; see " + dir.resolve("logs"));
+                }
+                TimeUnit.MILLISECONDS.sleep(200);
+            }
+        }
+    }
+
+    private void awaitShardsServed(int workers, long timeoutMillis, PrintStream out) throws InterruptedException, IOException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        String last = "";
+        try (MallardClient client = client()) {
+            while (true) {
+                checkAlive();
+                Messages.ClusterStatus status = client.status();
+                long served = status.shards().stream().filter(s -> !s.trustedOn().isEmpty()).count();
+                String line = "workers registered: " + status.workers().size() + "/" + workers + ", shards verified and proved: "
+                        + served + "/" + status.shards().size();
+                if (!line.equals(last)) {
+                    out.println("  " + line);
+                    last = line;
+                }
+                if (status.workers().size() >= workers && status.allShardsServed()) {
+                    return;
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IOException("cluster not ready after " + timeoutMillis / 1000 + " s (" + line + "); see "
+                            + dir.resolve("logs"));
+                }
+                TimeUnit.MILLISECONDS.sleep(200);
+            }
+        }
+    }
+
+    private void checkAlive() throws IOException {
+        for (Process p : processes) {
+            if (!p.isAlive()) {
+                throw new IOException("a cluster process exited with code " + p.exitValue() + "; see " + dir.resolve("logs"));
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private void stopAll() {
+        for (Process p : processes) {
+            p.destroy();
+        }
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+            }
+        }
+        processes.clear();
+    }
+
+    @Override
+    public void close() {
+        stopAll();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // already shutting down: the hook is running
+        }
+    }
+}

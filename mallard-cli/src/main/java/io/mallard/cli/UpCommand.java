@@ -1,0 +1,56 @@
+package io.mallard.cli;
+
+import io.mallard.coordinator.ClusterLayout;
+import io.mallard.coordinator.bootstrap.Bootstrap;
+import io.mallard.coordinator.bootstrap.BootstrapOptions;
+import io.mallard.data.DataParams;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mallard up}: a coordinator and N workers on the embedded default, running until stopped. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Bootstrap a cluster directory if needed, then run a coordinator and N worker processes on "
+                + "loopback until stopped (Ctrl-C), printing how to connect.")
+final class UpCommand implements Callable<Integer> {
+    @Option(names = "--dir", defaultValue = "mallard-cluster", description = "Cluster directory (default: ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Option(names = "--workers", defaultValue = "3", description = "Worker processes (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--port", defaultValue = "31337", description = "Flight port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--sf", defaultValue = "0.1", description = "TPC-H scale factor if data must be generated.")
+    double scaleFactor;
+
+    @Option(names = "--rows", defaultValue = "10000000", description = "Measurement rows if data must be generated.")
+    long rows;
+
+    @Option(names = "--shards", defaultValue = "8", description = "Shards per dataset if data must be generated.")
+    int shards;
+
+    @Override
+    public Integer call() throws Exception {
+        Bootstrap.run(new BootstrapOptions(dir, new DataParams(scaleFactor, rows, 42), shards, "admin", null, List.of()),
+                System.out);
+        try (ProcessCluster cluster = ProcessCluster.start(dir, workers, port, System.out)) {
+            ClusterLayout layout = new ClusterLayout(dir);
+            System.out.printf("%nMallard is up: coordinator at 127.0.0.1:%d (TLS), %d workers.%n", cluster.port(), workers);
+            System.out.printf("  user:        admin%n  password:    in %s%n  CA:          %s%n  join token:  in %s%n",
+                    layout.adminPassword().toAbsolutePath(), layout.caCertificate().toAbsolutePath(),
+                    dir.resolve("credentials.json").toAbsolutePath());
+            System.out.printf("  connect:     MALLARD_PASSWORD=$(cat %s) ./mallard sql --port %d --ca %s%n",
+                    layout.adminPassword(), cluster.port(), layout.caCertificate());
+            System.out.printf("  add worker:  MALLARD_JOIN_TOKEN=... ./mallard worker --coordinator 127.0.0.1:%d --ca %s%n",
+                    cluster.port(), layout.caCertificate());
+            System.out.println("Press Ctrl-C to stop.");
+            new CountDownLatch(1).await();
+        }
+        return 0;
+    }
+}

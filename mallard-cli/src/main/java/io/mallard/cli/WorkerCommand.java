@@ -1,0 +1,71 @@
+package io.mallard.cli;
+
+import io.mallard.worker.ParentWatch;
+import io.mallard.worker.Worker;
+import io.mallard.worker.WorkerConfig;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mallard worker}: join a cluster by dialing out to its coordinator. */
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = "Run a worker. It dials out to the coordinator (nothing needs to reach it), downloads and verifies "
+                + "its shards, proves possession, and answers tasks. Start any number, in any order.")
+final class WorkerCommand implements Callable<Integer> {
+    @Option(names = "--coordinator", required = true, description = "HOST:PORT of the coordinator's Flight endpoint.")
+    String coordinator;
+
+    @Option(names = "--token", description = "Join token (or environment MALLARD_JOIN_TOKEN).")
+    String token;
+
+    @Option(names = "--ca", required = true, description = "The cluster's CA certificate (tls/ca.pem of the cluster directory).")
+    Path ca;
+
+    @Option(names = "--name", description = "Name in logs and errors (default: host name and pid).")
+    String name;
+
+    @Option(names = "--data-dir", description = "Where shards are kept (default: a new temporary directory).")
+    Path dataDir;
+
+    @Option(names = "--task-threads", defaultValue = "2", description = "Tasks run at once (default: ${DEFAULT-VALUE}).")
+    int taskThreads;
+
+    @Option(names = "--insecure", description = "Plaintext Flight, only against a coordinator started with --insecure.")
+    boolean insecure;
+
+    @Option(names = "--task-delay-ms", hidden = true, defaultValue = "0")
+    long taskDelayMillis;
+
+    @Option(names = "--exit-with-parent", hidden = true)
+    Long parentPid;
+
+    @Override
+    public Integer call() throws Exception {
+        if (parentPid != null) {
+            ParentWatch.exitWhenGone(parentPid);
+        }
+        String joinToken = token != null ? token : System.getenv("MALLARD_JOIN_TOKEN");
+        int colon = coordinator.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("--coordinator must be HOST:PORT, got " + coordinator);
+        }
+        String workerName = name != null ? name : InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
+        Path dir = dataDir != null ? dataDir : Files.createTempDirectory("mallard-worker-");
+        Worker worker = Worker.start(new WorkerConfig(coordinator.substring(0, colon),
+                Integer.parseInt(coordinator.substring(colon + 1)), ca, joinToken, workerName, dir, taskThreads,
+                taskDelayMillis, insecure));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            worker.close();
+            stopped.countDown();
+        }));
+        System.out.println("worker " + worker.workerId() + " (" + workerName + ") joined " + coordinator + ", shards in " + dir);
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,55 @@
+package io.mallard.data;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.stream.Collectors;
+
+/** Small SQL text helpers shared by the generators and the sharder. */
+final class Sql {
+    private Sql() {
+    }
+
+    /** Quotes an identifier so that names never collide with keywords. */
+    static String ident(String name) {
+        return '"' + name.replace("\"", "\"\"") + '"';
+    }
+
+    /** Quotes a string literal (used for file paths in ATTACH). */
+    static String literal(String s) {
+        return '\'' + s.replace("'", "''") + '\'';
+    }
+
+    /**
+     * CREATE TABLE text for a spec. All columns are NOT NULL, like DuckDB's dbgen tables; none of the
+     * generated datasets has NULLs, and declaring it lets DuckDB skip null handling.
+     */
+    static String createTable(TableSpec t) {
+        return "CREATE TABLE " + ident(t.name()) + " ("
+                + t.columns().stream().map(c -> ident(c.name()) + " " + c.type() + " NOT NULL")
+                        .collect(Collectors.joining(", "))
+                + ")";
+    }
+
+    /** Comma-separated quoted column names, optionally qualified with a table alias. */
+    static String columnList(TableSpec t, String alias) {
+        String prefix = alias == null ? "" : alias + ".";
+        return t.columns().stream().map(c -> prefix + ident(c.name())).collect(Collectors.joining(", "));
+    }
+
+    static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    static long queryLong(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            if (!rs.next()) {
+                throw new SQLException("no row: " + sql);
+            }
+            return rs.getLong(1);
+        }
+    }
+}
