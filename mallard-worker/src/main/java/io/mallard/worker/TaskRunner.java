@@ -72,9 +72,12 @@ final class TaskRunner {
     }
 
     private void execute(String workerId, TaskSpec task, ShardDatabase shard, CallOption auth) throws SQLException {
+        long start = System.nanoTime();
         try (Connection connection = shard.connect(); Statement statement = connection.createStatement()) {
             running.computeIfAbsent(task.queryId(), k -> ConcurrentHashMap.newKeySet()).add(statement);
+            long connected = System.nanoTime();
             try (ResultSet rs = statement.executeQuery(task.sql()); ArrowReader reader = DuckArrow.export(rs, allocator)) {
+                long executed = System.nanoTime();
                 FlightDescriptor descriptor = FlightDescriptor.command(Codec.encode(
                         new Messages.TaskResult(workerId, task.queryId(), task.shardId(), task.attempt())));
                 FlightClient.ClientStreamListener put = client.startPut(descriptor, reader.getVectorSchemaRoot(),
@@ -89,6 +92,8 @@ final class TaskRunner {
                     throw new SQLException(e.getMessage(), e);
                 }
                 put.getResult();
+                LOG.debug("task {}: connect {} us, execute {} us, upload {} us", task.key(), (connected - start) / 1000,
+                        (executed - connected) / 1000, (System.nanoTime() - executed) / 1000);
             } catch (java.io.IOException e) {
                 throw new SQLException(e.getMessage(), e);
             } finally {

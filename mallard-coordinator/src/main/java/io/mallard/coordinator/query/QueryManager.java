@@ -72,8 +72,10 @@ public final class QueryManager implements AutoCloseable {
 
     /** Plans and starts a query; the caller streams and then closes the result. */
     public QueryResult execute(String sql) {
+        long start = System.nanoTime();
         DistributedPlan plan = planner.plan(sql);
         String queryId = UUID.randomUUID().toString();
+        LOG.debug("query {} planned in {} us: {}", queryId, (System.nanoTime() - start) / 1000, plan.strategy());
         return plan.isDistributed() ? runDistributed(queryId, plan) : runLocal(queryId, plan);
     }
 
@@ -85,7 +87,7 @@ public final class QueryManager implements AutoCloseable {
             ResultSet rs = statement.executeQuery(plan.combineSql());
             ArrowReader reader = DuckArrow.export(rs, allocator);
             resources.addAll(List.of(reader, rs, statement, connection));
-            return new QueryResult(queryId, plan, reader, resources);
+            return new QueryResult(queryId, plan, reader, resources, () -> null);
         } catch (SQLException e) {
             closeQuietly(resources);
             throw DuckErrors.translate(e);
@@ -98,6 +100,7 @@ public final class QueryManager implements AutoCloseable {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             dispatch(query);
+            LOG.debug("query {} dispatched after {} us", queryId, (System.nanoTime() - query.startNanos) / 1000);
             Properties properties = new Properties();
             properties.setProperty("threads", "1"); // a fixed combine order keeps floating-point sums reproducible
             Connection combine = DriverManager.getConnection("jdbc:duckdb:", properties);
@@ -108,11 +111,12 @@ public final class QueryManager implements AutoCloseable {
             Statement statement = combine.createStatement();
             resources.add(0, statement);
             ResultSet rs = statement.executeQuery(plan.combineSql());
+            LOG.debug("query {} combined after {} us", queryId, (System.nanoTime() - query.startNanos) / 1000);
             resources.add(0, rs);
             ArrowReader reader = DuckArrow.export(rs, allocator);
             resources.add(0, reader);
             resources.add(() -> finish(query));
-            return new QueryResult(queryId, plan, reader, resources);
+            return new QueryResult(queryId, plan, reader, resources, () -> active.containsKey(queryId) ? query.failure() : null);
         } catch (SQLException e) {
             MallardException cause = query.failure() != null ? query.failure() : DuckErrors.translate(e);
             query.fail(cause);
@@ -120,10 +124,12 @@ public final class QueryManager implements AutoCloseable {
             finish(query);
             throw cause;
         } catch (RuntimeException e) {
-            query.fail(e instanceof MallardException m ? m : MallardException.internal("query failed", e));
+            // the first failure wins: when a worker was lost, DuckDB's complaint about the stream is only a symptom
+            query.fail(e instanceof MallardException m ? m : MallardException.internal("query failed: " + e.getMessage(), e));
+            MallardException cause = query.failure();
             closeQuietly(resources);
             finish(query);
-            throw e;
+            throw cause;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             MallardException cancelled = DistributedQuery.cancelled("query " + queryId + " was interrupted");
@@ -190,6 +196,7 @@ public final class QueryManager implements AutoCloseable {
             }
             slot.done = true;
             slot.items.add(ShardSlot.Item.END);
+            LOG.debug("query {} shard {} done after {} us", query.id, slot.shardId, (System.nanoTime() - query.startNanos) / 1000);
         } catch (RuntimeException e) {
             MallardException failure = e instanceof MallardException m && m.code() != ErrorCode.INTERNAL_ERROR ? m
                     : new MallardException(ErrorCode.WORKER_FAILED, "worker " + registry.label(workerId)

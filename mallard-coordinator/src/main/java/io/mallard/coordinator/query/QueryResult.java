@@ -2,7 +2,10 @@ package io.mallard.coordinator.query;
 
 import io.mallard.planner.plan.DistributedPlan;
 import java.util.ArrayList;
+import io.mallard.common.MallardException;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.arrow.vector.ipc.ArrowReader;
 
@@ -14,7 +17,11 @@ public final class QueryResult implements AutoCloseable {
     private final List<AutoCloseable> resources;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    QueryResult(String queryId, DistributedPlan plan, ArrowReader reader, List<AutoCloseable> resources) {
+    private final Supplier<MallardException> failure;
+
+    QueryResult(String queryId, DistributedPlan plan, ArrowReader reader, List<AutoCloseable> resources,
+            Supplier<MallardException> failure) {
+        this.failure = failure;
         this.queryId = queryId;
         this.plan = plan;
         this.reader = reader;
@@ -31,6 +38,14 @@ public final class QueryResult implements AutoCloseable {
 
     public ArrowReader reader() {
         return reader;
+    }
+
+    /**
+     * Why the query failed, when it failed in Mallard (a worker lost, a task failed): the error to report instead of
+     * whatever DuckDB made of it while pulling the workers' stream.
+     */
+    public Optional<MallardException> failure() {
+        return Optional.ofNullable(failure.get());
     }
 
     /** Closes in the order given at construction, continuing past failures. Idempotent. */

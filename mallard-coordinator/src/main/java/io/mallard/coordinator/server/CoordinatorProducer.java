@@ -115,15 +115,20 @@ final class CoordinatorProducer extends NoOpFlightProducer {
             Messages.QueryRequest request = Codec.decode(ticket.getBytes(), Messages.QueryRequest.class);
             try (QueryResult result = queries.execute(request.sql())) {
                 listener.setOnCancelHandler(result::close);
-                ArrowReader reader = result.reader();
-                listener.start(reader.getVectorSchemaRoot());
-                while (reader.loadNextBatch()) {
-                    if (listener.isCancelled()) {
-                        throw new MallardException(ErrorCode.QUERY_CANCELLED, "the client cancelled query " + result.queryId());
+                try {
+                    ArrowReader reader = result.reader();
+                    listener.start(reader.getVectorSchemaRoot());
+                    while (reader.loadNextBatch()) {
+                        if (listener.isCancelled()) {
+                            throw new MallardException(ErrorCode.QUERY_CANCELLED, "the client cancelled query " + result.queryId());
+                        }
+                        listener.putNext();
                     }
-                    listener.putNext();
+                    listener.completed();
+                } catch (Exception e) {
+                    // DuckDB reports a failed worker stream as its own error; the query knows the real cause
+                    throw result.failure().map(Exception.class::cast).orElse(e);
                 }
-                listener.completed();
             }
         } catch (Exception e) {
             MallardException error = translate(e);

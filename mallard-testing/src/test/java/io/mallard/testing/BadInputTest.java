@@ -1,0 +1,102 @@
+package io.mallard.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.mallard.common.ErrorCode;
+import io.mallard.common.MallardException;
+import io.mallard.protocol.client.MallardClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Bad queries get a coded, positioned error over the wire and leave the cluster serving. */
+class BadInputTest {
+    private static LocalCluster cluster;
+    private static MallardClient client;
+    private static Oracle oracle;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = LocalCluster.builder().shards(3).workers(2).build();
+        client = cluster.client();
+        oracle = new Oracle(cluster.oracleFile());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            assertThat(cluster.awaitQuiescent(5_000)).as("no query or task left running").isTrue();
+        } finally {
+            oracle.close();
+            client.close();
+            cluster.close();
+        }
+    }
+
+    private static MallardException fails(String sql) {
+        MallardException e = catchThrowableOfType(MallardException.class, () -> client.query(sql));
+        assertThat(e).as("error for %s", sql).isNotNull();
+        return e;
+    }
+
+    private static void clusterStillAnswers() throws Exception {
+        String sql = DemoQueries.Q6.sql();
+        assertThat(oracle.difference(sql, client.query(sql))).isEmpty();
+    }
+
+    @Test
+    void unparsableQueryReturnsTheParserMessageWithItsPosition() throws Exception {
+        MallardException e = fails("SELECT count(*) FORM lineitem");
+        assertThat(e.code()).isEqualTo(ErrorCode.SYNTAX_ERROR);
+        assertThat(e.getMessage()).contains("syntax error at or near \"lineitem\"");
+        assertThat(e.position()).hasValue(21);
+        clusterStillAnswers();
+    }
+
+    @Test
+    void unknownTableIsNamed() throws Exception {
+        MallardException e = fails("SELECT count(*) FROM lineitems");
+        assertThat(e.code()).isEqualTo(ErrorCode.TABLE_NOT_FOUND);
+        assertThat(e.getMessage()).contains("lineitems");
+        clusterStillAnswers();
+    }
+
+    @Test
+    void unknownColumnIsABinderError() throws Exception {
+        MallardException e = fails("SELECT sum(l_nope) FROM lineitem");
+        assertThat(e.code()).isEqualTo(ErrorCode.BINDER_ERROR);
+        assertThat(e.getMessage()).contains("l_nope");
+        clusterStillAnswers();
+    }
+
+    @Test
+    void constructsNotYetDistributedAreNamed() throws Exception {
+        MallardException e = fails("SELECT median(measure) FROM measurements");
+        assertThat(e.code()).isEqualTo(ErrorCode.NOT_DISTRIBUTED_YET);
+        assertThat(e.getMessage()).startsWith("not distributed yet: ").contains("median");
+        clusterStillAnswers();
+    }
+
+    @Test
+    void statementsOtherThanSelectAreRefused() throws Exception {
+        MallardException e = fails("DELETE FROM lineitem");
+        assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_STATEMENT);
+        clusterStillAnswers();
+    }
+
+    @Test
+    void localQueriesRunOnTheCoordinatorsFullCopies() throws Exception {
+        String sql = "SELECT n_name, r_name FROM nation JOIN region ON n_regionkey = r_regionkey ORDER BY n_name";
+        assertThat(client.explain(sql).strategy()).isEqualTo("LOCAL");
+        assertThat(oracle.difference(sql, client.query(sql))).isEmpty();
+        String customers = "SELECT c_mktsegment, count(*) FROM customer GROUP BY ALL ORDER BY 1";
+        assertThat(oracle.difference(customers, client.query(customers))).isEmpty();
+    }
+
+    @Test
+    void localQueriesCannotReadFiles() {
+        MallardException e = fails("SELECT * FROM read_csv('/etc/passwd')");
+        assertThat(e.code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
+    }
+}

@@ -1,0 +1,159 @@
+package io.mallard.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.mallard.common.ErrorCode;
+import io.mallard.common.MallardException;
+import io.mallard.common.security.Credentials;
+import io.mallard.common.security.TlsMaterial;
+import io.mallard.common.security.UrlSigner;
+import io.mallard.data.ShardInfo;
+import io.mallard.protocol.Messages;
+import io.mallard.protocol.Rpc;
+import io.mallard.protocol.ShardProofs;
+import io.mallard.protocol.client.MallardClient;
+import io.mallard.worker.Worker;
+import io.mallard.worker.WorkerConfig;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.auth2.BearerCredentialWriter;
+import org.apache.arrow.flight.grpc.CredentialCallOption;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The security paths of the foundation: join tokens, signed shard URLs, proof of possession, TLS only. */
+class SecurityTest {
+    private static LocalCluster cluster;
+
+    @TempDir
+    Path temp;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = LocalCluster.builder().shards(3).workers(1).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    private WorkerConfig workerConfig(String token) {
+        return new WorkerConfig("127.0.0.1", cluster.coordinator().port(), cluster.caCertificate(), token, "intruder",
+                temp, 1, 0, false);
+    }
+
+    @Test
+    void workerWithWrongJoinTokenIsRefused() {
+        MallardException e = catchThrowableOfType(MallardException.class, () -> Worker.start(workerConfig("not-the-token")));
+        assertThat(e.code()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED);
+        assertThat(e.getMessage()).contains("join token");
+        assertThat(cluster.status().workers()).noneMatch(w -> w.name().equals("intruder"));
+    }
+
+    @Test
+    void plaintextConnectionToTheTlsCoordinatorFails() {
+        MallardException e = catchThrowableOfType(MallardException.class, () -> MallardClient.connect("127.0.0.1",
+                cluster.coordinator().port(), null, "admin", cluster.adminPassword(), true));
+        assertThat(e).isNotNull();
+    }
+
+    @Test
+    void clientTrustingAnotherCaIsRefused() throws Exception {
+        TlsMaterial other = TlsMaterial.generate(temp.resolve("other-ca"), java.util.List.of());
+        assertThat(catchThrowableOfType(MallardException.class, () -> MallardClient.connect("127.0.0.1",
+                cluster.coordinator().port(), other.caCertificate(), "admin", cluster.adminPassword()))).isNotNull();
+    }
+
+    @Test
+    void wrongPasswordIsRefused() {
+        MallardException e = catchThrowableOfType(MallardException.class, () -> MallardClient.connect("127.0.0.1",
+                cluster.coordinator().port(), cluster.caCertificate(), "admin", "wrong"));
+        assertThat(e.code()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED);
+    }
+
+    @Test
+    void expiredTamperedOrForeignShardUrlsAreRefused() throws Exception {
+        UrlSigner signer = new UrlSigner(Credentials.load(cluster.dir()).urlSigningKey());
+        ShardInfo shard = cluster.manifest().allShards().get(0);
+        ShardInfo other = cluster.manifest().allShards().get(1);
+        long now = System.currentTimeMillis() / 1000;
+        assertThat(download(shard.id(), signer.sign(shard.id(), "w1", now + 60))).isEqualTo(200);
+        assertThat(download(shard.id(), signer.sign(shard.id(), "w1", now - 1))).isEqualTo(403);
+        String good = signer.sign(shard.id(), "w1", now + 60);
+        String tampered = good.substring(0, good.length() - 1) + (good.endsWith("0") ? "1" : "0");
+        assertThat(download(shard.id(), tampered)).isEqualTo(403);
+        assertThat(download(other.id(), good)).isEqualTo(403);
+        assertThat(download(shard.id(), "")).isEqualTo(403);
+        UrlSigner foreign = new UrlSigner(new byte[32]);
+        assertThat(download(shard.id(), foreign.sign(shard.id(), "w1", now + 60))).isEqualTo(403);
+    }
+
+    private int download(String shardId, String query) throws Exception {
+        HttpClient http = HttpClient.newBuilder().sslContext(TlsMaterial.clientSslContext(cluster.caCertificate())).build();
+        URI uri = URI.create("https://127.0.0.1:" + cluster.coordinator().shardPort() + "/shards/" + shardId
+                + (query.isEmpty() ? "" : "?" + query));
+        return http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
+    void proofOfPossessionNeedsTheBytesAndANonceIsSingleUse() throws Exception {
+        try (BufferAllocator allocator = new RootAllocator();
+                FlightClient client = FlightClient.builder(allocator, Location.forGrpcTls("127.0.0.1", cluster.coordinator().port()))
+                        .useTls().trustedCertificates(new ByteArrayInputStream(Files.readAllBytes(cluster.caCertificate())))
+                        .build()) {
+            Messages.WorkerRegistered registered = Rpc.call(client, new Messages.RegisterWorker(
+                    Credentials.load(cluster.dir()).joinToken(), "prover", "test", 1, 1 << 30, -1), Messages.WorkerRegistered.class);
+            CredentialCallOption auth = new CredentialCallOption(new BearerCredentialWriter(registered.sessionToken()));
+            Messages.PollReply reply = Rpc.call(client, new Messages.Poll(registered.workerId(), java.util.List.of()),
+                    Messages.PollReply.class, auth);
+            // a second worker takes over some shards by rendezvous hashing; it may have got none
+            if (reply.grants().isEmpty()) {
+                return;
+            }
+            Messages.ShardGrant grant = reply.grants().get(0);
+            Path file = cluster.dir().resolve("data").resolve(cluster.manifest().shard(grant.shardId()).orElseThrow().file());
+            Messages.Challenge challenge = Rpc.call(client, new Messages.ShardReady(registered.workerId(), grant.shardId()),
+                    Messages.Challenge.class, auth);
+            Messages.Ack echoedHash = Rpc.call(client, new Messages.ShardProof(registered.workerId(), grant.shardId(),
+                    challenge.nonce(), grant.sha256()), Messages.Ack.class, auth);
+            assertThat(echoedHash.accepted()).as("echoing the file hash is no proof").isFalse();
+            Messages.Ack replay = Rpc.call(client, new Messages.ShardProof(registered.workerId(), grant.shardId(),
+                    challenge.nonce(), ShardProofs.digest(challenge.nonce(), file)), Messages.Ack.class, auth);
+            assertThat(replay.accepted()).as("a used nonce cannot be answered again").isFalse();
+            Messages.Challenge fresh = Rpc.call(client, new Messages.ShardReady(registered.workerId(), grant.shardId()),
+                    Messages.Challenge.class, auth);
+            Messages.Ack proof = Rpc.call(client, new Messages.ShardProof(registered.workerId(), grant.shardId(),
+                    fresh.nonce(), ShardProofs.digest(fresh.nonce(), file)), Messages.Ack.class, auth);
+            assertThat(proof.accepted()).isTrue();
+            Rpc.call(client, new Messages.Leaving(registered.workerId()), Messages.Ack.class, auth);
+        }
+    }
+
+    @Test
+    void callsWithoutASessionAreRefused() throws Exception {
+        try (BufferAllocator allocator = new RootAllocator();
+                FlightClient client = FlightClient.builder(allocator, Location.forGrpcTls("127.0.0.1", cluster.coordinator().port()))
+                        .useTls().trustedCertificates(new ByteArrayInputStream(Files.readAllBytes(cluster.caCertificate())))
+                        .build()) {
+            MallardException e = catchThrowableOfType(MallardException.class,
+                    () -> Rpc.call(client, new Messages.Poll("w1", java.util.List.of()), Messages.PollReply.class));
+            assertThat(e.code()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED);
+            MallardException status = catchThrowableOfType(MallardException.class,
+                    () -> Rpc.call(client, new Messages.ClusterStatusRequest(), Messages.ClusterStatus.class));
+            assertThat(status.code()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED);
+        }
+    }
+}
