@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -49,6 +50,15 @@ public final class QueryManager implements AutoCloseable {
     private final long shardWaitMillis;
     private final long queryTimeoutMillis;
     private final Map<String, DistributedQuery> active = new ConcurrentHashMap<>();
+    private final Map<String, DistributedPlan> planCache = new LinkedHashMap<>(64, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, DistributedPlan> eldest) {
+            return size() > PLAN_CACHE_SIZE;
+        }
+    };
+    private static final int PLAN_CACHE_SIZE = 512;
 
     public QueryManager(DistributedPlanner planner, WorkerRegistry registry, Manifest manifest, DuckDBConnection reference,
             BufferAllocator allocator, long shardWaitMillis, long queryTimeoutMillis) {
@@ -61,8 +71,19 @@ public final class QueryManager implements AutoCloseable {
         this.queryTimeoutMillis = queryTimeoutMillis;
     }
 
+    /** Plans a query; plans are cached by their exact text (the catalog of a running coordinator does not change). */
     public DistributedPlan plan(String sql) {
-        return planner.plan(sql);
+        synchronized (planCache) {
+            DistributedPlan cached = planCache.get(sql);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        DistributedPlan plan = planner.plan(sql);
+        synchronized (planCache) {
+            planCache.put(sql, plan);
+        }
+        return plan;
     }
 
     public List<String> shardsOf(DistributedPlan plan) {
@@ -73,7 +94,7 @@ public final class QueryManager implements AutoCloseable {
     /** Plans and starts a query; the caller streams and then closes the result. */
     public QueryResult execute(String sql) {
         long start = System.nanoTime();
-        DistributedPlan plan = planner.plan(sql);
+        DistributedPlan plan = plan(sql);
         String queryId = UUID.randomUUID().toString();
         LOG.debug("query {} planned in {} us: {}", queryId, (System.nanoTime() - start) / 1000, plan.strategy());
         return plan.isDistributed() ? runDistributed(queryId, plan) : runLocal(queryId, plan);
