@@ -72,11 +72,14 @@ public final class Worker implements AutoCloseable {
         this.poller.setDaemon(true);
     }
 
-    /** Registers with the coordinator (failing fast on a wrong token or an unreachable coordinator) and starts polling. */
+    /**
+     * Registers with the coordinator and starts polling. A coordinator that is not up yet is retried for
+     * {@code config.connectTimeoutMillis()} (workers may start first); a wrong join token fails at once.
+     */
     public static Worker start(WorkerConfig config) throws IOException {
         Worker worker = new Worker(config);
         try {
-            worker.register();
+            worker.registerWithRetry();
         } catch (RuntimeException e) {
             worker.close();
             throw e;
@@ -88,6 +91,24 @@ public final class Worker implements AutoCloseable {
     public String workerId() {
         Session s = session;
         return s == null ? null : s.workerId();
+    }
+
+    private void registerWithRetry() {
+        long deadline = System.currentTimeMillis() + config.connectTimeoutMillis();
+        long backoff = 200;
+        while (true) {
+            try {
+                register();
+                return;
+            } catch (MallardException e) {
+                if (e.code() == ErrorCode.AUTHENTICATION_FAILED || System.currentTimeMillis() + backoff > deadline) {
+                    throw e;
+                }
+                LOG.info("coordinator not reachable yet ({}); retrying", e.getMessage());
+                sleep(backoff);
+                backoff = Math.min(5_000, backoff * 2);
+            }
+        }
     }
 
     private void register() {

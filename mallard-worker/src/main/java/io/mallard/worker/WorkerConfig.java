@@ -13,9 +13,17 @@ import java.nio.file.Path;
  * @param taskThreads      tasks run at once (each on a DuckDB that uses all of the worker's threads)
  * @param taskDelayMillis  fault injection for tests: wait this long before running each task (0 in production)
  * @param insecure         plaintext Flight, only against a coordinator started with --insecure
+ * @param connectTimeoutMillis how long to keep trying to reach a coordinator that is not up yet
  */
 public record WorkerConfig(String coordinatorHost, int coordinatorPort, Path caCertificate, String joinToken, String name,
-        Path dataDir, int taskThreads, long taskDelayMillis, boolean insecure) {
+        Path dataDir, int taskThreads, long taskDelayMillis, boolean insecure, long connectTimeoutMillis) {
+
+    /** The usual settings: retry an absent coordinator for two minutes. */
+    public WorkerConfig(String coordinatorHost, int coordinatorPort, Path caCertificate, String joinToken, String name,
+            Path dataDir, int taskThreads, long taskDelayMillis, boolean insecure) {
+        this(coordinatorHost, coordinatorPort, caCertificate, joinToken, name, dataDir, taskThreads, taskDelayMillis,
+                insecure, 120_000);
+    }
 
     public WorkerConfig {
         if (coordinatorPort <= 0 || coordinatorPort > 65535) {
@@ -34,6 +42,6 @@ public record WorkerConfig(String coordinatorHost, int coordinatorPort, Path caC
 
     public WorkerConfig withTaskDelay(long millis) {
         return new WorkerConfig(coordinatorHost, coordinatorPort, caCertificate, joinToken, name, dataDir, taskThreads,
-                millis, insecure);
+                millis, insecure, connectTimeoutMillis);
     }
 }

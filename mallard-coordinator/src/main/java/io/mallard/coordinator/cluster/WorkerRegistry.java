@@ -132,8 +132,8 @@ public final class WorkerRegistry implements AutoCloseable {
         }
         List<String> revoked = new ArrayList<>();
         for (String shardId : List.copyOf(w.granted)) {
-            // keep serving a moved shard until one of its new holders has proved it
-            if (!w.assigned.contains(shardId) && trustedElsewhere(shardId, w.id)) {
+            // keep serving a moved shard until one of its new holders has proved it and its running tasks are done
+            if (!w.assigned.contains(shardId) && trustedElsewhere(shardId, w.id) && !hasTaskOn(w, shardId)) {
                 w.granted.remove(shardId);
                 w.trusted.remove(shardId);
                 w.verifying.remove(shardId);
@@ -146,6 +146,10 @@ public final class WorkerRegistry implements AutoCloseable {
         w.cancels.clear();
         w.refreshState();
         return new PollReply(grants, revoked, tasks, cancels);
+    }
+
+    private static boolean hasTaskOn(WorkerSession w, String shardId) {
+        return w.running.stream().anyMatch(key -> key.contains("/" + shardId + "/"));
     }
 
     private boolean trustedElsewhere(String shardId, String exceptWorker) {
