@@ -135,11 +135,20 @@ final class ProcessCluster implements AutoCloseable {
         }
     }
 
+    /** Workers first (they tell the coordinator they leave), then the coordinator. */
     private void stopAll() {
-        for (Process p : processes) {
-            p.destroy();
+        List<Process> workersFirst = new ArrayList<>(processes.subList(Math.min(1, processes.size()), processes.size()));
+        workersFirst.forEach(Process::destroy);
+        awaitExit(workersFirst);
+        if (!processes.isEmpty()) {
+            processes.get(0).destroy();
         }
-        for (Process p : processes) {
+        awaitExit(processes);
+        processes.clear();
+    }
+
+    private static void awaitExit(List<Process> toStop) {
+        for (Process p : toStop) {
             try {
                 if (!p.waitFor(10, TimeUnit.SECONDS)) {
                     p.destroyForcibly().waitFor();
@@ -148,7 +157,6 @@ final class ProcessCluster implements AutoCloseable {
                 p.destroyForcibly();
             }
         }
-        processes.clear();
     }
 
     @Override

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.flight.CallOption;
+import org.apache.arrow.flight.CallOptions;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.auth2.BearerCredentialWriter;
@@ -250,7 +251,8 @@ public final class Worker implements AutoCloseable {
         Session s = session;
         if (s != null) {
             try {
-                Rpc.call(client, new Messages.Leaving(s.workerId()), Messages.Ack.class, s.auth());
+                Rpc.call(client, new Messages.Leaving(s.workerId()), Messages.Ack.class, s.auth(),
+                        CallOptions.timeout(2, TimeUnit.SECONDS));
             } catch (MallardException e) {
                 LOG.debug("leaving: {}", e.getMessage());
             }

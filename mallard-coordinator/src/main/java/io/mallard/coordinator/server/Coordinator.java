@@ -24,6 +24,7 @@ import io.mallard.common.duck.DuckLockdown;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
@@ -89,8 +90,11 @@ public final class Coordinator implements AutoCloseable {
             }
             server = builder.build().start();
             resources.add(0, () -> {
+                registry.close(); // wakes long-polls so the server drains at once
                 server.shutdown();
-                server.awaitTermination();
+                if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+                    server.close();
+                }
             });
             LOG.info("coordinator listening on {}:{} (shard store on port {})", config.host(), server.getPort(), shards.port());
         } catch (IOException | SQLException | RuntimeException | java.security.GeneralSecurityException e) {
