@@ -14,7 +14,11 @@ public final class Codec {
     }
 
     public static Message decode(byte[] bytes) {
-        return Json.fromBytes(bytes, Message.class);
+        Message message = Json.fromBytes(bytes, Message.class);
+        if (message == null) {
+            throw new MallardException(ErrorCode.PROTOCOL_ERROR, "expected a message but received null");
+        }
+        return message;
     }
 
     public static <T extends Message> T decode(byte[] bytes, Class<T> expected) {

@@ -58,7 +58,8 @@ class BadInputTest {
     void unknownTableIsNamed() throws Exception {
         MallardException e = fails("SELECT count(*) FROM lineitems");
         assertThat(e.code()).isEqualTo(ErrorCode.TABLE_NOT_FOUND);
-        assertThat(e.getMessage()).contains("lineitems");
+        assertThat(e.getMessage()).contains("lineitems").doesNotContain("DESCRIBE");
+        assertThat(e.position()).hasValue(21);
         clusterStillAnswers();
     }
 

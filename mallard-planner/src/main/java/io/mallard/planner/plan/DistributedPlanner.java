@@ -2,6 +2,8 @@ package io.mallard.planner.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mallard.common.ErrorCode;
+import io.mallard.common.MallardException;
 import io.mallard.planner.ast.Ast;
 import io.mallard.planner.catalog.Catalog;
 import io.mallard.planner.catalog.TableInfo;
@@ -29,11 +31,41 @@ public final class DistributedPlanner {
 
     public DistributedPlan plan(String sql) {
         ObjectNode select = engine.parseSelect(sql);
-        List<OutputColumn> output = engine.describe(sql);
+        List<OutputColumn> output = describe(sql, select);
         if (!touchesPartitionedTable(select)) {
             return new DistributedPlan(Strategy.LOCAL, sql, null, null, sql, output);
         }
         return planAggregation(sql, select, output);
+    }
+
+    /**
+     * Binds the query with DuckDB. Its messages quote the statement it bound ("LINE 1: DESCRIBE …"), which is not
+     * what the user sent: that part is dropped, and an unknown table gets its position from the parse tree.
+     */
+    private List<OutputColumn> describe(String sql, ObjectNode select) {
+        try {
+            return engine.describe(sql);
+        } catch (MallardException e) {
+            String message = e.getMessage();
+            int line = message.indexOf("\n\nLINE ");
+            if (line < 0) {
+                line = message.indexOf("\nLINE ");
+            }
+            String clean = (line < 0 ? message : message.substring(0, line)).strip();
+            int position = e.position().orElse(e.code() == ErrorCode.TABLE_NOT_FOUND ? unknownTablePosition(select) : -1);
+            throw new MallardException(e.code(), clean, position, e);
+        }
+    }
+
+    private int unknownTablePosition(ObjectNode select) {
+        int[] position = {-1};
+        Ast.forEachObject(select, o -> {
+            if (position[0] < 0 && "BASE_TABLE".equals(Ast.type(o)) && !o.has("class")
+                    && catalog.table(o.path("table_name").asText()).isEmpty() && o.path("query_location").canConvertToInt()) {
+                position[0] = o.path("query_location").asInt();
+            }
+        });
+        return position[0];
     }
 
     private DistributedPlan planAggregation(String sql, ObjectNode select, List<OutputColumn> output) {
@@ -86,26 +118,56 @@ public final class DistributedPlanner {
         });
     }
 
-    /** True when any table the statement reads (outside its own CTE names) is partitioned. */
+    /**
+     * True when any table the statement reads is partitioned. A name refers to a CTE only inside the CTE's scope: the
+     * rest of its query, and the CTEs defined after it; inside its own body the name is the base table.
+     */
     private boolean touchesPartitionedTable(ObjectNode select) {
-        Set<String> cteNames = new HashSet<>();
-        Ast.forEachObject(select, o -> {
-            if (o.has("cte_map")) {
-                o.path("cte_map").path("map").forEach(e -> cteNames.add(e.path("key").asText().toLowerCase(Locale.ROOT)));
-            }
-        });
-        boolean[] found = {false};
-        Ast.forEachObject(select, o -> {
-            if ("BASE_TABLE".equals(Ast.type(o)) && !o.has("class")) {
-                String name = o.path("table_name").asText();
-                if (!cteNames.contains(name.toLowerCase(Locale.ROOT))) {
-                    Optional<TableInfo> table = catalog.table(name);
-                    if (table.isPresent() && table.get().kind() == TableKind.PARTITIONED) {
-                        found[0] = true;
-                    }
+        return readsPartitioned(select, Set.of());
+    }
+
+    private boolean readsPartitioned(JsonNode node, Set<String> ctes) {
+        if (node == null || node.isNull()) {
+            return false;
+        }
+        if (node.isArray()) {
+            for (JsonNode child : node) {
+                if (readsPartitioned(child, ctes)) {
+                    return true;
                 }
             }
-        });
-        return found[0];
+            return false;
+        }
+        if (!node.isObject()) {
+            return false;
+        }
+        if ("BASE_TABLE".equals(Ast.type(node)) && !node.has("class")) {
+            String name = node.path("table_name").asText().toLowerCase(Locale.ROOT);
+            boolean unqualified = node.path("schema_name").asText("").isEmpty() && node.path("catalog_name").asText("").isEmpty();
+            if (unqualified && ctes.contains(name)) {
+                return false;
+            }
+            Optional<TableInfo> table = catalog.table(name);
+            return table.isPresent() && table.get().kind() == TableKind.PARTITIONED;
+        }
+        Set<String> scope = ctes;
+        JsonNode cteMap = node.path("cte_map").path("map");
+        if (cteMap.isArray() && cteMap.size() > 0) {
+            Set<String> visible = new HashSet<>(ctes);
+            for (JsonNode entry : cteMap) {
+                if (readsPartitioned(entry.get("value"), Set.copyOf(visible))) {
+                    return true;
+                }
+                visible.add(entry.path("key").asText().toLowerCase(Locale.ROOT));
+            }
+            scope = Set.copyOf(visible);
+        }
+        for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+            java.util.Map.Entry<String, JsonNode> field = it.next();
+            if (!field.getKey().equals("cte_map") && readsPartitioned(field.getValue(), scope)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

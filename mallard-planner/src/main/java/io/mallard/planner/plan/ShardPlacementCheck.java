@@ -24,8 +24,8 @@ final class ShardPlacementCheck {
     static String check(TableBindings bindings, JsonNode where, JsonNode at) {
         List<Binding> partitioned = bindings.bindings().stream()
                 .filter(b -> b.table().kind() == TableKind.PARTITIONED).toList();
+        // replicated tables count too: shards of another dataset do not hold them
         Set<String> datasets = bindings.bindings().stream()
-                .filter(b -> b.table().kind() != TableKind.REPLICATED)
                 .map(b -> b.table().dataset()).collect(Collectors.toCollection(TreeSet::new));
         if (datasets.size() > 1) {
             throw NotDistributed.because("joins across datasets " + datasets, at);

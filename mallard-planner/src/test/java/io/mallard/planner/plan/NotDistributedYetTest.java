@@ -1,0 +1,232 @@
+package io.mallard.planner.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.mallard.common.ErrorCode;
+import io.mallard.common.MallardException;
+import io.mallard.planner.sql.DuckDbSqlEngine;
+import java.sql.SQLException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Constructs over partitioned tables that the planner cannot yet distribute correctly must be refused, by name. */
+class NotDistributedYetTest {
+    private static final String PREFIX = "not distributed yet: ";
+    private static MiniWarehouse warehouse;
+    private static DistributedPlanner planner;
+
+    @BeforeAll
+    static void setUp() throws SQLException {
+        warehouse = new MiniWarehouse(2);
+        planner = new DistributedPlanner(warehouse, new DuckDbSqlEngine(warehouse.reference));
+    }
+
+    @AfterAll
+    static void tearDown() throws SQLException {
+        warehouse.close();
+    }
+
+    /** Plans {@code sql}, expecting a NOT_DISTRIBUTED_YET error whose position (if any) lies inside the SQL. */
+    private static MallardException refused(String sql) {
+        MallardException e = catchThrowableOfType(MallardException.class, () -> planner.plan(sql));
+        assertThat(e).as("planning %s", sql).isNotNull();
+        assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.NOT_DISTRIBUTED_YET);
+        assertThat(e.getMessage()).startsWith(PREFIX);
+        e.position().ifPresent(p -> assertThat(p).as("position").isBetween(0, sql.length() - 1));
+        return e;
+    }
+
+    /** The error's position must point at {@code construct} in {@code sql}. */
+    private static void assertPointsAt(MallardException e, String sql, String construct) {
+        assertThat(e.position()).as("position of %s", e.getMessage()).isPresent();
+        assertThat(sql.substring(e.position().getAsInt())).startsWith(construct);
+    }
+
+    @Test
+    void leftOuterJoin() {
+        String sql = "SELECT count(*) FROM orders o LEFT JOIN lineitem l ON o.o_orderkey = l.l_orderkey";
+        MallardException e = refused(sql);
+        assertThat(e.getMessage()).isEqualTo(PREFIX + "left outer joins");
+        assertPointsAt(e, sql, "LEFT JOIN");
+    }
+
+    @Test
+    void fullOuterJoin() {
+        String sql = "SELECT count(*) FROM orders o FULL OUTER JOIN lineitem l ON o.o_orderkey = l.l_orderkey";
+        MallardException e = refused(sql);
+        assertThat(e.getMessage()).isEqualTo(PREFIX + "full outer joins");
+        assertPointsAt(e, sql, "FULL OUTER JOIN");
+    }
+
+    @Test
+    void outerJoinToDimensionTable() {
+        String sql = "SELECT count(*) FROM orders LEFT JOIN customer ON o_custkey = c_custkey";
+        assertThat(refused(sql).getMessage()).contains("outer joins");
+    }
+
+    @Test
+    void windowFunction() {
+        String sql = "SELECT l_returnflag, sum(l_quantity), rank() OVER (ORDER BY sum(l_quantity)) FROM lineitem GROUP BY l_returnflag";
+        MallardException e = refused(sql);
+        assertThat(e.getMessage()).isEqualTo(PREFIX + "window functions");
+        assertPointsAt(e, sql, "rank() OVER");
+    }
+
+    @Test
+    void countDistinct() {
+        String sql = "SELECT l_returnflag, count(DISTINCT l_suppkey) FROM lineitem GROUP BY l_returnflag";
+        MallardException e = refused(sql);
+        assertThat(e.getMessage()).contains("DISTINCT aggregates").contains("count(DISTINCT");
+        assertPointsAt(e, sql, "count(DISTINCT l_suppkey)");
+    }
+
+    @Test
+    void median() {
+        String sql = "SELECT count(*), median(l_quantity) FROM lineitem";
+        MallardException e = refused(sql);
+        assertThat(e.getMessage()).isEqualTo(PREFIX + "aggregate function median");
+        assertPointsAt(e, sql, "median(");
+    }
+
+    @Test
+    void quantile() {
+        String sql = "SELECT quantile_cont(l_quantity, 0.9) FROM lineitem";
+        MallardException e = refused(sql);
+        assertThat(e.getMessage()).isEqualTo(PREFIX + "aggregate function quantile_cont");
+        assertPointsAt(e, sql, "quantile_cont(");
+    }
+
+    @Test
+    void stringAgg() {
+        String sql = "SELECT o_shippriority, string_agg(o_custkey::VARCHAR, ',') FROM orders GROUP BY o_shippriority";
+        MallardException e = refused(sql);
+        assertThat(e.getMessage()).isEqualTo(PREFIX + "aggregate function string_agg");
+        assertPointsAt(e, sql, "string_agg(");
+    }
+
+    @Test
+    void scalarSubqueryInWhere() {
+        String sql = "SELECT count(*) FROM lineitem WHERE l_quantity > (SELECT avg(l_quantity) FROM lineitem)";
+        MallardException e = refused(sql);
+        assertThat(e.getMessage()).isEqualTo(PREFIX + "sub-queries");
+        assertPointsAt(e, sql, "(SELECT avg(l_quantity)");
+    }
+
+    @Test
+    void subqueryInSelectList() {
+        String sql = "SELECT count(*), (SELECT max(n_nationkey) FROM nation) FROM lineitem";
+        assertThat(refused(sql).getMessage()).isEqualTo(PREFIX + "sub-queries");
+    }
+
+    @Test
+    void subqueryInFromOverPartitionedTable() {
+        String sql = "SELECT count(*) FROM (SELECT * FROM lineitem WHERE l_quantity > 5) t";
+        MallardException e = refused(sql);
+        assertThat(e.getMessage()).isEqualTo(PREFIX + "sub-queries in FROM over partitioned tables");
+        assertPointsAt(e, sql, "(SELECT * FROM lineitem");
+    }
+
+    @Test
+    void plainRowScan() {
+        MallardException e = refused("SELECT l_orderkey, l_quantity FROM lineitem WHERE l_quantity > 40");
+        assertThat(e.getMessage()).contains("without aggregates").contains("row scans");
+    }
+
+    @Test
+    void rollup() {
+        String sql = "SELECT l_returnflag, count(*) FROM lineitem GROUP BY ROLLUP (l_returnflag)";
+        MallardException e = refused(sql);
+        assertThat(e.getMessage()).isEqualTo(PREFIX + "GROUPING SETS, ROLLUP and CUBE");
+        assertThat(e.position()).isPresent();
+        assertThat(e.position().getAsInt()).isGreaterThan(sql.indexOf("GROUP BY"));
+    }
+
+    @Test
+    void groupingSets() {
+        String sql = "SELECT l_returnflag, count(*) FROM lineitem GROUP BY GROUPING SETS ((l_returnflag), ())";
+        assertThat(refused(sql).getMessage()).isEqualTo(PREFIX + "GROUPING SETS, ROLLUP and CUBE");
+    }
+
+    @Test
+    void unionOfPartitionedTables() {
+        String sql = "SELECT count(*) FROM lineitem UNION ALL SELECT count(*) FROM orders";
+        assertThat(refused(sql).getMessage()).contains("set operations").contains("UNION");
+    }
+
+    @Test
+    void withOverPartitionedTable() {
+        String sql = "WITH big AS (SELECT * FROM lineitem WHERE l_quantity > 20) SELECT count(*) FROM big";
+        assertThat(refused(sql).getMessage()).isEqualTo(PREFIX + "WITH clauses over partitioned tables");
+    }
+
+    @Test
+    void dimensionTableNotJoinedOnItsReferencedKey() {
+        // customer rows on a shard are those its orders reference; lineitem has no such reference
+        String sql = "SELECT count(*) FROM lineitem, customer";
+        MallardException e = refused(sql);
+        assertThat(e.getMessage()).contains("dimension table customer").contains("orders(o_custkey) = customer(c_custkey)");
+        assertPointsAt(e, sql, "FROM lineitem");
+    }
+
+    @Test
+    void dimensionTableJoinedOnTheWrongColumn() {
+        String sql = "SELECT count(*) FROM orders, customer WHERE o_orderkey = c_custkey";
+        assertThat(refused(sql).getMessage()).contains("dimension table customer");
+    }
+
+    @Test
+    void partitionedTablesJoinedOffTheirShardKeys() {
+        String sql = "SELECT count(*) FROM orders o, lineitem l WHERE o.o_custkey = l.l_suppkey";
+        MallardException e = refused(sql);
+        assertThat(e.getMessage()).contains("do not equate their shard keys").contains("o.o_orderkey").contains("l.l_orderkey");
+        assertPointsAt(e, sql, "FROM orders");
+    }
+
+    @Test
+    void joinAcrossDatasets() {
+        String sql = "SELECT count(*) FROM measurements, lineitem";
+        MallardException e = refused(sql);
+        assertThat(e.getMessage()).isEqualTo(PREFIX + "joins across datasets [tpch, weather]");
+        assertPointsAt(e, sql, "FROM measurements");
+    }
+
+    @Test
+    void replicatedTableOfAnotherDatasetCountsAsAJoinAcrossDatasets() {
+        String sql = "SELECT n_name, count(*) FROM measurements, nation GROUP BY n_name ORDER BY n_name";
+        assertThat(refused(sql).getMessage()).contains("joins across datasets");
+    }
+
+    @Test
+    void equalityUnderOrIsNotAJoin() {
+        String sql = "SELECT count(*) FROM orders, lineitem WHERE o_orderkey = l_orderkey OR l_quantity > 10";
+        assertThat(refused(sql).getMessage()).contains("do not equate their shard keys");
+    }
+
+    @Test
+    void equalityInsideEveryBranchOfOrIsStillNotCountedAsAJoin() {
+        // conservative by design: only top-level conjuncts count
+        String sql = "SELECT count(*) FROM orders, lineitem "
+                + "WHERE (o_orderkey = l_orderkey AND l_quantity > 3) OR (o_orderkey = l_orderkey AND l_quantity < 2)";
+        assertThat(refused(sql).getMessage()).contains("do not equate their shard keys");
+    }
+
+    @Test
+    void dimensionKeyEqualityUnderOrIsNotAJoin() {
+        String sql = "SELECT count(*) FROM orders, customer WHERE o_custkey = c_custkey OR c_mktsegment = 'AUTO'";
+        assertThat(refused(sql).getMessage()).contains("dimension table customer");
+    }
+
+    @Test
+    void selectDistinct() {
+        assertThat(refused("SELECT DISTINCT l_returnflag FROM lineitem").getMessage())
+                .isEqualTo(PREFIX + "SELECT DISTINCT over partitioned tables");
+    }
+
+    @Test
+    void groupByAll() {
+        assertThat(refused("SELECT l_returnflag, count(*) FROM lineitem GROUP BY ALL").getMessage())
+                .isEqualTo(PREFIX + "GROUP BY ALL");
+    }
+}
