@@ -43,6 +43,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "3", description = "Worker processes (default: ${DEFAULT-VALUE}).")
     int workers;
 
+    @Option(names = "--runs", defaultValue = "3", description = "Timed runs per query after one warm-up; the median is shown (default: ${DEFAULT-VALUE}).")
+    int runs;
+
     @Option(names = "--shell", description = "Leave the cluster running and open a SQL prompt against it.")
     boolean shell;
 
@@ -67,14 +70,15 @@ final class DemoCommand implements Callable<Integer> {
                     System.out.println("-- strategy: " + plan.strategy() + " over " + plan.shards().size() + " shards");
                     System.out.println("-- worker SQL:  " + plan.workerSql());
                     System.out.println("-- combine SQL: " + plan.combineSql());
-                    SideBySide.Timing timing = SideBySide.measure(client, oracle, query.sql(), 1);
+                    SideBySide.measure(client, oracle, query.sql(), 1); // warm-up: JIT, caches, plan cache
+                    SideBySide.Timing timing = SideBySide.measure(client, oracle, query.sql(), runs);
                     TablePrinter.print(timing.distributed(), 5, System.out);
                     Optional<String> difference = oracle.difference(query.sql(), timing.distributed());
                     String verdict = difference.map(d -> "DIFFERENT: " + d).orElse("MATCH");
                     if (difference.isPresent()) {
                         mismatches++;
                     }
-                    System.out.printf("%s   distributed %.1f ms, single DuckDB %.1f ms%n", verdict,
+                    System.out.printf("%s   distributed %.1f ms, single DuckDB %.1f ms (medians of " + runs + " warm runs)%n", verdict,
                             timing.distributedMillis(), timing.duckdbMillis());
                     summary.add(String.format("| %-18s | %-9s | %10.1f | %10.1f |", query.name(),
                             difference.isPresent() ? "DIFFERENT" : "MATCH", timing.distributedMillis(), timing.duckdbMillis()));

@@ -17,6 +17,7 @@ import java.sql.Statement;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.arrow.flight.AsyncPutListener;
 import org.apache.arrow.flight.CallOption;
 import org.apache.arrow.flight.FlightClient;
@@ -84,6 +85,7 @@ final class TaskRunner {
                         new AsyncPutListener(), auth);
                 try {
                     while (reader.loadNextBatch()) {
+                        awaitReady(put, task);
                         put.putNext();
                     }
                     put.completed();
@@ -102,6 +104,21 @@ final class TaskRunner {
                     statements.remove(statement);
                 }
             }
+        }
+    }
+
+    /**
+     * Flight's client-side putNext busy-spins until gRPC can take more data, which on a small machine steals the CPU
+     * the coordinator needs; waiting here with short parks makes that spin exit at once.
+     */
+    private void awaitReady(FlightClient.ClientStreamListener put, TaskSpec task) {
+        long parkNanos = 20_000;
+        while (!put.isReady()) {
+            if (cancelled.contains(task.queryId())) {
+                throw new MallardException(ErrorCode.QUERY_CANCELLED, "query " + task.queryId() + " was cancelled");
+            }
+            LockSupport.parkNanos(parkNanos);
+            parkNanos = Math.min(1_000_000, parkNanos * 2);
         }
     }
 

@@ -4,6 +4,7 @@ import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.common.duck.DuckArrow;
 import io.mallard.common.duck.DuckErrors;
+import io.mallard.common.duck.DuckLockdown;
 import io.mallard.coordinator.cluster.WorkerRegistry;
 import io.mallard.data.Manifest;
 import io.mallard.data.ShardInfo;
@@ -50,6 +51,8 @@ public final class QueryManager implements AutoCloseable {
     private final long shardWaitMillis;
     private final long queryTimeoutMillis;
     private final Map<String, DistributedQuery> active = new ConcurrentHashMap<>();
+    /** One in-memory DuckDB for every combine; each query scans its partials on a connection of its own. */
+    private final DuckDBConnection combineDatabase;
     private final Map<String, DistributedPlan> planCache = new LinkedHashMap<>(64, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
@@ -61,7 +64,8 @@ public final class QueryManager implements AutoCloseable {
     private static final int PLAN_CACHE_SIZE = 512;
 
     public QueryManager(DistributedPlanner planner, WorkerRegistry registry, Manifest manifest, DuckDBConnection reference,
-            BufferAllocator allocator, long shardWaitMillis, long queryTimeoutMillis) {
+            BufferAllocator allocator, long shardWaitMillis, long queryTimeoutMillis) throws SQLException {
+        this.combineDatabase = openCombineDatabase();
         this.planner = planner;
         this.registry = registry;
         this.manifest = manifest;
@@ -122,9 +126,7 @@ public final class QueryManager implements AutoCloseable {
         try {
             dispatch(query);
             LOG.debug("query {} dispatched after {} us", queryId, (System.nanoTime() - query.startNanos) / 1000);
-            Properties properties = new Properties();
-            properties.setProperty("threads", "1"); // a fixed combine order keeps floating-point sums reproducible
-            Connection combine = DriverManager.getConnection("jdbc:duckdb:", properties);
+            Connection combine = combineDatabase.duplicate();
             resources.add(combine);
             ArrowArrayStream partials = DuckArrow.register(combine, DistributedPlan.PARTIALS,
                     new PartialsReader(allocator, query, queryTimeoutMillis), allocator);
@@ -260,6 +262,24 @@ public final class QueryManager implements AutoCloseable {
         }
     }
 
+    /**
+     * Opening a DuckDB costs tens of milliseconds of CPU, so all combines share one in-memory database; the workers'
+     * streams are registered as connection-local views. One thread per query keeps the combine order, and so
+     * floating-point sums, reproducible; concurrent queries still run side by side on their own connections.
+     */
+    private static DuckDBConnection openCombineDatabase() throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("threads", "1");
+        DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
+        try {
+            DuckLockdown.apply(connection);
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+        return connection;
+    }
+
     public int activeQueries() {
         return active.size();
     }
@@ -287,6 +307,11 @@ public final class QueryManager implements AutoCloseable {
         for (DistributedQuery query : active.values()) {
             query.fail(DistributedQuery.cancelled("the coordinator is shutting down"));
             finish(query);
+        }
+        try {
+            combineDatabase.close();
+        } catch (SQLException e) {
+            LOG.warn("closing the combine database: {}", e.getMessage());
         }
     }
 }
