@@ -38,6 +38,7 @@ class ShellTest {
             assertThat(out).contains("trusted");
             assertThat(out).doesNotContain("never reached");
             assertThat(failures).isEqualTo(1);
+            cluster.assertClean();
         }
     }
 }

@@ -133,6 +133,28 @@ public final class LocalCluster implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Asserts the end state every suite must reach: no query active, no task running, and every Arrow allocator of the
+     * coordinator and of in-process workers back to zero.
+     */
+    public void assertClean() {
+        if (!awaitQuiescent(10_000)) {
+            throw new AssertionError("queries or tasks still running: " + coordinator.activeQueries() + " active, " + status());
+        }
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (leakedBytes() > 0 && System.currentTimeMillis() < deadline) {
+            sleep(20);
+        }
+        if (leakedBytes() > 0) {
+            throw new AssertionError("Arrow memory still allocated: coordinator " + coordinator.allocatedBytes()
+                    + " bytes, workers " + workers.stream().mapToLong(WorkerHandle::allocatedBytes).sum() + " bytes");
+        }
+    }
+
+    private long leakedBytes() {
+        return coordinator.allocatedBytes() + workers.stream().mapToLong(WorkerHandle::allocatedBytes).sum();
+    }
+
     /** A client logged in as the admin user. The caller closes it. */
     public MallardClient client() {
         return MallardClient.connect("127.0.0.1", coordinator.port(), caCertificate(), "admin", adminPassword);

@@ -38,9 +38,15 @@ public final class Oracle implements AutoCloseable {
         this.connection = DriverManager.getConnection("jdbc:duckdb:" + oracleFile, properties);
     }
 
+    /** A connection of its own per call, so one oracle serves concurrent tests. */
+    private Connection session() throws SQLException {
+        return connection.unwrap(org.duckdb.DuckDBConnection.class).duplicate();
+    }
+
     /** Runs {@code sql} on the unsharded data. */
     public QueryRows query(String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+        try (Connection session = session(); Statement statement = session.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
             List<String> columns = new ArrayList<>();
             List<String> types = new ArrayList<>();
             int n = rs.getMetaData().getColumnCount();
@@ -62,7 +68,8 @@ public final class Oracle implements AutoCloseable {
 
     /** Whether the query's top level has ORDER BY, asked of DuckDB's own parser. */
     public boolean isOrdered(String sql) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT json_serialize_sql(?::VARCHAR)")) {
+        try (Connection session = session();
+                PreparedStatement statement = session.prepareStatement("SELECT json_serialize_sql(?::VARCHAR)")) {
             statement.setString(1, sql);
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();

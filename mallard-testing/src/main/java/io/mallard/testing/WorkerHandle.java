@@ -40,6 +40,11 @@ public final class WorkerHandle implements AutoCloseable {
         }
     }
 
+    /** Arrow memory the worker holds (in-process workers only; 0 for processes, which are not observable here). */
+    public long allocatedBytes() {
+        return inProcess == null ? 0 : inProcess.allocatedBytes();
+    }
+
     public boolean isAlive() {
         return process == null || process.isAlive();
     }

@@ -26,7 +26,7 @@ class BadInputTest {
     @AfterAll
     static void stop() throws Exception {
         try {
-            assertThat(cluster.awaitQuiescent(5_000)).as("no query or task left running").isTrue();
+            cluster.assertClean();
         } finally {
             oracle.close();
             client.close();

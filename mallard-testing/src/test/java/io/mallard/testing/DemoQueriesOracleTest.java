@@ -27,7 +27,7 @@ class DemoQueriesOracleTest {
                 assertThat(rows.rows()).as(query.name()).isNotEmpty();
                 assertThat(oracle.difference(query.sql(), rows)).as(query.name()).isEmpty();
             }
-            assertThat(cluster.awaitQuiescent(5_000)).as("no query or task left running").isTrue();
+            cluster.assertClean();
         }
     }
 }

@@ -46,7 +46,7 @@ class MembershipTest {
             assertThat(answered[0]).isGreaterThan(3);
             long holders = cluster.status().workers().stream().filter(w -> !w.trusted().isEmpty()).count();
             assertThat(holders).as("shards spread over the new workers").isGreaterThan(1);
-            assertThat(cluster.awaitQuiescent(5_000)).isTrue();
+            cluster.assertClean();
         }
     }
 }

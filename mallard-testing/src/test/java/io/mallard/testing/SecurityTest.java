@@ -47,7 +47,11 @@ class SecurityTest {
 
     @AfterAll
     static void stop() {
-        cluster.close();
+        try {
+            cluster.assertClean();
+        } finally {
+            cluster.close();
+        }
     }
 
     private WorkerConfig workerConfig(String token) {

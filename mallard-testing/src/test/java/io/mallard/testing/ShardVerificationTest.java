@@ -55,6 +55,7 @@ class ShardVerificationTest {
                 assertThat(client.query("SELECT count(*) FROM lineitem").rows()).hasSize(1);
             }
             assertThat(worker.isAlive()).isTrue();
+            cluster.assertClean();
         }
     }
 

@@ -45,7 +45,7 @@ class WorkerFailureTest {
                 assertThat(cluster.status().workers().stream().filter(w -> w.id().equals(view.id())).findFirst()
                         .orElseThrow().state()).isEqualTo("gone");
             }
-            assertThat(cluster.awaitQuiescent(10_000)).isTrue();
+            cluster.assertClean();
         }
     }
 

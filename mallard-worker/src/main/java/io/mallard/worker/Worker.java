@@ -89,6 +89,11 @@ public final class Worker implements AutoCloseable {
         return worker;
     }
 
+    /** Arrow memory held right now; zero when no task runs. */
+    public long allocatedBytes() {
+        return allocator.getAllocatedMemory();
+    }
+
     public String workerId() {
         Session s = session;
         return s == null ? null : s.workerId();

@@ -46,6 +46,7 @@ public final class Coordinator implements AutoCloseable {
     private final QueryManager queries;
     private final ShardServer shards;
     private final CoordinatorConfig config;
+    private final BufferAllocator allocator;
 
     private Coordinator(CoordinatorConfig config) throws IOException, SQLException {
         this.config = config;
@@ -57,7 +58,7 @@ public final class Coordinator implements AutoCloseable {
         Manifest manifest = Manifest.read(layout.manifest());
         Credentials credentials = Credentials.load(config.dir());
         TlsMaterial tls = TlsMaterial.load(layout.tls());
-        BufferAllocator allocator = new RootAllocator(Math.max(256L << 20, ResourceLimits.detect().memoryBytes() / 4));
+        allocator = new RootAllocator(Math.max(256L << 20, ResourceLimits.detect().memoryBytes() / 4));
         resources.add(allocator);
         try {
             DuckDBConnection reference = openReference(layout.data().resolve(manifest.referenceFile()));
@@ -133,6 +134,11 @@ public final class Coordinator implements AutoCloseable {
 
     public Messages.ClusterStatus status() {
         return registry.status();
+    }
+
+    /** Arrow memory held right now (received batches, results in flight); zero when the coordinator is idle. */
+    public long allocatedBytes() {
+        return allocator.getAllocatedMemory();
     }
 
     public int activeQueries() {
