@@ -19,7 +19,12 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("mallard.log", "info"));
+        // servers log what they do; interactive commands print their own output and only warnings
+        boolean server = args.length > 0 && (args[0].equals("coordinator") || args[0].equals("worker"));
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("mallard.log", server ? "info" : "warn"));
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.arrow", System.getProperty("mallard.log", "warn"));
+        // the handshake logs a stack trace for every refused connection; the error reaches the caller anyway
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.arrow.flight.auth2.ClientHandshakeWrapper", "off");
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");

@@ -57,7 +57,15 @@ public final class WireErrors {
             default -> ErrorCode.INTERNAL_ERROR;
         };
         String description = e.status().description();
-        return new MallardException(code, description == null || description.isEmpty() ? e.status().code().name() : description, e);
+        String message = description == null || description.isEmpty() ? e.status().code().name() : description;
+        Throwable cause = e.status().cause() != null ? e.status().cause() : e.getCause();
+        while (cause != null && cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
+            message = message + ": " + cause.getMessage(); // "io exception" alone does not say what failed
+        }
+        return new MallardException(code, message, e);
     }
 
     static CallStatus statusFor(ErrorCode code) {

@@ -110,7 +110,8 @@ public final class Worker implements AutoCloseable {
                 if (e.code() == ErrorCode.AUTHENTICATION_FAILED || System.currentTimeMillis() + backoff > deadline) {
                     throw e;
                 }
-                LOG.info("coordinator not reachable yet ({}); retrying", e.getMessage());
+                LOG.info("coordinator {}:{} not reachable yet ({}); retrying", config.coordinatorHost(),
+                        config.coordinatorPort(), e.getMessage());
                 sleep(backoff);
                 backoff = Math.min(5_000, backoff * 2);
             }
