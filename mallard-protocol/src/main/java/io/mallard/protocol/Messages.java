@@ -26,10 +26,17 @@ public final class Messages {
     public record ShardGrant(String shardId, String dataset, String url, long size, String sha256) {
     }
 
-    /** One task: run {@code sql} on shard {@code shardId} and upload the Arrow result under the same key. */
-    public record TaskSpec(String queryId, String shardId, int attempt, String sql) {
+    /**
+     * One task: run {@code sql} on shard {@code shardId} and upload the Arrow result under the same key. A query may
+     * read several streams from each shard (one per gathered table); {@code stream} names which.
+     */
+    public record TaskSpec(String queryId, String shardId, String stream, int attempt, String sql) {
         public String key() {
-            return queryId + "/" + shardId + "/" + attempt;
+            return key(queryId, shardId, stream, attempt);
+        }
+
+        public static String key(String queryId, String shardId, String stream, int attempt) {
+            return queryId + "/" + shardId + "/" + stream + "/" + attempt;
         }
     }
 
@@ -67,7 +74,7 @@ public final class Messages {
     }
 
     /** The descriptor command of a worker's DoPut: which task the Arrow stream answers. */
-    public record TaskResult(String workerId, String queryId, String shardId, int attempt) implements Message {
+    public record TaskResult(String workerId, String queryId, String shardId, String stream, int attempt) implements Message {
     }
 
     /** A worker shutting down cleanly: stop sending it work. */

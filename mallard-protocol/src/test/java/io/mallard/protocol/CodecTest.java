@@ -42,7 +42,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CodecTest {
     /** One non-trivial instance of every message type (nested records, lists, maps, nulls, non-ASCII text). */
     static List<Message> samples() {
-        TaskSpec task = new TaskSpec("q-1", "tpch-0003", 2, "SELECT count(*) FROM lineitem WHERE l_comment = 'naïve ☃'");
+        TaskSpec task = new TaskSpec("q-1", "tpch-0003", "partials", 2, "SELECT count(*) FROM lineitem WHERE l_comment = 'naïve ☃'");
         return List.of(
                 new RegisterWorker("join-token", "worker-a", "0.1.0", 8, 16L << 30, 4242L),
                 new WorkerRegistered("w-1", "session-token", 30_000L, 1_000L),
@@ -55,7 +55,7 @@ class CodecTest {
                 new ShardRejected("w-1", "tpch-0001", "sha256 mismatch"),
                 new Ack(false, "stale lease"),
                 new TaskFailed("w-1", task, new ErrorInfo("BINDER_ERROR", "Binder Error: no column \"x\"", 17)),
-                new TaskResult("w-1", "q-1", "tpch-0003", 2),
+                new TaskResult("w-1", "q-1", "tpch-0003", "lineitem", 2),
                 new Leaving("w-1"),
                 new QueryRequest("SELECT 1", Map.of("threads", "2", "timeout", "30s")),
                 new ExplainRequest("SELECT count(*) FROM orders"),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
+import io.mallard.protocol.Messages;
 import io.mallard.protocol.client.MallardClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,10 +73,12 @@ class BadInputTest {
     }
 
     @Test
-    void constructsNotYetDistributedAreNamed() throws Exception {
-        MallardException e = fails("SELECT median(measure) FROM measurements");
-        assertThat(e.code()).isEqualTo(ErrorCode.NOT_DISTRIBUTED_YET);
-        assertThat(e.getMessage()).startsWith("not distributed yet: ").contains("median");
+    void constructsPushdownCannotSplitAreGatheredAndNamed() throws Exception {
+        String sql = "SELECT station, median(measure) FROM measurements GROUP BY station ORDER BY station";
+        Messages.PlanDescription plan = client.explain(sql);
+        assertThat(plan.strategy()).isEqualTo("GATHER");
+        assertThat(plan.text()).contains("aggregate function median");
+        assertThat(oracle.difference(sql, client.query(sql))).isEmpty();
         clusterStillAnswers();
     }
 

@@ -80,7 +80,7 @@ final class TaskRunner {
             try (ResultSet rs = statement.executeQuery(task.sql()); ArrowReader reader = DuckArrow.export(rs, allocator)) {
                 long executed = System.nanoTime();
                 FlightDescriptor descriptor = FlightDescriptor.command(Codec.encode(
-                        new Messages.TaskResult(workerId, task.queryId(), task.shardId(), task.attempt())));
+                        new Messages.TaskResult(workerId, task.queryId(), task.shardId(), task.stream(), task.attempt())));
                 FlightClient.ClientStreamListener put = client.startPut(descriptor, reader.getVectorSchemaRoot(),
                         new AsyncPutListener(), auth);
                 try {

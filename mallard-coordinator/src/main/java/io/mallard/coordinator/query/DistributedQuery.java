@@ -3,6 +3,7 @@ package io.mallard.coordinator.query;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.planner.plan.DistributedPlan;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -13,16 +14,30 @@ import java.util.stream.Collectors;
 final class DistributedQuery {
     final String id;
     final DistributedPlan plan;
+    /** Every slot, stream by stream, shards in manifest order. */
     final List<ShardSlot> slots;
-    final Map<String, ShardSlot> byShard;
+    final Map<String, List<ShardSlot>> byStream;
+    private final Map<String, ShardSlot> byKey;
     final long startNanos = System.nanoTime();
     private final AtomicReference<MallardException> failure = new AtomicReference<>();
 
-    DistributedQuery(String id, DistributedPlan plan, List<String> shardIds) {
+    /** @param shardsByDataset the shards of every dataset the plan's streams read */
+    DistributedQuery(String id, DistributedPlan plan, Map<String, List<String>> shardsByDataset) {
         this.id = id;
         this.plan = plan;
-        this.slots = shardIds.stream().map(ShardSlot::new).toList();
-        this.byShard = slots.stream().collect(Collectors.toMap(s -> s.shardId, Function.identity()));
+        Map<String, List<ShardSlot>> streams = new LinkedHashMap<>();
+        for (DistributedPlan.WorkerStream stream : plan.streams()) {
+            List<ShardSlot> slotsOfStream = shardsByDataset.getOrDefault(stream.dataset(), List.of()).stream()
+                    .map(shard -> new ShardSlot(id, stream.name(), shard, stream.sql())).toList();
+            streams.put(stream.name(), slotsOfStream);
+        }
+        this.byStream = Map.copyOf(streams);
+        this.slots = streams.values().stream().flatMap(List::stream).toList();
+        this.byKey = slots.stream().collect(Collectors.toMap(s -> s.stream + "/" + s.shardId, Function.identity()));
+    }
+
+    ShardSlot slot(String stream, String shardId) {
+        return byKey.get(stream + "/" + shardId);
     }
 
     /** Records the failure if it is the first; returns true if it was. */

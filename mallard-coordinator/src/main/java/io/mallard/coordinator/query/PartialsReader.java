@@ -3,6 +3,7 @@ package io.mallard.coordinator.query;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -12,24 +13,26 @@ import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * The workers' results as one Arrow stream for the combine DuckDB: shard after shard in a fixed order (so
+ * One stream of the workers' results (partial aggregates, or a gathered table) as one Arrow stream for DuckDB: shard after shard in a fixed order (so
  * floating-point sums combine the same way every run), each batch handed over as soon as it has arrived. Blocks while
  * the next shard's batches are still on their way; fails as soon as the query fails.
  */
 final class PartialsReader extends ArrowReader {
     private final DistributedQuery query;
+    private final List<ShardSlot> slots;
     private final long deadlineNanos;
     private int current;
 
-    PartialsReader(BufferAllocator allocator, DistributedQuery query, long timeoutMillis) {
+    PartialsReader(BufferAllocator allocator, DistributedQuery query, List<ShardSlot> slots, long timeoutMillis) {
         super(allocator);
         this.query = query;
+        this.slots = slots;
         this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     }
 
     @Override
     protected Schema readSchema() throws IOException {
-        ShardSlot first = query.slots.get(0);
+        ShardSlot first = slots.get(0);
         try {
             return first.schema.get(remainingMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -44,8 +47,8 @@ final class PartialsReader extends ArrowReader {
 
     @Override
     public boolean loadNextBatch() throws IOException {
-        while (current < query.slots.size()) {
-            ShardSlot slot = query.slots.get(current);
+        while (current < slots.size()) {
+            ShardSlot slot = slots.get(current);
             ShardSlot.Item item;
             try {
                 item = slot.items.poll(100, TimeUnit.MILLISECONDS);
@@ -84,7 +87,7 @@ final class PartialsReader extends ArrowReader {
 
     private IOException timeout() {
         MallardException e = new MallardException(ErrorCode.TIMEOUT, "query " + query.id + " timed out waiting for shard "
-                + query.slots.get(Math.min(current, query.slots.size() - 1)).shardId);
+                + slots.get(Math.min(current, slots.size() - 1)).shardId);
         query.fail(e);
         return new IOException(e.getMessage(), e);
     }
@@ -96,6 +99,6 @@ final class PartialsReader extends ArrowReader {
 
     @Override
     protected void closeReadSource() {
-        query.slots.forEach(ShardSlot::discard);
+        slots.forEach(ShardSlot::discard);
     }
 }

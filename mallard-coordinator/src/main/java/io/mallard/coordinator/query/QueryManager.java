@@ -90,9 +90,18 @@ public final class QueryManager implements AutoCloseable {
         return plan;
     }
 
+    /** The shards a plan's streams read, dataset by dataset. */
     public List<String> shardsOf(DistributedPlan plan) {
-        return plan.dataset() == null ? List.of() : manifest.allShards().stream()
-                .filter(s -> s.dataset().equals(plan.dataset())).map(ShardInfo::id).toList();
+        return shardsByDataset(plan).values().stream().flatMap(List::stream).distinct().toList();
+    }
+
+    private Map<String, List<String>> shardsByDataset(DistributedPlan plan) {
+        Map<String, List<String>> shards = new LinkedHashMap<>();
+        for (DistributedPlan.WorkerStream stream : plan.streams()) {
+            shards.computeIfAbsent(stream.dataset(), d -> manifest.allShards().stream()
+                    .filter(s -> s.dataset().equals(d)).map(ShardInfo::id).toList());
+        }
+        return shards;
     }
 
     /** Plans and starts a query; the caller streams and then closes the result. */
@@ -120,17 +129,27 @@ public final class QueryManager implements AutoCloseable {
     }
 
     private QueryResult runDistributed(String queryId, DistributedPlan plan) {
-        DistributedQuery query = new DistributedQuery(queryId, plan, shardsOf(plan));
+        DistributedQuery query = new DistributedQuery(queryId, plan, shardsByDataset(plan));
         active.put(queryId, query);
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             dispatch(query);
             LOG.debug("query {} dispatched after {} us", queryId, (System.nanoTime() - query.startNanos) / 1000);
-            Connection combine = combineDatabase.duplicate();
+            // GATHER runs next to the full copies of dimension tables; partial aggregates need nothing but themselves
+            Connection combine = plan.combinesOnReference() ? reference.duplicate() : combineDatabase.duplicate();
             resources.add(combine);
-            ArrowArrayStream partials = DuckArrow.register(combine, DistributedPlan.PARTIALS,
-                    new PartialsReader(allocator, query, queryTimeoutMillis), allocator);
-            resources.add(0, partials);
+            for (DistributedPlan.WorkerStream stream : plan.streams()) {
+                // registered views and temporary tables are local to this connection and shadow the (empty) table
+                String view = stream.materialize() ? "__mallard_stream_" + stream.name() : stream.name();
+                ArrowArrayStream rows = DuckArrow.register(combine, view,
+                        new PartialsReader(allocator, query, query.byStream.get(stream.name()), queryTimeoutMillis), allocator);
+                resources.add(0, rows);
+                if (stream.materialize()) {
+                    try (Statement copy = combine.createStatement()) {
+                        copy.execute("CREATE TEMPORARY TABLE \"" + stream.name() + "\" AS SELECT * FROM \"" + view + "\"");
+                    }
+                }
+            }
             Statement statement = combine.createStatement();
             resources.add(0, statement);
             ResultSet rs = statement.executeQuery(plan.combineSql());
@@ -167,8 +186,7 @@ public final class QueryManager implements AutoCloseable {
         for (ShardSlot slot : query.slots) {
             query.checkFailed();
             slot.attempt = 1;
-            TaskSpec task = new TaskSpec(query.id, slot.shardId, slot.attempt, query.plan.workerSql());
-            slot.workerId = registry.assign(task, shardWaitMillis).workerId();
+            slot.workerId = registry.assign(slot.task(), shardWaitMillis).workerId();
         }
     }
 
@@ -183,7 +201,7 @@ public final class QueryManager implements AutoCloseable {
         for (ShardSlot slot : query.slots) {
             if (slot.workerId != null && !slot.done) {
                 registry.cancelQuery(slot.workerId, query.id);
-                registry.taskFinished(slot.workerId, new TaskSpec(query.id, slot.shardId, slot.attempt, "").key());
+                registry.taskFinished(slot.workerId, slot.taskKey());
             }
             slot.discard();
         }
@@ -192,16 +210,16 @@ public final class QueryManager implements AutoCloseable {
     /** Takes a worker's DoPut stream for one task. Runs on the Flight handler thread until the stream ends. */
     public void acceptResult(String workerId, Messages.TaskResult header, FlightStream stream) {
         DistributedQuery query = active.get(header.queryId());
-        ShardSlot slot = query == null ? null : query.byShard.get(header.shardId());
+        ShardSlot slot = query == null ? null : query.slot(header.stream(), header.shardId());
         if (slot == null || !workerId.equals(slot.workerId) || slot.attempt != header.attempt() || slot.uploading) {
-            throw new MallardException(ErrorCode.PROTOCOL_ERROR, "no open task " + header.queryId() + "/"
-                    + header.shardId() + "/" + header.attempt() + " for worker " + workerId);
+            throw new MallardException(ErrorCode.PROTOCOL_ERROR, "no open task " + TaskSpec.key(header.queryId(),
+                    header.shardId(), header.stream(), header.attempt()) + " for worker " + workerId);
         }
         slot.uploading = true;
-        String taskKey = new TaskSpec(query.id, slot.shardId, slot.attempt, "").key();
+        String taskKey = slot.taskKey();
         try {
             VectorSchemaRoot root = stream.getRoot();
-            ShardSlot first = query.slots.get(0);
+            ShardSlot first = query.byStream.get(slot.stream).get(0);
             slot.schema.complete(root.getSchema());
             if (slot != first && first.schema.isDone() && !first.schema.isCompletedExceptionally()
                     && !first.schema.join().equals(root.getSchema())) {
@@ -242,7 +260,7 @@ public final class QueryManager implements AutoCloseable {
         if (query == null) {
             return;
         }
-        ShardSlot slot = query.byShard.get(failed.task().shardId());
+        ShardSlot slot = query.slot(failed.task().stream(), failed.task().shardId());
         if (slot != null && workerId.equals(slot.workerId) && slot.attempt == failed.task().attempt()) {
             MallardException error = failed.error().toException();
             query.fail(error);

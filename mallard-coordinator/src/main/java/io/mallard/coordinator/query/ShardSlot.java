@@ -1,18 +1,22 @@
 package io.mallard.coordinator.query;
 
+import io.mallard.protocol.Messages.TaskSpec;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.Schema;
 
-/** One shard's part of a query: the attempt in flight, who runs it, and the Arrow batches it has sent so far. */
+/** One shard's part of one stream of a query: the attempt in flight, who runs it, and the batches it has sent so far. */
 final class ShardSlot {
     /** A queue entry: a batch, or the end of the shard's stream. */
     record Item(ArrowRecordBatch batch) {
         static final Item END = new Item(null);
     }
 
+    final String queryId;
+    final String stream;
     final String shardId;
+    final String sql;
     volatile int attempt;
     volatile String workerId;
     volatile boolean uploading;
@@ -22,8 +26,19 @@ final class ShardSlot {
     volatile long rows;
     volatile long bytes;
 
-    ShardSlot(String shardId) {
+    ShardSlot(String queryId, String stream, String shardId, String sql) {
+        this.queryId = queryId;
+        this.stream = stream;
         this.shardId = shardId;
+        this.sql = sql;
+    }
+
+    TaskSpec task() {
+        return new TaskSpec(queryId, shardId, stream, attempt, sql);
+    }
+
+    String taskKey() {
+        return TaskSpec.key(queryId, shardId, stream, attempt);
     }
 
     /** Frees batches that were received but never combined (failed or cancelled query). */

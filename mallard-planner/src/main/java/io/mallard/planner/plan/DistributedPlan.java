@@ -2,22 +2,60 @@ package io.mallard.planner.plan;
 
 import io.mallard.planner.sql.OutputColumn;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * A query split for execution.
  *
- * @param dataset    whose shards run {@code workerSql} (null for LOCAL)
- * @param workerSql  the query every shard runs (null for LOCAL)
- * @param combineSql the query the coordinator runs over the workers' merged results, registered as
- *                   {@link #PARTIALS}; for LOCAL the whole query over the coordinator's full copies
+ * @param streams    what every shard of a stream's dataset runs, one Arrow stream each (none for LOCAL)
+ * @param combineSql what the coordinator runs: for PUSHDOWN_AGG over the merged partials, registered as
+ *                   {@link #PARTIALS}; for GATHER the original query over the coordinator's full copies with each
+ *                   gathered table's merged rows in place of the table; for LOCAL the original query
  * @param output     the result columns, as a single DuckDB would return them
+ * @param reason     why the planner chose this strategy, for EXPLAIN (empty when it is the natural one)
  */
-public record DistributedPlan(Strategy strategy, String sql, String dataset, String workerSql, String combineSql,
-        List<OutputColumn> output) {
-    /** The name under which the workers' results are visible to {@link #combineSql}. */
+public record DistributedPlan(Strategy strategy, String sql, List<WorkerStream> streams, String combineSql,
+        List<OutputColumn> output, String reason) {
+    /** The name under which the workers' partial aggregates are visible to {@link #combineSql}. */
     public static final String PARTIALS = "__mallard_partials";
 
+    /**
+     * One Arrow stream per shard: {@code sql} runs on every shard of {@code dataset}, and the merged result is visible
+     * to the combine under {@code name}. A stream can be scanned once; {@code materialize} says the combine reads it
+     * more than once (a table joined with itself), so the coordinator first stores it in a temporary table.
+     */
+    public record WorkerStream(String name, String dataset, String sql, boolean materialize) {
+        public WorkerStream(String name, String dataset, String sql) {
+            this(name, dataset, sql, false);
+        }
+    }
+
+    public DistributedPlan {
+        streams = List.copyOf(streams);
+    }
+
     public boolean isDistributed() {
-        return strategy != Strategy.LOCAL;
+        return !streams.isEmpty();
+    }
+
+    /** Whether the combine runs next to the coordinator's full copies of dimension and replicated tables. */
+    public boolean combinesOnReference() {
+        return strategy != Strategy.PUSHDOWN_AGG;
+    }
+
+    /** The worker SQL for display: the one statement, or one line per stream. */
+    public String workerSql() {
+        if (streams.isEmpty()) {
+            return null;
+        }
+        if (streams.size() == 1 && strategy == Strategy.PUSHDOWN_AGG) {
+            return streams.get(0).sql();
+        }
+        return streams.stream().map(s -> s.name() + ": " + s.sql()).collect(Collectors.joining("\n"));
+    }
+
+    /** The dataset of the first stream, or null for LOCAL. */
+    public String dataset() {
+        return streams.isEmpty() ? null : streams.get(0).dataset();
     }
 }

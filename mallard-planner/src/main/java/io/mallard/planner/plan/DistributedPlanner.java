@@ -10,7 +10,9 @@ import io.mallard.planner.catalog.TableInfo;
 import io.mallard.planner.catalog.TableKind;
 import io.mallard.planner.sql.OutputColumn;
 import io.mallard.planner.sql.SqlEngine;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -33,7 +35,24 @@ public final class DistributedPlanner {
         ObjectNode select = engine.parseSelect(sql);
         List<OutputColumn> output = describe(sql, select);
         if (!touchesPartitionedTable(select)) {
-            return new DistributedPlan(Strategy.LOCAL, sql, null, null, sql, output);
+            return new DistributedPlan(Strategy.LOCAL, sql, List.of(), sql, output, "");
+        }
+        try {
+            return planAggregation(sql, select, output);
+        } catch (MallardException e) {
+            if (e.code() != ErrorCode.NOT_DISTRIBUTED_YET) {
+                throw e;
+            }
+            return GatherPlanner.plan(sql, select, output, catalog, engine, e.getMessage());
+        }
+    }
+
+    /** The plan without the GATHER fallback: NOT_DISTRIBUTED_YET names what pushdown cannot handle (for tests). */
+    DistributedPlan planWithoutFallback(String sql) {
+        ObjectNode select = engine.parseSelect(sql);
+        List<OutputColumn> output = describe(sql, select);
+        if (!touchesPartitionedTable(select)) {
+            return new DistributedPlan(Strategy.LOCAL, sql, List.of(), sql, output, "");
         }
         return planAggregation(sql, select, output);
     }
@@ -93,8 +112,9 @@ public final class DistributedPlanner {
             throw NotDistributed.because("queries over partitioned tables without aggregates or GROUP BY (row scans)", null);
         }
         PartialAggregateSplitter.Split split = PartialAggregateSplitter.split(engine, bindings, select, output);
-        return new DistributedPlan(Strategy.PUSHDOWN_AGG, sql, dataset, engine.render(split.worker()),
-                engine.render(split.combine()), output);
+        return new DistributedPlan(Strategy.PUSHDOWN_AGG, sql,
+                List.of(new DistributedPlan.WorkerStream(DistributedPlan.PARTIALS, dataset, engine.render(split.worker()))),
+                engine.render(split.combine()), output, "");
     }
 
     private boolean aggregates(ObjectNode select) {
@@ -118,56 +138,10 @@ public final class DistributedPlanner {
         });
     }
 
-    /**
-     * True when any table the statement reads is partitioned. A name refers to a CTE only inside the CTE's scope: the
-     * rest of its query, and the CTEs defined after it; inside its own body the name is the base table.
-     */
+    /** True when any table the statement reads is partitioned (CTE names respected in their scope). */
     private boolean touchesPartitionedTable(ObjectNode select) {
-        return readsPartitioned(select, Set.of());
-    }
-
-    private boolean readsPartitioned(JsonNode node, Set<String> ctes) {
-        if (node == null || node.isNull()) {
-            return false;
-        }
-        if (node.isArray()) {
-            for (JsonNode child : node) {
-                if (readsPartitioned(child, ctes)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        if (!node.isObject()) {
-            return false;
-        }
-        if ("BASE_TABLE".equals(Ast.type(node)) && !node.has("class")) {
-            String name = node.path("table_name").asText().toLowerCase(Locale.ROOT);
-            boolean unqualified = node.path("schema_name").asText("").isEmpty() && node.path("catalog_name").asText("").isEmpty();
-            if (unqualified && ctes.contains(name)) {
-                return false;
-            }
-            Optional<TableInfo> table = catalog.table(name);
-            return table.isPresent() && table.get().kind() == TableKind.PARTITIONED;
-        }
-        Set<String> scope = ctes;
-        JsonNode cteMap = node.path("cte_map").path("map");
-        if (cteMap.isArray() && cteMap.size() > 0) {
-            Set<String> visible = new HashSet<>(ctes);
-            for (JsonNode entry : cteMap) {
-                if (readsPartitioned(entry.get("value"), Set.copyOf(visible))) {
-                    return true;
-                }
-                visible.add(entry.path("key").asText().toLowerCase(Locale.ROOT));
-            }
-            scope = Set.copyOf(visible);
-        }
-        for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
-            java.util.Map.Entry<String, JsonNode> field = it.next();
-            if (!field.getKey().equals("cte_map") && readsPartitioned(field.getValue(), scope)) {
-                return true;
-            }
-        }
-        return false;
+        Map<String, Integer> counts = new HashMap<>();
+        PartitionedReads.count(select, Set.of(), catalog, counts);
+        return !counts.isEmpty();
     }
 }

@@ -10,9 +10,15 @@ public final class PlanPrinter {
     public static String print(DistributedPlan plan, List<String> shards) {
         StringBuilder out = new StringBuilder();
         out.append("strategy: ").append(plan.strategy()).append('\n');
+        if (!plan.reason().isEmpty()) {
+            out.append("because:  ").append(plan.reason()).append('\n');
+        }
         if (plan.isDistributed()) {
-            out.append("dataset:  ").append(plan.dataset()).append(" (").append(shards.size()).append(" shards)\n");
-            out.append("worker:   ").append(plan.workerSql()).append('\n');
+            out.append("shards:   ").append(shards.size()).append('\n');
+            for (DistributedPlan.WorkerStream stream : plan.streams()) {
+                out.append("worker:   ").append(plan.strategy() == Strategy.PUSHDOWN_AGG ? "" : stream.name() + " ← ")
+                        .append(stream.sql()).append('\n');
+            }
             out.append("combine:  ").append(plan.combineSql()).append('\n');
         } else {
             out.append("local:    ").append(plan.combineSql()).append('\n');

@@ -5,5 +5,10 @@ public enum Strategy {
     /** No partitioned table: the coordinator answers from its full copies. */
     LOCAL,
     /** Workers compute partial aggregates per group; the coordinator merges them. */
-    PUSHDOWN_AGG
+    PUSHDOWN_AGG,
+    /**
+     * The fallback that is always correct: workers ship the filtered, projected rows of each partitioned table the
+     * query reads, and the coordinator runs the original query over them and its full copies.
+     */
+    GATHER
 }

@@ -87,6 +87,14 @@ final class MiniWarehouse implements Catalog, AutoCloseable {
             copyReferenced(s, "customer", "c_custkey", "o_custkey", "orders");
             copyReferenced(s, "supplier", "s_suppkey", "l_suppkey", "lineitem");
         }
+        fillReference();
+    }
+
+    /** The coordinator's reference database holds full copies of dimension and replicated tables. */
+    private void fillReference() throws SQLException {
+        for (String table : List.of("customer", "supplier", "nation")) {
+            insert(reference, table, "SELECT * FROM " + table);
+        }
     }
 
     private void table(String name, TableKind kind, List<String> key, List<String> columns) {
@@ -115,6 +123,10 @@ final class MiniWarehouse implements Catalog, AutoCloseable {
     }
 
     private void insert(int shard, String table, String query) throws SQLException {
+        insert(shards.get(shard), table, query);
+    }
+
+    private void insert(Connection target, String table, String query) throws SQLException {
         List<String> rows = new ArrayList<>();
         try (Statement st = oracle.createStatement();
                 var rs = st.executeQuery(query)) {
@@ -129,9 +141,16 @@ final class MiniWarehouse implements Catalog, AutoCloseable {
             }
         }
         if (!rows.isEmpty()) {
-            try (Statement st = shards.get(shard).createStatement()) {
+            try (Statement st = target.createStatement()) {
                 st.execute("INSERT INTO " + table + " VALUES " + String.join(",", rows));
             }
+        }
+    }
+
+    /** Whether the query returns no rows on the unsharded data (a comparison would then prove little). */
+    boolean oracleIsEmpty(String sql) throws SQLException {
+        try (Statement st = oracle.createStatement(); var rs = st.executeQuery(sql)) {
+            return !rs.next();
         }
     }
 

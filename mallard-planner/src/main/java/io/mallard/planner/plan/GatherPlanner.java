@@ -1,0 +1,169 @@
+package io.mallard.planner.plan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mallard.common.MallardException;
+import io.mallard.planner.ast.Ast;
+import io.mallard.planner.ast.Nodes;
+import io.mallard.planner.catalog.Catalog;
+import io.mallard.planner.catalog.TableInfo;
+import io.mallard.planner.catalog.TableKind;
+import io.mallard.planner.sql.OutputColumn;
+import io.mallard.planner.sql.SqlEngine;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * GATHER: the fallback that is always correct. Each partitioned table the query reads is shipped from its shards —
+ * only the columns the query names, and filtered by the top-level WHERE conjuncts that touch that table alone when it
+ * appears once — and the coordinator runs the original query with the merged rows in place of the table, next to its
+ * full copies of the dimension and replicated tables.
+ */
+final class GatherPlanner {
+    private GatherPlanner() {
+    }
+
+    static DistributedPlan plan(String sql, ObjectNode select, List<OutputColumn> output, Catalog catalog,
+            SqlEngine engine, String reason) {
+        Map<String, Integer> occurrences = new LinkedHashMap<>();
+        PartitionedReads.count(select, Set.of(), catalog, occurrences);
+        Set<String> referenced = new HashSet<>();
+        boolean[] star = {false};
+        Ast.forEachObject(select, o -> {
+            if (Ast.isColumnRef(o)) {
+                List<String> names = Ast.columnNames(o);
+                referenced.add(names.get(names.size() - 1).toLowerCase(Locale.ROOT));
+            } else if ("STAR".equals(Ast.exprClass(o)) || "COLUMNS".equals(Ast.exprClass(o))) {
+                star[0] = true;
+            }
+            o.path("using_columns").forEach(c -> referenced.add(c.asText().toLowerCase(Locale.ROOT)));
+        });
+        Map<String, List<ObjectNode>> pushed = pushableFilters(select, catalog, occurrences);
+        List<DistributedPlan.WorkerStream> streams = new ArrayList<>();
+        for (String tableName : occurrences.keySet()) {
+            TableInfo table = catalog.table(tableName).orElseThrow();
+            List<String> columns = new ArrayList<>();
+            for (String column : table.columns()) {
+                if (star[0] || referenced.contains(column.toLowerCase(Locale.ROOT))) {
+                    columns.add(column);
+                }
+            }
+            if (columns.isEmpty()) {
+                columns.add(table.columns().get(0)); // the query needs the rows, not their values (count(*))
+            }
+            streams.add(new DistributedPlan.WorkerStream(table.name(), table.dataset(),
+                    engine.render(scan(engine, table, columns, pushed.getOrDefault(table.name(), List.of()))),
+                    occurrences.get(tableName) > 1));
+        }
+        String why = reason.startsWith("not distributed yet: ") ? reason.substring("not distributed yet: ".length()) : reason;
+        return new DistributedPlan(Strategy.GATHER, sql, streams, sql, output, why + " cannot be pushed down yet");
+    }
+
+    /** {@code SELECT columns FROM table [AS alias] WHERE conjuncts}, built on a parsed template. */
+    private static ObjectNode scan(SqlEngine engine, TableInfo table, List<String> columns, List<ObjectNode> conjuncts) {
+        ObjectNode node = engine.parseSelect("SELECT 1 FROM " + DistributedPlan.PARTIALS);
+        String alias = conjuncts.isEmpty() ? "" : conjuncts.get(0).path("__binding").asText("");
+        ObjectNode from = Nodes.baseTable(table.name());
+        if (!alias.isEmpty() && !alias.equalsIgnoreCase(table.name())) {
+            from.put("alias", alias);
+        }
+        node.set("from_table", from);
+        ArrayNode list = node.putArray("select_list");
+        columns.forEach(c -> list.add(Nodes.columnRef(c)));
+        if (!conjuncts.isEmpty()) {
+            ObjectNode where = null;
+            for (ObjectNode conjunct : conjuncts) {
+                ObjectNode clean = conjunct.deepCopy();
+                clean.remove("__binding");
+                where = where == null ? clean : and(where, clean);
+            }
+            node.set("where_clause", where);
+        }
+        return node;
+    }
+
+    private static ObjectNode and(ObjectNode left, ObjectNode right) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("class", "CONJUNCTION");
+        n.put("type", "CONJUNCTION_AND");
+        n.put("alias", "");
+        n.put("query_location", new java.math.BigInteger("18446744073709551615"));
+        n.put("query_location_length", 0);
+        n.putArray("children").add(left).add(right);
+        return n;
+    }
+
+    /**
+     * Top-level WHERE conjuncts of the outermost SELECT that read only one partitioned table, when that table appears
+     * once in the statement and the FROM clause is a tree of inner joins over tables (below an outer join a filter
+     * could not move). Each is tagged with the binding name it uses.
+     */
+    private static Map<String, List<ObjectNode>> pushableFilters(ObjectNode select, Catalog catalog,
+            Map<String, Integer> occurrences) {
+        Map<String, List<ObjectNode>> pushed = new LinkedHashMap<>();
+        if (!"SELECT_NODE".equals(Ast.type(select)) || select.path("where_clause").isNull()
+                || select.path("where_clause").isMissingNode()) {
+            return pushed;
+        }
+        TableBindings bindings;
+        try {
+            bindings = TableBindings.of(select.get("from_table"), catalog);
+        } catch (MallardException e) {
+            return pushed;
+        }
+        List<JsonNode> conjuncts = new ArrayList<>();
+        split(select.get("where_clause"), conjuncts);
+        for (JsonNode conjunct : conjuncts) {
+            singleBinding(conjunct, bindings).ifPresent(binding -> {
+                TableInfo table = binding.table();
+                if (table.kind() == TableKind.PARTITIONED && occurrences.getOrDefault(table.name(), 0) == 1) {
+                    ObjectNode tagged = ((ObjectNode) conjunct).deepCopy();
+                    tagged.put("__binding", binding.name());
+                    pushed.computeIfAbsent(table.name(), k -> new ArrayList<>()).add(tagged);
+                }
+            });
+        }
+        return pushed;
+    }
+
+    private static void split(JsonNode predicate, List<JsonNode> out) {
+        if ("CONJUNCTION_AND".equals(Ast.type(predicate))) {
+            predicate.path("children").forEach(child -> split(child, out));
+        } else {
+            out.add(predicate);
+        }
+    }
+
+    /** The one binding every column of the predicate resolves to, if the predicate is plain (no sub-query, aggregate or window). */
+    private static Optional<TableBindings.Binding> singleBinding(JsonNode predicate, TableBindings bindings) {
+        Set<String> owners = new HashSet<>();
+        boolean[] plain = {true};
+        Ast.forEachExpression(predicate, e -> {
+            String cls = Ast.exprClass(e);
+            if ("SUBQUERY".equals(cls) || "WINDOW".equals(cls) || "FUNCTION".equals(cls) && Ast.functionName(e).startsWith("nextval")) {
+                plain[0] = false;
+            }
+            if (Ast.isColumnRef(e)) {
+                Optional<String> key = bindings.resolve(Ast.columnNames(e));
+                if (key.isEmpty()) {
+                    plain[0] = false;
+                } else {
+                    owners.add(key.get().substring(0, key.get().lastIndexOf('.')));
+                }
+            }
+        });
+        if (!plain[0] || owners.size() != 1) {
+            return Optional.empty();
+        }
+        String owner = owners.iterator().next();
+        return bindings.bindings().stream().filter(b -> b.name().equalsIgnoreCase(owner)).findFirst();
+    }
+}
