@@ -7,6 +7,7 @@ import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.protocol.Messages;
 import io.mallard.protocol.client.MallardClient;
+import io.mallard.protocol.client.QueryRows;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,6 +81,15 @@ class BadInputTest {
         assertThat(plan.text()).contains("aggregate function median");
         assertThat(oracle.difference(sql, client.query(sql))).isEmpty();
         clusterStillAnswers();
+    }
+
+    @Test
+    void explainReturnsThePlanAndExplainAnalyzeIsRefused() {
+        QueryRows plan = client.query("  -- the plan\n explain SELECT count(*) FROM lineitem");
+        assertThat(plan.columns()).containsExactly("plan");
+        assertThat(plan.rows().get(0).get(0)).isEqualTo("strategy: PUSHDOWN_AGG");
+        MallardException e = fails("EXPLAIN ANALYZE SELECT count(*) FROM lineitem");
+        assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_STATEMENT);
     }
 
     @Test

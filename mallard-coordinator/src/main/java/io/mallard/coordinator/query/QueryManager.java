@@ -10,10 +10,13 @@ import io.mallard.data.Manifest;
 import io.mallard.data.ShardInfo;
 import io.mallard.planner.plan.DistributedPlan;
 import io.mallard.planner.plan.DistributedPlanner;
+import io.mallard.planner.plan.ExplainStatement;
+import io.mallard.planner.plan.PlanPrinter;
 import io.mallard.protocol.Messages;
 import io.mallard.protocol.Messages.TaskSpec;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -21,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -106,11 +110,38 @@ public final class QueryManager implements AutoCloseable {
 
     /** Plans and starts a query; the caller streams and then closes the result. */
     public QueryResult execute(String sql) {
+        Optional<String> explained = ExplainStatement.target(sql);
+        if (explained.isPresent()) {
+            return explain(explained.get());
+        }
         long start = System.nanoTime();
         DistributedPlan plan = plan(sql);
         String queryId = UUID.randomUUID().toString();
         LOG.debug("query {} planned in {} us: {}", queryId, (System.nanoTime() - start) / 1000, plan.strategy());
         return plan.isDistributed() ? runDistributed(queryId, plan) : runLocal(queryId, plan);
+    }
+
+    /** EXPLAIN as a result: one row per line of the plan, in a column named {@code plan}. */
+    private QueryResult explain(String sql) {
+        DistributedPlan plan = plan(sql);
+        String text = PlanPrinter.print(plan, shardsOf(plan)).stripTrailing();
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            Connection connection = combineDatabase.duplicate();
+            resources.add(connection);
+            PreparedStatement statement = connection.prepareStatement(
+                    "SELECT unnest(string_split(?::VARCHAR, chr(10))) AS plan");
+            resources.add(0, statement);
+            statement.setString(1, text);
+            ResultSet rs = statement.executeQuery();
+            resources.add(0, rs);
+            ArrowReader reader = DuckArrow.export(rs, allocator);
+            resources.add(0, reader);
+            return new QueryResult(UUID.randomUUID().toString(), plan, reader, resources, () -> null);
+        } catch (SQLException e) {
+            closeQuietly(resources);
+            throw DuckErrors.translate(e);
+        }
     }
 
     private QueryResult runLocal(String queryId, DistributedPlan plan) {

@@ -37,7 +37,7 @@ final class GatherPlanner {
         PartitionedReads.count(select, Set.of(), catalog, occurrences);
         Set<String> referenced = new HashSet<>();
         boolean[] star = {false};
-        Ast.forEachObject(select, o -> {
+        Ast.forEachObject(withoutExistsSelectLists(select), o -> {
             if (Ast.isColumnRef(o)) {
                 List<String> names = Ast.columnNames(o);
                 referenced.add(names.get(names.size() - 1).toLowerCase(Locale.ROOT));
@@ -65,6 +65,22 @@ final class GatherPlanner {
         }
         String why = reason.startsWith("not distributed yet: ") ? reason.substring("not distributed yet: ".length()) : reason;
         return new DistributedPlan(Strategy.GATHER, sql, streams, sql, output, why + " cannot be pushed down yet");
+    }
+
+    /** EXISTS only asks whether rows exist: what its sub-query selects ({@code SELECT *}) needs no columns. */
+    private static JsonNode withoutExistsSelectLists(ObjectNode select) {
+        return Ast.rewrite(select, e -> {
+            String kind = e.path("subquery_type").asText("");
+            if (!"SUBQUERY".equals(Ast.exprClass(e)) || !(kind.equals("EXISTS") || kind.equals("NOT_EXISTS"))) {
+                return null;
+            }
+            ObjectNode copy = e.deepCopy();
+            JsonNode inner = copy.path("subquery").path("node");
+            if (inner.isObject() && inner.has("select_list")) {
+                ((ObjectNode) inner).putArray("select_list");
+            }
+            return copy;
+        });
     }
 
     /** {@code SELECT columns FROM table [AS alias] WHERE conjuncts}, built on a parsed template. */
