@@ -40,7 +40,7 @@ public record DistributedPlan(Strategy strategy, String sql, List<WorkerStream> 
 
     /** Whether the combine runs next to the coordinator's full copies of dimension and replicated tables. */
     public boolean combinesOnReference() {
-        return strategy != Strategy.PUSHDOWN_AGG;
+        return strategy == Strategy.GATHER || strategy == Strategy.LOCAL;
     }
 
     /** The worker SQL for display: the one statement, or one line per stream. */
@@ -48,7 +48,7 @@ public record DistributedPlan(Strategy strategy, String sql, List<WorkerStream> 
         if (streams.isEmpty()) {
             return null;
         }
-        if (streams.size() == 1 && strategy == Strategy.PUSHDOWN_AGG) {
+        if (streams.size() == 1 && streams.get(0).name().equals(PARTIALS)) {
             return streams.get(0).sql();
         }
         return streams.stream().map(s -> s.name() + ": " + s.sql()).collect(Collectors.joining("\n"));

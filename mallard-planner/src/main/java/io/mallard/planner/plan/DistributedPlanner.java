@@ -109,7 +109,7 @@ public final class DistributedPlanner {
         TableBindings bindings = TableBindings.of(select.get("from_table"), catalog);
         String dataset = ShardPlacementCheck.check(bindings, select.get("where_clause"), select.get("from_table"));
         if (!aggregates(select)) {
-            throw NotDistributed.because("queries over partitioned tables without aggregates or GROUP BY (row scans)", null);
+            return PushdownScanPlanner.plan(sql, select, output, dataset, engine);
         }
         PartialAggregateSplitter.Split split = PartialAggregateSplitter.split(engine, bindings, select, output);
         return new DistributedPlan(Strategy.PUSHDOWN_AGG, sql,

@@ -16,7 +16,7 @@ public final class PlanPrinter {
         if (plan.isDistributed()) {
             out.append("shards:   ").append(shards.size()).append('\n');
             for (DistributedPlan.WorkerStream stream : plan.streams()) {
-                out.append("worker:   ").append(plan.strategy() == Strategy.PUSHDOWN_AGG ? "" : stream.name() + " ← ")
+                out.append("worker:   ").append(stream.name().equals(DistributedPlan.PARTIALS) ? "" : stream.name() + " ← ")
                         .append(stream.sql()).append('\n');
             }
             out.append("combine:  ").append(plan.combineSql()).append('\n');

@@ -6,6 +6,8 @@ public enum Strategy {
     LOCAL,
     /** Workers compute partial aggregates per group; the coordinator merges them. */
     PUSHDOWN_AGG,
+    /** Workers return their filtered, projected rows (top-N for ORDER BY … LIMIT); the coordinator merges them. */
+    PUSHDOWN_SCAN,
     /**
      * The fallback that is always correct: workers ship the filtered, projected rows of each partitioned table the
      * query reads, and the coordinator runs the original query over them and its full copies.

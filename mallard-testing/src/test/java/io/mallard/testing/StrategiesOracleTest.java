@@ -1,0 +1,53 @@
+package io.mallard.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mallard.protocol.client.MallardClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Each strategy over a real cluster (3 workers, 8 shards, TLS) picks the expected plan and equals the oracle. */
+class StrategiesOracleTest {
+    private static LocalCluster cluster;
+    private static MallardClient client;
+    private static Oracle oracle;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = LocalCluster.builder().shards(8).workers(3).build();
+        client = cluster.client();
+        oracle = new Oracle(cluster.oracleFile());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            cluster.assertClean();
+        } finally {
+            oracle.close();
+            client.close();
+            cluster.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+        "PUSHDOWN_SCAN|SELECT l_orderkey, l_linenumber, l_extendedprice FROM lineitem ORDER BY l_extendedprice DESC, l_orderkey, l_linenumber LIMIT 10",
+        "PUSHDOWN_SCAN|SELECT o_orderkey, o_totalprice FROM orders WHERE o_totalprice > 400000 ORDER BY 2, 1",
+        "PUSHDOWN_SCAN|SELECT station, measure FROM measurements ORDER BY measure DESC, station LIMIT 5 OFFSET 3",
+        "PUSHDOWN_SCAN|SELECT l_orderkey, l_linenumber, c_name FROM lineitem, orders, customer WHERE l_orderkey = o_orderkey AND o_custkey = c_custkey AND l_quantity = 50 ORDER BY 1, 2 LIMIT 20",
+        "GATHER|SELECT station, measure, rank() OVER (PARTITION BY station ORDER BY measure DESC) AS r FROM measurements QUALIFY r = 1 ORDER BY station, measure",
+        "GATHER|SELECT count(DISTINCT l_suppkey), count(DISTINCT l_partkey) FROM lineitem",
+        "GATHER|SELECT station, median(measure), quantile_cont(measure, 0.9) FROM measurements GROUP BY ALL ORDER BY station",
+        "GATHER|SELECT n_name, count(*) FROM measurements, nation WHERE length(station) = n_nationkey GROUP BY n_name ORDER BY n_name",
+        "GATHER|SELECT c_mktsegment, count(o_orderkey) FROM customer LEFT JOIN orders ON c_custkey = o_custkey GROUP BY 1 ORDER BY 1",
+        "LOCAL|SELECT r_name, count(*) FROM nation, region WHERE n_regionkey = r_regionkey GROUP BY r_name ORDER BY r_name",
+        "PUSHDOWN_AGG|SELECT l_shipmode, sum(l_quantity) FILTER (WHERE l_discount > 0.05), avg(l_tax) FROM lineitem GROUP BY 1 ORDER BY 1",
+    })
+    void planAndAnswer(String strategy, String sql) throws Exception {
+        assertThat(client.explain(sql).strategy()).isEqualTo(strategy);
+        assertThat(oracle.difference(sql, client.query(sql))).isEmpty();
+    }
+}
