@@ -53,6 +53,11 @@ public record CoordinatorConfig(Path dir, String host, int port, int shardPort, 
                 millis, queryTimeoutMillis, insecure);
     }
 
+    public CoordinatorConfig withQueryTimeout(long millis) {
+        return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
+                shardWaitMillis, millis, insecure);
+    }
+
     public CoordinatorConfig withReplicas(int r) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, r, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure);

@@ -48,7 +48,8 @@ public final class LocalCluster implements AutoCloseable {
                 List.of()), null);
         this.adminPassword = Bootstrap.adminPassword(dir);
         CoordinatorConfig config = CoordinatorConfig.defaults(dir).withLease(options.leaseMillis, Math.min(1000, options.leaseMillis / 3))
-                .withShardWait(options.shardWaitMillis).withReplicas(options.replicas);
+                .withShardWait(options.shardWaitMillis).withReplicas(options.replicas)
+                .withQueryTimeout(60_000); // a stuck test fails in a minute, not ten
         this.coordinator = Coordinator.start(config);
         try {
             for (int i = 0; i < options.workers; i++) {

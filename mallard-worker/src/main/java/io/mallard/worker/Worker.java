@@ -45,6 +45,7 @@ public final class Worker implements AutoCloseable {
     private final FlightClient client;
     private final ShardFetcher fetcher;
     private final Map<String, ShardDatabase> shards = new ConcurrentHashMap<>();
+    private final java.util.Set<String> acquiring = ConcurrentHashMap.newKeySet();
     private final ExecutorService downloads = Executors.newFixedThreadPool(2, daemon("mallard-fetch"));
     private final ExecutorService tasks;
     private final TaskRunner runner;
@@ -166,7 +167,16 @@ public final class Worker implements AutoCloseable {
             closeQuietly(db);
         }
         for (ShardGrant grant : reply.grants()) {
-            downloads.submit(() -> acquire(s, grant));
+            // one acquisition per shard at a time: a second would rewrite the file under the first one's proof
+            if (acquiring.add(grant.shardId())) {
+                downloads.submit(() -> {
+                    try {
+                        acquire(s, grant);
+                    } finally {
+                        acquiring.remove(grant.shardId());
+                    }
+                });
+            }
         }
         for (TaskSpec task : reply.tasks()) {
             tasks.submit(() -> runner.run(s.workerId(), task, s.auth()));

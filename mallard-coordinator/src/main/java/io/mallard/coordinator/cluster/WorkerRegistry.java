@@ -242,6 +242,14 @@ public final class WorkerRegistry implements AutoCloseable {
      * to appear, and hands it the task. Returns the chosen worker's label.
      */
     public Assignment assign(TaskSpec task, long waitMillis) throws InterruptedException {
+        return assign(task, waitMillis, workerId -> { });
+    }
+
+    /**
+     * As {@link #assign(TaskSpec, long)}, calling {@code chosen} with the worker's id before the task becomes visible
+     * to it, so the caller's bookkeeping is in place before the worker can answer.
+     */
+    public Assignment assign(TaskSpec task, long waitMillis, Consumer<String> chosen) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
         lock.lock();
         try {
@@ -252,6 +260,7 @@ public final class WorkerRegistry implements AutoCloseable {
                                 .thenComparing(w -> !w.assigned.contains(task.shardId())));
                 if (best.isPresent()) {
                     WorkerSession w = best.get();
+                    chosen.accept(w.id);
                     w.tasks.add(task);
                     w.running.add(task.key());
                     changed.signalAll();

@@ -217,7 +217,8 @@ public final class QueryManager implements AutoCloseable {
         for (ShardSlot slot : query.slots) {
             query.checkFailed();
             slot.attempt = 1;
-            slot.workerId = registry.assign(slot.task(), shardWaitMillis).workerId();
+            // the worker may answer before assign returns: record it first
+            registry.assign(slot.task(), shardWaitMillis, id -> slot.workerId = id);
         }
     }
 

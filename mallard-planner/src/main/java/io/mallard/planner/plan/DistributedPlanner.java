@@ -105,9 +105,9 @@ public final class DistributedPlanner {
         if (!select.path("sample").isNull() && !select.path("sample").isMissingNode()) {
             throw NotDistributed.because("USING SAMPLE", null);
         }
-        rejectNested(select.get("where_clause"));
         TableBindings bindings = TableBindings.of(select.get("from_table"), catalog);
         String dataset = ShardPlacementCheck.check(bindings, select.get("where_clause"), select.get("from_table"));
+        ShardLocalSubqueries.check(select.get("where_clause"), bindings, dataset, catalog);
         if (!aggregates(select)) {
             return PushdownScanPlanner.plan(sql, select, output, dataset, engine);
         }
@@ -130,13 +130,6 @@ public final class DistributedPlanner {
         return found[0];
     }
 
-    private static void rejectNested(JsonNode where) {
-        Ast.forEachExpression(where, e -> {
-            if ("SUBQUERY".equals(Ast.exprClass(e))) {
-                throw NotDistributed.because("sub-queries", e);
-            }
-        });
-    }
 
     /** True when any table the statement reads is partitioned (CTE names respected in their scope). */
     private boolean touchesPartitionedTable(ObjectNode select) {

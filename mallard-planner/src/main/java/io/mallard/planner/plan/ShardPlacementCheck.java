@@ -30,6 +30,10 @@ final class ShardPlacementCheck {
         if (datasets.size() > 1) {
             throw NotDistributed.because("joins across datasets " + datasets, at);
         }
+        if (partitioned.isEmpty()) {
+            // dimension rows on shards overlap and are incomplete: such a FROM clause is answered from full copies
+            throw NotDistributed.because("a FROM clause without a partitioned table (sub-queries read them)", at);
+        }
         JoinEquivalence equal = JoinEquivalence.of(bindings, where);
         if (partitioned.size() > 1) {
             List<String> keys = new ArrayList<>();
@@ -52,7 +56,7 @@ final class ShardPlacementCheck {
                         + "): shards hold only the referenced rows", at);
             }
         }
-        return datasets.isEmpty() ? partitioned.get(0).table().dataset() : datasets.iterator().next();
+        return datasets.iterator().next();
     }
 
     private static boolean joinedOnReference(Binding dimension, List<Binding> partitioned, JoinEquivalence equal) {

@@ -1,0 +1,51 @@
+package io.mallard.planner.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mallard.planner.sql.DuckDbSqlEngine;
+import java.sql.SQLException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Sub-queries correlated on the shard key stay on the shards; others fall back to GATHER; all equal the oracle. */
+class ShardLocalSubqueriesTest {
+    private static MiniWarehouse warehouse;
+    private static DistributedPlanner planner;
+
+    @BeforeAll
+    static void setUp() throws SQLException {
+        warehouse = new MiniWarehouse(3);
+        planner = new DistributedPlanner(warehouse, new DuckDbSqlEngine(warehouse.reference));
+    }
+
+    @AfterAll
+    static void tearDown() throws SQLException {
+        warehouse.close();
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+        // EXISTS / NOT EXISTS correlated on the shard key (TPC-H Q4, Q21)
+        "PUSHDOWN_AGG|SELECT o_shippriority, count(*) FROM orders WHERE EXISTS (SELECT * FROM lineitem WHERE l_orderkey = o_orderkey AND l_quantity > 20) GROUP BY 1 ORDER BY 1",
+        "PUSHDOWN_AGG|SELECT count(*) FROM lineitem l1 WHERE NOT EXISTS (SELECT * FROM lineitem l2 WHERE l2.l_orderkey = l1.l_orderkey AND l2.l_suppkey <> l1.l_suppkey)",
+        "PUSHDOWN_AGG|SELECT s_nationkey, count(*) FROM supplier, lineitem l1, orders WHERE s_suppkey = l1.l_suppkey AND o_orderkey = l1.l_orderkey AND EXISTS (SELECT * FROM lineitem l2 WHERE l2.l_orderkey = l1.l_orderkey AND l2.l_suppkey <> l1.l_suppkey) GROUP BY 1 ORDER BY 1",
+        "PUSHDOWN_SCAN|SELECT o_orderkey FROM orders WHERE EXISTS (SELECT 1 FROM lineitem, supplier WHERE l_orderkey = o_orderkey AND l_suppkey = s_suppkey AND s_nationkey = 2) ORDER BY 1",
+        // IN on shard keys, grouped by the key (TPC-H Q18)
+        "PUSHDOWN_AGG|SELECT o_custkey, count(*) FROM orders WHERE o_orderkey IN (SELECT l_orderkey FROM lineitem GROUP BY l_orderkey HAVING sum(l_quantity) > 150) GROUP BY 1 ORDER BY 1",
+        // correlated on something else, NOT IN, a global aggregate, another dataset, no partitioned outer table
+        "GATHER|SELECT count(*) FROM lineitem l1 WHERE EXISTS (SELECT * FROM lineitem l2 WHERE l2.l_suppkey = l1.l_suppkey AND l2.l_orderkey <> l1.l_orderkey)",
+        "GATHER|SELECT count(*) FROM orders WHERE o_orderkey NOT IN (SELECT l_orderkey FROM lineitem WHERE l_quantity > 30)",
+        "GATHER|SELECT count(*) FROM lineitem WHERE l_quantity > (SELECT avg(l_quantity) FROM lineitem)",
+        "GATHER|SELECT count(*) FROM orders WHERE o_orderkey IN (SELECT l_orderkey FROM lineitem GROUP BY l_orderkey, l_suppkey HAVING count(*) > 0) AND o_custkey IN (SELECT l_suppkey FROM lineitem)",
+        "GATHER|SELECT count(*) FROM lineitem WHERE EXISTS (SELECT * FROM measurements WHERE measure > l_quantity)",
+        "GATHER|SELECT count(*) FROM customer WHERE NOT EXISTS (SELECT * FROM orders WHERE o_custkey = c_custkey)",
+        "GATHER|SELECT count(*) FROM orders WHERE EXISTS (SELECT * FROM lineitem WHERE l_orderkey = o_orderkey AND l_quantity > (SELECT 10))",
+    })
+    void planAndAnswer(String strategy, String sql) throws SQLException {
+        DistributedPlan plan = planner.plan(sql);
+        assertThat(plan.strategy()).as(plan.reason()).hasToString(strategy);
+        OracleAssert.assertSplitEqualsOracle(plan, warehouse);
+    }
+}
