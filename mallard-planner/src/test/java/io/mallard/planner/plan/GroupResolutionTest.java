@@ -2,10 +2,7 @@ package io.mallard.planner.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mallard.planner.sql.DuckDbSqlEngine;
 import java.sql.SQLException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -14,21 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * GROUP BY items given by ordinal, by select-list alias, or as an expression repeated in ORDER BY / HAVING resolve to
  * the same group column, so the split query equals the single-node answer.
  */
-class GroupResolutionTest {
-    private static MiniWarehouse warehouse;
-    private static DistributedPlanner planner;
-
-    @BeforeAll
-    static void setUp() throws SQLException {
-        warehouse = new MiniWarehouse(3);
-        planner = new DistributedPlanner(warehouse, new DuckDbSqlEngine(warehouse.reference));
-    }
-
-    @AfterAll
-    static void tearDown() throws SQLException {
-        warehouse.close();
-    }
-
+class GroupResolutionTest extends PlannerTestBase {
     private static DistributedPlan assertSplitEqualsOracle(String sql) throws SQLException {
         DistributedPlan plan = planner.plan(sql);
         assertThat(plan.strategy()).isEqualTo(Strategy.PUSHDOWN_AGG);

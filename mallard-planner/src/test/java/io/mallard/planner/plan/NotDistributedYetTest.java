@@ -5,29 +5,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
-import io.mallard.planner.sql.DuckDbSqlEngine;
 import java.sql.SQLException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Constructs pushdown cannot yet split are named, and answered correctly by the GATHER fallback. */
-class NotDistributedYetTest {
+class NotDistributedYetTest extends PlannerTestBase {
     private static final String PREFIX = "not distributed yet: ";
-    private static MiniWarehouse warehouse;
-    private static DistributedPlanner planner;
-
-    @BeforeAll
-    static void setUp() throws SQLException {
-        warehouse = new MiniWarehouse(2);
-        planner = new DistributedPlanner(warehouse, new DuckDbSqlEngine(warehouse.reference));
-    }
-
-    @AfterAll
-    static void tearDown() throws SQLException {
-        warehouse.close();
-    }
-
     /**
      * Pushdown refuses {@code sql} with a NOT_DISTRIBUTED_YET error whose position (if any) lies inside the SQL; the
      * planner then falls back to GATHER, names the same reason, and the gathered answer equals the oracle.

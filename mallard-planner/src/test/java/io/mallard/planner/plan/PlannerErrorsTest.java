@@ -5,30 +5,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
-import io.mallard.planner.sql.DuckDbSqlEngine;
 import java.sql.SQLException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Bad input is reported with the right code before any planning decision. */
-class PlannerErrorsTest {
-    private static MiniWarehouse warehouse;
-    private static DistributedPlanner planner;
-
-    @BeforeAll
-    static void setUp() throws SQLException {
-        warehouse = new MiniWarehouse(2);
-        planner = new DistributedPlanner(warehouse, new DuckDbSqlEngine(warehouse.reference));
-    }
-
-    @AfterAll
-    static void tearDown() throws SQLException {
-        warehouse.close();
-    }
-
+class PlannerErrorsTest extends PlannerTestBase {
     private static MallardException error(String sql) {
         MallardException e = catchThrowableOfType(MallardException.class, () -> planner.plan(sql));
         assertThat(e).as("planning %s", sql).isNotNull();

@@ -3,31 +3,14 @@ package io.mallard.planner.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.mallard.planner.sql.DuckDbSqlEngine;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** PUSHDOWN_AGG: worker SQL on each shard plus combine SQL equals the query on the unsharded data. */
-class PushdownAggregationOracleTest {
-    private static MiniWarehouse warehouse;
-    private static DistributedPlanner planner;
-
-    @BeforeAll
-    static void setUp() throws SQLException {
-        warehouse = new MiniWarehouse(3);
-        planner = new DistributedPlanner(warehouse, new DuckDbSqlEngine(warehouse.reference));
-    }
-
-    @AfterAll
-    static void tearDown() throws SQLException {
-        warehouse.close();
-    }
-
+class PushdownAggregationOracleTest extends PlannerTestBase {
     @ParameterizedTest
     @ValueSource(strings = {
         "SELECT count(*) FROM lineitem",

@@ -2,30 +2,13 @@ package io.mallard.planner.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mallard.planner.sql.DuckDbSqlEngine;
 import java.sql.SQLException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** PUSHDOWN_SCAN: shard-local row queries, with per-shard top-N, merge to the single-node answer. */
-class PushdownScanOracleTest {
-    private static MiniWarehouse warehouse;
-    private static DistributedPlanner planner;
-
-    @BeforeAll
-    static void setUp() throws SQLException {
-        warehouse = new MiniWarehouse(3);
-        planner = new DistributedPlanner(warehouse, new DuckDbSqlEngine(warehouse.reference));
-    }
-
-    @AfterAll
-    static void tearDown() throws SQLException {
-        warehouse.close();
-    }
-
+class PushdownScanOracleTest extends PlannerTestBase {
     @ParameterizedTest
     @ValueSource(strings = {
         "SELECT l_orderkey, l_quantity FROM lineitem WHERE l_quantity > 40",

@@ -2,29 +2,12 @@ package io.mallard.planner.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mallard.planner.sql.DuckDbSqlEngine;
 import java.sql.SQLException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Sub-queries correlated on the shard key stay on the shards; others fall back to GATHER; all equal the oracle. */
-class ShardLocalSubqueriesTest {
-    private static MiniWarehouse warehouse;
-    private static DistributedPlanner planner;
-
-    @BeforeAll
-    static void setUp() throws SQLException {
-        warehouse = new MiniWarehouse(3);
-        planner = new DistributedPlanner(warehouse, new DuckDbSqlEngine(warehouse.reference));
-    }
-
-    @AfterAll
-    static void tearDown() throws SQLException {
-        warehouse.close();
-    }
-
+class ShardLocalSubqueriesTest extends PlannerTestBase {
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource(delimiter = '|', value = {
         // EXISTS / NOT EXISTS correlated on the shard key (TPC-H Q4, Q21)

@@ -2,31 +2,14 @@ package io.mallard.planner.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mallard.planner.sql.DuckDbSqlEngine;
 import java.sql.SQLException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Joins the shard placement check must accept: keys equated directly, through a chain, in ON or WHERE, under aliases
  * and qualifiers, and replicated tables joined freely. Each accepted plan is also executed against the oracle.
  */
-class ShardPlacementCheckTest {
-    private static MiniWarehouse warehouse;
-    private static DistributedPlanner planner;
-
-    @BeforeAll
-    static void setUp() throws SQLException {
-        warehouse = new MiniWarehouse(3);
-        planner = new DistributedPlanner(warehouse, new DuckDbSqlEngine(warehouse.reference));
-    }
-
-    @AfterAll
-    static void tearDown() throws SQLException {
-        warehouse.close();
-    }
-
+class ShardPlacementCheckTest extends PlannerTestBase {
     private static DistributedPlan acceptedAndCorrect(String sql) throws SQLException {
         DistributedPlan plan = planner.plan(sql);
         assertThat(plan.strategy()).isEqualTo(Strategy.PUSHDOWN_AGG);
