@@ -227,6 +227,11 @@ public final class QueryManager implements AutoCloseable {
         if (active.remove(query.id) == null) {
             return;
         }
+        MallardException failure = query.failure();
+        LOG.info("query {} {} {} in {} ms: {} tasks, {} rows and {} bytes shipped{}", query.id, query.plan.strategy(),
+                failure == null ? "finished" : "failed", (System.nanoTime() - query.startNanos) / 1_000_000,
+                query.slots.size(), query.rowsShipped(), query.bytesShipped(),
+                failure == null ? "" : " (" + failure.code() + ": " + failure.getMessage() + ")");
         if (query.failure() == null) {
             query.fail(DistributedQuery.cancelled("query " + query.id + " finished"));
         }
