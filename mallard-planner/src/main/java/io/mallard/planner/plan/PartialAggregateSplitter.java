@@ -26,7 +26,19 @@ final class PartialAggregateSplitter {
     record Split(ObjectNode worker, ObjectNode combine) {
     }
 
-    private static final Set<String> SUPPORTED = Set.of("count_star", "count", "sum", "min", "max", "avg", "mean");
+    /** Aggregates whose final step is the same function over the partials (associative and commutative). */
+    private static final Set<String> SELF_MERGING = Set.of("sum", "min", "max", "bool_and", "bool_or", "bit_and",
+            "bit_or", "bit_xor", "any_value", "product");
+    /** Aggregates of a value at the extreme of a key: the worker also ships the extreme key. */
+    private static final Set<String> BY_KEY = Set.of("arg_min", "arg_max", "min_by", "max_by", "argmin", "argmax");
+    private static final Set<String> SUPPORTED;
+
+    static {
+        Set<String> all = new java.util.HashSet<>(Set.of("count_star", "count", "avg", "mean"));
+        all.addAll(SELF_MERGING);
+        all.addAll(BY_KEY);
+        SUPPORTED = Set.copyOf(all);
+    }
 
     private final SqlEngine engine;
     private final TableBindings bindings;
@@ -142,11 +154,7 @@ final class PartialAggregateSplitter {
                 String partial = addPartial(Nodes.withAlias(aggregate, ""));
                 return Nodes.cast(Nodes.function("sum", List.of(Nodes.columnRef(partial))), engine.typeNode("BIGINT"));
             }
-            case "sum", "min", "max" -> {
-                String partial = addPartial(Nodes.withAlias(aggregate, ""));
-                return Nodes.function(name, List.of(Nodes.columnRef(partial)));
-            }
-            default -> {
+            case "avg", "mean" -> {
                 // avg = Σ sum / Σ count, never an average of averages
                 String sum = addPartial(sameInputs(aggregate, "sum"));
                 String count = addPartial(sameInputs(aggregate, "count"));
@@ -155,7 +163,34 @@ final class PartialAggregateSplitter {
                         Nodes.cast(Nodes.function("sum", List.of(Nodes.columnRef(sum))), doubleType),
                         Nodes.cast(Nodes.function("sum", List.of(Nodes.columnRef(count))), doubleType));
             }
+            default -> {
+                if (BY_KEY.contains(name)) {
+                    // arg_min(x, k): each shard's winner with its k; the final arg_min over those pairs
+                    List<ObjectNode> args = Ast.arguments(aggregate);
+                    if (args.size() != 2) {
+                        throw NotDistributed.because("aggregate function " + name + " with " + args.size() + " arguments", aggregate);
+                    }
+                    String value = addPartial(Nodes.withAlias(aggregate, ""));
+                    boolean minimum = name.startsWith("arg_min") || name.equals("min_by") || name.equals("argmin");
+                    String key = addPartial(withArguments(aggregate, minimum ? "min" : "max", List.of(args.get(1))));
+                    return Nodes.function(name, List.of(Nodes.columnRef(value), Nodes.columnRef(key)));
+                }
+                String partial = addPartial(Nodes.withAlias(aggregate, ""));
+                return Nodes.function(name, List.of(Nodes.columnRef(partial)));
+            }
         }
+    }
+
+    /** The same FILTER and modifiers under another function with other arguments. */
+    private static ObjectNode withArguments(ObjectNode aggregate, String function, List<ObjectNode> arguments) {
+        ObjectNode copy = sameInputs(aggregate, function);
+        ArrayNode args = copy.putArray("arguments");
+        for (ObjectNode argument : arguments) {
+            ObjectNode wrapper = args.addObject();
+            wrapper.put("name", "");
+            wrapper.set("expression", argument.deepCopy());
+        }
+        return copy;
     }
 
     /** The same call (arguments and FILTER) under another aggregate function name. */

@@ -35,6 +35,12 @@ class PushdownAggregationOracleTest extends PlannerTestBase {
         "SELECT o_shippriority, max(o_orderdate) FROM orders GROUP BY o_shippriority ORDER BY sum(o_orderkey) DESC",
         "SELECT l.l_returnflag, count(*) FROM lineitem l JOIN orders o ON l.l_orderkey = o.o_orderkey GROUP BY l.l_returnflag ORDER BY 1",
         "SELECT sum(l_orderkey), sum(o_custkey) FROM lineitem, orders WHERE l_orderkey = o_orderkey",
+        "SELECT l_returnflag, bool_and(l_quantity > 2), bool_or(l_quantity > 50), bit_or(l_orderkey), bit_and(l_orderkey + 1024), "
+                + "bit_xor(l_orderkey) FROM lineitem GROUP BY 1 ORDER BY 1",
+        "SELECT l_returnflag, arg_min(l_extendedprice, l_orderkey * 1000 + l_quantity), "
+                + "arg_max(l_orderkey, l_orderkey * 1000 + l_quantity) FILTER (WHERE l_tax IS NOT NULL), "
+                + "max_by(l_quantity, l_orderkey * 1000 + l_quantity) FROM lineitem GROUP BY 1 ORDER BY 1",
+        "SELECT o_shippriority, product(1 + o_orderkey / 100000.0)::DECIMAL(18,6) FROM orders GROUP BY 1 ORDER BY 1",
     })
     void splitEqualsSingleNode(String sql) throws SQLException {
         DistributedPlan plan = planner.plan(sql);
