@@ -135,6 +135,9 @@ final class TaskRunner {
 
     /** Stops every statement of a query the coordinator gave up on. */
     void cancel(String queryId) {
+        if (cancelled.size() > 10_000) {
+            cancelled.clear(); // ids of long-finished queries; a late task of one of them fails its upload harmlessly
+        }
         cancelled.add(queryId);
         Set<Statement> statements = running.remove(queryId);
         if (statements != null) {
