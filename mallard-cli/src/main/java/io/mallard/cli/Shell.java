@@ -60,12 +60,22 @@ final class Shell {
         try {
             if (command.startsWith(".explain ")) {
                 out.print(client.explain(command.substring(".explain ".length()).replaceAll(";\\s*$", "")).text());
+            } else if (command.startsWith(".set ")) {
+                String[] parts = command.substring(".set ".length()).trim().split("\\s+");
+                if (parts.length != 2) {
+                    out.println("usage: .set distributed|summarize on|off");
+                    return false;
+                }
+                client.applySetting("SET mallard." + parts[0] + " = " + parts[1]);
+                out.println("mallard." + parts[0] + " = " + parts[1]);
             } else if (command.equals(".workers")) {
                 for (Messages.WorkerView w : client.status().workers()) {
                     out.printf("%s %-12s %-11s shards %s%n", w.id(), w.name(), w.state(), w.trusted());
                 }
             } else if (command.equals(".help")) {
-                out.println(".explain SQL   show the distributed plan\n.workers       list workers\n.quit          leave");
+                out.println(".explain SQL                      show the distributed plan\n"
+                        + ".set distributed|summarize on|off  run on the coordinator alone / show workers' partials\n"
+                        + ".workers                          list workers\n.quit                             leave");
             } else {
                 out.println("unknown command " + command + " (.help lists them)");
                 return false;

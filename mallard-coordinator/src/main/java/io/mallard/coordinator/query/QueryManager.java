@@ -13,6 +13,7 @@ import io.mallard.planner.plan.DistributedPlanner;
 import io.mallard.planner.plan.ExplainStatement;
 import io.mallard.planner.plan.PlanPrinter;
 import io.mallard.protocol.Messages;
+import io.mallard.protocol.QuerySettings;
 import io.mallard.protocol.Messages.TaskSpec;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -110,12 +111,22 @@ public final class QueryManager implements AutoCloseable {
 
     /** Plans and starts a query; the caller streams and then closes the result. */
     public QueryResult execute(String sql) {
+        return execute(sql, QuerySettings.DEFAULTS);
+    }
+
+    /** As {@link #execute(String)}, under a client session's settings. */
+    public QueryResult execute(String sql, QuerySettings settings) {
         Optional<String> explained = ExplainStatement.target(sql);
         if (explained.isPresent()) {
             return explain(explained.get());
         }
         long start = System.nanoTime();
-        DistributedPlan plan = plan(sql);
+        DistributedPlan plan = settings.summarize() ? plan(sql) : planner.planUnsummarized(sql);
+        if (!settings.distributed() && plan.isDistributed()) {
+            throw new MallardException(ErrorCode.INVALID_ARGUMENT, "mallard.distributed is off, but this query reads "
+                    + "partitioned tables, whose rows only the workers hold (the coordinator keeps full copies of dimension "
+                    + "and replicated tables); SET mallard.distributed = true");
+        }
         String queryId = UUID.randomUUID().toString();
         LOG.debug("query {} planned in {} us: {}", queryId, (System.nanoTime() - start) / 1000, plan.strategy());
         return plan.isDistributed() ? runDistributed(queryId, plan) : runLocal(queryId, plan);

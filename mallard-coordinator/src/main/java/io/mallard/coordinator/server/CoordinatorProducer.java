@@ -10,6 +10,7 @@ import io.mallard.planner.plan.PlanPrinter;
 import io.mallard.protocol.Codec;
 import io.mallard.protocol.Message;
 import io.mallard.protocol.Messages;
+import io.mallard.protocol.QuerySettings;
 import io.mallard.protocol.WireErrors;
 import java.io.IOException;
 import java.util.List;
@@ -113,7 +114,7 @@ final class CoordinatorProducer extends NoOpFlightProducer {
         try {
             Identity.decode(context.peerIdentity()).requireUser();
             Messages.QueryRequest request = Codec.decode(ticket.getBytes(), Messages.QueryRequest.class);
-            try (QueryResult result = queries.execute(request.sql())) {
+            try (QueryResult result = queries.execute(request.sql(), QuerySettings.of(request.settings()))) {
                 listener.setOnCancelHandler(result::close);
                 try {
                     ArrowReader reader = result.reader();

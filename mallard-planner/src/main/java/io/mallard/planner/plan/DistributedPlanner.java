@@ -10,6 +10,7 @@ import io.mallard.planner.catalog.TableInfo;
 import io.mallard.planner.catalog.TableKind;
 import io.mallard.planner.sql.OutputColumn;
 import io.mallard.planner.sql.SqlEngine;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -45,6 +46,28 @@ public final class DistributedPlanner {
             }
             return GatherPlanner.plan(sql, select, output, catalog, engine, e.getMessage());
         }
+    }
+
+    /**
+     * The plan for {@code SET mallard.summarize = false}: the workers' raw results of a pushed-down query, one row per
+     * shard and group, with the shard's name in a {@code shard} column, instead of the combined answer.
+     */
+    public DistributedPlan planUnsummarized(String sql) {
+        DistributedPlan plan = plan(sql);
+        if (plan.strategy() != Strategy.PUSHDOWN_AGG && plan.strategy() != Strategy.PUSHDOWN_SCAN) {
+            throw new MallardException(ErrorCode.INVALID_ARGUMENT, "mallard.summarize = false shows the partial results "
+                    + "of pushed-down plans; this query is planned as " + plan.strategy());
+        }
+        List<DistributedPlan.WorkerStream> streams = new ArrayList<>();
+        for (DistributedPlan.WorkerStream stream : plan.streams()) {
+            // a shard's database is named after its file, which workers name after the shard
+            ObjectNode wrapper = engine.parseSelect("SELECT *, current_database() AS shard FROM (SELECT 1) AS __mallard_worker");
+            ((ObjectNode) wrapper.path("from_table").path("subquery")).set("node", engine.parseSelect(stream.sql()));
+            streams.add(new DistributedPlan.WorkerStream(stream.name(), stream.dataset(), engine.render(wrapper)));
+        }
+        String combine = engine.render(engine.parseSelect("SELECT * FROM " + DistributedPlan.PARTIALS));
+        return new DistributedPlan(plan.strategy(), sql, streams, combine, List.of(),
+                "mallard.summarize = false: the workers' partial results");
     }
 
     /** The plan without the GATHER fallback: NOT_DISTRIBUTED_YET names what pushdown cannot handle (for tests). */

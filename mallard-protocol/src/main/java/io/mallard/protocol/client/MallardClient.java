@@ -5,6 +5,7 @@ import io.mallard.common.MallardException;
 import io.mallard.protocol.Codec;
 import io.mallard.protocol.Message;
 import io.mallard.protocol.Messages;
+import io.mallard.protocol.QuerySettings;
 import io.mallard.protocol.Rpc;
 import io.mallard.protocol.WireErrors;
 import java.io.IOException;
@@ -32,6 +33,8 @@ public final class MallardClient implements AutoCloseable {
     private final BufferAllocator allocator;
     private final FlightClient client;
     private final CallOption auth;
+    /** The session's settings, changed by {@code SET mallard.… = …} and sent with every query. */
+    private final Map<String, String> settings = new java.util.concurrent.ConcurrentHashMap<>();
 
     private MallardClient(BufferAllocator allocator, FlightClient client, CallOption auth) {
         this.allocator = allocator;
@@ -74,9 +77,27 @@ public final class MallardClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Applies {@code SET mallard.name = value} to this session (validated at once). Returns whether {@code sql} was such
+     * a statement.
+     */
+    public boolean applySetting(String sql) {
+        java.util.Optional<Map.Entry<String, String>> set = QuerySettings.parseSet(sql);
+        if (set.isEmpty()) {
+            return false;
+        }
+        QuerySettings.of(settings).with(set.get().getKey(), set.get().getValue());
+        settings.put(set.get().getKey(), set.get().getValue());
+        return true;
+    }
+
+    private Ticket request(String sql) {
+        return ticket(new Messages.QueryRequest(sql, Map.copyOf(settings)));
+    }
+
     /** Runs a query and hands each Arrow batch to {@code consumer} while it streams in. */
     public void stream(String sql, Consumer<VectorSchemaRoot> consumer) {
-        try (FlightStream stream = client.getStream(ticket(new Messages.QueryRequest(sql, Map.of())), auth)) {
+        try (FlightStream stream = client.getStream(request(sql), auth)) {
             VectorSchemaRoot root = stream.getRoot();
             while (stream.next()) {
                 consumer.accept(root);
@@ -90,12 +111,17 @@ public final class MallardClient implements AutoCloseable {
         }
     }
 
-    /** Runs a query and returns all of its rows. */
+    /** Runs a query and returns all of its rows; a {@code SET mallard.…} statement changes the session and returns it. */
     public QueryRows query(String sql) {
+        if (applySetting(sql)) {
+            Map.Entry<String, String> set = QuerySettings.parseSet(sql).orElseThrow();
+            return new QueryRows(List.of("setting", "value"), List.of("Utf8", "Utf8"),
+                    List.of(List.of(set.getKey(), set.getValue())));
+        }
         List<String> columns = new ArrayList<>();
         List<String> types = new ArrayList<>();
         List<List<Object>> rows = new ArrayList<>();
-        try (FlightStream stream = client.getStream(ticket(new Messages.QueryRequest(sql, Map.of())), auth)) {
+        try (FlightStream stream = client.getStream(request(sql), auth)) {
             VectorSchemaRoot root = stream.getRoot();
             for (FieldVector vector : root.getFieldVectors()) {
                 columns.add(vector.getName());
