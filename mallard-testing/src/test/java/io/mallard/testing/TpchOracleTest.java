@@ -9,13 +9,13 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** All 22 TPC-H queries, distributed over 1, 3 and 8 shards, equal one DuckDB over the same data. */
+/** All 22 TPC-H queries at SF 0.1, distributed over 1, 3 and 8 shards, equal one DuckDB over the same data. */
 class TpchOracleTest {
 
     @ParameterizedTest(name = "{0} shards")
     @ValueSource(ints = {1, 3, 8})
     void everyTpchQueryMatchesTheOracle(int shards) throws Exception {
-        try (LocalCluster cluster = LocalCluster.builder().shards(shards).workers(Math.min(3, shards)).build();
+        try (LocalCluster cluster = LocalCluster.builder().scaleFactor(0.1).shards(shards).workers(Math.min(3, shards)).build();
                 MallardClient client = cluster.client();
                 Oracle oracle = new Oracle(cluster.oracleFile())) {
             List<String> problems = new ArrayList<>();
