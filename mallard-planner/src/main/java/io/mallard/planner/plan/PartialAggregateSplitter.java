@@ -31,10 +31,13 @@ final class PartialAggregateSplitter {
             "bit_or", "bit_xor", "any_value", "product");
     /** Aggregates of a value at the extreme of a key: the worker also ships the extreme key. */
     private static final Set<String> BY_KEY = Set.of("arg_min", "arg_max", "min_by", "max_by", "argmin", "argmax");
+    /** Variance and standard deviation, merged with Chan et al.'s parallel formula. */
+    private static final Set<String> MOMENTS = Set.of("var_pop", "var_samp", "variance", "stddev_pop", "stddev_samp", "stddev");
     private static final Set<String> SUPPORTED;
 
     static {
         Set<String> all = new java.util.HashSet<>(Set.of("count_star", "count", "avg", "mean"));
+        all.addAll(MOMENTS);
         all.addAll(SELF_MERGING);
         all.addAll(BY_KEY);
         SUPPORTED = Set.copyOf(all);
@@ -48,6 +51,8 @@ final class PartialAggregateSplitter {
     private final Map<String, Integer> groupIndex = new LinkedHashMap<>();
     private final Map<String, ObjectNode> combineByAggregate = new LinkedHashMap<>();
     private final List<ObjectNode> workerPartials = new ArrayList<>();
+    /** Window columns the combine computes over the partials before aggregating (grand means for Chan's merge). */
+    private final List<ObjectNode> windowColumns = new ArrayList<>();
 
     private PartialAggregateSplitter(SqlEngine engine, TableBindings bindings, ObjectNode select) {
         this.engine = engine;
@@ -164,6 +169,9 @@ final class PartialAggregateSplitter {
                         Nodes.cast(Nodes.function("sum", List.of(Nodes.columnRef(count))), doubleType));
             }
             default -> {
+                if (MOMENTS.contains(name)) {
+                    return mergeMoments(aggregate, name);
+                }
                 if (BY_KEY.contains(name)) {
                     // arg_min(x, k): each shard's winner with its k; the final arg_min over those pairs
                     List<ObjectNode> args = Ast.arguments(aggregate);
@@ -179,6 +187,59 @@ final class PartialAggregateSplitter {
                 return Nodes.function(name, List.of(Nodes.columnRef(partial)));
             }
         }
+    }
+
+    /**
+     * Chan et al.: each shard ships n, mean and M2 = var_pop·n; the combine computes the grand mean per group (a window
+     * over the partials) and M2 = ΣM2ᵢ + Σnᵢ(meanᵢ − mean)², never the cancellation-prone Σx² − n·mean².
+     */
+    private ObjectNode mergeMoments(ObjectNode aggregate, String name) {
+        List<ObjectNode> args = Ast.arguments(aggregate);
+        ObjectNode doubleType = engine.typeNode("DOUBLE");
+        String n = addPartial(withArguments(aggregate, "count", args));
+        String mean = addPartial(Nodes.cast(withArguments(aggregate, "avg", args), doubleType));
+        String m2 = addPartial(Nodes.operator("*", withArguments(aggregate, "var_pop", args),
+                Nodes.cast(withArguments(aggregate, "count", args), doubleType)));
+        String grand = "__gm" + windowColumns.size();
+        ObjectNode template = engine.parseSelect(
+                "SELECT sum(__n * __m) OVER (PARTITION BY __g) / sum(__n) OVER (PARTITION BY __g) FROM " + DistributedPlan.PARTIALS);
+        ObjectNode window = (ObjectNode) Ast.rewrite(template.path("select_list").get(0), e -> {
+            if (Ast.isColumnRef(e) && Ast.columnNames(e).size() == 1) {
+                String placeholder = Ast.columnNames(e).get(0);
+                if (placeholder.equals("__n")) {
+                    return Nodes.columnRef(n);
+                }
+                if (placeholder.equals("__m")) {
+                    return Nodes.columnRef(mean);
+                }
+            }
+            return null;
+        });
+        Ast.forEachObject(window, o -> {
+            if ("WINDOW".equals(Ast.exprClass(o))) {
+                ArrayNode partitions = o.putArray("partitions");
+                groupNames.forEach(g -> partitions.add(Nodes.columnRef(g)));
+            }
+        });
+        windowColumns.add(Nodes.withAlias(window, grand));
+        ObjectNode deviation = Nodes.operator("-", Nodes.columnRef(mean), Nodes.columnRef(grand));
+        ObjectNode total = Nodes.operator("+", Nodes.function("sum", List.of(Nodes.columnRef(m2))),
+                Nodes.function("sum", List.of(Nodes.operator("*", Nodes.columnRef(n),
+                        Nodes.operator("*", deviation, deviation.deepCopy())))));
+        // clamp rounding below zero, but keep NULL (no rows): greatest() skips NULLs, and 0·NULL is NULL
+        ObjectNode m2Total = Nodes.function("greatest", List.of(total, Nodes.operator("*", constantTemplate("0"), total.deepCopy())));
+        ObjectNode count = Nodes.cast(Nodes.function("sum", List.of(Nodes.columnRef(n))), doubleType);
+        boolean sample = !name.endsWith("_pop");
+        // one row gives NULL for the sample forms, as on one node
+        ObjectNode divisor = Nodes.function("nullif", List.of(
+                sample ? Nodes.operator("-", count, constantTemplate("1")) : count, constantTemplate("0")));
+        ObjectNode variance = Nodes.operator("/", m2Total, divisor);
+        return name.startsWith("stddev") ? Nodes.function("sqrt", List.of(variance)) : variance;
+    }
+
+    /** A numeric literal, taken from DuckDB's parse of {@code SELECT <digits>::DOUBLE}. */
+    private ObjectNode constantTemplate(String digits) {
+        return (ObjectNode) engine.parseSelect("SELECT " + digits + "::DOUBLE").path("select_list").get(0);
     }
 
     /** The same FILTER and modifiers under another function with other arguments. */
@@ -226,6 +287,13 @@ final class PartialAggregateSplitter {
         ArrayNode list = combine.putArray("select_list");
         selectList.forEach(list::add);
         combine.set("from_table", Nodes.baseTable(DistributedPlan.PARTIALS));
+        if (!windowColumns.isEmpty()) {
+            ObjectNode derived = engine.parseSelect("SELECT * FROM (SELECT * FROM " + DistributedPlan.PARTIALS + ") AS __mallard_merged");
+            ObjectNode from = (ObjectNode) derived.get("from_table");
+            ArrayNode innerList = ((ObjectNode) from.path("subquery").path("node")).withArray("select_list");
+            windowColumns.forEach(innerList::add);
+            combine.set("from_table", from);
+        }
         combine.putNull("where_clause");
         ArrayNode groupExpressions = combine.putArray("group_expressions");
         groupNames.forEach(n -> groupExpressions.add(Nodes.columnRef(n)));

@@ -41,6 +41,14 @@ class PushdownAggregationOracleTest extends PlannerTestBase {
                 + "arg_max(l_orderkey, l_orderkey * 1000 + l_quantity) FILTER (WHERE l_tax IS NOT NULL), "
                 + "max_by(l_quantity, l_orderkey * 1000 + l_quantity) FROM lineitem GROUP BY 1 ORDER BY 1",
         "SELECT o_shippriority, product(1 + o_orderkey / 100000.0)::DECIMAL(18,6) FROM orders GROUP BY 1 ORDER BY 1",
+        "SELECT station, var_pop(measure), var_samp(measure), stddev_pop(measure), stddev(measure), variance(measure) "
+                + "FROM measurements GROUP BY station ORDER BY station",
+        "SELECT var_samp(l_quantity), stddev_samp(l_extendedprice) FILTER (WHERE l_tax > 0.5), var_pop(l_tax) FROM lineitem",
+        "SELECT l_returnflag, stddev_samp(1e9 + l_orderkey) FROM lineitem GROUP BY 1 ORDER BY 1",
+        "SELECT var_samp(l_quantity), stddev_pop(l_quantity) FROM lineitem WHERE l_orderkey = 7",
+        "SELECT var_samp(l_quantity), var_pop(l_quantity), stddev_samp(l_quantity) FROM lineitem WHERE l_orderkey = 8 AND l_quantity = 9",
+        "SELECT l_orderkey, var_samp(l_quantity), stddev_pop(l_quantity) FROM lineitem WHERE l_orderkey < 20 GROUP BY 1 ORDER BY 1",
+        "SELECT var_samp(l_quantity) FROM lineitem WHERE l_quantity < 0",
     })
     void splitEqualsSingleNode(String sql) throws SQLException {
         DistributedPlan plan = planner.plan(sql);
