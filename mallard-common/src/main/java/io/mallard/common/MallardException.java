@@ -40,9 +40,6 @@ public class MallardException extends RuntimeException {
         return code + ": " + getMessage() + where;
     }
 
-    public static MallardException user(ErrorCode code, String format, Object... args) {
-        return new MallardException(code, String.format(format, args));
-    }
 
     public static MallardException internal(String message, Throwable cause) {
         return new MallardException(ErrorCode.INTERNAL_ERROR, message, cause);

@@ -38,10 +38,6 @@ public record CoordinatorConfig(Path dir, String host, int port, int shardPort, 
         return new CoordinatorConfig(dir, "127.0.0.1", 0, 0, "127.0.0.1", 1, 10_000, 1_000, 60_000, 600_000, false);
     }
 
-    public CoordinatorConfig withPort(int newPort) {
-        return new CoordinatorConfig(dir, host, newPort, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
-                shardWaitMillis, queryTimeoutMillis, insecure);
-    }
 
     public CoordinatorConfig withLease(long newLeaseMillis, long newPollMillis) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, newLeaseMillis, newPollMillis,

@@ -40,8 +40,4 @@ public record WorkerConfig(String coordinatorHost, int coordinatorPort, Path caC
         }
     }
 
-    public WorkerConfig withTaskDelay(long millis) {
-        return new WorkerConfig(coordinatorHost, coordinatorPort, caCertificate, joinToken, name, dataDir, taskThreads,
-                millis, insecure, connectTimeoutMillis);
-    }
 }

@@ -51,6 +51,13 @@ public final class Nodes {
         return n;
     }
 
+    /** {@code left AND right}. */
+    public static ObjectNode and(ObjectNode left, ObjectNode right) {
+        ObjectNode n = expression("CONJUNCTION", "CONJUNCTION_AND");
+        n.putArray("children").add(left).add(right);
+        return n;
+    }
+
     /** A cast to a type node taken from a parsed {@code CAST(NULL AS type)}. */
     public static ObjectNode cast(ObjectNode child, ObjectNode typeExpression) {
         ObjectNode n = expression("CAST", "OPERATOR_CAST");

@@ -2,7 +2,6 @@ package io.mallard.planner.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mallard.common.MallardException;
 import io.mallard.planner.ast.Ast;
@@ -99,22 +98,11 @@ final class GatherPlanner {
             for (ObjectNode conjunct : conjuncts) {
                 ObjectNode clean = conjunct.deepCopy();
                 clean.remove("__binding");
-                where = where == null ? clean : and(where, clean);
+                where = where == null ? clean : Nodes.and(where, clean);
             }
             node.set("where_clause", where);
         }
         return node;
-    }
-
-    private static ObjectNode and(ObjectNode left, ObjectNode right) {
-        ObjectNode n = JsonNodeFactory.instance.objectNode();
-        n.put("class", "CONJUNCTION");
-        n.put("type", "CONJUNCTION_AND");
-        n.put("alias", "");
-        n.put("query_location", new java.math.BigInteger("18446744073709551615"));
-        n.put("query_location_length", 0);
-        n.putArray("children").add(left).add(right);
-        return n;
     }
 
     /**
