@@ -46,6 +46,7 @@ public final class WorkerRegistry implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Map<String, WorkerSession> workers = new LinkedHashMap<>();
+    private final Map<String, String> workersByTokenHash = new java.util.concurrent.ConcurrentHashMap<>();
     private final Thread reaper;
     private int nextWorker = 1;
     private volatile boolean closed;
@@ -79,6 +80,7 @@ public final class WorkerRegistry implements AutoCloseable {
             WorkerSession session = new WorkerSession(id, request.name(), Secrets.randomToken(32), request.pid(),
                     request.cpus(), request.memoryBytes(), request.version(), System.currentTimeMillis());
             workers.put(id, session);
+            workersByTokenHash.put(tokenHash(session.token), id);
             rebalance();
             LOG.info("worker {} registered", session.label());
             return new Messages.WorkerRegistered(id, session.token, leaseMillis, pollMillis);
@@ -87,19 +89,26 @@ public final class WorkerRegistry implements AutoCloseable {
         }
     }
 
-    /** The worker id owning a session token, checked in constant time. */
+    /**
+     * The worker id owning a session token. Every worker call is authenticated here, so sessions are found by the
+     * SHA-256 of their token (a lookup whose timing says nothing about the token), not by scanning all workers.
+     */
     public Optional<String> workerForToken(String token) {
+        String id = workersByTokenHash.get(tokenHash(token));
+        if (id == null) {
+            return Optional.empty();
+        }
         lock.lock();
         try {
-            for (WorkerSession w : workers.values()) {
-                if (w.state != WorkerState.GONE && Secrets.constantTimeEquals(w.token, token)) {
-                    return Optional.of(w.id);
-                }
-            }
-            return Optional.empty();
+            WorkerSession w = workers.get(id);
+            return w != null && w.state != WorkerState.GONE ? Optional.of(id) : Optional.empty();
         } finally {
             lock.unlock();
         }
+    }
+
+    private static String tokenHash(String token) {
+        return Secrets.sha256Hex(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** Renews the lease and returns what the worker must do, waiting up to the poll interval when there is nothing. */
@@ -316,16 +325,6 @@ public final class WorkerRegistry implements AutoCloseable {
         }
     }
 
-    /** Whether the worker is still in rotation (not gone). */
-    public boolean isAlive(String workerId) {
-        lock.lock();
-        try {
-            WorkerSession w = workers.get(workerId);
-            return w != null && w.state != WorkerState.GONE;
-        } finally {
-            lock.unlock();
-        }
-    }
 
     public Messages.ClusterStatus status() {
         lock.lock();
