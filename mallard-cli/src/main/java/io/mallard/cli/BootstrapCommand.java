@@ -3,13 +3,13 @@ package io.mallard.cli;
 import io.mallard.coordinator.ClusterLayout;
 import io.mallard.coordinator.bootstrap.Bootstrap;
 import io.mallard.coordinator.bootstrap.BootstrapOptions;
-import io.mallard.data.DataParams;
 import io.mallard.data.Manifest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mallard bootstrap}: certificates, users, join token, data, shards and manifest into a directory. */
@@ -20,17 +20,8 @@ final class BootstrapCommand implements Callable<Integer> {
     @Option(names = "--dir", required = true, description = "Cluster directory to create or complete.")
     Path dir;
 
-    @Option(names = "--sf", defaultValue = "0.1", description = "TPC-H scale factor (default: ${DEFAULT-VALUE}).")
-    double scaleFactor;
-
-    @Option(names = "--rows", defaultValue = "10000000", description = "Rows of the measurements table (default: ${DEFAULT-VALUE}).")
-    long rows;
-
-    @Option(names = "--shards", defaultValue = "8", description = "Shards per dataset (default: ${DEFAULT-VALUE}).")
-    int shards;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the measurements generator (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    DataOptions data;
 
     @Option(names = "--admin", defaultValue = "admin", description = "Name of the admin user (default: ${DEFAULT-VALUE}).")
     String admin;
@@ -40,7 +31,7 @@ final class BootstrapCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Manifest manifest = Bootstrap.run(new BootstrapOptions(dir, new DataParams(scaleFactor, rows, seed), shards, admin,
+        Manifest manifest = Bootstrap.run(new BootstrapOptions(dir, data.params(), data.shards, admin,
                 null, hosts), System.out);
         ClusterLayout layout = new ClusterLayout(dir);
         System.out.printf("cluster directory ready: %s%n  manifest:    %s (%d shards)%n  CA:          %s%n"

@@ -2,11 +2,11 @@ package io.mallard.cli;
 
 import io.mallard.coordinator.CoordinatorConfig;
 import io.mallard.coordinator.server.Coordinator;
-import io.mallard.worker.ParentWatch;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mallard coordinator}: serve a bootstrapped cluster directory. */
@@ -37,14 +37,12 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--insecure", description = "Serve Flight in plaintext. Never use outside a closed test network.")
     boolean insecure;
 
-    @Option(names = "--exit-with-parent", hidden = true)
-    Long parentPid;
+    @Mixin
+    ParentOption parent;
 
     @Override
     public Integer call() throws Exception {
-        if (parentPid != null) {
-            ParentWatch.exitWhenGone(parentPid);
-        }
+        parent.apply();
         CoordinatorConfig config = new CoordinatorConfig(dir, host, port, shardPort,
                 advertiseHost == null ? host : advertiseHost, replicas, leaseMillis, Math.min(1000, leaseMillis / 3),
                 60_000, 600_000, insecure);

@@ -5,7 +5,6 @@ import io.mallard.common.MallardException;
 import io.mallard.coordinator.ClusterLayout;
 import io.mallard.coordinator.bootstrap.Bootstrap;
 import io.mallard.coordinator.bootstrap.BootstrapOptions;
-import io.mallard.data.DataParams;
 import io.mallard.data.Manifest;
 import io.mallard.protocol.Messages;
 import io.mallard.protocol.client.MallardClient;
@@ -20,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mallard demo}: generate, shard, start a TLS cluster of separate processes, run and check the demo queries. */
@@ -31,14 +31,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = "mallard-demo", description = "Working directory (default: ${DEFAULT-VALUE}).")
     Path dir;
 
-    @Option(names = "--sf", defaultValue = "0.1", description = "TPC-H scale factor (default: ${DEFAULT-VALUE}).")
-    double scaleFactor;
-
-    @Option(names = "--rows", defaultValue = "10000000", description = "Measurement rows (default: ${DEFAULT-VALUE}).")
-    long rows;
-
-    @Option(names = "--shards", defaultValue = "8", description = "Shards per dataset (default: ${DEFAULT-VALUE}).")
-    int shards;
+    @Mixin
+    DataOptions data;
 
     @Option(names = "--workers", defaultValue = "3", description = "Worker processes (default: ${DEFAULT-VALUE}).")
     int workers;
@@ -52,8 +46,8 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
-        System.out.println("== data: TPC-H SF " + scaleFactor + ", " + rows + " measurements, " + shards + " shards");
-        Manifest manifest = Bootstrap.run(new BootstrapOptions(dir, new DataParams(scaleFactor, rows, 42), shards, "admin",
+        System.out.println("== data: TPC-H SF " + data.scaleFactor + ", " + data.rows + " measurements, " + data.shards + " shards");
+        Manifest manifest = Bootstrap.run(new BootstrapOptions(dir, data.params(), data.shards, "admin",
                 null, List.of()), System.out);
         System.out.println("== cluster: coordinator and " + workers + " workers (separate processes, TLS)");
         int mismatches = 0;

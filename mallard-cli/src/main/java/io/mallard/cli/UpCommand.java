@@ -3,12 +3,12 @@ package io.mallard.cli;
 import io.mallard.coordinator.ClusterLayout;
 import io.mallard.coordinator.bootstrap.Bootstrap;
 import io.mallard.coordinator.bootstrap.BootstrapOptions;
-import io.mallard.data.DataParams;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mallard up}: a coordinator and N workers on the embedded default, running until stopped. */
@@ -25,18 +25,12 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "31337", description = "Flight port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--sf", defaultValue = "0.1", description = "TPC-H scale factor if data must be generated.")
-    double scaleFactor;
-
-    @Option(names = "--rows", defaultValue = "10000000", description = "Measurement rows if data must be generated.")
-    long rows;
-
-    @Option(names = "--shards", defaultValue = "8", description = "Shards per dataset if data must be generated.")
-    int shards;
+    @Mixin
+    DataOptions data;
 
     @Override
     public Integer call() throws Exception {
-        Bootstrap.run(new BootstrapOptions(dir, new DataParams(scaleFactor, rows, 42), shards, "admin", null, List.of()),
+        Bootstrap.run(new BootstrapOptions(dir, data.params(), data.shards, "admin", null, List.of()),
                 System.out);
         try (ProcessCluster cluster = ProcessCluster.start(dir, workers, port, System.out)) {
             ClusterLayout layout = new ClusterLayout(dir);

@@ -1,6 +1,5 @@
 package io.mallard.cli;
 
-import io.mallard.worker.ParentWatch;
 import io.mallard.worker.Worker;
 import io.mallard.worker.WorkerConfig;
 import java.net.InetAddress;
@@ -9,6 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mallard worker}: join a cluster by dialing out to its coordinator. */
@@ -40,14 +40,12 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--task-delay-ms", hidden = true, defaultValue = "0")
     long taskDelayMillis;
 
-    @Option(names = "--exit-with-parent", hidden = true)
-    Long parentPid;
+    @Mixin
+    ParentOption parent;
 
     @Override
     public Integer call() throws Exception {
-        if (parentPid != null) {
-            ParentWatch.exitWhenGone(parentPid);
-        }
+        parent.apply();
         String joinToken = token != null ? token : System.getenv("MALLARD_JOIN_TOKEN");
         int colon = coordinator.lastIndexOf(':');
         if (colon < 0) {
