@@ -6,36 +6,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.protocol.Messages;
-import io.mallard.protocol.client.MallardClient;
 import io.mallard.protocol.client.QueryRows;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Bad queries get a coded, positioned error over the wire and leave the cluster serving. */
-class BadInputTest {
-    private static LocalCluster cluster;
-    private static MallardClient client;
-    private static Oracle oracle;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = LocalCluster.builder().shards(3).workers(2).build();
-        client = cluster.client();
-        oracle = new Oracle(cluster.oracleFile());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        try {
-            cluster.assertClean();
-        } finally {
-            oracle.close();
-            client.close();
-            cluster.close();
-        }
-    }
-
+class BadInputTest extends SharedClusterTest {
     private static MallardException fails(String sql) {
         MallardException e = catchThrowableOfType(MallardException.class, () -> client.query(sql));
         assertThat(e).as("error for %s", sql).isNotNull();

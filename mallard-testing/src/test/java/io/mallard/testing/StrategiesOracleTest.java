@@ -2,36 +2,11 @@ package io.mallard.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mallard.protocol.client.MallardClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Each strategy over a real cluster (3 workers, 8 shards, TLS) picks the expected plan and equals the oracle. */
-class StrategiesOracleTest {
-    private static LocalCluster cluster;
-    private static MallardClient client;
-    private static Oracle oracle;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = LocalCluster.builder().shards(8).workers(3).build();
-        client = cluster.client();
-        oracle = new Oracle(cluster.oracleFile());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        try {
-            cluster.assertClean();
-        } finally {
-            oracle.close();
-            client.close();
-            cluster.close();
-        }
-    }
-
+class StrategiesOracleTest extends SharedClusterTest {
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource(delimiter = '|', value = {
         "PUSHDOWN_SCAN|SELECT l_orderkey, l_linenumber, l_extendedprice FROM lineitem ORDER BY l_extendedprice DESC, l_orderkey, l_linenumber LIMIT 10",
