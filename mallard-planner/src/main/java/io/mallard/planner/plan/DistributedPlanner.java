@@ -54,7 +54,8 @@ public final class DistributedPlanner {
      */
     public DistributedPlan planUnsummarized(String sql) {
         DistributedPlan plan = plan(sql);
-        if (plan.strategy() != Strategy.PUSHDOWN_AGG && plan.strategy() != Strategy.PUSHDOWN_SCAN) {
+        if (plan.strategy() != Strategy.PUSHDOWN_AGG && plan.strategy() != Strategy.PUSHDOWN_SCAN
+                && plan.strategy() != Strategy.SHARD_LOCAL) {
             throw new MallardException(ErrorCode.INVALID_ARGUMENT, "mallard.summarize = false shows the partial results "
                     + "of pushed-down plans; this query is planned as " + plan.strategy());
         }
@@ -110,29 +111,34 @@ public final class DistributedPlanner {
         return position[0];
     }
 
-    private DistributedPlan planAggregation(String sql, ObjectNode select, List<OutputColumn> output) {
-        if (!"SELECT_NODE".equals(Ast.type(select))) {
+    private DistributedPlan planAggregation(String sql, ObjectNode parsed, List<OutputColumn> output) {
+        if (!"SELECT_NODE".equals(Ast.type(parsed))) {
             throw NotDistributed.because("set operations (UNION, EXCEPT, INTERSECT) over partitioned tables", null);
         }
-        if (select.path("cte_map").path("map").size() > 0) {
+        if (parsed.path("cte_map").path("map").size() > 0) {
             throw NotDistributed.because("WITH clauses over partitioned tables", null);
+        }
+        if (!parsed.path("sample").isNull() && !parsed.path("sample").isMissingNode()) {
+            throw NotDistributed.because("USING SAMPLE", null);
+        }
+        ObjectNode select = ShardLocality.expandGroupByAll(parsed, engine);
+        TableBindings bindings = TableBindings.of(select.get("from_table"), catalog);
+        String dataset = ShardPlacementCheck.check(bindings, select.get("where_clause"), select.get("from_table"));
+        ShardLocalSubqueries.check(select.get("where_clause"), bindings, dataset, catalog);
+        boolean aggregates = aggregates(select);
+        if (new ShardLocality(bindings, select.get("where_clause")).applies(select, aggregates)) {
+            return PushdownScanPlanner.plan(sql, select, output, dataset, engine, Strategy.SHARD_LOCAL);
         }
         for (JsonNode modifier : select.path("modifiers")) {
             if ("DISTINCT_MODIFIER".equals(Ast.type(modifier))) {
-                throw NotDistributed.because("SELECT DISTINCT over partitioned tables", null);
+                throw NotDistributed.because("SELECT DISTINCT over partitioned tables without the shard key", null);
             }
         }
         if (!select.path("qualify").isNull() && !select.path("qualify").isMissingNode()) {
             throw NotDistributed.because("QUALIFY", select.get("qualify"));
         }
-        if (!select.path("sample").isNull() && !select.path("sample").isMissingNode()) {
-            throw NotDistributed.because("USING SAMPLE", null);
-        }
-        TableBindings bindings = TableBindings.of(select.get("from_table"), catalog);
-        String dataset = ShardPlacementCheck.check(bindings, select.get("where_clause"), select.get("from_table"));
-        ShardLocalSubqueries.check(select.get("where_clause"), bindings, dataset, catalog);
-        if (!aggregates(select)) {
-            return PushdownScanPlanner.plan(sql, select, output, dataset, engine);
+        if (!aggregates) {
+            return PushdownScanPlanner.plan(sql, select, output, dataset, engine, Strategy.PUSHDOWN_SCAN);
         }
         PartialAggregateSplitter.Split split = PartialAggregateSplitter.split(engine, bindings, select, output);
         return new DistributedPlan(Strategy.PUSHDOWN_AGG, sql,

@@ -13,15 +13,18 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * PUSHDOWN_SCAN: a query without aggregation whose joins stay shard-local runs whole on every shard (without its
- * OFFSET; with ORDER BY and LIMIT as a per-shard top-N), and the coordinator concatenates, merge-sorts by the output
- * columns the ORDER BY names, and applies LIMIT and OFFSET.
+ * PUSHDOWN_SCAN and SHARD_LOCAL: a query whose joins stay shard-local and whose rows (for SHARD_LOCAL: groups, distinct
+ * rows and window partitions, all keyed by the shard key) are each complete on one shard runs whole on every shard
+ * (without its OFFSET; with ORDER BY and LIMIT as a per-shard top-N), and the coordinator concatenates, merge-sorts by
+ * the output columns the ORDER BY names, and applies LIMIT and OFFSET.
  */
 final class PushdownScanPlanner {
     private PushdownScanPlanner() {
     }
 
-    static DistributedPlan plan(String sql, ObjectNode select, List<OutputColumn> output, String dataset, SqlEngine engine) {
+    static DistributedPlan plan(String sql, ObjectNode select, List<OutputColumn> output, String dataset, SqlEngine engine,
+            Strategy strategy) {
+        boolean shardLocal = strategy == Strategy.SHARD_LOCAL;
         Set<String> names = new HashSet<>();
         for (OutputColumn column : output) {
             if (!names.add(column.name().toLowerCase(Locale.ROOT))) {
@@ -29,7 +32,7 @@ final class PushdownScanPlanner {
             }
         }
         Ast.forEachExpression(select.get("select_list"), e -> {
-            if ("WINDOW".equals(Ast.exprClass(e))) {
+            if ("WINDOW".equals(Ast.exprClass(e)) && !shardLocal) {
                 throw NotDistributed.because("window functions", e);
             }
             if ("SUBQUERY".equals(Ast.exprClass(e))) {
@@ -38,10 +41,17 @@ final class PushdownScanPlanner {
         });
         JsonNode order = null;
         JsonNode limit = null;
+        JsonNode distinct = null;
         for (JsonNode modifier : select.path("modifiers")) {
             switch (Ast.type(modifier)) {
                 case "ORDER_MODIFIER" -> order = modifier;
                 case "LIMIT_MODIFIER" -> limit = modifier;
+                case "DISTINCT_MODIFIER" -> {
+                    if (!shardLocal) {
+                        throw NotDistributed.because("SELECT DISTINCT over partitioned tables", null);
+                    }
+                    distinct = modifier;
+                }
                 default -> throw NotDistributed.because(Ast.type(modifier).toLowerCase(Locale.ROOT).replace('_', ' '), null);
             }
         }
@@ -50,6 +60,9 @@ final class PushdownScanPlanner {
 
         ObjectNode worker = select.deepCopy();
         ArrayNode workerModifiers = worker.putArray("modifiers");
+        if (distinct != null) {
+            workerModifiers.add(distinct.deepCopy());
+        }
         if (limit != null && limitRows >= 0) {
             // per-shard top-N: the global first N rows are among each shard's first N (ties broken either way)
             if (order != null) {
@@ -71,6 +84,9 @@ final class PushdownScanPlanner {
         if (order != null) {
             ObjectNode merged = order.deepCopy();
             for (JsonNode item : merged.withArray("orders")) {
+                if ("STAR".equals(Ast.exprClass(item.get("expression")))) {
+                    continue; // ORDER BY ALL: the combine selects exactly the output columns, in order
+                }
                 int index = outputIndex(item.get("expression"), select, output);
                 ((ObjectNode) item).set("expression", Nodes.columnRef(output.get(index).name()));
             }
@@ -79,7 +95,7 @@ final class PushdownScanPlanner {
         if (limit != null) {
             combineModifiers.add(limit.deepCopy());
         }
-        return new DistributedPlan(Strategy.PUSHDOWN_SCAN, sql,
+        return new DistributedPlan(strategy, sql,
                 List.of(new DistributedPlan.WorkerStream(DistributedPlan.PARTIALS, dataset, engine.render(worker))),
                 engine.render(combine), output, "");
     }

@@ -9,6 +9,11 @@ public enum Strategy {
     /** Workers return their filtered, projected rows (top-N for ORDER BY … LIMIT); the coordinator merges them. */
     PUSHDOWN_SCAN,
     /**
+     * Every group, distinct row and window partition holds the shard key: each shard answers its part of the query
+     * whole, and the coordinator concatenates (and orders and limits).
+     */
+    SHARD_LOCAL,
+    /**
      * The fallback that is always correct: workers ship the filtered, projected rows of each partitioned table the
      * query reads, and the coordinator runs the original query over them and its full copies.
      */

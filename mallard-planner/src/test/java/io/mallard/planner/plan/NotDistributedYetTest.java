@@ -217,12 +217,6 @@ class NotDistributedYetTest extends PlannerTestBase {
     @Test
     void selectDistinct() {
         assertThat(refused("SELECT DISTINCT l_returnflag FROM lineitem").getMessage())
-                .isEqualTo(PREFIX + "SELECT DISTINCT over partitioned tables");
-    }
-
-    @Test
-    void groupByAll() {
-        assertThat(refused("SELECT l_returnflag, count(*) FROM lineitem GROUP BY ALL").getMessage())
-                .isEqualTo(PREFIX + "GROUP BY ALL");
+                .isEqualTo(PREFIX + "SELECT DISTINCT over partitioned tables without the shard key");
     }
 }
