@@ -134,10 +134,10 @@ public final class DistributedPlanner {
                 throw NotDistributed.because("SELECT DISTINCT over partitioned tables without the shard key", null);
             }
         }
-        if (!select.path("qualify").isNull() && !select.path("qualify").isMissingNode()) {
-            throw NotDistributed.because("QUALIFY", select.get("qualify"));
-        }
         if (!aggregates) {
+            if (!select.path("qualify").isNull() && !select.path("qualify").isMissingNode()) {
+                throw NotDistributed.because("QUALIFY", select.get("qualify"));
+            }
             return PushdownScanPlanner.plan(sql, select, output, dataset, engine, Strategy.PUSHDOWN_SCAN);
         }
         PartialAggregateSplitter.Split split = PartialAggregateSplitter.split(engine, bindings, select, output);

@@ -79,30 +79,23 @@ final class PartialAggregateSplitter {
         }
         JsonNode having = select.get("having");
         JsonNode combineHaving = having == null || having.isNull() ? having : toCombine((ObjectNode) having);
+        JsonNode qualify = select.get("qualify");
+        JsonNode combineQualify = qualify == null || qualify.isNull() ? qualify : toCombine((ObjectNode) qualify);
         JsonNode combineModifiers = Ast.rewrite(select.path("modifiers"), this::combineReplacement);
-        return new Split(workerNode(), combineNode(combineSelect, combineHaving, combineModifiers));
+        ObjectNode combine = combineNode(combineSelect, combineHaving, combineModifiers);
+        if (combineQualify != null) {
+            combine.set("qualify", combineQualify);
+        }
+        return new Split(workerNode(), combine);
     }
 
     /** GROUP BY items, with ordinals and select-list aliases replaced by the expressions they name. */
     private void resolveGroups() {
-        JsonNode sets = select.path("group_sets");
-        if (sets.size() > 1) {
-            throw NotDistributed.because("GROUPING SETS, ROLLUP and CUBE", select.path("group_expressions").path(0));
-        }
         if (!"STANDARD_HANDLING".equals(select.path("aggregate_handling").asText("STANDARD_HANDLING"))) {
-            throw NotDistributed.because("GROUP BY ALL", null);
+            throw NotDistributed.because("GROUP BY ALL", null); // the planner expands it before splitting
         }
-        JsonNode selectList = select.path("select_list");
         Set<String> used = new HashSet<>();
-        for (JsonNode raw : select.path("group_expressions")) {
-            ObjectNode group = (ObjectNode) raw;
-            if (Ast.isConstant(group) && "INTEGER".equals(group.path("literal").path("kind").asText())) {
-                int ordinal = group.path("literal").path("text").asInt();
-                group = Nodes.withAlias((ObjectNode) selectList.get(ordinal - 1), "");
-            } else if (Ast.isColumnRef(group) && Ast.columnNames(group).size() == 1
-                    && bindings.resolve(Ast.columnNames(group)).isEmpty()) {
-                group = aliasTarget(Ast.columnNames(group).get(0)).orElse(group);
-            }
+        for (ObjectNode group : ShardLocality.resolvedGroups(select, bindings)) {
             String name = Ast.isColumnRef(group) ? Ast.columnNames(group).get(Ast.columnNames(group).size() - 1) : "";
             if (name.isEmpty() || name.startsWith("__") || !used.add(name.toLowerCase(Locale.ROOT))) {
                 name = "__g" + groups.size();
@@ -111,15 +104,6 @@ final class PartialAggregateSplitter {
             groups.add(group);
             groupNames.add(name);
         }
-    }
-
-    private Optional<ObjectNode> aliasTarget(String alias) {
-        for (JsonNode item : select.path("select_list")) {
-            if (item.path("alias").asText("").equalsIgnoreCase(alias)) {
-                return Optional.of(Nodes.withAlias((ObjectNode) item, ""));
-            }
-        }
-        return Optional.empty();
     }
 
     private ObjectNode toCombine(ObjectNode expression) {
@@ -134,7 +118,7 @@ final class PartialAggregateSplitter {
         }
         String cls = Ast.exprClass(node);
         if ("WINDOW".equals(cls)) {
-            throw NotDistributed.because("window functions", node);
+            return null; // a window over the grouped result: the combine evaluates it over the final groups
         }
         if ("SUBQUERY".equals(cls)) {
             throw NotDistributed.because("sub-queries", node);
@@ -157,7 +141,14 @@ final class PartialAggregateSplitter {
         switch (name) {
             case "count_star", "count" -> {
                 String partial = addPartial(Nodes.withAlias(aggregate, ""));
-                return Nodes.cast(Nodes.function("sum", List.of(Nodes.columnRef(partial))), engine.typeNode("BIGINT"));
+                ObjectNode total = Nodes.function("sum", List.of(Nodes.columnRef(partial)));
+                if (groupingSets()) {
+                    // the grand-total set of a ROLLUP over no rows at all still counts 0, not NULL
+                    ObjectNode template = (ObjectNode) engine.parseSelect("SELECT coalesce(__x, 0)").path("select_list").get(0);
+                    ObjectNode sum = total;
+                    total = (ObjectNode) Ast.rewrite(template, e -> Ast.isColumnRef(e) ? sum : null);
+                }
+                return Nodes.cast(total, engine.typeNode("BIGINT"));
             }
             case "avg", "mean" -> {
                 // avg = Σ sum / Σ count, never an average of averages
@@ -194,6 +185,9 @@ final class PartialAggregateSplitter {
      * over the partials) and M2 = ΣM2ᵢ + Σnᵢ(meanᵢ − mean)², never the cancellation-prone Σx² − n·mean².
      */
     private ObjectNode mergeMoments(ObjectNode aggregate, String name) {
+        if (groupingSets()) {
+            throw NotDistributed.because(name + " with GROUPING SETS, ROLLUP or CUBE", aggregate);
+        }
         List<ObjectNode> args = Ast.arguments(aggregate);
         ObjectNode doubleType = engine.typeNode("DOUBLE");
         String n = addPartial(withArguments(aggregate, "count", args));
@@ -262,6 +256,11 @@ final class PartialAggregateSplitter {
         return copy;
     }
 
+    /** Whether the query groups by several grouping sets (GROUPING SETS, ROLLUP, CUBE). */
+    private boolean groupingSets() {
+        return select.path("group_sets").size() > 1;
+    }
+
     private String addPartial(ObjectNode workerExpression) {
         String name = "__p" + workerPartials.size();
         workerPartials.add(Nodes.withAlias(workerExpression, name));
@@ -277,7 +276,16 @@ final class PartialAggregateSplitter {
             groupExpressions.add(Nodes.withAlias(groups.get(i), ""));
         }
         workerPartials.forEach(list::add);
+        // workers group by every key once; the combine forms the grouping sets over the merged partials
+        ArrayNode set = worker.putArray("group_sets").addArray();
+        for (int i = 0; i < groups.size(); i++) {
+            set.add(i);
+        }
+        if (groups.isEmpty()) {
+            worker.putArray("group_sets");
+        }
         worker.putNull("having");
+        worker.putNull("qualify");
         worker.putArray("modifiers");
         return worker;
     }

@@ -24,6 +24,19 @@ class PushdownAggregationOracleTest extends PlannerTestBase {
                 + "AND l_orderkey = o_orderkey AND o_orderdate < DATE '1995-06-15' AND l_shipdate > DATE '1995-06-15' "
                 + "GROUP BY o_orderdate, o_shippriority ORDER BY revenue DESC, o_orderdate, o_shippriority LIMIT 10",
         "SELECT l_returnflag, count(*), sum(l_quantity) FROM lineitem GROUP BY ALL ORDER BY ALL",
+        // grouping sets: workers group by every key, the combine forms the sets over the partials
+        "SELECT l_returnflag, o_shippriority, count(*), sum(l_quantity), avg(l_discount), grouping(l_returnflag, o_shippriority) AS g "
+                + "FROM lineitem, orders WHERE l_orderkey = o_orderkey GROUP BY ROLLUP (l_returnflag, o_shippriority) ORDER BY ALL",
+        "SELECT l_returnflag, year(l_shipdate) AS y, min(l_shipdate), max(l_tax), count(l_tax) FROM lineitem "
+                + "GROUP BY CUBE (l_returnflag, y) ORDER BY l_returnflag NULLS FIRST, y NULLS FIRST",
+        "SELECT l_returnflag, o_shippriority, count(*) FROM lineitem, orders WHERE l_orderkey = o_orderkey "
+                + "GROUP BY GROUPING SETS ((l_returnflag), (o_shippriority), ()) HAVING count(*) > 1 ORDER BY ALL",
+        "SELECT l_returnflag, count(*), sum(l_quantity) FROM lineitem WHERE l_quantity < 0 GROUP BY ROLLUP (l_returnflag)",
+        // windows over the grouped result, and QUALIFY over them
+        "SELECT l_returnflag, sum(l_quantity) AS q, rank() OVER (ORDER BY sum(l_quantity) DESC) AS r, "
+                + "sum(sum(l_quantity)) OVER () AS total FROM lineitem GROUP BY l_returnflag ORDER BY r",
+        "SELECT o_shippriority, year(o_orderdate) AS y, count(*) AS n FROM orders GROUP BY 1, 2 "
+                + "QUALIFY row_number() OVER (PARTITION BY o_shippriority ORDER BY count(*) DESC, y) = 1 ORDER BY ALL",
         "SELECT year(l_shipdate) AS y, l_returnflag, count(*) FROM lineitem GROUP BY ALL ORDER BY y, l_returnflag",
         "SELECT n_name, sum(l_extendedprice * (1 - l_discount)) AS revenue FROM customer, orders, lineitem, supplier, nation "
                 + "WHERE c_custkey = o_custkey AND l_orderkey = o_orderkey AND l_suppkey = s_suppkey "
