@@ -3,13 +3,16 @@ package io.mallard.planner.plan;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mallard.planner.ast.Ast;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Classes of columns that an inner-join query forces equal: every top-level {@code a = b} between two columns in the
- * WHERE clause or a join condition. Only conjuncts count; an equality under OR proves nothing.
+ * WHERE clause or a join condition, and those every branch of an OR repeats; an equality in only some branches of an
+ * OR proves nothing.
  */
 final class JoinEquivalence {
     private final Map<String, String> parent = new HashMap<>();
@@ -24,21 +27,48 @@ final class JoinEquivalence {
     }
 
     private void addConjuncts(JsonNode predicate, TableBindings bindings) {
+        for (List<String> pair : equalities(predicate, bindings)) {
+            union(pair.get(0), pair.get(1));
+        }
+    }
+
+    /**
+     * The column equalities a predicate implies: its top-level {@code a = b} conjuncts, and those every branch of an OR
+     * implies (TPC-H Q19 repeats {@code p_partkey = l_partkey} in each branch).
+     */
+    private static Set<List<String>> equalities(JsonNode predicate, TableBindings bindings) {
+        Set<List<String>> pairs = new HashSet<>();
         if (predicate == null || predicate.isNull()) {
-            return;
+            return pairs;
         }
-        if ("CONJUNCTION_AND".equals(Ast.type(predicate))) {
-            predicate.path("children").forEach(child -> addConjuncts(child, bindings));
-            return;
-        }
-        if ("COMPARE_EQUAL".equals(Ast.type(predicate))
-                && Ast.isColumnRef(predicate.get("left")) && Ast.isColumnRef(predicate.get("right"))) {
-            Optional<String> left = bindings.resolve(Ast.columnNames(predicate.get("left")));
-            Optional<String> right = bindings.resolve(Ast.columnNames(predicate.get("right")));
-            if (left.isPresent() && right.isPresent()) {
-                union(left.get(), right.get());
+        switch (Ast.type(predicate)) {
+            case "CONJUNCTION_AND" -> predicate.path("children").forEach(child -> pairs.addAll(equalities(child, bindings)));
+            case "CONJUNCTION_OR" -> {
+                boolean first = true;
+                for (JsonNode branch : predicate.path("children")) {
+                    Set<List<String>> implied = equalities(branch, bindings);
+                    if (first) {
+                        pairs.addAll(implied);
+                        first = false;
+                    } else {
+                        pairs.retainAll(implied);
+                    }
+                }
+            }
+            case "COMPARE_EQUAL" -> {
+                if (Ast.isColumnRef(predicate.get("left")) && Ast.isColumnRef(predicate.get("right"))) {
+                    Optional<String> left = bindings.resolve(Ast.columnNames(predicate.get("left")));
+                    Optional<String> right = bindings.resolve(Ast.columnNames(predicate.get("right")));
+                    if (left.isPresent() && right.isPresent()) {
+                        pairs.add(left.get().compareTo(right.get()) <= 0
+                                ? List.of(left.get(), right.get()) : List.of(right.get(), left.get()));
+                    }
+                }
+            }
+            default -> {
             }
         }
+        return pairs;
     }
 
     boolean same(String a, String b) {

@@ -24,6 +24,10 @@ class PushdownAggregationOracleTest extends PlannerTestBase {
                 + "AND l_orderkey = o_orderkey AND o_orderdate < DATE '1995-06-15' AND l_shipdate > DATE '1995-06-15' "
                 + "GROUP BY o_orderdate, o_shippriority ORDER BY revenue DESC, o_orderdate, o_shippriority LIMIT 10",
         "SELECT l_returnflag, count(*), sum(l_quantity) FROM lineitem GROUP BY ALL ORDER BY ALL",
+        // an equality every branch of an OR repeats is a join (TPC-H Q19's shape)
+        "SELECT sum(l_extendedprice), count(*) FROM orders, lineitem, supplier "
+                + "WHERE (o_orderkey = l_orderkey AND l_suppkey = s_suppkey AND l_quantity > 30 AND s_nationkey = 1) "
+                + "OR (l_orderkey = o_orderkey AND s_suppkey = l_suppkey AND l_quantity < 5)",
         // grouping sets: workers group by every key, the combine forms the sets over the partials
         "SELECT l_returnflag, o_shippriority, count(*), sum(l_quantity), avg(l_discount), grouping(l_returnflag, o_shippriority) AS g "
                 + "FROM lineitem, orders WHERE l_orderkey = o_orderkey GROUP BY ROLLUP (l_returnflag, o_shippriority) ORDER BY ALL",
