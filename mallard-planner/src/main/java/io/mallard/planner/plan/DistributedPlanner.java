@@ -122,7 +122,7 @@ public final class DistributedPlanner {
             throw NotDistributed.because("USING SAMPLE", null);
         }
         ObjectNode select = ShardLocality.expandGroupByAll(parsed, engine);
-        TableBindings bindings = TableBindings.of(select.get("from_table"), catalog);
+        TableBindings bindings = TableBindings.of(select.get("from_table"), catalog, this::derivedTable);
         String dataset = ShardPlacementCheck.check(bindings, select.get("where_clause"), select.get("from_table"));
         ShardLocalSubqueries.check(select.get("where_clause"), bindings, dataset, catalog);
         boolean aggregates = aggregates(select);
@@ -144,6 +144,53 @@ public final class DistributedPlanner {
         return new DistributedPlan(Strategy.PUSHDOWN_AGG, sql,
                 List.of(new DistributedPlan.WorkerStream(DistributedPlan.PARTIALS, dataset, engine.render(split.worker()))),
                 engine.render(split.combine()), output, "");
+    }
+
+    /**
+     * A sub-query in FROM whose rows are split by shard like a partitioned table's: a shard-local join with filters and
+     * projections but no grouping, DISTINCT, window, ORDER BY or LIMIT, so each of its rows comes from exactly one
+     * shard. The outer query may then aggregate or scan it as it would a partitioned table (TPC-H Q7, Q8, Q9). Its
+     * shard key is the output column that carries the inner shard key, if any.
+     */
+    private TableInfo derivedTable(ObjectNode ref) {
+        JsonNode node = ref.path("subquery").path("node");
+        if (!"SELECT_NODE".equals(Ast.type(node)) || node.path("cte_map").path("map").size() > 0
+                || node.path("modifiers").size() > 0 || aggregates((ObjectNode) node)
+                || !node.path("qualify").isNull() && !node.path("qualify").isMissingNode()
+                || !node.path("sample").isNull() && !node.path("sample").isMissingNode()) {
+            throw NotDistributed.because("sub-queries in FROM that group, sort, limit or deduplicate partitioned rows", ref);
+        }
+        ObjectNode inner = (ObjectNode) node;
+        Ast.forEachExpression(inner.get("select_list"), e -> {
+            if ("WINDOW".equals(Ast.exprClass(e)) || "SUBQUERY".equals(Ast.exprClass(e))) {
+                throw NotDistributed.because("sub-queries in FROM with window functions or sub-queries in their select list", e);
+            }
+        });
+        TableBindings bindings = TableBindings.of(inner.get("from_table"), catalog, this::derivedTable);
+        String dataset = ShardPlacementCheck.check(bindings, inner.get("where_clause"), inner.get("from_table"));
+        ShardLocalSubqueries.check(inner.get("where_clause"), bindings, dataset, catalog);
+        List<String> names = new ArrayList<>();
+        for (OutputColumn column : engine.describe(engine.render(inner))) {
+            names.add(column.name());
+        }
+        JsonNode renamed = ref.path("column_name_alias");
+        for (int i = 0; i < renamed.size() && i < names.size(); i++) {
+            names.set(i, renamed.get(i).asText());
+        }
+        ShardLocality locality = new ShardLocality(bindings, inner.get("where_clause"));
+        List<String> shardKey = new ArrayList<>();
+        JsonNode items = inner.path("select_list");
+        if (items.size() == names.size()) {
+            for (int i = 0; i < items.size() && shardKey.isEmpty(); i++) {
+                if (locality.isShardKey(items.get(i))) {
+                    shardKey.add(names.get(i));
+                }
+            }
+        }
+        String alias = ref.path("alias").asText("");
+        // not a catalog name, so no reference rule of a dimension table can match it by accident
+        return new TableInfo((alias.isEmpty() ? "unnamed_subquery" : alias) + " (sub-query)", dataset, TableKind.PARTITIONED,
+                shardKey, names, List.of());
     }
 
     private boolean aggregates(ObjectNode select) {

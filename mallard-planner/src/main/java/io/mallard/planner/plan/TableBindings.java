@@ -1,6 +1,7 @@
 package io.mallard.planner.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.planner.ast.Ast;
@@ -17,6 +18,15 @@ final class TableBindings {
     record Binding(String name, TableInfo table) {
     }
 
+    /** Describes a sub-query in FROM as a table, or throws NOT_DISTRIBUTED_YET when its rows are not split by shard. */
+    interface DerivedTables {
+        TableInfo describe(ObjectNode subqueryRef);
+    }
+
+    private static final DerivedTables NONE = ref -> {
+        throw NotDistributed.because("sub-queries in FROM over partitioned tables", ref);
+    };
+
     private final List<Binding> bindings = new ArrayList<>();
     private final List<JsonNode> joinConditions = new ArrayList<>();
 
@@ -25,12 +35,17 @@ final class TableBindings {
 
     /** Collects the bindings of an inner-join tree; other table references are named in a not-distributed error. */
     static TableBindings of(JsonNode fromTable, Catalog catalog) {
+        return of(fromTable, catalog, NONE);
+    }
+
+    /** As {@link #of(JsonNode, Catalog)}, with sub-queries in FROM bound as the tables {@code derived} describes. */
+    static TableBindings of(JsonNode fromTable, Catalog catalog, DerivedTables derived) {
         TableBindings result = new TableBindings();
-        result.collect(fromTable, catalog);
+        result.collect(fromTable, catalog, derived);
         return result;
     }
 
-    private void collect(JsonNode ref, Catalog catalog) {
+    private void collect(JsonNode ref, Catalog catalog, DerivedTables derived) {
         switch (Ast.type(ref)) {
             case "BASE_TABLE" -> {
                 String table = ref.path("table_name").asText();
@@ -51,14 +66,18 @@ final class TableBindings {
                 if (ref.path("using_columns").size() > 0) {
                     throw NotDistributed.because("joins with USING", ref);
                 }
-                collect(ref.get("left"), catalog);
-                collect(ref.get("right"), catalog);
+                collect(ref.get("left"), catalog, derived);
+                collect(ref.get("right"), catalog, derived);
                 JsonNode condition = ref.get("condition");
                 if (condition != null && !condition.isNull()) {
                     joinConditions.add(condition);
                 }
             }
-            case "SUBQUERY" -> throw NotDistributed.because("sub-queries in FROM over partitioned tables", ref);
+            case "SUBQUERY" -> {
+                TableInfo info = derived.describe((ObjectNode) ref);
+                String alias = ref.path("alias").asText("");
+                bindings.add(new Binding(alias.isEmpty() ? "unnamed_subquery" : alias, info));
+            }
             case "TABLE_FUNCTION" -> throw NotDistributed.because("table functions beside partitioned tables", ref);
             default -> throw NotDistributed.because("table reference " + Ast.type(ref).toLowerCase(Locale.ROOT), ref);
         }

@@ -24,6 +24,14 @@ class PushdownAggregationOracleTest extends PlannerTestBase {
                 + "AND l_orderkey = o_orderkey AND o_orderdate < DATE '1995-06-15' AND l_shipdate > DATE '1995-06-15' "
                 + "GROUP BY o_orderdate, o_shippriority ORDER BY revenue DESC, o_orderdate, o_shippriority LIMIT 10",
         "SELECT l_returnflag, count(*), sum(l_quantity) FROM lineitem GROUP BY ALL ORDER BY ALL",
+        // sub-queries in FROM whose rows are split by shard (TPC-H Q7, Q8, Q9)
+        "SELECT count(*), sum(q) FROM (SELECT l_quantity AS q FROM lineitem WHERE l_quantity > 5) t",
+        "SELECT nation, y, sum(amount) AS profit FROM (SELECT n_name AS nation, year(o_orderdate) AS y, "
+                + "l_extendedprice * (1 - l_discount) AS amount FROM lineitem, orders, supplier, nation "
+                + "WHERE l_orderkey = o_orderkey AND l_suppkey = s_suppkey AND s_nationkey = n_nationkey) AS profit "
+                + "GROUP BY nation, y ORDER BY nation, y DESC",
+        "SELECT t.f, count(*) FROM (SELECT l_returnflag, l_orderkey FROM lineitem) AS t(f, k), orders "
+                + "WHERE t.k = o_orderkey AND o_shippriority = 1 GROUP BY t.f ORDER BY 1",
         // an equality every branch of an OR repeats is a join (TPC-H Q19's shape)
         "SELECT sum(l_extendedprice), count(*) FROM orders, lineitem, supplier "
                 + "WHERE (o_orderkey = l_orderkey AND l_suppkey = s_suppkey AND l_quantity > 30 AND s_nationkey = 1) "

@@ -30,6 +30,8 @@ class ShardLocalOracleTest extends PlannerTestBase {
         // DISTINCT over rows that carry the key, DISTINCT ON the key
         "SELECT DISTINCT l_orderkey, l_returnflag FROM lineitem",
         "SELECT DISTINCT ON (l_orderkey) l_orderkey, l_quantity FROM lineitem ORDER BY l_orderkey, l_quantity DESC",
+        // the key carried out of a sub-query in FROM
+        "SELECT k, count(*) AS n FROM (SELECT l_orderkey AS k FROM lineitem WHERE l_quantity > 3) s GROUP BY k ORDER BY n DESC, k LIMIT 5",
         // windows partitioned by the key, and QUALIFY over them
         "SELECT l_orderkey, l_quantity, rank() OVER (PARTITION BY l_orderkey ORDER BY l_quantity DESC, l_suppkey) AS r "
                 + "FROM lineitem QUALIFY r = 1",
