@@ -13,11 +13,15 @@ import java.util.stream.Collectors;
  *                   gathered table's merged rows in place of the table; for LOCAL the original query
  * @param output     the result columns, as a single DuckDB would return them
  * @param reason     why the planner chose this strategy, for EXPLAIN (empty when it is the natural one)
+ * @param subplans   sub-queries pushed down on their own (their streams are among {@code streams}); the strategy is
+ *                   then that of the outer query, which reads their merged results
  */
 public record DistributedPlan(Strategy strategy, String sql, List<WorkerStream> streams, String combineSql,
-        List<OutputColumn> output, String reason) {
+        List<OutputColumn> output, String reason, List<SubPlan> subplans) {
     /** The name under which the workers' partial aggregates are visible to {@link #combineSql}. */
     public static final String PARTIALS = "__mallard_partials";
+    /** Streams of sub-queries pushed down on their own are named this prefix and a number. */
+    public static final String SUBQUERY_STREAM = "__mallard_sub";
 
     /**
      * One Arrow stream per shard: {@code sql} runs on every shard of {@code dataset}, and the merged result is visible
@@ -30,8 +34,21 @@ public record DistributedPlan(Strategy strategy, String sql, List<WorkerStream> 
         }
     }
 
+    /**
+     * A sub-query planned on its own: {@code workerSql} runs on the shards as the stream {@code name}, and
+     * {@code combineSql} (reading {@link #PARTIALS}) took the sub-query's place in the outer query, reading that stream.
+     */
+    public record SubPlan(String name, Strategy strategy, String workerSql, String combineSql) {
+    }
+
     public DistributedPlan {
         streams = List.copyOf(streams);
+        subplans = List.copyOf(subplans);
+    }
+
+    public DistributedPlan(Strategy strategy, String sql, List<WorkerStream> streams, String combineSql,
+            List<OutputColumn> output, String reason) {
+        this(strategy, sql, streams, combineSql, output, reason, List.of());
     }
 
     public boolean isDistributed() {

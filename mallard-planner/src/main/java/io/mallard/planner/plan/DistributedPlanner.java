@@ -44,8 +44,32 @@ public final class DistributedPlanner {
             if (e.code() != ErrorCode.NOT_DISTRIBUTED_YET) {
                 throw e;
             }
-            return GatherPlanner.plan(sql, select, output, catalog, engine, e.getMessage());
+            return planSubqueries(sql, select, output, e.getMessage());
         }
+    }
+
+    /**
+     * The statement as a whole cannot be pushed down: push down what of its sub-queries can be, on their own, and
+     * gather the partitioned rows the rest still reads (nothing, when only the sub-queries read them).
+     */
+    private DistributedPlan planSubqueries(String sql, ObjectNode select, List<OutputColumn> output, String reason) {
+        SubqueryPlanner subqueries = new SubqueryPlanner(engine, catalog, this::planWithoutFallback);
+        ObjectNode rewritten = subqueries.rewrite(select);
+        if (rewritten == null) {
+            return GatherPlanner.plan(sql, select, output, catalog, engine, reason);
+        }
+        String outer = engine.render(rewritten);
+        List<DistributedPlan.WorkerStream> streams = new ArrayList<>(subqueries.streams());
+        Strategy strategy = Strategy.LOCAL;
+        String why = subqueries.subplans().size() + " sub-quer" + (subqueries.subplans().size() == 1 ? "y" : "ies")
+                + " pushed down on their own; the outer query runs on the coordinator over their merged results";
+        if (touchesPartitionedTable(rewritten)) {
+            DistributedPlan gathered = GatherPlanner.plan(outer, rewritten, output, catalog, engine, reason);
+            streams.addAll(gathered.streams());
+            strategy = Strategy.GATHER;
+            why = gathered.reason() + "; " + why + " and the gathered rows";
+        }
+        return new DistributedPlan(strategy, sql, streams, outer, output, why, subqueries.subplans());
     }
 
     /**

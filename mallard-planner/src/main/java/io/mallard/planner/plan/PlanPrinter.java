@@ -15,7 +15,15 @@ public final class PlanPrinter {
         }
         if (plan.isDistributed()) {
             out.append("shards:   ").append(shards.size()).append('\n');
+            for (DistributedPlan.SubPlan sub : plan.subplans()) {
+                out.append("sub-query ").append(sub.name()).append(": ").append(sub.strategy()).append('\n');
+                out.append("  worker:  ").append(sub.workerSql()).append('\n');
+                out.append("  combine: ").append(sub.combineSql()).append('\n');
+            }
             for (DistributedPlan.WorkerStream stream : plan.streams()) {
+                if (stream.name().startsWith(DistributedPlan.SUBQUERY_STREAM)) {
+                    continue;
+                }
                 out.append("worker:   ").append(stream.name().equals(DistributedPlan.PARTIALS) ? "" : stream.name() + " ← ")
                         .append(stream.sql()).append('\n');
             }

@@ -1,0 +1,194 @@
+package io.mallard.planner.plan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mallard.common.MallardException;
+import io.mallard.planner.ast.Ast;
+import io.mallard.planner.catalog.Catalog;
+import io.mallard.planner.sql.SqlEngine;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Plans the sub-queries of a statement that cannot be pushed down whole: every CTE body, sub-query in FROM and
+ * uncorrelated sub-query expression that reads partitioned tables and can itself be pushed down (PUSHDOWN_AGG,
+ * PUSHDOWN_SCAN or SHARD_LOCAL) becomes a worker stream of its own, and its place in the statement is taken by its
+ * combine query over that stream's merged rows. What still reads partitioned tables afterwards is gathered.
+ *
+ * <p>A sub-query is planned from its own SQL text, so it must mean the same on its own: one that names a CTE of an
+ * enclosing query is skipped, and a correlated one fails to bind alone (an outer column is unknown there) and is
+ * skipped too.
+ */
+final class SubqueryPlanner {
+    private final SqlEngine engine;
+    private final Catalog catalog;
+    private final Function<String, DistributedPlan> pushdown;
+    private final List<DistributedPlan.WorkerStream> streams = new ArrayList<>();
+    private final List<DistributedPlan.SubPlan> subplans = new ArrayList<>();
+
+    SubqueryPlanner(SqlEngine engine, Catalog catalog, Function<String, DistributedPlan> pushdown) {
+        this.engine = engine;
+        this.catalog = catalog;
+        this.pushdown = pushdown;
+    }
+
+    /** The statement with its pushable sub-queries replaced by their combines, or null when there was none. */
+    ObjectNode rewrite(ObjectNode statement) {
+        ObjectNode copy = statement.deepCopy();
+        visitFields(copy, Set.of());
+        return streams.isEmpty() ? null : copy;
+    }
+
+    List<DistributedPlan.WorkerStream> streams() {
+        return streams;
+    }
+
+    List<DistributedPlan.SubPlan> subplans() {
+        return subplans;
+    }
+
+    private void visit(JsonNode node, Set<String> ctes) {
+        if (node == null || node.isNull()) {
+            return;
+        }
+        if (node.isArray()) {
+            node.forEach(child -> visit(child, ctes));
+            return;
+        }
+        if (!node.isObject()) {
+            return;
+        }
+        ObjectNode object = (ObjectNode) node;
+        if ("SUBQUERY".equals(Ast.type(object)) && object.path("subquery").isObject()) {
+            ObjectNode holder = (ObjectNode) object.get("subquery");
+            Set<String> scope = ctes;
+            if (!replace(holder, "node", scope)) {
+                visit(holder.get("node"), scope);
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> field = it.next();
+                if (!field.getKey().equals("subquery")) {
+                    visit(field.getValue(), scope);
+                }
+            }
+            return;
+        }
+        visitFields(object, ctes);
+    }
+
+    /** Visits a query node's parts: its CTEs in order (each sees the ones before it), then everything else. */
+    private void visitFields(ObjectNode object, Set<String> ctes) {
+        Set<String> scope = ctes;
+        JsonNode cteMap = object.path("cte_map").path("map");
+        if (cteMap.isArray() && !cteMap.isEmpty()) {
+            Set<String> visible = new HashSet<>(ctes);
+            for (JsonNode entry : cteMap) {
+                ObjectNode value = (ObjectNode) entry.get("value");
+                if (!replace(value, "query_node", Set.copyOf(visible))) {
+                    visit(value.get("query_node"), Set.copyOf(visible));
+                }
+                visible.add(entry.path("key").asText().toLowerCase(Locale.ROOT));
+            }
+            scope = Set.copyOf(visible);
+        }
+        if ("SET_OPERATION_NODE".equals(Ast.type(object))) {
+            // each branch of a UNION, EXCEPT or INTERSECT is a query of its own
+            for (String side : List.of("left", "right")) {
+                if (object.path(side).isObject() && !replace(object, side, scope)) {
+                    visit(object.get(side), scope);
+                }
+            }
+            JsonNode children = object.path("children");
+            for (int i = 0; i < children.size(); i++) {
+                if (!replace((ArrayNode) children, i, scope)) {
+                    visit(children.get(i), scope);
+                }
+            }
+            visit(object.get("modifiers"), scope);
+            return;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> field = it.next();
+            if (!field.getKey().equals("cte_map")) {
+                visit(field.getValue(), scope);
+            }
+        }
+    }
+
+    /**
+     * Replaces {@code holder.field} (a query node) by its combine when it can be pushed down on its own. Returns true
+     * when nothing below it needs visiting: it was replaced, or it reads no partitioned table.
+     */
+    private boolean replace(ObjectNode holder, String field, Set<String> ctes) {
+        ObjectNode combine = planAlone(holder.get(field), ctes);
+        if (combine != null) {
+            holder.set(field, combine);
+        }
+        return combine != null || !readsPartitioned(holder.get(field), ctes);
+    }
+
+    private boolean replace(ArrayNode holder, int index, Set<String> ctes) {
+        ObjectNode combine = planAlone(holder.get(index), ctes);
+        if (combine != null) {
+            holder.set(index, combine);
+        }
+        return combine != null || !readsPartitioned(holder.get(index), ctes);
+    }
+
+    private boolean readsPartitioned(JsonNode query, Set<String> ctes) {
+        Map<String, Integer> reads = new HashMap<>();
+        PartitionedReads.count(query, ctes, catalog, reads);
+        return !reads.isEmpty();
+    }
+
+    /** The combine that takes the query's place when it can be pushed down on its own, else null. */
+    private ObjectNode planAlone(JsonNode inner, Set<String> ctes) {
+        if (inner == null || !inner.isObject() || !readsPartitioned(inner, ctes) || namesAny(inner, ctes)) {
+            return null;
+        }
+        DistributedPlan plan;
+        try {
+            plan = pushdown.apply(engine.render((ObjectNode) inner));
+        } catch (MallardException e) {
+            return null; // correlated, or not pushable as a whole: its own sub-queries may still be
+        }
+        if (plan.strategy() != Strategy.PUSHDOWN_AGG && plan.strategy() != Strategy.PUSHDOWN_SCAN
+                && plan.strategy() != Strategy.SHARD_LOCAL) {
+            return null;
+        }
+        String name = DistributedPlan.SUBQUERY_STREAM + streams.size();
+        DistributedPlan.WorkerStream stream = plan.streams().get(0);
+        // materialized: a CTE may be read more than once, and an Arrow stream can be scanned only once
+        streams.add(new DistributedPlan.WorkerStream(name, stream.dataset(), stream.sql(), true));
+        subplans.add(new DistributedPlan.SubPlan(name, plan.strategy(), stream.sql(), plan.combineSql()));
+        ObjectNode combine = engine.parseSelect(plan.combineSql());
+        Ast.forEachObject(combine, o -> {
+            if ("BASE_TABLE".equals(Ast.type(o)) && !o.has("class")
+                    && DistributedPlan.PARTIALS.equals(o.path("table_name").asText())) {
+                o.put("table_name", name);
+                o.putObject("qualified_name").putArray("path").add(name);
+            }
+        });
+        return combine;
+    }
+
+    /** Whether the query names a table that is, where it stands, one of the enclosing CTEs. */
+    private static boolean namesAny(JsonNode query, Set<String> ctes) {
+        boolean[] found = {false};
+        Ast.forEachObject(query, o -> {
+            if ("BASE_TABLE".equals(Ast.type(o)) && !o.has("class") && o.path("schema_name").asText("").isEmpty()
+                    && ctes.contains(o.path("table_name").asText().toLowerCase(Locale.ROOT))) {
+                found[0] = true;
+            }
+        });
+        return found[0];
+    }
+}
