@@ -33,6 +33,9 @@ final class PartialAggregateSplitter {
     private static final Set<String> BY_KEY = Set.of("arg_min", "arg_max", "min_by", "max_by", "argmin", "argmax");
     /** Variance and standard deviation, merged with Chan et al.'s parallel formula. */
     private static final Set<String> MOMENTS = Set.of("var_pop", "var_samp", "variance", "stddev_pop", "stddev_samp", "stddev");
+    /** Aggregates that ignore duplicate inputs, so they may run beside DISTINCT aggregates over deduplicated rows. */
+    private static final Set<String> DUPLICATE_INSENSITIVE = Set.of("min", "max", "bool_and", "bool_or", "bit_and", "bit_or",
+            "any_value");
     private static final Set<String> SUPPORTED;
 
     static {
@@ -53,6 +56,11 @@ final class PartialAggregateSplitter {
     private final List<ObjectNode> workerPartials = new ArrayList<>();
     /** Window columns the combine computes over the partials before aggregating (grand means for Chan's merge). */
     private final List<ObjectNode> windowColumns = new ArrayList<>();
+    /**
+     * DISTINCT aggregates: workers ship the distinct (group keys, aggregate inputs) rows instead of partial aggregates,
+     * and the combine runs the aggregates over them.
+     */
+    private boolean distinctInputs;
 
     private PartialAggregateSplitter(SqlEngine engine, TableBindings bindings, ObjectNode select) {
         this.engine = engine;
@@ -66,6 +74,10 @@ final class PartialAggregateSplitter {
 
     private Split run(List<OutputColumn> output) {
         resolveGroups();
+        for (String part : List.of("select_list", "having", "qualify", "modifiers")) {
+            Ast.forEachExpression(select.get(part), e -> distinctInputs |= Ast.isFunction(e) && e.path("distinct").asBoolean(false)
+                    && engine.aggregateFunctions().contains(Ast.functionName(e)));
+        }
         List<ObjectNode> combineSelect = new ArrayList<>();
         JsonNode selectList = select.path("select_list");
         for (int i = 0; i < selectList.size(); i++) {
@@ -132,6 +144,9 @@ final class PartialAggregateSplitter {
 
     private ObjectNode splitAggregate(ObjectNode aggregate) {
         String name = Ast.functionName(aggregate);
+        if (distinctInputs) {
+            return overDistinctInputs(aggregate, name);
+        }
         if (!SUPPORTED.contains(name)) {
             throw NotDistributed.because("aggregate function " + name, aggregate);
         }
@@ -178,6 +193,28 @@ final class PartialAggregateSplitter {
                 return Nodes.function(name, List.of(Nodes.columnRef(partial)));
             }
         }
+    }
+
+    /**
+     * With DISTINCT aggregates the workers deduplicate (group keys, inputs) and the combine aggregates the distinct rows:
+     * the same function over the input columns. Only aggregates that ignore duplicates may stand beside them.
+     */
+    private ObjectNode overDistinctInputs(ObjectNode aggregate, String name) {
+        boolean distinct = aggregate.path("distinct").asBoolean(false);
+        if (!distinct && !DUPLICATE_INSENSITIVE.contains(name)) {
+            throw NotDistributed.because("DISTINCT aggregates beside " + name, aggregate);
+        }
+        if (!aggregate.path("filter").isNull() && !aggregate.path("filter").isMissingNode()) {
+            throw NotDistributed.because("DISTINCT aggregates with FILTER", aggregate);
+        }
+        if (aggregate.path("order_bys").path("orders").size() > 0) {
+            throw NotDistributed.because("aggregate function " + name + " with ORDER BY", aggregate);
+        }
+        List<ObjectNode> columns = new ArrayList<>();
+        for (ObjectNode argument : Ast.arguments(aggregate)) {
+            columns.add(Ast.isConstant(argument) ? argument : Nodes.columnRef(addPartial(argument)));
+        }
+        return withArguments(aggregate, Ast.functionName(aggregate), columns);
     }
 
     /**
@@ -276,12 +313,16 @@ final class PartialAggregateSplitter {
             groupExpressions.add(Nodes.withAlias(groups.get(i), ""));
         }
         workerPartials.forEach(list::add);
+        if (distinctInputs) {
+            // the distinct (keys, inputs) rows: aggregate inputs become grouping columns
+            workerPartials.forEach(p -> groupExpressions.add(Nodes.withAlias(p, "")));
+        }
         // workers group by every key once; the combine forms the grouping sets over the merged partials
         ArrayNode set = worker.putArray("group_sets").addArray();
-        for (int i = 0; i < groups.size(); i++) {
+        for (int i = 0; i < groupExpressions.size(); i++) {
             set.add(i);
         }
-        if (groups.isEmpty()) {
+        if (groupExpressions.isEmpty()) {
             worker.putArray("group_sets");
         }
         worker.putNull("having");

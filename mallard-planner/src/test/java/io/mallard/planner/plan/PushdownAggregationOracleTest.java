@@ -32,6 +32,13 @@ class PushdownAggregationOracleTest extends PlannerTestBase {
                 + "GROUP BY nation, y ORDER BY nation, y DESC",
         "SELECT t.f, count(*) FROM (SELECT l_returnflag, l_orderkey FROM lineitem) AS t(f, k), orders "
                 + "WHERE t.k = o_orderkey AND o_shippriority = 1 GROUP BY t.f ORDER BY 1",
+        // DISTINCT aggregates: workers ship the distinct (keys, inputs) rows
+        "SELECT l_returnflag, count(DISTINCT l_suppkey), sum(DISTINCT l_quantity), avg(DISTINCT l_tax), max(l_shipdate) "
+                + "FROM lineitem GROUP BY l_returnflag ORDER BY 1",
+        "SELECT count(DISTINCT o_custkey), count(DISTINCT o_shippriority), min(o_orderdate) FROM orders",
+        "SELECT count(DISTINCT l_tax), count(DISTINCT l_suppkey * 2 + 1) FROM lineitem WHERE l_quantity > 1000",
+        "SELECT o_shippriority, count(DISTINCT c_mktsegment) FROM orders, customer WHERE o_custkey = c_custkey "
+                + "GROUP BY ROLLUP (o_shippriority) HAVING count(DISTINCT c_mktsegment) > 0 ORDER BY ALL",
         // an equality every branch of an OR repeats is a join (TPC-H Q19's shape)
         "SELECT sum(l_extendedprice), count(*) FROM orders, lineitem, supplier "
                 + "WHERE (o_orderkey = l_orderkey AND l_suppkey = s_suppkey AND l_quantity > 30 AND s_nationkey = 1) "
