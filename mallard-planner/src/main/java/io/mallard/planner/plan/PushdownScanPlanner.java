@@ -63,11 +63,13 @@ final class PushdownScanPlanner {
         if (distinct != null) {
             workerModifiers.add(distinct.deepCopy());
         }
+        boolean distinctOn = distinct != null && !distinct.path("distinct_on_targets").isEmpty();
+        if (order != null && (distinctOn || limit != null && limitRows >= 0)) {
+            // DISTINCT ON keeps the first row of each target by the ORDER BY, so the shard must sort too
+            workerModifiers.add(order.deepCopy());
+        }
         if (limit != null && limitRows >= 0) {
             // per-shard top-N: the global first N rows are among each shard's first N (ties broken either way)
-            if (order != null) {
-                workerModifiers.add(order.deepCopy());
-            }
             ObjectNode topN = limit.deepCopy();
             ObjectNode count = topN.with("limit");
             count.with("literal").put("kind", "INTEGER").put("text", Long.toString(limitRows + offsetRows));

@@ -30,6 +30,9 @@ class ShardLocalOracleTest extends PlannerTestBase {
         // DISTINCT over rows that carry the key, DISTINCT ON the key
         "SELECT DISTINCT l_orderkey, l_returnflag FROM lineitem",
         "SELECT DISTINCT ON (l_orderkey) l_orderkey, l_quantity FROM lineitem ORDER BY l_orderkey, l_quantity DESC",
+        "SELECT DISTINCT ON (l_orderkey) l_orderkey, l_quantity FROM lineitem ORDER BY l_orderkey, l_quantity ASC",
+        "SELECT DISTINCT ON (o_orderkey) o_orderkey, l_suppkey FROM orders, lineitem WHERE o_orderkey = l_orderkey "
+                + "ORDER BY o_orderkey, l_suppkey DESC",
         // the key carried out of a sub-query in FROM
         "SELECT k, count(*) AS n FROM (SELECT l_orderkey AS k FROM lineitem WHERE l_quantity > 3) s GROUP BY k ORDER BY n DESC, k LIMIT 5",
         // windows partitioned by the key, and QUALIFY over them
