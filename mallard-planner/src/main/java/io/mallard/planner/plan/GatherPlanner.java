@@ -106,22 +106,42 @@ final class GatherPlanner {
     }
 
     /**
-     * Top-level WHERE conjuncts of the outermost SELECT that read only one partitioned table, when that table appears
-     * once in the statement and the FROM clause is a tree of inner joins over tables (below an outer join a filter
-     * could not move). Each is tagged with the binding name it uses.
+     * WHERE conjuncts that read only one partitioned table, taken from the one SELECT (outer query or sub-query) whose
+     * FROM clause reads that table, when the table appears once in the statement and that FROM clause is a tree of
+     * inner joins (below an outer join a filter could not move). Each such conjunct filters every row of the table the
+     * query uses, so the workers may apply it. Nothing is pushed when a CTE shadows a table's name: a FROM clause
+     * naming it might then mean the CTE. Each conjunct is tagged with the binding name it uses.
      */
-    private static Map<String, List<ObjectNode>> pushableFilters(ObjectNode select, Catalog catalog,
+    private static Map<String, List<ObjectNode>> pushableFilters(ObjectNode statement, Catalog catalog,
             Map<String, Integer> occurrences) {
         Map<String, List<ObjectNode>> pushed = new LinkedHashMap<>();
-        if (!"SELECT_NODE".equals(Ast.type(select)) || select.path("where_clause").isNull()
-                || select.path("where_clause").isMissingNode()) {
+        boolean[] shadowed = {false};
+        Ast.forEachObject(statement, o -> {
+            for (JsonNode entry : o.path("cte_map").path("map")) {
+                shadowed[0] |= catalog.table(entry.path("key").asText()).isPresent();
+            }
+        });
+        if (shadowed[0]) {
             return pushed;
+        }
+        Ast.forEachObject(statement, o -> {
+            if ("SELECT_NODE".equals(Ast.type(o))) {
+                collectFilters(o, catalog, occurrences, pushed);
+            }
+        });
+        return pushed;
+    }
+
+    private static void collectFilters(ObjectNode select, Catalog catalog, Map<String, Integer> occurrences,
+            Map<String, List<ObjectNode>> pushed) {
+        if (select.path("where_clause").isNull() || select.path("where_clause").isMissingNode()) {
+            return;
         }
         TableBindings bindings;
         try {
             bindings = TableBindings.of(select.get("from_table"), catalog);
         } catch (MallardException e) {
-            return pushed;
+            return;
         }
         List<JsonNode> conjuncts = new ArrayList<>();
         split(select.get("where_clause"), conjuncts);
@@ -135,7 +155,6 @@ final class GatherPlanner {
                 }
             });
         }
-        return pushed;
     }
 
     private static void split(JsonNode predicate, List<JsonNode> out) {

@@ -63,6 +63,27 @@ class SubqueryPlannerTest extends PlannerTestBase {
     }
 
     @Test
+    void filtersOfACorrelatedSubqueryAreAppliedOnTheWorkers() throws SQLException {
+        String sql = "SELECT count(*) FROM orders WHERE o_custkey < (SELECT sum(l_quantity) FROM lineitem "
+                + "WHERE l_suppkey = o_shippriority + 1 AND l_returnflag = 'R')";
+        DistributedPlan plan = planner.plan(sql);
+        assertThat(plan.strategy()).isEqualTo(Strategy.GATHER);
+        assertThat(plan.streams()).filteredOn(s -> s.name().equals("lineitem")).singleElement()
+                .satisfies(s -> assertThat(s.sql()).contains("l_returnflag = 'R'").doesNotContain("o_shippriority"));
+        OracleAssert.assertSplitEqualsOracle(plan, warehouse);
+    }
+
+    @Test
+    void noFilterMovesWhenACteShadowsATable() throws SQLException {
+        // the outer filter reads the CTE named lineitem; the scalar sub-query counts the CTE's rows unfiltered
+        String sql = "WITH lineitem AS (SELECT * FROM lineitem) SELECT (SELECT count(*) FROM lineitem), count(*) "
+                + "FROM lineitem WHERE l_quantity > 5 AND l_orderkey < (SELECT max(o_orderkey) FROM orders)";
+        DistributedPlan plan = planner.plan(sql);
+        assertThat(plan.streams()).allSatisfy(s -> assertThat(s.sql()).doesNotContain("l_quantity >"));
+        OracleAssert.assertSplitEqualsOracle(plan, warehouse);
+    }
+
+    @Test
     void subqueryNamingAnEnclosingCteIsNotPlannedAlone() throws SQLException {
         // alone, "lineitem" inside the scalar sub-query would be the table, not the CTE that shadows it
         String sql = "WITH lineitem AS (SELECT * FROM lineitem WHERE l_quantity > 20) "
