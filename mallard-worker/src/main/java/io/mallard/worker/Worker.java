@@ -14,6 +14,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,6 +47,11 @@ public final class Worker implements AutoCloseable {
     private final ShardFetcher fetcher;
     private final Map<String, ShardDatabase> shards = new ConcurrentHashMap<>();
     private final java.util.Set<String> acquiring = ConcurrentHashMap.newKeySet();
+    /**
+     * Grants that arrived while the same shard was still being acquired (typically under an earlier registration whose
+     * token has since expired): acquired again once the running acquisition ends, so no grant is dropped.
+     */
+    private final Map<String, ShardGrant> queuedGrants = new HashMap<>();
     private final ExecutorService downloads = Executors.newFixedThreadPool(2, daemon("mallard-fetch"));
     private final ExecutorService tasks;
     private final TaskRunner runner;
@@ -168,14 +174,12 @@ public final class Worker implements AutoCloseable {
         }
         for (ShardGrant grant : reply.grants()) {
             // one acquisition per shard at a time: a second would rewrite the file under the first one's proof
-            if (acquiring.add(grant.shardId())) {
-                downloads.submit(() -> {
-                    try {
-                        acquire(s, grant);
-                    } finally {
-                        acquiring.remove(grant.shardId());
-                    }
-                });
+            synchronized (queuedGrants) {
+                if (acquiring.add(grant.shardId())) {
+                    submitAcquisition(grant);
+                } else {
+                    queuedGrants.put(grant.shardId(), grant);
+                }
             }
         }
         for (TaskSpec task : reply.tasks()) {
@@ -183,20 +187,41 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    /** Fetch and verify, open read-only, then prove possession; only a proved shard receives tasks. */
-    private void acquire(Session s, ShardGrant grant) {
+    private void submitAcquisition(ShardGrant grant) {
+        downloads.submit(() -> {
+            try {
+                acquire(grant);
+            } finally {
+                synchronized (queuedGrants) {
+                    ShardGrant next = queuedGrants.remove(grant.shardId());
+                    if (next != null && !closed) {
+                        submitAcquisition(next);
+                    } else {
+                        acquiring.remove(grant.shardId());
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Fetch and verify, open read-only, then prove possession; only a proved shard receives tasks. Every call to the
+     * coordinator uses the current registration: the worker may have registered again while the shard downloaded.
+     */
+    private void acquire(ShardGrant grant) {
         Path file;
         try {
             file = fetcher.fetch(grant);
         } catch (MallardException e) {
             LOG.error("{}", e.getMessage());
-            call(s, new Messages.ShardRejected(s.workerId(), grant.shardId(), e.getMessage()));
+            rejected(grant, e.getMessage());
             return;
         } catch (IOException | InterruptedException e) {
             LOG.error("download of shard {} failed: {}", grant.shardId(), e.toString());
-            call(s, new Messages.ShardRejected(s.workerId(), grant.shardId(), "download failed: " + e));
+            rejected(grant, "download failed: " + e);
             return;
         }
+        Session s = session;
         try {
             ShardDatabase db = new ShardDatabase(grant.shardId(), file, limits, shards.size() + 1);
             ShardDatabase previous = shards.put(grant.shardId(), db);
@@ -217,9 +242,10 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private void call(Session s, Messages.ShardRejected message) {
+    private void rejected(ShardGrant grant, String why) {
+        Session s = session;
         try {
-            Rpc.call(client, message, Messages.Ack.class, s.auth());
+            Rpc.call(client, new Messages.ShardRejected(s.workerId(), grant.shardId(), why), Messages.Ack.class, s.auth());
         } catch (MallardException e) {
             LOG.warn("could not report shard rejection: {}", e.getMessage());
         }
