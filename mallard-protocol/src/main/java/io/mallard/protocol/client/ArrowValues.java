@@ -3,7 +3,9 @@ package io.mallard.protocol.client;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
@@ -16,9 +18,17 @@ import org.apache.arrow.vector.SmallIntVector;
 import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.FixedSizeListVector;
+import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.complex.MapVector;
+import org.apache.arrow.vector.complex.StructVector;
 import org.apache.arrow.vector.util.Text;
 
-/** Reads Arrow vectors into plain Java values for printing and comparison. */
+/**
+ * Reads Arrow vectors into plain Java values for printing and comparison. Nested values are plain Java too, converted
+ * element by element like top-level ones: a list is a {@link List}, a struct a {@link LinkedHashMap} from field name to
+ * value in field order, a map a {@link LinkedHashMap} from key to value in entry order.
+ */
 public final class ArrowValues {
     private ArrowValues() {
     }
@@ -71,8 +81,41 @@ public final class ArrowValues {
         if (vector instanceof BitVector v) {
             return v.get(index) != 0;
         }
+        // MapVector is a ListVector of key/value structs, so it is tested first.
+        if (vector instanceof MapVector v) {
+            StructVector entries = (StructVector) v.getDataVector();
+            FieldVector keys = (FieldVector) entries.getChildByOrdinal(0);
+            FieldVector values = (FieldVector) entries.getChildByOrdinal(1);
+            Map<Object, Object> map = new LinkedHashMap<>();
+            for (int e = v.getElementStartIndex(index); e < v.getElementEndIndex(index); e++) {
+                map.put(value(keys, e), value(values, e));
+            }
+            return map;
+        }
+        if (vector instanceof ListVector v) {
+            return elements((FieldVector) v.getDataVector(), v.getElementStartIndex(index), v.getElementEndIndex(index));
+        }
+        if (vector instanceof FixedSizeListVector v) {
+            int start = index * v.getListSize();
+            return elements((FieldVector) v.getDataVector(), start, start + v.getListSize());
+        }
+        if (vector instanceof StructVector v) {
+            Map<String, Object> struct = new LinkedHashMap<>();
+            for (FieldVector child : v.getChildrenFromFields()) {
+                struct.put(child.getName(), value(child, index));
+            }
+            return struct;
+        }
         Object o = vector.getObject(index);
         return o instanceof Text t ? t.toString() : o;
+    }
+
+    private static List<Object> elements(FieldVector data, int start, int end) {
+        List<Object> out = new ArrayList<>(end - start);
+        for (int e = start; e < end; e++) {
+            out.add(value(data, e));
+        }
+        return out;
     }
 
     /** A short SQL-like name of an Arrow field type, for headers. */
