@@ -3,7 +3,11 @@ package io.mallard.protocol.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.math.BigInteger;
 import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +15,11 @@ import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TimeMicroVector;
+import org.apache.arrow.vector.TimeStampMicroTZVector;
+import org.apache.arrow.vector.UInt1Vector;
+import org.apache.arrow.vector.UInt2Vector;
+import org.apache.arrow.vector.UInt8Vector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.complex.MapVector;
@@ -90,6 +99,40 @@ class ArrowValuesTest {
             writer.endMap();
             map.setValueCount(1);
             assertThat(ArrowValues.value(map, 0)).isEqualTo(Map.of(0L, 0L, 1L, 10L, 2L, 20L));
+        }
+    }
+
+    @Test
+    void timesAndZonedTimestampsAreJavaTimeValuesNotRawCounts() {
+        try (BufferAllocator allocator = new RootAllocator();
+                TimeMicroVector time = new TimeMicroVector("t", allocator);
+                TimeStampMicroTZVector zoned = new TimeStampMicroTZVector("tz", allocator, "UTC")) {
+            time.setSafe(0, LocalTime.of(12, 34, 56, 500_000_000).toNanoOfDay() / 1_000);
+            time.setValueCount(1);
+            zoned.setSafe(0, 1_705_190_400_000_000L);
+            zoned.setSafe(1, -1L);
+            zoned.setValueCount(2);
+            assertThat(ArrowValues.value(time, 0)).isEqualTo(LocalTime.of(12, 34, 56, 500_000_000));
+            assertThat(ArrowValues.value(zoned, 0)).isEqualTo(OffsetDateTime.of(2024, 1, 14, 0, 0, 0, 0, ZoneOffset.UTC));
+            assertThat(ArrowValues.value(zoned, 1)).isEqualTo(OffsetDateTime.of(1969, 12, 31, 23, 59, 59, 999_999_000, ZoneOffset.UTC));
+        }
+    }
+
+    @Test
+    void unsignedIntegersKeepTheirValue() {
+        try (BufferAllocator allocator = new RootAllocator();
+                UInt1Vector u1 = new UInt1Vector("u1", allocator);
+                UInt2Vector u2 = new UInt2Vector("u2", allocator);
+                UInt8Vector u8 = new UInt8Vector("u8", allocator)) {
+            u1.setSafe(0, 255);
+            u1.setValueCount(1);
+            u2.setSafe(0, 65535);
+            u2.setValueCount(1);
+            u8.setSafe(0, -1L);
+            u8.setValueCount(1);
+            assertThat(ArrowValues.value(u1, 0)).isEqualTo(255L);
+            assertThat(ArrowValues.value(u2, 0)).isEqualTo(65535L);
+            assertThat(ArrowValues.value(u8, 0)).isEqualTo(new BigInteger("18446744073709551615"));
         }
     }
 }
