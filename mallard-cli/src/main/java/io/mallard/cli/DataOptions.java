@@ -17,7 +17,11 @@ final class DataOptions {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the measurements generator (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--edge-rows", defaultValue = "0",
+            description = "Rows of edge_facts in the edge-case dataset 'edge' used by the query corpus; 0 for none (default: ${DEFAULT-VALUE}).")
+    long edgeRows;
+
     DataParams params() {
-        return new DataParams(scaleFactor, rows, seed);
+        return new DataParams(scaleFactor, rows, seed, edgeRows);
     }
 }

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The table definitions of the two built-in datasets. Column names, order and types follow DuckDB's
- * tpch extension ({@code extension/tpch/dbgen/dbgen.cpp} in duckdb/duckdb): entity keys, line numbers
+ * The table definitions of the built-in datasets (tpch, measurements and the optional edge-case dataset). TPC-H
+ * column names, order and types follow DuckDB's tpch extension ({@code extension/tpch/dbgen/dbgen.cpp} in duckdb/duckdb): entity keys, line numbers
  * and {@code ps_availqty} are BIGINT, nation/region keys, {@code p_size} and {@code o_shippriority}
  * INTEGER, money and quantities DECIMAL(15,2), dates DATE, all text VARCHAR. Keeping DuckDB's types
  * means query results match what {@code CALL dbgen(...)} users expect, and that the key types used
@@ -14,6 +14,7 @@ import java.util.List;
 final class DatasetDefinitions {
     static final String TPCH = "tpch";
     static final String MEASUREMENTS = "measurements";
+    static final String EDGE = "edge";
 
     private DatasetDefinitions() {
     }
@@ -60,6 +61,29 @@ final class DatasetDefinitions {
         return List.of(partitioned("measurements", List.of(), "station VARCHAR", "measure DOUBLE"));
     }
 
+    /**
+     * The edge-case dataset (see {@link EdgeCaseGenerator}): {@code edge_facts}, {@code edge_events} (co-partitioned
+     * with the facts on their id), the tiny {@code edge_tiny} (fewer rows than shards) and the empty
+     * {@code edge_empty}, all partitioned by a BIGINT id; the dimension {@code edge_dim} referenced by
+     * {@code edge_facts.dim_id}; the replicated {@code edge_colors}. Columns marked NULL may hold NULLs.
+     */
+    static List<TableSpec> edge() {
+        List<TableSpec> t = new ArrayList<>();
+        t.add(replicated("edge_colors", "color_id INTEGER", "color VARCHAR NULL"));
+        t.add(dimension("edge_dim", List.of(ref("edge_facts", "dim_id", "dim_id")),
+                "dim_id BIGINT", "dim_name VARCHAR", "dim_rank INTEGER NULL", "dim_weight DECIMAL(18,2)"));
+        t.add(partitioned("edge_facts", List.of("id"),
+                "id BIGINT", "grp VARCHAR NULL", "k INTEGER NULL", "n INTEGER NULL", "big BIGINT NULL",
+                "amount DECIMAL(18,2) NULL", "precise DECIMAL(38,10) NULL", "f DOUBLE NULL", "g DOUBLE NULL",
+                "s VARCHAR NULL", "flag BOOLEAN NULL", "always_null INTEGER NULL", "tags VARCHAR[] NULL",
+                "dt DATE NULL", "dim_id BIGINT NULL", "color_id INTEGER NULL"));
+        t.add(partitioned("edge_events", List.of("fact_id"),
+                "fact_id BIGINT", "ev_no INTEGER", "kind VARCHAR", "qty INTEGER NULL"));
+        t.add(partitioned("edge_tiny", List.of("id"), "id BIGINT", "label VARCHAR", "val INTEGER NULL"));
+        t.add(partitioned("edge_empty", List.of("id"), "id BIGINT", "val INTEGER NULL", "name VARCHAR NULL"));
+        return List.copyOf(t);
+    }
+
     /** The {@code hashFunction} text recorded in the manifest for a dataset whose partitioned tables have these keys. */
     static String hashFunction(List<TableSpec> tables) {
         boolean byRowid = tables.stream().anyMatch(t -> t.role() == TableRole.PARTITIONED && t.shardKey().isEmpty());
@@ -82,12 +106,17 @@ final class DatasetDefinitions {
         return new Reference(fromTable, List.of(fromColumn), List.of(toColumn));
     }
 
-    /** Parses {@code "name TYPE"} pairs; the type may contain spaces-free parentheses like DECIMAL(15,2). */
+    /**
+     * Parses {@code "name TYPE"} (NOT NULL) and {@code "name TYPE NULL"} (nullable); the type may contain space-free
+     * parentheses like DECIMAL(15,2).
+     */
     private static List<ColumnSpec> columns(String... cols) {
         List<ColumnSpec> out = new ArrayList<>(cols.length);
         for (String c : cols) {
             int sp = c.indexOf(' ');
-            out.add(new ColumnSpec(c.substring(0, sp), c.substring(sp + 1)));
+            String type = c.substring(sp + 1);
+            boolean nullable = type.endsWith(" NULL");
+            out.add(new ColumnSpec(c.substring(0, sp), nullable ? type.substring(0, type.length() - 5) : type, nullable));
         }
         return out;
     }

@@ -9,11 +9,13 @@ import java.util.List;
 /**
  * Entry point for producing test and benchmark data: the unsharded oracle database and its shards.
  *
- * <p>Two datasets exist. {@code tpch}: lineitem and orders are partitioned by order key with the
+ * <p>Two datasets always exist. {@code tpch}: lineitem and orders are partitioned by order key with the
  * same hash and shard count (co-partitioned: an order and its line items share a shard); customer,
  * part, supplier and partsupp are dimension tables holding, per shard, exactly the rows the shard's
  * facts reference; nation and region are replicated. {@code measurements}: the 1BRC table,
  * partitioned by row position so that rows spread evenly although there are only ~400 stations.
+ * A third, {@code edge}, is generated when {@link DataParams#edgeRows()} is positive: small tables of
+ * edge-case values for the query corpus ({@link EdgeCaseGenerator}).
  *
  * <p>Needs the JVM flag {@code --add-opens=java.base/java.nio=ALL-UNNAMED} (rows are loaded through Arrow).
  */
@@ -33,8 +35,8 @@ public final class Datasets {
     }
 
     /**
-     * Generates {@code dir/oracle.duckdb} holding all TPC-H tables and {@code measurements}
-     * (unsharded), unless it already exists with the same params. The params are kept in a sidecar
+     * Generates {@code dir/oracle.duckdb} holding all TPC-H tables, {@code measurements} and, if asked
+     * for, the {@code edge} tables (unsharded), unless it already exists with the same params. The params are kept in a sidecar
      * {@code dir/oracle.json} written last, so a half-written oracle is regenerated. Safe to call
      * concurrently from several threads or processes for the same directory.
      *
@@ -85,5 +87,14 @@ public final class Datasets {
      */
     public static List<TableSpec> measurementTables() {
         return DatasetDefinitions.measurements();
+    }
+
+    /**
+     * The {@code edge} dataset definition used by {@link #shard} when {@link DataParams#edgeRows()} is positive.
+     *
+     * @return the edge-case tables: four partitioned by a BIGINT id, one dimension, one replicated
+     */
+    public static List<TableSpec> edgeTables() {
+        return DatasetDefinitions.edge();
     }
 }

@@ -60,7 +60,7 @@ final class OracleBuilder {
     }
 
     /**
-     * Runs the TPC-H and the measurements generator at the same time on two connections to the same
+     * Runs the TPC-H (then, if asked for, the edge-case) and the measurements generator at the same time on two connections to the same
      * database: each is bound by its single Java row-generating thread, and they write different
      * tables, so on two cores this roughly halves the wall time.
      */
@@ -82,6 +82,11 @@ final class OracleBuilder {
                 TpchGenerator.generate(c, params.scaleFactor());
                 Progress.log(progress, "oracle: TPC-H sf=%s, %,d lineitem rows in %s", params.scaleFactor(),
                         Sql.queryLong(c, "SELECT count(*) FROM lineitem"), Progress.since(t));
+                if (params.hasEdgeDataset()) {
+                    t = System.nanoTime();
+                    EdgeCaseGenerator.generate(c, params.edgeRows());
+                    Progress.log(progress, "oracle: edge dataset, %,d facts in %s", params.edgeRows(), Progress.since(t));
+                }
             } finally {
                 // Always wait, even when TPC-H failed: the second connection must not be closed under a running appender.
                 awaitUninterruptibly(measurements);

@@ -15,6 +15,9 @@ import java.util.Optional;
 /** Implements {@link Datasets#shard}: cuts the oracle into shard files, the reference copy and the manifest. */
 final class ShardBuilder {
     static final String SHARDS_DIR = "shards";
+    /** Every dataset name whose shard files this class may have written. */
+    private static final List<String> ALL_DATASET_NAMES =
+            List.of(DatasetDefinitions.TPCH, DatasetDefinitions.MEASUREMENTS, DatasetDefinitions.EDGE);
 
     private ShardBuilder() {
     }
@@ -23,9 +26,15 @@ final class ShardBuilder {
     private record DatasetDef(String name, List<TableSpec> tables) {
     }
 
-    private static List<DatasetDef> datasets() {
-        return List.of(new DatasetDef(DatasetDefinitions.TPCH, DatasetDefinitions.tpch()),
-                new DatasetDef(DatasetDefinitions.MEASUREMENTS, DatasetDefinitions.measurements()));
+    /** The datasets the params ask for: always tpch and measurements, then edge when it has rows. */
+    private static List<DatasetDef> datasets(DataParams params) {
+        List<DatasetDef> out = new ArrayList<>(List.of(
+                new DatasetDef(DatasetDefinitions.TPCH, DatasetDefinitions.tpch()),
+                new DatasetDef(DatasetDefinitions.MEASUREMENTS, DatasetDefinitions.measurements())));
+        if (params.hasEdgeDataset()) {
+            out.add(new DatasetDef(DatasetDefinitions.EDGE, DatasetDefinitions.edge()));
+        }
+        return List.copyOf(out);
     }
 
     @SuppressWarnings("try") // the lock is held for the block's duration, never referenced
@@ -60,7 +69,7 @@ final class ShardBuilder {
             long version = System.currentTimeMillis();
             List<DatasetManifest> out = new ArrayList<>();
             List<TableSpec> allTables = new ArrayList<>();
-            for (DatasetDef d : datasets()) {
+            for (DatasetDef d : datasets(params)) {
                 List<ShardInfo> infos = new ArrayList<>();
                 for (int i = 0; i < shards; i++) {
                     long t = System.nanoTime();
@@ -106,7 +115,7 @@ final class ShardBuilder {
                 || m.referenceFile() == null || !Files.isRegularFile(dir.resolve(m.referenceFile()))) {
             return false;
         }
-        List<DatasetDef> expected = datasets();
+        List<DatasetDef> expected = datasets(params);
         if (m.datasets().size() != expected.size()) {
             return false;
         }
@@ -140,7 +149,7 @@ final class ShardBuilder {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(shardsDir)) {
             for (Path f : files) {
                 String n = f.getFileName().toString();
-                boolean ours = datasets().stream().anyMatch(d -> n.startsWith(d.name() + "-"))
+                boolean ours = ALL_DATASET_NAMES.stream().anyMatch(d -> n.startsWith(d + "-"))
                         && (n.endsWith(".duckdb") || n.endsWith(".duckdb.tmp") || n.endsWith(".wal"));
                 if (ours) {
                     Files.deleteIfExists(f);

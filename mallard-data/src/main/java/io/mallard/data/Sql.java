@@ -22,12 +22,12 @@ final class Sql {
     }
 
     /**
-     * CREATE TABLE text for a spec. All columns are NOT NULL, like DuckDB's dbgen tables; none of the
-     * generated datasets has NULLs, and declaring it lets DuckDB skip null handling.
+     * CREATE TABLE text for a spec. Columns are NOT NULL unless the spec says nullable: like DuckDB's dbgen tables,
+     * TPC-H and measurements have no NULLs, and declaring it lets DuckDB skip null handling.
      */
     static String createTable(TableSpec t) {
         return "CREATE TABLE " + ident(t.name()) + " ("
-                + t.columns().stream().map(c -> ident(c.name()) + " " + c.type() + " NOT NULL")
+                + t.columns().stream().map(c -> ident(c.name()) + " " + c.type() + (c.nullable() ? "" : " NOT NULL"))
                         .collect(Collectors.joining(", "))
                 + ")";
     }

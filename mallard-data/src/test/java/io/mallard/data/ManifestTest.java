@@ -67,6 +67,22 @@ class ManifestTest {
     }
 
     @Test
+    void edgeParamsAndNullableColumnsRoundTripAndOldJsonReadsAsAbsent() throws Exception {
+        Manifest m = sample();
+        Manifest withEdge = new Manifest(1, m.version(), m.createdAt(), new DataParams(0.01, 100, 7, 4000), m.oracleFile(),
+                m.referenceFile(), List.of(new DatasetManifest("edge", 2, Datasets.HASH_BY_KEY, Datasets.edgeTables(), List.of())));
+        Path file = dir.resolve("manifest.json");
+        withEdge.write(file);
+        assertThat(Manifest.read(file)).isEqualTo(withEdge);
+        assertThat(Manifest.read(file).table("edge_facts").orElseThrow().column("grp").orElseThrow().nullable()).isTrue();
+        // Without the edge dataset nothing new is written, so manifests and sidecars of older versions read the same.
+        m.write(file);
+        assertThat(Files.readString(file)).doesNotContain("edgeRows", "nullable");
+        assertThat(Json.MAPPER.readValue("{\"scaleFactor\":0.01,\"measurementRows\":100,\"seed\":7}", DataParams.class))
+                .isEqualTo(new DataParams(0.01, 100, 7, 0));
+    }
+
+    @Test
     void rejectsUnknownFormatVersion() throws Exception {
         Manifest m = sample();
         Manifest future = new Manifest(2, m.version(), m.createdAt(), m.params(), m.oracleFile(), m.referenceFile(), m.datasets());
@@ -81,6 +97,7 @@ class ManifestTest {
         assertThatThrownBy(() -> new DataParams(Double.NaN, 1, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new DataParams(1, -1, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThat(new DataParams(0.01, 0, 1).measurementRows()).isZero();
+        assertThatThrownBy(() -> new DataParams(1, 1, 1, -1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new TableSpec("t", TableRole.REPLICATED, List.of("k"), List.of(), List.of()))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new TableSpec("t", TableRole.DIMENSION, List.of(), List.of(), List.of()))

@@ -39,8 +39,10 @@ public final class LocalCluster implements AutoCloseable {
 
     private LocalCluster(Builder options) throws IOException, SQLException {
         this.options = options;
-        DataParams params = new DataParams(options.scaleFactor, options.measurementRows, options.seed);
-        Path cache = options.cacheDir.resolve("sf" + options.scaleFactor + "-rows" + options.measurementRows + "-seed" + options.seed);
+        DataParams params = new DataParams(options.scaleFactor, options.measurementRows, options.seed, options.edgeRows);
+        // A cache directory per parameter set: clusters with and without the edge dataset never regenerate each other's data.
+        Path cache = options.cacheDir.resolve("sf" + options.scaleFactor + "-rows" + options.measurementRows + "-seed" + options.seed
+                + (options.edgeRows > 0 ? "-edge" + options.edgeRows : ""));
         this.dir = options.privateData
                 ? Files.createTempDirectory(options.cacheDir, "cluster-")
                 : cache.resolve("cluster-" + options.shards + "-shards");
@@ -242,6 +244,7 @@ public final class LocalCluster implements AutoCloseable {
         private double scaleFactor = 0.01;
         private long measurementRows = 50_000;
         private long seed = 42;
+        private long edgeRows;
         private boolean workerProcesses;
         private boolean privateData;
         private long leaseMillis = 3_000;
@@ -271,6 +274,12 @@ public final class LocalCluster implements AutoCloseable {
 
         public Builder measurementRows(long rows) {
             this.measurementRows = rows;
+            return this;
+        }
+
+        /** Adds the edge-case dataset {@code edge} with this many rows in {@code edge_facts} (default 0: none). */
+        public Builder edgeRows(long rows) {
+            this.edgeRows = rows;
             return this;
         }
 

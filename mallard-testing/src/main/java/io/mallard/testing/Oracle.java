@@ -13,13 +13,22 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import org.apache.arrow.vector.PeriodDuration;
+import org.duckdb.DuckDBStruct;
 
 /**
  * The single-DuckDB oracle: runs a query over the unsharded data and compares a distributed answer with it —
@@ -58,7 +67,9 @@ public final class Oracle implements AutoCloseable {
             while (rs.next()) {
                 List<Object> row = new ArrayList<>(n);
                 for (int c = 1; c <= n; c++) {
-                    row.add(rs.getObject(c));
+                    Object value = rs.getObject(c);
+                    // DuckDB's JDBC driver gives an INTERVAL as its text; compare it by value instead.
+                    row.add(value instanceof String text && "INTERVAL".equals(types.get(c - 1)) ? IntervalValue.parse(text) : value);
                 }
                 rows.add(row);
             }
@@ -127,8 +138,54 @@ public final class Oracle implements AutoCloseable {
         return out;
     }
 
-    /** One Java representation per SQL value: BigDecimal for exact numbers, Double for floats, LocalDate for dates. */
+    /**
+     * One Java representation per SQL value: BigDecimal for exact numbers, Double for floats, LocalDate for dates,
+     * LocalDateTime for timestamps, Instant for timestamps with time zone, {@link IntervalValue} for intervals, hex text for
+     * blobs, a List for a list (JDBC's {@code java.sql.Array} or the client's List) and a LinkedHashMap for a struct or a
+     * map, with their elements normalized too.
+     */
     static Object normalize(Object value) {
+        if (value instanceof java.sql.Array array) {
+            try {
+                return normalizeAll(Arrays.asList((Object[]) array.getArray()));
+            } catch (SQLException e) {
+                throw new IllegalStateException("reading a list from DuckDB", e);
+            }
+        }
+        if (value instanceof DuckDBStruct struct) {
+            try {
+                return normalize(struct.getMap());
+            } catch (SQLException e) {
+                throw new IllegalStateException("reading a struct from DuckDB", e);
+            }
+        }
+        if (value instanceof List<?> list) {
+            return normalizeAll(list);
+        }
+        if (value instanceof java.sql.Blob blob) {
+            try {
+                return HexFormat.of().formatHex(blob.getBytes(1, (int) blob.length()));
+            } catch (SQLException e) {
+                throw new IllegalStateException("reading a blob from DuckDB", e);
+            }
+        }
+        if (value instanceof byte[] bytes) {
+            return HexFormat.of().formatHex(bytes);
+        }
+        if (value instanceof OffsetDateTime t) {
+            return t.toInstant();
+        }
+        if (value instanceof PeriodDuration p) {
+            return IntervalValue.of(p);
+        }
+        if (value instanceof LocalTime || value instanceof Instant || value instanceof IntervalValue) {
+            return value;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(normalize(k), normalize(v)));
+            return out;
+        }
         if (value instanceof Double || value instanceof Float) {
             return ((Number) value).doubleValue();
         }
@@ -152,10 +209,37 @@ public final class Oracle implements AutoCloseable {
         return value.toString();
     }
 
+    private static List<Object> normalizeAll(List<?> values) {
+        List<Object> out = new ArrayList<>(values.size());
+        for (Object v : values) {
+            out.add(normalize(v));
+        }
+        return out;
+    }
+
     static boolean same(Object expected, Object actual) {
+        if (expected instanceof List<?> e && actual instanceof List<?> a) {
+            if (e.size() != a.size()) {
+                return false;
+            }
+            for (int i = 0; i < e.size(); i++) {
+                if (!same(e.get(i), a.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (expected instanceof Map<?, ?> e && actual instanceof Map<?, ?> a) {
+            // Keys in entry order (struct fields, map entries), values with the same tolerance as top-level ones.
+            return same(new ArrayList<Object>(e.keySet()), new ArrayList<Object>(a.keySet()))
+                    && same(new ArrayList<Object>(e.values()), new ArrayList<Object>(a.values()));
+        }
         if (expected instanceof Double e && actual instanceof Double a) {
             if (e.isNaN() || a.isNaN()) {
                 return e.isNaN() && a.isNaN();
+            }
+            if (e.isInfinite() || a.isInfinite()) {
+                return e.equals(a); // the relative check below would take an infinity for any other number
             }
             return Math.abs(e - a) <= RELATIVE_TOLERANCE * Math.max(Math.abs(e), Math.abs(a)) || e.equals(a);
         }
@@ -179,6 +263,15 @@ public final class Oracle implements AutoCloseable {
     private static int compareValues(Object a, Object b) {
         if (a == null || b == null) {
             return a == null ? (b == null ? 0 : -1) : 1;
+        }
+        if (a instanceof List<?> la && b instanceof List<?> lb) {
+            for (int i = 0; i < Math.min(la.size(), lb.size()); i++) {
+                int c = compareValues(la.get(i), lb.get(i));
+                if (c != 0) {
+                    return c;
+                }
+            }
+            return Integer.compare(la.size(), lb.size());
         }
         if (a instanceof Comparable ca && a.getClass() == b.getClass()) {
             return ca.compareTo(b);
