@@ -51,7 +51,6 @@ SELECT * EXCLUDE (tags, precise, s) FROM edge_facts WHERE id BETWEEN 100 AND 110
 SELECT * REPLACE (upper(label) AS label, val * 2 AS val) FROM edge_tiny ORDER BY id;
 
 -- name: columns_regex_aggregate
--- disabled: planner bug — PUSHDOWN_AGG keeps only the first column COLUMNS('^(k|n|g)$') expands to (answer has column k only, oracle has k, n, g)
 SELECT max(COLUMNS('^(k|n|g)$')) FROM edge_facts;
 
 -- name: list_functions

@@ -3,7 +3,6 @@
 -- shapes of the combine step (names, HAVING without GROUP BY, LIMIT/OFFSET over aggregates).
 
 -- name: arg_max_null_value_at_the_extreme
--- disabled: planner bug — PUSHDOWN_AGG pairs each shard's arg_max(x, k) (which skips rows where x is NULL) with max(k) over all rows, so the combine picks the shard holding the NULL-valued extreme: a = 3997 instead of 3999, b = 4 instead of 2
 -- The row with the largest id (4000, shard 2) has a NULL value; arg_max skips it, so the answer (3999) is on shard 3.
 SELECT arg_max(CASE WHEN id < 4000 THEN id END, id) AS a, arg_min(CASE WHEN id > 1 THEN id END, id) AS b FROM edge_facts;
 
@@ -47,7 +46,6 @@ SELECT count(*) AS c FROM edge_facts f, edge_tiny t, edge_events e WHERE f.id = 
 SELECT count(*) AS c, sum(a.qty * b.qty) AS s FROM edge_events a JOIN edge_events b ON a.fact_id = b.fact_id AND a.ev_no < b.ev_no;
 
 -- name: natural_join_without_named_columns
--- disabled: planner bug — GATHER ships only the columns named in the query, so NATURAL JOIN's implicit join column (id) is missing: "Binder Error: No columns found to join on in NATURAL JOIN"
 SELECT f.grp, count(*) AS c FROM edge_facts f NATURAL JOIN edge_tiny t GROUP BY ALL ORDER BY 1 NULLS FIRST;
 
 -- name: in_subquery_grouped_off_key
@@ -78,7 +76,6 @@ SELECT id, (SELECT max(val) FROM edge_tiny) AS m FROM edge_facts WHERE id < 5 OR
 SELECT id, n IN (SELECT val FROM edge_tiny) AS in_tiny, id IN (SELECT fact_id FROM edge_events) AS has_events FROM edge_facts WHERE id <= 12 ORDER BY id;
 
 -- name: scalar_subquery_in_aggregate
--- disabled: planner bug — PUSHDOWN_AGG leaves the uncorrelated scalar sub-query over edge_facts inside FILTER on each shard, so each shard compares with its own average (grp NULL: 1013152 instead of 1013788)
 SELECT grp, sum(n) FILTER (WHERE n > (SELECT avg(n) FROM edge_facts)) AS above_avg FROM edge_facts GROUP BY grp ORDER BY grp NULLS FIRST;
 
 -- name: scalar_subquery_in_having
@@ -142,7 +139,6 @@ SELECT f.id, f.n FROM edge_facts f ORDER BY f.n DESC NULLS LAST, f.id LIMIT 5;
 SELECT id, s FROM edge_facts WHERE s IS NOT NULL ORDER BY s COLLATE nocase, id LIMIT 12;
 
 -- name: min_max_with_collation
--- disabled: planner bug — PUSHDOWN_AGG's combine takes min/max of the partials without the COLLATE nocase of the argument, so it compares binary ('Ecole' instead of 'eclair' for k = 0)
 SELECT k, min(s COLLATE nocase) AS lo, max(s COLLATE nocase) AS hi FROM edge_facts WHERE id < 300 AND s IN ('apple', 'Ecole', 'zebra', 'Zürich', 'eclair', 'Äpfel') GROUP BY k ORDER BY k NULLS FIRST;
 
 -- name: limit_from_subquery

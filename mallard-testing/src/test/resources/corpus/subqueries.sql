@@ -57,7 +57,6 @@ SELECT grp, count(*) / (SELECT count(*) FROM edge_facts) AS share FROM edge_fact
 SELECT d.dim_id, (SELECT count(*) FROM edge_facts f WHERE f.dim_id = d.dim_id) AS c FROM edge_dim d ORDER BY d.dim_id;
 
 -- name: any_and_all
--- disabled: planner bug — PUSHDOWN_AGG runs the ALL/ANY sub-queries over the partitioned edge_tiny inside FILTER on each shard, which sees only its own edge_tiny rows (above_all 2891 instead of 1791, any_match 77 instead of 336)
 SELECT count(*) FILTER (WHERE n > ALL (SELECT val FROM edge_tiny WHERE val IS NOT NULL)) AS above_all,
        count(*) FILTER (WHERE k = ANY (SELECT val % 11 FROM edge_tiny)) AS any_match FROM edge_facts;
 

@@ -146,6 +146,7 @@ public final class DistributedPlanner {
         if (!parsed.path("sample").isNull() && !parsed.path("sample").isMissingNode()) {
             throw NotDistributed.because("USING SAMPLE", null);
         }
+        rejectUnsplittable(parsed);
         ObjectNode select = ShardLocality.expandGroupByAll(parsed, engine);
         TableBindings bindings = TableBindings.of(select.get("from_table"), catalog, this::derivedTable);
         String dataset = ShardPlacementCheck.check(bindings, select.get("where_clause"), select.get("from_table"));
@@ -172,6 +173,29 @@ public final class DistributedPlanner {
     }
 
     /**
+     * Constructs no split can keep exact: a sub-query outside WHERE would run on every shard over that shard's rows
+     * only (WHERE sub-queries are checked by {@link ShardLocalSubqueries}); {@code COLUMNS(…)} expands to several
+     * columns the split cannot follow; a COLLATE compares, groups and sorts differently from the plain partial columns
+     * the combine sees. The planner then tries the sub-queries on their own, or gathers.
+     */
+    private static void rejectUnsplittable(ObjectNode select) {
+        for (String part : List.of("select_list", "group_expressions", "having", "qualify", "modifiers")) {
+            Ast.forEachExpression(select.get(part), e -> {
+                if ("SUBQUERY".equals(Ast.exprClass(e))) {
+                    throw NotDistributed.because("sub-queries outside WHERE", e);
+                }
+                if ("STAR".equals(Ast.exprClass(e)) && e.path("columns").asBoolean(false) && !e.path("expr").isNull()
+                        && !e.path("expr").isMissingNode()) {
+                    throw NotDistributed.because("COLUMNS(…) expressions", e);
+                }
+                if ("COLLATE".equals(Ast.exprClass(e))) {
+                    throw NotDistributed.because("COLLATE outside WHERE", e);
+                }
+            });
+        }
+    }
+
+    /**
      * A sub-query in FROM whose rows are split by shard like a partitioned table's: a shard-local join with filters and
      * projections but no grouping, DISTINCT, window, ORDER BY or LIMIT, so each of its rows comes from exactly one
      * shard. The outer query may then aggregate or scan it as it would a partitioned table (TPC-H Q7, Q8, Q9). Its
@@ -186,6 +210,7 @@ public final class DistributedPlanner {
             throw NotDistributed.because("sub-queries in FROM that group, sort, limit or deduplicate partitioned rows", ref);
         }
         ObjectNode inner = (ObjectNode) node;
+        rejectUnsplittable(inner);
         Ast.forEachExpression(inner.get("select_list"), e -> {
             if ("WINDOW".equals(Ast.exprClass(e)) || "SUBQUERY".equals(Ast.exprClass(e))) {
                 throw NotDistributed.because("sub-queries in FROM with window functions or sub-queries in their select list", e);

@@ -44,6 +44,9 @@ final class GatherPlanner {
                 star[0] = true;
             }
             o.path("using_columns").forEach(c -> referenced.add(c.asText().toLowerCase(Locale.ROOT)));
+            if ("NATURAL".equals(o.path("ref_type").asText())) {
+                star[0] = true; // a NATURAL join joins on every column the two sides share: keep them all
+            }
         });
         Map<String, List<ObjectNode>> pushed = pushableFilters(select, catalog, occurrences);
         List<DistributedPlan.WorkerStream> streams = new ArrayList<>();

@@ -186,7 +186,14 @@ final class PartialAggregateSplitter {
                     }
                     String value = addPartial(Nodes.withAlias(aggregate, ""));
                     boolean minimum = name.startsWith("arg_min") || name.equals("min_by") || name.equals("argmin");
-                    String key = addPartial(withArguments(aggregate, minimum ? "min" : "max", List.of(args.get(1))));
+                    // arg_min/arg_max skip rows whose value is NULL: the shard's extreme key must skip them too
+                    ObjectNode keyPartial = withArguments(aggregate, minimum ? "min" : "max", List.of(args.get(1)));
+                    ObjectNode notNull = (ObjectNode) Ast.rewrite(
+                            engine.parseSelect("SELECT __x IS NOT NULL").path("select_list").get(0),
+                            e -> Ast.isColumnRef(e) ? args.get(0).deepCopy() : null);
+                    JsonNode filter = aggregate.get("filter");
+                    keyPartial.set("filter", filter == null || filter.isNull() ? notNull : Nodes.and((ObjectNode) filter.deepCopy(), notNull));
+                    String key = addPartial(keyPartial);
                     return Nodes.function(name, List.of(Nodes.columnRef(value), Nodes.columnRef(key)));
                 }
                 String partial = addPartial(Nodes.withAlias(aggregate, ""));

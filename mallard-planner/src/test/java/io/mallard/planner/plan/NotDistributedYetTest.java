@@ -118,7 +118,7 @@ class NotDistributedYetTest extends PlannerTestBase {
     @Test
     void subqueryInSelectList() {
         String sql = "SELECT count(*), (SELECT max(n_nationkey) FROM nation) FROM lineitem";
-        assertThat(refused(sql).getMessage()).isEqualTo(PREFIX + "sub-queries");
+        assertThat(refused(sql).getMessage()).isEqualTo(PREFIX + "sub-queries outside WHERE");
     }
 
     @Test
@@ -215,5 +215,26 @@ class NotDistributedYetTest extends PlannerTestBase {
     void selectDistinct() {
         assertThat(refused("SELECT DISTINCT l_returnflag FROM lineitem").getMessage())
                 .isEqualTo(PREFIX + "SELECT DISTINCT over partitioned tables without the shard key");
+    }
+
+    @Test
+    void subqueryInsideAnAggregateFilter() {
+        // on a shard the sub-query would see only that shard's rows
+        String sql = "SELECT sum(l_quantity) FILTER (WHERE l_quantity > (SELECT avg(l_quantity) FROM lineitem)) FROM lineitem";
+        MallardException e = refused(sql);
+        assertThat(e.getMessage()).isEqualTo(PREFIX + "sub-queries outside WHERE");
+        assertPointsAt(e, sql, "(SELECT avg");
+    }
+
+    @Test
+    void collationInAnAggregate() {
+        String sql = "SELECT min(l_returnflag COLLATE nocase) FROM lineitem";
+        assertThat(refused(sql).getMessage()).isEqualTo(PREFIX + "COLLATE outside WHERE");
+    }
+
+    @Test
+    void columnsExpressionInAnAggregate() {
+        String sql = "SELECT max(COLUMNS('l_(quantity|tax)')) FROM lineitem";
+        assertThat(refused(sql).getMessage()).isEqualTo(PREFIX + "COLUMNS(…) expressions");
     }
 }

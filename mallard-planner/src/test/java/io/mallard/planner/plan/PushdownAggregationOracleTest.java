@@ -32,6 +32,9 @@ class PushdownAggregationOracleTest extends PlannerTestBase {
                 + "GROUP BY nation, y ORDER BY nation, y DESC",
         "SELECT t.f, count(*) FROM (SELECT l_returnflag, l_orderkey FROM lineitem) AS t(f, k), orders "
                 + "WHERE t.k = o_orderkey AND o_shippriority = 1 GROUP BY t.f ORDER BY 1",
+        // arg_max skips rows whose value is NULL: the key partial must skip them too
+        "SELECT arg_max(CASE WHEN l_orderkey < 450 THEN l_orderkey END, l_orderkey), "
+                + "arg_min(CASE WHEN l_orderkey > 3 THEN l_quantity END, l_orderkey) FROM lineitem",
         // DISTINCT aggregates: workers ship the distinct (keys, inputs) rows
         "SELECT l_returnflag, count(DISTINCT l_suppkey), sum(DISTINCT l_quantity), avg(DISTINCT l_tax), max(l_shipdate) "
                 + "FROM lineitem GROUP BY l_returnflag ORDER BY 1",
