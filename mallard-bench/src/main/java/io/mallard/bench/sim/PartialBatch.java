@@ -20,7 +20,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * The answer every simulated worker sends: the real worker SQL's Arrow result over a sample of the measurements
  * table (one row per station), computed once by DuckDB and loaded into a fresh root for each upload.
  */
-final class PartialBatch implements AutoCloseable {
+public final class PartialBatch implements AutoCloseable {
     private final Schema schema;
     private final ArrowRecordBatch batch;
     private final int rows;
@@ -32,7 +32,7 @@ final class PartialBatch implements AutoCloseable {
     }
 
     /** Generates {@code sampleRows} measurements into {@code sampleFile} and runs {@code workerSql} over them. */
-    static PartialBatch compute(Path sampleFile, long sampleRows, String workerSql, BufferAllocator allocator) throws SQLException {
+    public static PartialBatch compute(Path sampleFile, long sampleRows, String workerSql, BufferAllocator allocator) throws SQLException {
         try (Connection db = DriverManager.getConnection("jdbc:duckdb:" + sampleFile)) {
             MeasurementsGenerator.generate(db, sampleRows, 42);
             try (Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(workerSql);
@@ -52,16 +52,21 @@ final class PartialBatch implements AutoCloseable {
         }
     }
 
-    Schema schema() {
+    public Schema schema() {
         return schema;
     }
 
-    int rows() {
+    public int rows() {
         return rows;
     }
 
+    /** The batch itself (owned by this object: do not close it). */
+    public ArrowRecordBatch batch() {
+        return batch;
+    }
+
     /** A root holding the batch, for one upload; the caller closes it. */
-    VectorSchemaRoot load(BufferAllocator allocator) {
+    public VectorSchemaRoot load(BufferAllocator allocator) {
         VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
         new VectorLoader(root).load(batch);
         return root;
