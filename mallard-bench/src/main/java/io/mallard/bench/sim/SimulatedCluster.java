@@ -101,7 +101,7 @@ public final class SimulatedCluster implements AutoCloseable {
                 throw new IOException("simulated workers not ready after 10 minutes: " + status.workers().size()
                         + " registered, " + served + "/" + status.shards().size() + " shards proved");
             }
-            Thread.sleep(100);
+            Thread.sleep(500); // status() walks every worker for every shard under the registry's lock
         }
     }
 

@@ -385,11 +385,27 @@ public final class WorkerRegistry implements AutoCloseable {
         changed.signalAll();
     }
 
-    /** Recomputes every live worker's assignment by rendezvous hashing. Caller holds the lock. */
+    /**
+     * Brings every live worker's assignment to its rendezvous placement after workers left: only shards that lost a
+     * holder are placed again (O(workers) weights each), the rest keep their top R. Caller holds the lock.
+     */
     private void rebalance() {
         List<String> live = workers.values().stream().filter(w -> w.state.isLive()).map(w -> w.id).toList();
-        workers.values().forEach(w -> w.assigned.clear());
+        Map<String, List<String>> holders = new java.util.HashMap<>();
+        for (WorkerSession w : workers.values()) {
+            if (!w.state.isLive()) {
+                w.assigned.clear();
+            }
+            w.assigned.forEach(shardId -> holders.computeIfAbsent(shardId, k -> new ArrayList<>()).add(w.id));
+        }
+        int wanted = Math.min(replicas, live.size());
         for (ShardInfo shard : manifest.allShards()) {
+            // joins are placed incrementally, so only a departure changes a top R: the shards that lost a holder
+            List<String> current = holders.getOrDefault(shard.id(), List.of());
+            if (current.size() == wanted) {
+                continue;
+            }
+            current.forEach(id -> workers.get(id).assigned.remove(shard.id()));
             for (String id : RendezvousPlacement.place(shard.id(), live, replicas)) {
                 workers.get(id).assigned.add(shard.id());
             }
