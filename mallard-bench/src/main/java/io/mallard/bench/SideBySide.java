@@ -20,7 +20,44 @@ public final class SideBySide {
         }
     }
 
+    /** One side of the comparison: runs a query and returns all of its rows. */
+    @FunctionalInterface
+    public interface Side {
+        QueryRows query(String sql) throws Exception;
+    }
+
+    /** Every timed run of both sides, and the distributed side's last answer (for the oracle check). */
+    public record Runs(Samples distributed, Samples duckdb, QueryRows lastDistributed) {
+        /** Median over median: how many times longer the distributed side took. */
+        public double ratio() {
+            return distributed.median() / duckdb.median();
+        }
+    }
+
     private SideBySide() {
+    }
+
+    /**
+     * Runs {@code warmups} untimed rounds, then {@code runs} timed rounds, each round the distributed side first and the
+     * single DuckDB right after, so that both see the same machine state (other processes, caches, clock speed).
+     */
+    public static Runs interleaved(Side distributed, Side duckdb, String sql, int warmups, int runs) throws Exception {
+        for (int i = 0; i < warmups; i++) {
+            distributed.query(sql);
+            duckdb.query(sql);
+        }
+        List<Double> distributedMillis = new ArrayList<>();
+        List<Double> duckdbMillis = new ArrayList<>();
+        QueryRows last = null;
+        for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime();
+            last = distributed.query(sql);
+            distributedMillis.add((System.nanoTime() - start) / 1e6);
+            start = System.nanoTime();
+            duckdb.query(sql);
+            duckdbMillis.add((System.nanoTime() - start) / 1e6);
+        }
+        return new Runs(new Samples(distributedMillis), new Samples(duckdbMillis), last);
     }
 
     public static Timing measure(MallardClient client, Oracle oracle, String sql, int runs) throws SQLException {

@@ -32,19 +32,25 @@ final class ProcessCluster implements AutoCloseable {
     }
 
     static ProcessCluster start(Path dir, int workers, int port, PrintStream out) throws IOException, InterruptedException {
+        return start(dir, workers, port, out, name -> List.of());
+    }
+
+    /** As {@link #start(Path, int, int, PrintStream)}, with extra JVM options per process name (profiling). */
+    static ProcessCluster start(Path dir, int workers, int port, PrintStream out,
+            java.util.function.Function<String, List<String>> jvmOptions) throws IOException, InterruptedException {
         int chosen = port == 0 ? freePort() : port;
         ProcessCluster cluster = new ProcessCluster(dir, chosen);
         try {
             Path logs = Files.createDirectories(dir.resolve("logs"));
             out.println("starting coordinator on 127.0.0.1:" + chosen + " (log: " + logs.resolve("coordinator.log") + ")");
-            cluster.launch(logs.resolve("coordinator.log"), List.of(), "coordinator", "--dir", dir.toString(),
+            cluster.launch(logs.resolve("coordinator.log"), List.of(), jvmOptions.apply("coordinator"), "coordinator", "--dir", dir.toString(),
                     "--port", Integer.toString(chosen));
             cluster.awaitCoordinator(60_000);
             String token = Credentials.load(dir).joinToken();
             for (int i = 1; i <= workers; i++) {
                 String name = "worker-" + i;
                 out.println("starting " + name + " (log: " + logs.resolve(name + ".log") + ")");
-                cluster.launch(logs.resolve(name + ".log"), List.of("MALLARD_JOIN_TOKEN=" + token), "worker",
+                cluster.launch(logs.resolve(name + ".log"), List.of("MALLARD_JOIN_TOKEN=" + token), jvmOptions.apply(name), "worker",
                         "--coordinator", "127.0.0.1:" + chosen, "--ca", new ClusterLayout(dir).caCertificate().toString(),
                         "--name", name, "--data-dir", dir.resolve("workers").resolve(name).toString());
             }
@@ -65,10 +71,11 @@ final class ProcessCluster implements AutoCloseable {
                 Bootstrap.adminPassword(dir));
     }
 
-    private void launch(Path log, List<String> environment, String... args) throws IOException {
+    private void launch(Path log, List<String> environment, List<String> jvm, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName()));
+                "--add-opens=java.base/java.nio=ALL-UNNAMED"));
+        command.addAll(jvm);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         command.addAll(List.of("--exit-with-parent", Long.toString(ProcessHandle.current().pid())));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

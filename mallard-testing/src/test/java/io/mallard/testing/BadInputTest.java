@@ -59,12 +59,17 @@ class BadInputTest extends SharedClusterTest {
     }
 
     @Test
-    void explainReturnsThePlanAndExplainAnalyzeIsRefused() {
+    void explainReturnsThePlanAndExplainAnalyzeItsFigures() {
         QueryRows plan = client.query("  -- the plan\n explain SELECT count(*) FROM lineitem");
         assertThat(plan.columns()).containsExactly("plan");
         assertThat(plan.rows().get(0).get(0)).isEqualTo("strategy: PUSHDOWN_AGG");
-        MallardException e = fails("EXPLAIN ANALYZE SELECT count(*) FROM lineitem");
-        assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_STATEMENT);
+        QueryRows analyzed = client.query("EXPLAIN ANALYZE SELECT count(*) FROM lineitem");
+        assertThat(analyzed.rows().get(0).get(0)).isEqualTo("strategy: PUSHDOWN_AGG");
+        assertThat(analyzed.rows().stream().map(r -> (String) r.get(0)))
+                .anyMatch(line -> line.matches("analyze: +\\d+ tasks on \\d+ workers, \\d+ rows and \\d+ bytes shipped, 1 result rows"))
+                .anyMatch(line -> line.startsWith("timeline: planned "));
+        MallardException e = fails("EXPLAIN ANALYZE");
+        assertThat(e.code()).isEqualTo(ErrorCode.SYNTAX_ERROR);
     }
 
     @Test

@@ -15,25 +15,35 @@ public final class RendezvousPlacement {
     private RendezvousPlacement() {
     }
 
-    /** The top-{@code replicas} workers for a shard, best first. */
+    /** A SHA-256 instance per thread: {@code MessageDigest.getInstance} costs more than hashing a short key. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+
+    private record Weighted(String workerId, long weight) {
+    }
+
+    /** The top-{@code replicas} workers for a shard, best first. Each weight is computed once (a sort would redo it). */
     public static List<String> place(String shardId, Collection<String> workerIds, int replicas) {
         return workerIds.stream()
-                .sorted(Comparator.comparingLong((String w) -> weight(shardId, w)).reversed().thenComparing(w -> w))
+                .map(w -> new Weighted(w, weight(shardId, w)))
+                .sorted(Comparator.comparingLong(Weighted::weight).reversed().thenComparing(Weighted::workerId))
                 .limit(replicas)
+                .map(Weighted::workerId)
                 .toList();
     }
 
     static long weight(String shardId, String workerId) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] hash = digest.digest((shardId + "\u0000" + workerId).getBytes(StandardCharsets.UTF_8));
-            long value = 0;
-            for (int i = 0; i < 8; i++) {
-                value = (value << 8) | (hash[i] & 0xff);
-            }
-            return value >>> 1; // non-negative, so ordering is plain long ordering
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        MessageDigest digest = SHA256.get();
+        byte[] hash = digest.digest((shardId + "\u0000" + workerId).getBytes(StandardCharsets.UTF_8));
+        long value = 0;
+        for (int i = 0; i < 8; i++) {
+            value = (value << 8) | (hash[i] & 0xff);
         }
+        return value >>> 1; // non-negative, so ordering is plain long ordering
     }
 }

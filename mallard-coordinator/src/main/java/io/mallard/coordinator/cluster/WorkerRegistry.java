@@ -78,10 +78,10 @@ public final class WorkerRegistry implements AutoCloseable {
         try {
             String id = "w" + nextWorker++;
             WorkerSession session = new WorkerSession(id, request.name(), Secrets.randomToken(32), request.pid(),
-                    request.cpus(), request.memoryBytes(), request.version(), System.currentTimeMillis());
+                    request.cpus(), request.memoryBytes(), request.version(), System.currentTimeMillis(), lock.newCondition());
             workers.put(id, session);
             workersByTokenHash.put(tokenHash(session.token), id);
-            rebalance();
+            placeNewcomer(session);
             LOG.info("worker {} registered", session.label());
             return new Messages.WorkerRegistered(id, session.token, leaseMillis, pollMillis);
         } finally {
@@ -124,7 +124,7 @@ public final class WorkerRegistry implements AutoCloseable {
                 if (!reply.isEmpty() || left <= 0 || closed || !w.state.isLive()) {
                     return reply;
                 }
-                changed.awaitNanos(left);
+                w.mailbox.awaitNanos(left);
             }
         } finally {
             lock.unlock();
@@ -213,7 +213,10 @@ public final class WorkerRegistry implements AutoCloseable {
                 LOG.warn("worker {} failed the proof for shard {}", w.label(), proof.shardId());
             }
             w.refreshState();
-            changed.signalAll();
+            changed.signalAll(); // queries waiting for a trusted holder
+            // earlier holders of a moved shard may now hand it back
+            workers.values().stream().filter(o -> o.granted.contains(proof.shardId()) && !o.assigned.contains(proof.shardId()))
+                    .forEach(o -> o.mailbox.signal());
         } finally {
             lock.unlock();
         }
@@ -272,7 +275,7 @@ public final class WorkerRegistry implements AutoCloseable {
                     chosen.accept(w.id);
                     w.tasks.add(task);
                     w.running.add(task.key());
-                    changed.signalAll();
+                    w.mailbox.signal(); // only this worker's long-poll: waking all of them costs O(workers) per task
                     return new Assignment(w.id, w.label());
                 }
                 long left = deadline - System.nanoTime();
@@ -318,7 +321,7 @@ public final class WorkerRegistry implements AutoCloseable {
             if (w != null && w.state.isLive()) {
                 w.tasks.removeIf(t -> t.queryId().equals(queryId));
                 w.cancels.add(queryId);
-                changed.signalAll();
+                w.mailbox.signal();
             }
         } finally {
             lock.unlock();
@@ -352,16 +355,68 @@ public final class WorkerRegistry implements AutoCloseable {
         return w;
     }
 
-    /** Recomputes every live worker's assignment by rendezvous hashing. Caller holds the lock. */
+    /**
+     * A joining worker can only displace: with rendezvous hashing a shard's new top R is the top R of its current
+     * holders plus the newcomer. So a join costs O(shards × R) weights, not a full {@link #rebalance()}'s
+     * O(shards × workers), which made registering the thousandth worker take seconds. Caller holds the lock.
+     */
+    private void placeNewcomer(WorkerSession newcomer) {
+        Map<String, List<String>> holders = new java.util.HashMap<>();
+        for (WorkerSession w : workers.values()) {
+            if (w != newcomer && w.state.isLive()) {
+                w.assigned.forEach(shardId -> holders.computeIfAbsent(shardId, k -> new ArrayList<>()).add(w.id));
+            }
+        }
+        for (ShardInfo shard : manifest.allShards()) {
+            List<String> candidates = new ArrayList<>(holders.getOrDefault(shard.id(), List.of()));
+            candidates.add(newcomer.id);
+            List<String> top = RendezvousPlacement.place(shard.id(), candidates, replicas);
+            for (String id : candidates) {
+                if (!top.contains(id) && workers.get(id).assigned.remove(shard.id())) {
+                    workers.get(id).mailbox.signal();
+                }
+            }
+            if (top.contains(newcomer.id)) {
+                newcomer.assigned.add(shard.id());
+            }
+        }
+        workers.values().forEach(WorkerSession::refreshState);
+        newcomer.mailbox.signal();
+        changed.signalAll();
+    }
+
+    /**
+     * Brings every live worker's assignment to its rendezvous placement after workers left: only shards that lost a
+     * holder are placed again (O(workers) weights each), the rest keep their top R. Caller holds the lock.
+     */
     private void rebalance() {
         List<String> live = workers.values().stream().filter(w -> w.state.isLive()).map(w -> w.id).toList();
-        workers.values().forEach(w -> w.assigned.clear());
+        Map<String, List<String>> holders = new java.util.HashMap<>();
+        for (WorkerSession w : workers.values()) {
+            if (!w.state.isLive()) {
+                w.assigned.clear();
+            }
+            w.assigned.forEach(shardId -> holders.computeIfAbsent(shardId, k -> new ArrayList<>()).add(w.id));
+        }
+        int wanted = Math.min(replicas, live.size());
         for (ShardInfo shard : manifest.allShards()) {
+            // joins are placed incrementally, so only a departure changes a top R: the shards that lost a holder
+            List<String> current = holders.getOrDefault(shard.id(), List.of());
+            if (current.size() == wanted) {
+                continue;
+            }
+            current.forEach(id -> workers.get(id).assigned.remove(shard.id()));
             for (String id : RendezvousPlacement.place(shard.id(), live, replicas)) {
                 workers.get(id).assigned.add(shard.id());
             }
         }
         workers.values().forEach(WorkerSession::refreshState);
+        wakeAll();
+    }
+
+    /** Wakes every long-poll and every query waiting for a worker. Caller holds the lock. */
+    private void wakeAll() {
+        workers.values().forEach(w -> w.mailbox.signalAll());
         changed.signalAll();
     }
 
@@ -408,7 +463,7 @@ public final class WorkerRegistry implements AutoCloseable {
         closed = true;
         lock.lock();
         try {
-            changed.signalAll();
+            wakeAll();
         } finally {
             lock.unlock();
         }

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.Condition;
 
 /** The coordinator's record of one registered worker. Guarded by the registry's lock. */
 final class WorkerSession {
@@ -35,7 +36,12 @@ final class WorkerSession {
     /** Task keys handed to the worker and not yet finished. */
     final Set<String> running = new LinkedHashSet<>();
 
-    WorkerSession(String id, String name, String token, long pid, int cpus, long memoryBytes, String version, long now) {
+    /** Signalled (under the registry's lock) when this worker has something to pick up: its long-poll waits here. */
+    final Condition mailbox;
+
+    WorkerSession(String id, String name, String token, long pid, int cpus, long memoryBytes, String version, long now,
+            Condition mailbox) {
+        this.mailbox = mailbox;
         this.id = id;
         this.name = name;
         this.token = token;

@@ -19,6 +19,8 @@ final class DistributedQuery {
     final Map<String, List<ShardSlot>> byStream;
     private final Map<String, ShardSlot> byKey;
     final long startNanos = System.nanoTime();
+    /** When every task was handed to a worker (0 until then): EXPLAIN ANALYZE's timeline. */
+    volatile long dispatchedNanos;
     private final AtomicReference<MallardException> failure = new AtomicReference<>();
 
     /** @param shardsByDataset the shards of every dataset the plan's streams read */

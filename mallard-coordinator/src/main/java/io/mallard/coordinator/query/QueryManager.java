@@ -120,6 +120,12 @@ public final class QueryManager implements AutoCloseable {
         if (explained.isPresent()) {
             return explain(explained.get());
         }
+        Optional<String> analyzed = ExplainStatement.analyzeTarget(sql);
+        if (analyzed.isPresent()) {
+            DistributedPlan plan = settings.summarize() ? plan(analyzed.get()) : planner.planUnsummarized(analyzed.get());
+            String figures = ExplainAnalyzer.run(this, analyzed.get(), settings);
+            return textResult(plan, PlanPrinter.print(plan, shardsOf(plan)) + figures);
+        }
         long start = System.nanoTime();
         DistributedPlan plan = settings.summarize() ? plan(sql) : planner.planUnsummarized(sql);
         if (!settings.distributed() && plan.isDistributed()) {
@@ -135,7 +141,11 @@ public final class QueryManager implements AutoCloseable {
     /** EXPLAIN as a result: one row per line of the plan, in a column named {@code plan}. */
     private QueryResult explain(String sql) {
         DistributedPlan plan = plan(sql);
-        String text = PlanPrinter.print(plan, shardsOf(plan)).stripTrailing();
+        return textResult(plan, PlanPrinter.print(plan, shardsOf(plan)));
+    }
+
+    private QueryResult textResult(DistributedPlan plan, String lines) {
+        String text = lines.stripTrailing();
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             Connection connection = combineDatabase.duplicate();
@@ -176,6 +186,7 @@ public final class QueryManager implements AutoCloseable {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             dispatch(query);
+            query.dispatchedNanos = System.nanoTime();
             LOG.debug("query {} dispatched after {} us", queryId, (System.nanoTime() - query.startNanos) / 1000);
             // GATHER runs next to the full copies of dimension tables; partial aggregates need nothing but themselves
             Connection combine = plan.combinesOnReference() ? reference.duplicate() : combineDatabase.duplicate();
@@ -278,11 +289,15 @@ public final class QueryManager implements AutoCloseable {
                 if (query.failure() != null) {
                     continue; // drain what is in flight; the query is over
                 }
+                if (slot.firstBatchNanos == 0) {
+                    slot.firstBatchNanos = System.nanoTime();
+                }
                 ArrowRecordBatch batch = new VectorUnloader(root).getRecordBatch();
                 slot.rows += root.getRowCount();
                 slot.bytes += batch.computeBodyLength();
                 slot.items.add(new ShardSlot.Item(batch));
             }
+            slot.doneNanos = System.nanoTime();
             slot.done = true;
             slot.items.add(ShardSlot.Item.END);
             LOG.debug("query {} shard {} done after {} us", query.id, slot.shardId, (System.nanoTime() - query.startNanos) / 1000);
@@ -344,6 +359,11 @@ public final class QueryManager implements AutoCloseable {
             throw e;
         }
         return connection;
+    }
+
+    /** A distributed query still running (its result not yet closed), or null. */
+    DistributedQuery running(String queryId) {
+        return active.get(queryId);
     }
 
     public int activeQueries() {

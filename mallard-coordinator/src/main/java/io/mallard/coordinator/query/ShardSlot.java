@@ -25,6 +25,9 @@ final class ShardSlot {
     final LinkedBlockingQueue<Item> items = new LinkedBlockingQueue<>();
     volatile long rows;
     volatile long bytes;
+    /** When the first batch and the end of this shard's stream arrived (0 until then): EXPLAIN ANALYZE's timeline. */
+    volatile long firstBatchNanos;
+    volatile long doneNanos;
 
     ShardSlot(String queryId, String stream, String shardId, String sql) {
         this.queryId = queryId;

@@ -2,7 +2,6 @@ package io.mallard.planner.plan;
 
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -14,22 +13,42 @@ public final class ExplainStatement {
     private ExplainStatement() {
     }
 
-    /** The query to explain, if {@code sql} is an EXPLAIN statement. */
+    /** The query to explain, if {@code sql} is an EXPLAIN statement (not EXPLAIN ANALYZE: see {@link #analyzeTarget}). */
     public static Optional<String> target(String sql) {
-        int i = skipSpaceAndComments(sql, 0);
-        if (!sql.regionMatches(true, i, "EXPLAIN", 0, 7) || i + 7 < sql.length() && Character.isLetterOrDigit(sql.charAt(i + 7))) {
+        int rest = afterKeyword(sql, skipSpaceAndComments(sql, 0), "EXPLAIN");
+        if (rest < 0 || isAnalyze(sql, rest)) {
             return Optional.empty();
         }
-        int rest = skipSpaceAndComments(sql, i + 7);
-        String next = sql.substring(rest).toUpperCase(Locale.ROOT);
-        if (next.startsWith("ANALYZE") || next.startsWith("ANALYSE")) {
-            throw new MallardException(ErrorCode.UNSUPPORTED_STATEMENT, "EXPLAIN ANALYZE is not supported yet; use EXPLAIN",
-                    rest, null);
+        return Optional.of(query(sql, rest, "EXPLAIN"));
+    }
+
+    /** The query to run and explain with its execution figures, if {@code sql} is {@code EXPLAIN ANALYZE <query>}. */
+    public static Optional<String> analyzeTarget(String sql) {
+        int rest = afterKeyword(sql, skipSpaceAndComments(sql, 0), "EXPLAIN");
+        if (rest < 0 || !isAnalyze(sql, rest)) {
+            return Optional.empty();
         }
+        return Optional.of(query(sql, skipSpaceAndComments(sql, rest + 7), "EXPLAIN ANALYZE"));
+    }
+
+    private static boolean isAnalyze(String sql, int at) {
+        return afterKeyword(sql, at, "ANALYZE") >= 0 || afterKeyword(sql, at, "ANALYSE") >= 0;
+    }
+
+    /** The position after {@code keyword} and the space and comments behind it, or -1 when it is not at {@code at}. */
+    private static int afterKeyword(String sql, int at, String keyword) {
+        int end = at + keyword.length();
+        if (!sql.regionMatches(true, at, keyword, 0, keyword.length()) || end < sql.length() && Character.isLetterOrDigit(sql.charAt(end))) {
+            return -1;
+        }
+        return skipSpaceAndComments(sql, end);
+    }
+
+    private static String query(String sql, int rest, String statement) {
         if (rest >= sql.length()) {
-            throw new MallardException(ErrorCode.SYNTAX_ERROR, "EXPLAIN needs a query to explain", rest, null);
+            throw new MallardException(ErrorCode.SYNTAX_ERROR, statement + " needs a query to explain", rest, null);
         }
-        return Optional.of(sql.substring(rest));
+        return sql.substring(rest);
     }
 
     private static int skipSpaceAndComments(String sql, int from) {

@@ -1,0 +1,67 @@
+package io.mallard.bench;
+
+import io.mallard.protocol.client.QueryRows;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * The baseline: one DuckDB over the unsharded data, read-only, with as many threads as the cluster's workers have in
+ * total (a global setting of the file's DuckDB instance, shared with the oracle in this process). Every row is read into Java values, as the Mallard client does with its answers, so both sides pay for
+ * materializing the result.
+ */
+public final class SingleDuckDb implements AutoCloseable {
+    private final Connection connection;
+    private final int threads;
+
+    public SingleDuckDb(Path file, int threads) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("duckdb.read_only", "true");
+        this.connection = DriverManager.getConnection("jdbc:duckdb:" + file, properties);
+        this.threads = threads;
+        // a SET, not a connection property: the oracle may have this file open in this process already, and DuckDB
+        // shares one instance per file only among connections opened with the same properties
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET threads = " + threads);
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    public QueryRows query(String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            List<String> columns = new ArrayList<>(n);
+            List<String> types = new ArrayList<>(n);
+            for (int c = 1; c <= n; c++) {
+                columns.add(rs.getMetaData().getColumnLabel(c));
+                types.add(rs.getMetaData().getColumnTypeName(c));
+            }
+            List<List<Object>> rows = new ArrayList<>();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>(n);
+                for (int c = 1; c <= n; c++) {
+                    row.add(rs.getObject(c));
+                }
+                rows.add(row);
+            }
+            return new QueryRows(columns, types, rows);
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        connection.close();
+    }
+}

@@ -1,0 +1,138 @@
+package io.mallard.cli;
+
+import io.mallard.bench.QueryStats;
+import io.mallard.bench.Samples;
+import io.mallard.bench.Timing;
+import io.mallard.bench.report.BenchReport;
+import io.mallard.bench.report.Machine;
+import io.mallard.bench.report.MarkdownTable;
+import io.mallard.bench.report.SvgBarChart;
+import io.mallard.data.DataParams;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code mallard bench overhead}: the fixed cost of a query on a tiny table, through the whole path. */
+@Command(name = "overhead", mixinStandardHelpOptions = true,
+        description = "Latency of a query on a tiny table through client, coordinator, every worker and the combine, "
+                + "over many runs (median and p90); beside a LOCAL query (coordinator only) and one DuckDB.")
+final class BenchOverheadCommand implements Callable<Integer> {
+    static final String DISTRIBUTED = "SELECT count(*) FROM measurements";
+    static final String LOCAL = "SELECT count(*) FROM nation";
+
+    @Mixin
+    BenchOptions options;
+
+    @Option(names = "--workers", defaultValue = "3", description = "Worker processes (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--shards", defaultValue = "8", description = "Shards (default: ${DEFAULT-VALUE}).")
+    int shards;
+
+    @Option(names = "--rows", defaultValue = "10000", description = "Rows of the tiny measurements table (default: ${DEFAULT-VALUE}).")
+    long rows;
+
+    @Option(names = "--runs", defaultValue = "200", description = "Timed runs per query (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--warmups", defaultValue = "30", description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
+    int warmups;
+
+    /** One measured path: what ran, its latency, and (for the distributed query) the coordinator's phase medians. */
+    record PathResult(String path, String sql, Timing latency, Map<String, Double> coordinatorPhaseMedians) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        LocalDateTime started = LocalDateTime.now();
+        Machine machine = Machine.current();
+        List<PathResult> results = new ArrayList<>();
+        try (BenchCluster cluster = BenchCluster.start(options, new DataParams(0.01, rows, 42), shards, workers, System.err)) {
+            System.err.println("== " + warmups + " warm-up and " + runs + " timed runs per path");
+            Samples distributed = time(() -> cluster.client.query(DISTRIBUTED));
+            Map<String, Double> phases = phaseMedians(cluster, Math.min(runs, 50));
+            results.add(new PathResult("distributed (" + shards + " shards on " + workers + " workers)", DISTRIBUTED,
+                    Timing.of(distributed), phases));
+            results.add(new PathResult("coordinator only (LOCAL)", LOCAL, Timing.of(time(() -> cluster.client.query(LOCAL))), Map.of()));
+            results.add(new PathResult("single DuckDB, in process", DISTRIBUTED,
+                    Timing.of(time(() -> cluster.duckdb.query(DISTRIBUTED))), Map.of()));
+        }
+        MarkdownTable table = new MarkdownTable("path", "query", ">median ms", ">p90 ms", ">min ms", ">max ms");
+        for (PathResult r : results) {
+            table.row(r.path(), r.sql(), fmt(r.latency().median()), fmt(r.latency().p90()), fmt(r.latency().min()),
+                    fmt(r.latency().max()));
+        }
+        String title = String.format(Locale.ROOT, "Overhead: %,d-row table, %d workers, %d runs", rows, workers, runs);
+        System.out.println();
+        System.out.println("## " + title);
+        System.out.println();
+        System.out.print(table.render());
+        System.out.println();
+        Map<String, Double> phases = results.get(0).coordinatorPhaseMedians();
+        System.out.println("coordinator timeline of the distributed query (EXPLAIN ANALYZE, medians, ms since the statement arrived): "
+                + phases);
+        double median = results.get(0).latency().median();
+        String target = BenchTpchCommand.target("median latency with " + workers + " workers (ms)", median, 10);
+        System.out.println("target " + target);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("workers", workers);
+        params.put("shards", shards);
+        params.put("rows", rows);
+        params.put("runs", runs);
+        params.put("warmups", warmups);
+        String stem = BenchReport.stem(started, "overhead");
+        Path json = new BenchReport("overhead", started.toString(), machine, params, results,
+                Map.of("targets", List.of(target))).write(options.out, stem);
+        List<List<SvgBarChart.Bar>> bars = results.stream().map(r -> List.of(new SvgBarChart.Bar(r.latency().median(),
+                r.latency().min(), r.latency().p90()))).toList();
+        Path svg = Files.writeString(options.out.resolve(stem + ".svg"), SvgBarChart.horizontal(title
+                + " (median, whisker min–p90)", "ms", results.stream().map(r -> r.path().replaceAll(" \\(.*", "")).toList(),
+                List.of(new SvgBarChart.Series("latency", "#3b6fb6")), bars,
+                results.stream().map(r -> fmt(r.latency().median()) + " ms").toList()));
+        System.out.println("results: " + json + ", chart: " + svg);
+        return 0;
+    }
+
+    /** A query run by the benchmark; its answer is dropped. */
+    @FunctionalInterface
+    interface Run {
+        Object run() throws Exception;
+    }
+
+    private Samples time(Run run) throws Exception {
+        for (int i = 0; i < warmups; i++) {
+            run.run();
+        }
+        List<Double> millis = new ArrayList<>(runs);
+        for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime();
+            run.run();
+            millis.add((System.nanoTime() - start) / 1e6);
+        }
+        return new Samples(millis);
+    }
+
+    private static Map<String, Double> phaseMedians(BenchCluster cluster, int count) {
+        Map<String, List<Double>> phases = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            QueryStats.analyze(cluster.client, DISTRIBUTED).phases()
+                    .forEach((name, ms) -> phases.computeIfAbsent(name, k -> new ArrayList<>()).add(ms));
+        }
+        Map<String, Double> medians = new LinkedHashMap<>();
+        phases.forEach((name, values) -> medians.put(name, Math.round(new Samples(values).median() * 100) / 100.0));
+        return medians;
+    }
+
+    private static String fmt(double millis) {
+        return String.format(Locale.ROOT, "%.2f", millis);
+    }
+}

@@ -1,0 +1,88 @@
+package io.mallard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mallard.common.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** `mallard bench` on tiny data: every answer checked, Markdown on stdout, JSON that parses, an SVG chart, no process left. */
+class BenchCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void tpchOverheadAndSimulatedScaleWriteTheirResults() throws IOException {
+        Path out = dir.resolve("results");
+        String tpch = run("tpch", "--sf", "0.01", "--queries", "1,6", "--runs", "1", "--warmups", "0", "--shards", "2",
+                "--workers", "1", "--dir", dir.resolve("data").toString(), "--out", out.toString());
+        assertThat(tpch).contains("| tpch-q1 ").contains("| tpch-q6 ").contains("geometric mean").doesNotContain("DID NOT MATCH");
+        JsonNode report = onlyReport(out, "-tpch.json");
+        assertThat(report.path("results")).hasSize(2);
+        assertThat(report.path("results").get(0).path("check").asText()).isEqualTo("MATCH");
+        assertThat(report.path("results").get(0).path("rowsShipped").asLong()).isPositive();
+        assertThat(report.path("summary").path("geometricMeanRatio").asDouble()).isPositive();
+        assertSvg(out, "-tpch.svg");
+
+        String overhead = run("overhead", "--rows", "0", "--runs", "3", "--warmups", "1", "--shards", "2", "--workers", "1",
+                "--dir", dir.resolve("data").toString(), "--out", out.toString());
+        assertThat(overhead).contains("median ms").contains("target median latency");
+        assertThat(onlyReport(out, "-overhead.json").path("results")).hasSize(3);
+        assertSvg(out, "-overhead.svg");
+
+        String scale = run("scale", "--simulated", "3", "--runs", "1", "--dir", dir.resolve("data").toString(),
+                "--out", out.toString());
+        assertThat(scale).contains("simulated workers");
+        JsonNode simulated = onlyReport(out, "-scale.json").path("results").path("simulated").get(0);
+        assertThat(simulated.path("check").asText()).isEqualTo("MATCH");
+        assertThat(simulated.path("partialRows").asInt()).isGreaterThan(400);
+        assertSvg(out, "-scale.svg");
+
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count())
+                .as("child processes left running").isZero();
+    }
+
+    private static String run(String... args) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int exit;
+        try {
+            System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            String[] all = Stream.concat(Stream.of("bench"), Stream.of(args)).toArray(String[]::new);
+            exit = new CommandLine(new Main()).execute(all);
+        } finally {
+            System.setOut(original);
+        }
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(out).isZero();
+        return out;
+    }
+
+    private static JsonNode onlyReport(Path out, String suffix) throws IOException {
+        List<Path> files = list(out, suffix);
+        assertThat(files).hasSize(1);
+        return Json.mapper().readTree(files.get(0).toFile());
+    }
+
+    private static void assertSvg(Path out, String suffix) throws IOException {
+        List<Path> files = list(out, suffix);
+        assertThat(files).hasSize(1);
+        assertThat(Files.readString(files.get(0))).startsWith("<svg").contains("</svg>");
+    }
+
+    private static List<Path> list(Path out, String suffix) throws IOException {
+        try (Stream<Path> files = Files.list(out)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(suffix)).toList();
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.mallard.coordinator.query;
+
+import io.mallard.common.ErrorCode;
+import io.mallard.common.MallardException;
+import io.mallard.protocol.QuerySettings;
+import java.util.Locale;
+import org.apache.arrow.vector.ipc.ArrowReader;
+
+/**
+ * {@code EXPLAIN ANALYZE}: runs the query to its end, drops the answer, and describes what it cost: tasks, workers, rows
+ * and bytes the workers shipped, and when each phase ended, counted from the moment the statement arrived.
+ */
+final class ExplainAnalyzer {
+    private ExplainAnalyzer() {
+    }
+
+    /** The figures as plan lines ({@code analyze:} and {@code timeline:}), each ending with a newline. */
+    static String run(QueryManager queries, String sql, QuerySettings settings) {
+        long start = System.nanoTime();
+        long resultRows = 0;
+        try (QueryResult result = queries.execute(sql, settings)) {
+            DistributedQuery query = queries.running(result.queryId());
+            try {
+                ArrowReader reader = result.reader();
+                while (reader.loadNextBatch()) {
+                    resultRows += reader.getVectorSchemaRoot().getRowCount();
+                }
+            } catch (Exception e) {
+                throw result.failure().orElseGet(() -> translate(e));
+            }
+            return describe(query, start, System.nanoTime(), resultRows);
+        }
+    }
+
+    private static String describe(DistributedQuery query, long start, long end, long resultRows) {
+        if (query == null) {
+            return String.format(Locale.ROOT, "analyze:  0 tasks on 0 workers, 0 rows and 0 bytes shipped, %d result rows%n"
+                    + "timeline: done %s%n", resultRows, millis(start, end));
+        }
+        long workers = query.slots.stream().map(s -> s.workerId).filter(w -> w != null).distinct().count();
+        long first = query.slots.stream().mapToLong(s -> s.firstBatchNanos).filter(t -> t > 0).min().orElse(0);
+        long last = query.slots.stream().mapToLong(s -> s.doneNanos).max().orElse(0);
+        return String.format(Locale.ROOT, "analyze:  %d tasks on %d workers, %d rows and %d bytes shipped, %d result rows%n"
+                + "timeline: planned %s, dispatched %s, first batch %s, last shard done %s, done %s%n",
+                query.slots.size(), workers, query.rowsShipped(), query.bytesShipped(), resultRows,
+                millis(start, query.startNanos), millis(start, query.dispatchedNanos), millis(start, first),
+                millis(start, last), millis(start, end));
+    }
+
+    private static String millis(long start, long at) {
+        return at == 0 ? "-" : String.format(Locale.ROOT, "%.1f ms", (at - start) / 1e6);
+    }
+
+    private static MallardException translate(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MallardException m) {
+                return m;
+            }
+            if (t instanceof java.sql.SQLException sql) {
+                return io.mallard.common.duck.DuckErrors.translate(sql);
+            }
+        }
+        return new MallardException(ErrorCode.INTERNAL_ERROR, e.getMessage() == null ? e.toString() : e.getMessage(), e);
+    }
+}
