@@ -25,6 +25,8 @@ final class ShardSlot {
     final LinkedBlockingQueue<Item> items = new LinkedBlockingQueue<>();
     volatile long rows;
     volatile long bytes;
+    /** When the shard's stream ended (System.nanoTime), 0 while it runs. */
+    volatile long finishedNanos;
 
     ShardSlot(String queryId, String stream, String shardId, String sql) {
         this.queryId = queryId;
