@@ -88,7 +88,7 @@ public final class WorkerRegistry implements AutoCloseable {
             workers.put(id, session);
             workersByTokenHash.put(tokenHash(session.token), id);
             rebalance();
-            LOG.info("worker {} registered", session.label());
+            LOG.info("worker {} registered{}", session.label(), address.isEmpty() ? "" : " from " + address);
             return new Messages.WorkerRegistered(id, session.token, leaseMillis, pollMillis);
         } finally {
             lock.unlock();

@@ -118,6 +118,15 @@ public final class MallardFlightSqlProducer implements FlightSqlProducer {
     }
 
     private Described describe(Identity caller, String sql) {
+        try {
+            return bind(caller, sql);
+        } catch (RuntimeException e) {
+            executor.rejected(caller, sql, ServerErrors.translate(e));
+            throw e;
+        }
+    }
+
+    private Described bind(Identity caller, String sql) {
         if (QuerySettings.parseSet(sql).isPresent()) {
             return new Described(List.of(), EMPTY, EMPTY);
         }

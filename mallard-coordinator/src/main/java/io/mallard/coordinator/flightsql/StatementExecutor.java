@@ -18,6 +18,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
@@ -90,6 +91,13 @@ public final class StatementExecutor {
         return true;
     }
 
+    /** Records a statement refused before it ran (it did not parse or bind), so the history shows it too. */
+    public void rejected(Identity caller, String sql, MallardException error) {
+        if (QuerySettings.parseSet(sql).isEmpty()) {
+            record(new Running(UUID.randomUUID().toString(), sql, caller), "failed", error);
+        }
+    }
+
     /** What a SELECT over system tables runs as, for the caller. */
     static SystemTables.Viewer viewer(Identity caller) {
         return new SystemTables.Viewer(caller.name(), caller.isAdmin(), caller.session());
@@ -117,7 +125,7 @@ public final class StatementExecutor {
         Running statement = new Running(queryId, sql, caller);
         running.put(queryId, statement);
         listener.setOnCancelHandler(() -> cancel(queryId, "the client cancelled the stream"));
-        try {
+        try (CallCancellation gone = CallCancellation.onCancel(() -> cancel(queryId, "the client cancelled the call"))) {
             if (system.reads(sql)) {
                 statement.stats = () -> new QueryStats("SYSTEM", List.of());
                 try (SystemTables.Result result = system.execute(sql, viewer(caller))) {

@@ -106,7 +106,9 @@ public final class Coordinator implements AutoCloseable {
             FlightServer.Builder builder = FlightServer.builder(allocator, location,
                             new EndpointRouter(new CoordinatorProducer(registry, queries, statements), flightSql))
                     .headerAuthenticator(new MallardAuthenticator(credentials, registry, TOKEN_TTL_MILLIS))
-                    .maxInboundMessageSize(MAX_MESSAGE_BYTES);
+                    .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                    .transportHint("grpc.builderConsumer", (java.util.function.Consumer<io.grpc.netty.NettyServerBuilder>)
+                            netty -> netty.intercept(new PeerAddress()));
             if (!config.insecure()) {
                 builder.useTls(tls.serverCertificateChain().toFile(), tls.serverPrivateKey().toFile());
             }

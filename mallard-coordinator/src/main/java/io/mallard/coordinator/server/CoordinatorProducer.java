@@ -42,7 +42,8 @@ final class CoordinatorProducer extends NoOpFlightProducer {
     @Override
     public void doAction(CallContext context, org.apache.arrow.flight.Action action, StreamListener<Result> listener) {
         try {
-            Message reply = handle(Identity.decode(context.peerIdentity()), Codec.decode(action.getBody()));
+            Message reply = handle(Identity.decode(context.peerIdentity()), Codec.decode(action.getBody()),
+                    PeerAddress.current());
             listener.onNext(new Result(Codec.encode(reply)));
             listener.onCompleted();
         } catch (InterruptedException e) {
@@ -53,9 +54,9 @@ final class CoordinatorProducer extends NoOpFlightProducer {
         }
     }
 
-    private Message handle(Identity caller, Message message) throws InterruptedException, IOException {
+    private Message handle(Identity caller, Message message, String peerAddress) throws InterruptedException, IOException {
         if (message instanceof Messages.RegisterWorker register) {
-            return registry.register(register);
+            return registry.register(register, peerAddress);
         }
         if (message instanceof Messages.Poll poll) {
             return registry.poll(caller.requireWorker(Optional.of(poll.workerId())));

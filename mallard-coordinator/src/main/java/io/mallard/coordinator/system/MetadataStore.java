@@ -16,6 +16,8 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator's metadata DuckDB file ({@code DIR/metadata.duckdb}): the query and task history, which survives
@@ -23,6 +25,7 @@ import org.duckdb.DuckDBConnection;
  * Clients read it only through the views of the {@code mallard} schema, which show a non-admin user their own queries.
  */
 public final class MetadataStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MetadataStore.class);
     static final String QUERY_COLUMNS = "query_id VARCHAR, sql VARCHAR, user_name VARCHAR, session_id VARCHAR, "
             + "strategy VARCHAR, started TIMESTAMP, duration_ms BIGINT, workers VARCHAR[], tasks INTEGER, "
             + "tasks_finished INTEGER, rows BIGINT, rows_shipped BIGINT, bytes_shipped BIGINT, status VARCHAR, "
@@ -60,9 +63,20 @@ public final class MetadataStore implements AutoCloseable {
         this.connection = connection;
     }
 
-    /** Opens (creating if needed) the metadata file; client SQL that reaches it can read no file and change no setting. */
+    /**
+     * Opens (creating if needed) the metadata file; client SQL that reaches it can read no file and change no setting.
+     * When the file cannot be opened (another process holds it), the history is kept in memory for this run only,
+     * loudly: the coordinator still serves queries.
+     */
     public static MetadataStore open(Path file) throws SQLException {
-        DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
+        DuckDBConnection connection;
+        try {
+            connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
+        } catch (SQLException e) {
+            LOG.warn("cannot open the metadata file {} ({}): query history is kept in memory and lost at shutdown",
+                    file, e.getMessage());
+            connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
+        }
         try (Statement statement = connection.createStatement()) {
             for (String ddl : SCHEMA) {
                 statement.execute(ddl);
