@@ -10,6 +10,7 @@ import java.nio.file.Path;
  * DIR/credentials.json  join token, URL signing key, users (Argon2id)
  * DIR/admin-password.txt
  * DIR/data/           oracle.duckdb (unsharded), reference.duckdb, manifest.json, shards/*.duckdb
+ * DIR/metadata.duckdb   the coordinator's own metadata: query and task history (created by the coordinator)
  * </pre>
  */
 public record ClusterLayout(Path dir) {
@@ -27,6 +28,10 @@ public record ClusterLayout(Path dir) {
 
     public Path manifest() {
         return data().resolve("manifest.json");
+    }
+
+    public Path metadata() {
+        return dir.resolve("metadata.duckdb");
     }
 
     public Path adminPassword() {

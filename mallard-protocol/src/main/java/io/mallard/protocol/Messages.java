@@ -96,8 +96,9 @@ public final class Messages {
     public record ClusterStatusRequest() implements Message {
     }
 
+    /** @param address the worker's network address as the coordinator saw its connection (host:port), or empty */
     public record WorkerView(String id, String name, String state, List<String> assigned, List<String> trusted,
-            long lastHeartbeatMillisAgo, int cpus, long memoryBytes, int runningTasks) {
+            long lastHeartbeatMillisAgo, int cpus, long memoryBytes, int runningTasks, String version, String address) {
     }
 
     public record ShardView(String id, String dataset, long size, String sha256, List<String> trustedOn) {

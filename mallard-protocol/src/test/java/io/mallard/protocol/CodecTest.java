@@ -63,7 +63,8 @@ class CodecTest {
                         "SELECT sum(__p0) FROM __mallard_partials", List.of("tpch-0001"), "PUSHDOWN_AGG\n  worker: …"),
                 new ClusterStatusRequest(),
                 new ClusterStatus(
-                        List.of(new WorkerView("w-1", "worker-a", "ACTIVE", List.of("tpch-0001"), List.of(), 12L, 8, 1L << 30, 3)),
+                        List.of(new WorkerView("w-1", "worker-a", "ACTIVE", List.of("tpch-0001"), List.of(), 12L, 8, 1L << 30, 3,
+                                "0.1.0", "127.0.0.1:40000")),
                         List.of(new ShardView("tpch-0001", "tpch", 99L, "ef".repeat(32), List.of("w-1")))));
     }
 

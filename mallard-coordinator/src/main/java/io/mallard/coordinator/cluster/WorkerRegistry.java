@@ -71,6 +71,11 @@ public final class WorkerRegistry implements AutoCloseable {
     }
 
     public Messages.WorkerRegistered register(Messages.RegisterWorker request) {
+        return register(request, "");
+    }
+
+    /** As {@link #register(Messages.RegisterWorker)}, noting the address the worker's connection came from. */
+    public Messages.WorkerRegistered register(Messages.RegisterWorker request, String address) {
         if (!Secrets.constantTimeEquals(joinToken, request.joinToken())) {
             throw new MallardException(ErrorCode.AUTHENTICATION_FAILED, "invalid join token");
         }
@@ -79,10 +84,11 @@ public final class WorkerRegistry implements AutoCloseable {
             String id = "w" + nextWorker++;
             WorkerSession session = new WorkerSession(id, request.name(), Secrets.randomToken(32), request.pid(),
                     request.cpus(), request.memoryBytes(), request.version(), System.currentTimeMillis(), lock.newCondition());
+            session.address = address;
             workers.put(id, session);
             workersByTokenHash.put(tokenHash(session.token), id);
             placeNewcomer(session);
-            LOG.info("worker {} registered", session.label());
+            LOG.info("worker {} registered{}", session.label(), address.isEmpty() ? "" : " from " + address);
             return new Messages.WorkerRegistered(id, session.token, leaseMillis, pollMillis);
         } finally {
             lock.unlock();
@@ -335,7 +341,8 @@ public final class WorkerRegistry implements AutoCloseable {
             long now = System.currentTimeMillis();
             List<Messages.WorkerView> views = workers.values().stream()
                     .map(w -> new Messages.WorkerView(w.id, w.name, w.state.name().toLowerCase(), List.copyOf(w.assigned),
-                            List.copyOf(w.trusted), now - w.lastSeenMillis, w.cpus, w.memoryBytes, w.running.size()))
+                            List.copyOf(w.trusted), now - w.lastSeenMillis, w.cpus, w.memoryBytes, w.running.size(),
+                            w.version, w.address))
                     .toList();
             List<Messages.ShardView> shards = manifest.allShards().stream()
                     .map(s -> new Messages.ShardView(s.id(), s.dataset(), s.size(), s.sha256(), workers.values().stream()

@@ -19,6 +19,8 @@ final class WorkerSession {
     final long memoryBytes;
     final String version;
     long lastSeenMillis;
+    /** host:port of the worker's connection as the coordinator saw it (behind NAT: the NAT's address). */
+    String address = "";
     WorkerState state = WorkerState.REGISTERED;
     /** Shards placement gives this worker now. */
     final Set<String> assigned = new LinkedHashSet<>();

@@ -70,6 +70,14 @@ final class DistributedQuery {
         return slots.stream().mapToLong(s -> s.rows).sum();
     }
 
+    /** The query's tasks as they stand now. */
+    QueryStats stats() {
+        List<QueryStats.TaskStats> tasks = slots.stream().map(s -> new QueryStats.TaskStats(s.shardId, s.stream,
+                s.attempt, s.workerId, s.rows, s.bytes, s.done ? "finished" : failure() != null ? "cancelled" : "running",
+                ((s.doneNanos == 0 ? System.nanoTime() : s.doneNanos) - startNanos) / 1_000_000)).toList();
+        return new QueryStats(plan.strategy().name(), tasks);
+    }
+
     long bytesShipped() {
         return slots.stream().mapToLong(s -> s.bytes).sum();
     }

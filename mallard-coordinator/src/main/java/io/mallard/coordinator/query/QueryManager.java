@@ -116,6 +116,14 @@ public final class QueryManager implements AutoCloseable {
 
     /** As {@link #execute(String)}, under a client session's settings. */
     public QueryResult execute(String sql, QuerySettings settings) {
+        return execute(UUID.randomUUID().toString(), sql, settings);
+    }
+
+    /**
+     * As {@link #execute(String, QuerySettings)} under an id the caller chose, so that it can {@link #cancel} the query
+     * while this call is still waiting for the first rows.
+     */
+    public QueryResult execute(String queryId, String sql, QuerySettings settings) {
         Optional<String> explained = ExplainStatement.target(sql);
         if (explained.isPresent()) {
             return explain(explained.get());
@@ -133,7 +141,6 @@ public final class QueryManager implements AutoCloseable {
                     + "partitioned tables, whose rows only the workers hold (the coordinator keeps full copies of dimension "
                     + "and replicated tables); SET mallard.distributed = true");
         }
-        String queryId = UUID.randomUUID().toString();
         LOG.debug("query {} planned in {} us: {}", queryId, (System.nanoTime() - start) / 1000, plan.strategy());
         return plan.isDistributed() ? runDistributed(queryId, plan) : runLocal(queryId, plan);
     }
@@ -158,7 +165,8 @@ public final class QueryManager implements AutoCloseable {
             resources.add(0, rs);
             ArrowReader reader = DuckArrow.export(rs, allocator);
             resources.add(0, reader);
-            return new QueryResult(UUID.randomUUID().toString(), plan, reader, resources, () -> null);
+            return new QueryResult(UUID.randomUUID().toString(), plan, reader, resources, () -> null)
+                    .withStats(() -> new QueryStats("EXPLAIN", List.of()));
         } catch (SQLException e) {
             closeQuietly(resources);
             throw DuckErrors.translate(e);
@@ -173,7 +181,8 @@ public final class QueryManager implements AutoCloseable {
             ResultSet rs = statement.executeQuery(plan.combineSql());
             ArrowReader reader = DuckArrow.export(rs, allocator);
             resources.addAll(List.of(reader, rs, statement, connection));
-            return new QueryResult(queryId, plan, reader, resources, () -> null);
+            return new QueryResult(queryId, plan, reader, resources, () -> null)
+                    .withStats(() -> new QueryStats(plan.strategy().name(), List.of()));
         } catch (SQLException e) {
             closeQuietly(resources);
             throw DuckErrors.translate(e);
@@ -211,7 +220,8 @@ public final class QueryManager implements AutoCloseable {
             ArrowReader reader = DuckArrow.export(rs, allocator);
             resources.add(0, reader);
             resources.add(() -> finish(query));
-            return new QueryResult(queryId, plan, reader, resources, () -> active.containsKey(queryId) ? query.failure() : null);
+            return new QueryResult(queryId, plan, reader, resources, () -> active.containsKey(queryId) ? query.failure() : null)
+                    .withStats(query::stats);
         } catch (SQLException e) {
             MallardException cause = query.failure() != null ? query.failure() : DuckErrors.translate(e);
             query.fail(cause);
@@ -264,6 +274,28 @@ public final class QueryManager implements AutoCloseable {
             }
             slot.discard();
         }
+    }
+
+    /**
+     * Cancels a running distributed query: its combine stops at once with QUERY_CANCELLED and its tasks are cancelled on
+     * the workers. Returns false when no such query is running (finished, LOCAL, or unknown).
+     */
+    public boolean cancel(String queryId, String reason) {
+        DistributedQuery query = active.get(queryId);
+        if (query == null) {
+            return false;
+        }
+        if (query.fail(DistributedQuery.cancelled("query " + queryId + " was cancelled: " + reason))) {
+            LOG.info("query {} cancelled: {}", queryId, reason);
+        }
+        return true;
+    }
+
+    /** The ids, strategies and task progress of the distributed queries running now. */
+    public Map<String, QueryStats> running() {
+        Map<String, QueryStats> running = new LinkedHashMap<>();
+        active.forEach((id, query) -> running.put(id, query.stats()));
+        return running;
     }
 
     /** Takes a worker's DoPut stream for one task. Runs on the Flight handler thread until the stream ends. */

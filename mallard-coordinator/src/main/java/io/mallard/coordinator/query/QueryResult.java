@@ -18,6 +18,7 @@ public final class QueryResult implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private final Supplier<MallardException> failure;
+    private volatile Supplier<QueryStats> stats = () -> new QueryStats("", List.of());
 
     QueryResult(String queryId, DistributedPlan plan, ArrowReader reader, List<AutoCloseable> resources,
             Supplier<MallardException> failure) {
@@ -38,6 +39,16 @@ public final class QueryResult implements AutoCloseable {
 
     public ArrowReader reader() {
         return reader;
+    }
+
+    QueryResult withStats(Supplier<QueryStats> source) {
+        this.stats = source;
+        return this;
+    }
+
+    /** Strategy and per-task figures (worker, rows and bytes shipped); read it before or after closing. */
+    public QueryStats stats() {
+        return stats.get();
     }
 
     /**

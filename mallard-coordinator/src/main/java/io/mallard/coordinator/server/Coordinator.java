@@ -10,7 +10,11 @@ import io.mallard.coordinator.ClusterLayout;
 import io.mallard.coordinator.CoordinatorConfig;
 import io.mallard.coordinator.cluster.ManifestCatalog;
 import io.mallard.coordinator.cluster.WorkerRegistry;
+import io.mallard.coordinator.flightsql.MallardFlightSqlProducer;
+import io.mallard.coordinator.flightsql.StatementExecutor;
 import io.mallard.coordinator.query.QueryManager;
+import io.mallard.coordinator.system.MetadataStore;
+import io.mallard.coordinator.system.SystemTables;
 import io.mallard.data.Manifest;
 import io.mallard.planner.plan.DistributedPlanner;
 import io.mallard.planner.sql.DuckDbSqlEngine;
@@ -37,6 +41,10 @@ import org.slf4j.LoggerFactory;
 /** A running coordinator: Flight endpoint, shard store, worker registry and query manager. */
 public final class Coordinator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
+    /** The version reported to clients (Flight SQL server info). */
+    public static final String VERSION = "0.1.0";
+    /** Lifetime of a user's bearer token, and so of an idle client session. */
+    static final long TOKEN_TTL_MILLIS = 12 * 3600_000L;
     /** Largest message a peer may send: 256 MiB (an Arrow batch of partial results stays far below). */
     static final int MAX_MESSAGE_BYTES = 256 << 20;
 
@@ -81,11 +89,26 @@ public final class Coordinator implements AutoCloseable {
                     config.queryTimeoutMillis());
             queriesRef.set(queries);
             resources.add(0, queries);
+            MetadataStore metadata = MetadataStore.open(layout.metadata());
+            resources.add(0, metadata);
+            DuckDBConnection scratch = openScratch();
+            resources.add(0, scratch);
+            AtomicReference<StatementExecutor> statementsRef = new AtomicReference<>();
+            SystemTables system = new SystemTables(metadata, registry::status,
+                    () -> statementsRef.get() == null ? List.of() : statementsRef.get().running(), allocator);
+            StatementExecutor statements = new StatementExecutor(queries, system, metadata, allocator);
+            statementsRef.set(statements);
+            MallardFlightSqlProducer flightSql = new MallardFlightSqlProducer(statements, system, reference, scratch,
+                    allocator, TOKEN_TTL_MILLIS, VERSION);
+            resources.add(0, flightSql);
             Location location = config.insecure() ? Location.forGrpcInsecure(config.host(), config.port())
                     : Location.forGrpcTls(config.host(), config.port());
-            FlightServer.Builder builder = FlightServer.builder(allocator, location, new CoordinatorProducer(registry, queries))
-                    .headerAuthenticator(new MallardAuthenticator(credentials, registry, 12 * 3600_000L))
-                    .maxInboundMessageSize(MAX_MESSAGE_BYTES);
+            FlightServer.Builder builder = FlightServer.builder(allocator, location,
+                            new EndpointRouter(new CoordinatorProducer(registry, queries, statements), flightSql))
+                    .headerAuthenticator(new MallardAuthenticator(credentials, registry, TOKEN_TTL_MILLIS))
+                    .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                    .transportHint("grpc.builderConsumer", (java.util.function.Consumer<io.grpc.netty.NettyServerBuilder>)
+                            netty -> netty.intercept(new PeerAddress()));
             if (!config.insecure()) {
                 builder.useTls(tls.serverCertificateChain().toFile(), tls.serverPrivateKey().toFile());
             }
@@ -118,6 +141,18 @@ public final class Coordinator implements AutoCloseable {
         // clients' SQL runs here for LOCAL queries: no files, no extensions, no setting changes
         DuckLockdown.apply(connection);
         return connection;
+    }
+
+    /** A private in-memory DuckDB for Arrow type probes and parameter binding, locked like the others. */
+    private static DuckDBConnection openScratch() throws SQLException {
+        DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
+        try {
+            DuckLockdown.apply(connection);
+            return connection;
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
     }
 
     public int port() {

@@ -4,7 +4,8 @@ import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.coordinator.cluster.WorkerRegistry;
 import io.mallard.coordinator.query.QueryManager;
-import io.mallard.coordinator.query.QueryResult;
+import io.mallard.coordinator.flightsql.ClientSession;
+import io.mallard.coordinator.flightsql.StatementExecutor;
 import io.mallard.planner.plan.DistributedPlan;
 import io.mallard.planner.plan.PlanPrinter;
 import io.mallard.protocol.Codec;
@@ -15,14 +16,12 @@ import io.mallard.protocol.WireErrors;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.NoOpFlightProducer;
 import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.Ticket;
-import org.apache.arrow.vector.ipc.ArrowReader;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator's Flight endpoint. Actions carry typed {@link Message}s (worker registration, polls, proofs; client
@@ -30,20 +29,21 @@ import org.slf4j.LoggerFactory;
  * runs a client's {@link Messages.QueryRequest} ticket and streams the answer.
  */
 final class CoordinatorProducer extends NoOpFlightProducer {
-    private static final Logger LOG = LoggerFactory.getLogger(CoordinatorProducer.class);
-
     private final WorkerRegistry registry;
     private final QueryManager queries;
+    private final StatementExecutor statements;
 
-    CoordinatorProducer(WorkerRegistry registry, QueryManager queries) {
+    CoordinatorProducer(WorkerRegistry registry, QueryManager queries, StatementExecutor statements) {
         this.registry = registry;
         this.queries = queries;
+        this.statements = statements;
     }
 
     @Override
     public void doAction(CallContext context, org.apache.arrow.flight.Action action, StreamListener<Result> listener) {
         try {
-            Message reply = handle(Identity.decode(context.peerIdentity()), Codec.decode(action.getBody()));
+            Message reply = handle(Identity.decode(context.peerIdentity()), Codec.decode(action.getBody()),
+                    PeerAddress.current());
             listener.onNext(new Result(Codec.encode(reply)));
             listener.onCompleted();
         } catch (InterruptedException e) {
@@ -54,9 +54,9 @@ final class CoordinatorProducer extends NoOpFlightProducer {
         }
     }
 
-    private Message handle(Identity caller, Message message) throws InterruptedException, IOException {
+    private Message handle(Identity caller, Message message, String peerAddress) throws InterruptedException, IOException {
         if (message instanceof Messages.RegisterWorker register) {
-            return registry.register(register);
+            return registry.register(register, peerAddress);
         }
         if (message instanceof Messages.Poll poll) {
             return registry.poll(caller.requireWorker(Optional.of(poll.workerId())));
@@ -112,44 +112,18 @@ final class CoordinatorProducer extends NoOpFlightProducer {
     @Override
     public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
         try {
-            Identity.decode(context.peerIdentity()).requireUser();
+            Identity caller = Identity.decode(context.peerIdentity()).requireUser();
             Messages.QueryRequest request = Codec.decode(ticket.getBytes(), Messages.QueryRequest.class);
-            try (QueryResult result = queries.execute(request.sql(), QuerySettings.of(request.settings()))) {
-                listener.setOnCancelHandler(result::close);
-                try {
-                    ArrowReader reader = result.reader();
-                    listener.start(reader.getVectorSchemaRoot());
-                    while (reader.loadNextBatch()) {
-                        if (listener.isCancelled()) {
-                            throw new MallardException(ErrorCode.QUERY_CANCELLED, "the client cancelled query " + result.queryId());
-                        }
-                        listener.putNext();
-                    }
-                    listener.completed();
-                } catch (Exception e) {
-                    // DuckDB reports a failed worker stream as its own error; the query knows the real cause
-                    throw result.failure().map(Exception.class::cast).orElse(e);
-                }
-            }
+            // this protocol sends the session's settings with every query
+            ClientSession session = ClientSession.ephemeral(QuerySettings.of(request.settings()));
+            statements.stream(caller, session, UUID.randomUUID().toString(), request.sql(), listener);
         } catch (Exception e) {
-            MallardException error = translate(e);
-            if (error.code().type() == io.mallard.common.ErrorType.INTERNAL) {
-                LOG.error("query failed", e);
-            }
-            listener.error(WireErrors.toFlight(error));
+            listener.error(WireErrors.toFlight(translate(e)));
         }
     }
 
     /** Finds the Mallard error inside whatever was thrown (DuckDB wraps ours in IOExceptions and SQLExceptions). */
     static MallardException translate(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof MallardException m) {
-                return m;
-            }
-            if (t instanceof java.sql.SQLException sql) {
-                return io.mallard.common.duck.DuckErrors.translate(sql);
-            }
-        }
-        return new MallardException(ErrorCode.INTERNAL_ERROR, e.getMessage() == null ? e.toString() : e.getMessage(), e);
+        return ServerErrors.translate(e);
     }
 }

@@ -5,30 +5,33 @@ import io.mallard.common.MallardException;
 import java.util.Optional;
 
 /**
- * Who is calling, as carried in Flight's peer identity: {@code user:<name>:<role>}, {@code worker:<id>}, or empty for an
- * unauthenticated caller (allowed only to register a worker with its join token).
+ * Who is calling, as carried in Flight's peer identity: {@code user:<name>:<role>:<session>}, {@code worker:<id>}, or
+ * empty for an unauthenticated caller (allowed only to register a worker with its join token). A user's session is
+ * one bearer token: the settings of a client session live on the coordinator under it.
  */
-record Identity(String kind, String name, String role) {
-    static final Identity ANONYMOUS = new Identity("", "", "");
+public record Identity(String kind, String name, String role, String session) {
+    static final Identity ANONYMOUS = new Identity("", "", "", "");
 
-    static Identity user(String name, String role) {
-        return new Identity("user", name, role);
+    static Identity user(String name, String role, String session) {
+        return new Identity("user", name, role, session);
     }
 
     static Identity worker(String id) {
-        return new Identity("worker", id, "");
+        return new Identity("worker", id, "", "");
     }
 
     String encode() {
-        return kind.isEmpty() ? "" : kind + ":" + name + (role.isEmpty() ? "" : ":" + role);
+        return kind.isEmpty() ? "" : kind + ":" + name + (role.isEmpty() ? "" : ":" + role + ":" + session);
     }
 
-    static Identity decode(String peer) {
+    /** Reads the peer identity that {@link MallardAuthenticator} gave a call. */
+    public static Identity decode(String peer) {
         if (peer == null || peer.isEmpty()) {
             return ANONYMOUS;
         }
-        String[] parts = peer.split(":", 3);
-        return new Identity(parts[0], parts.length > 1 ? parts[1] : "", parts.length > 2 ? parts[2] : "");
+        String[] parts = peer.split(":", 4);
+        return new Identity(parts[0], parts.length > 1 ? parts[1] : "", parts.length > 2 ? parts[2] : "",
+                parts.length > 3 ? parts[3] : "");
     }
 
     /** The calling worker's id, which must match the id the message claims. */
@@ -39,9 +42,15 @@ record Identity(String kind, String name, String role) {
         return name;
     }
 
-    void requireUser() {
+    /** Fails unless the caller logged in as a user; returns this identity. */
+    public Identity requireUser() {
         if (!"user".equals(kind)) {
             throw new MallardException(ErrorCode.AUTHENTICATION_FAILED, "log in with a user name and password first");
         }
+        return this;
+    }
+
+    public boolean isAdmin() {
+        return "user".equals(kind) && "admin".equals(role);
     }
 }

@@ -71,8 +71,9 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
         if (record.isEmpty()) {
             throw CallStatus.UNAUTHENTICATED.withDescription("AUTHENTICATION_FAILED: wrong user name or password").toRuntimeException();
         }
-        Identity identity = Identity.user(record.get().name(), record.get().role());
         String token = Secrets.randomToken(32);
+        // the session id is derived from the token, never the token itself: it shows up in logs and system tables
+        Identity identity = Identity.user(record.get().name(), record.get().role(), hash(token).substring(0, 16));
         long now = System.currentTimeMillis();
         sessions.values().removeIf(s -> s.expiresAtMillis() <= now);
         sessions.put(hash(token), new Session(identity, now + tokenTtlMillis));

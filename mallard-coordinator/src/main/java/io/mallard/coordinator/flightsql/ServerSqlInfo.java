@@ -1,0 +1,44 @@
+package io.mallard.coordinator.flightsql;
+
+import org.apache.arrow.flight.sql.SqlInfoBuilder;
+import org.apache.arrow.flight.sql.impl.FlightSql;
+
+/** What {@code GetSqlInfo} says about Mallard: a read-only SQL server speaking DuckDB's dialect, with cancellation. */
+final class ServerSqlInfo {
+    private ServerSqlInfo() {
+    }
+
+    static SqlInfoBuilder builder(String version) {
+        return new SqlInfoBuilder()
+                .withFlightSqlServerName("Mallard")
+                .withFlightSqlServerVersion(version)
+                .withFlightSqlServerArrowVersion("18.3.0")
+                .withFlightSqlServerReadOnly(true)
+                .withFlightSqlServerSql(true)
+                .withFlightSqlServerSubstrait(false)
+                .withFlightSqlServerTransaction(FlightSql.SqlSupportedTransaction.SQL_SUPPORTED_TRANSACTION_NONE)
+                .withFlightSqlServerCancel(true)
+                .withFlightSqlServerBulkIngestion(false)
+                .withSqlIdentifierQuoteChar("\"")
+                .withSqlIdentifierCase(FlightSql.SqlSupportedCaseSensitivity.SQL_CASE_SENSITIVITY_CASE_INSENSITIVE)
+                .withSqlQuotedIdentifierCase(FlightSql.SqlSupportedCaseSensitivity.SQL_CASE_SENSITIVITY_CASE_INSENSITIVE)
+                .withSqlSchemaTerm("schema")
+                .withSqlCatalogTerm("catalog")
+                .withSqlDdlCatalog(false)
+                .withSqlDdlSchema(false)
+                .withSqlDdlTable(false)
+                .withSqlAllTablesAreSelectable(true)
+                .withSqlTransactionsSupported(false)
+                .withSqlSupportsColumnAliasing(true)
+                .withSqlNullPlusNullIsNull(true)
+                .withSqlSupportsTableCorrelationNames(true)
+                .withSqlSupportsExpressionsInOrderBy(true)
+                .withSqlSupportsOrderByUnrelated(true)
+                .withSqlSupportsLikeEscapeClause(true)
+                .withSqlSupportedGroupBy(FlightSql.SqlSupportedGroupBy.SQL_GROUP_BY_UNRELATED)
+                .withSqlOuterJoinSupportLevel(FlightSql.SqlOuterJoinsSupportLevel.SQL_FULL_OUTER_JOINS)
+                .withSqlNullOrdering(FlightSql.SqlNullOrdering.SQL_NULLS_SORTED_AT_END)
+                .withSqlMaxColumnNameLength(0)
+                .withSqlMaxStatementLength(0);
+    }
+}

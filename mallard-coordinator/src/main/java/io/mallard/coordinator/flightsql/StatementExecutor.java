@@ -1,0 +1,182 @@
+package io.mallard.coordinator.flightsql;
+
+import io.mallard.common.ErrorCode;
+import io.mallard.common.ErrorType;
+import io.mallard.common.MallardException;
+import io.mallard.coordinator.query.QueryManager;
+import io.mallard.coordinator.query.QueryResult;
+import io.mallard.coordinator.query.QueryStats;
+import io.mallard.coordinator.server.Identity;
+import io.mallard.coordinator.server.ServerErrors;
+import io.mallard.coordinator.system.MetadataStore;
+import io.mallard.coordinator.system.QueryRecord;
+import io.mallard.coordinator.system.SystemTables;
+import io.mallard.protocol.QuerySettings;
+import io.mallard.protocol.WireErrors;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one client statement and streams its answer, for both client protocols (Flight SQL and Mallard's own
+ * {@code QueryRequest}): {@code SET mallard.…} changes the session, SELECTs over the {@code mallard} schema go to the
+ * system tables, everything else to the {@link QueryManager}. Every statement but SET lands in the query history, also
+ * when it fails or is cancelled; a cancelled stream cancels the distributed query at once.
+ */
+public final class StatementExecutor {
+    private static final Logger LOG = LoggerFactory.getLogger(StatementExecutor.class);
+
+    private final QueryManager queries;
+    private final SystemTables system;
+    private final MetadataStore history;
+    private final BufferAllocator allocator;
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+
+    /** A statement being streamed: what the system tables show of it while it runs. */
+    private static final class Running {
+        final String queryId;
+        final String sql;
+        final Identity caller;
+        final Instant started = Instant.now();
+        final long startNanos = System.nanoTime();
+        volatile Supplier<QueryStats> stats = () -> null;
+        volatile long rows;
+        volatile boolean cancelled;
+
+        Running(String queryId, String sql, Identity caller) {
+            this.queryId = queryId;
+            this.sql = sql;
+            this.caller = caller;
+        }
+
+        QueryRecord record(String status, MallardException error) {
+            return new QueryRecord(queryId, sql, caller.name(), caller.session(), started,
+                    (System.nanoTime() - startNanos) / 1_000_000, stats.get(), rows, status,
+                    error == null ? null : error.code().name(), error == null ? null : error.getMessage());
+        }
+    }
+
+    public StatementExecutor(QueryManager queries, SystemTables system, MetadataStore history, BufferAllocator allocator) {
+        this.queries = queries;
+        this.system = system;
+        this.history = history;
+        this.allocator = allocator;
+    }
+
+    /** The statements streaming now, as the system tables show them. */
+    public Collection<QueryRecord> running() {
+        return running.values().stream().map(r -> r.record("running", null)).toList();
+    }
+
+    /** Cancels a statement by id; false when it is not running. */
+    public boolean cancel(String queryId, String reason) {
+        Running r = running.get(queryId);
+        if (r == null) {
+            return false;
+        }
+        r.cancelled = true;
+        queries.cancel(queryId, reason);
+        return true;
+    }
+
+    /** Records a statement refused before it ran (it did not parse or bind), so the history shows it too. */
+    public void rejected(Identity caller, String sql, MallardException error) {
+        if (QuerySettings.parseSet(sql).isEmpty()) {
+            record(new Running(UUID.randomUUID().toString(), sql, caller), "failed", error);
+        }
+    }
+
+    /** What a SELECT over system tables runs as, for the caller. */
+    static SystemTables.Viewer viewer(Identity caller) {
+        return new SystemTables.Viewer(caller.name(), caller.isAdmin(), caller.session());
+    }
+
+    /**
+     * Runs {@code sql} for {@code caller} in {@code session} and streams the answer; never throws, errors go to the
+     * listener as Flight errors carrying the Mallard code.
+     */
+    public void stream(Identity caller, ClientSession session, String queryId, String sql, ServerStreamListener listener) {
+        try {
+            Optional<Map.Entry<String, String>> set = QuerySettings.parseSet(sql);
+            if (set.isPresent()) {
+                session.set(set.get().getKey(), set.get().getValue());
+                try (VectorSchemaRoot empty = VectorSchemaRoot.create(new Schema(List.of()), allocator)) {
+                    listener.start(empty);
+                    listener.completed();
+                }
+                return;
+            }
+        } catch (RuntimeException e) {
+            listener.error(WireErrors.toFlight(ServerErrors.translate(e)));
+            return;
+        }
+        Running statement = new Running(queryId, sql, caller);
+        running.put(queryId, statement);
+        listener.setOnCancelHandler(() -> cancel(queryId, "the client cancelled the stream"));
+        try (CallCancellation gone = CallCancellation.onCancel(() -> cancel(queryId, "the client cancelled the call"))) {
+            if (system.reads(sql)) {
+                statement.stats = () -> new QueryStats("SYSTEM", List.of());
+                try (SystemTables.Result result = system.execute(sql, viewer(caller))) {
+                    send(statement, result.reader(), listener, Optional::empty);
+                }
+            } else {
+                try (QueryResult result = queries.execute(queryId, sql, session.settings())) {
+                    statement.stats = result::stats;
+                    send(statement, result.reader(), listener, result::failure);
+                }
+            }
+        } catch (Exception e) {
+            MallardException error = ServerErrors.translate(e);
+            if (statement.cancelled && error.code() != ErrorCode.QUERY_CANCELLED) {
+                error = new MallardException(ErrorCode.QUERY_CANCELLED, "query " + queryId + " was cancelled by the client");
+            }
+            if (error.code().type() == ErrorType.INTERNAL) {
+                LOG.error("query {} failed", queryId, e);
+            }
+            record(statement, error.code() == ErrorCode.QUERY_CANCELLED ? "cancelled" : "failed", error);
+            listener.error(WireErrors.toFlight(error));
+        } finally {
+            running.remove(queryId);
+        }
+    }
+
+    private void send(Running statement, ArrowReader reader, ServerStreamListener listener,
+            Supplier<Optional<MallardException>> failure) throws Exception {
+        try {
+            listener.start(reader.getVectorSchemaRoot());
+            while (reader.loadNextBatch()) {
+                if (listener.isCancelled() || statement.cancelled) {
+                    throw new MallardException(ErrorCode.QUERY_CANCELLED, "the client cancelled query " + statement.queryId);
+                }
+                statement.rows += reader.getVectorSchemaRoot().getRowCount();
+                listener.putNext();
+            }
+        } catch (Exception e) {
+            // DuckDB reports a failed worker stream as its own error; the query knows the real cause
+            throw failure.get().map(Exception.class::cast).orElse(e);
+        }
+        // recorded before the client hears the end, so its next look at mallard.queries finds this query
+        record(statement, "finished", null);
+        listener.completed();
+    }
+
+    private void record(Running statement, String status, MallardException error) {
+        try {
+            history.record(statement.record(status, error));
+        } catch (RuntimeException e) {
+            LOG.warn("query {} could not be written to the history: {}", statement.queryId, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package io.mallard.coordinator.system;
+
+import io.mallard.common.duck.DuckErrors;
+import io.mallard.common.duck.DuckLockdown;
+import io.mallard.coordinator.query.QueryStats;
+import io.mallard.protocol.Messages;
+import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator's metadata DuckDB file ({@code DIR/metadata.duckdb}): the query and task history, which survives
+ * restarts, and snapshots of the live cluster (workers, shards, running queries) taken right before a system-table query.
+ * Clients read it only through the views of the {@code mallard} schema, which show a non-admin user their own queries.
+ */
+public final class MetadataStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MetadataStore.class);
+    static final String QUERY_COLUMNS = "query_id VARCHAR, sql VARCHAR, user_name VARCHAR, session_id VARCHAR, "
+            + "strategy VARCHAR, started TIMESTAMP, duration_ms BIGINT, workers VARCHAR[], tasks INTEGER, "
+            + "tasks_finished INTEGER, rows BIGINT, rows_shipped BIGINT, bytes_shipped BIGINT, status VARCHAR, "
+            + "error_code VARCHAR, error VARCHAR";
+    static final String TASK_COLUMNS = "query_id VARCHAR, user_name VARCHAR, shard_id VARCHAR, stream VARCHAR, "
+            + "attempt INTEGER, worker_id VARCHAR, rows BIGINT, bytes BIGINT, state VARCHAR, elapsed_ms BIGINT";
+    /** Who may see a query: admins all, everyone else their own (variables are set per connection, see SystemTables). */
+    private static final String VISIBLE = "getvariable('mallard_admin') OR user_name = getvariable('mallard_user')";
+    private static final String[] SCHEMA = {
+        "CREATE SCHEMA IF NOT EXISTS history",
+        "CREATE TABLE IF NOT EXISTS history.queries (" + QUERY_COLUMNS + ")",
+        "CREATE TABLE IF NOT EXISTS history.tasks (" + TASK_COLUMNS + ")",
+        "CREATE SCHEMA IF NOT EXISTS live",
+        "CREATE OR REPLACE TABLE live.queries (" + QUERY_COLUMNS + ")",
+        "CREATE OR REPLACE TABLE live.tasks (" + TASK_COLUMNS + ")",
+        "CREATE OR REPLACE TABLE live.workers (worker_id VARCHAR, name VARCHAR, address VARCHAR, state VARCHAR, "
+                + "shards VARCHAR[], trusted_shards VARCHAR[], last_heartbeat TIMESTAMP, running_tasks INTEGER, "
+                + "version VARCHAR, cpus INTEGER, memory_bytes BIGINT)",
+        "CREATE OR REPLACE TABLE live.shards (shard_id VARCHAR, dataset VARCHAR, size_bytes BIGINT, sha256 VARCHAR, "
+                + "replicas VARCHAR[], state VARCHAR)",
+        "CREATE SCHEMA IF NOT EXISTS mallard",
+        "CREATE OR REPLACE VIEW mallard.queries AS SELECT *, session_id = getvariable('mallard_session') AS current_session "
+                + "FROM (SELECT * FROM history.queries UNION ALL SELECT * FROM live.queries) WHERE " + VISIBLE,
+        "CREATE OR REPLACE VIEW mallard.tasks AS SELECT * FROM (SELECT * FROM history.tasks UNION ALL "
+                + "SELECT * FROM live.tasks) WHERE " + VISIBLE,
+        "CREATE OR REPLACE VIEW mallard.workers AS SELECT * FROM live.workers",
+        "CREATE OR REPLACE VIEW mallard.shards AS SELECT * FROM live.shards",
+    };
+    /** The tables of the {@code mallard} schema, as clients see them. */
+    public static final List<String> SYSTEM_TABLES = List.of("queries", "tasks", "workers", "shards");
+
+    private final DuckDBConnection connection;
+
+    private MetadataStore(DuckDBConnection connection) {
+        this.connection = connection;
+    }
+
+    /**
+     * Opens (creating if needed) the metadata file; client SQL that reaches it can read no file and change no setting.
+     * When the file cannot be opened (another process holds it), the history is kept in memory for this run only,
+     * loudly: the coordinator still serves queries.
+     */
+    public static MetadataStore open(Path file) throws SQLException {
+        DuckDBConnection connection;
+        try {
+            connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
+        } catch (SQLException e) {
+            LOG.warn("cannot open the metadata file {} ({}): query history is kept in memory and lost at shutdown",
+                    file, e.getMessage());
+            connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
+        }
+        try (Statement statement = connection.createStatement()) {
+            for (String ddl : SCHEMA) {
+                statement.execute(ddl);
+            }
+            DuckLockdown.apply(connection);
+            return new MetadataStore(connection);
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    /** A connection of its own for one client statement; the caller closes it. */
+    Connection newConnection() throws SQLException {
+        return connection.duplicate();
+    }
+
+    /** Appends a finished statement and its tasks to the history. */
+    public synchronized void record(QueryRecord query) {
+        try {
+            connection.setAutoCommit(false);
+            try {
+                insertQuery("history.queries", query);
+                insertTasks("history.tasks", List.of(query));
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw DuckErrors.translate(e);
+        }
+    }
+
+    /** Replaces the snapshot of live state that the {@code mallard} views show, in one transaction. */
+    synchronized void refresh(Messages.ClusterStatus cluster, Collection<QueryRecord> running) throws SQLException {
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            for (String table : List.of("live.queries", "live.tasks", "live.workers", "live.shards")) {
+                statement.execute("DELETE FROM " + table);
+            }
+            for (QueryRecord query : running) {
+                insertQuery("live.queries", query);
+            }
+            insertTasks("live.tasks", running);
+            insertWorkers(cluster.workers());
+            insertShards(cluster.shards());
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    private void insertQuery(String table, QueryRecord q) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?::VARCHAR[], ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            QueryStats stats = q.stats();
+            insert.setString(1, q.queryId());
+            insert.setString(2, q.sql());
+            insert.setString(3, q.user());
+            insert.setString(4, q.session());
+            insert.setString(5, stats == null || stats.strategy().isEmpty() ? null : stats.strategy());
+            insert.setTimestamp(6, utc(q.started()));
+            insert.setLong(7, q.durationMillis());
+            insert.setArray(8, array(stats == null ? List.of() : stats.workers()));
+            insert.setInt(9, stats == null ? 0 : stats.tasks().size());
+            insert.setInt(10, stats == null ? 0 : (int) stats.tasksFinished());
+            insert.setLong(11, q.rows());
+            insert.setLong(12, stats == null ? 0 : stats.rowsShipped());
+            insert.setLong(13, stats == null ? 0 : stats.bytesShipped());
+            insert.setString(14, q.status());
+            insert.setString(15, q.errorCode());
+            insert.setString(16, q.error());
+            insert.execute();
+        }
+    }
+
+    private void insertTasks(String table, Collection<QueryRecord> queries) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (QueryRecord q : queries) {
+                if (q.stats() == null) {
+                    continue;
+                }
+                for (QueryStats.TaskStats t : q.stats().tasks()) {
+                    insert.setString(1, q.queryId());
+                    insert.setString(2, q.user());
+                    insert.setString(3, t.shardId());
+                    insert.setString(4, t.stream());
+                    insert.setInt(5, t.attempt());
+                    insert.setString(6, t.workerId());
+                    insert.setLong(7, t.rows());
+                    insert.setLong(8, t.bytes());
+                    insert.setString(9, t.state());
+                    insert.setLong(10, t.elapsedMillis());
+                    insert.execute();
+                }
+            }
+        }
+    }
+
+    private void insertWorkers(List<Messages.WorkerView> workers) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO live.workers VALUES (?, ?, ?, ?, ?::VARCHAR[], ?::VARCHAR[], ?, ?, ?, ?, ?)")) {
+            long now = System.currentTimeMillis();
+            for (Messages.WorkerView w : workers) {
+                insert.setString(1, w.id());
+                insert.setString(2, w.name());
+                insert.setString(3, w.address());
+                insert.setString(4, w.state());
+                insert.setArray(5, array(w.assigned()));
+                insert.setArray(6, array(w.trusted()));
+                insert.setTimestamp(7, utc(Instant.ofEpochMilli(now - w.lastHeartbeatMillisAgo())));
+                insert.setInt(8, w.runningTasks());
+                insert.setString(9, w.version());
+                insert.setInt(10, w.cpus());
+                insert.setLong(11, w.memoryBytes());
+                insert.execute();
+            }
+        }
+    }
+
+    private void insertShards(List<Messages.ShardView> shards) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO live.shards VALUES (?, ?, ?, ?, ?::VARCHAR[], ?)")) {
+            for (Messages.ShardView s : shards) {
+                insert.setString(1, s.id());
+                insert.setString(2, s.dataset());
+                insert.setLong(3, s.size());
+                insert.setString(4, s.sha256());
+                insert.setArray(5, array(s.trustedOn()));
+                insert.setString(6, s.trustedOn().isEmpty() ? "unserved" : "served");
+                insert.execute();
+            }
+        }
+    }
+
+    private Array array(List<String> values) throws SQLException {
+        return connection.createArrayOf("VARCHAR", values.toArray(new String[0]));
+    }
+
+    /** TIMESTAMP columns hold UTC wall-clock time. */
+    private static Timestamp utc(Instant instant) {
+        return Timestamp.valueOf(java.time.LocalDateTime.ofInstant(instant, java.time.ZoneOffset.UTC));
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw DuckErrors.translate(e);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package io.mallard.coordinator.system;
+
+import io.mallard.coordinator.query.QueryStats;
+import java.time.Instant;
+
+/**
+ * One client statement as the history keeps it.
+ *
+ * @param strategy   LOCAL, PUSHDOWN_AGG, …, EXPLAIN, SYSTEM; empty when the statement failed before it was planned
+ * @param rows       rows returned to the client
+ * @param status     running, finished, failed or cancelled
+ * @param errorCode  the error's code when it failed, else null
+ */
+public record QueryRecord(String queryId, String sql, String user, String session, Instant started, long durationMillis,
+        QueryStats stats, long rows, String status, String errorCode, String error) {
+}

@@ -1,0 +1,101 @@
+package io.mallard.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.mallard.coordinator.CoordinatorConfig;
+import io.mallard.coordinator.server.Coordinator;
+import io.mallard.protocol.client.QueryRows;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** mallard.queries, mallard.tasks, mallard.workers and mallard.shards over Flight SQL, and the history across a restart. */
+class SystemTablesTest {
+
+    private static Connection connect(LocalCluster cluster, int port) throws SQLException {
+        String url = "jdbc:arrow-flight-sql://127.0.0.1:" + port + "/?useEncryption=true&tlsRootCerts="
+                + cluster.caCertificate().toAbsolutePath();
+        return DriverManager.getConnection(url, JdbcRows.credentials("admin", cluster.adminPassword()));
+    }
+
+    private static QueryRows query(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            return JdbcRows.read(rs);
+        }
+    }
+
+    @Test
+    void systemTablesShowQueriesTasksWorkersAndShardsAndTheHistorySurvivesARestart() throws Exception {
+        try (LocalCluster cluster = LocalCluster.builder().shards(4).workers(2).privateData(true).build();
+                Oracle oracle = new Oracle(cluster.oracleFile())) {
+            String marker = UUID.randomUUID().toString();
+            String distributed = "SELECT l_returnflag, count(*) AS n FROM lineitem WHERE '" + marker
+                    + "' <> '' GROUP BY l_returnflag ORDER BY l_returnflag";
+            String local = "SELECT count(*) AS n FROM nation WHERE '" + marker + "' <> ''";
+            try (Connection connection = connect(cluster, cluster.coordinator().port())) {
+                assertThat(oracle.difference(distributed, query(connection, distributed))).isEmpty();
+                assertThat(oracle.difference(local, query(connection, local))).isEmpty();
+                catchThrowableOfType(SQLException.class, () -> query(connection, "SELECT * FROM lineitem_typo WHERE '"
+                        + marker + "' <> ''"));
+
+                QueryRows history = query(connection, "SELECT sql, user_name, strategy, status, tasks, tasks_finished, "
+                        + "rows, rows_shipped, bytes_shipped, error_code, len(workers) AS workers, duration_ms "
+                        + "FROM mallard.queries WHERE contains(sql, '" + marker + "') AND strategy IS DISTINCT FROM 'SYSTEM' "
+                        + "ORDER BY started");
+                assertThat(history.rows()).hasSize(3);
+                List<Object> first = history.rows().get(0);
+                assertThat(first.subList(0, 4)).containsExactly(distributed, "admin", "PUSHDOWN_AGG", "finished");
+                assertThat(first.get(4)).isEqualTo(4); // one task per shard
+                assertThat(first.get(5)).isEqualTo(4);
+                assertThat((Long) first.get(6)).isEqualTo(oracle.query(distributed).rows().size());
+                assertThat((Long) first.get(7)).isPositive();
+                assertThat((Long) first.get(8)).isPositive();
+                assertThat(((Number) first.get(10)).intValue()).isEqualTo(2);
+                assertThat(history.rows().get(1).subList(2, 4)).containsExactly("LOCAL", "finished");
+                assertThat(history.rows().get(2).get(3)).isEqualTo("failed");
+                assertThat(history.rows().get(2).get(9)).isEqualTo("TABLE_NOT_FOUND");
+
+                QueryRows tasks = query(connection, "SELECT t.shard_id, t.worker_id, t.state, t.rows FROM mallard.tasks t "
+                        + "JOIN mallard.queries q USING (query_id) WHERE q.sql = '" + distributed.replace("'", "''")
+                        + "' ORDER BY shard_id");
+                assertThat(tasks.rows()).hasSize(4).allMatch(r -> r.get(2).equals("finished") && (Long) r.get(3) > 0);
+                assertThat(tasks.rows().stream().map(r -> r.get(0)).toList())
+                        .containsExactly("tpch-000", "tpch-001", "tpch-002", "tpch-003");
+
+                QueryRows workers = query(connection, "SELECT worker_id, name, state, len(shards) AS shards, address, "
+                        + "version, cpus, memory_bytes, last_heartbeat FROM mallard.workers ORDER BY worker_id");
+                assertThat(workers.rows()).hasSize(2).allMatch(r -> r.get(2).equals("trusted"));
+                assertThat(workers.rows().stream().mapToInt(r -> ((Number) r.get(3)).intValue()).sum()).isEqualTo(8);
+                assertThat(workers.rows()).allMatch(r -> r.get(4).toString().startsWith("127.0.0.1:"));
+
+                QueryRows shards = query(connection, "SELECT shard_id, dataset, size_bytes, sha256, len(replicas), state "
+                        + "FROM mallard.shards ORDER BY shard_id");
+                assertThat(shards.rows()).hasSize(8).allMatch(r -> r.get(5).equals("served") && ((Number) r.get(4)).intValue() == 1);
+                assertThat(shards.rows().get(0).get(3).toString()).hasSize(64);
+
+                SQLException mixed = catchThrowableOfType(SQLException.class,
+                        () -> query(connection, "SELECT * FROM mallard.queries, lineitem"));
+                assertThat(mixed.getMessage()).contains("UNSUPPORTED_STATEMENT");
+                QueryRows cte = query(connection, "WITH q AS (SELECT * FROM mallard.queries WHERE contains(sql, '"
+                        + marker + "') AND strategy IS DISTINCT FROM 'SYSTEM') SELECT count(*) AS n FROM q");
+                assertThat(cte.rows().get(0).get(0)).isEqualTo(3L);
+            }
+
+            CoordinatorConfig config = cluster.coordinator().config();
+            cluster.coordinator().close();
+            try (Coordinator restarted = Coordinator.start(config);
+                    Connection connection = connect(cluster, restarted.port())) {
+                QueryRows history = query(connection, "SELECT status FROM mallard.queries WHERE contains(sql, '"
+                        + marker + "') AND NOT contains(sql, 'mallard.queries') ORDER BY started");
+                assertThat(history.rows().stream().map(r -> r.get(0)).toList())
+                        .containsExactly("finished", "finished", "failed");
+            }
+        }
+    }
+}
