@@ -118,12 +118,15 @@ final class CoordinatorProducer extends NoOpFlightProducer {
                 listener.setOnCancelHandler(result::close);
                 try {
                     ArrowReader reader = result.reader();
-                    listener.start(reader.getVectorSchemaRoot());
-                    while (reader.loadNextBatch()) {
+                    // Dictionaries (ENUM columns) go out once, at the start, so the first batch is loaded before it.
+                    boolean more = reader.loadNextBatch();
+                    listener.start(reader.getVectorSchemaRoot(), reader);
+                    while (more) {
                         if (listener.isCancelled()) {
                             throw new MallardException(ErrorCode.QUERY_CANCELLED, "the client cancelled query " + result.queryId());
                         }
                         listener.putNext();
+                        more = reader.loadNextBatch();
                     }
                     listener.completed();
                 } catch (Exception e) {
