@@ -51,3 +51,6 @@ SELECT id, grp::ENUM('d', 'c', 'b', 'a') AS e FROM edge_facts ORDER BY e NULLS F
 
 -- name: enum_min_max_partials
 SELECT k, min(grp::ENUM('d', 'c', 'b', 'a')) AS lo, max(grp::ENUM('d', 'c', 'b', 'a')) AS hi FROM edge_facts GROUP BY k ORDER BY k NULLS FIRST;
+
+-- name: strings_with_nul_bytes
+SELECT id, s || chr(0) || 'x' AS z, length(s || chr(0)) AS l FROM edge_facts WHERE id <= 5 ORDER BY id;
