@@ -109,7 +109,7 @@ SELECT (SELECT count(*) FROM (SELECT count(*) FROM edge_facts LIMIT 0)) AS limit
 SELECT k, count(*) AS c FROM edge_facts GROUP BY k ORDER BY k NULLS FIRST LIMIT 3 OFFSET 2;
 
 -- name: order_by_unselected_aggregate
-SELECT grp FROM edge_facts GROUP BY grp ORDER BY sum(n) DESC LIMIT 2;
+SELECT grp FROM edge_facts GROUP BY grp ORDER BY sum(n) DESC, grp LIMIT 2;
 
 -- name: aliases_like_internal_names
 SELECT grp AS __p0, sum(n) AS __p1, count(*) AS __mallard_partials FROM edge_facts GROUP BY grp ORDER BY 1 NULLS FIRST;
