@@ -14,7 +14,6 @@ SELECT id, dt::TIMESTAMPTZ AS tz FROM edge_facts WHERE id <= 5 ORDER BY id;
 SELECT id, ('00000000-0000-0000-0000-' || lpad(id::VARCHAR, 12, '0'))::UUID AS u FROM edge_facts WHERE id <= 9 ORDER BY id;
 
 -- name: scan_enum
--- disabled: ENUM results fail — DuckDB exports an ENUM as a dictionary-encoded Arrow column, and neither the worker's DoPut nor the coordinator's DoGet sends dictionaries ("Could not find dictionary with ID 0")
 SELECT id, grp::ENUM('a', 'b', 'c', 'd') AS e FROM edge_facts WHERE id <= 9 ORDER BY id;
 
 -- name: aggregate_partials_of_small_types
@@ -35,7 +34,6 @@ SELECT grp, max(encode(s)) AS mb, min(('00000000-0000-0000-0000-' || lpad(id::VA
 SELECT date_trunc('month', dt::TIMESTAMP) AS m, count(*) AS c FROM edge_facts GROUP BY ALL ORDER BY m;
 
 -- name: group_by_enum
--- disabled: ENUM results fail — the coordinator streams the combine's dictionary-encoded ENUM column to the client without its dictionary ("DictionaryProvider ... is null")
 SELECT grp::ENUM('d', 'c', 'b', 'a') AS e, count(*) AS c FROM edge_facts GROUP BY ALL ORDER BY e NULLS FIRST;
 
 -- name: decimal_sum_widths
@@ -47,3 +45,12 @@ SELECT id, [{'k': k, 'd': dt}] AS ls, [tags, tags] AS lol, map([1, 2], [s, grp])
 
 -- name: fixed_size_array
 SELECT id, [id, id * 2, id * 3]::BIGINT[3] AS arr FROM edge_facts WHERE id <= 4 ORDER BY id;
+
+-- name: enum_top_n_in_enum_order
+SELECT id, grp::ENUM('d', 'c', 'b', 'a') AS e FROM edge_facts ORDER BY e NULLS FIRST, id LIMIT 12;
+
+-- name: enum_min_max_partials
+SELECT k, min(grp::ENUM('d', 'c', 'b', 'a')) AS lo, max(grp::ENUM('d', 'c', 'b', 'a')) AS hi FROM edge_facts GROUP BY k ORDER BY k NULLS FIRST;
+
+-- name: strings_with_nul_bytes
+SELECT id, s || chr(0) || 'x' AS z, length(s || chr(0)) AS l FROM edge_facts WHERE id <= 5 ORDER BY id;

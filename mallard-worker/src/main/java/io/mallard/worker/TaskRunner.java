@@ -81,12 +81,16 @@ final class TaskRunner {
                 long executed = System.nanoTime();
                 FlightDescriptor descriptor = FlightDescriptor.command(Codec.encode(
                         new Messages.TaskResult(workerId, task.queryId(), task.shardId(), task.stream(), task.attempt())));
-                FlightClient.ClientStreamListener put = client.startPut(descriptor, reader.getVectorSchemaRoot(),
+                // The first batch is loaded before the stream starts: Flight sends dictionaries (DuckDB exports an ENUM
+                // as a dictionary-encoded column) once, at the start, and the reader has them only after a batch.
+                boolean more = reader.loadNextBatch();
+                FlightClient.ClientStreamListener put = client.startPut(descriptor, reader.getVectorSchemaRoot(), reader,
                         new AsyncPutListener(), auth);
                 try {
-                    while (reader.loadNextBatch()) {
+                    while (more) {
                         awaitReady(put, task);
                         put.putNext();
+                        more = reader.loadNextBatch();
                     }
                     put.completed();
                 } catch (java.io.IOException | RuntimeException e) {

@@ -155,13 +155,16 @@ public final class StatementExecutor {
     private void send(Running statement, ArrowReader reader, ServerStreamListener listener,
             Supplier<Optional<MallardException>> failure) throws Exception {
         try {
-            listener.start(reader.getVectorSchemaRoot());
-            while (reader.loadNextBatch()) {
+            // dictionaries (ENUM columns) go out once, at the start, so the first batch is loaded before it
+            boolean more = reader.loadNextBatch();
+            listener.start(reader.getVectorSchemaRoot(), reader);
+            while (more) {
                 if (listener.isCancelled() || statement.cancelled) {
                     throw new MallardException(ErrorCode.QUERY_CANCELLED, "the client cancelled query " + statement.queryId);
                 }
                 statement.rows += reader.getVectorSchemaRoot().getRowCount();
                 listener.putNext();
+                more = reader.loadNextBatch();
             }
         } catch (Exception e) {
             // DuckDB reports a failed worker stream as its own error; the query knows the real cause

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -70,9 +71,15 @@ final class PartialsReader extends ArrowReader {
                 continue;
             }
             if (item.batch() == null) {
+                slot.closeDictionaries();
                 current++;
                 continue;
             }
+            // Each shard's dictionaries (ENUM values) go in before its batches; they are the same for every batch.
+            for (ArrowDictionaryBatch dictionary : slot.dictionaries) {
+                loadDictionary(dictionary);
+            }
+            slot.closeDictionaries();
             try (var batch = item.batch()) {
                 new VectorLoader(getVectorSchemaRoot()).load(batch);
             }

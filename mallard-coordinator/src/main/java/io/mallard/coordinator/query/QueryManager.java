@@ -36,6 +36,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -311,18 +312,25 @@ public final class QueryManager implements AutoCloseable {
         try {
             VectorSchemaRoot root = stream.getRoot();
             ShardSlot first = query.byStream.get(slot.stream).get(0);
-            slot.schema.complete(root.getSchema());
+            Schema schema = StreamDictionaries.messageSchema(root.getSchema(), stream.getDictionaryProvider());
+            slot.schema.complete(schema);
             if (slot != first && first.schema.isDone() && !first.schema.isCompletedExceptionally()
-                    && !first.schema.join().equals(root.getSchema())) {
+                    && !first.schema.join().equals(schema)) {
                 throw new MallardException(ErrorCode.INTERNAL_ERROR, "shard " + slot.shardId
-                        + " returned schema " + root.getSchema() + " but shard " + first.shardId + " returned " + first.schema.join());
+                        + " returned schema " + schema + " but shard " + first.shardId + " returned " + first.schema.join());
             }
+            boolean dictionariesTaken = false;
             while (stream.next()) {
                 if (query.failure() != null) {
                     continue; // drain what is in flight; the query is over
                 }
                 if (slot.firstBatchNanos == 0) {
                     slot.firstBatchNanos = System.nanoTime();
+                }
+                if (!dictionariesTaken) {
+                    // Flight reads a stream's dictionaries before its first batch.
+                    slot.dictionaries = StreamDictionaries.unload(schema, stream.getDictionaryProvider());
+                    dictionariesTaken = true;
                 }
                 ArrowRecordBatch batch = new VectorUnloader(root).getRecordBatch();
                 slot.rows += root.getRowCount();

@@ -1,8 +1,10 @@
 package io.mallard.coordinator.query;
 
 import io.mallard.protocol.Messages.TaskSpec;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -23,6 +25,8 @@ final class ShardSlot {
     volatile boolean done;
     final CompletableFuture<Schema> schema = new CompletableFuture<>();
     final LinkedBlockingQueue<Item> items = new LinkedBlockingQueue<>();
+    /** The dictionaries of the shard's dictionary-encoded (ENUM) columns; set before the first batch is queued. */
+    volatile List<ArrowDictionaryBatch> dictionaries = List.of();
     volatile long rows;
     volatile long bytes;
     /** When the first batch and the end of this shard's stream arrived (0 until then): EXPLAIN ANALYZE's timeline. */
@@ -51,5 +55,13 @@ final class ShardSlot {
                 item.batch().close();
             }
         }
+        closeDictionaries();
+    }
+
+    /** Frees the dictionaries once they were loaded or are no longer needed. */
+    void closeDictionaries() {
+        List<ArrowDictionaryBatch> held = dictionaries;
+        dictionaries = List.of();
+        held.forEach(ArrowDictionaryBatch::close);
     }
 }

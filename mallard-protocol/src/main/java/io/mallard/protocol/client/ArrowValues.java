@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
@@ -34,7 +35,9 @@ import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.complex.MapVector;
 import org.apache.arrow.vector.complex.StructVector;
+import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
 import org.apache.arrow.vector.util.Text;
 
 /**
@@ -49,12 +52,23 @@ public final class ArrowValues {
     }
 
     public static List<List<Object>> rows(VectorSchemaRoot root) {
+        return rows(root, null);
+    }
+
+    /**
+     * The rows of a batch whose dictionary-encoded columns (DuckDB's ENUM) are decoded with {@code dictionaries}.
+     *
+     * @param root         the batch
+     * @param dictionaries the stream's dictionaries, or null if it has none
+     * @return one list of values per row
+     */
+    public static List<List<Object>> rows(VectorSchemaRoot root, DictionaryProvider dictionaries) {
         List<List<Object>> rows = new ArrayList<>(root.getRowCount());
         List<FieldVector> vectors = root.getFieldVectors();
         for (int r = 0; r < root.getRowCount(); r++) {
             List<Object> row = new ArrayList<>(vectors.size());
             for (FieldVector vector : vectors) {
-                row.add(value(vector, r));
+                row.add(value(vector, r, dictionaries));
             }
             rows.add(row);
         }
@@ -62,8 +76,17 @@ public final class ArrowValues {
     }
 
     public static Object value(FieldVector vector, int index) {
+        return value(vector, index, null);
+    }
+
+    /** One value; a dictionary-encoded one is looked up in {@code dictionaries} (when given). */
+    public static Object value(FieldVector vector, int index, DictionaryProvider dictionaries) {
         if (vector.isNull(index)) {
             return null;
+        }
+        DictionaryEncoding encoding = vector.getField().getDictionary();
+        if (encoding != null && dictionaries != null && vector instanceof BaseIntVector indices) {
+            return value(dictionaries.lookup(encoding.getId()).getVector(), (int) indices.getValueAsLong(index), dictionaries);
         }
         if (vector instanceof BigIntVector v) {
             return v.get(index);
@@ -130,21 +153,22 @@ public final class ArrowValues {
             FieldVector values = (FieldVector) entries.getChildByOrdinal(1);
             Map<Object, Object> map = new LinkedHashMap<>();
             for (int e = v.getElementStartIndex(index); e < v.getElementEndIndex(index); e++) {
-                map.put(value(keys, e), value(values, e));
+                map.put(value(keys, e, dictionaries), value(values, e, dictionaries));
             }
             return map;
         }
         if (vector instanceof ListVector v) {
-            return elements((FieldVector) v.getDataVector(), v.getElementStartIndex(index), v.getElementEndIndex(index));
+            return elements((FieldVector) v.getDataVector(), v.getElementStartIndex(index), v.getElementEndIndex(index),
+                    dictionaries);
         }
         if (vector instanceof FixedSizeListVector v) {
             int start = index * v.getListSize();
-            return elements((FieldVector) v.getDataVector(), start, start + v.getListSize());
+            return elements((FieldVector) v.getDataVector(), start, start + v.getListSize(), dictionaries);
         }
         if (vector instanceof StructVector v) {
             Map<String, Object> struct = new LinkedHashMap<>();
             for (FieldVector child : v.getChildrenFromFields()) {
-                struct.put(child.getName(), value(child, index));
+                struct.put(child.getName(), value(child, index, dictionaries));
             }
             return struct;
         }
@@ -161,10 +185,10 @@ public final class ArrowValues {
         };
     }
 
-    private static List<Object> elements(FieldVector data, int start, int end) {
+    private static List<Object> elements(FieldVector data, int start, int end, DictionaryProvider dictionaries) {
         List<Object> out = new ArrayList<>(end - start);
         for (int e = start; e < end; e++) {
-            out.add(value(data, e));
+            out.add(value(data, e, dictionaries));
         }
         return out;
     }

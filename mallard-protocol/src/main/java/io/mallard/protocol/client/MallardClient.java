@@ -128,7 +128,7 @@ public final class MallardClient implements AutoCloseable {
                 types.add(ArrowValues.typeName(vector));
             }
             while (stream.next()) {
-                rows.addAll(ArrowValues.rows(root));
+                rows.addAll(ArrowValues.rows(root, stream.getDictionaryProvider()));
             }
         } catch (FlightRuntimeException e) {
             throw WireErrors.fromFlight(e);

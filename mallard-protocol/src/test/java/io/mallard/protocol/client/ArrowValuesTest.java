@@ -15,6 +15,7 @@ import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.TimeMicroVector;
 import org.apache.arrow.vector.TimeStampMicroTZVector;
 import org.apache.arrow.vector.UInt1Vector;
@@ -26,6 +27,9 @@ import org.apache.arrow.vector.complex.MapVector;
 import org.apache.arrow.vector.complex.StructVector;
 import org.apache.arrow.vector.complex.impl.UnionListWriter;
 import org.apache.arrow.vector.complex.impl.UnionMapWriter;
+import org.apache.arrow.vector.dictionary.Dictionary;
+import org.apache.arrow.vector.dictionary.DictionaryProvider;
+import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.junit.jupiter.api.Test;
@@ -133,6 +137,24 @@ class ArrowValuesTest {
             assertThat(ArrowValues.value(u1, 0)).isEqualTo(255L);
             assertThat(ArrowValues.value(u2, 0)).isEqualTo(65535L);
             assertThat(ArrowValues.value(u8, 0)).isEqualTo(new BigInteger("18446744073709551615"));
+        }
+    }
+
+    @Test
+    void dictionaryEncodedValuesAreDecoded() {
+        DictionaryEncoding encoding = new DictionaryEncoding(0, false, new ArrowType.Int(8, true));
+        try (BufferAllocator allocator = new RootAllocator();
+                VarCharVector values = new VarCharVector("values", allocator);
+                TinyIntVector indices = new TinyIntVector("e", new FieldType(true, new ArrowType.Int(8, true), encoding), allocator)) {
+            values.setSafe(0, "d".getBytes(StandardCharsets.UTF_8));
+            values.setSafe(1, "Ä".getBytes(StandardCharsets.UTF_8));
+            values.setValueCount(2);
+            indices.setSafe(0, 1);
+            indices.setNull(1);
+            indices.setValueCount(2);
+            DictionaryProvider.MapDictionaryProvider provider = new DictionaryProvider.MapDictionaryProvider(new Dictionary(values, encoding));
+            assertThat(ArrowValues.value(indices, 0, provider)).isEqualTo("Ä");
+            assertThat(ArrowValues.value(indices, 1, provider)).isNull();
         }
     }
 }
