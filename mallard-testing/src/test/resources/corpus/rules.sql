@@ -149,7 +149,7 @@ WITH z AS (SELECT station, max(measure) AS m FROM measurements WHERE station LIK
 SELECT count(*) AS c, max(m) AS top FROM z, edge_colors WHERE length(z.station) > color_id;
 
 -- name: rowid_is_per_table_not_per_shard
--- disabled: planner bug — rowid is pushed down to the shards, where it numbers each shard's rows from 0, so WHERE rowid < 100 keeps 100 rows per shard (count 400 instead of 100); rowid over a partitioned table should be gathered or refused
+-- disabled: refused by design (INVALID_ARGUMENT: rowid has no global meaning across shards; see PlannerErrorsTest). Before, it was pushed down and each shard numbered its own rows
 SELECT count(*) AS c, max(rowid) AS m FROM edge_facts WHERE rowid < 100;
 
 -- name: count_without_arguments

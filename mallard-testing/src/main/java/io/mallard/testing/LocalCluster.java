@@ -247,7 +247,8 @@ public final class LocalCluster implements AutoCloseable {
         private long edgeRows;
         private boolean workerProcesses;
         private boolean privateData;
-        private long leaseMillis = 3_000;
+        // long enough that a loaded 2-core machine (GC, JIT, other tests) does not drop live workers; failure tests set 3 s
+        private long leaseMillis = 10_000;
         private long shardWaitMillis = 30_000;
         private Path cacheDir = Path.of(System.getProperty("mallard.test.cache",
                 System.getProperty("java.io.tmpdir") + File.separator + "mallard-test-data"));

@@ -38,6 +38,7 @@ public final class DistributedPlanner {
         if (!touchesPartitionedTable(select)) {
             return new DistributedPlan(Strategy.LOCAL, sql, List.of(), sql, output, "");
         }
+        rejectRowid(select);
         try {
             return planAggregation(sql, select, output);
         } catch (MallardException e) {
@@ -170,6 +171,36 @@ public final class DistributedPlanner {
         return new DistributedPlan(Strategy.PUSHDOWN_AGG, sql,
                 List.of(new DistributedPlan.WorkerStream(DistributedPlan.PARTIALS, dataset, engine.render(split.worker()))),
                 engine.render(split.combine()), output, "");
+    }
+
+    /**
+     * {@code rowid} numbers a table's rows in one database. A sharded table has no such global numbering (each shard
+     * counts its own rows from 0, and a dimension's copy holds other rows than the full one), so a query over
+     * partitioned tables that uses it has no distributed answer equal to one DuckDB's.
+     */
+    private void rejectRowid(ObjectNode select) {
+        Ast.forEachExpression(select, e -> {
+            if (Ast.isColumnRef(e)) {
+                List<String> names = Ast.columnNames(e);
+                String last = names.get(names.size() - 1);
+                if (last.equalsIgnoreCase("rowid") && !isRealColumn(select, last)) {
+                    int position = e.path("query_location").canConvertToInt() ? e.path("query_location").asInt() : -1;
+                    throw new MallardException(ErrorCode.INVALID_ARGUMENT, "rowid is not available in queries over "
+                            + "partitioned tables: their rows have no global row number across shards", position, null);
+                }
+            }
+        });
+    }
+
+    /** Whether some table the statement names has a column of this name. */
+    private boolean isRealColumn(ObjectNode select, String column) {
+        boolean[] found = {false};
+        Ast.forEachObject(select, o -> {
+            if ("BASE_TABLE".equals(Ast.type(o)) && !o.has("class")) {
+                catalog.table(o.path("table_name").asText()).ifPresent(t -> found[0] |= t.hasColumn(column));
+            }
+        });
+        return found[0];
     }
 
     /**

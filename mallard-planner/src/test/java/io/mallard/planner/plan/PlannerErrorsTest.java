@@ -77,4 +77,22 @@ class PlannerErrorsTest extends PlannerTestBase {
         assertThat(e.code()).isEqualTo(ErrorCode.BINDER_ERROR);
         assertThat(e.getMessage()).contains("l_no_such_column");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "SELECT count(*) FROM lineitem WHERE rowid < 100",
+        "SELECT max(l.rowid) FROM lineitem l",
+        "SELECT o_orderkey, c.rowid FROM orders, customer c WHERE o_custkey = c_custkey",
+    })
+    void rowidOverPartitionedTablesIsRefusedWithItsPosition(String sql) {
+        MallardException e = error(sql);
+        assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThat(e.getMessage()).contains("rowid").contains("across shards");
+        assertThat(sql.substring(e.position().getAsInt()).toLowerCase()).contains("rowid");
+    }
+
+    @Test
+    void rowidOfATableWithoutPartitionedRowsStaysLocal() {
+        assertThat(planner.plan("SELECT max(rowid) FROM nation").strategy()).isEqualTo(Strategy.LOCAL);
+    }
 }
