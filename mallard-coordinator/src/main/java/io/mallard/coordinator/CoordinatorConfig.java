@@ -18,7 +18,14 @@ import java.nio.file.Path;
  * @param insecure         plaintext Flight (explicit opt-out of TLS; never the default)
  */
 public record CoordinatorConfig(Path dir, String host, int port, int shardPort, String advertisedHost, int replicas,
-        long leaseMillis, long pollMillis, long shardWaitMillis, long queryTimeoutMillis, boolean insecure) {
+        long leaseMillis, long pollMillis, long shardWaitMillis, long queryTimeoutMillis, boolean insecure,
+        Path metadataFile) {
+
+    public CoordinatorConfig(Path dir, String host, int port, int shardPort, String advertisedHost, int replicas,
+            long leaseMillis, long pollMillis, long shardWaitMillis, long queryTimeoutMillis, boolean insecure) {
+        this(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis, shardWaitMillis,
+                queryTimeoutMillis, insecure, new ClusterLayout(dir).metadata());
+    }
 
     public CoordinatorConfig {
         if (replicas < 1) {
@@ -41,21 +48,27 @@ public record CoordinatorConfig(Path dir, String host, int port, int shardPort, 
 
     public CoordinatorConfig withLease(long newLeaseMillis, long newPollMillis) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, newLeaseMillis, newPollMillis,
-                shardWaitMillis, queryTimeoutMillis, insecure);
+                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile);
     }
 
     public CoordinatorConfig withShardWait(long millis) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
-                millis, queryTimeoutMillis, insecure);
+                millis, queryTimeoutMillis, insecure, metadataFile);
     }
 
     public CoordinatorConfig withQueryTimeout(long millis) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
-                shardWaitMillis, millis, insecure);
+                shardWaitMillis, millis, insecure, metadataFile);
+    }
+
+    /** Keeps the query history in another file than DIR/metadata.duckdb (test clusters share a data directory). */
+    public CoordinatorConfig withMetadataFile(Path file) {
+        return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
+                shardWaitMillis, queryTimeoutMillis, insecure, file);
     }
 
     public CoordinatorConfig withReplicas(int r) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, r, leaseMillis, pollMillis,
-                shardWaitMillis, queryTimeoutMillis, insecure);
+                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile);
     }
 }

@@ -37,6 +37,8 @@ public final class LocalCluster implements AutoCloseable {
     private final String adminPassword;
     private int nextWorker = 1;
 
+    private Path metadataDir;
+
     private LocalCluster(Builder options) throws IOException, SQLException {
         this.options = options;
         DataParams params = new DataParams(options.scaleFactor, options.measurementRows, options.seed, options.edgeRows);
@@ -49,7 +51,10 @@ public final class LocalCluster implements AutoCloseable {
         this.manifest = Bootstrap.run(new BootstrapOptions(dir, params, options.shards, "admin", cache.resolve("oracle"),
                 List.of()), null);
         this.adminPassword = Bootstrap.adminPassword(dir);
-        CoordinatorConfig config = CoordinatorConfig.defaults(dir).withLease(options.leaseMillis, Math.min(1000, options.leaseMillis / 3))
+        // the query history belongs to this cluster, not to the data directory that test clusters share
+        this.metadataDir = Files.createTempDirectory(options.cacheDir, "metadata-");
+        CoordinatorConfig config = CoordinatorConfig.defaults(dir).withMetadataFile(metadataDir.resolve("metadata.duckdb"))
+                .withLease(options.leaseMillis, Math.min(1000, options.leaseMillis / 3))
                 .withShardWait(options.shardWaitMillis).withReplicas(options.replicas)
                 .withQueryTimeout(60_000); // a stuck test fails in a minute, not ten
         this.coordinator = Coordinator.start(config);
@@ -212,6 +217,9 @@ public final class LocalCluster implements AutoCloseable {
         }
         if (options.privateData) {
             deleteTree(dir);
+        }
+        if (metadataDir != null) {
+            deleteTree(metadataDir);
         }
     }
 

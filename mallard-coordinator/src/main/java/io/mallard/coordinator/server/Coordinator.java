@@ -89,7 +89,7 @@ public final class Coordinator implements AutoCloseable {
                     config.queryTimeoutMillis());
             queriesRef.set(queries);
             resources.add(0, queries);
-            MetadataStore metadata = MetadataStore.open(layout.metadata());
+            MetadataStore metadata = MetadataStore.open(config.metadataFile());
             resources.add(0, metadata);
             DuckDBConnection scratch = openScratch();
             resources.add(0, scratch);
