@@ -105,10 +105,10 @@ public final class SvgBarChart {
         return Double.isFinite(v) ? v : 0;
     }
 
-    /** 1, 2 or 5 times a power of ten, at least {@code v}: round axis ticks. */
+    /** A round number (1, 1.5, 2, … 8 times a power of ten) at least {@code v}, so the longest bar fills most of the axis. */
     static double niceCeiling(double v) {
         double power = Math.pow(10, Math.floor(Math.log10(v)));
-        for (double step : new double[] {1, 2, 5, 10}) {
+        for (double step : new double[] {1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10}) {
             if (step * power >= v) {
                 return step * power;
             }

@@ -51,6 +51,11 @@ final class SimulatedWorkers implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final ExecutorService proofs = Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "simulated-proof");
+        t.setDaemon(true);
+        return t;
+    });
     private final AtomicLong uploads = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile boolean closed;
@@ -108,12 +113,20 @@ final class SimulatedWorkers implements AutoCloseable {
             try {
                 PollReply reply = Rpc.call(w.client(), new Messages.Poll(w.id(), List.copyOf(w.held())), PollReply.class, w.auth());
                 for (ShardGrant grant : reply.grants()) {
-                    prove(w, grant);
+                    // off the poll loop, as a real worker fetches off it: a worker granted hundreds of shards at
+                    // first must keep renewing its lease while it proves them
+                    proofs.submit(() -> {
+                        try {
+                            prove(w, grant);
+                        } catch (MallardException | IOException e) {
+                            failures.incrementAndGet();
+                        }
+                    });
                 }
                 for (TaskSpec task : reply.tasks()) {
                     upload(w, task);
                 }
-            } catch (MallardException | IOException e) {
+            } catch (MallardException e) {
                 if (!closed) {
                     failures.incrementAndGet();
                     sleep(100);
@@ -175,6 +188,7 @@ final class SimulatedWorkers implements AutoCloseable {
         // no Leaving messages: the coordinator is stopped with its simulated workers, and 1,000 departures would
         // only measure rebalancing
         closed = true;
+        proofs.shutdownNow();
         pollers.shutdownNow();
         try {
             // uploads in flight hold roots over the shared batch: let them end before the batch is freed
