@@ -91,7 +91,7 @@ public final class MallardSqlClient implements AutoCloseable {
         List<String> columns = new ArrayList<>();
         List<String> types = new ArrayList<>();
         List<List<Object>> rows = new ArrayList<>();
-        stream(statement, root -> rows.addAll(ArrowValues.rows(root)), root -> {
+        stream(statement, true, root -> rows.addAll(ArrowValues.rows(root)), root -> {
             for (FieldVector vector : root.getFieldVectors()) {
                 columns.add(vector.getName());
                 types.add(ArrowValues.typeName(vector));
@@ -102,13 +102,17 @@ public final class MallardSqlClient implements AutoCloseable {
 
     /** Runs a statement and hands each Arrow batch to {@code batches} while it streams in; the root is reused. */
     public void stream(String statement, Consumer<VectorSchemaRoot> batches) {
-        stream(statement, batches, root -> { });
+        stream(statement, true, batches, root -> { });
     }
 
-    private void stream(String statement, Consumer<VectorSchemaRoot> batches, Consumer<VectorSchemaRoot> schema) {
+    /** @param cancellable whether {@link #cancel()} is to stop this statement (not so for progress looks) */
+    private void stream(String statement, boolean cancellable, Consumer<VectorSchemaRoot> batches,
+            Consumer<VectorSchemaRoot> schema) {
         try {
             FlightInfo info = sql.execute(statement, auth);
-            running = info;
+            if (cancellable) {
+                running = info;
+            }
             try {
                 for (FlightEndpoint endpoint : info.getEndpoints()) {
                     try (FlightStream stream = sql.getStream(endpoint.getTicket(), auth)) {
@@ -121,7 +125,9 @@ public final class MallardSqlClient implements AutoCloseable {
                     }
                 }
             } finally {
-                running = null;
+                if (cancellable) {
+                    running = null;
+                }
             }
         } catch (FlightRuntimeException e) {
             throw WireErrors.fromFlight(e);
@@ -183,13 +189,14 @@ public final class MallardSqlClient implements AutoCloseable {
 
     /** The progress of this session's running query, read from {@code mallard.queries}; empty when none runs. */
     public Optional<Progress> progress() {
-        QueryRows rows = query("SELECT tasks_finished, tasks, rows_shipped, duration_ms FROM mallard.queries "
+        List<List<Object>> found = new ArrayList<>();
+        stream("SELECT tasks_finished, tasks, rows_shipped, duration_ms FROM mallard.queries "
                 + "WHERE current_session AND status = 'running' AND strategy IS DISTINCT FROM 'SYSTEM' "
-                + "ORDER BY started LIMIT 1");
-        if (rows.rows().isEmpty()) {
+                + "ORDER BY started LIMIT 1", false, root -> found.addAll(ArrowValues.rows(root)), root -> { });
+        if (found.isEmpty()) {
             return Optional.empty();
         }
-        List<Object> row = rows.rows().get(0);
+        List<Object> row = found.get(0);
         return Optional.of(new Progress(number(row.get(0)), number(row.get(1)), number(row.get(2)), number(row.get(3))));
     }
 
