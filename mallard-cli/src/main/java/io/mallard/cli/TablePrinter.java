@@ -172,6 +172,9 @@ final class TablePrinter {
         if (value instanceof BigDecimal d) {
             return d.toPlainString();
         }
+        if (value instanceof java.time.LocalDateTime t) {
+            return t.toLocalDate() + " " + t.toLocalTime();
+        }
         return value.toString();
     }
 
@@ -218,6 +221,12 @@ final class TablePrinter {
         }
         if (t.equals("Bool")) {
             return "boolean";
+        }
+        if (t.equals("List") || t.equals("LargeList")) {
+            return "list";
+        }
+        if (t.startsWith("Date")) {
+            return "date";
         }
         int paren = t.indexOf('(');
         return (paren < 0 ? t : t.substring(0, paren)).toLowerCase(Locale.ROOT);

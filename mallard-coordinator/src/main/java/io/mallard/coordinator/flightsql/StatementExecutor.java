@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class StatementExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(StatementExecutor.class);
+    /** The strategy name of statements answered from the system tables. */
+    static final String SYSTEM = "SYSTEM";
 
     private final QueryManager queries;
     private final SystemTables system;
@@ -127,11 +129,12 @@ public final class StatementExecutor {
         listener.setOnCancelHandler(() -> cancel(queryId, "the client cancelled the stream"));
         try (CallCancellation gone = CallCancellation.onCancel(() -> cancel(queryId, "the client cancelled the call"))) {
             if (system.reads(sql)) {
-                statement.stats = () -> new QueryStats("SYSTEM", List.of());
+                statement.stats = () -> new QueryStats(SYSTEM, List.of());
                 try (SystemTables.Result result = system.execute(sql, viewer(caller))) {
                     send(statement, result.reader(), listener, Optional::empty);
                 }
             } else {
+                statement.stats = () -> queries.stats(queryId).orElse(null); // until execute returns
                 try (QueryResult result = queries.execute(queryId, sql, session.settings())) {
                     statement.stats = result::stats;
                     send(statement, result.reader(), listener, result::failure);
@@ -173,6 +176,10 @@ public final class StatementExecutor {
     }
 
     private void record(Running statement, String status, MallardException error) {
+        QueryStats stats = statement.stats.get();
+        if (stats != null && stats.strategy().equals(SYSTEM)) {
+            return; // reads of the system tables (the shell's progress line polls them) show only while they run
+        }
         try {
             history.record(statement.record(status, error));
         } catch (RuntimeException e) {

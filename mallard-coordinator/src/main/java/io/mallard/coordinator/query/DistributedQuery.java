@@ -20,6 +20,8 @@ final class DistributedQuery {
     private final Map<String, ShardSlot> byKey;
     final long startNanos = System.nanoTime();
     private final AtomicReference<MallardException> failure = new AtomicReference<>();
+    /** The combine's DuckDB statement once it runs, so a cancel can interrupt DuckDB itself. */
+    volatile java.sql.Statement combine;
 
     /** @param shardsByDataset the shards of every dataset the plan's streams read */
     DistributedQuery(String id, DistributedPlan plan, Map<String, List<String>> shardsByDataset) {
