@@ -135,8 +135,11 @@ final class Shell {
         try {
             QueryRows rows;
             if (terminal) {
-                try (ProgressLine progress = ProgressLine.start(out, client::progress)) {
+                ProgressLine progress = ProgressLine.start(out, client::progress);
+                try {
                     rows = client.query(statement);
+                } finally {
+                    progress.close();
                 }
             } else {
                 rows = client.query(statement);

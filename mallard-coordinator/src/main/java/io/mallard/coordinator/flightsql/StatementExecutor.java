@@ -127,7 +127,8 @@ public final class StatementExecutor {
         Running statement = new Running(queryId, sql, caller);
         running.put(queryId, statement);
         listener.setOnCancelHandler(() -> cancel(queryId, "the client cancelled the stream"));
-        try (CallCancellation gone = CallCancellation.onCancel(() -> cancel(queryId, "the client cancelled the call"))) {
+        CallCancellation gone = CallCancellation.onCancel(() -> cancel(queryId, "the client cancelled the call"));
+        try {
             if (system.reads(sql)) {
                 statement.stats = () -> new QueryStats(SYSTEM, List.of());
                 try (SystemTables.Result result = system.execute(sql, viewer(caller))) {
@@ -151,6 +152,7 @@ public final class StatementExecutor {
             record(statement, error.code() == ErrorCode.QUERY_CANCELLED ? "cancelled" : "failed", error);
             listener.error(WireErrors.toFlight(error));
         } finally {
+            gone.close();
             running.remove(queryId);
         }
     }
