@@ -10,9 +10,6 @@ import io.mallard.protocol.Messages;
 import io.mallard.protocol.client.MallardClient;
 import io.mallard.testing.DemoQueries;
 import io.mallard.testing.Oracle;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
                     (System.nanoTime() - started) / 1e9);
             if (shell) {
                 System.out.println("\nSQL prompt against the running cluster (.help for commands, .quit to stop the cluster).");
-                Shell.run(client, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), System.out, true);
+                cluster.shell();
             }
         }
         return mismatches == 0 ? 0 : 1;

@@ -28,6 +28,11 @@ public final class Main implements Runnable {
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The program's command line: errors reach the user as {@code error: CODE: message} and exit code 1. */
+    static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof MallardException m) {
@@ -42,6 +47,6 @@ public final class Main implements Runnable {
             }
             return 1;
         });
-        System.exit(commandLine.execute(args));
+        return commandLine;
     }
 }

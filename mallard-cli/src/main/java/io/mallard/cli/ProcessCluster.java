@@ -1,5 +1,7 @@
 package io.mallard.cli;
 
+import io.mallard.client.ConnectOptions;
+import io.mallard.client.MallardSqlClient;
 import io.mallard.common.MallardException;
 import io.mallard.common.security.Credentials;
 import io.mallard.coordinator.ClusterLayout;
@@ -14,6 +16,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
 
 /**
  * The embedded default: a coordinator and N workers as separate JVMs on loopback, started from this executable and
@@ -69,6 +73,16 @@ final class ProcessCluster implements AutoCloseable {
     MallardClient client() throws IOException {
         return MallardClient.connect("127.0.0.1", port, new ClusterLayout(dir).caCertificate(), "admin",
                 Bootstrap.adminPassword(dir));
+    }
+
+    /** The SQL prompt against this cluster, as the admin user, on this process's terminal. */
+    void shell() throws IOException {
+        ConnectOptions options = ConnectOptions.tls("127.0.0.1", port, "admin", Bootstrap.adminPassword(dir),
+                new ClusterLayout(dir).caCertificate());
+        try (MallardSqlClient client = MallardSqlClient.connect(options);
+                Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+            SqlCommand.interactive(client, terminal, ResultFormat.BOX, null, options);
+        }
     }
 
     private void launch(Path log, List<String> environment, List<String> jvm, String... args) throws IOException {

@@ -1,89 +1,236 @@
 package io.mallard.cli;
 
+import io.mallard.client.MallardSqlClient;
 import io.mallard.common.MallardException;
-import io.mallard.protocol.Messages;
-import io.mallard.protocol.client.MallardClient;
 import io.mallard.protocol.client.QueryRows;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.IntSupplier;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.completer.AggregateCompleter;
+import org.jline.reader.impl.completer.StringsCompleter;
+import org.jline.terminal.Terminal;
 
-/** A minimal SQL prompt: statements end with ';'; {@code .explain SQL}, {@code .workers}, {@code .quit}. */
+/**
+ * The {@code mallard sql} prompt and script runner: statements end with {@code ;} (several per line, or one over many
+ * lines), dot-commands take one line. Results print in the chosen format; errors print with their code and count as
+ * failures.
+ */
 final class Shell {
-    private Shell() {
+    private static final String HELP = String.join("\n",
+            ".set distributed on|off   off: answer from the coordinator's full copies only",
+            ".set summarize on|off     off: show each shard's partial results instead of the combined answer",
+            ".timer on|off             print each statement's run time",
+            ".explain SQL              show the distributed plan",
+            ".workers                  list workers (mallard.workers)",
+            ".shards                   list shards (mallard.shards)",
+            ".format box|csv|json|markdown",
+            ".help                     this text",
+            ".quit                     leave (also Ctrl-D)",
+            "Statements end with ';'. Ctrl-C cancels a running query. System tables: mallard.queries, mallard.tasks, "
+                    + "mallard.workers, mallard.shards.");
+
+    private final MallardSqlClient client;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean terminal;
+    private final IntSupplier width;
+    private ResultFormat format;
+    private boolean timer;
+    private boolean quit;
+
+    /**
+     * @param terminal true when a person watches: progress lines for long queries
+     * @param width    the screen width for boxed tables
+     */
+    Shell(MallardSqlClient client, PrintWriter out, PrintWriter err, ResultFormat format, boolean terminal, IntSupplier width) {
+        this.client = client;
+        this.out = out;
+        this.err = err;
+        this.format = format;
+        this.terminal = terminal;
+        this.width = width;
     }
 
-    /** Runs statements from {@code in}; returns the number of statements that failed. */
-    static int run(MallardClient client, BufferedReader in, PrintStream out, boolean prompt) throws IOException {
+    /** Runs every statement and dot-command of a script; returns the number that failed. */
+    int runScript(BufferedReader in) throws IOException {
         int failures = 0;
-        StringBuilder statement = new StringBuilder();
-        while (true) {
-            if (prompt) {
-                out.print(statement.isEmpty() ? "mallard> " : "    ...> ");
-                out.flush();
-            }
-            String line = in.readLine();
-            if (line == null) {
-                return failures;
-            }
-            String trimmed = line.strip();
-            if (statement.isEmpty() && trimmed.startsWith(".")) {
-                if (trimmed.equals(".quit") || trimmed.equals(".exit")) {
-                    return failures;
-                }
-                failures += dotCommand(client, trimmed, out) ? 0 : 1;
+        StatementSplitter splitter = new StatementSplitter();
+        for (String line; !quit && (line = in.readLine()) != null;) {
+            failures += runLine(splitter, line);
+        }
+        String rest = splitter.remainder();
+        if (!quit && !rest.isEmpty() && StatementSplitter.incomplete(rest)) {
+            failures += execute(rest) ? 0 : 1; // the last statement of a script may omit its ';'
+        }
+        out.flush();
+        return failures;
+    }
+
+    /** The interactive prompt on a terminal: history, completion, multi-line statements, Ctrl-C cancels a query. */
+    int runInteractive(Terminal screen, Path historyFile) {
+        List<String> words = new ArrayList<>(SqlKeywords.KEYWORDS);
+        words.addAll(SqlKeywords.DOT_COMMANDS);
+        try {
+            words.addAll(client.tables());
+        } catch (MallardException e) {
+            // completion of table names is a convenience
+        }
+        LineReader reader = LineReaderBuilder.builder().terminal(screen).appName("mallard")
+                .parser(new SqlLineParser())
+                .completer(new AggregateCompleter(new StringsCompleter(words)))
+                .variable(LineReader.HISTORY_FILE, historyFile)
+                .variable(LineReader.SECONDARY_PROMPT_PATTERN, "    ...> ")
+                .option(LineReader.Option.CASE_INSENSITIVE, true)
+                .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+                .build();
+        int failures = 0;
+        StatementSplitter splitter = new StatementSplitter();
+        while (!quit) {
+            String line;
+            try {
+                line = reader.readLine("mallard> ");
+            } catch (UserInterruptException e) {
+                splitter.clear();
                 continue;
+            } catch (EndOfFileException e) {
+                break;
             }
-            statement.append(line).append('\n');
-            if (trimmed.endsWith(";")) {
-                String sql = statement.toString().strip();
-                statement.setLength(0);
-                failures += execute(client, sql.substring(0, sql.length() - 1), out) ? 0 : 1;
+            Terminal.SignalHandler previous = screen.handle(Terminal.Signal.INT, signal -> client.cancel());
+            try {
+                failures += runLine(splitter, line);
+            } finally {
+                screen.handle(Terminal.Signal.INT, previous);
             }
         }
+        return failures;
     }
 
-    static boolean execute(MallardClient client, String sql, PrintStream out) {
+    private int runLine(StatementSplitter splitter, String line) {
+        if (splitter.remainder().isEmpty() && line.strip().startsWith(".")) {
+            return dotCommand(line.strip()) ? 0 : 1;
+        }
+        int failures = 0;
+        for (String statement : splitter.add(line + "\n")) {
+            failures += execute(statement) ? 0 : 1;
+        }
+        return failures;
+    }
+
+    boolean quitRequested() {
+        return quit;
+    }
+
+    /** Runs one statement (without its ';') and prints its result; false if it failed. */
+    boolean execute(String statement) {
+        long start = System.nanoTime();
         try {
-            long start = System.nanoTime();
-            QueryRows rows = client.query(sql);
-            TablePrinter.print(rows, 40, out);
-            out.printf("(%.1f ms)%n", (System.nanoTime() - start) / 1e6);
+            QueryRows rows;
+            if (terminal) {
+                ProgressLine progress = ProgressLine.start(out, client::progress);
+                try {
+                    rows = client.query(statement);
+                } finally {
+                    progress.close();
+                }
+            } else {
+                rows = client.query(statement);
+            }
+            print(rows);
             return true;
         } catch (MallardException e) {
-            out.println("error: " + e.describe());
+            err.println("error: " + e.describe());
             return false;
+        } finally {
+            if (timer) {
+                out.printf("Run Time: %.3f s%n", (System.nanoTime() - start) / 1e9);
+            }
+            out.flush();
+            err.flush();
         }
     }
 
-    private static boolean dotCommand(MallardClient client, String command, PrintStream out) {
+    private void print(QueryRows rows) {
+        if (rows.columns().isEmpty()) {
+            return; // SET and friends
+        }
+        switch (format) {
+            case BOX -> TablePrinter.print(rows, TablePrinter.DEFAULT_MAX_ROWS, width.getAsInt(), out);
+            case CSV -> TextFormats.csv(rows, out);
+            case JSON -> TextFormats.json(rows, out);
+            case MARKDOWN -> TextFormats.markdown(rows, out);
+        }
+    }
+
+    /** Runs a dot-command; false if it failed or is unknown. */
+    boolean dotCommand(String command) {
+        String[] words = command.replaceAll(";\\s*$", "").strip().split("\\s+", 2);
+        String argument = words.length > 1 ? words[1].strip() : "";
         try {
-            if (command.startsWith(".explain ")) {
-                out.print(client.explain(command.substring(".explain ".length()).replaceAll(";\\s*$", "")).text());
-            } else if (command.startsWith(".set ")) {
-                String[] parts = command.substring(".set ".length()).trim().split("\\s+");
-                if (parts.length != 2) {
-                    out.println("usage: .set distributed|summarize on|off");
+            switch (words[0].toLowerCase(Locale.ROOT)) {
+                case ".quit", ".exit" -> quit = true;
+                case ".help" -> out.println(HELP);
+                case ".explain" -> {
+                    if (argument.isEmpty()) {
+                        return usage(".explain SQL");
+                    }
+                    out.print(client.explain(argument.replaceAll(";\\s*$", "")));
+                }
+                case ".workers" -> print(client.query("SELECT worker_id, name, address, state, len(trusted_shards) AS "
+                        + "shards, running_tasks, last_heartbeat, version, cpus, memory_bytes FROM mallard.workers "
+                        + "ORDER BY worker_id"));
+                case ".shards" -> print(client.query("SELECT shard_id, dataset, size_bytes, replicas, state "
+                        + "FROM mallard.shards ORDER BY shard_id"));
+                case ".timer" -> {
+                    Boolean on = onOff(argument);
+                    if (on == null) {
+                        return usage(".timer on|off");
+                    }
+                    timer = on;
+                }
+                case ".format", ".mode" -> format = ResultFormat.parse(argument);
+                case ".set" -> {
+                    String[] setting = argument.split("\\s+");
+                    Boolean on = setting.length == 2 ? onOff(setting[1]) : null;
+                    if (on == null || !setting[0].equals("distributed") && !setting[0].equals("summarize")) {
+                        return usage(".set distributed|summarize on|off");
+                    }
+                    client.set("mallard." + setting[0], on.toString());
+                    out.println("mallard." + setting[0] + " = " + on);
+                }
+                default -> {
+                    err.println("error: unknown command " + words[0] + " (.help lists them)");
                     return false;
                 }
-                client.applySetting("SET mallard." + parts[0] + " = " + parts[1]);
-                out.println("mallard." + parts[0] + " = " + parts[1]);
-            } else if (command.equals(".workers")) {
-                for (Messages.WorkerView w : client.status().workers()) {
-                    out.printf("%s %-12s %-11s shards %s%n", w.id(), w.name(), w.state(), w.trusted());
-                }
-            } else if (command.equals(".help")) {
-                out.println(".explain SQL                      show the distributed plan\n"
-                        + ".set distributed|summarize on|off  run on the coordinator alone / show workers' partials\n"
-                        + ".workers                          list workers\n.quit                             leave");
-            } else {
-                out.println("unknown command " + command + " (.help lists them)");
-                return false;
             }
             return true;
         } catch (MallardException e) {
-            out.println("error: " + e.describe());
+            err.println("error: " + e.describe());
             return false;
+        } finally {
+            out.flush();
+            err.flush();
         }
+    }
+
+    private boolean usage(String text) {
+        err.println("usage: " + text);
+        return false;
+    }
+
+    private static Boolean onOff(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "on", "true" -> Boolean.TRUE;
+            case "off", "false" -> Boolean.FALSE;
+            default -> null;
+        };
     }
 }

@@ -58,6 +58,9 @@ public final class WireErrors {
         };
         String description = e.status().description();
         String message = description == null || description.isEmpty() ? e.status().code().name() : description;
+        if (message.startsWith(code.name() + ": ")) {
+            message = message.substring(code.name().length() + 2); // a Mallard description whose metadata was lost
+        }
         Throwable cause = e.status().cause() != null ? e.status().cause() : e.getCause();
         while (cause != null && cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();

@@ -1,5 +1,7 @@
 package io.mallard.testing;
 
+import io.mallard.client.ConnectOptions;
+import io.mallard.client.MallardSqlClient;
 import io.mallard.common.security.Credentials;
 import io.mallard.coordinator.ClusterLayout;
 import io.mallard.coordinator.CoordinatorConfig;
@@ -166,6 +168,12 @@ public final class LocalCluster implements AutoCloseable {
     /** A client logged in as the admin user. The caller closes it. */
     public MallardClient client() {
         return MallardClient.connect("127.0.0.1", coordinator.port(), caCertificate(), "admin", adminPassword);
+    }
+
+    /** An application client (Flight SQL) logged in as the admin user. The caller closes it. */
+    public MallardSqlClient sqlClient() {
+        return MallardSqlClient.connect(ConnectOptions.tls("127.0.0.1", coordinator.port(), "admin", adminPassword,
+                caCertificate()));
     }
 
     public Path caCertificate() {

@@ -2,6 +2,9 @@ package io.mallard.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mallard.client.MallardSqlClient;
+import io.mallard.common.ErrorCode;
+import io.mallard.common.MallardException;
 import io.mallard.protocol.client.QueryRows;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -22,7 +25,8 @@ class FlightSqlCancelTest {
         try (LocalCluster cluster = LocalCluster.builder().shards(2).workers(0).build()) {
             cluster.addWorker(false, 6_000); // every task waits 6 s: the query runs long enough to cancel it
             cluster.awaitAllShardsServed(120_000);
-            String sql = "SELECT count(*) AS n FROM lineitem WHERE l_comment <> 'cancel-test'";
+            // the history lives in the (shared) cluster directory: a fresh literal finds this run's query
+            String sql = "SELECT count(*) AS n FROM lineitem WHERE l_comment <> '" + java.util.UUID.randomUUID() + "'";
             try (Connection connection = DriverManager.getConnection(JdbcRows.url(cluster),
                     JdbcRows.credentials("admin", cluster.adminPassword()));
                     Statement statement = connection.createStatement()) {
@@ -65,6 +69,34 @@ class FlightSqlCancelTest {
                     assertThat(rows.rows().get(0)).containsExactly("cancelled", "QUERY_CANCELLED");
                 }
             }
+
+            // the application client cancels with Flight SQL's CancelFlightInfo
+            try (MallardSqlClient client = cluster.sqlClient()) {
+                CompletableFuture<QueryRows> running = CompletableFuture.supplyAsync(() -> client.query(sql));
+                awaitActive(cluster, 1);
+                long cancelledAt = System.nanoTime();
+                assertThat(client.cancel()).isTrue();
+                ExecutionException failure = null;
+                try {
+                    running.get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    failure = e;
+                }
+                assertThat(failure).isNotNull();
+                assertThat(((MallardException) failure.getCause()).code()).isEqualTo(ErrorCode.QUERY_CANCELLED);
+                awaitActive(cluster, 0);
+                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cancelledAt)).isLessThan(5_000);
+                assertThat(client.cancel()).as("nothing runs any more").isFalse();
+            }
+            cluster.assertClean();
         }
+    }
+
+    private static void awaitActive(LocalCluster cluster, int queries) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (cluster.coordinator().activeQueries() != queries && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(cluster.coordinator().activeQueries()).isEqualTo(queries);
     }
 }

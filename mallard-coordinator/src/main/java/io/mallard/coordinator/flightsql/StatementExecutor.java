@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class StatementExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(StatementExecutor.class);
+    /** The strategy name of statements answered from the system tables. */
+    static final String SYSTEM = "SYSTEM";
 
     private final QueryManager queries;
     private final SystemTables system;
@@ -125,13 +127,15 @@ public final class StatementExecutor {
         Running statement = new Running(queryId, sql, caller);
         running.put(queryId, statement);
         listener.setOnCancelHandler(() -> cancel(queryId, "the client cancelled the stream"));
-        try (CallCancellation gone = CallCancellation.onCancel(() -> cancel(queryId, "the client cancelled the call"))) {
+        CallCancellation gone = CallCancellation.onCancel(() -> cancel(queryId, "the client cancelled the call"));
+        try {
             if (system.reads(sql)) {
-                statement.stats = () -> new QueryStats("SYSTEM", List.of());
+                statement.stats = () -> new QueryStats(SYSTEM, List.of());
                 try (SystemTables.Result result = system.execute(sql, viewer(caller))) {
                     send(statement, result.reader(), listener, Optional::empty);
                 }
             } else {
+                statement.stats = () -> queries.stats(queryId).orElse(null); // until execute returns
                 try (QueryResult result = queries.execute(queryId, sql, session.settings())) {
                     statement.stats = result::stats;
                     send(statement, result.reader(), listener, result::failure);
@@ -148,6 +152,7 @@ public final class StatementExecutor {
             record(statement, error.code() == ErrorCode.QUERY_CANCELLED ? "cancelled" : "failed", error);
             listener.error(WireErrors.toFlight(error));
         } finally {
+            gone.close();
             running.remove(queryId);
         }
     }
@@ -176,6 +181,10 @@ public final class StatementExecutor {
     }
 
     private void record(Running statement, String status, MallardException error) {
+        QueryStats stats = statement.stats.get();
+        if (stats != null && stats.strategy().equals(SYSTEM)) {
+            return; // reads of the system tables (the shell's progress line polls them) show only while they run
+        }
         try {
             history.record(statement.record(status, error));
         } catch (RuntimeException e) {

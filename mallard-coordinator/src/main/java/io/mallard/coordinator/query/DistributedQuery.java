@@ -22,6 +22,8 @@ final class DistributedQuery {
     /** When every task was handed to a worker (0 until then): EXPLAIN ANALYZE's timeline. */
     volatile long dispatchedNanos;
     private final AtomicReference<MallardException> failure = new AtomicReference<>();
+    /** The combine's DuckDB statement once it runs, so a cancel can interrupt DuckDB itself. */
+    volatile java.sql.Statement combine;
 
     /** @param shardsByDataset the shards of every dataset the plan's streams read */
     DistributedQuery(String id, DistributedPlan plan, Map<String, List<String>> shardsByDataset) {

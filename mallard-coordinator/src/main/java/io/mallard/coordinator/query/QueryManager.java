@@ -57,6 +57,8 @@ public final class QueryManager implements AutoCloseable {
     private final long shardWaitMillis;
     private final long queryTimeoutMillis;
     private final Map<String, DistributedQuery> active = new ConcurrentHashMap<>();
+    /** LOCAL queries running now, by id, so that a cancel can interrupt them in DuckDB. */
+    private final Map<String, Statement> local = new ConcurrentHashMap<>();
     /** One in-memory DuckDB for every combine; each query scans its partials on a connection of its own. */
     private final DuckDBConnection combineDatabase;
     private final Map<String, DistributedPlan> planCache = new LinkedHashMap<>(64, 0.75f, true) {
@@ -178,10 +180,15 @@ public final class QueryManager implements AutoCloseable {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             Connection connection = reference.duplicate();
+            resources.add(connection);
             Statement statement = connection.createStatement();
+            resources.add(0, statement);
+            local.put(queryId, statement);
+            resources.add(() -> local.remove(queryId));
             ResultSet rs = statement.executeQuery(plan.combineSql());
+            resources.add(0, rs);
             ArrowReader reader = DuckArrow.export(rs, allocator);
-            resources.addAll(List.of(reader, rs, statement, connection));
+            resources.add(0, reader);
             return new QueryResult(queryId, plan, reader, resources, () -> null)
                     .withStats(() -> new QueryStats(plan.strategy().name(), List.of()));
         } catch (SQLException e) {
@@ -215,6 +222,7 @@ public final class QueryManager implements AutoCloseable {
             }
             Statement statement = combine.createStatement();
             resources.add(0, statement);
+            query.combine = statement;
             ResultSet rs = statement.executeQuery(plan.combineSql());
             LOG.debug("query {} combined after {} us", queryId, (System.nanoTime() - query.startNanos) / 1000);
             resources.add(0, rs);
@@ -282,6 +290,12 @@ public final class QueryManager implements AutoCloseable {
      * the workers. Returns false when no such query is running (finished, LOCAL, or unknown).
      */
     public boolean cancel(String queryId, String reason) {
+        Statement localStatement = local.get(queryId);
+        if (localStatement != null) {
+            interrupt(queryId, localStatement);
+            LOG.info("query {} cancelled: {}", queryId, reason);
+            return true;
+        }
         DistributedQuery query = active.get(queryId);
         if (query == null) {
             return false;
@@ -289,7 +303,25 @@ public final class QueryManager implements AutoCloseable {
         if (query.fail(DistributedQuery.cancelled("query " + queryId + " was cancelled: " + reason))) {
             LOG.info("query {} cancelled: {}", queryId, reason);
         }
+        Statement combine = query.combine;
+        if (combine != null) {
+            interrupt(queryId, combine); // the combine may be busy in DuckDB, not waiting for workers
+        }
         return true;
+    }
+
+    private static void interrupt(String queryId, Statement statement) {
+        try {
+            statement.cancel();
+        } catch (SQLException e) {
+            LOG.debug("interrupting query {} in DuckDB failed", queryId, e);
+        }
+    }
+
+    /** The strategy and tasks of a running distributed query, also while it is still starting. */
+    public Optional<QueryStats> stats(String queryId) {
+        DistributedQuery query = active.get(queryId);
+        return query == null ? Optional.empty() : Optional.of(query.stats());
     }
 
     /** The ids, strategies and task progress of the distributed queries running now. */

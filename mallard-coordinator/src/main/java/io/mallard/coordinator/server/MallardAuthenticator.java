@@ -1,16 +1,18 @@
 package io.mallard.coordinator.server;
 
+import io.mallard.common.ErrorCode;
+import io.mallard.common.MallardException;
 import io.mallard.common.security.Credentials;
 import io.mallard.common.security.Secrets;
 import io.mallard.common.security.UserRecord;
 import io.mallard.coordinator.cluster.WorkerRegistry;
+import io.mallard.protocol.WireErrors;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.arrow.flight.CallHeaders;
-import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.auth2.Auth2Constants;
 import org.apache.arrow.flight.auth2.AuthUtilities;
 import org.apache.arrow.flight.auth2.CallHeaderAuthenticator;
@@ -52,7 +54,7 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
             if (worker.isPresent()) {
                 return result(Identity.worker(worker.get()), null);
             }
-            throw CallStatus.UNAUTHENTICATED.withDescription("AUTHENTICATION_FAILED: unknown or expired token").toRuntimeException();
+            throw refused("unknown or expired token");
         }
         return result(Identity.ANONYMOUS, null);
     }
@@ -62,14 +64,14 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
         try {
             decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw CallStatus.UNAUTHENTICATED.withDescription("AUTHENTICATION_FAILED: malformed credentials").toRuntimeException();
+            throw refused("malformed credentials");
         }
         int colon = decoded.indexOf(':');
         String user = colon < 0 ? decoded : decoded.substring(0, colon);
         char[] password = colon < 0 ? new char[0] : decoded.substring(colon + 1).toCharArray();
         Optional<UserRecord> record = credentials.authenticate(user, password);
         if (record.isEmpty()) {
-            throw CallStatus.UNAUTHENTICATED.withDescription("AUTHENTICATION_FAILED: wrong user name or password").toRuntimeException();
+            throw refused("wrong user name or password");
         }
         String token = Secrets.randomToken(32);
         // the session id is derived from the token, never the token itself: it shows up in logs and system tables
@@ -78,6 +80,11 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
         sessions.values().removeIf(s -> s.expiresAtMillis() <= now);
         sessions.put(hash(token), new Session(identity, now + tokenTtlMillis));
         return result(identity, token);
+    }
+
+    /** A refusal that carries Mallard's error code to the client, like every other error. */
+    private static RuntimeException refused(String why) {
+        return WireErrors.toFlight(new MallardException(ErrorCode.AUTHENTICATION_FAILED, why));
     }
 
     private static AuthResult result(Identity identity, String newToken) {

@@ -1,0 +1,76 @@
+package io.mallard.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mallard.common.Json;
+import io.mallard.protocol.client.QueryRows;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.util.List;
+
+/** CSV (RFC 4180), JSON (an array of objects) and Markdown renderings of a result, every row, nothing cut. */
+final class TextFormats {
+    private TextFormats() {
+    }
+
+    static void csv(QueryRows result, PrintWriter out) {
+        out.println(String.join(",", result.columns().stream().map(TextFormats::csvField).toList()));
+        for (List<Object> row : result.rows()) {
+            out.println(String.join(",", row.stream().map(v -> v == null ? "" : csvField(TablePrinter.format(v))).toList()));
+        }
+    }
+
+    private static String csvField(String value) {
+        if (value.contains(",") || value.contains("\"") || value.contains("\n") || value.contains("\r")) {
+            return "\"" + value.replace("\"", "\"\"") + "\"";
+        }
+        return value;
+    }
+
+    static void json(QueryRows result, PrintWriter out) {
+        ObjectMapper mapper = Json.mapper();
+        try (JsonGenerator json = mapper.getFactory().createGenerator(out)) {
+            json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            json.writeStartArray();
+            for (List<Object> row : result.rows()) {
+                json.writeStartObject();
+                for (int c = 0; c < result.columns().size(); c++) {
+                    json.writeFieldName(result.columns().get(c));
+                    Object value = row.get(c);
+                    if (value == null) {
+                        json.writeNull();
+                    } else if (value instanceof BigDecimal d) {
+                        json.writeNumber(d);
+                    } else if (value instanceof Long l) {
+                        json.writeNumber(l);
+                    } else if (value instanceof Double d && Double.isFinite(d)) {
+                        json.writeNumber(d);
+                    } else if (value instanceof Boolean b) {
+                        json.writeBoolean(b);
+                    } else {
+                        json.writeString(TablePrinter.format(value));
+                    }
+                }
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.println();
+    }
+
+    static void markdown(QueryRows result, PrintWriter out) {
+        out.println("| " + String.join(" | ", result.columns().stream().map(TextFormats::markdownCell).toList()) + " |");
+        out.println("|" + "---|".repeat(result.columns().size()));
+        for (List<Object> row : result.rows()) {
+            out.println("| " + String.join(" | ", row.stream().map(v -> markdownCell(TablePrinter.format(v))).toList()) + " |");
+        }
+    }
+
+    private static String markdownCell(String value) {
+        return value.replace("|", "\\|").replace("\n", " ");
+    }
+}
