@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.arrow.flight.AsyncPutListener;
 import org.apache.arrow.flight.CallOption;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightDescriptor;
@@ -85,7 +84,7 @@ final class TaskRunner {
                 // as a dictionary-encoded column) once, at the start, and the reader has them only after a batch.
                 boolean more = reader.loadNextBatch();
                 FlightClient.ClientStreamListener put = client.startPut(descriptor, reader.getVectorSchemaRoot(), reader,
-                        new AsyncPutListener(), auth);
+                        new Acknowledgement(task), auth);
                 try {
                     while (more) {
                         awaitReady(put, task);
@@ -97,7 +96,8 @@ final class TaskRunner {
                     put.error(e);
                     throw new SQLException(e.getMessage(), e);
                 }
-                put.getResult();
+                // not waiting for the coordinator's acknowledgement: the task thread takes the next task at once, and a
+                // refused upload is the coordinator's to act on (it owns the query), so the listener only logs it
                 LOG.debug("task {}: connect {} us, execute {} us, upload {} us", task.key(), (connected - start) / 1000,
                         (executed - connected) / 1000, (System.nanoTime() - executed) / 1000);
             } catch (java.io.IOException e) {
@@ -108,6 +108,35 @@ final class TaskRunner {
                     statements.remove(statement);
                 }
             }
+        }
+    }
+
+    /** Logs the coordinator's answer to an upload; the task thread does not wait for it. */
+    private static final class Acknowledgement implements FlightClient.PutListener {
+        private final TaskSpec task;
+
+        Acknowledgement(TaskSpec task) {
+            this.task = task;
+        }
+
+        @Override
+        public void getResult() {
+            // nobody waits: see execute
+        }
+
+        @Override
+        public void onNext(org.apache.arrow.flight.PutResult result) {
+            result.close();
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            LOG.warn("upload of task {} failed: {}", task.key(), t instanceof FlightRuntimeException f
+                    ? WireErrors.fromFlight(f).getMessage() : t.toString());
+        }
+
+        @Override
+        public void onCompleted() {
         }
     }
 

@@ -58,6 +58,16 @@ public final class MetadataStore implements AutoCloseable {
     public static final List<String> SYSTEM_TABLES = List.of("queries", "tasks", "workers", "shards");
 
     private final DuckDBConnection connection;
+    /**
+     * Writes the history off the query's path: a commit to the metadata file costs milliseconds, which every client
+     * would otherwise wait for. One thread keeps the order; a read of the system tables waits for what is queued.
+     */
+    private final java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "mallard-history");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile java.util.concurrent.Future<?> lastWrite = java.util.concurrent.CompletableFuture.completedFuture(null);
 
     private MetadataStore(DuckDBConnection connection) {
         this.connection = connection;
@@ -94,8 +104,29 @@ public final class MetadataStore implements AutoCloseable {
         return connection.duplicate();
     }
 
-    /** Appends a finished statement and its tasks to the history. */
-    public synchronized void record(QueryRecord query) {
+    /** Appends a finished statement and its tasks to the history, in the background (see {@link #awaitWrites}). */
+    public void record(QueryRecord query) {
+        lastWrite = writer.submit(() -> {
+            try {
+                write(query);
+            } catch (RuntimeException e) {
+                LOG.warn("query {} could not be written to the history: {}", query.queryId(), e.getMessage());
+            }
+        });
+    }
+
+    /** Waits until every statement recorded so far is in the history, so a read of the system tables sees it. */
+    void awaitWrites() {
+        try {
+            lastWrite.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("the query history is behind: {}", e.toString());
+        }
+    }
+
+    private synchronized void write(QueryRecord query) {
         try {
             connection.setAutoCommit(false);
             try {
@@ -114,7 +145,12 @@ public final class MetadataStore implements AutoCloseable {
     }
 
     /** Replaces the snapshot of live state that the {@code mallard} views show, in one transaction. */
-    synchronized void refresh(Messages.ClusterStatus cluster, Collection<QueryRecord> running) throws SQLException {
+    void refresh(Messages.ClusterStatus cluster, Collection<QueryRecord> running) throws SQLException {
+        awaitWrites();
+        refreshLive(cluster, running);
+    }
+
+    private synchronized void refreshLive(Messages.ClusterStatus cluster, Collection<QueryRecord> running) throws SQLException {
         connection.setAutoCommit(false);
         try (Statement statement = connection.createStatement()) {
             for (String table : List.of("live.queries", "live.tasks", "live.workers", "live.shards")) {
@@ -229,7 +265,21 @@ public final class MetadataStore implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warn("the last queries were not written to the history in time");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            closeConnection();
+        }
+    }
+
+    private void closeConnection() {
         try {
             connection.close();
         } catch (SQLException e) {
