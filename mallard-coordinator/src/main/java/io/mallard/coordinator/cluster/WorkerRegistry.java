@@ -46,6 +46,8 @@ public final class WorkerRegistry implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Map<String, WorkerSession> workers = new LinkedHashMap<>();
+    /** Shard → the workers that proved it (guarded by the lock): a task finds its candidates in O(replicas), not O(workers). */
+    private final Map<String, java.util.Set<WorkerSession>> trustedByShard = new java.util.HashMap<>();
     private final Map<String, String> workersByTokenHash = new java.util.concurrent.ConcurrentHashMap<>();
     private final Thread reaper;
     private int nextWorker = 1;
@@ -150,7 +152,7 @@ public final class WorkerRegistry implements AutoCloseable {
             // keep serving a moved shard until one of its new holders has proved it and its running tasks are done
             if (!w.assigned.contains(shardId) && trustedElsewhere(shardId, w.id) && !hasTaskOn(w, shardId)) {
                 w.granted.remove(shardId);
-                w.trusted.remove(shardId);
+                untrust(w, shardId);
                 w.verifying.remove(shardId);
                 revoked.add(shardId);
             }
@@ -168,7 +170,7 @@ public final class WorkerRegistry implements AutoCloseable {
     }
 
     private boolean trustedElsewhere(String shardId, String exceptWorker) {
-        return workers.values().stream().anyMatch(o -> !o.id.equals(exceptWorker) && o.state.isLive()
+        return trustedByShard.getOrDefault(shardId, java.util.Set.of()).stream().anyMatch(o -> !o.id.equals(exceptWorker) && o.state.isLive()
                 && o.assigned.contains(shardId) && o.trusted.contains(shardId));
     }
 
@@ -213,6 +215,7 @@ public final class WorkerRegistry implements AutoCloseable {
             w.verifying.remove(proof.shardId());
             if (ok && w.granted.contains(proof.shardId())) {
                 w.trusted.add(proof.shardId());
+                trustedByShard.computeIfAbsent(proof.shardId(), k -> new java.util.LinkedHashSet<>()).add(w);
                 LOG.info("worker {} proved shard {}", w.label(), proof.shardId());
             } else {
                 w.rejected.add(proof.shardId());
@@ -272,7 +275,7 @@ public final class WorkerRegistry implements AutoCloseable {
         lock.lock();
         try {
             while (true) {
-                Optional<WorkerSession> best = workers.values().stream()
+                Optional<WorkerSession> best = trustedByShard.getOrDefault(task.shardId(), java.util.Set.of()).stream()
                         .filter(w -> w.state.isLive() && w.trusted.contains(task.shardId()))
                         .min(Comparator.comparingInt((WorkerSession w) -> w.running.size())
                                 .thenComparing(w -> !w.assigned.contains(task.shardId())));
@@ -293,6 +296,17 @@ public final class WorkerRegistry implements AutoCloseable {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void untrust(WorkerSession w, String shardId) {
+        w.trusted.remove(shardId);
+        java.util.Set<WorkerSession> holders = trustedByShard.get(shardId);
+        if (holders != null) {
+            holders.remove(w);
+            if (holders.isEmpty()) {
+                trustedByShard.remove(shardId);
+            }
         }
     }
 
@@ -436,7 +450,9 @@ public final class WorkerRegistry implements AutoCloseable {
                 for (WorkerSession w : workers.values()) {
                     if (w.state != WorkerState.GONE && now - w.lastSeenMillis > leaseMillis) {
                         w.state = WorkerState.GONE;
-                        w.trusted.clear();
+                        for (String shardId : List.copyOf(w.trusted)) {
+                            untrust(w, shardId);
+                        }
                         lost.add(w.id);
                         LOG.warn("worker {} missed its lease ({} ms): out of rotation", w.label(), leaseMillis);
                     }
