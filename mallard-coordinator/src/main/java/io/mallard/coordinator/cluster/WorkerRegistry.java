@@ -5,20 +5,23 @@ import io.mallard.common.MallardException;
 import io.mallard.common.security.Secrets;
 import io.mallard.data.Manifest;
 import io.mallard.data.ShardInfo;
-import io.mallard.protocol.Messages;
 import io.mallard.protocol.Messages.PollReply;
 import io.mallard.protocol.Messages.ShardGrant;
 import io.mallard.protocol.Messages.TaskSpec;
+import io.mallard.protocol.Messages;
 import io.mallard.protocol.ShardProofs;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -47,7 +50,7 @@ public final class WorkerRegistry implements AutoCloseable {
     private final Condition changed = lock.newCondition();
     private final Map<String, WorkerSession> workers = new LinkedHashMap<>();
     /** Shard → the workers that proved it (guarded by the lock): a task finds its candidates in O(replicas), not O(workers). */
-    private final Map<String, java.util.Set<WorkerSession>> trustedByShard = new java.util.HashMap<>();
+    private final Map<String, Set<WorkerSession>> trustedByShard = new HashMap<>();
     private final Map<String, String> workersByTokenHash = new java.util.concurrent.ConcurrentHashMap<>();
     private final Thread reaper;
     private int nextWorker = 1;
@@ -170,7 +173,7 @@ public final class WorkerRegistry implements AutoCloseable {
     }
 
     private boolean trustedElsewhere(String shardId, String exceptWorker) {
-        return trustedByShard.getOrDefault(shardId, java.util.Set.of()).stream().anyMatch(o -> !o.id.equals(exceptWorker) && o.state.isLive()
+        return trustedByShard.getOrDefault(shardId, Set.of()).stream().anyMatch(o -> !o.id.equals(exceptWorker) && o.state.isLive()
                 && o.assigned.contains(shardId) && o.trusted.contains(shardId));
     }
 
@@ -215,7 +218,7 @@ public final class WorkerRegistry implements AutoCloseable {
             w.verifying.remove(proof.shardId());
             if (ok && w.granted.contains(proof.shardId())) {
                 w.trusted.add(proof.shardId());
-                trustedByShard.computeIfAbsent(proof.shardId(), k -> new java.util.LinkedHashSet<>()).add(w);
+                trustedByShard.computeIfAbsent(proof.shardId(), k -> new LinkedHashSet<>()).add(w);
                 LOG.info("worker {} proved shard {}", w.label(), proof.shardId());
             } else {
                 w.rejected.add(proof.shardId());
@@ -275,7 +278,7 @@ public final class WorkerRegistry implements AutoCloseable {
         lock.lock();
         try {
             while (true) {
-                Optional<WorkerSession> best = trustedByShard.getOrDefault(task.shardId(), java.util.Set.of()).stream()
+                Optional<WorkerSession> best = trustedByShard.getOrDefault(task.shardId(), Set.of()).stream()
                         .filter(w -> w.state.isLive() && w.trusted.contains(task.shardId()))
                         .min(Comparator.comparingInt((WorkerSession w) -> w.running.size())
                                 .thenComparing(w -> !w.assigned.contains(task.shardId())));
@@ -301,7 +304,7 @@ public final class WorkerRegistry implements AutoCloseable {
 
     private void untrust(WorkerSession w, String shardId) {
         w.trusted.remove(shardId);
-        java.util.Set<WorkerSession> holders = trustedByShard.get(shardId);
+        Set<WorkerSession> holders = trustedByShard.get(shardId);
         if (holders != null) {
             holders.remove(w);
             if (holders.isEmpty()) {
@@ -382,7 +385,7 @@ public final class WorkerRegistry implements AutoCloseable {
      * O(shards × workers), which made registering the thousandth worker take seconds. Caller holds the lock.
      */
     private void placeNewcomer(WorkerSession newcomer) {
-        Map<String, List<String>> holders = new java.util.HashMap<>();
+        Map<String, List<String>> holders = new HashMap<>();
         for (WorkerSession w : workers.values()) {
             if (w != newcomer && w.state.isLive()) {
                 w.assigned.forEach(shardId -> holders.computeIfAbsent(shardId, k -> new ArrayList<>()).add(w.id));
@@ -412,7 +415,7 @@ public final class WorkerRegistry implements AutoCloseable {
      */
     private void rebalance() {
         List<String> live = workers.values().stream().filter(w -> w.state.isLive()).map(w -> w.id).toList();
-        Map<String, List<String>> holders = new java.util.HashMap<>();
+        Map<String, List<String>> holders = new HashMap<>();
         for (WorkerSession w : workers.values()) {
             if (!w.state.isLive()) {
                 w.assigned.clear();

@@ -15,6 +15,13 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,12 +69,12 @@ public final class MetadataStore implements AutoCloseable {
      * Writes the history off the query's path: a commit to the metadata file costs milliseconds, which every client
      * would otherwise wait for. One thread keeps the order; a read of the system tables waits for what is queued.
      */
-    private final java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "mallard-history");
         t.setDaemon(true);
         return t;
     });
-    private volatile java.util.concurrent.Future<?> lastWrite = java.util.concurrent.CompletableFuture.completedFuture(null);
+    private volatile Future<?> lastWrite = CompletableFuture.completedFuture(null);
 
     private MetadataStore(DuckDBConnection connection) {
         this.connection = connection;
@@ -118,10 +125,10 @@ public final class MetadataStore implements AutoCloseable {
     /** Waits until every statement recorded so far is in the history, so a read of the system tables sees it. */
     void awaitWrites() {
         try {
-            lastWrite.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            lastWrite.get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             LOG.warn("the query history is behind: {}", e.toString());
         }
     }
@@ -268,7 +275,7 @@ public final class MetadataStore implements AutoCloseable {
     public void close() {
         writer.shutdown();
         try {
-            if (!writer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!writer.awaitTermination(10, TimeUnit.SECONDS)) {
                 LOG.warn("the last queries were not written to the history in time");
             }
         } catch (InterruptedException e) {

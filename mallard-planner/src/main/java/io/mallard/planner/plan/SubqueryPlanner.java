@@ -69,14 +69,13 @@ final class SubqueryPlanner {
         ObjectNode object = (ObjectNode) node;
         if ("SUBQUERY".equals(Ast.type(object)) && object.path("subquery").isObject()) {
             ObjectNode holder = (ObjectNode) object.get("subquery");
-            Set<String> scope = ctes;
-            if (!replace(holder, "node", scope)) {
-                visit(holder.get("node"), scope);
+            if (!replace(holder, "node", ctes)) {
+                visit(holder.get("node"), ctes);
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> field = it.next();
                 if (!field.getKey().equals("subquery")) {
-                    visit(field.getValue(), scope);
+                    visit(field.getValue(), ctes);
                 }
             }
             return;
