@@ -153,7 +153,8 @@ public final class DistributedPlanner {
         String dataset = ShardPlacementCheck.check(bindings, select.get("where_clause"), select.get("from_table"));
         ShardLocalSubqueries.check(select.get("where_clause"), bindings, dataset, catalog);
         boolean aggregates = aggregates(select);
-        if (new ShardLocality(bindings, select.get("where_clause")).applies(select, aggregates)) {
+        ShardLocality locality = new ShardLocality(bindings, select.get("where_clause"));
+        if (locality.applies(select, aggregates)) {
             return PushdownScanPlanner.plan(sql, select, output, dataset, engine, Strategy.SHARD_LOCAL);
         }
         for (JsonNode modifier : select.path("modifiers")) {
@@ -167,7 +168,7 @@ public final class DistributedPlanner {
             }
             return PushdownScanPlanner.plan(sql, select, output, dataset, engine, Strategy.PUSHDOWN_SCAN);
         }
-        PartialAggregateSplitter.Split split = PartialAggregateSplitter.split(engine, bindings, select, output);
+        PartialAggregateSplitter.Split split = PartialAggregateSplitter.split(engine, bindings, select, output, locality::isShardKey);
         return new DistributedPlan(Strategy.PUSHDOWN_AGG, sql,
                 List.of(new DistributedPlan.WorkerStream(DistributedPlan.PARTIALS, dataset, engine.render(split.worker()))),
                 engine.render(split.combine()), output, "");

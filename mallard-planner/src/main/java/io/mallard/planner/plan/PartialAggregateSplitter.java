@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Splits an aggregation into a worker part (group keys and partial aggregates per shard) and a combine part (final
@@ -62,21 +63,36 @@ final class PartialAggregateSplitter {
      */
     private boolean distinctInputs;
 
-    private PartialAggregateSplitter(SqlEngine engine, TableBindings bindings, ObjectNode select) {
+    /** Whether an expression is the shard key: its values never repeat across shards. */
+    private final Predicate<JsonNode> isShardKey;
+
+    private PartialAggregateSplitter(SqlEngine engine, TableBindings bindings, ObjectNode select, Predicate<JsonNode> isShardKey) {
         this.engine = engine;
         this.bindings = bindings;
         this.select = select;
+        this.isShardKey = isShardKey;
     }
 
-    static Split split(SqlEngine engine, TableBindings bindings, ObjectNode select, List<OutputColumn> output) {
-        return new PartialAggregateSplitter(engine, bindings, select).run(output);
+    static Split split(SqlEngine engine, TableBindings bindings, ObjectNode select, List<OutputColumn> output,
+            Predicate<JsonNode> isShardKey) {
+        return new PartialAggregateSplitter(engine, bindings, select, isShardKey).run(output);
+    }
+
+    /**
+     * {@code count(DISTINCT key)} over the shard key: a key value lives on one shard only, so the per-shard distinct
+     * counts add up (DESIGN.md §4), with no deduplication on the coordinator.
+     */
+    private boolean countsDistinctShardKeys(JsonNode aggregate) {
+        List<ObjectNode> args = Ast.arguments(aggregate);
+        return "count".equals(Ast.functionName(aggregate)) && aggregate.path("distinct").asBoolean(false)
+                && args.size() == 1 && isShardKey.test(args.get(0));
     }
 
     private Split run(List<OutputColumn> output) {
         resolveGroups();
         for (String part : List.of("select_list", "having", "qualify", "modifiers")) {
             Ast.forEachExpression(select.get(part), e -> distinctInputs |= Ast.isFunction(e) && e.path("distinct").asBoolean(false)
-                    && engine.aggregateFunctions().contains(Ast.functionName(e)));
+                    && engine.aggregateFunctions().contains(Ast.functionName(e)) && !countsDistinctShardKeys(e));
         }
         List<ObjectNode> combineSelect = new ArrayList<>();
         JsonNode selectList = select.path("select_list");
@@ -145,12 +161,13 @@ final class PartialAggregateSplitter {
     private ObjectNode splitAggregate(ObjectNode aggregate) {
         String name = Ast.functionName(aggregate);
         if (distinctInputs) {
+            // over distinct (keys, inputs) rows even a shard-key count must count there: its partial would be per input
             return overDistinctInputs(aggregate, name);
         }
         if (!SUPPORTED.contains(name)) {
             throw NotDistributed.because("aggregate function " + name, aggregate);
         }
-        if (aggregate.path("distinct").asBoolean(false)) {
+        if (aggregate.path("distinct").asBoolean(false) && !countsDistinctShardKeys(aggregate)) {
             throw NotDistributed.because("DISTINCT aggregates (" + name + "(DISTINCT …))", aggregate);
         }
         switch (name) {

@@ -35,6 +35,11 @@ class PushdownAggregationOracleTest extends PlannerTestBase {
         // arg_max skips rows whose value is NULL: the key partial must skip them too
         "SELECT arg_max(CASE WHEN l_orderkey < 450 THEN l_orderkey END, l_orderkey), "
                 + "arg_min(CASE WHEN l_orderkey > 3 THEN l_quantity END, l_orderkey) FROM lineitem",
+        // count(DISTINCT shard key): per-shard distinct counts add up
+        "SELECT l_returnflag, count(DISTINCT l_orderkey), sum(l_quantity) FROM lineitem GROUP BY 1 ORDER BY 1",
+        "SELECT count(DISTINCT o_orderkey), count(*) FROM lineitem, orders WHERE l_orderkey = o_orderkey AND l_quantity > 30",
+        // ... and beside another DISTINCT aggregate it counts over the distinct rows like the others
+        "SELECT l_returnflag, count(DISTINCT l_orderkey), count(DISTINCT l_suppkey) FROM lineitem GROUP BY 1 ORDER BY 1",
         // DISTINCT aggregates: workers ship the distinct (keys, inputs) rows
         "SELECT l_returnflag, count(DISTINCT l_suppkey), sum(DISTINCT l_quantity), avg(DISTINCT l_tax), max(l_shipdate) "
                 + "FROM lineitem GROUP BY l_returnflag ORDER BY 1",

@@ -49,7 +49,7 @@ class ShardLocalOracleTest extends PlannerTestBase {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "SELECT l_returnflag, count(DISTINCT l_orderkey) FROM lineitem GROUP BY l_returnflag",
+        "SELECT l_returnflag, count(DISTINCT l_orderkey), avg(DISTINCT l_quantity) FROM lineitem GROUP BY l_returnflag",
         "SELECT DISTINCT l_returnflag FROM lineitem",
         "SELECT DISTINCT count(*) FROM lineitem GROUP BY l_orderkey",
         "SELECT l_orderkey, rank() OVER (ORDER BY l_quantity, l_orderkey, l_suppkey) FROM lineitem",
