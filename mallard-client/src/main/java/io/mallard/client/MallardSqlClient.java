@@ -2,6 +2,7 @@ package io.mallard.client;
 
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
+import io.mallard.protocol.SessionOptionText;
 import io.mallard.protocol.WireErrors;
 import io.mallard.protocol.client.ArrowValues;
 import io.mallard.protocol.client.QueryRows;
@@ -24,7 +25,6 @@ import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.GetSessionOptionsRequest;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.SessionOptionValue;
-import org.apache.arrow.flight.SessionOptionValueVisitor;
 import org.apache.arrow.flight.grpc.CredentialCallOption;
 import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.memory.BufferAllocator;
@@ -166,7 +166,7 @@ public final class MallardSqlClient implements AutoCloseable {
             Map<String, SessionOptionValue> options = flight.getSessionOptions(new GetSessionOptionsRequest(), auth)
                     .getSessionOptions();
             Map<String, String> settings = new java.util.TreeMap<>();
-            options.forEach((name, value) -> settings.put(name, value.acceptVisitor(TEXT)));
+            options.forEach((name, value) -> settings.put(name, java.util.Objects.requireNonNullElse(SessionOptionText.of(value), "")));
             return settings;
         } catch (FlightRuntimeException e) {
             throw WireErrors.fromFlight(e);
@@ -234,38 +234,6 @@ public final class MallardSqlClient implements AutoCloseable {
     private static long number(Object value) {
         return value == null ? 0 : ((Number) value).longValue();
     }
-
-    private static final SessionOptionValueVisitor<String> TEXT = new SessionOptionValueVisitor<>() {
-        @Override
-        public String visit(String value) {
-            return value;
-        }
-
-        @Override
-        public String visit(boolean value) {
-            return Boolean.toString(value);
-        }
-
-        @Override
-        public String visit(long value) {
-            return Long.toString(value);
-        }
-
-        @Override
-        public String visit(double value) {
-            return Double.toString(value);
-        }
-
-        @Override
-        public String visit(String[] value) {
-            return String.join(",", value);
-        }
-
-        @Override
-        public String visit(Void value) {
-            return "";
-        }
-    };
 
     private static void closeQuietly(FlightClient flight, BufferAllocator allocator) {
         try {

@@ -10,6 +10,7 @@ import io.mallard.coordinator.server.Identity;
 import io.mallard.coordinator.server.ServerErrors;
 import io.mallard.coordinator.system.SystemTables;
 import io.mallard.protocol.QuerySettings;
+import io.mallard.protocol.SessionOptionText;
 import io.mallard.protocol.WireErrors;
 import io.mallard.protocol.client.ArrowValues;
 import java.sql.Connection;
@@ -40,7 +41,6 @@ import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.SchemaResult;
 import org.apache.arrow.flight.SessionOptionValue;
 import org.apache.arrow.flight.SessionOptionValueFactory;
-import org.apache.arrow.flight.SessionOptionValueVisitor;
 import org.apache.arrow.flight.SetSessionOptionsRequest;
 import org.apache.arrow.flight.SetSessionOptionsResult;
 import org.apache.arrow.flight.Ticket;
@@ -405,7 +405,7 @@ public final class MallardFlightSqlProducer implements FlightSqlProducer {
             ClientSession session = sessions.of(caller(context));
             Map<String, SetSessionOptionsResult.Error> errors = new java.util.HashMap<>();
             request.getSessionOptions().forEach((name, value) -> {
-                String text = value.acceptVisitor(AS_TEXT);
+                String text = SessionOptionText.of(value);
                 if (name.equals("catalog") || name.equals("schema")) {
                     if (text != null && !text.equals(CatalogMetadata.CATALOG) && !text.equals(CatalogMetadata.DATA_SCHEMA)
                             && !text.equals(SystemTables.SCHEMA)) {
@@ -429,38 +429,6 @@ public final class MallardFlightSqlProducer implements FlightSqlProducer {
             listener.onError(wire(e));
         }
     }
-
-    private static final SessionOptionValueVisitor<String> AS_TEXT = new SessionOptionValueVisitor<>() {
-        @Override
-        public String visit(String value) {
-            return value;
-        }
-
-        @Override
-        public String visit(boolean value) {
-            return Boolean.toString(value);
-        }
-
-        @Override
-        public String visit(long value) {
-            return Long.toString(value);
-        }
-
-        @Override
-        public String visit(double value) {
-            return Double.toString(value);
-        }
-
-        @Override
-        public String visit(String[] value) {
-            return String.join(",", value);
-        }
-
-        @Override
-        public String visit(Void value) {
-            return null;
-        }
-    };
 
     @Override
     public void getSessionOptions(GetSessionOptionsRequest request, CallContext context,
