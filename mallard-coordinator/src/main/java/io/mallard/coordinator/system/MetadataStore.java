@@ -13,15 +13,17 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,20 +66,26 @@ public final class MetadataStore implements AutoCloseable {
     /** The tables of the {@code mallard} schema, as clients see them. */
     public static final List<String> SYSTEM_TABLES = List.of("queries", "tasks", "workers", "shards");
 
+    /** How long a finished statement may wait before the writer appends it together with the others that finished. */
+    static final long FLUSH_MILLIS = 200;
+
     private final DuckDBConnection connection;
     /**
-     * Writes the history off the query's path: a commit to the metadata file costs milliseconds, which every client
-     * would otherwise wait for. One thread keeps the order; a read of the system tables waits for what is queued.
+     * Writes the history off the query's path and in batches: a commit to the metadata file costs milliseconds of CPU,
+     * which at a few hundred queries a second took most of a core when each statement was written on its own. The
+     * writer appends whatever finished in the last {@link #FLUSH_MILLIS} in one transaction; a read of the system
+     * tables first flushes what is queued, so it always sees every statement that finished before it.
      */
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+    private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mallard-history");
         t.setDaemon(true);
         return t;
     });
-    private volatile Future<?> lastWrite = CompletableFuture.completedFuture(null);
+    private final ConcurrentLinkedQueue<QueryRecord> pending = new ConcurrentLinkedQueue<>();
 
     private MetadataStore(DuckDBConnection connection) {
         this.connection = connection;
+        writer.scheduleWithFixedDelay(this::flush, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -113,41 +121,105 @@ public final class MetadataStore implements AutoCloseable {
 
     /** Appends a finished statement and its tasks to the history, in the background (see {@link #awaitWrites}). */
     public void record(QueryRecord query) {
-        lastWrite = writer.submit(() -> {
-            try {
-                write(query);
-            } catch (RuntimeException e) {
-                LOG.warn("query {} could not be written to the history: {}", query.queryId(), e.getMessage());
-            }
-        });
+        pending.add(query);
     }
 
     /** Waits until every statement recorded so far is in the history, so a read of the system tables sees it. */
     void awaitWrites() {
         try {
-            lastWrite.get(10, TimeUnit.SECONDS);
+            writer.submit(this::flush).get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
             LOG.warn("the query history is behind: {}", e.toString());
         }
     }
 
-    private synchronized void write(QueryRecord query) {
+    /** Writes what is queued in one transaction; on the writer thread, or at close once the writer has stopped. */
+    private void flush() {
+        List<QueryRecord> batch = new ArrayList<>();
+        for (QueryRecord query; (query = pending.poll()) != null;) {
+            batch.add(query);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
         try {
-            connection.setAutoCommit(false);
-            try {
-                insertQuery("history.queries", query);
-                insertTasks("history.tasks", List.of(query));
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
+            write(batch);
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("{} queries could not be written to the history: {}", batch.size(), e.getMessage());
+        }
+    }
+
+    private synchronized void write(List<QueryRecord> batch) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            try (DuckDBAppender queries = connection.createAppender("history", "queries")) {
+                for (QueryRecord query : batch) {
+                    appendQuery(queries, query);
+                }
             }
-        } catch (SQLException e) {
-            throw DuckErrors.translate(e);
+            try (DuckDBAppender tasks = connection.createAppender("history", "tasks")) {
+                for (QueryRecord query : batch) {
+                    appendTasks(tasks, query);
+                }
+            }
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    private static void appendQuery(DuckDBAppender row, QueryRecord q) throws SQLException {
+        QueryStats stats = q.stats();
+        row.beginRow();
+        text(row, q.queryId());
+        text(row, q.sql());
+        text(row, q.user());
+        text(row, q.session());
+        text(row, stats == null || stats.strategy().isEmpty() ? null : stats.strategy());
+        row.append(java.time.LocalDateTime.ofInstant(q.started(), java.time.ZoneOffset.UTC));
+        row.append(q.durationMillis());
+        row.append(stats == null ? List.of() : stats.workers());
+        row.append(stats == null ? 0 : stats.tasks().size());
+        row.append(stats == null ? 0 : (int) stats.tasksFinished());
+        row.append(q.rows());
+        row.append(stats == null ? 0L : stats.rowsShipped());
+        row.append(stats == null ? 0L : stats.bytesShipped());
+        text(row, q.status());
+        text(row, q.errorCode());
+        text(row, q.error());
+        row.endRow();
+    }
+
+    private static void appendTasks(DuckDBAppender row, QueryRecord q) throws SQLException {
+        if (q.stats() == null) {
+            return;
+        }
+        for (QueryStats.TaskStats t : q.stats().tasks()) {
+            row.beginRow();
+            text(row, q.queryId());
+            text(row, q.user());
+            text(row, t.shardId());
+            text(row, t.stream());
+            row.append(t.attempt());
+            text(row, t.workerId());
+            row.append(t.rows());
+            row.append(t.bytes());
+            text(row, t.state());
+            row.append(t.elapsedMillis());
+            row.endRow();
+        }
+    }
+
+    private static void text(DuckDBAppender row, String value) throws SQLException {
+        if (value == null) {
+            row.appendNull();
+        } else {
+            row.append(value);
         }
     }
 
@@ -163,10 +235,16 @@ public final class MetadataStore implements AutoCloseable {
             for (String table : List.of("live.queries", "live.tasks", "live.workers", "live.shards")) {
                 statement.execute("DELETE FROM " + table);
             }
-            for (QueryRecord query : running) {
-                insertQuery("live.queries", query);
+            try (DuckDBAppender queries = connection.createAppender("live", "queries")) {
+                for (QueryRecord query : running) {
+                    appendQuery(queries, query);
+                }
             }
-            insertTasks("live.tasks", running);
+            try (DuckDBAppender tasks = connection.createAppender("live", "tasks")) {
+                for (QueryRecord query : running) {
+                    appendTasks(tasks, query);
+                }
+            }
             insertWorkers(cluster.workers());
             insertShards(cluster.shards());
             connection.commit();
@@ -175,54 +253,6 @@ public final class MetadataStore implements AutoCloseable {
             throw e;
         } finally {
             connection.setAutoCommit(true);
-        }
-    }
-
-    private void insertQuery(String table, QueryRecord q) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?::VARCHAR[], ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            QueryStats stats = q.stats();
-            insert.setString(1, q.queryId());
-            insert.setString(2, q.sql());
-            insert.setString(3, q.user());
-            insert.setString(4, q.session());
-            insert.setString(5, stats == null || stats.strategy().isEmpty() ? null : stats.strategy());
-            insert.setTimestamp(6, utc(q.started()));
-            insert.setLong(7, q.durationMillis());
-            insert.setArray(8, array(stats == null ? List.of() : stats.workers()));
-            insert.setInt(9, stats == null ? 0 : stats.tasks().size());
-            insert.setInt(10, stats == null ? 0 : (int) stats.tasksFinished());
-            insert.setLong(11, q.rows());
-            insert.setLong(12, stats == null ? 0 : stats.rowsShipped());
-            insert.setLong(13, stats == null ? 0 : stats.bytesShipped());
-            insert.setString(14, q.status());
-            insert.setString(15, q.errorCode());
-            insert.setString(16, q.error());
-            insert.execute();
-        }
-    }
-
-    private void insertTasks(String table, Collection<QueryRecord> queries) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (QueryRecord q : queries) {
-                if (q.stats() == null) {
-                    continue;
-                }
-                for (QueryStats.TaskStats t : q.stats().tasks()) {
-                    insert.setString(1, q.queryId());
-                    insert.setString(2, q.user());
-                    insert.setString(3, t.shardId());
-                    insert.setString(4, t.stream());
-                    insert.setInt(5, t.attempt());
-                    insert.setString(6, t.workerId());
-                    insert.setLong(7, t.rows());
-                    insert.setLong(8, t.bytes());
-                    insert.setString(9, t.state());
-                    insert.setLong(10, t.elapsedMillis());
-                    insert.execute();
-                }
-            }
         }
     }
 
@@ -281,6 +311,7 @@ public final class MetadataStore implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        flush(); // what finished after the writer's last run
         synchronized (this) {
             closeConnection();
         }
