@@ -44,8 +44,12 @@ final class BenchOverheadCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "200", description = "Timed runs per query (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--warmups", defaultValue = "30", description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmups", defaultValue = "30", description = "Untimed runs first, at least (default: ${DEFAULT-VALUE}).")
     int warmups;
+
+    @Option(names = "--warmup-seconds", defaultValue = "20", description = "Untimed runs for at least this long first, "
+            + "so that the JIT compilers of every process have settled (default: ${DEFAULT-VALUE}).")
+    double warmupSeconds;
 
     /** One measured path: what ran, its latency, and (for the distributed query) the coordinator's phase medians. */
     record PathResult(String path, String sql, Timing latency, Map<String, Double> coordinatorPhaseMedians) {
@@ -57,7 +61,8 @@ final class BenchOverheadCommand implements Callable<Integer> {
         Machine machine = Machine.current();
         List<PathResult> results = new ArrayList<>();
         try (BenchCluster cluster = BenchCluster.start(options, new DataParams(0.01, rows, 42), shards, workers, System.err)) {
-            System.err.println("== " + warmups + " warm-up and " + runs + " timed runs per path");
+            System.err.println("== " + warmups + " warm-up runs and " + warmupSeconds + " s at least, then " + runs
+                    + " timed runs per path");
             Samples distributed = time(() -> cluster.client.query(DISTRIBUTED));
             Map<String, Double> phases = phaseMedians(cluster, Math.min(runs, 50));
             results.add(new PathResult("distributed (" + shards + " shards on " + workers + " workers)", DISTRIBUTED,
@@ -89,6 +94,7 @@ final class BenchOverheadCommand implements Callable<Integer> {
         params.put("rows", rows);
         params.put("runs", runs);
         params.put("warmups", warmups);
+        params.put("warmup_seconds", warmupSeconds);
         String stem = BenchReport.stem(started, "overhead");
         Path json = new BenchReport("overhead", started.toString(), machine, params, results,
                 Map.of("targets", List.of(target))).write(options.out, stem);
@@ -109,7 +115,8 @@ final class BenchOverheadCommand implements Callable<Integer> {
     }
 
     private Samples time(Run run) throws Exception {
-        for (int i = 0; i < warmups; i++) {
+        long warmUntil = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        for (int i = 0; i < warmups || System.nanoTime() < warmUntil; i++) {
             run.run();
         }
         List<Double> millis = new ArrayList<>(runs);

@@ -34,7 +34,7 @@ class BenchCommandTest {
         assertThat(report.path("summary").path("geometricMeanRatio").asDouble()).isPositive();
         assertSvg(out, "-tpch.svg");
 
-        String overhead = run("overhead", "--rows", "0", "--runs", "3", "--warmups", "1", "--shards", "2", "--workers", "1",
+        String overhead = run("overhead", "--rows", "0", "--runs", "3", "--warmups", "1", "--warmup-seconds", "0", "--shards", "2", "--workers", "1",
                 "--dir", dir.resolve("data").toString(), "--out", out.toString());
         assertThat(overhead).contains("median ms").contains("target median latency");
         assertThat(onlyReport(out, "-overhead.json").path("results")).hasSize(3);

@@ -73,8 +73,35 @@ public final class Messages {
     public record TaskFailed(String workerId, TaskSpec task, ErrorInfo error) implements Message {
     }
 
-    /** The descriptor command of a worker's DoPut: which task the Arrow stream answers. */
-    public record TaskResult(String workerId, String queryId, String shardId, String stream, int attempt) implements Message {
+    /**
+     * The descriptor command of a worker's DoPut: which tasks the Arrow stream answers, all of one query's stream (so of
+     * one schema). With one task, every batch is that task's. With several, each batch's app metadata names its task
+     * by its index in {@code tasks} ({@link #batchTag}), and an empty batch tagged {@link #endTag} ends that task, so a
+     * worker sends all its shards' answers to a query on one stream instead of opening one per shard.
+     */
+    public record TaskResult(String workerId, String queryId, String stream, List<TaskRef> tasks) implements Message {
+        public TaskResult {
+            tasks = List.copyOf(tasks);
+        }
+
+        /** The upload of one task. */
+        public static TaskResult of(String workerId, TaskSpec task) {
+            return new TaskResult(workerId, task.queryId(), task.stream(), List.of(new TaskRef(task.shardId(), task.attempt())));
+        }
+
+        /** The app metadata of a batch of the task at {@code index}. */
+        public static byte[] batchTag(int index) {
+            return Integer.toString(index).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+
+        /** The app metadata of the empty batch that ends the task at {@code index}. */
+        public static byte[] endTag(int index) {
+            return (index + ":end").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+    }
+
+    /** One task of a {@link TaskResult}: a shard and the attempt that answers it. */
+    public record TaskRef(String shardId, int attempt) {
     }
 
     /** A worker shutting down cleanly: stop sending it work. */

@@ -55,7 +55,7 @@ class CodecTest {
                 new ShardRejected("w-1", "tpch-0001", "sha256 mismatch"),
                 new Ack(false, "stale lease"),
                 new TaskFailed("w-1", task, new ErrorInfo("BINDER_ERROR", "Binder Error: no column \"x\"", 17)),
-                new TaskResult("w-1", "q-1", "tpch-0003", "lineitem", 2),
+                new TaskResult("w-1", "q-1", "lineitem", List.of(new Messages.TaskRef("tpch-0003", 2), new Messages.TaskRef("tpch-0007", 1))),
                 new Leaving("w-1"),
                 new QueryRequest("SELECT 1", Map.of("threads", "2", "timeout", "30s")),
                 new ExplainRequest("SELECT count(*) FROM orders"),

@@ -7,6 +7,7 @@ import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.protocol.Messages;
 import io.mallard.protocol.client.QueryRows;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Bad queries get a coded, positioned error over the wire and leave the cluster serving. */
@@ -45,6 +46,23 @@ class BadInputTest extends SharedClusterTest {
         MallardException e = fails("SELECT sum(l_nope) FROM lineitem");
         assertThat(e.code()).isEqualTo(ErrorCode.BINDER_ERROR);
         assertThat(e.getMessage()).contains("l_nope");
+        clusterStillAnswers();
+    }
+
+    @Test
+    void anErrorOnOneShardIsTheQuerysErrorEvenWhenItsUploadIsShared() throws Exception {
+        // only the last shard fails (rows go to shard hash(key) % 8), after its worker has begun to send the answer of
+        // a lower shard on the upload they share: the worker's error must win over the broken-off upload
+        String sql = "SELECT sum(CASE WHEN hash(l_orderkey) % 8 = 7 THEN CAST(l_comment AS INTEGER) ELSE 0 END) FROM lineitem";
+        List<String> sameWorker = cluster.status().workers().stream().map(Messages.WorkerView::trusted)
+                .filter(shards -> shards.contains("tpch-007")).findFirst().orElseThrow();
+        assertThat(sameWorker).as("the worker of tpch-007 holds a lower tpch shard too")
+                .anyMatch(shard -> shard.startsWith("tpch-") && shard.compareTo("tpch-007") < 0);
+        assertThat(client.explain(sql).strategy()).isEqualTo("PUSHDOWN_AGG");
+        MallardException e = fails(sql);
+        assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.EXECUTION_ERROR);
+        assertThat(e.getMessage()).startsWith("Conversion Error").contains("INT32");
+        assertThat(cluster.awaitQuiescent(10_000)).isTrue();
         clusterStillAnswers();
     }
 

@@ -10,10 +10,12 @@ import io.mallard.protocol.Messages;
 import io.mallard.protocol.Messages.TaskSpec;
 import io.mallard.protocol.Rpc;
 import io.mallard.protocol.WireErrors;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,12 +24,23 @@ import org.apache.arrow.flight.CallOption;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs one task: the worker SQL on the shard's DuckDB, its Arrow result streamed to the coordinator by DoPut. */
+/**
+ * Runs tasks: the worker SQL on the shard's DuckDB, its Arrow result streamed to the coordinator by DoPut. The tasks of
+ * one query's stream that arrive in one poll reply run one after the other and share one DoPut, each batch tagged with
+ * its task ({@link Messages.TaskResult}): opening a stream per shard cost more CPU than a small task's query.
+ */
 final class TaskRunner {
     private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
 
@@ -45,19 +58,54 @@ final class TaskRunner {
         this.delayMillis = delayMillis;
     }
 
+    /** Runs the tasks of one query's stream, all given to this worker at once, and uploads their answers on one DoPut. */
+    void runAll(String workerId, List<TaskSpec> tasks, CallOption auth) {
+        if (tasks.size() == 1) {
+            run(workerId, tasks.get(0), auth);
+            return;
+        }
+        TaskSpec current = tasks.get(0);
+        SharedUpload upload = new SharedUpload(workerId, tasks, auth);
+        try {
+            delay();
+            for (int i = 0; i < tasks.size(); i++) {
+                current = tasks.get(i);
+                if (cancelled.contains(current.queryId())) {
+                    upload.abort(new MallardException(ErrorCode.QUERY_CANCELLED, "query " + current.queryId() + " was cancelled"));
+                    return;
+                }
+                if (!upload.started() && i > 0) {
+                    run(workerId, current, auth); // the answers carry dictionaries: one stream per task
+                    continue;
+                }
+                executeInto(upload, i, current);
+            }
+            upload.complete();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (SQLException e) {
+            report(workerId, current, cancelled.contains(current.queryId()) ? null : DuckErrors.translate(e), auth);
+        } catch (MallardException e) {
+            report(workerId, current, e, auth);
+        } catch (FlightRuntimeException e) {
+            LOG.warn("upload of query {} stream {} failed: {}", current.queryId(), current.stream(),
+                    WireErrors.fromFlight(e).getMessage());
+        } catch (RuntimeException e) {
+            report(workerId, current, MallardException.internal("task " + current.key() + " failed: " + e, e), auth);
+        } finally {
+            // after the report: the coordinator must hear the task's own error before the upload breaks off
+            upload.close();
+        }
+    }
+
+    /** Runs one task on a DoPut of its own. */
     void run(String workerId, TaskSpec task, CallOption auth) {
         try {
-            if (delayMillis > 0) {
-                Thread.sleep(delayMillis);
-            }
+            delay();
             if (cancelled.contains(task.queryId())) {
                 return;
             }
-            ShardDatabase shard = shards.get(task.shardId());
-            if (shard == null) {
-                throw new MallardException(ErrorCode.NO_WORKER_FOR_SHARD, "worker does not hold shard " + task.shardId());
-            }
-            execute(workerId, task, shard, auth);
+            execute(workerId, task, auth);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (SQLException e) {
@@ -71,52 +119,234 @@ final class TaskRunner {
         }
     }
 
-    private void execute(String workerId, TaskSpec task, ShardDatabase shard, CallOption auth) throws SQLException {
-        long start = System.nanoTime();
-        try (Connection connection = shard.connect(); Statement statement = connection.createStatement()) {
-            running.computeIfAbsent(task.queryId(), k -> ConcurrentHashMap.newKeySet()).add(statement);
-            long connected = System.nanoTime();
-            try (ResultSet rs = statement.executeQuery(task.sql()); ArrowReader reader = DuckArrow.export(rs, allocator)) {
-                long executed = System.nanoTime();
-                FlightDescriptor descriptor = FlightDescriptor.command(Codec.encode(
-                        new Messages.TaskResult(workerId, task.queryId(), task.shardId(), task.stream(), task.attempt())));
-                // The first batch is loaded before the stream starts: Flight sends dictionaries (DuckDB exports an ENUM
-                // as a dictionary-encoded column) once, at the start, and the reader has them only after a batch.
-                boolean more = reader.loadNextBatch();
-                FlightClient.ClientStreamListener put = client.startPut(descriptor, reader.getVectorSchemaRoot(), reader,
-                        new Acknowledgement(task), auth);
-                try {
-                    while (more) {
-                        awaitReady(put, task);
-                        put.putNext();
-                        more = reader.loadNextBatch();
-                    }
-                    put.completed();
-                } catch (java.io.IOException | RuntimeException e) {
-                    put.error(e);
-                    throw new SQLException(e.getMessage(), e);
-                }
-                // not waiting for the coordinator's acknowledgement: the task thread takes the next task at once, and a
-                // refused upload is the coordinator's to act on (it owns the query), so the listener only logs it
-                LOG.debug("task {}: connect {} us, execute {} us, upload {} us", task.key(), (connected - start) / 1000,
-                        (executed - connected) / 1000, (System.nanoTime() - executed) / 1000);
-            } catch (java.io.IOException e) {
+    private void delay() throws InterruptedException {
+        if (delayMillis > 0) {
+            Thread.sleep(delayMillis);
+        }
+    }
+
+    /** A task's query on its shard, open while its answer is read. */
+    private final class Execution implements AutoCloseable {
+        final TaskSpec task;
+        final long startNanos = System.nanoTime();
+        final Connection connection;
+        final Statement statement;
+        long executedNanos;
+        ResultSet resultSet;
+        ArrowReader reader;
+
+        Execution(TaskSpec task) throws SQLException {
+            this.task = task;
+            ShardDatabase shard = shards.get(task.shardId());
+            if (shard == null) {
+                throw new MallardException(ErrorCode.NO_WORKER_FOR_SHARD, "worker does not hold shard " + task.shardId());
+            }
+            this.connection = shard.connect();
+            Statement created = null;
+            try {
+                created = connection.createStatement();
+                running.computeIfAbsent(task.queryId(), k -> ConcurrentHashMap.newKeySet()).add(created);
+                this.statement = created;
+                resultSet = statement.executeQuery(task.sql());
+                reader = DuckArrow.export(resultSet, allocator);
+                executedNanos = System.nanoTime();
+            } catch (SQLException | RuntimeException e) {
+                close(created);
+                throw e;
+            }
+        }
+
+        void logTimes(long uploadedNanos) {
+            LOG.debug("task {}: execute {} us, upload {} us", task.key(), (executedNanos - startNanos) / 1000,
+                    (uploadedNanos - executedNanos) / 1000);
+        }
+
+        @Override
+        public void close() throws SQLException {
+            close(statement);
+        }
+
+        private void close(Statement created) throws SQLException {
+            Set<Statement> statements = running.get(task.queryId());
+            if (statements != null && created != null) {
+                statements.remove(created);
+            }
+            try (Connection c = connection; Statement s = created; ResultSet r = resultSet; ArrowReader a = reader) {
+                // closed in reverse order
+            } catch (IOException e) {
                 throw new SQLException(e.getMessage(), e);
-            } finally {
-                Set<Statement> statements = running.get(task.queryId());
-                if (statements != null) {
-                    statements.remove(statement);
+            }
+        }
+    }
+
+    private void execute(String workerId, TaskSpec task, CallOption auth) throws SQLException {
+        try (Execution execution = new Execution(task)) {
+            ArrowReader reader = execution.reader;
+            FlightDescriptor descriptor = FlightDescriptor.command(Codec.encode(Messages.TaskResult.of(workerId, task)));
+            // The first batch is loaded before the stream starts: Flight sends dictionaries (DuckDB exports an ENUM
+            // as a dictionary-encoded column) once, at the start, and the reader has them only after a batch.
+            boolean more = reader.loadNextBatch();
+            FlightClient.ClientStreamListener put = client.startPut(descriptor, reader.getVectorSchemaRoot(), reader,
+                    new Acknowledgement(task.key()), auth);
+            try {
+                while (more) {
+                    awaitReady(put, task.queryId());
+                    put.putNext();
+                    more = reader.loadNextBatch();
                 }
+                put.completed();
+            } catch (IOException | RuntimeException e) {
+                put.error(e);
+                throw new SQLException(e.getMessage(), e);
+            }
+            // not waiting for the coordinator's acknowledgement: the task thread takes the next task at once, and a
+            // refused upload is the coordinator's to act on (it owns the query), so the listener only logs it
+            execution.logTimes(System.nanoTime());
+        } catch (IOException e) {
+            throw new SQLException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs task {@code index} and sends its answer on the shared upload, opening the upload with the first answer's
+     * schema. An answer with dictionaries (ENUM columns) is sent on a stream of its own instead, since Flight sends
+     * dictionaries once per stream; the upload then stays unopened and the caller runs the other tasks one by one.
+     */
+    private void executeInto(SharedUpload upload, int index, TaskSpec task) throws SQLException {
+        try (Execution execution = new Execution(task)) {
+            ArrowReader reader = execution.reader;
+            boolean more = reader.loadNextBatch();
+            VectorSchemaRoot answer = reader.getVectorSchemaRoot();
+            if (!upload.started()) {
+                if (hasDictionaries(answer.getSchema())) {
+                    uploadAlone(upload.workerId, task, reader, more, upload.auth);
+                    execution.logTimes(System.nanoTime());
+                    return;
+                }
+                upload.start(answer.getSchema());
+            } else if (!answer.getSchema().equals(upload.root.getSchema())) {
+                throw new MallardException(ErrorCode.INTERNAL_ERROR, "shard " + task.shardId() + " answered with schema "
+                        + answer.getSchema() + ", unlike the other shards' " + upload.root.getSchema());
+            }
+            while (more) {
+                upload.send(answer, index);
+                more = reader.loadNextBatch();
+            }
+            upload.end(index);
+            execution.logTimes(System.nanoTime());
+        } catch (IOException e) {
+            throw new SQLException(e.getMessage(), e);
+        }
+    }
+
+    /** The dictionary-bearing answer of a task whose siblings would have shared an upload: sent as in {@link #execute}. */
+    private void uploadAlone(String workerId, TaskSpec task, ArrowReader reader, boolean loaded, CallOption auth)
+            throws IOException {
+        FlightDescriptor descriptor = FlightDescriptor.command(Codec.encode(Messages.TaskResult.of(workerId, task)));
+        FlightClient.ClientStreamListener put = client.startPut(descriptor, reader.getVectorSchemaRoot(), reader,
+                new Acknowledgement(task.key()), auth);
+        try {
+            for (boolean more = loaded; more; more = reader.loadNextBatch()) {
+                awaitReady(put, task.queryId());
+                put.putNext();
+            }
+            put.completed();
+        } catch (IOException | RuntimeException e) {
+            put.error(e);
+            throw e;
+        }
+    }
+
+    private static boolean hasDictionaries(Schema schema) {
+        return schema.getFields().stream().anyMatch(TaskRunner::hasDictionary);
+    }
+
+    private static boolean hasDictionary(Field field) {
+        return field.getDictionary() != null || field.getChildren().stream().anyMatch(TaskRunner::hasDictionary);
+    }
+
+    /** One DoPut carrying the answers of several tasks of one query's stream, each batch tagged with its task. */
+    private final class SharedUpload implements AutoCloseable {
+        final String workerId;
+        final CallOption auth;
+        final List<TaskSpec> tasks;
+        VectorSchemaRoot root;
+        FlightClient.ClientStreamListener put;
+        private boolean finished;
+
+        SharedUpload(String workerId, List<TaskSpec> tasks, CallOption auth) {
+            this.workerId = workerId;
+            this.tasks = tasks;
+            this.auth = auth;
+        }
+
+        boolean started() {
+            return put != null;
+        }
+
+        void start(Schema schema) {
+            TaskSpec first = tasks.get(0);
+            Messages.TaskResult header = new Messages.TaskResult(workerId, first.queryId(), first.stream(),
+                    tasks.stream().map(t -> new Messages.TaskRef(t.shardId(), t.attempt())).toList());
+            root = VectorSchemaRoot.create(schema, allocator);
+            put = client.startPut(FlightDescriptor.command(Codec.encode(header)), root,
+                    new Acknowledgement(first.queryId() + "/" + first.stream()), auth);
+        }
+
+        /** Sends the batch loaded in {@code answer} as task {@code index}'s. */
+        void send(VectorSchemaRoot answer, int index) {
+            try (ArrowRecordBatch batch = new VectorUnloader(answer).getRecordBatch()) {
+                new VectorLoader(root).load(batch);
+            }
+            awaitReady(put, tasks.get(index).queryId());
+            put.putNext(tag(Messages.TaskResult.batchTag(index)));
+        }
+
+        /** An empty batch that ends task {@code index}. */
+        void end(int index) {
+            root.clear();
+            root.setRowCount(0);
+            awaitReady(put, tasks.get(index).queryId());
+            put.putNext(tag(Messages.TaskResult.endTag(index)));
+        }
+
+        private ArrowBuf tag(byte[] bytes) {
+            ArrowBuf buf = allocator.buffer(bytes.length);
+            buf.writeBytes(bytes);
+            return buf; // Flight takes it over
+        }
+
+        void complete() {
+            if (put != null) {
+                put.completed();
+            }
+            finished = true;
+        }
+
+        void abort(MallardException why) {
+            if (put != null) {
+                put.error(why);
+            }
+            finished = true;
+        }
+
+        @Override
+        public void close() {
+            if (!finished && put != null) {
+                put.error(new MallardException(ErrorCode.WORKER_FAILED, "the worker stopped sending its answers"));
+            }
+            if (root != null) {
+                root.close();
             }
         }
     }
 
     /** Logs the coordinator's answer to an upload; the task thread does not wait for it. */
     private static final class Acknowledgement implements FlightClient.PutListener {
-        private final TaskSpec task;
+        private final String upload;
 
-        Acknowledgement(TaskSpec task) {
-            this.task = task;
+        Acknowledgement(String upload) {
+            this.upload = upload;
         }
 
         @Override
@@ -131,7 +361,7 @@ final class TaskRunner {
 
         @Override
         public void onError(Throwable t) {
-            LOG.warn("upload of task {} failed: {}", task.key(), t instanceof FlightRuntimeException f
+            LOG.warn("upload of {} failed: {}", upload, t instanceof FlightRuntimeException f
                     ? WireErrors.fromFlight(f).getMessage() : t.toString());
         }
 
@@ -144,11 +374,11 @@ final class TaskRunner {
      * Flight's client-side putNext busy-spins until gRPC can take more data, which on a small machine steals the CPU
      * the coordinator needs; waiting here with short parks makes that spin exit at once.
      */
-    private void awaitReady(FlightClient.ClientStreamListener put, TaskSpec task) {
+    private void awaitReady(FlightClient.ClientStreamListener put, String queryId) {
         long parkNanos = 20_000;
         while (!put.isReady()) {
-            if (cancelled.contains(task.queryId())) {
-                throw new MallardException(ErrorCode.QUERY_CANCELLED, "query " + task.queryId() + " was cancelled");
+            if (cancelled.contains(queryId)) {
+                throw new MallardException(ErrorCode.QUERY_CANCELLED, "query " + queryId + " was cancelled");
             }
             LockSupport.parkNanos(parkNanos);
             parkNanos = Math.min(1_000_000, parkNanos * 2);

@@ -14,7 +14,9 @@ import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -182,8 +184,13 @@ public final class Worker implements AutoCloseable {
                 }
             }
         }
+        // the tasks of one query's stream share one upload (TaskRunner.runAll)
+        Map<List<String>, List<TaskSpec>> byStream = new LinkedHashMap<>();
         for (TaskSpec task : reply.tasks()) {
-            tasks.submit(() -> runner.run(s.workerId(), task, s.auth()));
+            byStream.computeIfAbsent(List.of(task.queryId(), task.stream()), k -> new ArrayList<>()).add(task);
+        }
+        for (List<TaskSpec> group : byStream.values()) {
+            tasks.submit(() -> runner.runAll(s.workerId(), group, s.auth()));
         }
     }
 

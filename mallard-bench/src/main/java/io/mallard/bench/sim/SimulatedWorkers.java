@@ -148,7 +148,7 @@ final class SimulatedWorkers implements AutoCloseable {
 
     private void upload(Identity w, TaskSpec task) {
         FlightDescriptor descriptor = FlightDescriptor.command(Codec.encode(
-                new Messages.TaskResult(w.id(), task.queryId(), task.shardId(), task.stream(), task.attempt())));
+                Messages.TaskResult.of(w.id(), task)));
         try (VectorSchemaRoot root = answer.load(allocator)) {
             FlightClient.ClientStreamListener put = w.client().startPut(descriptor, root, new AsyncPutListener(), w.auth());
             awaitReady(put);

@@ -13,7 +13,6 @@ import io.mallard.protocol.ShardProofs;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -25,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -274,32 +274,72 @@ public final class WorkerRegistry implements AutoCloseable {
      * to it, so the caller's bookkeeping is in place before the worker can answer.
      */
     public Assignment assign(TaskSpec task, long waitMillis, Consumer<String> chosen) throws InterruptedException {
+        Assignment[] assigned = new Assignment[1];
+        assignAll(List.of(task), waitMillis, (t, id) -> chosen.accept(id), (t, a) -> assigned[0] = a);
+        return assigned[0];
+    }
+
+    /**
+     * Hands out all of a query's tasks under one acquisition of the lock: for each, a trusted live worker holding its
+     * shard (fewest running tasks first, counting the tasks just handed out). Each chosen worker's long-poll is woken
+     * once, after all of its tasks are queued, so it takes them in one poll reply. {@code chosen} is called with the
+     * worker's id before a task becomes visible to that worker, {@code assigned} after. When some shard has no
+     * trusted holder, waits up to {@code waitMillis} for one to appear (the tasks handed out so far are already on
+     * their way) and then fails with NO_WORKER_FOR_SHARD.
+     */
+    public void assignAll(List<TaskSpec> tasks, long waitMillis, BiConsumer<TaskSpec, String> chosen,
+            BiConsumer<TaskSpec, Assignment> assigned) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        Set<WorkerSession> woken = new LinkedHashSet<>();
         lock.lock();
         try {
-            while (true) {
-                Optional<WorkerSession> best = trustedByShard.getOrDefault(task.shardId(), Set.of()).stream()
-                        .filter(w -> w.state.isLive() && w.trusted.contains(task.shardId()))
-                        .min(Comparator.comparingInt((WorkerSession w) -> w.running.size())
-                                .thenComparing(w -> !w.assigned.contains(task.shardId())));
-                if (best.isPresent()) {
-                    WorkerSession w = best.get();
-                    chosen.accept(w.id);
-                    w.tasks.add(task);
-                    w.running.add(task.key());
-                    w.mailbox.signal(); // only this worker's long-poll: waking all of them costs O(workers) per task
-                    return new Assignment(w.id, w.label());
+            for (TaskSpec task : tasks) {
+                while (true) {
+                    WorkerSession best = leastBusyHolder(task.shardId());
+                    if (best != null) {
+                        chosen.accept(task, best.id);
+                        best.tasks.add(task);
+                        best.running.add(task.key());
+                        woken.add(best);
+                        assigned.accept(task, new Assignment(best.id, best.label()));
+                        break;
+                    }
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0 || closed) {
+                        throw new MallardException(ErrorCode.NO_WORKER_FOR_SHARD, "no trusted worker holds shard "
+                                + task.shardId() + " (" + placementNote(task.shardId()) + ")");
+                    }
+                    signal(woken); // what is handed out already need not wait for this shard
+                    changed.awaitNanos(left);
                 }
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || closed) {
-                    throw new MallardException(ErrorCode.NO_WORKER_FOR_SHARD, "no trusted worker holds shard "
-                            + task.shardId() + " (" + placementNote(task.shardId()) + ")");
-                }
-                changed.awaitNanos(left);
             }
         } finally {
+            signal(woken);
             lock.unlock();
         }
+    }
+
+    /** The live worker trusted with {@code shardId} that runs the fewest tasks (a holder by placement first), or null. */
+    private WorkerSession leastBusyHolder(String shardId) {
+        WorkerSession best = null;
+        for (WorkerSession w : trustedByShard.getOrDefault(shardId, Set.of())) {
+            if (!w.state.isLive() || !w.trusted.contains(shardId)) {
+                continue;
+            }
+            if (best == null || w.running.size() < best.running.size() || w.running.size() == best.running.size()
+                    && w.assigned.contains(shardId) && !best.assigned.contains(shardId)) {
+                best = w;
+            }
+        }
+        return best;
+    }
+
+    /** Wakes each worker's long-poll once (only theirs: waking all of them costs O(workers) per query). */
+    private static void signal(Set<WorkerSession> workers) {
+        for (WorkerSession w : workers) {
+            w.mailbox.signal();
+        }
+        workers.clear();
     }
 
     private void untrust(WorkerSession w, String shardId) {

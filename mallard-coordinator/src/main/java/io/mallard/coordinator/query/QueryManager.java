@@ -22,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.arrow.c.ArrowArrayStream;
 import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
@@ -254,13 +256,19 @@ public final class QueryManager implements AutoCloseable {
         }
     }
 
+    /** Hands every task to a worker in one go, so that each worker takes all of its tasks in one poll reply. */
     private void dispatch(DistributedQuery query) throws InterruptedException {
+        query.checkFailed();
+        Map<TaskSpec, ShardSlot> slots = new IdentityHashMap<>();
+        List<TaskSpec> tasks = new ArrayList<>(query.slots.size());
         for (ShardSlot slot : query.slots) {
-            query.checkFailed();
             slot.attempt = 1;
-            // the worker may answer before assign returns: record it first
-            registry.assign(slot.task(), shardWaitMillis, id -> slot.workerId = id);
+            TaskSpec task = slot.task();
+            slots.put(task, slot);
+            tasks.add(task);
         }
+        // the worker may answer before assignAll returns: record it first
+        registry.assignAll(tasks, shardWaitMillis, (task, id) -> slots.get(task).workerId = id, (task, assigned) -> { });
     }
 
     /** Ends a query: cancels whatever still runs on workers and forgets it. */
@@ -331,62 +339,123 @@ public final class QueryManager implements AutoCloseable {
         return running;
     }
 
-    /** Takes a worker's DoPut stream for one task. Runs on the Flight handler thread until the stream ends. */
+    /**
+     * Takes a worker's DoPut stream for one or more tasks of one query's stream (see {@link Messages.TaskResult}). Runs on
+     * the Flight handler thread until the stream ends.
+     */
     public void acceptResult(String workerId, Messages.TaskResult header, FlightStream stream) {
         DistributedQuery query = active.get(header.queryId());
-        ShardSlot slot = query == null ? null : query.slot(header.stream(), header.shardId());
-        if (slot == null || !workerId.equals(slot.workerId) || slot.attempt != header.attempt() || slot.uploading) {
-            throw new MallardException(ErrorCode.PROTOCOL_ERROR, "no open task " + TaskSpec.key(header.queryId(),
-                    header.shardId(), header.stream(), header.attempt()) + " for worker " + workerId);
+        List<ShardSlot> slots = new ArrayList<>(header.tasks().size());
+        for (Messages.TaskRef task : header.tasks()) {
+            ShardSlot slot = query == null ? null : query.slot(header.stream(), task.shardId());
+            if (slot == null || !workerId.equals(slot.workerId) || slot.attempt != task.attempt() || slot.uploading
+                    || slots.contains(slot)) {
+                throw new MallardException(ErrorCode.PROTOCOL_ERROR, "no open task " + TaskSpec.key(header.queryId(),
+                        task.shardId(), header.stream(), task.attempt()) + " for worker " + workerId);
+            }
+            slots.add(slot);
         }
-        slot.uploading = true;
-        String taskKey = slot.taskKey();
+        if (slots.isEmpty()) {
+            throw new MallardException(ErrorCode.PROTOCOL_ERROR, "an upload of worker " + workerId + " names no task");
+        }
+        slots.forEach(slot -> slot.uploading = true);
+        ShardSlot current = slots.get(0);
         try {
             VectorSchemaRoot root = stream.getRoot();
-            ShardSlot first = query.byStream.get(slot.stream).get(0);
+            ShardSlot first = query.byStream.get(header.stream()).get(0);
             Schema schema = StreamDictionaries.messageSchema(root.getSchema(), stream.getDictionaryProvider());
-            slot.schema.complete(schema);
-            if (slot != first && first.schema.isDone() && !first.schema.isCompletedExceptionally()
-                    && !first.schema.join().equals(schema)) {
-                throw new MallardException(ErrorCode.INTERNAL_ERROR, "shard " + slot.shardId
-                        + " returned schema " + schema + " but shard " + first.shardId + " returned " + first.schema.join());
+            if (slots.size() > 1 && schema.getFields().stream().anyMatch(f -> f.getDictionary() != null)) {
+                throw new MallardException(ErrorCode.PROTOCOL_ERROR, "an upload of several tasks cannot carry dictionaries");
+            }
+            for (ShardSlot slot : slots) {
+                slot.schema.complete(schema);
+                if (slot != first && first.schema.isDone() && !first.schema.isCompletedExceptionally()
+                        && !first.schema.join().equals(schema)) {
+                    throw new MallardException(ErrorCode.INTERNAL_ERROR, "shard " + slot.shardId
+                            + " returned schema " + schema + " but shard " + first.shardId + " returned " + first.schema.join());
+                }
             }
             boolean dictionariesTaken = false;
             while (stream.next()) {
                 if (query.failure() != null) {
                     continue; // drain what is in flight; the query is over
                 }
-                if (slot.firstBatchNanos == 0) {
-                    slot.firstBatchNanos = System.nanoTime();
+                boolean end = false;
+                ArrowBuf tag = stream.getLatestMetadata();
+                if (tag != null) {
+                    byte[] bytes = new byte[(int) tag.readableBytes()];
+                    tag.getBytes(0, bytes);
+                    String text = new String(bytes, java.nio.charset.StandardCharsets.US_ASCII);
+                    end = text.endsWith(":end");
+                    current = slotAt(slots, text.substring(0, end ? text.length() - 4 : text.length()), workerId);
+                } else if (slots.size() > 1) {
+                    throw new MallardException(ErrorCode.PROTOCOL_ERROR, "a batch of an upload of several tasks names no task");
+                }
+                if (current.done) {
+                    throw new MallardException(ErrorCode.PROTOCOL_ERROR, "shard " + current.shardId + " was already ended");
+                }
+                if (end) {
+                    finishSlot(query, current, workerId);
+                    continue;
+                }
+                if (current.firstBatchNanos == 0) {
+                    current.firstBatchNanos = System.nanoTime();
                 }
                 if (!dictionariesTaken) {
                     // Flight reads a stream's dictionaries before its first batch.
-                    slot.dictionaries = StreamDictionaries.unload(schema, stream.getDictionaryProvider());
+                    current.dictionaries = StreamDictionaries.unload(schema, stream.getDictionaryProvider());
                     dictionariesTaken = true;
                 }
                 ArrowRecordBatch batch = new VectorUnloader(root).getRecordBatch();
-                slot.rows += root.getRowCount();
-                slot.bytes += batch.computeBodyLength();
-                slot.items.add(new ShardSlot.Item(batch));
+                current.rows += root.getRowCount();
+                current.bytes += batch.computeBodyLength();
+                current.items.add(new ShardSlot.Item(batch));
             }
-            slot.doneNanos = System.nanoTime();
-            slot.done = true;
-            slot.items.add(ShardSlot.Item.END);
-            LOG.debug("query {} shard {} done after {} us", query.id, slot.shardId, (System.nanoTime() - query.startNanos) / 1000);
+            for (ShardSlot slot : slots) {
+                if (!slot.done && query.failure() == null) {
+                    if (slots.size() > 1) {
+                        throw new MallardException(ErrorCode.WORKER_FAILED, "worker " + registry.label(workerId)
+                                + " ended its upload before the end of shard " + slot.shardId);
+                    }
+                    finishSlot(query, slot, workerId);
+                }
+            }
         } catch (RuntimeException e) {
             MallardException failure = e instanceof MallardException m && m.code() != ErrorCode.INTERNAL_ERROR ? m
                     : new MallardException(ErrorCode.WORKER_FAILED, "worker " + registry.label(workerId)
-                            + " failed while sending the result of shard " + slot.shardId + ": " + rootMessage(e), e);
+                            + " failed while sending the result of shard " + current.shardId + ": " + rootMessage(e), e);
             if (query.fail(failure)) {
                 LOG.warn("query {} failed: {}", query.id, failure.getMessage());
             }
             throw failure;
         } finally {
-            registry.taskFinished(workerId, taskKey);
-            if (query.failure() != null) {
-                slot.discard();
+            for (ShardSlot slot : slots) {
+                if (!slot.done) {
+                    registry.taskFinished(workerId, slot.taskKey());
+                }
+                if (query.failure() != null) {
+                    slot.discard();
+                }
             }
         }
+    }
+
+    private static ShardSlot slotAt(List<ShardSlot> slots, String index, String workerId) {
+        try {
+            return slots.get(Integer.parseInt(index));
+        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+            throw new MallardException(ErrorCode.PROTOCOL_ERROR, "worker " + workerId + " tagged a batch with unknown task '"
+                    + index + "'");
+        }
+    }
+
+    /** The end of one shard's answer: the combine may read past it, and its worker has one task less. */
+    private void finishSlot(DistributedQuery query, ShardSlot slot, String workerId) {
+        slot.doneNanos = System.nanoTime();
+        slot.done = true;
+        slot.items.add(ShardSlot.Item.END);
+        registry.taskFinished(workerId, slot.taskKey());
+        LOG.debug("query {} shard {} done after {} us", query.id, slot.shardId, (System.nanoTime() - query.startNanos) / 1000);
     }
 
     /** A worker reports that its task failed: the query fails with the worker's own error code and message. */

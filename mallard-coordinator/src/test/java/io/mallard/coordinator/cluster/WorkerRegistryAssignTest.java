@@ -1,0 +1,99 @@
+package io.mallard.coordinator.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mallard.common.ErrorCode;
+import io.mallard.common.MallardException;
+import io.mallard.data.DataParams;
+import io.mallard.data.DatasetManifest;
+import io.mallard.data.Manifest;
+import io.mallard.data.ShardInfo;
+import io.mallard.protocol.Messages;
+import io.mallard.protocol.Messages.TaskSpec;
+import io.mallard.protocol.ShardProofs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link WorkerRegistry#assignAll}: one query's tasks, balanced over the holders, each worker's in one poll reply. */
+class WorkerRegistryAssignTest {
+    private static final int SHARDS = 6;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void eachWorkerTakesAllOfItsTasksInOnePollReplyAndTheyAreBalanced() throws Exception {
+        // two replicas on two workers: every shard is on both, so only the balancing decides
+        try (WorkerRegistry registry = new WorkerRegistry(manifest(), dir, "token", 2, 60_000, 200,
+                (shard, worker) -> "https://example.invalid/" + shard, id -> { })) {
+            List<String> workers = List.of(join(registry, "a"), join(registry, "b"));
+            List<TaskSpec> tasks = new ArrayList<>();
+            for (int s = 0; s < SHARDS; s++) {
+                tasks.add(new TaskSpec("q1", "m-" + s, "__mallard_partials", 1, "SELECT 1"));
+            }
+            Map<TaskSpec, String> chosen = new HashMap<>();
+            registry.assignAll(tasks, 1_000, chosen::put, (task, assignment) ->
+                    assertThat(assignment.workerId()).isEqualTo(chosen.get(task)));
+
+            assertThat(chosen).hasSize(SHARDS);
+            for (String worker : workers) {
+                List<TaskSpec> mine = tasks.stream().filter(t -> chosen.get(t).equals(worker)).toList();
+                assertThat(mine).as("tasks of %s", worker).hasSize(SHARDS / 2);
+                assertThat(registry.poll(worker).tasks()).as("first poll reply of %s", worker).containsExactlyElementsOf(mine);
+                assertThat(registry.poll(worker).tasks()).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aShardThatNoWorkerHasProvedFailsAfterTheWaitNamingIt() throws Exception {
+        try (WorkerRegistry registry = new WorkerRegistry(manifest(), dir, "token", 1, 60_000, 200,
+                (shard, worker) -> "https://example.invalid/" + shard, id -> { })) {
+            String worker = join(registry, "a");
+            List<TaskSpec> tasks = List.of(new TaskSpec("q1", "m-0", "s", 1, "SELECT 1"),
+                    new TaskSpec("q1", "m-unknown", "s", 1, "SELECT 1"));
+            List<TaskSpec> handedOut = new ArrayList<>();
+            assertThatThrownBy(() -> registry.assignAll(tasks, 50, (task, id) -> handedOut.add(task), (task, a) -> { }))
+                    .isInstanceOf(MallardException.class)
+                    .satisfies(e -> assertThat(((MallardException) e).code()).isEqualTo(ErrorCode.NO_WORKER_FOR_SHARD))
+                    .hasMessageContaining("m-unknown");
+            // the task handed out before the wait reached its worker
+            assertThat(handedOut).containsExactly(tasks.get(0));
+            assertThat(registry.poll(worker).tasks()).containsExactly(tasks.get(0));
+        }
+    }
+
+    /** Registers a worker and has it download (nothing) and prove every shard it is granted. */
+    private String join(WorkerRegistry registry, String name) throws IOException, InterruptedException {
+        String id = registry.register(new Messages.RegisterWorker("token", name, "0", 1, 1, 0)).workerId();
+        for (Messages.ShardGrant grant : registry.poll(id).grants()) {
+            Messages.Challenge challenge = registry.shardReady(id, grant.shardId());
+            Path file = dir.resolve("shards").resolve(grant.shardId() + ".duckdb");
+            Messages.Ack ack = registry.prove(new Messages.ShardProof(id, grant.shardId(), challenge.nonce(),
+                    ShardProofs.digest(challenge.nonce(), file)));
+            assertThat(ack.accepted()).as(ack.message()).isTrue();
+        }
+        return id;
+    }
+
+    private Manifest manifest() throws IOException {
+        Files.createDirectories(dir.resolve("shards"));
+        List<ShardInfo> shards = new ArrayList<>();
+        for (int s = 0; s < SHARDS; s++) {
+            String file = "shards/m-" + s + ".duckdb";
+            Files.writeString(dir.resolve(file), "shard " + s);
+            shards.add(new ShardInfo("m-" + s, "measurements", s, file, 7, "00", Map.of()));
+        }
+        return new Manifest(Manifest.FORMAT_VERSION, 1, "1970-01-01T00:00:00Z", new DataParams(0.01, 0, 42), "oracle.duckdb",
+                "reference.duckdb", List.of(new DatasetManifest("measurements", SHARDS, "duckdb:hash(key) % shard_count",
+                        List.of(), shards)));
+    }
+}
