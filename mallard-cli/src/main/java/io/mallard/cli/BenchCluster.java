@@ -76,6 +76,11 @@ final class BenchCluster implements AutoCloseable {
         }
     }
 
+    /** CPU time used so far by the cluster's processes, not counting this one (the client and the baseline). */
+    java.time.Duration clusterCpuTime() {
+        return processes.cpuTime();
+    }
+
     Path logs() {
         return clusterDir.resolve("logs");
     }

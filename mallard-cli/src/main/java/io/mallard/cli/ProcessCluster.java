@@ -180,6 +180,15 @@ final class ProcessCluster implements AutoCloseable {
         }
     }
 
+    /** CPU time used so far by the coordinator and worker processes together (what the OS reports for each). */
+    java.time.Duration cpuTime() {
+        java.time.Duration total = java.time.Duration.ZERO;
+        for (Process p : processes) {
+            total = total.plus(p.info().totalCpuDuration().orElse(java.time.Duration.ZERO));
+        }
+        return total;
+    }
+
     @Override
     public void close() {
         stopAll();

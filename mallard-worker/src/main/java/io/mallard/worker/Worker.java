@@ -243,7 +243,15 @@ public final class Worker implements AutoCloseable {
             } else {
                 LOG.info("shard {} verified and proved", grant.shardId());
             }
-        } catch (SQLException | IOException | MallardException e) {
+        } catch (MallardException e) {
+            if (e.code() == ErrorCode.PERMISSION_DENIED) {
+                // the grant was withdrawn while the shard downloaded: a worker that joined since holds it by placement
+                LOG.info("shard {} moved to another worker while it downloaded", grant.shardId());
+            } else {
+                LOG.error("cannot serve shard {}: {}", grant.shardId(), e.getMessage());
+            }
+            closeQuietly(shards.remove(grant.shardId()));
+        } catch (SQLException | IOException e) {
             LOG.error("cannot serve shard {}: {}", grant.shardId(), e.getMessage());
             closeQuietly(shards.remove(grant.shardId()));
         }
