@@ -36,8 +36,10 @@ class BenchCommandTest {
 
         String overhead = run("overhead", "--rows", "0", "--runs", "3", "--warmups", "1", "--warmup-seconds", "0", "--shards", "2", "--workers", "1",
                 "--dir", dir.resolve("data").toString(), "--out", out.toString());
-        assertThat(overhead).contains("median ms").contains("target median latency");
-        assertThat(onlyReport(out, "-overhead.json").path("results")).hasSize(3);
+        assertThat(overhead).contains("median ms").contains("CPU ms per run (cluster processes)").contains("target median latency");
+        JsonNode paths = onlyReport(out, "-overhead.json").path("results");
+        assertThat(paths).hasSize(3);
+        assertThat(paths.get(0).path("cpuMillisPerRun").asDouble()).as("CPU of the cluster's processes").isPositive();
         assertSvg(out, "-overhead.svg");
 
         String scale = run("scale", "--simulated", "3", "--runs", "1", "--dir", dir.resolve("data").toString(),
@@ -50,6 +52,18 @@ class BenchCommandTest {
 
         assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count())
                 .as("child processes left running").isZero();
+    }
+
+    @Test
+    void overheadInOneJvmMeasuresThisProcessesCpu() throws IOException {
+        Path out = dir.resolve("results");
+        String overhead = run("overhead", "--in-process", "--rows", "0", "--runs", "3", "--warmups", "1",
+                "--warmup-seconds", "0", "--shards", "2", "--workers", "1", "--out", out.toString());
+        assertThat(overhead).contains("in one JVM").contains("CPU ms per run (this JVM)");
+        JsonNode report = onlyReport(out, "-overhead.json");
+        assertThat(report.path("params").path("in_process").asBoolean()).isTrue();
+        assertThat(report.path("results").get(0).path("cpuMillisPerRun").asDouble()).isPositive();
+        assertThat(report.path("results").get(2).path("cpuMillisPerRun").isNull()).as("no CPU figure for DuckDB").isTrue();
     }
 
     private static String run(String... args) {
