@@ -41,7 +41,7 @@ final class BenchTpchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "5", description = "Timed runs per query and side (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--warmups", defaultValue = "1", description = "Untimed runs per query and side first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmups", defaultValue = "5", description = "Untimed runs per query and side first, which also let the JIT of every process settle (default: ${DEFAULT-VALUE}).")
     int warmups;
 
     @Option(names = "--queries", split = ",", description = "TPC-H query numbers, e.g. 1,6 (default: all 22).")
