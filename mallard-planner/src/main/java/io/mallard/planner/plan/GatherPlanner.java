@@ -49,6 +49,8 @@ final class GatherPlanner {
             }
         });
         Map<String, List<ObjectNode>> pushed = pushableFilters(select, catalog, occurrences);
+        Map<String, ObjectNode> reductions = shadowsTable(select, catalog) ? Map.of()
+                : SemiJoinReduction.reductions(select, catalog, occurrences, engine);
         List<DistributedPlan.WorkerStream> streams = new ArrayList<>();
         for (String tableName : occurrences.keySet()) {
             TableInfo table = catalog.table(tableName).orElseThrow();
@@ -62,7 +64,8 @@ final class GatherPlanner {
                 columns.add(table.columns().get(0)); // the query needs the rows, not their values (count(*))
             }
             streams.add(new DistributedPlan.WorkerStream(table.name(), table.dataset(),
-                    engine.render(scan(engine, table, columns, pushed.getOrDefault(table.name(), List.of()))),
+                    engine.render(scan(engine, table, columns, pushed.getOrDefault(table.name(), List.of()),
+                            reductions.get(table.name()))),
                     occurrences.get(tableName) > 1));
         }
         String why = reason.startsWith("not distributed yet: ") ? reason.substring("not distributed yet: ".length()) : reason;
@@ -85,8 +88,12 @@ final class GatherPlanner {
         });
     }
 
-    /** {@code SELECT columns FROM table [AS alias] WHERE conjuncts}, built on a parsed template. */
-    private static ObjectNode scan(SqlEngine engine, TableInfo table, List<String> columns, List<ObjectNode> conjuncts) {
+    /**
+     * {@code SELECT columns FROM table [AS alias] WHERE conjuncts [AND reduction]}, built on a parsed template; the
+     * semi-join reduction, when there is one, names only the table's own columns unqualified.
+     */
+    private static ObjectNode scan(SqlEngine engine, TableInfo table, List<String> columns, List<ObjectNode> conjuncts,
+            ObjectNode reduction) {
         ObjectNode node = engine.parseSelect("SELECT 1 FROM " + DistributedPlan.PARTIALS);
         String alias = conjuncts.isEmpty() ? "" : conjuncts.get(0).path("__binding").asText("");
         ObjectNode from = Nodes.baseTable(table.name());
@@ -96,13 +103,13 @@ final class GatherPlanner {
         node.set("from_table", from);
         ArrayNode list = node.putArray("select_list");
         columns.forEach(c -> list.add(Nodes.columnRef(c)));
-        if (!conjuncts.isEmpty()) {
-            ObjectNode where = null;
-            for (ObjectNode conjunct : conjuncts) {
-                ObjectNode clean = conjunct.deepCopy();
-                clean.remove("__binding");
-                where = where == null ? clean : Nodes.and(where, clean);
-            }
+        ObjectNode where = reduction == null ? null : reduction.deepCopy();
+        for (ObjectNode conjunct : conjuncts) {
+            ObjectNode clean = conjunct.deepCopy();
+            clean.remove("__binding");
+            where = where == null ? clean : Nodes.and(where, clean);
+        }
+        if (where != null) {
             node.set("where_clause", where);
         }
         return node;
@@ -118,13 +125,7 @@ final class GatherPlanner {
     private static Map<String, List<ObjectNode>> pushableFilters(ObjectNode statement, Catalog catalog,
             Map<String, Integer> occurrences) {
         Map<String, List<ObjectNode>> pushed = new LinkedHashMap<>();
-        boolean[] shadowed = {false};
-        Ast.forEachObject(statement, o -> {
-            for (JsonNode entry : o.path("cte_map").path("map")) {
-                shadowed[0] |= catalog.table(entry.path("key").asText()).isPresent();
-            }
-        });
-        if (shadowed[0]) {
+        if (shadowsTable(statement, catalog)) {
             return pushed;
         }
         Ast.forEachObject(statement, o -> {
@@ -133,6 +134,17 @@ final class GatherPlanner {
             }
         });
         return pushed;
+    }
+
+    /** Whether a CTE of the statement has the name of a table: a FROM clause naming it might then mean the CTE. */
+    private static boolean shadowsTable(ObjectNode statement, Catalog catalog) {
+        boolean[] shadowed = {false};
+        Ast.forEachObject(statement, o -> {
+            for (JsonNode entry : o.path("cte_map").path("map")) {
+                shadowed[0] |= catalog.table(entry.path("key").asText()).isPresent();
+            }
+        });
+        return shadowed[0];
     }
 
     private static void collectFilters(ObjectNode select, Catalog catalog, Map<String, Integer> occurrences,

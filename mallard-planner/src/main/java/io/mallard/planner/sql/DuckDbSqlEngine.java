@@ -86,6 +86,17 @@ public final class DuckDbSqlEngine implements SqlEngine {
     }
 
     @Override
+    public synchronized long count(ObjectNode selectNode) {
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT count(*) FROM (" + render(selectNode) + ")")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw DuckErrors.translate(e);
+        }
+    }
+
+    @Override
     public synchronized ObjectNode typeNode(String sqlType) {
         return typeNodes.computeIfAbsent(sqlType, t -> {
             ObjectNode select = parseSelect("SELECT CAST(NULL AS " + t + ")");

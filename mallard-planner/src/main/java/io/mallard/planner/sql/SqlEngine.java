@@ -21,6 +21,12 @@ public interface SqlEngine {
     /** The type node of {@code CAST(x AS sqlType)}, for a type name DuckDB itself reported (from {@link #describe}). */
     ObjectNode typeNode(String sqlType);
 
+    /**
+     * The number of rows a SELECT node returns, run on the planner's database, which holds full copies of the dimension
+     * and replicated tables (partitioned tables are empty there). For plan choices that depend on a dimension's data.
+     */
+    long count(ObjectNode selectNode);
+
     /** Names of DuckDB's aggregate functions, lower case. */
     Set<String> aggregateFunctions();
 }
