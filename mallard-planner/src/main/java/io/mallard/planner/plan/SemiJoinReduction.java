@@ -19,7 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Semi-join reduction of gathered tables (planner rule 9 in docs/planner.md). A gathered partitioned table T may be
+ * Semi-join reduction of gathered tables (rule 9 of "Table roles decide correctness" in docs/planner.md). A gathered partitioned table T may be
  * cut on the workers to {@code T.c IN (SELECT D.k FROM D WHERE F)} when every read of T in the statement needs no
  * other rows:
  * <ul>
