@@ -154,22 +154,27 @@ public final class MetadataStore implements AutoCloseable {
     private synchronized void write(List<QueryRecord> batch) throws SQLException {
         connection.setAutoCommit(false);
         try {
-            try (DuckDBAppender queries = connection.createAppender("history", "queries")) {
-                for (QueryRecord query : batch) {
-                    appendQuery(queries, query);
-                }
-            }
-            try (DuckDBAppender tasks = connection.createAppender("history", "tasks")) {
-                for (QueryRecord query : batch) {
-                    appendTasks(tasks, query);
-                }
-            }
+            append("history", batch);
             connection.commit();
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
             throw e;
         } finally {
             connection.setAutoCommit(true);
+        }
+    }
+
+    /** Appends statements to {@code schema.queries} and their tasks to {@code schema.tasks}, in the open transaction. */
+    private void append(String schema, Collection<QueryRecord> statements) throws SQLException {
+        try (DuckDBAppender queries = connection.createAppender(schema, "queries")) {
+            for (QueryRecord query : statements) {
+                appendQuery(queries, query);
+            }
+        }
+        try (DuckDBAppender tasks = connection.createAppender(schema, "tasks")) {
+            for (QueryRecord query : statements) {
+                appendTasks(tasks, query);
+            }
         }
     }
 
@@ -235,16 +240,7 @@ public final class MetadataStore implements AutoCloseable {
             for (String table : List.of("live.queries", "live.tasks", "live.workers", "live.shards")) {
                 statement.execute("DELETE FROM " + table);
             }
-            try (DuckDBAppender queries = connection.createAppender("live", "queries")) {
-                for (QueryRecord query : running) {
-                    appendQuery(queries, query);
-                }
-            }
-            try (DuckDBAppender tasks = connection.createAppender("live", "tasks")) {
-                for (QueryRecord query : running) {
-                    appendTasks(tasks, query);
-                }
-            }
+            append("live", running);
             insertWorkers(cluster.workers());
             insertShards(cluster.shards());
             connection.commit();
