@@ -181,26 +181,9 @@ final class TaskRunner {
 
     private void execute(String workerId, TaskSpec task, CallOption auth) throws SQLException {
         try (Execution execution = new Execution(task)) {
-            ArrowReader reader = execution.reader;
-            FlightDescriptor descriptor = FlightDescriptor.command(Codec.encode(Messages.TaskResult.of(workerId, task)));
             // The first batch is loaded before the stream starts: Flight sends dictionaries (DuckDB exports an ENUM
             // as a dictionary-encoded column) once, at the start, and the reader has them only after a batch.
-            boolean more = reader.loadNextBatch();
-            FlightClient.ClientStreamListener put = client.startPut(descriptor, reader.getVectorSchemaRoot(), reader,
-                    new Acknowledgement(task.key()), auth);
-            try {
-                while (more) {
-                    awaitReady(put, task.queryId());
-                    put.putNext();
-                    more = reader.loadNextBatch();
-                }
-                put.completed();
-            } catch (IOException | RuntimeException e) {
-                put.error(e);
-                throw new SQLException(e.getMessage(), e);
-            }
-            // not waiting for the coordinator's acknowledgement: the task thread takes the next task at once, and a
-            // refused upload is the coordinator's to act on (it owns the query), so the listener only logs it
+            uploadAlone(workerId, task, execution.reader, execution.reader.loadNextBatch(), auth);
             execution.logTimes(System.nanoTime());
         } catch (IOException e) {
             throw new SQLException(e.getMessage(), e);
@@ -239,9 +222,13 @@ final class TaskRunner {
         }
     }
 
-    /** The dictionary-bearing answer of a task whose siblings would have shared an upload: sent as in {@link #execute}. */
+    /**
+     * Sends one task's answer on a DoPut of its own, the reader's first batch already loaded ({@code loaded}: whether
+     * there was one). Not waiting for the coordinator's acknowledgement: the task thread takes the next task at once,
+     * and a refused upload is the coordinator's to act on (it owns the query), so the listener only logs it.
+     */
     private void uploadAlone(String workerId, TaskSpec task, ArrowReader reader, boolean loaded, CallOption auth)
-            throws IOException {
+            throws SQLException, IOException {
         FlightDescriptor descriptor = FlightDescriptor.command(Codec.encode(Messages.TaskResult.of(workerId, task)));
         FlightClient.ClientStreamListener put = client.startPut(descriptor, reader.getVectorSchemaRoot(), reader,
                 new Acknowledgement(task.key()), auth);
@@ -253,7 +240,7 @@ final class TaskRunner {
             put.completed();
         } catch (IOException | RuntimeException e) {
             put.error(e);
-            throw e;
+            throw new SQLException(e.getMessage(), e);
         }
     }
 
