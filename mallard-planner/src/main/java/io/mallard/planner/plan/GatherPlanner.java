@@ -172,7 +172,8 @@ final class GatherPlanner {
         }
     }
 
-    private static void split(JsonNode predicate, List<JsonNode> out) {
+    /** Adds the top-level AND conjuncts of {@code predicate} to {@code out}. */
+    static void split(JsonNode predicate, List<JsonNode> out) {
         if ("CONJUNCTION_AND".equals(Ast.type(predicate))) {
             predicate.path("children").forEach(child -> split(child, out));
         } else {
@@ -180,13 +181,16 @@ final class GatherPlanner {
         }
     }
 
-    /** The one binding every column of the predicate resolves to, if the predicate is plain (no sub-query, aggregate or window). */
-    private static Optional<TableBindings.Binding> singleBinding(JsonNode predicate, TableBindings bindings) {
+    /**
+     * The one binding every column of the predicate resolves to, if the predicate is plain: no sub-query, window or
+     * volatile function, so that evaluating it once more on the workers changes nothing.
+     */
+    static Optional<TableBindings.Binding> singleBinding(JsonNode predicate, TableBindings bindings) {
         Set<String> owners = new HashSet<>();
         boolean[] plain = {true};
         Ast.forEachExpression(predicate, e -> {
             String cls = Ast.exprClass(e);
-            if ("SUBQUERY".equals(cls) || "WINDOW".equals(cls) || "FUNCTION".equals(cls) && Ast.functionName(e).startsWith("nextval")) {
+            if ("SUBQUERY".equals(cls) || "WINDOW".equals(cls) || "FUNCTION".equals(cls) && volatileFunction(Ast.functionName(e))) {
                 plain[0] = false;
             }
             if (Ast.isColumnRef(e)) {
@@ -203,5 +207,10 @@ final class GatherPlanner {
         }
         String owner = owners.iterator().next();
         return bindings.bindings().stream().filter(b -> b.name().equalsIgnoreCase(owner)).findFirst();
+    }
+
+    private static boolean volatileFunction(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return lower.startsWith("nextval") || Set.of("random", "uuid", "gen_random_uuid", "setseed").contains(lower);
     }
 }

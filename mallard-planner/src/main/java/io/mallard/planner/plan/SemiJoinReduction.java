@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Semi-join reduction of gathered tables (rule 9 of "Table roles decide correctness" in docs/planner.md). A gathered partitioned table T may be
@@ -224,7 +223,8 @@ final class SemiJoinReduction {
             }
             List<JsonNode> filters = new ArrayList<>();
             for (JsonNode candidate : partnerConjuncts) {
-                if (onlyOn(candidate, partner, partnerBindings)) {
+                if (GatherPlanner.singleBinding(candidate, partnerBindings)
+                        .filter(b -> b.name().equalsIgnoreCase(partner.name())).isPresent()) {
                     filters.add(candidate);
                 }
             }
@@ -246,42 +246,13 @@ final class SemiJoinReduction {
                         && r.fromColumns().get(0).equalsIgnoreCase(c) && r.toColumns().get(0).equalsIgnoreCase(k));
     }
 
-    /** A plain predicate (no sub-query, aggregate, window or volatile function) over columns of {@code partner} only. */
-    private static boolean onlyOn(JsonNode predicate, TableBindings.Binding partner, TableBindings bindings) {
-        boolean[] ok = {true};
-        boolean[] any = {false};
-        Ast.forEachExpression(predicate, e -> {
-            String cls = Ast.exprClass(e);
-            if ("SUBQUERY".equals(cls) || "WINDOW".equals(cls)
-                    || Ast.isFunction(e) && Set.of("random", "nextval", "uuid", "gen_random_uuid").contains(Ast.functionName(e))) {
-                ok[0] = false;
-            }
-            if (Ast.isColumnRef(e)) {
-                Optional<String> key = bindings.resolve(Ast.columnNames(e));
-                if (key.isEmpty() || !owner(key.get()).equalsIgnoreCase(partner.name())) {
-                    ok[0] = false;
-                }
-                any[0] = true;
-            }
-        });
-        return ok[0] && any[0];
-    }
-
     private static List<JsonNode> conjuncts(ObjectNode select) {
         List<JsonNode> out = new ArrayList<>();
         JsonNode where = select.get("where_clause");
         if (where != null && !where.isNull()) {
-            split(where, out);
+            GatherPlanner.split(where, out);
         }
         return out;
-    }
-
-    private static void split(JsonNode predicate, List<JsonNode> out) {
-        if ("CONJUNCTION_AND".equals(Ast.type(predicate))) {
-            predicate.path("children").forEach(child -> split(child, out));
-        } else {
-            out.add(predicate);
-        }
     }
 
     private static String owner(String key) {
