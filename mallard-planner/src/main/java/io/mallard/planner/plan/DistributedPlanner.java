@@ -62,16 +62,18 @@ public final class DistributedPlanner {
         String outer = engine.render(rewritten);
         List<DistributedPlan.WorkerStream> streams = new ArrayList<>(subqueries.streams());
         Strategy strategy = Strategy.LOCAL;
+        String combine = outer;
         int count = subqueries.subplans().size();
         String why = count == 1 ? "1 sub-query pushed down on its own; the outer query runs on the coordinator over its merged result"
                 : count + " sub-queries pushed down on their own; the outer query runs on the coordinator over their merged results";
         if (touchesPartitionedTable(rewritten)) {
             DistributedPlan gathered = GatherPlanner.plan(outer, rewritten, output, catalog, engine, reason);
             streams.addAll(gathered.streams());
+            combine = gathered.combineSql();
             strategy = Strategy.GATHER;
             why = gathered.reason() + "; " + why + " and the gathered rows";
         }
-        return new DistributedPlan(strategy, sql, streams, outer, output, why, subqueries.subplans());
+        return new DistributedPlan(strategy, sql, streams, combine, output, why, subqueries.subplans());
     }
 
     /**

@@ -12,7 +12,9 @@ import io.mallard.planner.catalog.TableKind;
 import io.mallard.planner.sql.OutputColumn;
 import io.mallard.planner.sql.SqlEngine;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,10 +23,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * GATHER: the fallback that is always correct. Each partitioned table the query reads is shipped from its shards —
- * only the columns the query names, and filtered by the top-level WHERE conjuncts that touch that table alone when it
- * appears once — and the coordinator runs the original query with the merged rows in place of the table, next to its
- * full copies of the dimension and replicated tables.
+ * GATHER: the fallback that is always correct. Each partitioned table the query reads is shipped from its shards,
+ * filtered by the conjuncts that touch that table alone when it appears once (see {@link #pushableFilters}) and cut by
+ * a semi-join reduction where one applies; the coordinator runs the query without those conjuncts, with the merged rows
+ * in place of the table, next to its full copies of the dimension and replicated tables. Only the columns that query
+ * still names are shipped.
  */
 final class GatherPlanner {
     private GatherPlanner() {
@@ -34,9 +37,15 @@ final class GatherPlanner {
             SqlEngine engine, String reason) {
         Map<String, Integer> occurrences = new LinkedHashMap<>();
         PartitionedReads.count(select, Set.of(), catalog, occurrences);
+        Pushed pushed = pushableFilters(select, catalog, occurrences);
+        // The workers apply each pushed conjunct to every row of its table that the query reads, so the coordinator
+        // need not: without them, the columns only they name are not shipped (TPC-H Q13's o_comment).
+        ObjectNode combineTree = pushed.conjuncts().isEmpty() ? select
+                : (ObjectNode) Ast.rewrite(select, e -> pushed.conjuncts().contains(e) ? trueConstant(engine) : null);
+        String combine = pushed.conjuncts().isEmpty() ? sql : engine.render(combineTree);
         Set<String> referenced = new HashSet<>();
         boolean[] star = {false};
-        Ast.forEachObject(withoutExistsSelectLists(select), o -> {
+        Ast.forEachObject(withoutExistsSelectLists(combineTree), o -> {
             if (Ast.isColumnRef(o)) {
                 List<String> names = Ast.columnNames(o);
                 referenced.add(names.get(names.size() - 1).toLowerCase(Locale.ROOT));
@@ -48,7 +57,6 @@ final class GatherPlanner {
                 star[0] = true; // a NATURAL join joins on every column the two sides share: keep them all
             }
         });
-        Map<String, List<ObjectNode>> pushed = pushableFilters(select, catalog, occurrences);
         Map<String, ObjectNode> reductions = shadowsTable(select, catalog) ? Map.of()
                 : SemiJoinReduction.reductions(select, catalog, occurrences, engine);
         List<DistributedPlan.WorkerStream> streams = new ArrayList<>();
@@ -64,12 +72,17 @@ final class GatherPlanner {
                 columns.add(table.columns().get(0)); // the query needs the rows, not their values (count(*))
             }
             streams.add(new DistributedPlan.WorkerStream(table.name(), table.dataset(),
-                    engine.render(scan(engine, table, columns, pushed.getOrDefault(table.name(), List.of()),
+                    engine.render(scan(engine, table, columns, pushed.byTable().getOrDefault(table.name(), List.of()),
                             reductions.get(table.name()))),
                     occurrences.get(tableName) > 1));
         }
         String why = reason.startsWith("not distributed yet: ") ? reason.substring("not distributed yet: ".length()) : reason;
-        return new DistributedPlan(Strategy.GATHER, sql, streams, sql, output, why + " cannot be pushed down yet");
+        return new DistributedPlan(Strategy.GATHER, sql, streams, combine, output, why + " cannot be pushed down yet");
+    }
+
+    /** {@code TRUE}, in place of a conjunct the workers apply. */
+    private static ObjectNode trueConstant(SqlEngine engine) {
+        return (ObjectNode) engine.parseSelect("SELECT 1 FROM " + DistributedPlan.PARTIALS + " WHERE TRUE").get("where_clause");
     }
 
     /** EXISTS only asks whether rows exist: what its sub-query selects ({@code SELECT *}) needs no columns. */
@@ -116,15 +129,23 @@ final class GatherPlanner {
     }
 
     /**
-     * WHERE conjuncts that read only one partitioned table, taken from the one SELECT (outer query or sub-query) whose
-     * FROM clause reads that table, when the table appears once in the statement and that FROM clause is a tree of
-     * inner joins (below an outer join a filter could not move). Each such conjunct filters every row of the table the
-     * query uses, so the workers may apply it. Nothing is pushed when a CTE shadows a table's name: a FROM clause
-     * naming it might then mean the CTE. Each conjunct is tagged with the binding name it uses.
+     * Filters the workers may apply: per partitioned table, the conjuncts (tagged with the binding name they use) and,
+     * by identity, the statement's nodes they came from.
      */
-    private static Map<String, List<ObjectNode>> pushableFilters(ObjectNode statement, Catalog catalog,
-            Map<String, Integer> occurrences) {
-        Map<String, List<ObjectNode>> pushed = new LinkedHashMap<>();
+    private record Pushed(Map<String, List<ObjectNode>> byTable, Set<JsonNode> conjuncts) {
+    }
+
+    /**
+     * Conjuncts that read only one partitioned table, when the table appears once in the statement: those of the WHERE
+     * of the SELECT whose FROM clause reads it, and those of the ON condition of a join of that FROM clause, where no
+     * outer join null-extends the table's rows before the condition sees them. A WHERE conjunct then filters every row
+     * of the table the query uses; an ON conjunct of {@code A LEFT JOIN B ON ... AND f(B)} is the same as filtering B
+     * by {@code f} first ({@code A} keeps its rows either way), and likewise for either side of an inner join and the
+     * left side of a right join. Nothing is pushed when a CTE shadows a table's name: a FROM clause naming it might
+     * then mean the CTE.
+     */
+    private static Pushed pushableFilters(ObjectNode statement, Catalog catalog, Map<String, Integer> occurrences) {
+        Pushed pushed = new Pushed(new LinkedHashMap<>(), Collections.newSetFromMap(new IdentityHashMap<>()));
         if (shadowsTable(statement, catalog)) {
             return pushed;
         }
@@ -147,29 +168,89 @@ final class GatherPlanner {
         return shadowed[0];
     }
 
-    private static void collectFilters(ObjectNode select, Catalog catalog, Map<String, Integer> occurrences,
-            Map<String, List<ObjectNode>> pushed) {
-        if (select.path("where_clause").isNull() || select.path("where_clause").isMissingNode()) {
-            return;
-        }
+    private static void collectFilters(ObjectNode select, Catalog catalog, Map<String, Integer> occurrences, Pushed pushed) {
+        JsonNode from = select.get("from_table");
         TableBindings bindings;
+        Set<String> preserved;
         try {
-            bindings = TableBindings.of(select.get("from_table"), catalog);
+            bindings = TableBindings.ofJoinTree(from, catalog);
+            preserved = preserved(from);
         } catch (MallardException e) {
             return;
         }
+        JsonNode where = select.get("where_clause");
+        if (where != null && !where.isNull()) {
+            push(where, preserved, bindings, occurrences, pushed);
+        }
+        collectJoinFilters(from, bindings, occurrences, pushed);
+    }
+
+    /** Pushes the ON conjuncts of every join in the tree that filter a table no outer join inside it null-extends. */
+    private static void collectJoinFilters(JsonNode ref, TableBindings bindings, Map<String, Integer> occurrences,
+            Pushed pushed) {
+        if (!"JOIN".equals(Ast.type(ref))) {
+            return;
+        }
+        collectJoinFilters(ref.get("left"), bindings, occurrences, pushed);
+        collectJoinFilters(ref.get("right"), bindings, occurrences, pushed);
+        JsonNode condition = ref.get("condition");
+        if (condition == null || condition.isNull()) {
+            return;
+        }
+        Set<String> filterable = new HashSet<>();
+        String type = ref.path("join_type").asText();
+        if ("INNER".equals(type) || "RIGHT".equals(type)) {
+            filterable.addAll(preserved(ref.get("left")));
+        }
+        if ("INNER".equals(type) || "LEFT".equals(type)) {
+            filterable.addAll(preserved(ref.get("right")));
+        }
+        push(condition, filterable, bindings, occurrences, pushed);
+    }
+
+    private static void push(JsonNode predicate, Set<String> filterable, TableBindings bindings,
+            Map<String, Integer> occurrences, Pushed pushed) {
         List<JsonNode> conjuncts = new ArrayList<>();
-        split(select.get("where_clause"), conjuncts);
+        split(predicate, conjuncts);
         for (JsonNode conjunct : conjuncts) {
             singleBinding(conjunct, bindings).ifPresent(binding -> {
                 TableInfo table = binding.table();
-                if (table.kind() == TableKind.PARTITIONED && occurrences.getOrDefault(table.name(), 0) == 1) {
+                if (table.kind() == TableKind.PARTITIONED && occurrences.getOrDefault(table.name(), 0) == 1
+                        && filterable.contains(binding.name().toLowerCase(Locale.ROOT))) {
                     ObjectNode tagged = ((ObjectNode) conjunct).deepCopy();
                     tagged.put("__binding", binding.name());
-                    pushed.computeIfAbsent(table.name(), k -> new ArrayList<>()).add(tagged);
+                    pushed.byTable().computeIfAbsent(table.name(), k -> new ArrayList<>()).add(tagged);
+                    pushed.conjuncts().add(conjunct);
                 }
             });
         }
+    }
+
+    /**
+     * The binding names (lower case) of a join tree whose rows reach its output as they are, never null-extended by an
+     * outer join inside it: both sides of an inner join, the left of a left join, the right of a right join.
+     */
+    private static Set<String> preserved(JsonNode ref) {
+        Set<String> out = new HashSet<>();
+        switch (Ast.type(ref)) {
+            case "BASE_TABLE" -> {
+                String alias = ref.path("alias").asText("");
+                out.add((alias.isEmpty() ? ref.path("table_name").asText() : alias).toLowerCase(Locale.ROOT));
+            }
+            case "JOIN" -> {
+                String type = ref.path("join_type").asText();
+                if ("INNER".equals(type) || "LEFT".equals(type)) {
+                    out.addAll(preserved(ref.get("left")));
+                }
+                if ("INNER".equals(type) || "RIGHT".equals(type)) {
+                    out.addAll(preserved(ref.get("right")));
+                }
+            }
+            default -> {
+                // sub-queries and table functions bind no table of the catalog here
+            }
+        }
+        return out;
     }
 
     /** Adds the top-level AND conjuncts of {@code predicate} to {@code out}. */

@@ -30,7 +30,10 @@ final class TableBindings {
     private final List<Binding> bindings = new ArrayList<>();
     private final List<JsonNode> joinConditions = new ArrayList<>();
 
-    private TableBindings() {
+    private final boolean outerJoins;
+
+    private TableBindings(boolean outerJoins) {
+        this.outerJoins = outerJoins;
     }
 
     /** Collects the bindings of an inner-join tree; other table references are named in a not-distributed error. */
@@ -40,8 +43,18 @@ final class TableBindings {
 
     /** As {@link #of(JsonNode, Catalog)}, with sub-queries in FROM bound as the tables {@code derived} describes. */
     static TableBindings of(JsonNode fromTable, Catalog catalog, DerivedTables derived) {
-        TableBindings result = new TableBindings();
+        TableBindings result = new TableBindings(false);
         result.collect(fromTable, catalog, derived);
+        return result;
+    }
+
+    /**
+     * The bindings of a tree of inner and outer (left, right, full) joins of catalog tables; the conditions of its joins
+     * are not collected, since an outer join's condition does not filter the join's rows.
+     */
+    static TableBindings ofJoinTree(JsonNode fromTable, Catalog catalog) {
+        TableBindings result = new TableBindings(true);
+        result.collect(fromTable, catalog, NONE);
         return result;
     }
 
@@ -57,7 +70,8 @@ final class TableBindings {
             case "JOIN" -> {
                 String joinType = ref.path("join_type").asText();
                 String refType = ref.path("ref_type").asText();
-                if (!"INNER".equals(joinType)) {
+                boolean outer = "LEFT".equals(joinType) || "RIGHT".equals(joinType) || "OUTER".equals(joinType);
+                if (!"INNER".equals(joinType) && !(outerJoins && outer)) {
                     throw NotDistributed.because(joinType.toLowerCase(Locale.ROOT) + " outer joins", ref);
                 }
                 if (!"REGULAR".equals(refType) && !"CROSS".equals(refType)) {
@@ -69,7 +83,7 @@ final class TableBindings {
                 collect(ref.get("left"), catalog, derived);
                 collect(ref.get("right"), catalog, derived);
                 JsonNode condition = ref.get("condition");
-                if (condition != null && !condition.isNull()) {
+                if (condition != null && !condition.isNull() && !outerJoins) {
                     joinConditions.add(condition);
                 }
             }

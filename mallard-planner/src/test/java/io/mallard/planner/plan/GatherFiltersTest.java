@@ -5,13 +5,67 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
 
-/** Which WHERE conjuncts GATHER lets the workers apply: only those that give the same rows when evaluated twice. */
+/**
+ * Which conjuncts GATHER lets the workers apply: only those that give the same rows when evaluated twice, and, around
+ * outer joins, only those that filter rows no outer join null-extends before the conjunct sees them.
+ */
 class GatherFiltersTest extends PlannerTestBase {
     private static String lineitemStream(String sql) throws SQLException {
+        return stream(sql, "lineitem");
+    }
+
+    private static String stream(String sql, String table) throws SQLException {
         DistributedPlan plan = planner.plan(sql);
         assertThat(plan.strategy()).as(plan.reason()).isEqualTo(Strategy.GATHER);
         OracleAssert.assertSplitEqualsOracle(plan, warehouse);
-        return plan.streams().stream().filter(s -> s.name().equals("lineitem")).findFirst().orElseThrow().sql();
+        return plan.streams().stream().filter(s -> s.name().equals(table)).findFirst().orElseThrow().sql();
+    }
+
+    /** The columns a gathered stream ships: its select list. */
+    private static String shipped(String streamSql) {
+        return streamSql.substring(0, streamSql.indexOf(" FROM "));
+    }
+
+    @Test
+    void anOnConditionOfTheNullSupplyingSideRunsOnTheWorkersAndItsColumnIsNotShipped() throws SQLException {
+        // TPC-H Q13's shape: every customer counts, those whose orders all fail the condition with 0
+        String sql = "SELECT c_count, count(*) AS custdist FROM (SELECT c_custkey, count(o_orderkey) AS c_count "
+                + "FROM customer LEFT OUTER JOIN orders ON c_custkey = o_custkey AND o_shippriority = 1 GROUP BY c_custkey) "
+                + "AS c_orders GROUP BY c_count ORDER BY custdist DESC, c_count DESC";
+        String orders = stream(sql, "orders");
+        assertThat(orders).contains("WHERE (o_shippriority = 1)");
+        assertThat(shipped(orders)).doesNotContain("o_shippriority");
+        assertThat(planner.plan(sql).combineSql()).doesNotContain("o_shippriority");
+    }
+
+    @Test
+    void anOnConditionOfThePreservedSideStaysOnTheCoordinator() throws SQLException {
+        // orders failing it still appear, with no customer
+        String sql = "SELECT o_orderkey, c_nationkey FROM orders LEFT JOIN customer ON o_custkey = c_custkey "
+                + "AND o_shippriority = 1 ORDER BY o_orderkey";
+        assertThat(stream(sql, "orders")).doesNotContain("WHERE");
+    }
+
+    @Test
+    void aConditionAboveAnOuterJoinOnItsNullSupplyingSideStaysOnTheCoordinator() throws SQLException {
+        // filtering orders first would turn a customer whose orders all fail it into one row with no order, which the
+        // IS NULL branch keeps; the query drops such customers
+        String sql = "SELECT c_custkey, o_orderkey FROM customer LEFT JOIN orders ON c_custkey = o_custkey "
+                + "JOIN nation ON c_nationkey = n_nationkey AND (o_orderdate IS NULL OR o_orderdate > DATE '1996-01-20') "
+                + "ORDER BY 1, 2";
+        assertThat(stream(sql, "orders")).doesNotContain("WHERE");
+        String where = "SELECT c_custkey, o_orderkey FROM customer LEFT JOIN orders ON c_custkey = o_custkey "
+                + "WHERE o_orderkey IS NULL OR o_shippriority = 1 ORDER BY 1, 2";
+        assertThat(stream(where, "orders")).doesNotContain("WHERE");
+    }
+
+    @Test
+    void aWhereConditionOfThePreservedSideOfAnOuterJoinRunsOnTheWorkers() throws SQLException {
+        String sql = "SELECT o_orderkey, c_mktsegment FROM orders LEFT JOIN customer ON o_custkey = c_custkey "
+                + "WHERE o_shippriority = 1 ORDER BY o_orderkey";
+        String orders = stream(sql, "orders");
+        assertThat(orders).contains("WHERE (o_shippriority = 1)");
+        assertThat(shipped(orders)).doesNotContain("o_shippriority");
     }
 
     @Test
