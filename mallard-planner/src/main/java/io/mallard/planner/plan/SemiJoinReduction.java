@@ -6,6 +6,7 @@ import io.mallard.common.MallardException;
 import io.mallard.planner.ast.Ast;
 import io.mallard.planner.ast.Nodes;
 import io.mallard.planner.catalog.Catalog;
+import io.mallard.planner.catalog.TableInfo.Reference;
 import io.mallard.planner.catalog.TableInfo;
 import io.mallard.planner.catalog.TableKind;
 import io.mallard.planner.sql.SqlEngine;
@@ -30,7 +31,11 @@ import java.util.Optional;
  *     outer rows that fail F are dropped whatever it returns.</li>
  * </ul>
  * D must be on every shard with every row the shard's T rows point to: a replicated table, or a dimension whose rows
- * are placed by T's reference {@code T.c → D.k}. The reads' conditions are OR-ed. A cut is made only when F keeps
+ * are placed by a reference from T all of whose column pairs the read equates (for a composite key such as
+ * partsupp's {@code (l_partkey, l_suppkey)}, the cut is on the pair the filters name). Besides plain filters on D
+ * alone, F may hold {@code D.x IN (SELECT E.y FROM E WHERE G)} when x is equated to T's c' and E is replicated or
+ * placed by {@code T.c' → E.y}: each shard then decides it as the full data would for the rows it keeps (TPC-H Q20).
+ * The reads' conditions are OR-ed. A cut is made only when F keeps
  * at most {@link #MAX_KEPT} of D's rows (counted on the coordinator's full copy): evaluating the semi-join on every
  * shard costs more than shipping the rows a weak filter would save (TPC-H Q22 at SF 1, F keeping 28 % of customers:
  * 195 ms before, 314 ms with the cut).
@@ -141,7 +146,7 @@ final class SemiJoinReduction {
         List<JsonNode> conjuncts = conjuncts(site.select());
         // a join partner in the same FROM
         for (JsonNode conjunct : conjuncts) {
-            Optional<Reduction> r = equality(conjunct, read, bindings, bindings, conjuncts);
+            Optional<Reduction> r = equality(conjunct, read, bindings, bindings, conjuncts, conjuncts, catalog);
             if (r.isPresent()) {
                 return r;
             }
@@ -156,7 +161,7 @@ final class SemiJoinReduction {
         }
         List<JsonNode> outerConjuncts = conjuncts(site.parent());
         for (JsonNode conjunct : conjuncts) {
-            Optional<Reduction> r = equality(conjunct, read, bindings, outer.get(), outerConjuncts);
+            Optional<Reduction> r = equality(conjunct, read, bindings, outer.get(), outerConjuncts, conjuncts, catalog);
             if (r.isPresent()) {
                 return r;
             }
@@ -186,10 +191,56 @@ final class SemiJoinReduction {
 
     /**
      * {@code read.c = partner.k} as a conjunct, with the partner's table on every shard the way the read's rows need it
-     * and filtered by conjuncts of its own SELECT ({@code partnerConjuncts}).
+     * and filtered by conjuncts of its own SELECT ({@code partnerConjuncts}). {@code readConjuncts} are the conjuncts
+     * beside it, where the other columns of a composite placement key must be equated too.
      */
     private static Optional<Reduction> equality(JsonNode conjunct, TableBindings.Binding read, TableBindings readBindings,
-            TableBindings partnerBindings, List<JsonNode> partnerConjuncts) {
+            TableBindings partnerBindings, List<JsonNode> partnerConjuncts, List<JsonNode> readConjuncts, Catalog catalog) {
+        Optional<String[]> pair = pair(conjunct, read, readBindings, partnerBindings);
+        if (pair.isEmpty()) {
+            return Optional.empty();
+        }
+        String partnerName = pair.get()[1];
+        TableBindings.Binding partner = partnerBindings.bindings().stream()
+                .filter(b -> b.name().equalsIgnoreCase(partnerName)).findFirst().orElseThrow();
+        // every column pair by which the read meets its partner: read column -> partner column
+        Map<String, String> equated = new LinkedHashMap<>();
+        for (JsonNode other : readConjuncts) {
+            pair(other, read, readBindings, partnerBindings).filter(p -> p[1].equalsIgnoreCase(partner.name()))
+                    .ifPresent(p -> equated.putIfAbsent(p[0], p[2]));
+        }
+        Optional<Map<String, String>> placement = placement(partner.table(), read.table(), equated);
+        if (placement.isEmpty()) {
+            return Optional.empty();
+        }
+        List<JsonNode> filters = new ArrayList<>();
+        for (JsonNode candidate : partnerConjuncts) {
+            if (GatherPlanner.singleBinding(candidate, partnerBindings)
+                    .filter(b -> b.name().equalsIgnoreCase(partner.name())).isPresent()
+                    || placedIn(candidate, partner, partnerBindings, read.table(), placement.get(), catalog)) {
+                filters.add(candidate);
+            }
+        }
+        if (filters.isEmpty()) {
+            return Optional.empty();
+        }
+        // cut on the key column the filters name, if any: Q20's filters name ps_partkey, not ps_suppkey
+        Map.Entry<String, String> cut = placement.get().entrySet().iterator().next();
+        for (Map.Entry<String, String> entry : placement.get().entrySet()) {
+            if (names(filters, entry.getValue())) {
+                cut = entry;
+                break;
+            }
+        }
+        return Optional.of(new Reduction(cut.getKey(), partner.table(), partner.name(), cut.getValue(), filters));
+    }
+
+    /**
+     * {@code [read column, partner binding, partner column]} when the conjunct is {@code read.c = partner.k} (either way
+     * round) with the partner a different binding of {@code partnerBindings}.
+     */
+    private static Optional<String[]> pair(JsonNode conjunct, TableBindings.Binding read, TableBindings readBindings,
+            TableBindings partnerBindings) {
         if (!"COMPARE_EQUAL".equals(Ast.type(conjunct)) || conjunct.path("left").isMissingNode()) {
             return Optional.empty();
         }
@@ -214,36 +265,114 @@ final class SemiJoinReduction {
             if (partnerBindings == readBindings && partnerName.equalsIgnoreCase(read.name())) {
                 continue;
             }
-            TableBindings.Binding partner = partnerBindings.bindings().stream()
-                    .filter(b -> b.name().equalsIgnoreCase(partnerName)).findFirst().orElseThrow();
-            String c = name(column.get());
-            String k = name(key.get());
-            if (!placedFor(partner.table(), read.table(), c, k)) {
-                continue;
-            }
-            List<JsonNode> filters = new ArrayList<>();
-            for (JsonNode candidate : partnerConjuncts) {
-                if (GatherPlanner.singleBinding(candidate, partnerBindings)
-                        .filter(b -> b.name().equalsIgnoreCase(partner.name())).isPresent()) {
-                    filters.add(candidate);
-                }
-            }
-            if (!filters.isEmpty()) {
-                return Optional.of(new Reduction(c, partner.table(), partner.name(), k, filters));
-            }
-            return Optional.empty();
+            return Optional.of(new String[] {name(column.get()), partnerName, name(key.get())});
         }
         return Optional.empty();
     }
 
+    /**
+     * The column pairs (read column → partner column) by which every shard holds each row of {@code dimension} that its
+     * rows of {@code table} meet: any equated pair for a replicated table; for a dimension, the pairs of a reference
+     * from {@code table} that places it, all of which the read must equate (rows of partsupp are placed by
+     * {@code (l_partkey, l_suppkey)}: a lineitem row meets its own partsupp row only if both are equated).
+     */
+    private static Optional<Map<String, String>> placement(TableInfo dimension, TableInfo table, Map<String, String> equated) {
+        if (dimension.kind() == TableKind.REPLICATED) {
+            return equated.isEmpty() ? Optional.empty() : Optional.of(equated);
+        }
+        if (dimension.kind() != TableKind.DIMENSION) {
+            return Optional.empty();
+        }
+        for (Reference r : dimension.references()) {
+            if (!r.fromTable().equalsIgnoreCase(table.name())) {
+                continue;
+            }
+            Map<String, String> pairs = new LinkedHashMap<>();
+            for (int i = 0; i < r.fromColumns().size(); i++) {
+                String from = r.fromColumns().get(i).toLowerCase(Locale.ROOT);
+                String to = r.toColumns().get(i);
+                if (!to.equalsIgnoreCase(equated.get(from))) {
+                    pairs = null;
+                    break;
+                }
+                pairs.put(from, to.toLowerCase(Locale.ROOT));
+            }
+            if (pairs != null) {
+                return Optional.of(pairs);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Whether a conjunct of the partner's SELECT is {@code partner.x IN (SELECT e.y FROM E WHERE G)}, with x one of the
+     * placement's partner columns, E a replicated table or a dimension placed by the read's column equated to x
+     * ({@code T.c → E.y}), and G plain and on E alone. Then every shard holds, for each row of T it keeps, the rows of E
+     * that decide the IN for the partner rows that T row meets, so the workers may evaluate it (TPC-H Q20's
+     * {@code ps_partkey IN (SELECT p_partkey FROM part WHERE p_name LIKE 'forest%')}, part placed by l_partkey).
+     */
+    private static boolean placedIn(JsonNode conjunct, TableBindings.Binding partner, TableBindings partnerBindings,
+            TableInfo table, Map<String, String> placement, Catalog catalog) {
+        if (!"SUBQUERY".equals(Ast.exprClass(conjunct)) || !"ANY".equals(conjunct.path("subquery_type").asText())
+                || !"COMPARE_EQUAL".equals(conjunct.path("comparison_type").asText())
+                || !Ast.isColumnRef(conjunct.path("child"))) {
+            return false;
+        }
+        Optional<String> x = partnerBindings.resolve(Ast.columnNames(conjunct.get("child")));
+        if (x.isEmpty() || !owner(x.get()).equalsIgnoreCase(partner.name())) {
+            return false;
+        }
+        String readColumn = placement.entrySet().stream().filter(e -> e.getValue().equalsIgnoreCase(name(x.get())))
+                .map(Map.Entry::getKey).findFirst().orElse(null);
+        JsonNode inner = conjunct.path("subquery").path("node");
+        if (readColumn == null || !"SELECT_NODE".equals(Ast.type(inner)) || inner.path("select_list").size() != 1
+                || inner.path("group_expressions").size() > 0 || inner.path("modifiers").size() > 0
+                || inner.has("cte_map") && inner.path("cte_map").path("map").size() > 0
+                || !(inner.path("having").isNull() || inner.path("having").isMissingNode())
+                || !(inner.path("qualify").isNull() || inner.path("qualify").isMissingNode())
+                || !"BASE_TABLE".equals(Ast.type(inner.path("from_table")))) {
+            return false;
+        }
+        TableBindings e;
+        try {
+            e = TableBindings.of(inner.get("from_table"), catalog);
+        } catch (MallardException ex) {
+            return false;
+        }
+        TableBindings.Binding source = e.bindings().get(0);
+        JsonNode y = inner.path("select_list").get(0);
+        Optional<String> yColumn = Ast.isColumnRef(y) ? e.resolve(Ast.columnNames(y)) : Optional.empty();
+        if (yColumn.isEmpty() || !placedBy(source.table(), table, readColumn, name(yColumn.get()))) {
+            return false;
+        }
+        JsonNode where = inner.get("where_clause");
+        if (where == null || where.isNull()) {
+            return true;
+        }
+        List<JsonNode> conjuncts = new ArrayList<>();
+        GatherPlanner.split(where, conjuncts);
+        return conjuncts.stream().allMatch(c -> GatherPlanner.singleBinding(c, e).isPresent());
+    }
     /** Whether every shard holds each row of {@code dimension} that its rows of {@code table} reach through c = k. */
-    private static boolean placedFor(TableInfo dimension, TableInfo table, String c, String k) {
+    private static boolean placedBy(TableInfo dimension, TableInfo table, String c, String k) {
         if (dimension.kind() == TableKind.REPLICATED) {
             return true;
         }
         return dimension.kind() == TableKind.DIMENSION && dimension.references().stream().anyMatch(r ->
                 r.fromTable().equalsIgnoreCase(table.name()) && r.fromColumns().size() == 1
                         && r.fromColumns().get(0).equalsIgnoreCase(c) && r.toColumns().get(0).equalsIgnoreCase(k));
+    }
+
+    /** Whether a column of that name appears in the filters. */
+    private static boolean names(List<JsonNode> filters, String column) {
+        boolean[] found = {false};
+        filters.forEach(f -> Ast.forEachExpression(f, e -> {
+            if (Ast.isColumnRef(e)) {
+                List<String> names = Ast.columnNames(e);
+                found[0] |= names.get(names.size() - 1).equalsIgnoreCase(column);
+            }
+        }));
+        return found[0];
     }
 
     private static List<JsonNode> conjuncts(ObjectNode select) {

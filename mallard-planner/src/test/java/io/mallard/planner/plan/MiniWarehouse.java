@@ -27,6 +27,7 @@ final class MiniWarehouse implements Catalog, AutoCloseable {
         "CREATE TABLE customer (c_custkey INTEGER, c_nationkey INTEGER, c_mktsegment VARCHAR)",
         "CREATE TABLE supplier (s_suppkey INTEGER, s_nationkey INTEGER)",
         "CREATE TABLE nation (n_nationkey INTEGER, n_name VARCHAR)",
+        "CREATE TABLE supplyflags (sf_suppkey INTEGER, sf_flag VARCHAR, sf_qty INTEGER)",
         "CREATE TABLE measurements (station VARCHAR, measure DOUBLE)",
     };
     private static final String[] DATA = {
@@ -38,6 +39,8 @@ final class MiniWarehouse implements Catalog, AutoCloseable {
                 + "((o_orderkey + j) % 10) / 100.0, CASE WHEN j % 3 = 0 THEN 'R' WHEN j % 3 = 1 THEN 'A' ELSE 'N' END, "
                 + "o_orderdate + INTERVAL (j * 5) DAY, CASE WHEN j = 2 THEN NULL ELSE j * 0.5 END "
                 + "FROM orders, range(1, 1 + o_orderkey % 7) r(j)",
+        "INSERT INTO supplyflags SELECT s, f, (s * 131 + ascii(f) * 17) % 1000 FROM (SELECT DISTINCT l_suppkey, l_returnflag "
+                + "FROM lineitem) t(s, f)",
         "INSERT INTO measurements SELECT 'station ' || (i % 7), ((i * 37) % 200 - 100) / 10.0 FROM range(3000) t(i)",
     };
 
@@ -54,6 +57,9 @@ final class MiniWarehouse implements Catalog, AutoCloseable {
                 new Reference("orders", List.of("o_custkey"), List.of("c_custkey")));
         dimension("supplier", List.of("s_suppkey", "s_nationkey"),
                 new Reference("lineitem", List.of("l_suppkey"), List.of("s_suppkey")));
+        // placed by a composite key, like TPC-H's partsupp
+        dimension("supplyflags", List.of("sf_suppkey", "sf_flag", "sf_qty"),
+                new Reference("lineitem", List.of("l_suppkey", "l_returnflag"), List.of("sf_suppkey", "sf_flag")));
         table("nation", TableKind.REPLICATED, List.of(), List.of("n_nationkey", "n_name"));
         tables.put("measurements", new TableInfo("measurements", "weather", TableKind.PARTITIONED, List.of(),
                 List.of("station", "measure"), List.of()));
@@ -86,13 +92,14 @@ final class MiniWarehouse implements Catalog, AutoCloseable {
             copy(s, "measurements", "hash(station || measure) % " + shardCount + " = " + s);
             copyReferenced(s, "customer", "c_custkey", "o_custkey", "orders");
             copyReferenced(s, "supplier", "s_suppkey", "l_suppkey", "lineitem");
+            copyReferenced(s, "supplyflags", "(sf_suppkey, sf_flag)", "(l_suppkey, l_returnflag)", "lineitem");
         }
         fillReference();
     }
 
     /** The coordinator's reference database holds full copies of dimension and replicated tables. */
     private void fillReference() throws SQLException {
-        for (String table : List.of("customer", "supplier", "nation")) {
+        for (String table : List.of("customer", "supplier", "supplyflags", "nation")) {
             insert(reference, table, "SELECT * FROM " + table);
         }
     }
@@ -114,12 +121,21 @@ final class MiniWarehouse implements Catalog, AutoCloseable {
         try (Statement st = shards.get(shard).createStatement();
                 var rs = st.executeQuery("SELECT DISTINCT " + fk + " FROM " + fact)) {
             while (rs.next()) {
-                keys.add(rs.getString(1));
+                keys.add(rs.getObject(1) instanceof java.sql.Struct row ? literal(row) : rs.getString(1));
             }
         }
         if (!keys.isEmpty()) {
             insert(shard, table, "SELECT * FROM " + table + " WHERE " + key + " IN (" + String.join(",", keys) + ")");
         }
+    }
+
+    /** A key of several columns as a row literal, {@code (1, 'A')}. */
+    private static String literal(java.sql.Struct row) throws SQLException {
+        List<String> values = new ArrayList<>();
+        for (Object v : row.getAttributes()) {
+            values.add(v instanceof String text ? "'" + text.replace("'", "''") + "'" : String.valueOf(v));
+        }
+        return "(" + String.join(", ", values) + ")";
     }
 
     private void insert(int shard, String table, String query) throws SQLException {

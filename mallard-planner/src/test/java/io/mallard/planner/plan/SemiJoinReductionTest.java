@@ -41,6 +41,37 @@ class SemiJoinReductionTest extends PlannerTestBase {
                 .contains("o_custkey = ANY(SELECT c_custkey FROM customer WHERE (c_custkey IN (3, 52, 55)))");
     }
 
+    /** TPC-H Q20's shape: supplyflags is placed by (l_suppkey, l_returnflag), and filtered through supplier. */
+    private static String q20Shape(String correlation, String filter) {
+        return "SELECT sf_suppkey, sf_flag FROM supplyflags WHERE " + filter + " AND sf_qty > (SELECT 0.2 * sum(l_quantity) "
+                + "FROM lineitem WHERE " + correlation + ") ORDER BY 1, 2";
+    }
+
+    @Test
+    void aCompositePlacementKeyCutsOnTheColumnItsFilterNames() throws SQLException {
+        // the IN filter is decided on each shard by the suppliers placed there by the lines' own l_suppkey
+        String sql = q20Shape("l_suppkey = sf_suppkey AND l_returnflag = sf_flag",
+                "sf_suppkey IN (SELECT s_suppkey FROM supplier WHERE " + FEW_SUPPLIERS + ")");
+        assertThat(gathered(sql, "lineitem")).contains("l_suppkey = ANY(SELECT sf_suppkey FROM supplyflags WHERE "
+                + "(sf_suppkey = ANY(SELECT s_suppkey FROM supplier WHERE ((s_nationkey = 1) AND (s_suppkey < 5)))))");
+    }
+
+    @Test
+    void aCompositePlacementKeyNeedsEveryColumnEquated() throws SQLException {
+        // correlated on l_suppkey alone, a line meets supplyflags rows of other flags, which its shard may not hold
+        String sql = q20Shape("l_suppkey = sf_suppkey", "sf_suppkey IN (SELECT s_suppkey FROM supplier WHERE "
+                + FEW_SUPPLIERS + ") AND sf_flag = 'R'");
+        assertThat(gathered(sql, "lineitem")).doesNotContain("ANY(");
+    }
+
+    @Test
+    void anInFilterOverATableNotPlacedByTheLinesKeepsTheWholeTable() throws SQLException {
+        // customers are placed by orders, so a shard's customers say nothing about its lines' suppliers
+        String sql = q20Shape("l_suppkey = sf_suppkey AND l_returnflag = sf_flag",
+                "sf_suppkey IN (SELECT c_custkey FROM customer WHERE c_custkey = 3)");
+        assertThat(gathered(sql, "lineitem")).doesNotContain("ANY(");
+    }
+
     @Test
     void aFilterKeepingMoreThanATenthIsNotWorthACut() throws SQLException {
         // a third of the customers are BUILDING: the semi-join on every shard would cost more than it saves
