@@ -66,6 +66,25 @@ class BenchCommandTest {
         assertThat(report.path("results").get(2).path("cpuMillisPerRun").isNull()).as("no CPU figure for DuckDB").isTrue();
     }
 
+    @Test
+    void shardWorkComparesEachPushedDownQueryWithTheWholeData() throws IOException {
+        Path out = dir.resolve("results");
+        String shards = run("shards", "--sf", "0.01", "--queries", "1,2,12", "--runs", "1", "--shards", "2",
+                "--dir", dir.resolve("data").toString(), "--out", out.toString());
+        assertThat(shards).contains("| tpch-q1 ").contains("| tpch-q12 ").contains("geometric mean of work ratios");
+        JsonNode report = onlyReport(out, "-shards.json");
+        JsonNode q1 = report.path("results").get(0);
+        assertThat(q1.path("strategy").asText()).isEqualTo("PUSHDOWN_AGG");
+        assertThat(q1.path("shardsMs").asDouble()).isPositive();
+        assertThat(q1.path("slowestShardMs").asDouble()).isPositive().isLessThanOrEqualTo(q1.path("shardsMs").asDouble());
+        assertThat(q1.path("wholeMs").asDouble()).isPositive();
+        JsonNode q2 = report.path("results").get(1);
+        assertThat(q2.path("strategy").asText()).as("Q2 runs on the coordinator: no shard work").isEqualTo("LOCAL");
+        assertThat(q2.path("streams").asInt()).isZero();
+        assertThat(report.path("summary").path("geometricMeanWorkRatio").asDouble()).isPositive();
+        assertThat(report.path("params").path("disabledOptimizers").asText()).isEqualTo("partial_aggregate_pushdown");
+    }
+
     private static String run(String... args) {
         PrintStream original = System.out;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

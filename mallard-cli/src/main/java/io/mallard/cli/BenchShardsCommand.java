@@ -1,0 +1,236 @@
+package io.mallard.cli;
+
+import io.mallard.bench.Samples;
+import io.mallard.bench.report.BenchReport;
+import io.mallard.bench.report.Machine;
+import io.mallard.bench.report.MarkdownTable;
+import io.mallard.common.duck.DuckLockdown;
+import io.mallard.common.duck.ShardSettings;
+import io.mallard.coordinator.ClusterLayout;
+import io.mallard.coordinator.bootstrap.Bootstrap;
+import io.mallard.coordinator.bootstrap.BootstrapOptions;
+import io.mallard.coordinator.cluster.ManifestCatalog;
+import io.mallard.data.DataParams;
+import io.mallard.data.DatasetManifest;
+import io.mallard.data.Datasets;
+import io.mallard.data.Manifest;
+import io.mallard.data.ShardInfo;
+import io.mallard.planner.plan.DistributedPlan;
+import io.mallard.planner.plan.DistributedPlanner;
+import io.mallard.planner.sql.DuckDbSqlEngine;
+import io.mallard.testing.DemoQueries.NamedQuery;
+import io.mallard.testing.TpchQueries;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.duckdb.DuckDBConnection;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code mallard bench shards}: how much DuckDB work a query's worker SQL takes on all the shards together, against
+ * the query on the unsharded data, both with one thread and no network: what sharding costs DuckDB itself, apart from
+ * the transport and the machine's sharing.
+ */
+@Command(name = "shards", mixinStandardHelpOptions = true,
+        description = "DuckDB's own work per TPC-H query on the shards against the whole data: the worker SQL of every "
+                + "stream run on every shard file in turn (with the workers' DuckDB settings, then with DuckDB's "
+                + "defaults) beside the query on the unsharded data, one thread each, no cluster. Prints a Markdown "
+                + "table and writes JSON.")
+final class BenchShardsCommand implements Callable<Integer> {
+    @Mixin
+    BenchOptions options;
+
+    @Option(names = "--sf", defaultValue = "1", description = "TPC-H scale factor (default: ${DEFAULT-VALUE}).")
+    double scaleFactor;
+
+    @Option(names = "--shards", defaultValue = "8", description = "Shards (default: ${DEFAULT-VALUE}).")
+    int shards;
+
+    @Option(names = "--runs", defaultValue = "5", description = "Timed runs of each statement, after two untimed ones "
+            + "(default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--queries", split = ",", description = "TPC-H query numbers, e.g. 3,12 (default: all 22).")
+    List<Integer> queries;
+
+    /** One query: its plan's strategy and DuckDB's time on the shards (both settings) and on the whole data. */
+    record ShardWork(String query, String strategy, int streams, double shardsMs, double slowestShardMs,
+            double shardsDefaultsMs, double wholeMs) {
+        double ratio() {
+            return shardsMs / wholeMs;
+        }
+
+        double defaultsRatio() {
+            return shardsDefaultsMs / wholeMs;
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (runs < 1) {
+            throw new IllegalArgumentException("--runs must be at least 1");
+        }
+        LocalDateTime started = LocalDateTime.now();
+        DataParams params = new DataParams(scaleFactor, 0, 42);
+        Path base = options.dir.resolve(String.format(Locale.ROOT, "sf%s-rows%d", params.scaleFactor(), params.measurementRows()));
+        Path clusterDir = base.resolve("cluster-" + shards + "-shards");
+        System.err.println("== data: TPC-H SF " + scaleFactor + ", " + shards + " shards, under " + base);
+        Manifest manifest = Bootstrap.run(new BootstrapOptions(clusterDir, params, shards, "admin", base.resolve("oracle"),
+                List.of()), System.err);
+        ClusterLayout layout = new ClusterLayout(clusterDir);
+        List<NamedQuery> selected = new ArrayList<>();
+        for (int n : queries == null || queries.isEmpty() ? List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
+                18, 19, 20, 21, 22) : queries) {
+            selected.add(TpchQueries.query(n));
+        }
+        List<DistributedPlan> plans = new ArrayList<>();
+        try (DuckDBConnection reference = open(layout.data().resolve(manifest.referenceFile()), false)) {
+            DistributedPlanner planner = new DistributedPlanner(new ManifestCatalog(manifest),
+                    new DuckDbSqlEngine(reference.duplicate()));
+            for (NamedQuery query : selected) {
+                plans.add(planner.plan(query.sql()));
+            }
+        }
+        System.err.println("== shards with the workers' settings (disabled_optimizers = '"
+                + ShardSettings.DISABLED_OPTIMIZERS + "')");
+        List<double[]> tuned = onShards(manifest, layout, plans, true);
+        System.err.println("== shards with DuckDB's defaults");
+        List<double[]> defaults = onShards(manifest, layout, plans, false);
+        System.err.println("== the unsharded data");
+        List<Double> whole = new ArrayList<>();
+        try (Connection oracle = open(base.resolve("oracle").resolve(Datasets.ORACLE_FILE), false)) {
+            for (NamedQuery query : selected) {
+                whole.add(median(oracle, query.sql()));
+            }
+        }
+        List<ShardWork> results = new ArrayList<>();
+        for (int i = 0; i < selected.size(); i++) {
+            DistributedPlan plan = plans.get(i);
+            results.add(new ShardWork(selected.get(i).name(), plan.strategy().name(), plan.streams().size(), tuned.get(i)[0],
+                    tuned.get(i)[1], defaults.get(i)[0], whole.get(i)));
+        }
+        print(results);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        List<ShardWork> sharded = results.stream().filter(r -> r.streams() > 0).toList();
+        summary.put("geometricMeanWorkRatio", BenchTpchCommand.round(Samples.geometricMean(sharded.stream().map(ShardWork::ratio).toList())));
+        summary.put("geometricMeanWorkRatioDuckDbDefaults",
+                BenchTpchCommand.round(Samples.geometricMean(sharded.stream().map(ShardWork::defaultsRatio).toList())));
+        Map<String, Object> runParams = new LinkedHashMap<>();
+        runParams.put("scaleFactor", scaleFactor);
+        runParams.put("shards", shards);
+        runParams.put("runs", runs);
+        runParams.put("threads", 1);
+        runParams.put("disabledOptimizers", ShardSettings.DISABLED_OPTIMIZERS);
+        String stem = BenchReport.stem(started, "shards");
+        Path json = new BenchReport("shards", started.toString(), Machine.current(), runParams, results, summary)
+                .write(options.out, stem);
+        System.out.printf(Locale.ROOT, "geometric mean of work ratios over %d pushed-down queries: %s with the workers' "
+                + "settings, %s with DuckDB's defaults%n", sharded.size(), summary.get("geometricMeanWorkRatio"),
+                summary.get("geometricMeanWorkRatioDuckDbDefaults"));
+        System.out.println("results: " + json);
+        return 0;
+    }
+
+    /** Per plan: the sum over streams and shards of the median time, and the slowest shard's. */
+    private List<double[]> onShards(Manifest manifest, ClusterLayout layout, List<DistributedPlan> plans, boolean tuned)
+            throws SQLException {
+        Map<String, List<Connection>> byDataset = new LinkedHashMap<>();
+        try {
+            for (DatasetManifest dataset : manifest.datasets()) {
+                List<Connection> connections = new ArrayList<>();
+                byDataset.put(dataset.name(), connections);
+                for (ShardInfo shard : dataset.shards()) {
+                    connections.add(open(layout.data().resolve(shard.file()), tuned));
+                }
+            }
+            List<double[]> out = new ArrayList<>();
+            for (DistributedPlan plan : plans) {
+                double sum = 0;
+                double slowest = 0;
+                for (DistributedPlan.WorkerStream stream : plan.streams()) {
+                    for (Connection shard : byDataset.get(stream.dataset())) {
+                        double ms = median(shard, stream.sql());
+                        sum += ms;
+                        slowest = Math.max(slowest, ms);
+                    }
+                }
+                out.add(new double[] {sum, slowest});
+            }
+            return out;
+        } finally {
+            for (List<Connection> connections : byDataset.values()) {
+                for (Connection c : connections) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    private double median(Connection connection, String sql) throws SQLException {
+        List<Double> millis = new ArrayList<>();
+        try (Statement statement = connection.createStatement()) {
+            for (int i = -2; i < runs; i++) {
+                long start = System.nanoTime();
+                try (ResultSet rs = statement.executeQuery(sql)) {
+                    while (rs.next()) {
+                        // drain
+                    }
+                }
+                if (i >= 0) {
+                    millis.add((System.nanoTime() - start) / 1e6);
+                }
+            }
+        }
+        return new Samples(millis).median();
+    }
+
+    /** A read-only, locked DuckDB with one thread, optionally with the workers' shard settings. */
+    private static DuckDBConnection open(Path file, boolean workerSettings) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("duckdb.read_only", "true");
+        properties.setProperty("threads", "1");
+        if (workerSettings) {
+            properties.setProperty("disabled_optimizers", ShardSettings.DISABLED_OPTIMIZERS);
+        }
+        DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
+        try {
+            DuckLockdown.apply(connection);
+            return connection;
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    private static void print(List<ShardWork> results) {
+        MarkdownTable table = new MarkdownTable("query", "strategy", "shards ms", "slowest shard ms", "shards ms (DuckDB defaults)",
+                "whole data ms", "work ratio", "work ratio (defaults)");
+        for (ShardWork r : results) {
+            boolean sharded = r.streams() > 0;
+            table.row(r.query(), r.strategy(), sharded ? ms(r.shardsMs()) : "–", sharded ? ms(r.slowestShardMs()) : "–",
+                    sharded ? ms(r.shardsDefaultsMs()) : "–", ms(r.wholeMs()),
+                    sharded ? String.format(Locale.ROOT, "%.2f", r.ratio()) : "–",
+                    sharded ? String.format(Locale.ROOT, "%.2f", r.defaultsRatio()) : "–");
+        }
+        System.out.println();
+        System.out.print(table.render());
+        System.out.println();
+    }
+
+    private static String ms(double v) {
+        return String.format(Locale.ROOT, v >= 100 ? "%.0f" : "%.1f", v);
+    }
+}
