@@ -24,8 +24,8 @@ import java.util.Set;
 
 /**
  * GATHER: the fallback that is always correct. Each partitioned table the query reads is shipped from its shards,
- * filtered by the conjuncts that touch that table alone when it appears once (see {@link #pushableFilters}) and cut by
- * a semi-join reduction where one applies; the coordinator runs the query without those conjuncts, with the merged rows
+ * filtered by the conjuncts that touch that table alone when it appears once (see {@link #pushableFilters}), cut by
+ * a semi-join reduction where one applies, and as distinct rows when the statement only tests them for existence; the coordinator runs the query without those conjuncts, with the merged rows
  * in place of the table, next to its full copies of the dimension and replicated tables. Only the columns that query
  * still names are shipped.
  */
@@ -57,8 +57,10 @@ final class GatherPlanner {
                 star[0] = true; // a NATURAL join joins on every column the two sides share: keep them all
             }
         });
-        Map<String, ObjectNode> reductions = shadowsTable(select, catalog) ? Map.of()
+        boolean shadowed = shadowsTable(select, catalog);
+        Map<String, ObjectNode> reductions = shadowed ? Map.of()
                 : SemiJoinReduction.reductions(select, catalog, occurrences, engine);
+        Set<String> distinct = shadowed ? Set.of() : ExistenceReads.tables(select, catalog, occurrences, engine);
         List<DistributedPlan.WorkerStream> streams = new ArrayList<>();
         for (String tableName : occurrences.keySet()) {
             TableInfo table = catalog.table(tableName).orElseThrow();
@@ -73,7 +75,7 @@ final class GatherPlanner {
             }
             streams.add(new DistributedPlan.WorkerStream(table.name(), table.dataset(),
                     engine.render(scan(engine, table, columns, pushed.byTable().getOrDefault(table.name(), List.of()),
-                            reductions.get(table.name()))),
+                            reductions.get(table.name()), distinct.contains(table.name()))),
                     occurrences.get(tableName) > 1));
         }
         String why = reason.startsWith("not distributed yet: ") ? reason.substring("not distributed yet: ".length()) : reason;
@@ -102,12 +104,13 @@ final class GatherPlanner {
     }
 
     /**
-     * {@code SELECT columns FROM table [AS alias] WHERE conjuncts [AND reduction]}, built on a parsed template; the
-     * semi-join reduction, when there is one, names only the table's own columns unqualified.
+     * {@code SELECT [DISTINCT] columns FROM table [AS alias] WHERE conjuncts [AND reduction]}, built on a parsed
+     * template; the semi-join reduction, when there is one, names only the table's own columns unqualified. DISTINCT
+     * when the statement only tests the table's rows for existence ({@link ExistenceReads}).
      */
     private static ObjectNode scan(SqlEngine engine, TableInfo table, List<String> columns, List<ObjectNode> conjuncts,
-            ObjectNode reduction) {
-        ObjectNode node = engine.parseSelect("SELECT 1 FROM " + DistributedPlan.PARTIALS);
+            ObjectNode reduction, boolean distinct) {
+        ObjectNode node = engine.parseSelect("SELECT " + (distinct ? "DISTINCT " : "") + "1 FROM " + DistributedPlan.PARTIALS);
         String alias = conjuncts.isEmpty() ? "" : conjuncts.get(0).path("__binding").asText("");
         ObjectNode from = Nodes.baseTable(table.name());
         if (!alias.isEmpty() && !alias.equalsIgnoreCase(table.name())) {
