@@ -4,6 +4,7 @@ import io.mallard.bench.Samples;
 import io.mallard.bench.report.BenchReport;
 import io.mallard.bench.report.Machine;
 import io.mallard.bench.report.MarkdownTable;
+import io.mallard.common.duck.DuckArrow;
 import io.mallard.common.duck.DuckLockdown;
 import io.mallard.common.duck.ShardSettings;
 import io.mallard.coordinator.ClusterLayout;
@@ -20,6 +21,7 @@ import io.mallard.planner.plan.DistributedPlanner;
 import io.mallard.planner.sql.DuckDbSqlEngine;
 import io.mallard.testing.DemoQueries.NamedQuery;
 import io.mallard.testing.TpchQueries;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -34,6 +36,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
 import org.duckdb.DuckDBConnection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,7 +47,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code mallard bench shards}: how much DuckDB work a query's worker SQL takes on all the shards together, against
  * the query on the unsharded data, both with one thread and no network: what sharding costs DuckDB itself, apart from
- * the transport and the machine's sharing.
+ * the transport and the machine's sharing. Answers are read as Arrow batches on both sides, as a worker reads them.
  */
 @Command(name = "shards", mixinStandardHelpOptions = true,
         description = "DuckDB's own work per TPC-H query on the shards against the whole data: the worker SQL of every "
@@ -97,21 +102,19 @@ final class BenchShardsCommand implements Callable<Integer> {
             selected.add(TpchQueries.query(n));
         }
         List<DistributedPlan> plans = new ArrayList<>();
-        try (DuckDBConnection reference = open(layout.data().resolve(manifest.referenceFile()), false)) {
+        try (DuckDBConnection reference = open(layout.data().resolve(manifest.referenceFile()), true)) {
             DistributedPlanner planner = new DistributedPlanner(new ManifestCatalog(manifest),
                     new DuckDbSqlEngine(reference.duplicate()));
             for (NamedQuery query : selected) {
                 plans.add(planner.plan(query.sql()));
             }
         }
-        System.err.println("== shards with the workers' settings (disabled_optimizers = '"
-                + ShardSettings.DISABLED_OPTIMIZERS + "')");
-        List<double[]> tuned = onShards(manifest, layout, plans, true);
-        System.err.println("== shards with DuckDB's defaults");
-        List<double[]> defaults = onShards(manifest, layout, plans, false);
+        System.err.println("== shards, with the workers' settings (disabled_optimizers = '"
+                + ShardSettings.DISABLED_OPTIMIZERS + "') and DuckDB's defaults in turn");
+        List<double[]> onShards = onShards(manifest, layout, plans);
         System.err.println("== the unsharded data");
         List<Double> whole = new ArrayList<>();
-        try (Connection oracle = open(base.resolve("oracle").resolve(Datasets.ORACLE_FILE), false)) {
+        try (Connection oracle = open(base.resolve("oracle").resolve(Datasets.ORACLE_FILE), true)) {
             for (NamedQuery query : selected) {
                 whole.add(median(oracle, query.sql()));
             }
@@ -119,8 +122,9 @@ final class BenchShardsCommand implements Callable<Integer> {
         List<ShardWork> results = new ArrayList<>();
         for (int i = 0; i < selected.size(); i++) {
             DistributedPlan plan = plans.get(i);
-            results.add(new ShardWork(selected.get(i).name(), plan.strategy().name(), plan.streams().size(), tuned.get(i)[0],
-                    tuned.get(i)[1], defaults.get(i)[0], whole.get(i)));
+            double[] work = onShards.get(i);
+            results.add(new ShardWork(selected.get(i).name(), plan.strategy().name(), plan.streams().size(), work[0], work[1],
+                    work[2], whole.get(i)));
         }
         print(results);
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -144,30 +148,50 @@ final class BenchShardsCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Per plan: the sum over streams and shards of the median time, and the slowest shard's. */
-    private List<double[]> onShards(Manifest manifest, ClusterLayout layout, List<DistributedPlan> plans, boolean tuned)
-            throws SQLException {
+    /**
+     * Per plan: the sum over streams and shards of the median time with the workers' settings, the slowest shard's, and
+     * the sum with DuckDB's defaults. The two settings take turns run by run on the same connection, so that both
+     * see the same caches and the same machine.
+     */
+    private List<double[]> onShards(Manifest manifest, ClusterLayout layout, List<DistributedPlan> plans)
+            throws SQLException, IOException {
         Map<String, List<Connection>> byDataset = new LinkedHashMap<>();
-        try {
+        try (BufferAllocator allocator = new RootAllocator()) {
             for (DatasetManifest dataset : manifest.datasets()) {
                 List<Connection> connections = new ArrayList<>();
                 byDataset.put(dataset.name(), connections);
                 for (ShardInfo shard : dataset.shards()) {
-                    connections.add(open(layout.data().resolve(shard.file()), tuned));
+                    connections.add(open(layout.data().resolve(shard.file()), false));
                 }
             }
             List<double[]> out = new ArrayList<>();
             for (DistributedPlan plan : plans) {
-                double sum = 0;
+                double tuned = 0;
                 double slowest = 0;
+                double defaults = 0;
                 for (DistributedPlan.WorkerStream stream : plan.streams()) {
                     for (Connection shard : byDataset.get(stream.dataset())) {
-                        double ms = median(shard, stream.sql());
-                        sum += ms;
+                        List<Double> withSettings = new ArrayList<>();
+                        List<Double> withDefaults = new ArrayList<>();
+                        try (Statement statement = shard.createStatement()) {
+                            for (int i = -2; i < runs; i++) {
+                                statement.execute("SET disabled_optimizers = '" + ShardSettings.DISABLED_OPTIMIZERS + "'");
+                                double a = time(statement, stream.sql(), allocator);
+                                statement.execute("RESET disabled_optimizers");
+                                double b = time(statement, stream.sql(), allocator);
+                                if (i >= 0) {
+                                    withSettings.add(a);
+                                    withDefaults.add(b);
+                                }
+                            }
+                        }
+                        double ms = new Samples(withSettings).median();
+                        tuned += ms;
                         slowest = Math.max(slowest, ms);
+                        defaults += new Samples(withDefaults).median();
                     }
                 }
-                out.add(new double[] {sum, slowest});
+                out.add(new double[] {tuned, slowest, defaults});
             }
             return out;
         } finally {
@@ -179,35 +203,44 @@ final class BenchShardsCommand implements Callable<Integer> {
         }
     }
 
-    private double median(Connection connection, String sql) throws SQLException {
+    /** The median time to run {@code sql} and read its answer as Arrow batches, the way a worker does. */
+    private double median(Connection connection, String sql) throws SQLException, IOException {
         List<Double> millis = new ArrayList<>();
-        try (Statement statement = connection.createStatement()) {
+        try (Statement statement = connection.createStatement(); BufferAllocator allocator = new RootAllocator()) {
             for (int i = -2; i < runs; i++) {
-                long start = System.nanoTime();
-                try (ResultSet rs = statement.executeQuery(sql)) {
-                    while (rs.next()) {
-                        // drain
-                    }
-                }
+                double ms = time(statement, sql, allocator);
                 if (i >= 0) {
-                    millis.add((System.nanoTime() - start) / 1e6);
+                    millis.add(ms);
                 }
             }
         }
         return new Samples(millis).median();
     }
 
-    /** A read-only, locked DuckDB with one thread, optionally with the workers' shard settings. */
-    private static DuckDBConnection open(Path file, boolean workerSettings) throws SQLException {
+    private static double time(Statement statement, String sql, BufferAllocator allocator) throws SQLException, IOException {
+        long start = System.nanoTime();
+        try (ResultSet rs = statement.executeQuery(sql); ArrowReader reader = DuckArrow.export(rs, allocator)) {
+            while (reader.loadNextBatch()) {
+                // drain
+            }
+        }
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    /**
+     * A read-only DuckDB with one thread, without external access; locked against setting changes unless the bench
+     * switches the shard settings on it.
+     */
+    private static DuckDBConnection open(Path file, boolean locked) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("duckdb.read_only", "true");
         properties.setProperty("threads", "1");
-        if (workerSettings) {
-            properties.setProperty("disabled_optimizers", ShardSettings.DISABLED_OPTIMIZERS);
-        }
+        properties.setProperty("enable_external_access", "false");
         DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
         try {
-            DuckLockdown.apply(connection);
+            if (locked) {
+                DuckLockdown.apply(connection);
+            }
             return connection;
         } catch (SQLException e) {
             connection.close();
