@@ -89,18 +89,20 @@ final class BenchShardsCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--runs must be at least 1");
         }
         LocalDateTime started = LocalDateTime.now();
+        List<NamedQuery> selected = new ArrayList<>();
+        List<Integer> numbers = queries == null || queries.isEmpty()
+                ? java.util.stream.IntStream.rangeClosed(1, 22).boxed().toList() : queries;
+        for (int n : numbers) {
+            selected.add(TpchQueries.query(n));
+        }
         DataParams params = new DataParams(scaleFactor, 0, 42);
-        Path base = options.dir.resolve(String.format(Locale.ROOT, "sf%s-rows%d", params.scaleFactor(), params.measurementRows()));
+        Path base = options.dir.resolve(String.format(Locale.ROOT, "sf%s-rows%d", params.scaleFactor(),
+                params.measurementRows()));
         Path clusterDir = base.resolve("cluster-" + shards + "-shards");
         System.err.println("== data: TPC-H SF " + scaleFactor + ", " + shards + " shards, under " + base);
         Manifest manifest = Bootstrap.run(new BootstrapOptions(clusterDir, params, shards, "admin", base.resolve("oracle"),
                 List.of()), System.err);
         ClusterLayout layout = new ClusterLayout(clusterDir);
-        List<NamedQuery> selected = new ArrayList<>();
-        for (int n : queries == null || queries.isEmpty() ? List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
-                18, 19, 20, 21, 22) : queries) {
-            selected.add(TpchQueries.query(n));
-        }
         List<DistributedPlan> plans = new ArrayList<>();
         try (DuckDBConnection reference = open(layout.data().resolve(manifest.referenceFile()), true)) {
             DistributedPlanner planner = new DistributedPlanner(new ManifestCatalog(manifest),
@@ -123,13 +125,14 @@ final class BenchShardsCommand implements Callable<Integer> {
         for (int i = 0; i < selected.size(); i++) {
             DistributedPlan plan = plans.get(i);
             double[] work = onShards.get(i);
-            results.add(new ShardWork(selected.get(i).name(), plan.strategy().name(), plan.streams().size(), work[0], work[1],
-                    work[2], whole.get(i)));
+            results.add(new ShardWork(selected.get(i).name(), plan.strategy().name(), plan.streams().size(), work[0],
+                    work[1], work[2], whole.get(i)));
         }
         print(results);
         Map<String, Object> summary = new LinkedHashMap<>();
         List<ShardWork> sharded = results.stream().filter(r -> r.streams() > 0).toList();
-        summary.put("geometricMeanWorkRatio", BenchTpchCommand.round(Samples.geometricMean(sharded.stream().map(ShardWork::ratio).toList())));
+        summary.put("geometricMeanWorkRatio",
+                BenchTpchCommand.round(Samples.geometricMean(sharded.stream().map(ShardWork::ratio).toList())));
         summary.put("geometricMeanWorkRatioDuckDbDefaults",
                 BenchTpchCommand.round(Samples.geometricMean(sharded.stream().map(ShardWork::defaultsRatio).toList())));
         Map<String, Object> runParams = new LinkedHashMap<>();
@@ -249,8 +252,8 @@ final class BenchShardsCommand implements Callable<Integer> {
     }
 
     private static void print(List<ShardWork> results) {
-        MarkdownTable table = new MarkdownTable("query", "strategy", "shards ms", "slowest shard ms", "shards ms (DuckDB defaults)",
-                "whole data ms", "work ratio", "work ratio (defaults)");
+        MarkdownTable table = new MarkdownTable("query", "strategy", "shards ms", "slowest shard ms",
+                "shards ms (DuckDB defaults)", "whole data ms", "work ratio", "work ratio (defaults)");
         for (ShardWork r : results) {
             boolean sharded = r.streams() > 0;
             table.row(r.query(), r.strategy(), sharded ? ms(r.shardsMs()) : "–", sharded ? ms(r.slowestShardMs()) : "–",

@@ -24,10 +24,10 @@ import java.util.Set;
 
 /**
  * GATHER: the fallback that is always correct. Each partitioned table the query reads is shipped from its shards,
- * filtered by the conjuncts that touch that table alone when it appears once (see {@link #pushableFilters}), cut by
- * a semi-join reduction where one applies, and as distinct rows when the statement only tests them for existence; the coordinator runs the query without those conjuncts, with the merged rows
- * in place of the table, next to its full copies of the dimension and replicated tables. Only the columns that query
- * still names are shipped.
+ * filtered by the conjuncts that touch that table alone when it appears once (see {@link #pushableFilters}), cut by a
+ * semi-join reduction where one applies, and as distinct rows when the statement only tests them for existence. The
+ * coordinator runs the query without those conjuncts, with the merged rows in place of the table, next to its full
+ * copies of the dimension and replicated tables. Only the columns that query still names are shipped.
  */
 final class GatherPlanner {
     private GatherPlanner() {
