@@ -25,8 +25,9 @@ import java.util.Set;
 /**
  * GATHER: the fallback that is always correct. Each partitioned table the query reads is shipped from its shards,
  * filtered by the conjuncts that touch that table alone when it appears once (see {@link #pushableFilters}), cut by a
- * semi-join reduction where one applies, and as distinct rows when the statement only tests them for existence. The
- * coordinator runs the query without those conjuncts, with the merged rows in place of the table, next to its full
+ * semi-join reduction where one applies, as distinct rows when the statement only tests them for existence, and as
+ * per-key aggregates under an outer join that preserves a dimension ({@link OuterJoinAggregation}). The coordinator
+ * runs the query without those conjuncts, with the merged rows in place of the table, next to its full
  * copies of the dimension and replicated tables. Only the columns that query still names are shipped.
  */
 final class GatherPlanner {
@@ -42,7 +43,12 @@ final class GatherPlanner {
         // need not: without them, the columns only they name are not shipped (TPC-H Q13's o_comment).
         ObjectNode combineTree = pushed.conjuncts().isEmpty() ? select
                 : (ObjectNode) Ast.rewrite(select, e -> pushed.conjuncts().contains(e) ? trueConstant(engine) : null);
-        String combine = pushed.conjuncts().isEmpty() ? sql : engine.render(combineTree);
+        Optional<OuterJoinAggregation.Rewrite> grouped = shadowsTable(select, catalog) ? Optional.empty()
+                : OuterJoinAggregation.find(combineTree, catalog, occurrences, engine);
+        if (grouped.isPresent()) {
+            combineTree = grouped.get().statement();
+        }
+        String combine = pushed.conjuncts().isEmpty() && grouped.isEmpty() ? sql : engine.render(combineTree);
         Set<String> referenced = new HashSet<>();
         boolean[] star = {false};
         Ast.forEachObject(withoutExistsSelectLists(combineTree), o -> {
@@ -73,9 +79,12 @@ final class GatherPlanner {
             if (columns.isEmpty()) {
                 columns.add(table.columns().get(0)); // the query needs the rows, not their values (count(*))
             }
-            streams.add(new DistributedPlan.WorkerStream(table.name(), table.dataset(),
-                    engine.render(scan(engine, table, columns, pushed.byTable().getOrDefault(table.name(), List.of()),
-                            reductions.get(table.name()), distinct.contains(table.name()))),
+            ObjectNode scan = scan(engine, table, columns, pushed.byTable().getOrDefault(table.name(), List.of()),
+                    reductions.get(table.name()), distinct.contains(table.name()));
+            if (grouped.isPresent() && grouped.get().table().equals(table.name())) {
+                scan = OuterJoinAggregation.groupedScan(scan, grouped.get(), engine);
+            }
+            streams.add(new DistributedPlan.WorkerStream(table.name(), table.dataset(), engine.render(scan),
                     occurrences.get(tableName) > 1));
         }
         String why = reason.startsWith("not distributed yet: ") ? reason.substring("not distributed yet: ".length()) : reason;

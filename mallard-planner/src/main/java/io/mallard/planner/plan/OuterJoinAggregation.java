@@ -1,0 +1,289 @@
+package io.mallard.planner.plan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mallard.common.MallardException;
+import io.mallard.planner.ast.Ast;
+import io.mallard.planner.ast.Nodes;
+import io.mallard.planner.catalog.Catalog;
+import io.mallard.planner.catalog.TableKind;
+import io.mallard.planner.sql.SqlEngine;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Aggregates of a partitioned table over an outer join that preserves a dimension (rule 11 of "Table roles decide
+ * correctness" in docs/planner.md). In a SELECT whose FROM is {@code D LEFT JOIN T ON D.k = T.c [AND filters on T]},
+ * with D a table the coordinator holds whole and T partitioned and read once in the statement, where every column of T
+ * appears only inside {@code count}, {@code min} or {@code max} (plain, over T's columns alone) and no other aggregate
+ * counts the join's rows, each row of D meets exactly the rows of T with {@code c = D.k}. So the workers may ship those aggregates per value of
+ * {@code c} instead of T's rows, and the coordinator joins D with their merge: at most one row per {@code c}, carrying
+ * the aggregate of all of that key's rows. {@code count(x)} becomes {@code coalesce(sum(n), 0)}, since a row of D
+ * without partner counts 0; {@code min} and {@code max} stay NULL there, as before. TPC-H Q13 ships one
+ * row per customer and shard instead of one per order.
+ */
+final class OuterJoinAggregation {
+    /**
+     * Aggregates whose per-key results combine exactly and keep their type through the workers' Arrow answers; a sum of
+     * integers would come back as DECIMAL(38,0) instead of HUGEINT, so sums are left to GATHER.
+     */
+    private static final Set<String> SUPPORTED = Set.of("count", "min", "max");
+
+    private OuterJoinAggregation() {
+    }
+
+    /** The workers' grouped scan of T and the statement with the merged groups in T's place. */
+    record Rewrite(String table, String binding, String key, List<ObjectNode> partials, ObjectNode statement) {
+    }
+
+    /** Finds the first SELECT of the statement the rule applies to, if any. */
+    static Optional<Rewrite> find(ObjectNode statement, Catalog catalog, Map<String, Integer> occurrences, SqlEngine engine) {
+        List<ObjectNode> selects = new ArrayList<>();
+        Ast.forEachObject(statement, o -> {
+            if ("SELECT_NODE".equals(Ast.type(o))) {
+                selects.add(o);
+            }
+        });
+        for (ObjectNode select : selects) {
+            Optional<Rewrite> r = rewrite(statement, select, catalog, occurrences, engine);
+            if (r.isPresent()) {
+                return r;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Rewrite> rewrite(ObjectNode statement, ObjectNode select, Catalog catalog,
+            Map<String, Integer> occurrences, SqlEngine engine) {
+        JsonNode from = select.get("from_table");
+        if (!"JOIN".equals(Ast.type(from)) || !"LEFT".equals(from.path("join_type").asText())
+                || !"REGULAR".equals(from.path("ref_type").asText()) || from.path("using_columns").size() > 0
+                || !"BASE_TABLE".equals(Ast.type(from.get("left"))) || !"BASE_TABLE".equals(Ast.type(from.get("right")))
+                || select.path("group_sets").size() > 1) {
+            return Optional.empty();
+        }
+        TableBindings bindings;
+        try {
+            bindings = TableBindings.ofJoinTree(from, catalog);
+        } catch (MallardException e) {
+            return Optional.empty();
+        }
+        TableBindings.Binding dimension = bindings.bindings().get(0);
+        TableBindings.Binding fact = bindings.bindings().get(1);
+        if (dimension.table().kind() == TableKind.PARTITIONED || fact.table().kind() != TableKind.PARTITIONED
+                || occurrences.getOrDefault(fact.table().name(), 0) != 1) {
+            return Optional.empty();
+        }
+        // ON: one equality D.k = T.c; anything else must be TRUE (a filter on T the workers apply)
+        List<JsonNode> conjuncts = new ArrayList<>();
+        GatherPlanner.split(from.get("condition"), conjuncts);
+        String key = null;
+        for (JsonNode conjunct : conjuncts) {
+            if (isTrue(conjunct)) {
+                continue;
+            }
+            Optional<String> c = factKey(conjunct, bindings, dimension, fact);
+            if (c.isEmpty() || key != null) {
+                return Optional.empty();
+            }
+            key = c.get();
+        }
+        if (key == null) {
+            return Optional.empty();
+        }
+        // every column of T sits in a supported aggregate; collect them
+        List<JsonNode> aggregates = new ArrayList<>();
+        if (!factOnlyInAggregates(select, bindings, fact, engine, aggregates)) {
+            return Optional.empty();
+        }
+        List<ObjectNode> partials = new ArrayList<>();
+        Map<JsonNode, ObjectNode> replacements = new IdentityHashMap<>();
+        for (JsonNode aggregate : aggregates) {
+            String name = Ast.functionName(aggregate).toLowerCase(Locale.ROOT);
+            String alias = "__mallard_a" + partials.size();
+            partials.add(Nodes.withAlias(Nodes.function(name, List.of(((ObjectNode) Ast.arguments(aggregate).get(0)).deepCopy())),
+                    alias));
+            String column = quote(fact.name()) + "." + quote(alias);
+            String combined = name.equals("count") ? "CAST(coalesce(sum(" + column + "), 0) AS BIGINT)" : name + "(" + column + ")";
+            ObjectNode node = (ObjectNode) engine.parseSelect("SELECT " + combined + " FROM " + DistributedPlan.PARTIALS)
+                    .path("select_list").get(0);
+            String columnAlias = aggregate.path("alias").asText("");
+            if (columnAlias.isEmpty() && isSelectItem(select, aggregate)) {
+                columnAlias = columnName(aggregate, engine); // the answer's column keeps the name DuckDB gave it
+            }
+            node.put("alias", columnAlias);
+            replacements.put(aggregate, node);
+        }
+        // T in the join becomes the merge of the workers' groups, under T's binding name
+        StringBuilder merge = new StringBuilder("SELECT 1 FROM (SELECT " + quote(key));
+        for (ObjectNode partial : partials) {
+            String alias = partial.path("alias").asText();
+            String fn = Ast.functionName(partial).toLowerCase(Locale.ROOT);
+            String outer = fn.equals("count") ? "sum" : fn;
+            merge.append(", ").append(outer).append('(').append(quote(alias)).append(") AS ").append(quote(alias));
+        }
+        merge.append(" FROM ").append(quote(fact.table().name())).append(" GROUP BY ").append(quote(key)).append(") AS ")
+                .append(quote(fact.name()));
+        ObjectNode merged = (ObjectNode) engine.parseSelect(merge.toString()).get("from_table");
+        ObjectNode rewritten = (ObjectNode) Ast.rewrite(statement, e -> replacements.get(e));
+        // the table reference is not an expression: swap it in the copy, found by its place
+        swapRight(rewritten, statement, from, merged);
+        return Optional.of(new Rewrite(fact.table().name(), fact.name(), key, partials, rewritten));
+    }
+
+    private static boolean isSelectItem(ObjectNode select, JsonNode expression) {
+        for (JsonNode item : select.path("select_list")) {
+            if (item == expression) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The name DuckDB gives an unaliased select-list expression: its text, as DuckDB renders it. */
+    private static String columnName(JsonNode expression, SqlEngine engine) {
+        ObjectNode probe = engine.parseSelect("SELECT 1 FROM " + DistributedPlan.PARTIALS);
+        probe.putArray("select_list").add(expression.deepCopy());
+        String text = engine.render(probe);
+        return text.substring("SELECT ".length(), text.lastIndexOf(" FROM "));
+    }
+
+    /** In {@code copy}, replaces the right side of the join that sits where {@code join} sits in {@code original}. */
+    private static void swapRight(JsonNode copy, JsonNode original, JsonNode join, ObjectNode replacement) {
+        if (original == join) {
+            ((ObjectNode) copy).set("right", replacement);
+            return;
+        }
+        if (original.isObject()) {
+            original.fields().forEachRemaining(f -> {
+                if (copy.has(f.getKey())) {
+                    swapRight(copy.get(f.getKey()), f.getValue(), join, replacement);
+                }
+            });
+        } else if (original.isArray()) {
+            for (int i = 0; i < original.size() && i < copy.size(); i++) {
+                swapRight(copy.get(i), original.get(i), join, replacement);
+            }
+        }
+    }
+
+    /** T's column c when the conjunct is {@code D.k = T.c} either way round. */
+    private static Optional<String> factKey(JsonNode conjunct, TableBindings bindings, TableBindings.Binding dimension,
+            TableBindings.Binding fact) {
+        if (!"COMPARE_EQUAL".equals(Ast.type(conjunct)) || !Ast.isColumnRef(conjunct.path("left"))
+                || !Ast.isColumnRef(conjunct.path("right"))) {
+            return Optional.empty();
+        }
+        Optional<String> left = bindings.resolve(Ast.columnNames(conjunct.get("left")));
+        Optional<String> right = bindings.resolve(Ast.columnNames(conjunct.get("right")));
+        if (left.isEmpty() || right.isEmpty()) {
+            return Optional.empty();
+        }
+        for (String[] pair : List.of(new String[] {left.get(), right.get()}, new String[] {right.get(), left.get()})) {
+            if (owner(pair[0]).equalsIgnoreCase(dimension.name()) && owner(pair[1]).equalsIgnoreCase(fact.name())) {
+                return Optional.of(pair[1].substring(pair[1].lastIndexOf('.') + 1));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Whether every reference to T's columns in the SELECT (outside its FROM) is inside a plain supported aggregate
+     * whose argument reads T alone, and every aggregate of the SELECT is such a one (any other, {@code count(*)} or
+     * {@code sum(D.x)}, would count D's rows once per partner); adds those aggregates to {@code out}, in tree order.
+     * Sub-queries in the SELECT make it decline.
+     */
+    private static boolean factOnlyInAggregates(ObjectNode select, TableBindings bindings, TableBindings.Binding fact,
+            SqlEngine engine, List<JsonNode> out) {
+        boolean[] ok = {true};
+        ObjectNode rest = select.deepCopy();
+        rest.remove("from_table");
+        Ast.forEachObject(rest, o -> {
+            if ("SUBQUERY".equals(Ast.exprClass(o)) || "SELECT_NODE".equals(Ast.type(o)) && o != rest) {
+                ok[0] = false;
+            }
+        });
+        if (!ok[0]) {
+            return false;
+        }
+        Set<JsonNode> inside = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (String field : List.of("select_list", "group_expressions", "having", "qualify", "where_clause", "modifiers")) {
+            Ast.forEachExpression(select.get(field), e -> {
+                if (!Ast.isFunction(e) || inside.contains(e)) {
+                    return;
+                }
+                String name = Ast.functionName(e).toLowerCase(Locale.ROOT);
+                if (!engine.aggregateFunctions().contains(name) && !name.equals("count_star")) {
+                    return;
+                }
+                if (!SUPPORTED.contains(name) || !plainAggregate(e, bindings, fact)) {
+                    ok[0] = false;
+                    return;
+                }
+                out.add(e);
+                Ast.forEachExpression(e, inside::add);
+            });
+            Ast.forEachExpression(select.get(field), e -> {
+                if (Ast.isColumnRef(e) && !inside.contains(e)) {
+                    Optional<String> column = bindings.resolve(Ast.columnNames(e));
+                    if (column.isEmpty() || owner(column.get()).equalsIgnoreCase(fact.name())) {
+                        ok[0] = false; // T outside an aggregate, or a name we cannot place
+                    }
+                }
+            });
+        }
+        return ok[0] && !out.isEmpty();
+    }
+
+    /** Whether the aggregate's arguments read T (and only T). */
+    private static boolean readsOnly(JsonNode aggregate, TableBindings bindings, TableBindings.Binding fact) {
+        List<ObjectNode> arguments = Ast.arguments(aggregate);
+        return arguments.size() == 1 && GatherPlanner.singleBinding(arguments.get(0), bindings)
+                .filter(b -> b.name().equalsIgnoreCase(fact.name())).isPresent();
+    }
+
+    /** No DISTINCT, FILTER or ORDER BY in the aggregate: the workers' groups then combine exactly. */
+    private static boolean plainAggregate(JsonNode aggregate, TableBindings bindings, TableBindings.Binding fact) {
+        JsonNode filter = aggregate.get("filter");
+        JsonNode orders = aggregate.path("order_bys").path("orders");
+        return !aggregate.path("distinct").asBoolean(false) && (filter == null || filter.isNull())
+                && (!orders.isArray() || orders.size() == 0) && readsOnly(aggregate, bindings, fact);
+    }
+
+    private static boolean isTrue(JsonNode conjunct) {
+        JsonNode literal = conjunct.path("literal");
+        return Ast.isConstant(conjunct) && "BOOLEAN".equals(literal.path("kind").asText())
+                && "true".equalsIgnoreCase(literal.path("text").asText());
+    }
+
+    private static String owner(String key) {
+        return key.substring(0, key.lastIndexOf('.'));
+    }
+
+    private static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    /** The workers' SQL: {@code SELECT c, partials FROM T AS binding WHERE filters GROUP BY c}, on a scan node. */
+    static ObjectNode groupedScan(ObjectNode scan, Rewrite rewrite, SqlEngine engine) {
+        ObjectNode node = scan.deepCopy();
+        if (!rewrite.binding().equalsIgnoreCase(rewrite.table())) {
+            ((ObjectNode) node.get("from_table")).put("alias", rewrite.binding()); // the partials may name it
+        }
+        ArrayNode list = node.putArray("select_list");
+        list.add(Nodes.columnRef(rewrite.key()));
+        rewrite.partials().forEach(p -> list.add(p.deepCopy()));
+        ObjectNode template = engine.parseSelect("SELECT 1 FROM " + DistributedPlan.PARTIALS + " GROUP BY __mallard_k");
+        ArrayNode groups = node.putArray("group_expressions");
+        groups.add(Nodes.columnRef(rewrite.key()));
+        node.set("group_sets", template.get("group_sets").deepCopy());
+        return node;
+    }
+}

@@ -1,0 +1,71 @@
+package io.mallard.planner.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Under {@code D LEFT JOIN T}, aggregates of T per key are computed on the workers (rule 11 in docs/planner.md); every
+ * answer is checked against the oracle (customers 51 to 59 have no orders), and the shapes where the join's row count
+ * matters keep T's rows.
+ */
+class OuterJoinAggregationTest extends PlannerTestBase {
+    private static String ordersStream(String sql) throws SQLException {
+        DistributedPlan plan = planner.plan(sql);
+        assertThat(plan.strategy()).as(plan.reason()).isEqualTo(Strategy.GATHER);
+        assertThat(warehouse.oracleIsEmpty(sql)).as("the oracle answers %s with rows", sql).isFalse();
+        OracleAssert.assertSplitEqualsOracle(plan, warehouse);
+        return plan.streams().stream().filter(s -> s.name().equals("orders")).findFirst().orElseThrow().sql();
+    }
+
+    @Test
+    void countsPerCustomerAreComputedOnTheWorkers() throws SQLException {
+        // TPC-H Q13's shape: customers without a matching order count 0
+        String sql = "SELECT c_count, count(*) AS custdist FROM (SELECT c_custkey, count(o_orderkey) AS c_count "
+                + "FROM customer LEFT OUTER JOIN orders ON c_custkey = o_custkey AND o_shippriority = 1 GROUP BY c_custkey) "
+                + "AS c_orders GROUP BY c_count ORDER BY custdist DESC, c_count DESC";
+        assertThat(ordersStream(sql)).isEqualTo("SELECT o_custkey, count(o_orderkey) AS __mallard_a0 FROM orders "
+                + "WHERE (o_shippriority = 1) GROUP BY o_custkey");
+    }
+
+    @Test
+    void minAndMaxStayNullForACustomerWithoutOrders() throws SQLException {
+        String sql = "SELECT c_nationkey, c_custkey, min(o_orderdate) AS first, max(o.o_orderdate) AS last, count(o_orderkey) "
+                + "FROM customer LEFT JOIN orders o ON o.o_custkey = c_custkey GROUP BY c_nationkey, c_custkey ORDER BY 2";
+        assertThat(ordersStream(sql)).contains("GROUP BY o_custkey").contains("min(o_orderdate)");
+    }
+
+    @Test
+    void countStarCountsTheJoinsRowsAndKeepsThem() throws SQLException {
+        // count(*) is 1 for a customer without orders and its number of orders otherwise
+        String sql = "SELECT c_custkey, count(*), count(o_orderkey) FROM customer LEFT JOIN orders ON c_custkey = o_custkey "
+                + "GROUP BY c_custkey ORDER BY 1";
+        assertThat(ordersStream(sql)).doesNotContain("GROUP BY");
+    }
+
+    @Test
+    void anAggregateOfTheDimensionCountsItsRowOncePerOrderAndKeepsThem() throws SQLException {
+        String sql = "SELECT c_mktsegment, sum(c_nationkey), count(o_orderkey) FROM customer LEFT JOIN orders "
+                + "ON c_custkey = o_custkey GROUP BY c_mktsegment ORDER BY 1";
+        assertThat(ordersStream(sql)).doesNotContain("GROUP BY");
+    }
+
+    @Test
+    void aFactColumnOutsideAnAggregateOrAMixedConditionKeepsTheRows() throws SQLException {
+        String grouped = "SELECT c_custkey, o_shippriority, count(o_orderkey) FROM customer LEFT JOIN orders "
+                + "ON c_custkey = o_custkey GROUP BY c_custkey, o_shippriority ORDER BY 1, 2";
+        assertThat(ordersStream(grouped)).doesNotContain("GROUP BY");
+        String mixed = "SELECT c_custkey, count(o_orderkey) FROM customer LEFT JOIN orders "
+                + "ON c_custkey = o_custkey AND c_nationkey <= o_shippriority GROUP BY c_custkey ORDER BY 1";
+        assertThat(ordersStream(mixed)).doesNotContain("GROUP BY");
+    }
+
+    @Test
+    void aSumIsLeftToGather() throws SQLException {
+        // a sum of integers would come back from the workers as DECIMAL(38,0), not HUGEINT
+        String sql = "SELECT c_custkey, sum(o_shippriority) FROM customer LEFT JOIN orders ON c_custkey = o_custkey "
+                + "GROUP BY c_custkey ORDER BY 1";
+        assertThat(ordersStream(sql)).doesNotContain("GROUP BY");
+    }
+}
