@@ -198,7 +198,7 @@ final class OuterJoinAggregation {
      * Whether every reference to T's columns in the SELECT (outside its FROM) is inside a plain supported aggregate
      * whose argument reads T alone, and every aggregate of the SELECT is such a one (any other, {@code count(*)} or
      * {@code sum(D.x)}, would count D's rows once per partner); adds those aggregates to {@code out}, in tree order.
-     * Sub-queries in the SELECT make it decline.
+     * Sub-queries and {@code *} in the SELECT make it decline.
      */
     private static boolean factOnlyInAggregates(ObjectNode select, TableBindings bindings, TableBindings.Binding fact,
             SqlEngine engine, List<JsonNode> out) {
@@ -206,8 +206,10 @@ final class OuterJoinAggregation {
         ObjectNode rest = select.deepCopy();
         rest.remove("from_table");
         Ast.forEachObject(rest, o -> {
-            if ("SUBQUERY".equals(Ast.exprClass(o)) || "SELECT_NODE".equals(Ast.type(o)) && o != rest) {
-                ok[0] = false;
+            String cls = Ast.exprClass(o);
+            if ("SUBQUERY".equals(cls) || "STAR".equals(cls) || "COLUMNS".equals(cls)
+                    || "SELECT_NODE".equals(Ast.type(o)) && o != rest) {
+                ok[0] = false; // a * may name T's columns outside any aggregate
             }
         });
         if (!ok[0]) {

@@ -62,6 +62,14 @@ class OuterJoinAggregationTest extends PlannerTestBase {
     }
 
     @Test
+    void aStarKeepsTheRows() throws SQLException {
+        // GROUP BY ALL over * groups by the order's columns too
+        String sql = "SELECT *, count(o_orderkey) AS n FROM customer LEFT JOIN orders ON c_custkey = o_custkey "
+                + "WHERE c_custkey > 48 GROUP BY ALL ORDER BY ALL";
+        assertThat(ordersStream(sql)).doesNotContain("GROUP BY");
+    }
+
+    @Test
     void aSumIsLeftToGather() throws SQLException {
         // a sum of integers would come back from the workers as DECIMAL(38,0), not HUGEINT
         String sql = "SELECT c_custkey, sum(o_shippriority) FROM customer LEFT JOIN orders ON c_custkey = o_custkey "
