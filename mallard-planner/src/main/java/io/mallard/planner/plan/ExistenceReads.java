@@ -18,7 +18,7 @@ import java.util.Set;
  * Gathered tables whose every read only tests whether rows exist (rule 10 of "Table roles decide correctness" in
  * docs/planner.md): each read is in the FROM clause of an {@code EXISTS}, {@code NOT EXISTS} or {@code IN} sub-query
  * whose answer does not depend on how often a row occurs (no aggregate, GROUP BY, HAVING, window, QUALIFY, LIMIT,
- * OFFSET or other modifier). Such a table may be shipped as its distinct rows: TPC-H Q22 asks only whether a customer
+ * OFFSET or other modifier, no sample). Such a table may be shipped as its distinct rows: TPC-H Q22 asks only whether a customer
  * has an order, and each shard ships each of its {@code o_custkey} values once instead of once per order.
  */
 final class ExistenceReads {
@@ -50,7 +50,7 @@ final class ExistenceReads {
 
     /** Whether the sub-query's answer to "is there a row (equal to x)?" is the same over the distinct rows. */
     private static boolean duplicateInsensitive(ObjectNode select, SqlEngine engine) {
-        if (!"SELECT_NODE".equals(Ast.type(select)) || select.path("group_expressions").size() > 0
+        if (!"SELECT_NODE".equals(Ast.type(select)) || GatherPlanner.samples(select) || select.path("group_expressions").size() > 0
                 || select.path("modifiers").size() > 0 || present(select.get("having")) || present(select.get("qualify"))
                 || select.path("cte_map").path("map").size() > 0) {
             return false;

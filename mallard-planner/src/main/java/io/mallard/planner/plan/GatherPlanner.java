@@ -59,10 +59,16 @@ final class GatherPlanner {
                 star[0] = true;
             }
             o.path("using_columns").forEach(c -> referenced.add(c.asText().toLowerCase(Locale.ROOT)));
+            if (o.path("column_name_alias").size() > 0) {
+                star[0] = true; // orders AS o(k, ck): the query names the columns by position, not by name
+            }
             if ("NATURAL".equals(o.path("ref_type").asText())) {
                 star[0] = true; // a NATURAL join joins on every column the two sides share: keep them all
             }
         });
+        Map<String, Integer> inCtes = new LinkedHashMap<>();
+        Ast.forEachObject(select, o -> o.path("cte_map").path("map")
+                .forEach(entry -> PartitionedReads.count(entry.get("value"), Set.of(), catalog, inCtes)));
         boolean shadowed = shadowsTable(select, catalog);
         Map<String, ObjectNode> reductions = shadowed ? Map.of()
                 : SemiJoinReduction.reductions(select, catalog, occurrences, engine);
@@ -84,8 +90,10 @@ final class GatherPlanner {
             if (grouped.isPresent() && grouped.get().table().equals(table.name())) {
                 scan = OuterJoinAggregation.groupedScan(scan, grouped.get(), engine);
             }
+            // a stream is scanned once: a table read twice, or inside a CTE (which may be inlined where it is used),
+            // is first stored in a temporary table
             streams.add(new DistributedPlan.WorkerStream(table.name(), table.dataset(), engine.render(scan),
-                    occurrences.get(tableName) > 1));
+                    occurrences.get(tableName) > 1 || inCtes.containsKey(tableName)));
         }
         String why = reason.startsWith("not distributed yet: ") ? reason.substring("not distributed yet: ".length()) : reason;
         return new DistributedPlan(Strategy.GATHER, sql, streams, combine, output, why + " cannot be pushed down yet");
@@ -181,6 +189,9 @@ final class GatherPlanner {
     }
 
     private static void collectFilters(ObjectNode select, Catalog catalog, Map<String, Integer> occurrences, Pushed pushed) {
+        if (samples(select)) {
+            return;
+        }
         JsonNode from = select.get("from_table");
         TableBindings bindings;
         Set<String> preserved;
@@ -263,6 +274,24 @@ final class GatherPlanner {
             }
         }
         return out;
+    }
+
+    /**
+     * Whether the SELECT samples its rows ({@code USING SAMPLE}) or samples a table or sub-query of its FROM clause
+     * ({@code TABLESAMPLE}): DuckDB samples before it filters, so filtering, cutting or deduplicating a table on the
+     * workers would change what is sampled.
+     */
+    static boolean samples(JsonNode select) {
+        if (present(select.get("sample"))) {
+            return true;
+        }
+        boolean[] found = {false};
+        Ast.forEachObject(select.get("from_table"), o -> found[0] |= present(o.get("sample")));
+        return found[0];
+    }
+
+    private static boolean present(JsonNode node) {
+        return node != null && !node.isNull() && !node.isMissingNode();
     }
 
     /** Adds the top-level AND conjuncts of {@code predicate} to {@code out}. */

@@ -63,7 +63,7 @@ final class OuterJoinAggregation {
     private static Optional<Rewrite> rewrite(ObjectNode statement, ObjectNode select, Catalog catalog,
             Map<String, Integer> occurrences, SqlEngine engine) {
         JsonNode from = select.get("from_table");
-        if (!"JOIN".equals(Ast.type(from)) || !"LEFT".equals(from.path("join_type").asText())
+        if (GatherPlanner.samples(select) || !"JOIN".equals(Ast.type(from)) || !"LEFT".equals(from.path("join_type").asText())
                 || !"REGULAR".equals(from.path("ref_type").asText()) || from.path("using_columns").size() > 0
                 || !"BASE_TABLE".equals(Ast.type(from.get("left"))) || !"BASE_TABLE".equals(Ast.type(from.get("right")))
                 || select.path("group_sets").size() > 1) {
@@ -114,11 +114,7 @@ final class OuterJoinAggregation {
             String combined = name.equals("count") ? "CAST(coalesce(sum(" + column + "), 0) AS BIGINT)" : name + "(" + column + ")";
             ObjectNode node = (ObjectNode) engine.parseSelect("SELECT " + combined + " FROM " + DistributedPlan.PARTIALS)
                     .path("select_list").get(0);
-            String columnAlias = aggregate.path("alias").asText("");
-            if (columnAlias.isEmpty() && isSelectItem(select, aggregate)) {
-                columnAlias = columnName(aggregate, engine); // the answer's column keeps the name DuckDB gave it
-            }
-            node.put("alias", columnAlias);
+            node.put("alias", aggregate.path("alias").asText(""));
             replacements.put(aggregate, node);
         }
         // T in the join becomes the merge of the workers' groups, under T's binding name
@@ -132,19 +128,24 @@ final class OuterJoinAggregation {
         merge.append(" FROM ").append(quote(fact.table().name())).append(" GROUP BY ").append(quote(key)).append(") AS ")
                 .append(quote(fact.name()));
         ObjectNode merged = (ObjectNode) engine.parseSelect(merge.toString()).get("from_table");
-        ObjectNode rewritten = (ObjectNode) Ast.rewrite(statement, e -> replacements.get(e));
-        // the table reference is not an expression: swap it in the copy, found by its place
-        swapRight(rewritten, statement, from, merged);
-        return Optional.of(new Rewrite(fact.table().name(), fact.name(), key, partials, rewritten));
-    }
-
-    private static boolean isSelectItem(ObjectNode select, JsonNode expression) {
+        // the answer's columns keep the names DuckDB gave them: an unaliased select item that holds a rewritten
+        // aggregate is named after its original text
+        List<String> names = new ArrayList<>();
         for (JsonNode item : select.path("select_list")) {
-            if (item == expression) {
-                return true;
+            boolean[] holds = {false};
+            Ast.forEachExpression(item, e -> holds[0] |= replacements.containsKey(e));
+            names.add(holds[0] && item.path("alias").asText("").isEmpty() ? columnName(item, engine) : null);
+        }
+        ObjectNode rewritten = (ObjectNode) Ast.rewrite(statement, e -> replacements.get(e));
+        // table references are not expressions: change them in the copy, found by their place
+        ObjectNode rewrittenSelect = (ObjectNode) counterpart(rewritten, statement, select);
+        ((ObjectNode) rewrittenSelect.get("from_table")).set("right", merged);
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i) != null) {
+                ((ObjectNode) rewrittenSelect.path("select_list").get(i)).put("alias", names.get(i));
             }
         }
-        return false;
+        return Optional.of(new Rewrite(fact.table().name(), fact.name(), key, partials, rewritten));
     }
 
     /** The name DuckDB gives an unaliased select-list expression: its text, as DuckDB renders it. */
@@ -155,23 +156,28 @@ final class OuterJoinAggregation {
         return text.substring("SELECT ".length(), text.lastIndexOf(" FROM "));
     }
 
-    /** In {@code copy}, replaces the right side of the join that sits where {@code join} sits in {@code original}. */
-    private static void swapRight(JsonNode copy, JsonNode original, JsonNode join, ObjectNode replacement) {
-        if (original == join) {
-            ((ObjectNode) copy).set("right", replacement);
-            return;
+    /** The node of {@code copy} that sits where {@code target} sits in {@code original} (a copy of the same shape). */
+    private static JsonNode counterpart(JsonNode copy, JsonNode original, JsonNode target) {
+        if (original == target) {
+            return copy;
         }
         if (original.isObject()) {
-            original.fields().forEachRemaining(f -> {
-                if (copy.has(f.getKey())) {
-                    swapRight(copy.get(f.getKey()), f.getValue(), join, replacement);
+            for (java.util.Iterator<Map.Entry<String, JsonNode>> it = original.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> field = it.next();
+                JsonNode found = copy.has(field.getKey()) ? counterpart(copy.get(field.getKey()), field.getValue(), target) : null;
+                if (found != null) {
+                    return found;
                 }
-            });
+            }
         } else if (original.isArray()) {
             for (int i = 0; i < original.size() && i < copy.size(); i++) {
-                swapRight(copy.get(i), original.get(i), join, replacement);
+                JsonNode found = counterpart(copy.get(i), original.get(i), target);
+                if (found != null) {
+                    return found;
+                }
             }
         }
+        return null;
     }
 
     /** T's column c when the conjunct is {@code D.k = T.c} either way round. */

@@ -68,6 +68,9 @@ final class SemiJoinReduction {
         Map<String, Integer> reduced = new LinkedHashMap<>();
         Map<String, Map<String, Reduction>> byTable = new LinkedHashMap<>();
         for (Site site : sites) {
+            if (GatherPlanner.samples(site.select())) {
+                continue; // the cut would change what the read samples
+            }
             TableBindings bindings = bindings(site.select(), catalog).orElse(null);
             if (bindings == null) {
                 continue;

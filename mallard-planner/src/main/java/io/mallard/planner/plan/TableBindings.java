@@ -64,6 +64,9 @@ final class TableBindings {
                 String table = ref.path("table_name").asText();
                 TableInfo info = catalog.table(table).orElseThrow(() -> new MallardException(ErrorCode.TABLE_NOT_FOUND,
                         "Table with name " + table + " does not exist"));
+                if (ref.path("column_name_alias").size() > 0) {
+                    throw NotDistributed.because("column aliases on a table", ref); // names would resolve by name, not position
+                }
                 String alias = ref.path("alias").asText("");
                 bindings.add(new Binding(alias.isEmpty() ? info.name() : alias, info));
             }

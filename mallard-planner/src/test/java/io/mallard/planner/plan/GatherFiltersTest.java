@@ -82,4 +82,35 @@ class GatherFiltersTest extends PlannerTestBase {
                 + "GROUP BY l_suppkey ORDER BY 1";
         assertThat(lineitemStream(sql)).contains("l_quantity > 20").doesNotContain("random");
     }
+
+    @Test
+    void nothingIsPushedBelowASample() {
+        // DuckDB samples before it filters: filtering on the workers first would sample other rows
+        String where = "SELECT l_suppkey, median(l_quantity) FROM lineitem TABLESAMPLE reservoir(50 ROWS) "
+                + "WHERE l_quantity > 20 GROUP BY l_suppkey";
+        assertThat(planner.plan(where).streams().get(0).sql()).doesNotContain("WHERE");
+        String using = "SELECT l_suppkey, median(l_quantity) FROM lineitem WHERE l_quantity > 20 GROUP BY l_suppkey "
+                + "USING SAMPLE 50 ROWS";
+        assertThat(planner.plan(using).streams().get(0).sql()).doesNotContain("WHERE");
+        String on = "SELECT c_custkey, count(o_orderkey) FROM customer LEFT JOIN orders TABLESAMPLE reservoir(10 ROWS) "
+                + "ON c_custkey = o_custkey AND o_shippriority = 1 GROUP BY c_custkey";
+        assertThat(planner.plan(on).streams().get(0).sql()).doesNotContain("WHERE").doesNotContain("GROUP BY");
+    }
+
+    @Test
+    void columnAliasesOnAGatheredTableShipAllItsColumns() throws SQLException {
+        // the query names o's columns by position: k is o_orderkey, ck is o_custkey
+        String sql = "SELECT c_custkey, o.k FROM customer LEFT JOIN orders AS o(k, ck) ON c_custkey = o.ck "
+                + "AND o.ck > 10 ORDER BY 1, 2";
+        assertThat(shipped(stream(sql, "orders"))).contains("o_orderkey").contains("o_custkey").contains("o_orderdate");
+    }
+
+    @Test
+    void aTableReadInsideACteIsStoredBeforeItIsScanned() throws SQLException {
+        // the CTE may be inlined at both of its uses, and an Arrow stream can be scanned once
+        String sql = "WITH t AS (SELECT c_custkey, o_orderkey FROM customer LEFT JOIN orders ON c_custkey = o_custkey) "
+                + "SELECT count(*), count(a.o_orderkey) FROM t a JOIN t b USING (c_custkey)";
+        stream(sql, "orders");
+        assertThat(planner.plan(sql).streams()).allMatch(DistributedPlan.WorkerStream::materialize);
+    }
 }

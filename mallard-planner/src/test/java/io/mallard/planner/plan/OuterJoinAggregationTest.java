@@ -76,4 +76,12 @@ class OuterJoinAggregationTest extends PlannerTestBase {
                 + "GROUP BY c_custkey ORDER BY 1";
         assertThat(ordersStream(sql)).doesNotContain("GROUP BY");
     }
+
+    @Test
+    void anUnaliasedItemKeepsTheNameDuckDbGaveIt() throws SQLException {
+        String sql = "SELECT c_custkey, count(o_orderkey) + 0 FROM customer LEFT JOIN orders ON c_custkey = o_custkey "
+                + "GROUP BY c_custkey ORDER BY 1";
+        assertThat(ordersStream(sql)).contains("GROUP BY o_custkey");
+        assertThat(planner.plan(sql).combineSql()).contains("AS \"(count(o_orderkey) + 0)\"");
+    }
 }
