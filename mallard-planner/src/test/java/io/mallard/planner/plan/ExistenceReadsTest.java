@@ -10,27 +10,19 @@ import org.junit.jupiter.api.Test;
  * every answer is checked against the oracle, and the shapes where multiplicity matters keep every row.
  */
 class ExistenceReadsTest extends PlannerTestBase {
-    private static String ordersStream(String sql) throws SQLException {
-        DistributedPlan plan = planner.plan(sql);
-        assertThat(plan.strategy()).as(plan.reason()).isEqualTo(Strategy.GATHER);
-        assertThat(warehouse.oracleIsEmpty(sql)).as("the oracle answers %s with rows", sql).isFalse();
-        OracleAssert.assertSplitEqualsOracle(plan, warehouse);
-        return plan.streams().stream().filter(s -> s.name().equals("orders")).findFirst().orElseThrow().sql();
-    }
-
     @Test
     void notExistsShipsEachKeyOnce() throws SQLException {
         // TPC-H Q22's shape: whether a customer has an order, not how many
         String sql = "SELECT count(*), sum(c_custkey) FROM customer WHERE c_mktsegment = 'BUILDING' "
                 + "AND NOT EXISTS (SELECT * FROM orders WHERE o_custkey = c_custkey)";
-        assertThat(ordersStream(sql)).startsWith("SELECT DISTINCT o_custkey FROM orders");
+        assertThat(gatheredStream(sql, "orders")).startsWith("SELECT DISTINCT o_custkey FROM orders");
     }
 
     @Test
     void existsWithAFilterShipsDistinctRowsOfTheColumnsItNames() throws SQLException {
         String sql = "SELECT c_nationkey, count(*) FROM customer WHERE EXISTS (SELECT * FROM orders "
                 + "WHERE o_custkey = c_custkey AND o_shippriority = 1) GROUP BY c_nationkey ORDER BY 1";
-        assertThat(ordersStream(sql)).startsWith("SELECT DISTINCT o_custkey FROM orders WHERE (o_shippriority = 1)");
+        assertThat(gatheredStream(sql, "orders")).startsWith("SELECT DISTINCT o_custkey FROM orders WHERE (o_shippriority = 1)");
     }
 
     @Test
@@ -38,7 +30,7 @@ class ExistenceReadsTest extends PlannerTestBase {
         // a customer with more than nine orders: shipping each o_custkey once per shard would lose them all
         String sql = "SELECT count(*) FROM customer WHERE EXISTS (SELECT o_custkey FROM orders WHERE o_custkey = c_custkey "
                 + "GROUP BY o_custkey HAVING count(*) > 9)";
-        assertThat(ordersStream(sql)).doesNotContain("DISTINCT");
+        assertThat(gatheredStream(sql, "orders")).doesNotContain("DISTINCT");
     }
 
     @Test
@@ -46,6 +38,6 @@ class ExistenceReadsTest extends PlannerTestBase {
         // the outer read counts orders: its rows, duplicates of (o_custkey, o_shippriority) included, all count
         String sql = "SELECT count(*) FROM orders o1 WHERE o1.o_shippriority = 1 AND EXISTS (SELECT * FROM orders o2 "
                 + "WHERE o2.o_custkey = o1.o_custkey AND o2.o_orderkey <> o1.o_orderkey)";
-        assertThat(ordersStream(sql)).doesNotContain("DISTINCT");
+        assertThat(gatheredStream(sql, "orders")).doesNotContain("DISTINCT");
     }
 }

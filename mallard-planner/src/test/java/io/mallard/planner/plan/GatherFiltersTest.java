@@ -11,14 +11,7 @@ import org.junit.jupiter.api.Test;
  */
 class GatherFiltersTest extends PlannerTestBase {
     private static String lineitemStream(String sql) throws SQLException {
-        return stream(sql, "lineitem");
-    }
-
-    private static String stream(String sql, String table) throws SQLException {
-        DistributedPlan plan = planner.plan(sql);
-        assertThat(plan.strategy()).as(plan.reason()).isEqualTo(Strategy.GATHER);
-        OracleAssert.assertSplitEqualsOracle(plan, warehouse);
-        return plan.streams().stream().filter(s -> s.name().equals(table)).findFirst().orElseThrow().sql();
+        return gatheredStream(sql, "lineitem");
     }
 
     /** The columns a gathered stream ships: its select list. */
@@ -32,7 +25,7 @@ class GatherFiltersTest extends PlannerTestBase {
         String sql = "SELECT c_count, count(*) AS custdist FROM (SELECT c_custkey, count(o_orderkey) AS c_count "
                 + "FROM customer LEFT OUTER JOIN orders ON c_custkey = o_custkey AND o_shippriority = 1 GROUP BY c_custkey) "
                 + "AS c_orders GROUP BY c_count ORDER BY custdist DESC, c_count DESC";
-        String orders = stream(sql, "orders");
+        String orders = gatheredStream(sql, "orders");
         assertThat(orders).contains("WHERE (o_shippriority = 1)");
         assertThat(shipped(orders)).doesNotContain("o_shippriority");
         assertThat(planner.plan(sql).combineSql()).doesNotContain("o_shippriority");
@@ -43,7 +36,7 @@ class GatherFiltersTest extends PlannerTestBase {
         // orders failing it still appear, with no customer
         String sql = "SELECT o_orderkey, c_nationkey FROM orders LEFT JOIN customer ON o_custkey = c_custkey "
                 + "AND o_shippriority = 1 ORDER BY o_orderkey";
-        assertThat(stream(sql, "orders")).doesNotContain("WHERE");
+        assertThat(gatheredStream(sql, "orders")).doesNotContain("WHERE");
     }
 
     @Test
@@ -53,17 +46,17 @@ class GatherFiltersTest extends PlannerTestBase {
         String sql = "SELECT c_custkey, o_orderkey FROM customer LEFT JOIN orders ON c_custkey = o_custkey "
                 + "JOIN nation ON c_nationkey = n_nationkey AND (o_orderdate IS NULL OR o_orderdate > DATE '1996-01-20') "
                 + "ORDER BY 1, 2";
-        assertThat(stream(sql, "orders")).doesNotContain("WHERE");
+        assertThat(gatheredStream(sql, "orders")).doesNotContain("WHERE");
         String where = "SELECT c_custkey, o_orderkey FROM customer LEFT JOIN orders ON c_custkey = o_custkey "
                 + "WHERE o_orderkey IS NULL OR o_shippriority = 1 ORDER BY 1, 2";
-        assertThat(stream(where, "orders")).doesNotContain("WHERE");
+        assertThat(gatheredStream(where, "orders")).doesNotContain("WHERE");
     }
 
     @Test
     void aWhereConditionOfThePreservedSideOfAnOuterJoinRunsOnTheWorkers() throws SQLException {
         String sql = "SELECT o_orderkey, c_mktsegment FROM orders LEFT JOIN customer ON o_custkey = c_custkey "
                 + "WHERE o_shippriority = 1 ORDER BY o_orderkey";
-        String orders = stream(sql, "orders");
+        String orders = gatheredStream(sql, "orders");
         assertThat(orders).contains("WHERE (o_shippriority = 1)");
         assertThat(shipped(orders)).doesNotContain("o_shippriority");
     }
@@ -102,7 +95,7 @@ class GatherFiltersTest extends PlannerTestBase {
         // the query names o's columns by position: k is o_orderkey, ck is o_custkey
         String sql = "SELECT c_custkey, o.k FROM customer LEFT JOIN orders AS o(k, ck) ON c_custkey = o.ck "
                 + "AND o.ck > 10 ORDER BY 1, 2";
-        assertThat(shipped(stream(sql, "orders"))).contains("o_orderkey").contains("o_custkey").contains("o_orderdate");
+        assertThat(shipped(gatheredStream(sql, "orders"))).contains("o_orderkey").contains("o_custkey").contains("o_orderdate");
     }
 
     @Test
@@ -110,7 +103,7 @@ class GatherFiltersTest extends PlannerTestBase {
         // the CTE may be inlined at both of its uses, and an Arrow stream can be scanned once
         String sql = "WITH t AS (SELECT c_custkey, o_orderkey FROM customer LEFT JOIN orders ON c_custkey = o_custkey) "
                 + "SELECT count(*), count(a.o_orderkey) FROM t a JOIN t b USING (c_custkey)";
-        stream(sql, "orders");
+        gatheredStream(sql, "orders");
         assertThat(planner.plan(sql).streams()).allMatch(DistributedPlan.WorkerStream::materialize);
     }
 }

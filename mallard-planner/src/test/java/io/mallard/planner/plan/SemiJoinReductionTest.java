@@ -14,21 +14,12 @@ class SemiJoinReductionTest extends PlannerTestBase {
     /** Keeps 1 of the 19 suppliers: selective enough for a cut (at most a tenth). */
     private static final String FEW_SUPPLIERS = "s_nationkey = 1 AND s_suppkey < 5";
 
-    /** The gathered stream of {@code table}, after checking that the plan gathers and answers like the oracle. */
-    private static String gathered(String sql, String table) throws SQLException {
-        DistributedPlan plan = planner.plan(sql);
-        assertThat(plan.strategy()).as(plan.reason()).isEqualTo(Strategy.GATHER);
-        assertThat(warehouse.oracleIsEmpty(sql)).as("the oracle answers %s with rows", sql).isFalse();
-        OracleAssert.assertSplitEqualsOracle(plan, warehouse);
-        return plan.streams().stream().filter(s -> s.name().equals(table)).findFirst().orElseThrow().sql();
-    }
-
     @Test
     void correlatedAggregateOnTheJoinKeyCutsBothReads() throws SQLException {
         // TPC-H Q17's shape: both reads of lineitem only need the lines of suppliers of nation 1
         String sql = "SELECT sum(l_quantity) FROM lineitem, supplier WHERE s_suppkey = l_suppkey AND " + FEW_SUPPLIERS + " "
                 + "AND l_quantity < (SELECT 1.2 * avg(l_quantity) FROM lineitem WHERE l_suppkey = s_suppkey)";
-        assertThat(gathered(sql, "lineitem")).contains(
+        assertThat(gatheredStream(sql, "lineitem")).contains(
                 "WHERE (l_suppkey = ANY(SELECT s_suppkey FROM supplier WHERE ((s_nationkey = 1) AND (s_suppkey < 5))))");
     }
 
@@ -37,7 +28,7 @@ class SemiJoinReductionTest extends PlannerTestBase {
         // TPC-H Q22's shape: only the orders of the chosen customers can decide NOT EXISTS for them (52 and 55 have none)
         String sql = "SELECT count(*), sum(c_custkey) FROM customer WHERE c_custkey IN (3, 52, 55) "
                 + "AND NOT EXISTS (SELECT * FROM orders WHERE o_custkey = c_custkey)";
-        assertThat(gathered(sql, "orders"))
+        assertThat(gatheredStream(sql, "orders"))
                 .contains("o_custkey = ANY(SELECT c_custkey FROM customer WHERE (c_custkey IN (3, 52, 55)))");
     }
 
@@ -52,7 +43,7 @@ class SemiJoinReductionTest extends PlannerTestBase {
         // the IN filter is decided on each shard by the suppliers placed there by the lines' own l_suppkey
         String sql = q20Shape("l_suppkey = sf_suppkey AND l_returnflag = sf_flag",
                 "sf_suppkey IN (SELECT s_suppkey FROM supplier WHERE " + FEW_SUPPLIERS + ")");
-        assertThat(gathered(sql, "lineitem")).contains("l_suppkey = ANY(SELECT sf_suppkey FROM supplyflags WHERE "
+        assertThat(gatheredStream(sql, "lineitem")).contains("l_suppkey = ANY(SELECT sf_suppkey FROM supplyflags WHERE "
                 + "(sf_suppkey = ANY(SELECT s_suppkey FROM supplier WHERE ((s_nationkey = 1) AND (s_suppkey < 5)))))");
     }
 
@@ -61,7 +52,7 @@ class SemiJoinReductionTest extends PlannerTestBase {
         // correlated on l_suppkey alone, a line meets supplyflags rows of other flags, which its shard may not hold
         String sql = q20Shape("l_suppkey = sf_suppkey", "sf_suppkey IN (SELECT s_suppkey FROM supplier WHERE "
                 + FEW_SUPPLIERS + ") AND sf_flag = 'R'");
-        assertThat(gathered(sql, "lineitem")).doesNotContain("ANY(");
+        assertThat(gatheredStream(sql, "lineitem")).doesNotContain("ANY(");
     }
 
     @Test
@@ -69,7 +60,7 @@ class SemiJoinReductionTest extends PlannerTestBase {
         // customers are placed by orders, so a shard's customers say nothing about its lines' suppliers
         String sql = q20Shape("l_suppkey = sf_suppkey AND l_returnflag = sf_flag",
                 "sf_suppkey IN (SELECT c_custkey FROM customer WHERE c_custkey = 3)");
-        assertThat(gathered(sql, "lineitem")).doesNotContain("ANY(");
+        assertThat(gatheredStream(sql, "lineitem")).doesNotContain("ANY(");
     }
 
     @Test
@@ -77,7 +68,7 @@ class SemiJoinReductionTest extends PlannerTestBase {
         // a third of the customers are BUILDING: the semi-join on every shard would cost more than it saves
         String sql = "SELECT count(*), sum(c_custkey) FROM customer WHERE c_mktsegment = 'BUILDING' "
                 + "AND NOT EXISTS (SELECT * FROM orders WHERE o_custkey = c_custkey)";
-        assertThat(gathered(sql, "orders")).doesNotContain("ANY(");
+        assertThat(gatheredStream(sql, "orders")).doesNotContain("ANY(");
     }
 
     @Test
@@ -86,7 +77,7 @@ class SemiJoinReductionTest extends PlannerTestBase {
         String sql = "SELECT sum(l_quantity) FROM lineitem, supplier WHERE s_suppkey = l_suppkey AND " + FEW_SUPPLIERS + " "
                 + "AND l_quantity < (SELECT 1.2 * avg(l_quantity) FROM lineitem WHERE l_suppkey = s_suppkey) "
                 + "AND EXISTS (SELECT * FROM lineitem l2 WHERE l2.l_orderkey = lineitem.l_orderkey AND l2.l_quantity > 20)";
-        assertThat(gathered(sql, "lineitem")).doesNotContain("ANY(");
+        assertThat(gatheredStream(sql, "lineitem")).doesNotContain("ANY(");
     }
 
     @Test
@@ -94,11 +85,11 @@ class SemiJoinReductionTest extends PlannerTestBase {
         // in the select list the sub-query also runs for rows the filter would keep, but the rule stays with WHERE
         String inSelectList = "SELECT s_suppkey, (SELECT sum(l_quantity) FROM lineitem WHERE l_suppkey = s_suppkey) AS q "
                 + "FROM supplier WHERE " + FEW_SUPPLIERS + " ORDER BY s_suppkey";
-        assertThat(gathered(inSelectList, "lineitem")).doesNotContain("ANY(");
+        assertThat(gatheredStream(inSelectList, "lineitem")).doesNotContain("ANY(");
         // a scalar sub-query that is not one aggregate row could fail on rows the filter drops
         String manyRows = "SELECT count(*) FROM lineitem, supplier WHERE s_suppkey = l_suppkey AND " + FEW_SUPPLIERS + " "
                 + "AND l_quantity IN (SELECT l_quantity FROM lineitem WHERE l_suppkey = s_suppkey)";
-        assertThat(gathered(manyRows, "lineitem")).doesNotContain("ANY(");
+        assertThat(gatheredStream(manyRows, "lineitem")).doesNotContain("ANY(");
     }
 
     @Test
@@ -106,6 +97,6 @@ class SemiJoinReductionTest extends PlannerTestBase {
         // customer rows sit on the shards of their orders, not of lineitem rows whose supplier key matches them
         String sql = "SELECT sum(l_quantity) FROM lineitem, customer WHERE c_custkey = l_suppkey AND c_custkey < 4 "
                 + "AND l_quantity < (SELECT 1.2 * avg(l_quantity) FROM lineitem WHERE l_suppkey = c_custkey)";
-        assertThat(gathered(sql, "lineitem")).doesNotContain("ANY(");
+        assertThat(gatheredStream(sql, "lineitem")).doesNotContain("ANY(");
     }
 }
