@@ -38,12 +38,14 @@ final class GatherPlanner {
             SqlEngine engine, String reason) {
         Map<String, Integer> occurrences = new LinkedHashMap<>();
         PartitionedReads.count(select, Set.of(), catalog, occurrences);
-        Pushed pushed = pushableFilters(select, catalog, occurrences);
+        // a FROM clause naming a table might mean a CTE of that name: then no rule moves work to the workers
+        boolean shadowed = shadowsTable(select, catalog);
+        Pushed pushed = shadowed ? new Pushed(Map.of(), Set.of()) : pushableFilters(select, catalog, occurrences);
         // The workers apply each pushed conjunct to every row of its table that the query reads, so the coordinator
         // need not: without them, the columns only they name are not shipped (TPC-H Q13's o_comment).
         ObjectNode combineTree = pushed.conjuncts().isEmpty() ? select
                 : (ObjectNode) Ast.rewrite(select, e -> pushed.conjuncts().contains(e) ? trueConstant(engine) : null);
-        Optional<OuterJoinAggregation.Rewrite> grouped = shadowsTable(select, catalog) ? Optional.empty()
+        Optional<OuterJoinAggregation.Rewrite> grouped = shadowed ? Optional.empty()
                 : OuterJoinAggregation.find(combineTree, catalog, occurrences, engine);
         if (grouped.isPresent()) {
             combineTree = grouped.get().statement();
@@ -69,7 +71,6 @@ final class GatherPlanner {
         Map<String, Integer> inCtes = new LinkedHashMap<>();
         Ast.forEachObject(select, o -> o.path("cte_map").path("map")
                 .forEach(entry -> PartitionedReads.count(entry.get("value"), Set.of(), catalog, inCtes)));
-        boolean shadowed = shadowsTable(select, catalog);
         Map<String, ObjectNode> reductions = shadowed ? Map.of()
                 : SemiJoinReduction.reductions(select, catalog, occurrences, engine);
         Set<String> distinct = shadowed ? Set.of() : ExistenceReads.tables(select, catalog, occurrences, engine);
@@ -161,14 +162,10 @@ final class GatherPlanner {
      * outer join null-extends the table's rows before the condition sees them. A WHERE conjunct then filters every row
      * of the table the query uses; an ON conjunct of {@code A LEFT JOIN B ON ... AND f(B)} is the same as filtering B
      * by {@code f} first ({@code A} keeps its rows either way), and likewise for either side of an inner join and the
-     * left side of a right join. Nothing is pushed when a CTE shadows a table's name: a FROM clause naming it might
-     * then mean the CTE.
+     * left side of a right join. The caller pushes nothing when a CTE shadows a table's name.
      */
     private static Pushed pushableFilters(ObjectNode statement, Catalog catalog, Map<String, Integer> occurrences) {
         Pushed pushed = new Pushed(new LinkedHashMap<>(), Collections.newSetFromMap(new IdentityHashMap<>()));
-        if (shadowsTable(statement, catalog)) {
-            return pushed;
-        }
         Ast.forEachObject(statement, o -> {
             if ("SELECT_NODE".equals(Ast.type(o))) {
                 collectFilters(o, catalog, occurrences, pushed);
