@@ -42,9 +42,12 @@ final class BenchCluster implements AutoCloseable {
         this.workerThreads = workerThreads;
     }
 
-    /** Generates or reuses the data, then starts the processes; progress goes to {@code log}. */
-    static BenchCluster start(BenchOptions options, DataParams params, int shards, int workers, PrintStream log)
-            throws IOException, InterruptedException, SQLException {
+    /** A benchmark's data under the bench directory: the unsharded oracle file and a bootstrapped cluster directory. */
+    record Data(Path oracleFile, Path clusterDir, Manifest manifest, double seconds) {
+    }
+
+    /** Generates or reuses the data of {@code params} cut into {@code shards}; progress goes to {@code log}. */
+    static Data data(BenchOptions options, DataParams params, int shards, PrintStream log) throws IOException, SQLException {
         Path base = options.dir.resolve(String.format(Locale.ROOT, "sf%s-rows%d", params.scaleFactor(), params.measurementRows()));
         Path clusterDir = base.resolve("cluster-" + shards + "-shards");
         long started = System.nanoTime();
@@ -52,8 +55,18 @@ final class BenchCluster implements AutoCloseable {
                 + shards + " shards, under " + base);
         Manifest manifest = Bootstrap.run(new BootstrapOptions(clusterDir, params, shards, "admin", base.resolve("oracle"),
                 List.of()), log);
-        double dataSeconds = (System.nanoTime() - started) / 1e9;
-        log.printf(Locale.ROOT, "   data ready in %.1f s%n", dataSeconds);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        log.printf(Locale.ROOT, "   data ready in %.1f s%n", seconds);
+        return new Data(base.resolve("oracle").resolve(Datasets.ORACLE_FILE), clusterDir, manifest, seconds);
+    }
+
+    /** Generates or reuses the data, then starts the processes; progress goes to {@code log}. */
+    static BenchCluster start(BenchOptions options, DataParams params, int shards, int workers, PrintStream log)
+            throws IOException, InterruptedException, SQLException {
+        Data data = data(options, params, shards, log);
+        Path clusterDir = data.clusterDir();
+        Manifest manifest = data.manifest();
+        double dataSeconds = data.seconds();
         log.println("== cluster: coordinator and " + workers + " worker processes (TLS)"
                 + (options.profile ? ", profiling with JFR" : ""));
         Path logs = clusterDir.resolve("logs");
@@ -63,7 +76,7 @@ final class BenchCluster implements AutoCloseable {
         try {
             client = processes.client();
             int threads = client.status().workers().stream().mapToInt(Messages.WorkerView::cpus).sum();
-            Path oracleFile = base.resolve("oracle").resolve(Datasets.ORACLE_FILE);
+            Path oracleFile = data.oracleFile();
             oracle = new Oracle(oracleFile);
             SingleDuckDb duckdb = new SingleDuckDb(oracleFile, threads);
             log.println("   single DuckDB baseline with " + threads + " threads (the workers' total)");

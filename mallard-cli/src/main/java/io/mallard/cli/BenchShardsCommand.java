@@ -8,19 +8,15 @@ import io.mallard.common.duck.DuckArrow;
 import io.mallard.common.duck.DuckLockdown;
 import io.mallard.common.duck.ShardSettings;
 import io.mallard.coordinator.ClusterLayout;
-import io.mallard.coordinator.bootstrap.Bootstrap;
-import io.mallard.coordinator.bootstrap.BootstrapOptions;
 import io.mallard.coordinator.cluster.ManifestCatalog;
 import io.mallard.data.DataParams;
 import io.mallard.data.DatasetManifest;
-import io.mallard.data.Datasets;
 import io.mallard.data.Manifest;
 import io.mallard.data.ShardInfo;
 import io.mallard.planner.plan.DistributedPlan;
 import io.mallard.planner.plan.DistributedPlanner;
 import io.mallard.planner.sql.DuckDbSqlEngine;
 import io.mallard.testing.DemoQueries.NamedQuery;
-import io.mallard.testing.TpchQueries;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -58,18 +54,12 @@ final class BenchShardsCommand implements Callable<Integer> {
     @Mixin
     BenchOptions options;
 
-    @Option(names = "--sf", defaultValue = "1", description = "TPC-H scale factor (default: ${DEFAULT-VALUE}).")
-    double scaleFactor;
-
-    @Option(names = "--shards", defaultValue = "8", description = "Shards (default: ${DEFAULT-VALUE}).")
-    int shards;
+    @Mixin
+    TpchOptions tpch;
 
     @Option(names = "--runs", defaultValue = "5", description = "Timed runs of each statement, after two untimed ones "
             + "(default: ${DEFAULT-VALUE}).")
     int runs;
-
-    @Option(names = "--queries", split = ",", description = "TPC-H query numbers, e.g. 3,12 (default: all 22).")
-    List<Integer> queries;
 
     /** One query: its plan's strategy and DuckDB's time on the shards (both settings) and on the whole data. */
     record ShardWork(String query, String strategy, int streams, double shardsMs, double slowestShardMs,
@@ -89,20 +79,10 @@ final class BenchShardsCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--runs must be at least 1");
         }
         LocalDateTime started = LocalDateTime.now();
-        List<NamedQuery> selected = new ArrayList<>();
-        List<Integer> numbers = queries == null || queries.isEmpty()
-                ? java.util.stream.IntStream.rangeClosed(1, 22).boxed().toList() : queries;
-        for (int n : numbers) {
-            selected.add(TpchQueries.query(n));
-        }
-        DataParams params = new DataParams(scaleFactor, 0, 42);
-        Path base = options.dir.resolve(String.format(Locale.ROOT, "sf%s-rows%d", params.scaleFactor(),
-                params.measurementRows()));
-        Path clusterDir = base.resolve("cluster-" + shards + "-shards");
-        System.err.println("== data: TPC-H SF " + scaleFactor + ", " + shards + " shards, under " + base);
-        Manifest manifest = Bootstrap.run(new BootstrapOptions(clusterDir, params, shards, "admin", base.resolve("oracle"),
-                List.of()), System.err);
-        ClusterLayout layout = new ClusterLayout(clusterDir);
+        List<NamedQuery> selected = tpch.selected();
+        BenchCluster.Data data = BenchCluster.data(options, new DataParams(tpch.scaleFactor, 0, 42), tpch.shards, System.err);
+        Manifest manifest = data.manifest();
+        ClusterLayout layout = new ClusterLayout(data.clusterDir());
         List<DistributedPlan> plans = new ArrayList<>();
         try (DuckDBConnection reference = open(layout.data().resolve(manifest.referenceFile()), true)) {
             DistributedPlanner planner = new DistributedPlanner(new ManifestCatalog(manifest),
@@ -116,7 +96,7 @@ final class BenchShardsCommand implements Callable<Integer> {
         List<double[]> onShards = onShards(manifest, layout, plans);
         System.err.println("== the unsharded data");
         List<Double> whole = new ArrayList<>();
-        try (Connection oracle = open(base.resolve("oracle").resolve(Datasets.ORACLE_FILE), true)) {
+        try (Connection oracle = open(data.oracleFile(), true)) {
             for (NamedQuery query : selected) {
                 whole.add(median(oracle, query.sql()));
             }
@@ -136,8 +116,8 @@ final class BenchShardsCommand implements Callable<Integer> {
         summary.put("geometricMeanWorkRatioDuckDbDefaults",
                 BenchTpchCommand.round(Samples.geometricMean(sharded.stream().map(ShardWork::defaultsRatio).toList())));
         Map<String, Object> runParams = new LinkedHashMap<>();
-        runParams.put("scaleFactor", scaleFactor);
-        runParams.put("shards", shards);
+        runParams.put("scaleFactor", tpch.scaleFactor);
+        runParams.put("shards", tpch.shards);
         runParams.put("runs", runs);
         runParams.put("threads", 1);
         runParams.put("disabledOptimizers", ShardSettings.DISABLED_OPTIMIZERS);

@@ -6,7 +6,6 @@ import io.mallard.bench.report.BenchReport;
 import io.mallard.bench.report.Machine;
 import io.mallard.data.DataParams;
 import io.mallard.testing.DemoQueries.NamedQuery;
-import io.mallard.testing.TpchQueries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -29,11 +28,8 @@ final class BenchTpchCommand implements Callable<Integer> {
     @Mixin
     BenchOptions options;
 
-    @Option(names = "--sf", defaultValue = "1", description = "TPC-H scale factor (default: ${DEFAULT-VALUE}).")
-    double scaleFactor;
-
-    @Option(names = "--shards", defaultValue = "8", description = "Shards (default: ${DEFAULT-VALUE}).")
-    int shards;
+    @Mixin
+    TpchOptions tpch;
 
     @Option(names = "--workers", defaultValue = "2", description = "Worker processes (default: ${DEFAULT-VALUE}).")
     int workers;
@@ -44,17 +40,13 @@ final class BenchTpchCommand implements Callable<Integer> {
     @Option(names = "--warmups", defaultValue = "5", description = "Untimed runs per query and side first, which also let the JIT of every process settle (default: ${DEFAULT-VALUE}).")
     int warmups;
 
-    @Option(names = "--queries", split = ",", description = "TPC-H query numbers, e.g. 1,6 (default: all 22).")
-    List<Integer> queries;
-
     @Override
     public Integer call() throws Exception {
         LocalDateTime started = LocalDateTime.now();
         Machine machine = Machine.current();
-        List<NamedQuery> selected = new ArrayList<>();
-        for (int n : queries == null || queries.isEmpty() ? rangeOf22() : queries) {
-            selected.add(TpchQueries.query(n));
-        }
+        List<NamedQuery> selected = tpch.selected();
+        double scaleFactor = tpch.scaleFactor;
+        int shards = tpch.shards;
         List<ComparedQuery> results = new ArrayList<>();
         double dataSeconds;
         int threads;
@@ -130,13 +122,5 @@ final class BenchTpchCommand implements Callable<Integer> {
 
     static double round(double v) {
         return Math.round(v * 1000) / 1000.0;
-    }
-
-    private static List<Integer> rangeOf22() {
-        List<Integer> all = new ArrayList<>();
-        for (int n = 1; n <= 22; n++) {
-            all.add(n);
-        }
-        return all;
     }
 }
