@@ -1,7 +1,15 @@
 package io.mallard.bench.sim;
 
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
 import io.mallard.common.MallardException;
 import io.mallard.protocol.Codec;
+import io.mallard.protocol.Message;
 import io.mallard.protocol.Messages;
 import io.mallard.protocol.Messages.PollReply;
 import io.mallard.protocol.Messages.ShardGrant;
@@ -10,6 +18,7 @@ import io.mallard.protocol.Rpc;
 import io.mallard.protocol.ShardProofs;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,43 +28,49 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-import org.apache.arrow.flight.AsyncPutListener;
-import org.apache.arrow.flight.CallOption;
 import org.apache.arrow.flight.FlightClient;
-import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.Location;
-import org.apache.arrow.flight.auth2.BearerCredentialWriter;
-import org.apache.arrow.flight.grpc.CredentialCallOption;
+import org.apache.arrow.flight.impl.Flight;
+import org.apache.arrow.flight.impl.FlightServiceGrpc;
+import org.apache.arrow.flight.impl.FlightServiceGrpc.FlightServiceStub;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.message.ArrowBuffer;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.ipc.message.IpcOption;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
 
 /**
- * Many worker identities in one process, multiplexed over a few Flight connections. Each one goes through the real
- * worker protocol: registers with the join token, long-polls, answers the coordinator's challenge for every shard it
- * is granted with SHA-256(nonce ‖ shard bytes), and answers each task by DoPut of a precomputed partial result. What
- * it skips is the worker's own work: downloading shards and running DuckDB.
+ * Many worker identities in one process, multiplexed over a few connections. Each one goes through the real worker
+ * protocol: registers with the join token, long-polls, answers the coordinator's challenge for every shard it is
+ * granted with SHA-256(nonce ‖ shard bytes), and answers each task by a DoPut of a precomputed partial result. What it
+ * skips is the worker's own work: downloading shards and running DuckDB.
+ *
+ * <p>The poll loops and uploads are asynchronous gRPC calls of Flight's own service (the same messages a
+ * {@link FlightClient} sends), with the partial result encoded once: 1,000 identities then cost a few threads instead
+ * of a blocked thread each, so the machine's two cores go to the coordinator being measured rather than to the
+ * simulation. Registration and shard proofs, outside the timed runs, use the ordinary blocking client.
  */
 final class SimulatedWorkers implements AutoCloseable {
-    private record Identity(String id, CallOption auth, FlightClient client, Set<String> held) {
+    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+    private record Identity(String id, FlightClient client, org.apache.arrow.flight.CallOption auth, FlightServiceStub stub,
+            Set<String> held) {
     }
 
     private final List<FlightClient> clients = new ArrayList<>();
+    private final List<ManagedChannel> channels = new ArrayList<>();
     private final List<Identity> identities = new ArrayList<>();
-    private final BufferAllocator allocator;
     private final Path dataDir;
     private final PartialBatch answer;
-    private final ExecutorService pollers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "simulated-worker");
-        t.setDaemon(true);
-        return t;
-    });
-    private final ExecutorService proofs = Executors.newFixedThreadPool(4, r -> {
-        Thread t = new Thread(r, "simulated-proof");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Flight.FlightData schemaMessage;
+    private final Flight.FlightData batchMessage;
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "simulated-retry"));
+    private final ExecutorService proofs = Executors.newFixedThreadPool(4, r -> daemon(r, "simulated-proof"));
     private final AtomicLong uploads = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile boolean closed;
@@ -65,14 +80,40 @@ final class SimulatedWorkers implements AutoCloseable {
      */
     SimulatedWorkers(String host, int port, Path caCertificate, BufferAllocator allocator, Path dataDir, int connections,
             PartialBatch answer) throws IOException {
-        this.allocator = allocator;
         this.dataDir = dataDir;
         this.answer = answer;
+        this.schemaMessage = Flight.FlightData.newBuilder()
+                .setDataHeader(ByteString.copyFrom(MessageSerializer.serializeMetadata(answer.schema(), IpcOption.DEFAULT)))
+                .build();
+        this.batchMessage = encode(answer.batch());
         byte[] ca = Files.readAllBytes(caCertificate);
-        for (int i = 0; i < connections; i++) {
-            clients.add(FlightClient.builder(allocator, Location.forGrpcTls(host, port)).useTls()
-                    .trustedCertificates(new ByteArrayInputStream(ca)).maxInboundMessageSize(256 << 20).build());
+        try {
+            for (int i = 0; i < connections; i++) {
+                clients.add(FlightClient.builder(allocator, Location.forGrpcTls(host, port)).useTls()
+                        .trustedCertificates(new ByteArrayInputStream(ca)).maxInboundMessageSize(256 << 20).build());
+                // callbacks run on the event loop: each one only decodes a reply or writes precomputed messages
+                channels.add(NettyChannelBuilder.forAddress(host, port)
+                        .sslContext(GrpcSslContexts.forClient().trustManager(caCertificate.toFile()).build())
+                        .maxInboundMessageSize(256 << 20).directExecutor().disableRetry().build());
+            }
+        } catch (IOException | RuntimeException e) {
+            closeConnections();
+            throw e;
         }
+    }
+
+    /** A record batch as Flight sends it: the IPC message header, and the buffers at the offsets the header names. */
+    private static Flight.FlightData encode(ArrowRecordBatch batch) {
+        ByteBuffer header = MessageSerializer.serializeMetadata(batch, IpcOption.DEFAULT);
+        byte[] body = new byte[Math.toIntExact(batch.computeBodyLength())];
+        List<ArrowBuf> buffers = batch.getBuffers();
+        List<ArrowBuffer> layout = batch.getBuffersLayout();
+        for (int i = 0; i < buffers.size(); i++) {
+            ArrowBuf buffer = buffers.get(i);
+            buffer.getBytes(0, body, Math.toIntExact(layout.get(i).getOffset()), Math.toIntExact(layout.get(i).getSize()));
+        }
+        return Flight.FlightData.newBuilder().setDataHeader(ByteString.copyFrom(header)).setDataBody(ByteString.copyFrom(body))
+                .build();
     }
 
     /** Registers {@code count} identities (several at a time) and starts their poll loops. */
@@ -82,18 +123,24 @@ final class SimulatedWorkers implements AutoCloseable {
             List<Future<Identity>> registered = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 FlightClient client = clients.get(i % clients.size());
+                ManagedChannel channel = channels.get(i % channels.size());
                 String name = "sim-" + i;
                 registered.add(registering.submit(() -> {
                     Messages.WorkerRegistered r = Rpc.call(client, new Messages.RegisterWorker(joinToken, name, "0.1.0", 1,
                             1L << 30, 0), Messages.WorkerRegistered.class);
-                    return new Identity(r.workerId(), new CredentialCallOption(new BearerCredentialWriter(r.sessionToken())),
-                            client, ConcurrentHashMap.newKeySet());
+                    Metadata headers = new Metadata();
+                    headers.put(AUTHORIZATION, "Bearer " + r.sessionToken());
+                    return new Identity(r.workerId(), client,
+                            new org.apache.arrow.flight.grpc.CredentialCallOption(
+                                    new org.apache.arrow.flight.auth2.BearerCredentialWriter(r.sessionToken())),
+                            FlightServiceGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers)),
+                            ConcurrentHashMap.newKeySet());
                 }));
             }
             for (Future<Identity> f : registered) {
                 Identity identity = f.get();
                 identities.add(identity);
-                pollers.submit(() -> pollLoop(identity));
+                poll(identity);
             }
         } finally {
             registering.shutdown();
@@ -108,13 +155,35 @@ final class SimulatedWorkers implements AutoCloseable {
         return failures.get();
     }
 
-    private void pollLoop(Identity w) {
-        while (!closed) {
-            try {
-                PollReply reply = Rpc.call(w.client(), new Messages.Poll(w.id(), List.copyOf(w.held())), PollReply.class, w.auth());
+    /** One long-poll; its reply starts the proofs and uploads it asks for, and the next poll once the uploads are done. */
+    private void poll(Identity w) {
+        if (closed) {
+            return;
+        }
+        w.stub().doAction(action(new Messages.Poll(w.id(), List.copyOf(w.held()))), new StreamObserver<>() {
+            private PollReply reply;
+
+            @Override
+            public void onNext(Flight.Result result) {
+                reply = Codec.decode(result.getBody().toByteArray(), PollReply.class);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                if (!closed) {
+                    failures.incrementAndGet();
+                    retries.schedule(() -> poll(w), 100, TimeUnit.MILLISECONDS);
+                }
+            }
+
+            @Override
+            public void onCompleted() {
+                if (reply == null) {
+                    onError(new IllegalStateException("Poll returned no reply"));
+                    return;
+                }
                 for (ShardGrant grant : reply.grants()) {
-                    // off the poll loop, as a real worker fetches off it: a worker granted hundreds of shards at
-                    // first must keep renewing its lease while it proves them
+                    // off the event loop: a proof reads the shard file and makes two blocking calls
                     proofs.submit(() -> {
                         try {
                             prove(w, grant);
@@ -123,16 +192,26 @@ final class SimulatedWorkers implements AutoCloseable {
                         }
                     });
                 }
-                for (TaskSpec task : reply.tasks()) {
-                    upload(w, task);
+                List<TaskSpec> tasks = reply.tasks();
+                if (tasks.isEmpty()) {
+                    poll(w);
+                    return;
                 }
-            } catch (MallardException e) {
-                if (!closed) {
-                    failures.incrementAndGet();
-                    sleep(100);
+                AtomicInteger left = new AtomicInteger(tasks.size());
+                for (TaskSpec task : tasks) {
+                    upload(w, task, () -> {
+                        if (left.decrementAndGet() == 0) {
+                            poll(w);
+                        }
+                    });
                 }
             }
-        }
+        });
+    }
+
+    private static Flight.Action action(Message message) {
+        return Flight.Action.newBuilder().setType(message.actionType()).setBody(ByteString.copyFrom(Codec.encode(message)))
+                .build();
     }
 
     private void prove(Identity w, ShardGrant grant) throws IOException {
@@ -146,41 +225,36 @@ final class SimulatedWorkers implements AutoCloseable {
         }
     }
 
-    private void upload(Identity w, TaskSpec task) {
-        FlightDescriptor descriptor = FlightDescriptor.command(Codec.encode(
-                Messages.TaskResult.of(w.id(), task)));
-        try (VectorSchemaRoot root = answer.load(allocator)) {
-            FlightClient.ClientStreamListener put = w.client().startPut(descriptor, root, new AsyncPutListener(), w.auth());
-            awaitReady(put);
-            put.putNext();
-            put.completed();
-            put.getResult();
-            uploads.incrementAndGet();
-        } catch (RuntimeException e) {
-            failures.incrementAndGet();
-        }
+    /** A DoPut of the schema and the one batch; the partial result is small, so gRPC's buffering is flow control enough. */
+    private void upload(Identity w, TaskSpec task, Runnable done) {
+        Flight.FlightDescriptor descriptor = Flight.FlightDescriptor.newBuilder().setType(Flight.FlightDescriptor.DescriptorType.CMD)
+                .setCmd(ByteString.copyFrom(Codec.encode(Messages.TaskResult.of(w.id(), task)))).build();
+        StreamObserver<Flight.FlightData> put = w.stub().doPut(new StreamObserver<>() {
+            @Override
+            public void onNext(Flight.PutResult result) {
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                failures.incrementAndGet();
+                done.run();
+            }
+
+            @Override
+            public void onCompleted() {
+                uploads.incrementAndGet();
+                done.run();
+            }
+        });
+        put.onNext(schemaMessage.toBuilder().setFlightDescriptor(descriptor).build());
+        put.onNext(batchMessage);
+        put.onCompleted();
     }
 
-    /** As the real worker does: Flight's putNext busy-spins until gRPC is ready, which would starve the coordinator. */
-    private static void awaitReady(FlightClient.ClientStreamListener put) {
-        long parkNanos = 20_000;
-        while (!put.isReady()) {
-            LockSupport.parkNanos(parkNanos);
-            parkNanos = Math.min(1_000_000, parkNanos * 2);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Stops polling; the coordinator's shutdown then ends the long-polls in flight. */
-    void stop() {
-        closed = true;
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
     }
 
     @Override
@@ -189,12 +263,21 @@ final class SimulatedWorkers implements AutoCloseable {
         // only measure rebalancing
         closed = true;
         proofs.shutdownNow();
-        pollers.shutdownNow();
-        try {
-            // uploads in flight hold roots over the shared batch: let them end before the batch is freed
-            pollers.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        retries.shutdownNow();
+        closeConnections();
+        answer.close();
+    }
+
+    private void closeConnections() {
+        for (ManagedChannel channel : channels) {
+            channel.shutdownNow();
+        }
+        for (ManagedChannel channel : channels) {
+            try {
+                channel.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         for (FlightClient client : clients) {
             try {
@@ -203,6 +286,5 @@ final class SimulatedWorkers implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        answer.close();
     }
 }
