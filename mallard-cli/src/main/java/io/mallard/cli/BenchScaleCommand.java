@@ -59,6 +59,11 @@ final class BenchScaleCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "5", description = "Timed runs per point (default: ${DEFAULT-VALUE}).")
     int runs;
 
+    @Option(names = "--warmup-seconds", defaultValue = "20", description = "For --simulated: untimed queries for at least "
+            + "this long (and three at least) before each point's timed runs, so that the JIT has compiled the "
+            + "coordinator's paths; with 1,000 workers that takes about 20 s on two cores (default: ${DEFAULT-VALUE}).")
+    double warmupSeconds;
+
     /** One point of the worker-count curve. */
     record WorkerPoint(int workers, List<ComparedQuery> queries) {
     }
@@ -99,6 +104,7 @@ final class BenchScaleCommand implements Callable<Integer> {
         params.put("shards", shards);
         params.put("queries", queries);
         params.put("runs", runs);
+        params.put("warmupSeconds", warmupSeconds);
         String stem = BenchReport.stem(started, "scale");
         Path json = new BenchReport("scale", started.toString(), machine, params, results, Map.of("targets", targets))
                 .write(options.out, stem);
@@ -150,7 +156,8 @@ final class BenchScaleCommand implements Callable<Integer> {
             System.err.println("== " + count + " simulated workers (coordinator in this process, directory " + dir + ")");
             try (SimulatedCluster cluster = SimulatedCluster.start(dir, count, sql, System.err)) {
                 QueryRows last = null;
-                for (int i = 0; i < 3; i++) {
+                long warmUntil = System.nanoTime() + (long) (warmupSeconds * 1e9);
+                for (int i = 0; i < 3 || System.nanoTime() < warmUntil; i++) {
                     last = cluster.client().query(sql);
                 }
                 List<Double> millis = new ArrayList<>();
