@@ -21,6 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -53,6 +59,10 @@ public final class WorkerRegistry implements AutoCloseable {
     private final Map<String, Set<WorkerSession>> trustedByShard = new HashMap<>();
     private final Map<String, String> workersByTokenHash = new java.util.concurrent.ConcurrentHashMap<>();
     private final Thread reaper;
+    /** Answers long-polls at their deadline; its tasks are cancelled when mail answers them first. */
+    private final ScheduledThreadPoolExecutor pollTimer;
+    /** Poll answers decided under the lock, sent by the thread that releases it ({@link #unlock()}). */
+    private final Queue<Runnable> outbox = new ConcurrentLinkedQueue<>();
     private int nextWorker = 1;
     private volatile boolean closed;
 
@@ -70,6 +80,12 @@ public final class WorkerRegistry implements AutoCloseable {
         this.pollMillis = pollMillis;
         this.grantUrl = grantUrl;
         this.onWorkerLost = onWorkerLost;
+        this.pollTimer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "mallard-poll-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.pollTimer.setRemoveOnCancelPolicy(true);
         this.reaper = new Thread(this::reapLoop, "mallard-lease-reaper");
         this.reaper.setDaemon(true);
         this.reaper.start();
@@ -88,7 +104,7 @@ public final class WorkerRegistry implements AutoCloseable {
         try {
             String id = "w" + nextWorker++;
             WorkerSession session = new WorkerSession(id, request.name(), Secrets.randomToken(32), request.pid(),
-                    request.cpus(), request.memoryBytes(), request.version(), System.currentTimeMillis(), lock.newCondition());
+                    request.cpus(), request.memoryBytes(), request.version(), System.currentTimeMillis());
             session.address = address;
             workers.put(id, session);
             workersByTokenHash.put(tokenHash(session.token), id);
@@ -96,7 +112,7 @@ public final class WorkerRegistry implements AutoCloseable {
             LOG.info("worker {} registered{}", session.label(), address.isEmpty() ? "" : " from " + address);
             return new Messages.WorkerRegistered(id, session.token, leaseMillis, pollMillis);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -114,7 +130,7 @@ public final class WorkerRegistry implements AutoCloseable {
             WorkerSession w = workers.get(id);
             return w != null && w.state != WorkerState.GONE ? Optional.of(id) : Optional.empty();
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -122,23 +138,113 @@ public final class WorkerRegistry implements AutoCloseable {
         return Secrets.sha256Hex(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    /** Renews the lease and returns what the worker must do, waiting up to the poll interval when there is nothing. */
-    public PollReply poll(String workerId) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pollMillis);
+    /**
+     * Renews the lease and answers with what the worker must do, at once when there is something, else when something
+     * arrives or the poll interval has passed. No thread waits meanwhile: the answer is sent by whichever thread puts
+     * mail in the worker's box (after it releases the lock), or by the poll timer. With a thread parked per long-poll,
+     * handing a query to 1,000 workers cost 1,000 thread wake-ups and as many turns at the lock.
+     *
+     * @param answer called once, outside the lock, with the reply
+     */
+    public void poll(String workerId, Consumer<PollReply> answer) {
         lock.lock();
         try {
             WorkerSession w = live(workerId);
-            while (true) {
-                w.lastSeenMillis = System.currentTimeMillis();
-                PollReply reply = drain(w);
-                long left = deadline - System.nanoTime();
-                if (!reply.isEmpty() || left <= 0 || closed || !w.state.isLive()) {
-                    return reply;
-                }
-                w.mailbox.awaitNanos(left);
+            if (w.waiting != null) {
+                answerWaiting(w, true); // a worker has one poll outstanding; an earlier one is answered as it stands
+            }
+            w.lastSeenMillis = System.currentTimeMillis();
+            PollReply reply = drain(w);
+            if (!reply.isEmpty() || closed || !w.state.isLive()) {
+                outbox.add(() -> answer.accept(reply));
+                return;
+            }
+            PendingPoll pending = new PendingPoll(answer);
+            w.waiting = pending;
+            pending.timeout = pollTimer.schedule(() -> expire(w, pending), pollMillis, TimeUnit.MILLISECONDS);
+        } finally {
+            unlock();
+        }
+    }
+
+    /** {@link #poll(String, Consumer)}, waiting for the answer in this thread. */
+    public PollReply poll(String workerId) throws InterruptedException {
+        CompletableFuture<PollReply> reply = new CompletableFuture<>();
+        poll(workerId, reply::complete);
+        try {
+            return reply.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private void expire(WorkerSession w, PendingPoll pending) {
+        lock.lock();
+        try {
+            if (w.waiting == pending) {
+                answerWaiting(w, true);
             }
         } finally {
-            lock.unlock();
+            unlock();
+        }
+    }
+
+    /** Answers {@code w}'s waiting long-poll if there is mail for it, or {@code regardless}. Caller holds the lock. */
+    private void answerWaiting(WorkerSession w, boolean regardless) {
+        PendingPoll pending = w.waiting;
+        if (pending == null) {
+            return;
+        }
+        w.lastSeenMillis = System.currentTimeMillis();
+        PollReply reply = drain(w);
+        if (reply.isEmpty() && !regardless && !closed && w.state.isLive()) {
+            return;
+        }
+        w.waiting = null;
+        if (pending.timeout != null) {
+            pending.timeout.cancel(false);
+        }
+        outbox.add(() -> pending.answer.accept(reply));
+    }
+
+    /** Wakes {@code w}'s long-poll, if one waits: it is answered if its mailbox holds anything. Caller holds the lock. */
+    private void wake(WorkerSession w) {
+        answerWaiting(w, false);
+    }
+
+    /**
+     * Releases the lock and, when this thread no longer holds it, sends the poll answers queued meanwhile: encoding
+     * and writing them is no business of the lock.
+     */
+    private void unlock() {
+        lock.unlock();
+        if (!lock.isHeldByCurrentThread()) {
+            sendAnswers();
+        }
+    }
+
+    /**
+     * Sends the queued poll answers. Called after the lock is released, and, in the two places that wait on a
+     * condition of the lock (a query waiting for a shard's holder, the lease reaper), before they wait.
+     */
+    private void sendAnswers() {
+        for (Runnable send; (send = outbox.poll()) != null; ) {
+            try {
+                send.run();
+            } catch (RuntimeException e) {
+                // the worker's call ended meanwhile (cancelled, connection lost): its tasks come back as failures
+                LOG.debug("a poll answer could not be sent: {}", e.toString());
+            }
+        }
+    }
+
+    /** A long-poll waiting for mail. Guarded by the lock. */
+    static final class PendingPoll {
+        final Consumer<PollReply> answer;
+        ScheduledFuture<?> timeout;
+
+        PendingPoll(Consumer<PollReply> answer) {
+            this.answer = answer;
         }
     }
 
@@ -191,7 +297,7 @@ public final class WorkerRegistry implements AutoCloseable {
             w.refreshState();
             return new Messages.Challenge(shardId, nonce);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -205,7 +311,7 @@ public final class WorkerRegistry implements AutoCloseable {
             expectedNonce = w.nonces.remove(proof.shardId());
             shard = manifest.shard(proof.shardId()).orElse(null);
         } finally {
-            lock.unlock();
+            unlock();
         }
         if (expectedNonce == null || shard == null || !Secrets.constantTimeEquals(expectedNonce, proof.nonce())) {
             return new Messages.Ack(false, "no outstanding challenge for shard " + proof.shardId());
@@ -228,9 +334,9 @@ public final class WorkerRegistry implements AutoCloseable {
             changed.signalAll(); // queries waiting for a trusted holder
             // earlier holders of a moved shard may now hand it back
             workers.values().stream().filter(o -> o.granted.contains(proof.shardId()) && !o.assigned.contains(proof.shardId()))
-                    .forEach(o -> o.mailbox.signal());
+                    .forEach(this::wake);
         } finally {
-            lock.unlock();
+            unlock();
         }
         return new Messages.Ack(ok, ok ? "trusted" : "proof of possession failed for shard " + proof.shardId());
     }
@@ -244,7 +350,7 @@ public final class WorkerRegistry implements AutoCloseable {
             w.refreshState();
             LOG.warn("worker {} rejected shard {}: {}", w.label(), rejected.shardId(), rejected.reason());
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -257,7 +363,7 @@ public final class WorkerRegistry implements AutoCloseable {
                 rebalance();
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -310,12 +416,13 @@ public final class WorkerRegistry implements AutoCloseable {
                                 + task.shardId() + " (" + placementNote(task.shardId()) + ")");
                     }
                     signal(woken); // what is handed out already need not wait for this shard
+                    sendAnswers();
                     changed.awaitNanos(left);
                 }
             }
         } finally {
             signal(woken);
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -335,9 +442,9 @@ public final class WorkerRegistry implements AutoCloseable {
     }
 
     /** Wakes each worker's long-poll once (only theirs: waking all of them costs O(workers) per query). */
-    private static void signal(Set<WorkerSession> workers) {
+    private void signal(Set<WorkerSession> workers) {
         for (WorkerSession w : workers) {
-            w.mailbox.signal();
+            wake(w);
         }
         workers.clear();
     }
@@ -373,7 +480,7 @@ public final class WorkerRegistry implements AutoCloseable {
                 w.running.remove(taskKey);
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -384,10 +491,10 @@ public final class WorkerRegistry implements AutoCloseable {
             if (w != null && w.state.isLive()) {
                 w.tasks.removeIf(t -> t.queryId().equals(queryId));
                 w.cancels.add(queryId);
-                w.mailbox.signal();
+                wake(w);
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -407,7 +514,7 @@ public final class WorkerRegistry implements AutoCloseable {
                     .toList();
             return new Messages.ClusterStatus(views, shards);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -437,7 +544,7 @@ public final class WorkerRegistry implements AutoCloseable {
             List<String> top = RendezvousPlacement.place(shard.id(), candidates, replicas);
             for (String id : candidates) {
                 if (!top.contains(id) && workers.get(id).assigned.remove(shard.id())) {
-                    workers.get(id).mailbox.signal();
+                    wake(workers.get(id));
                 }
             }
             if (top.contains(newcomer.id)) {
@@ -445,7 +552,7 @@ public final class WorkerRegistry implements AutoCloseable {
             }
         }
         workers.values().forEach(WorkerSession::refreshState);
-        newcomer.mailbox.signal();
+        wake(newcomer);
         changed.signalAll();
     }
 
@@ -480,7 +587,7 @@ public final class WorkerRegistry implements AutoCloseable {
 
     /** Wakes every long-poll and every query waiting for a worker. Caller holds the lock. */
     private void wakeAll() {
-        workers.values().forEach(w -> w.mailbox.signalAll());
+        workers.values().forEach(this::wake);
         changed.signalAll();
     }
 
@@ -502,12 +609,13 @@ public final class WorkerRegistry implements AutoCloseable {
                 }
                 if (!lost.isEmpty()) {
                     rebalance();
+                    sendAnswers();
                 }
                 changed.awaitNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(50, leaseMillis / 10)));
             } catch (InterruptedException e) {
                 return;
             } finally {
-                lock.unlock();
+                unlock();
             }
             lost.forEach(onWorkerLost);
         }
@@ -520,7 +628,7 @@ public final class WorkerRegistry implements AutoCloseable {
             WorkerSession w = workers.get(workerId);
             return w == null ? workerId : w.label();
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -531,8 +639,9 @@ public final class WorkerRegistry implements AutoCloseable {
         try {
             wakeAll();
         } finally {
-            lock.unlock();
+            unlock();
         }
         reaper.interrupt();
+        pollTimer.shutdownNow();
     }
 }

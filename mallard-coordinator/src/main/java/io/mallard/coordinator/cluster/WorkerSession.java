@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.Condition;
 
 /** The coordinator's record of one registered worker. Guarded by the registry's lock. */
 final class WorkerSession {
@@ -38,12 +37,10 @@ final class WorkerSession {
     /** Task keys handed to the worker and not yet finished. */
     final Set<String> running = new LinkedHashSet<>();
 
-    /** Signalled (under the registry's lock) when this worker has something to pick up: its long-poll waits here. */
-    final Condition mailbox;
+    /** The worker's long-poll while it waits for something to pick up (tasks, grants, revocations, cancellations). */
+    WorkerRegistry.PendingPoll waiting;
 
-    WorkerSession(String id, String name, String token, long pid, int cpus, long memoryBytes, String version, long now,
-            Condition mailbox) {
-        this.mailbox = mailbox;
+    WorkerSession(String id, String name, String token, long pid, int cpus, long memoryBytes, String version, long now) {
         this.id = id;
         this.name = name;
         this.token = token;

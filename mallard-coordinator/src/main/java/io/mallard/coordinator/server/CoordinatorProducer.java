@@ -42,8 +42,17 @@ final class CoordinatorProducer extends NoOpFlightProducer {
     @Override
     public void doAction(CallContext context, org.apache.arrow.flight.Action action, StreamListener<Result> listener) {
         try {
-            Message reply = handle(Identity.decode(context.peerIdentity()), Codec.decode(action.getBody()),
-                    PeerAddress.current());
+            Identity caller = Identity.decode(context.peerIdentity());
+            Message message = Codec.decode(action.getBody());
+            if (message instanceof Messages.Poll poll) {
+                // answered later, by whichever thread has work for the worker: no thread waits for it
+                registry.poll(caller.requireWorker(Optional.of(poll.workerId())), reply -> {
+                    listener.onNext(new Result(Codec.encode(reply)));
+                    listener.onCompleted();
+                });
+                return;
+            }
+            Message reply = handle(caller, message, PeerAddress.current());
             listener.onNext(new Result(Codec.encode(reply)));
             listener.onCompleted();
         } catch (InterruptedException e) {
@@ -57,9 +66,6 @@ final class CoordinatorProducer extends NoOpFlightProducer {
     private Message handle(Identity caller, Message message, String peerAddress) throws InterruptedException, IOException {
         if (message instanceof Messages.RegisterWorker register) {
             return registry.register(register, peerAddress);
-        }
-        if (message instanceof Messages.Poll poll) {
-            return registry.poll(caller.requireWorker(Optional.of(poll.workerId())));
         }
         if (message instanceof Messages.ShardReady ready) {
             return registry.shardReady(caller.requireWorker(Optional.of(ready.workerId())), ready.shardId());

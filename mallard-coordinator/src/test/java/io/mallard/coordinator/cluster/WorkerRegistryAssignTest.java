@@ -19,10 +19,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link WorkerRegistry#assignAll}: one query's tasks, balanced over the holders, each worker's in one poll reply. */
+/**
+ * {@link WorkerRegistry#assignAll}: one query's tasks, balanced over the holders, each worker's in one poll reply; and
+ * the long-poll that carries them, which waits without a thread.
+ */
 class WorkerRegistryAssignTest {
     private static final int SHARDS = 6;
 
@@ -69,6 +74,49 @@ class WorkerRegistryAssignTest {
             assertThat(handedOut).containsExactly(tasks.get(0));
             assertThat(registry.poll(worker).tasks()).containsExactly(tasks.get(0));
         }
+    }
+
+    @Test
+    void aWaitingPollHoldsNoThreadAndIsAnsweredByTheAssignmentOrItsDeadline() throws Exception {
+        long pollMillis = 300;
+        try (WorkerRegistry registry = new WorkerRegistry(manifest(), dir, "token", 1, 60_000, pollMillis,
+                (shard, worker) -> "https://example.invalid/" + shard, id -> { })) {
+            String worker = join(registry, "a");
+            List<String> answeredBy = new ArrayList<>();
+            CompletableFuture<Messages.PollReply> withWork = new CompletableFuture<>();
+            registry.poll(worker, reply -> {
+                answeredBy.add(Thread.currentThread().getName());
+                withWork.complete(reply);
+            });
+            // nothing to do: the call returned without an answer, and nothing waits in this thread
+            assertThat(withWork).isNotDone();
+
+            TaskSpec task = new TaskSpec("q1", "m-0", "s", 1, "SELECT 1");
+            registry.assignAll(List.of(task), 1_000, (t, id) -> { }, (t, a) -> { });
+            // answered by the assigning thread once it released the lock, long before the deadline
+            assertThat(withWork.getNow(null)).as("answered by the assignment").isNotNull();
+            assertThat(withWork.get().tasks()).containsExactly(task);
+            assertThat(answeredBy).containsExactly(Thread.currentThread().getName());
+
+            CompletableFuture<Messages.PollReply> idle = new CompletableFuture<>();
+            long started = System.nanoTime();
+            registry.poll(worker, idle::complete);
+            Messages.PollReply empty = idle.get(10, TimeUnit.SECONDS);
+            assertThat(empty.isEmpty()).isTrue();
+            assertThat((System.nanoTime() - started) / 1_000_000).as("answered at the poll interval, not before")
+                    .isGreaterThanOrEqualTo(pollMillis);
+        }
+    }
+
+    @Test
+    void closingAnswersTheWaitingPolls() throws Exception {
+        CompletableFuture<Messages.PollReply> waiting = new CompletableFuture<>();
+        try (WorkerRegistry registry = new WorkerRegistry(manifest(), dir, "token", 1, 60_000, 60_000,
+                (shard, worker) -> "https://example.invalid/" + shard, id -> { })) {
+            registry.poll(join(registry, "a"), waiting::complete);
+            assertThat(waiting).isNotDone();
+        }
+        assertThat(waiting.getNow(null)).as("answered when the registry closed").isNotNull();
     }
 
     /** Registers a worker and has it download (nothing) and prove every shard it is granted. */
