@@ -64,7 +64,7 @@ public final class SimulatedCluster implements AutoCloseable {
         try {
             // a 30 s lease instead of 10 s: on a 2-core machine shared with the simulated workers' own threads a
             // long-poll can come back late, and a lost worker fails the query instead of measuring it
-            coordinator = Coordinator.start(CoordinatorConfig.defaults(dir).withLease(LEASE_MILLIS, Long.getLong("sim.poll", 1_000))
+            coordinator = Coordinator.start(CoordinatorConfig.defaults(dir).withLease(LEASE_MILLIS, 1_000)
                     .withQueryTimeout(120_000).withShardWait(120_000));
             ClusterLayout layout = new ClusterLayout(dir);
             client = MallardClient.connect("127.0.0.1", coordinator.port(), layout.caCertificate(), SyntheticCluster.ADMIN,
