@@ -59,9 +59,9 @@ final class BenchScaleCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "5", description = "Timed runs per point (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--warmup-seconds", defaultValue = "20", description = "For --simulated: untimed queries for at least "
+    @Option(names = "--warmup-seconds", defaultValue = "60", description = "For --simulated: untimed queries for at least "
             + "this long (and three at least) before each point's timed runs, so that the JIT has compiled the "
-            + "coordinator's paths; with 1,000 workers that takes about 20 s on two cores (default: ${DEFAULT-VALUE}).")
+            + "coordinator's paths; with 1,000 workers on two cores 20 s is not enough (default: ${DEFAULT-VALUE}).")
     double warmupSeconds;
 
     /** One point of the worker-count curve. */

@@ -42,8 +42,8 @@ class BenchCommandTest {
         assertThat(paths.get(0).path("cpuMillisPerRun").asDouble()).as("CPU of the cluster's processes").isPositive();
         assertSvg(out, "-overhead.svg");
 
-        String scale = run("scale", "--simulated", "3", "--runs", "1", "--dir", dir.resolve("data").toString(),
-                "--out", out.toString());
+        String scale = run("scale", "--simulated", "3", "--runs", "1", "--warmup-seconds", "0", "--dir",
+                dir.resolve("data").toString(), "--out", out.toString());
         assertThat(scale).contains("simulated workers");
         JsonNode simulated = onlyReport(out, "-scale.json").path("results").path("simulated").get(0);
         assertThat(simulated.path("check").asText()).isEqualTo("MATCH");
