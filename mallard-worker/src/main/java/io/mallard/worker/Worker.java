@@ -144,6 +144,11 @@ public final class Worker implements AutoCloseable {
                         PollReply.class, s.auth());
                 backoff = 100;
                 handle(s, reply);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                if (closed) {
+                    return; // closed between the check in handle and a submission
+                }
+                throw e;
             } catch (MallardException e) {
                 if (closed) {
                     return;
@@ -167,6 +172,11 @@ public final class Worker implements AutoCloseable {
     }
 
     private void handle(Session s, PollReply reply) {
+        if (closed) {
+            // the reply to a poll in flight while this worker leaves: often grants of the shards other leaving
+            // workers gave up, for executors that are shut down already
+            return;
+        }
         for (String queryId : reply.cancelledQueries()) {
             runner.cancel(queryId);
         }
