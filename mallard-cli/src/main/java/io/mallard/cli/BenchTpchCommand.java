@@ -4,6 +4,7 @@ import io.mallard.bench.ComparedQuery;
 import io.mallard.bench.Comparison;
 import io.mallard.bench.report.BenchReport;
 import io.mallard.bench.report.Machine;
+import io.mallard.common.MallardException;
 import io.mallard.data.DataParams;
 import io.mallard.testing.DemoQueries.NamedQuery;
 import java.nio.file.Files;
@@ -40,6 +41,35 @@ final class BenchTpchCommand implements Callable<Integer> {
     @Option(names = "--warmups", defaultValue = "5", description = "Untimed runs per query and side first, which also let the JIT of every process settle (default: ${DEFAULT-VALUE}).")
     int warmups;
 
+    @Option(names = "--warmup-seconds", defaultValue = "60", description = "Before the first query is measured, run all "
+            + "selected queries on both sides in turn for at least this long, so that the JIT compilers of the cluster's "
+            + "processes have settled; without it the first queries measured pay for their compilations "
+            + "(default: ${DEFAULT-VALUE}).")
+    double warmupSeconds;
+
+    /** Every selected query on both sides in turn, for {@link #warmupSeconds} at least; answers are not checked here. */
+    private void warmUp(BenchCluster cluster, List<NamedQuery> selected) throws Exception {
+        if (warmupSeconds <= 0) {
+            return;
+        }
+        System.err.printf(Locale.ROOT, "== warming up for %.0f s: all %d queries in turn on both sides%n", warmupSeconds,
+                selected.size());
+        long until = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        int rounds = 0;
+        while (System.nanoTime() < until) {
+            for (NamedQuery query : selected) {
+                try {
+                    cluster.client.query(query.sql());
+                } catch (MallardException e) {
+                    continue; // reported with its measurement
+                }
+                cluster.duckdb.query(query.sql());
+            }
+            rounds++;
+        }
+        System.err.printf(Locale.ROOT, "   %d rounds%n", rounds);
+    }
+
     @Override
     public Integer call() throws Exception {
         LocalDateTime started = LocalDateTime.now();
@@ -53,6 +83,7 @@ final class BenchTpchCommand implements Callable<Integer> {
         try (BenchCluster cluster = BenchCluster.start(options, new DataParams(scaleFactor, 0, 42), shards, workers, System.err)) {
             dataSeconds = cluster.dataSeconds;
             threads = cluster.workerThreads;
+            warmUp(cluster, selected);
             System.err.println("== " + selected.size() + " queries, " + warmups + " warm-up and " + runs + " timed runs each");
             for (NamedQuery query : selected) {
                 ComparedQuery result = ComparedQuery.measure(cluster.client, cluster.duckdb, cluster.oracle, query, warmups, runs);
@@ -87,6 +118,7 @@ final class BenchTpchCommand implements Callable<Integer> {
         params.put("duckdbThreads", threads);
         params.put("runs", runs);
         params.put("warmups", warmups);
+        params.put("warmupSeconds", warmupSeconds);
         String stem = BenchReport.stem(started, "tpch");
         Path json = new BenchReport("tpch", started.toString(), machine, params, results, summary).write(options.out, stem);
         Path svg = Files.writeString(options.out.resolve(stem + ".svg"), Comparison.svg(title, results));
