@@ -41,7 +41,7 @@ final class BenchTpchCommand implements Callable<Integer> {
     @Option(names = "--warmups", defaultValue = "5", description = "Untimed runs per query and side first, which also let the JIT of every process settle (default: ${DEFAULT-VALUE}).")
     int warmups;
 
-    @Option(names = "--warmup-seconds", defaultValue = "60", description = "Before the first query is measured, run all "
+    @Option(names = "--warmup-seconds", defaultValue = "120", description = "Before the first query is measured, run all "
             + "selected queries on both sides in turn for at least this long, so that the JIT compilers of the cluster's "
             + "processes have settled; without it the first queries measured pay for their compilations "
             + "(default: ${DEFAULT-VALUE}).")
