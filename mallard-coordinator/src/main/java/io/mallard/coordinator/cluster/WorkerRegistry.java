@@ -20,8 +20,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -150,8 +150,13 @@ public final class WorkerRegistry implements AutoCloseable {
         lock.lock();
         try {
             WorkerSession w = live(workerId);
-            if (w.waiting != null) {
-                answerWaiting(w, true); // a worker has one poll outstanding; an earlier one is answered as it stands
+            PendingPoll earlier = w.waiting;
+            if (earlier != null) {
+                // a worker has one poll outstanding: the earlier one (its call likely abandoned) is answered empty, so
+                // that what the mailbox holds goes to this one
+                w.waiting = null;
+                earlier.timeout.cancel(false);
+                outbox.add(() -> earlier.answer.accept(PollReply.empty()));
             }
             w.lastSeenMillis = System.currentTimeMillis();
             PollReply reply = drain(w);

@@ -109,6 +109,25 @@ class WorkerRegistryAssignTest {
     }
 
     @Test
+    void aSecondPollAnswersTheFirstEmptyAndTakesTheWork() throws Exception {
+        try (WorkerRegistry registry = new WorkerRegistry(manifest(), dir, "token", 1, 60_000, 60_000,
+                (shard, worker) -> "https://example.invalid/" + shard, id -> { })) {
+            String worker = join(registry, "a");
+            CompletableFuture<Messages.PollReply> abandoned = new CompletableFuture<>();
+            registry.poll(worker, abandoned::complete);
+            CompletableFuture<Messages.PollReply> current = new CompletableFuture<>();
+            registry.poll(worker, current::complete);
+            assertThat(abandoned.getNow(null)).as("the earlier poll is answered at once").isNotNull();
+            assertThat(abandoned.get().isEmpty()).isTrue();
+
+            TaskSpec task = new TaskSpec("q1", "m-0", "s", 1, "SELECT 1");
+            registry.assignAll(List.of(task), 1_000, (t, id) -> { }, (t, a) -> { });
+            assertThat(current.getNow(null)).as("the task goes to the poll still open").isNotNull();
+            assertThat(current.get().tasks()).containsExactly(task);
+        }
+    }
+
+    @Test
     void closingAnswersTheWaitingPolls() throws Exception {
         CompletableFuture<Messages.PollReply> waiting = new CompletableFuture<>();
         try (WorkerRegistry registry = new WorkerRegistry(manifest(), dir, "token", 1, 60_000, 60_000,
