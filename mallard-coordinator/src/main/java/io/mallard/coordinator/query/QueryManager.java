@@ -2,6 +2,7 @@ package io.mallard.coordinator.query;
 
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
+import io.mallard.common.TextCache;
 import io.mallard.common.duck.DuckArrow;
 import io.mallard.common.duck.DuckErrors;
 import io.mallard.common.duck.DuckLockdown;
@@ -63,15 +64,7 @@ public final class QueryManager implements AutoCloseable {
     private final Map<String, Statement> local = new ConcurrentHashMap<>();
     /** One in-memory DuckDB for every combine; each query scans its partials on a connection of its own. */
     private final DuckDBConnection combineDatabase;
-    private final Map<String, DistributedPlan> planCache = new LinkedHashMap<>(64, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, DistributedPlan> eldest) {
-            return size() > PLAN_CACHE_SIZE;
-        }
-    };
-    private static final int PLAN_CACHE_SIZE = 512;
+    private final TextCache<DistributedPlan> planCache = new TextCache<>(512);
 
     public QueryManager(DistributedPlanner planner, WorkerRegistry registry, Manifest manifest, DuckDBConnection reference,
             BufferAllocator allocator, long shardWaitMillis, long queryTimeoutMillis) throws SQLException {
@@ -87,17 +80,7 @@ public final class QueryManager implements AutoCloseable {
 
     /** Plans a query; plans are cached by their exact text (the catalog of a running coordinator does not change). */
     public DistributedPlan plan(String sql) {
-        synchronized (planCache) {
-            DistributedPlan cached = planCache.get(sql);
-            if (cached != null) {
-                return cached;
-            }
-        }
-        DistributedPlan plan = planner.plan(sql);
-        synchronized (planCache) {
-            planCache.put(sql, plan);
-        }
-        return plan;
+        return planCache.get(sql, planner::plan);
     }
 
     /** The shards a plan's streams read, dataset by dataset. */
