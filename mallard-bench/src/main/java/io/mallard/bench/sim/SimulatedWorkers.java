@@ -32,8 +32,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.arrow.flight.CallOption;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.auth2.BearerCredentialWriter;
+import org.apache.arrow.flight.grpc.CredentialCallOption;
 import org.apache.arrow.flight.impl.Flight;
 import org.apache.arrow.flight.impl.FlightServiceGrpc;
 import org.apache.arrow.flight.impl.FlightServiceGrpc.FlightServiceStub;
@@ -58,7 +61,7 @@ import org.apache.arrow.vector.ipc.message.MessageSerializer;
 final class SimulatedWorkers implements AutoCloseable {
     private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
-    private record Identity(String id, FlightClient client, org.apache.arrow.flight.CallOption auth, FlightServiceStub stub,
+    private record Identity(String id, FlightClient client, CallOption auth, FlightServiceStub stub,
             Set<String> held) {
     }
 
@@ -131,8 +134,7 @@ final class SimulatedWorkers implements AutoCloseable {
                     Metadata headers = new Metadata();
                     headers.put(AUTHORIZATION, "Bearer " + r.sessionToken());
                     return new Identity(r.workerId(), client,
-                            new org.apache.arrow.flight.grpc.CredentialCallOption(
-                                    new org.apache.arrow.flight.auth2.BearerCredentialWriter(r.sessionToken())),
+                            new CredentialCallOption(new BearerCredentialWriter(r.sessionToken())),
                             FlightServiceGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers)),
                             ConcurrentHashMap.newKeySet());
                 }));
