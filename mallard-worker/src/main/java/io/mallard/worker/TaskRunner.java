@@ -15,10 +15,15 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.arrow.flight.CallOption;
 import org.apache.arrow.flight.FlightClient;
@@ -38,8 +43,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs tasks: the worker SQL on the shard's DuckDB, its Arrow result streamed to the coordinator by DoPut. The tasks of
- * one query's stream that arrive in one poll reply run one after the other and share one DoPut, each batch tagged with
- * its task ({@link Messages.TaskResult}): opening a stream per shard cost more CPU than a small task's query.
+ * one query's stream that arrive in one poll reply share one DoPut, each batch tagged with its task
+ * ({@link Messages.TaskResult}): opening a stream per shard cost more CPU than a small task's query.
+ *
+ * <p>Shard queries run on {@code queries}, a fixed pool: its size is how many run at once on this worker, and each
+ * shard's DuckDB has the worker's CPUs divided by that many threads, so the worker never runs more DuckDB threads than
+ * it has CPUs. The tasks of one stream spread over the pool; their batches interleave on the shared upload.
  */
 final class TaskRunner {
     private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
@@ -48,54 +57,93 @@ final class TaskRunner {
     private final BufferAllocator allocator;
     private final Map<String, ShardDatabase> shards;
     private final long delayMillis;
+    private final ExecutorService queries;
     private final Map<String, Set<Statement>> running = new ConcurrentHashMap<>();
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
 
-    TaskRunner(FlightClient client, BufferAllocator allocator, Map<String, ShardDatabase> shards, long delayMillis) {
+    TaskRunner(FlightClient client, BufferAllocator allocator, Map<String, ShardDatabase> shards, long delayMillis,
+            ExecutorService queries) {
         this.client = client;
         this.allocator = allocator;
         this.shards = shards;
         this.delayMillis = delayMillis;
+        this.queries = queries;
     }
 
-    /** Runs the tasks of one query's stream, all given to this worker at once, and uploads their answers on one DoPut. */
+    /**
+     * Runs the tasks of one query's stream, all given to this worker at once, on the query pool and uploads their
+     * answers on one DoPut. Returns when all have ended; the first failure is reported and breaks off the upload.
+     */
     void runAll(String workerId, List<TaskSpec> tasks, CallOption auth) {
         if (tasks.size() == 1) {
-            run(workerId, tasks.get(0), auth);
+            await(List.of(queries.submit(() -> run(workerId, tasks.get(0), auth))));
             return;
         }
-        TaskSpec current = tasks.get(0);
         SharedUpload upload = new SharedUpload(workerId, tasks, auth);
+        List<Future<?>> futures = new ArrayList<>(tasks.size());
         try {
             delay();
             for (int i = 0; i < tasks.size(); i++) {
-                current = tasks.get(i);
-                if (cancelled.contains(current.queryId())) {
-                    upload.abort(new MallardException(ErrorCode.QUERY_CANCELLED, "query " + current.queryId() + " was cancelled"));
-                    return;
-                }
-                if (!upload.started() && i > 0) {
-                    run(workerId, current, auth); // the answers carry dictionaries: one stream per task
-                    continue;
-                }
-                executeInto(upload, i, current);
+                int index = i;
+                futures.add(queries.submit(() -> {
+                    executeInto(upload, index, tasks.get(index));
+                    return null;
+                }));
             }
-            upload.complete();
+            Failure failure = await(futures);
+            if (failure == null) {
+                upload.complete();
+                return;
+            }
+            TaskSpec task = tasks.get(futures.indexOf(failure.future));
+            Throwable e = failure.cause;
+            if (cancelled.contains(task.queryId())) {
+                upload.abort(new MallardException(ErrorCode.QUERY_CANCELLED, "query " + task.queryId() + " was cancelled"));
+            } else if (e instanceof SQLException sql) {
+                report(workerId, task, DuckErrors.translate(sql), auth);
+            } else if (e instanceof MallardException m) {
+                report(workerId, task, m, auth);
+            } else if (e instanceof FlightRuntimeException f) {
+                LOG.warn("upload of query {} stream {} failed: {}", task.queryId(), task.stream(),
+                        WireErrors.fromFlight(f).getMessage());
+            } else {
+                report(workerId, task, MallardException.internal("task " + task.key() + " failed: " + e, e), auth);
+            }
         } catch (InterruptedException e) {
+            futures.forEach(f -> f.cancel(true));
             Thread.currentThread().interrupt();
-        } catch (SQLException e) {
-            report(workerId, current, cancelled.contains(current.queryId()) ? null : DuckErrors.translate(e), auth);
-        } catch (MallardException e) {
-            report(workerId, current, e, auth);
-        } catch (FlightRuntimeException e) {
-            LOG.warn("upload of query {} stream {} failed: {}", current.queryId(), current.stream(),
-                    WireErrors.fromFlight(e).getMessage());
-        } catch (RuntimeException e) {
-            report(workerId, current, MallardException.internal("task " + current.key() + " failed: " + e, e), auth);
         } finally {
             // after the report: the coordinator must hear the task's own error before the upload breaks off
             upload.close();
         }
+    }
+
+    private record Failure(Future<?> future, Throwable cause) {
+    }
+
+    /**
+     * Waits for every task; after the first failure the tasks that have not started are dropped. Returns that failure,
+     * or null. The group's thread is interrupted only when the worker stops, and then so are the query threads.
+     */
+    private static Failure await(List<Future<?>> running) {
+        Failure first = null;
+        for (Future<?> future : running) {
+            try {
+                future.get();
+            } catch (CancellationException e) {
+                // dropped after an earlier failure
+            } catch (ExecutionException e) {
+                if (first == null) {
+                    first = new Failure(future, e.getCause());
+                    running.forEach(f -> f.cancel(false));
+                }
+            } catch (InterruptedException e) {
+                running.forEach(f -> f.cancel(true));
+                Thread.currentThread().interrupt();
+                return first;
+            }
+        }
+        return first;
     }
 
     /** Runs one task on a DoPut of its own. */
@@ -193,24 +241,22 @@ final class TaskRunner {
     /**
      * Runs task {@code index} and sends its answer on the shared upload, opening the upload with the first answer's
      * schema. An answer with dictionaries (ENUM columns) is sent on a stream of its own instead, since Flight sends
-     * dictionaries once per stream; the upload then stays unopened and the caller runs the other tasks one by one.
+     * dictionaries once per stream; the tasks of one stream share their SQL, so then all of them go alone.
      */
     private void executeInto(SharedUpload upload, int index, TaskSpec task) throws SQLException {
+        if (cancelled.contains(task.queryId())) {
+            throw new MallardException(ErrorCode.QUERY_CANCELLED, "query " + task.queryId() + " was cancelled");
+        }
         try (Execution execution = new Execution(task)) {
             ArrowReader reader = execution.reader;
             boolean more = reader.loadNextBatch();
             VectorSchemaRoot answer = reader.getVectorSchemaRoot();
-            if (!upload.started()) {
-                if (hasDictionaries(answer.getSchema())) {
-                    uploadAlone(upload.workerId, task, reader, more, upload.auth);
-                    execution.logTimes(System.nanoTime());
-                    return;
-                }
-                upload.start(answer.getSchema());
-            } else if (!answer.getSchema().equals(upload.root.getSchema())) {
-                throw new MallardException(ErrorCode.INTERNAL_ERROR, "shard " + task.shardId() + " answered with schema "
-                        + answer.getSchema() + ", unlike the other shards' " + upload.root.getSchema());
+            if (hasDictionaries(answer.getSchema())) {
+                uploadAlone(upload.workerId, task, reader, more, upload.auth);
+                execution.logTimes(System.nanoTime());
+                return;
             }
+            upload.open(answer.getSchema(), task);
             while (more) {
                 upload.send(answer, index);
                 more = reader.loadNextBatch();
@@ -260,6 +306,7 @@ final class TaskRunner {
         VectorSchemaRoot root;
         FlightClient.ClientStreamListener put;
         private boolean finished;
+        private boolean closed;
 
         SharedUpload(String workerId, List<TaskSpec> tasks, CallOption auth) {
             this.workerId = workerId;
@@ -267,11 +314,16 @@ final class TaskRunner {
             this.auth = auth;
         }
 
-        boolean started() {
-            return put != null;
-        }
-
-        void start(Schema schema) {
+        /** Opens the upload with the first answer's schema; a later answer must have the same. */
+        synchronized void open(Schema schema, TaskSpec task) {
+            checkOpen();
+            if (put != null) {
+                if (!schema.equals(root.getSchema())) {
+                    throw new MallardException(ErrorCode.INTERNAL_ERROR, "shard " + task.shardId() + " answered with schema "
+                            + schema + ", unlike the other shards' " + root.getSchema());
+                }
+                return;
+            }
             TaskSpec first = tasks.get(0);
             Messages.TaskResult header = new Messages.TaskResult(workerId, first.queryId(), first.stream(),
                     tasks.stream().map(t -> new Messages.TaskRef(t.shardId(), t.attempt())).toList());
@@ -281,7 +333,8 @@ final class TaskRunner {
         }
 
         /** Sends the batch loaded in {@code answer} as task {@code index}'s. */
-        void send(VectorSchemaRoot answer, int index) {
+        synchronized void send(VectorSchemaRoot answer, int index) {
+            checkOpen();
             try (ArrowRecordBatch batch = new VectorUnloader(answer).getRecordBatch()) {
                 new VectorLoader(root).load(batch);
             }
@@ -290,7 +343,8 @@ final class TaskRunner {
         }
 
         /** An empty batch that ends task {@code index}. */
-        void end(int index) {
+        synchronized void end(int index) {
+            checkOpen();
             root.clear();
             root.setRowCount(0);
             awaitReady(put, tasks.get(index).queryId());
@@ -303,22 +357,30 @@ final class TaskRunner {
             return buf; // Flight takes it over
         }
 
-        void complete() {
+        synchronized void complete() {
             if (put != null) {
                 put.completed();
             }
             finished = true;
         }
 
-        void abort(MallardException why) {
+        synchronized void abort(MallardException why) {
             if (put != null) {
                 put.error(why);
             }
             finished = true;
         }
 
+        /** A task still running after the group broke off (an earlier task failed) must not write to a closed root. */
+        private void checkOpen() {
+            if (finished || closed) {
+                throw new MallardException(ErrorCode.WORKER_FAILED, "the upload of this stream has ended");
+            }
+        }
+
         @Override
-        public void close() {
+        public synchronized void close() {
+            closed = true;
             if (!finished && put != null) {
                 put.error(new MallardException(ErrorCode.WORKER_FAILED, "the worker stopped sending its answers"));
             }

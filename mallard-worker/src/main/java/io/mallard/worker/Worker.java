@@ -57,6 +57,8 @@ public final class Worker implements AutoCloseable {
     private final Map<String, ShardGrant> queuedGrants = new HashMap<>();
     private final ExecutorService downloads = Executors.newFixedThreadPool(2, daemon("mallard-fetch"));
     private final ExecutorService tasks;
+    /** Shard queries running at once: {@code --task-threads} of them, each with its share of the CPUs (TaskRunner). */
+    private final ExecutorService queries;
     private final TaskRunner runner;
     private final Thread poller;
     private volatile Session session;
@@ -78,7 +80,8 @@ public final class Worker implements AutoCloseable {
         this.client = builder.build();
         this.fetcher = new ShardFetcher(config.caCertificate(), config.dataDir());
         this.tasks = Executors.newFixedThreadPool(config.taskThreads(), daemon("mallard-task"));
-        this.runner = new TaskRunner(client, allocator, shards, config.taskDelayMillis());
+        this.queries = Executors.newFixedThreadPool(config.taskThreads(), daemon("mallard-query"));
+        this.runner = new TaskRunner(client, allocator, shards, config.taskDelayMillis(), queries);
         this.poller = new Thread(this::pollLoop, "mallard-poll");
         this.poller.setDaemon(true);
     }
@@ -205,6 +208,15 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    /**
+     * DuckDB threads of one shard query: the worker's CPUs shared among the queries it runs at once, so that they never
+     * run more threads than it has CPUs. On small shards one thread per query beat two (benchmarks.md, "Threads per
+     * shard query").
+     */
+    private int threadsPerQuery() {
+        return Math.max(1, limits.cpus() / config.taskThreads());
+    }
+
     private void submitAcquisition(ShardGrant grant) {
         downloads.submit(() -> {
             try {
@@ -241,7 +253,7 @@ public final class Worker implements AutoCloseable {
         }
         Session s = session;
         try {
-            ShardDatabase db = new ShardDatabase(grant.shardId(), file, limits, shards.size() + 1);
+            ShardDatabase db = new ShardDatabase(grant.shardId(), file, limits, threadsPerQuery(), shards.size() + 1);
             ShardDatabase previous = shards.put(grant.shardId(), db);
             closeQuietly(previous);
             Messages.Challenge challenge = Rpc.call(client, new Messages.ShardReady(s.workerId(), grant.shardId()),
@@ -328,9 +340,11 @@ public final class Worker implements AutoCloseable {
         poller.interrupt();
         downloads.shutdownNow();
         tasks.shutdownNow();
+        queries.shutdownNow();
         try {
             poller.join(2_000);
             tasks.awaitTermination(5, TimeUnit.SECONDS);
+            queries.awaitTermination(5, TimeUnit.SECONDS);
             downloads.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

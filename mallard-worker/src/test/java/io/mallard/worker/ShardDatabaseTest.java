@@ -48,7 +48,7 @@ class ShardDatabaseTest {
 
     @Test
     void aShardRunsTheJoinWithoutThePartialAggregatePushdown() throws SQLException {
-        try (ShardDatabase shard = new ShardDatabase("s-000", file, new ResourceLimits(2, 1L << 30), 1);
+        try (ShardDatabase shard = new ShardDatabase("s-000", file, new ResourceLimits(2, 1L << 30), 2, 1);
                 Connection c = shard.connect()) {
             assertThat(plan(c)).doesNotContain("EXPORT_STATE");
             assertThat(setting(c, "disabled_optimizers")).contains("partial_aggregate_pushdown");
@@ -58,9 +58,11 @@ class ShardDatabaseTest {
 
     @Test
     void aShardIsReadOnlyAndItsSettingsAreLocked() throws SQLException {
-        try (ShardDatabase shard = new ShardDatabase("s-000", file, new ResourceLimits(2, 1L << 30), 1);
+        try (ShardDatabase shard = new ShardDatabase("s-000", file, new ResourceLimits(2, 1L << 30), 1, 1);
                 Connection c = shard.connect()) {
             assertThat(setting(c, "enable_external_access")).isEqualTo("false");
+            assertThat(setting(c, "threads")).isEqualTo("1"); // its share of the worker's CPUs, not all of them
+            assertThatThrownBy(() -> execute(c, "SET threads = 2")).hasMessageContaining("lock");
             assertThatThrownBy(() -> execute(c, "SET disabled_optimizers = ''")).hasMessageContaining("lock");
             assertThatThrownBy(() -> execute(c, "DELETE FROM orders")).hasMessageContaining("read-only");
         }
