@@ -31,7 +31,7 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "Where shards are kept (default: a new temporary directory).")
     Path dataDir;
 
-    @Option(names = "--task-threads", defaultValue = "2", description = "Tasks run at once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--task-threads", defaultValue = "2", description = "Shard queries run at once; each gets the worker's CPUs divided by this many DuckDB threads (default: ${DEFAULT-VALUE}).")
     int taskThreads;
 
     @Option(names = "--insecure", description = "Plaintext Flight, only against a coordinator started with --insecure.")

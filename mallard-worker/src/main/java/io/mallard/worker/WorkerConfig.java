@@ -10,7 +10,8 @@ import java.nio.file.Path;
  * @param joinToken        admits the worker to the cluster
  * @param name             how logs and errors name this worker
  * @param dataDir          where downloaded shards are kept
- * @param taskThreads      tasks run at once (each on a DuckDB that uses all of the worker's threads)
+ * @param taskThreads      shard queries run at once, each on a DuckDB with the worker's CPUs divided by this many
+ *                         threads (at least one)
  * @param taskDelayMillis  fault injection for tests: wait this long before running each task (0 in production)
  * @param insecure         plaintext Flight, only against a coordinator started with --insecure
  * @param connectTimeoutMillis how long to keep trying to reach a coordinator that is not up yet
