@@ -55,6 +55,40 @@ class BenchCommandTest {
     }
 
     @Test
+    void challengeAndWorkerScaleWriteTheirResults() throws IOException {
+        Path out = dir.resolve("results");
+        String challenge = run("challenge", "--rows", "20000", "--runs", "1", "--shards", "2", "--workers", "1",
+                "--dir", dir.resolve("data").toString(), "--out", out.toString());
+        assertThat(challenge).contains("| challenge-count ").contains("| challenge-stations ").contains("rows/s/core")
+                .contains("target GROUP BY ratio");
+        JsonNode results = onlyReport(out, "-challenge.json").path("results");
+        assertThat(results).hasSize(2);
+        for (JsonNode r : results) {
+            assertThat(r.path("comparison").path("check").asText()).as(r.toString()).isEqualTo("MATCH");
+            assertThat(r.path("mallardRowsPerSecondPerCore").asDouble()).isPositive();
+            assertThat(r.path("duckdbRowsPerSecondPerCore").asDouble()).isPositive();
+        }
+        assertThat(results.get(1).path("comparison").path("strategy").asText()).isEqualTo("PUSHDOWN_AGG");
+        assertSvg(out, "-challenge.svg");
+
+        String scale = run("scale", "--workers", "1,2", "--sf", "0.01", "--shards", "2", "--queries", "1,6", "--runs", "1",
+                "--dir", dir.resolve("data").toString(), "--out", out.toString());
+        assertThat(scale).contains("Time against worker processes").contains("| tpch-q1 ").contains("| tpch-q6 ")
+                .doesNotContain("(wrong)").doesNotContain("failed");
+        JsonNode points = onlyReport(out, "-scale.json").path("results").path("workers");
+        assertThat(points).hasSize(2);
+        for (JsonNode point : points) {
+            assertThat(point.path("queries")).hasSize(2);
+            point.path("queries").forEach(q -> assertThat(q.path("check").asText()).as(q.toString()).isEqualTo("MATCH"));
+        }
+        assertThat(points.get(1).path("workers").asInt()).isEqualTo(2);
+        assertSvg(out, "-scale.svg");
+
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count())
+                .as("child processes left running").isZero();
+    }
+
+    @Test
     void overheadInOneJvmMeasuresThisProcessesCpu() throws IOException {
         Path out = dir.resolve("results");
         String overhead = run("overhead", "--in-process", "--rows", "0", "--runs", "3", "--warmups", "1",
