@@ -1,6 +1,6 @@
 package io.mallard.cli;
 
-import io.mallard.worker.ParentWatch;
+import io.mallard.common.ParentWatch;
 import picocli.CommandLine.Option;
 
 /** Hidden: a process started by `mallard demo` or `mallard up` ends when its launcher is gone. */

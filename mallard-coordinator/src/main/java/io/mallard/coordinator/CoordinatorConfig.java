@@ -67,6 +67,11 @@ public record CoordinatorConfig(Path dir, String host, int port, int shardPort, 
                 shardWaitMillis, queryTimeoutMillis, insecure, file);
     }
 
+    public CoordinatorConfig withPort(int newPort) {
+        return new CoordinatorConfig(dir, host, newPort, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
+                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile);
+    }
+
     public CoordinatorConfig withReplicas(int r) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, r, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure, metadataFile);

@@ -14,16 +14,24 @@ import java.nio.file.Path;
  *                         threads (at least one)
  * @param taskDelayMillis  fault injection for tests: wait this long before running each task (0 in production)
  * @param insecure         plaintext Flight, only against a coordinator started with --insecure
- * @param connectTimeoutMillis how long to keep trying to reach a coordinator that is not up yet
+ * @param connectTimeoutMillis how long to keep trying to reach a coordinator that is not up yet at start-up
+ * @param callTimeoutMillis deadline of every request/response call to the coordinator (a poll: its interval plus this)
+ * @param uploadStallMillis an upload the coordinator takes no data from for this long is abandoned
  */
 public record WorkerConfig(String coordinatorHost, int coordinatorPort, Path caCertificate, String joinToken, String name,
-        Path dataDir, int taskThreads, long taskDelayMillis, boolean insecure, long connectTimeoutMillis) {
+        Path dataDir, int taskThreads, long taskDelayMillis, boolean insecure, long connectTimeoutMillis,
+        long callTimeoutMillis, long uploadStallMillis) {
 
-    /** The usual settings: retry an absent coordinator for two minutes. */
+    /** Default call deadline: 30 s. */
+    public static final long DEFAULT_CALL_TIMEOUT_MILLIS = 30_000;
+    /** Default upload stall limit: 60 s. */
+    public static final long DEFAULT_UPLOAD_STALL_MILLIS = 60_000;
+
+    /** The usual settings: retry an absent coordinator for two minutes at start-up, default deadlines. */
     public WorkerConfig(String coordinatorHost, int coordinatorPort, Path caCertificate, String joinToken, String name,
             Path dataDir, int taskThreads, long taskDelayMillis, boolean insecure) {
         this(coordinatorHost, coordinatorPort, caCertificate, joinToken, name, dataDir, taskThreads, taskDelayMillis,
-                insecure, 120_000);
+                insecure, 120_000, DEFAULT_CALL_TIMEOUT_MILLIS, DEFAULT_UPLOAD_STALL_MILLIS);
     }
 
     public WorkerConfig {
@@ -33,12 +41,24 @@ public record WorkerConfig(String coordinatorHost, int coordinatorPort, Path caC
         if (joinToken == null || joinToken.isBlank()) {
             throw new IllegalArgumentException("a join token is required (see credentials.json of the cluster directory)");
         }
-        if (caCertificate == null) {
+        if (caCertificate == null && !insecure) {
             throw new IllegalArgumentException("the cluster CA certificate is required (tls/ca.pem of the cluster directory)");
         }
         if (taskThreads < 1) {
             throw new IllegalArgumentException("task threads must be at least 1");
         }
+        if (callTimeoutMillis < 1 || uploadStallMillis < 1) {
+            throw new IllegalArgumentException("call timeout and upload stall limit must be positive");
+        }
     }
 
+    public WorkerConfig withConnectTimeout(long millis) {
+        return new WorkerConfig(coordinatorHost, coordinatorPort, caCertificate, joinToken, name, dataDir, taskThreads,
+                taskDelayMillis, insecure, millis, callTimeoutMillis, uploadStallMillis);
+    }
+
+    public WorkerConfig withUploadStall(long millis) {
+        return new WorkerConfig(coordinatorHost, coordinatorPort, caCertificate, joinToken, name, dataDir, taskThreads,
+                taskDelayMillis, insecure, connectTimeoutMillis, callTimeoutMillis, millis);
+    }
 }

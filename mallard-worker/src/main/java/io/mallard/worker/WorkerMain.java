@@ -1,5 +1,6 @@
 package io.mallard.worker;
 
+import io.mallard.common.ParentWatch;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

@@ -108,7 +108,9 @@ public final class Coordinator implements AutoCloseable {
                     .headerAuthenticator(new MallardAuthenticator(credentials, registry, TOKEN_TTL_MILLIS))
                     .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                     .transportHint("grpc.builderConsumer", (java.util.function.Consumer<io.grpc.netty.NettyServerBuilder>)
-                            netty -> netty.intercept(new PeerAddress()));
+                            // workers ping idle connections every 10 s to notice a vanished peer (CoordinatorLink)
+                            netty -> netty.intercept(new PeerAddress()).permitKeepAliveTime(5, TimeUnit.SECONDS)
+                                    .permitKeepAliveWithoutCalls(true));
             if (!config.insecure()) {
                 builder.useTls(tls.serverCertificateChain().toFile(), tls.serverPrivateKey().toFile());
             }

@@ -1,4 +1,4 @@
-package io.mallard.worker;
+package io.mallard.common;
 
 import java.util.Optional;
 

@@ -1,0 +1,45 @@
+package io.mallard.coordinator.server;
+
+import io.mallard.common.ParentWatch;
+import io.mallard.coordinator.CoordinatorConfig;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A bare coordinator entry point for process-level tests ({@code mallard coordinator} is the user-facing command).
+ * Arguments: {@code --dir DIR --port PORT [--lease-ms N] [--replicas R] [--metadata-file FILE]
+ * [--exit-with-parent PID]}. Prints one line with the port once it listens.
+ */
+public final class CoordinatorMain {
+    private CoordinatorMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i], args[i + 1]);
+        }
+        if (options.containsKey("--exit-with-parent")) {
+            ParentWatch.exitWhenGone(Long.parseLong(options.get("--exit-with-parent")));
+        }
+        long lease = Long.parseLong(options.getOrDefault("--lease-ms", "10000"));
+        CoordinatorConfig config = CoordinatorConfig.defaults(Path.of(options.get("--dir")))
+                .withPort(Integer.parseInt(options.getOrDefault("--port", "0")))
+                .withLease(lease, Math.min(1000, lease / 3))
+                .withReplicas(Integer.parseInt(options.getOrDefault("--replicas", "1")));
+        if (options.containsKey("--metadata-file")) {
+            config = config.withMetadataFile(Path.of(options.get("--metadata-file")));
+        }
+        Coordinator coordinator = Coordinator.start(config);
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            coordinator.close();
+            stop.countDown();
+        }));
+        System.out.println("coordinator listening on port " + coordinator.port());
+        System.out.flush();
+        stop.await();
+    }
+}

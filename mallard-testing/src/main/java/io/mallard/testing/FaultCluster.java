@@ -1,0 +1,312 @@
+package io.mallard.testing;
+
+import io.mallard.client.ConnectOptions;
+import io.mallard.client.MallardSqlClient;
+import io.mallard.common.MallardException;
+import io.mallard.common.security.Credentials;
+import io.mallard.coordinator.ClusterLayout;
+import io.mallard.coordinator.bootstrap.Bootstrap;
+import io.mallard.coordinator.bootstrap.BootstrapOptions;
+import io.mallard.coordinator.server.CoordinatorMain;
+import io.mallard.data.DataParams;
+import io.mallard.data.Manifest;
+import io.mallard.protocol.client.QueryRows;
+import io.mallard.worker.WorkerMain;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+/**
+ * A coordinator and N workers, every one a separate process, for fault injection: {@code kill -9} and restart of the
+ * coordinator on the same directory and port, SIGSTOP/SIGCONT and {@code kill -9} of workers. Every process is stopped
+ * on {@link #close()}, also when a test fails, and exits by itself when the test JVM dies.
+ */
+public final class FaultCluster implements AutoCloseable {
+    /** One row of {@code mallard.workers}, as a test reads it. */
+    public record WorkerRow(String id, String name, String state, List<String> trusted, int runningTasks) {
+    }
+
+    private final Builder options;
+    private final Path dir;
+    private final Path metadataFile;
+    private final Manifest manifest;
+    private final String adminPassword;
+    private final int port;
+    private final List<Process> workers = new ArrayList<>();
+    private final List<String> workerNames = new ArrayList<>();
+    private Process coordinator;
+    private int coordinatorStarts;
+
+    private FaultCluster(Builder options) throws IOException, SQLException {
+        this.options = options;
+        DataParams params = new DataParams(options.scaleFactor, options.measurementRows, 42, 0);
+        Path cache = options.cacheDir.resolve("sf" + options.scaleFactor + "-rows" + options.measurementRows + "-seed42");
+        Files.createDirectories(cache);
+        this.dir = Files.createTempDirectory(options.cacheDir, "fault-cluster-");
+        try {
+            this.manifest = Bootstrap.run(new BootstrapOptions(dir, params, options.shards, "admin", cache.resolve("oracle"),
+                    List.of()), null);
+            this.adminPassword = Bootstrap.adminPassword(dir);
+            this.metadataFile = dir.resolve("metadata.duckdb");
+            this.port = freePort();
+            startCoordinator();
+            for (int i = 0; i < options.workers; i++) {
+                addWorker(0);
+            }
+            awaitServed(options.workers, 120_000);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts the coordinator process on this cluster's port and waits until it answers SQL. */
+    public void startCoordinator() throws IOException {
+        if (coordinator != null && coordinator.isAlive()) {
+            throw new IllegalStateException("the coordinator is running");
+        }
+        coordinatorStarts++;
+        coordinator = launch(CoordinatorMain.class, dir.resolve("coordinator-" + coordinatorStarts + ".log"),
+                "--dir", dir.toString(), "--port", Integer.toString(port), "--lease-ms", Long.toString(options.leaseMillis),
+                "--replicas", Integer.toString(options.replicas), "--metadata-file", metadataFile.toString());
+        await("the coordinator to answer", 60_000, () -> {
+            if (!coordinator.isAlive()) {
+                throw new IllegalStateException("the coordinator exited with " + coordinator.exitValue() + "; see "
+                        + dir.resolve("coordinator-" + coordinatorStarts + ".log"));
+            }
+            try (MallardSqlClient client = client()) {
+                client.query("SELECT 1");
+                return true;
+            } catch (MallardException e) {
+                return false;
+            }
+        });
+    }
+
+    /** {@code kill -9} of the coordinator: it dies without telling anyone. */
+    public void killCoordinator() {
+        kill(coordinator);
+    }
+
+    /**
+     * Starts one more worker process; {@code taskDelayMillis} > 0 makes it wait that long before running each task, so
+     * that a test can act while the task is in flight. Returns its index.
+     */
+    public int addWorker(long taskDelayMillis) throws IOException {
+        int index = workers.size();
+        String name = "worker-" + (index + 1);
+        Path workerDir = Files.createDirectories(dir.resolve("workers").resolve(name));
+        workers.add(launch(WorkerMain.class, workerDir.resolve("worker.log"), "--coordinator", "127.0.0.1:" + port,
+                "--ca", caCertificate().toString(), "--token", Credentials.load(dir).joinToken(), "--name", name,
+                "--data-dir", workerDir.toString(), "--task-delay-ms", Long.toString(taskDelayMillis)));
+        workerNames.add(name);
+        return index;
+    }
+
+    /** The directory where worker {@code index} keeps its shard files. */
+    public Path workerDataDir(int index) {
+        return dir.resolve("workers").resolve(workerNames.get(index));
+    }
+
+    public String workerName(int index) {
+        return workerNames.get(index);
+    }
+
+    public long workerPid(int index) {
+        return workers.get(index).pid();
+    }
+
+    /** SIGSTOP: the worker freezes mid-whatever, its connections open, as a paused VM or laptop does. */
+    public void freezeWorker(int index) {
+        signal("STOP", workers.get(index));
+    }
+
+    /** SIGCONT: the frozen worker carries on where it stopped. */
+    public void thawWorker(int index) {
+        signal("CONT", workers.get(index));
+    }
+
+    public void killWorker(int index) {
+        kill(workers.get(index));
+    }
+
+    /** An application client (Flight SQL) logged in as the admin user. The caller closes it. */
+    public MallardSqlClient client() {
+        return MallardSqlClient.connect(ConnectOptions.tls("127.0.0.1", port, "admin", adminPassword, caCertificate()));
+    }
+
+    /** The workers as the coordinator sees them now ({@code mallard.workers}). */
+    public List<WorkerRow> workers() {
+        try (MallardSqlClient client = client()) {
+            QueryRows rows = client.query("SELECT worker_id, name, state, trusted_shards, running_tasks FROM mallard.workers "
+                    + "ORDER BY worker_id");
+            List<WorkerRow> result = new ArrayList<>();
+            for (List<Object> row : rows.rows()) {
+                @SuppressWarnings("unchecked")
+                List<Object> trusted = (List<Object>) row.get(3);
+                result.add(new WorkerRow((String) row.get(0), (String) row.get(1), (String) row.get(2),
+                        trusted.stream().map(String::valueOf).toList(), ((Number) row.get(4)).intValue()));
+            }
+            return result;
+        }
+    }
+
+    /** True when {@code n} live workers are trusted and every shard has a trusted holder. */
+    public boolean isServed(int n) {
+        List<WorkerRow> rows = workers();
+        long trusted = rows.stream().filter(w -> w.state().equals("trusted")).count();
+        long served = rows.stream().filter(w -> w.state().equals("trusted")).flatMap(w -> w.trusted().stream()).distinct()
+                .count();
+        return trusted >= n && served == manifest.allShards().size();
+    }
+
+    /** Waits until {@code n} workers are trusted and every shard is served; fails after the timeout. */
+    public void awaitServed(int n, long timeoutMillis) {
+        await(n + " trusted workers serving every shard", timeoutMillis, () -> {
+            try {
+                return isServed(n);
+            } catch (MallardException e) {
+                return false; // the coordinator is still starting
+            }
+        });
+    }
+
+    /** Polls {@code condition} every 50 ms until it holds; throws when it still does not after the timeout. */
+    public void await(String what, long timeoutMillis, BooleanSupplier condition) {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out after " + timeoutMillis + " ms waiting for " + what + " (logs in " + dir
+                        + ")");
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+    }
+
+    public Path caCertificate() {
+        return new ClusterLayout(dir).caCertificate();
+    }
+
+    /** The unsharded DuckDB file of this cluster's data: the oracle. */
+    public Path oracleFile() {
+        Path oracle = Path.of(manifest.oracleFile());
+        return oracle.isAbsolute() ? oracle : new ClusterLayout(dir).data().resolve(oracle);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    private Process launch(Class<?> main, Path log, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-opens=java.base/java.nio=ALL-UNNAMED", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                main.getName()));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--exit-with-parent", Long.toString(ProcessHandle.current().pid())));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static void signal(String signal, Process process) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static void kill(Process process) {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Stops every process (a frozen one is thawed first so that it can exit) and deletes the cluster directory. */
+    @Override
+    public void close() {
+        for (Process worker : workers) {
+            if (worker.isAlive()) {
+                signal("CONT", worker);
+            }
+            kill(worker);
+        }
+        kill(coordinator);
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Options of a {@link FaultCluster}. */
+    public static final class Builder {
+        private int workers = 2;
+        private int shards = 4;
+        private int replicas = 1;
+        private long leaseMillis = 3_000;
+        private double scaleFactor = 0.01;
+        private long measurementRows = 50_000;
+        private Path cacheDir = Path.of(System.getProperty("mallard.test.cache",
+                System.getProperty("java.io.tmpdir") + File.separator + "mallard-test-data"));
+
+        public Builder workers(int n) {
+            this.workers = n;
+            return this;
+        }
+
+        public Builder shards(int n) {
+            this.shards = n;
+            return this;
+        }
+
+        public Builder replicas(int r) {
+            this.replicas = r;
+            return this;
+        }
+
+        public Builder leaseMillis(long millis) {
+            this.leaseMillis = millis;
+            return this;
+        }
+
+        public FaultCluster build() throws IOException, SQLException {
+            Files.createDirectories(cacheDir);
+            return new FaultCluster(this);
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package io.mallard.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mallard.common.security.ResourceLimits;
+import io.mallard.protocol.Codec;
+import io.mallard.protocol.Messages;
+import io.mallard.protocol.Messages.TaskSpec;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.arrow.flight.Action;
+import org.apache.arrow.flight.CallOptions;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightServer;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.NoOpFlightProducer;
+import org.apache.arrow.flight.PutResult;
+import org.apache.arrow.flight.Result;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The wedge found by the fault probe: a coordinator that stops reading an upload (frozen, restarted, or cut off) must
+ * not hold the worker's task threads forever. Against a stand-in coordinator that accepts uploads but never reads
+ * them, every way out ends the upload and frees the query pool: the stall limit, the worker registering again
+ * ({@link TaskRunner#abandonAll}), and the coordinator going away. A broken upload is not the SQL's fault, so it is
+ * never reported as the task's failure.
+ */
+class TaskRunnerStallTest {
+    private static final int SHARDS = 4;
+    /** Several megabytes per shard: far more than gRPC's flow-control windows hold. */
+    private static final long ROWS = 400_000;
+    /** Only a hang takes this long; every case here ends in seconds. */
+    private static final long HANG_SECONDS = 60;
+
+    @TempDir
+    static Path dir;
+    static final List<Path> files = new ArrayList<>();
+
+    private final StalledCoordinator coordinator = new StalledCoordinator();
+    private BufferAllocator allocator;
+    private FlightServer server;
+    private FlightClient client;
+    private ExecutorService queries;
+    private Map<String, ShardDatabase> shards;
+
+    @BeforeAll
+    static void writeShards() throws SQLException {
+        for (int i = 0; i < SHARDS; i++) {
+            Path file = dir.resolve("s-" + i + ".duckdb");
+            try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + file); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE t AS SELECT k, repeat('x', 20) || k AS v FROM range(" + i * ROWS + ", "
+                        + (i + 1) * ROWS + ") r(k)");
+            }
+            files.add(file);
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        allocator = new RootAllocator();
+        server = FlightServer.builder(allocator, Location.forGrpcInsecure("127.0.0.1", 0), coordinator).build().start();
+        client = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.getPort())).build();
+        queries = Executors.newFixedThreadPool(2);
+        shards = new HashMap<>();
+        for (int i = 0; i < SHARDS; i++) {
+            shards.put("s-" + i, new ShardDatabase("s-" + i, files.get(i), new ResourceLimits(2, 1L << 30), 1, SHARDS));
+        }
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        coordinator.release.countDown();
+        queries.shutdownNow();
+        queries.awaitTermination(10, TimeUnit.SECONDS);
+        for (ShardDatabase shard : shards.values()) {
+            shard.close();
+        }
+        client.close();
+        server.close();
+        allocator.close();
+    }
+
+    @Test
+    void aSharedUploadNobodyReadsEndsAtTheStallLimit() throws Exception {
+        TaskRunner runner = runner(1_500);
+        CompletableFuture<Void> run = runAsync(runner, tasks(SHARDS));
+
+        run.get(HANG_SECONDS, TimeUnit.SECONDS);
+        assertFreed(runner);
+        assertThat(coordinator.failures).as("a stalled upload is not the task's own failure").isEmpty();
+    }
+
+    @Test
+    void aSingleTaskUploadNobodyReadsEndsAtTheStallLimit() throws Exception {
+        TaskRunner runner = runner(1_500);
+        CompletableFuture<Void> run = runAsync(runner, tasks(1));
+
+        run.get(HANG_SECONDS, TimeUnit.SECONDS);
+        assertFreed(runner);
+        assertThat(coordinator.failures).isEmpty();
+    }
+
+    @Test
+    void registeringAgainAbandonsTheOldSessionsUploads() throws Exception {
+        TaskRunner runner = runner(TimeUnit.MINUTES.toMillis(10));
+        CompletableFuture<Void> run = runAsync(runner, tasks(SHARDS));
+        assertThat(coordinator.entered.await(HANG_SECONDS, TimeUnit.SECONDS)).as("the upload reached the coordinator").isTrue();
+
+        runner.abandonAll("the coordinator session ended");
+
+        run.get(HANG_SECONDS, TimeUnit.SECONDS);
+        assertFreed(runner);
+        assertThat(coordinator.failures).isEmpty();
+    }
+
+    @Test
+    void aCoordinatorThatGoesAwayMidUploadFreesTheTaskThreads() throws Exception {
+        TaskRunner runner = runner(TimeUnit.MINUTES.toMillis(10));
+        CompletableFuture<Void> run = runAsync(runner, tasks(SHARDS));
+        assertThat(coordinator.entered.await(HANG_SECONDS, TimeUnit.SECONDS)).as("the upload reached the coordinator").isTrue();
+
+        server.close(); // its calls are cancelled, as when the coordinator process dies
+
+        run.get(HANG_SECONDS, TimeUnit.SECONDS);
+        assertFreed(runner);
+    }
+
+    private TaskRunner runner(long stallMillis) {
+        return new TaskRunner(client, allocator, shards, 0, stallMillis, queries);
+    }
+
+    private static CompletableFuture<Void> runAsync(TaskRunner runner, List<TaskSpec> tasks) {
+        return CompletableFuture.runAsync(() -> runner.runAll("w-1", tasks, CallOptions.timeout(5, TimeUnit.MINUTES)));
+    }
+
+    /** No upload left open, and both query threads take new work again. */
+    private void assertFreed(TaskRunner runner) throws Exception {
+        assertThat(runner.openUploads()).isZero();
+        CompletableFuture<?> first = CompletableFuture.runAsync(() -> { }, queries);
+        CompletableFuture<?> second = CompletableFuture.runAsync(() -> { }, queries);
+        CompletableFuture.allOf(first, second).get(HANG_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private static List<TaskSpec> tasks(int count) {
+        List<TaskSpec> tasks = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            tasks.add(new TaskSpec("q-1", "s-" + i, "t", 1, "SELECT k, v FROM t"));
+        }
+        return tasks;
+    }
+
+    /** Accepts uploads and never reads them, like a coordinator that froze; records TaskFailed reports. */
+    static final class StalledCoordinator extends NoOpFlightProducer {
+        final List<Messages.TaskFailed> failures = new CopyOnWriteArrayList<>();
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public Runnable acceptPut(CallContext context, FlightStream stream, StreamListener<PutResult> ack) {
+            return () -> {
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                ack.onCompleted();
+            };
+        }
+
+        @Override
+        public void doAction(CallContext context, Action action, StreamListener<Result> listener) {
+            failures.add(Codec.decode(action.getBody(), Messages.TaskFailed.class));
+            listener.onNext(new Result(Codec.encode(new Messages.Ack(true, ""))));
+            listener.onCompleted();
+        }
+    }
+}
