@@ -339,7 +339,7 @@ final class TaskRunner {
                 new VectorLoader(root).load(batch);
             }
             awaitReady(put, tasks.get(index).queryId());
-            put.putNext(tag(Messages.TaskResult.batchTag(index)));
+            put.putNext(tag(io.mallard.protocol.BatchTag.batch(index).encode()));
         }
 
         /** An empty batch that ends task {@code index}. */
@@ -348,7 +348,7 @@ final class TaskRunner {
             root.clear();
             root.setRowCount(0);
             awaitReady(put, tasks.get(index).queryId());
-            put.putNext(tag(Messages.TaskResult.endTag(index)));
+            put.putNext(tag(io.mallard.protocol.BatchTag.end(index).encode()));
         }
 
         private ArrowBuf tag(byte[] bytes) {

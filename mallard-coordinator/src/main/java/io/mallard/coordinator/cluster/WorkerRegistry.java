@@ -10,6 +10,7 @@ import io.mallard.protocol.Messages.ShardGrant;
 import io.mallard.protocol.Messages.TaskSpec;
 import io.mallard.protocol.Messages;
 import io.mallard.protocol.ShardProofs;
+import io.mallard.protocol.TaskKey;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -280,7 +281,7 @@ public final class WorkerRegistry implements AutoCloseable {
     }
 
     private static boolean hasTaskOn(WorkerSession w, String shardId) {
-        return w.running.stream().anyMatch(key -> key.contains("/" + shardId + "/"));
+        return w.running.stream().anyMatch(key -> key.reads(shardId));
     }
 
     private boolean trustedElsewhere(String shardId, String exceptWorker) {
@@ -410,7 +411,7 @@ public final class WorkerRegistry implements AutoCloseable {
                     if (best != null) {
                         chosen.accept(task, best.id);
                         best.tasks.add(task);
-                        best.running.add(task.key());
+                        best.running.add(task.taskKey());
                         woken.add(best);
                         assigned.accept(task, new Assignment(best.id, best.label()));
                         break;
@@ -477,7 +478,7 @@ public final class WorkerRegistry implements AutoCloseable {
         return holders.isEmpty() ? "no live worker is assigned to it" : "assigned: " + String.join("; ", holders);
     }
 
-    public void taskFinished(String workerId, String taskKey) {
+    public void taskFinished(String workerId, TaskKey taskKey) {
         lock.lock();
         try {
             WorkerSession w = workers.get(workerId);

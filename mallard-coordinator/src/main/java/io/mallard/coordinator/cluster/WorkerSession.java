@@ -1,6 +1,7 @@
 package io.mallard.coordinator.cluster;
 
 import io.mallard.protocol.Messages.TaskSpec;
+import io.mallard.protocol.TaskKey;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -35,7 +36,7 @@ final class WorkerSession {
     final Deque<TaskSpec> tasks = new ArrayDeque<>();
     final Set<String> cancels = new LinkedHashSet<>();
     /** Task keys handed to the worker and not yet finished. */
-    final Set<String> running = new LinkedHashSet<>();
+    final Set<TaskKey> running = new LinkedHashSet<>();
 
     /** The worker's long-poll while it waits for something to pick up (tasks, grants, revocations, cancellations). */
     WorkerRegistry.PendingPoll waiting;

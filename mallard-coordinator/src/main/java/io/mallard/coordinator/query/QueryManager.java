@@ -13,6 +13,7 @@ import io.mallard.planner.plan.DistributedPlan;
 import io.mallard.planner.plan.DistributedPlanner;
 import io.mallard.planner.plan.ExplainStatement;
 import io.mallard.planner.plan.PlanPrinter;
+import io.mallard.protocol.BatchTag;
 import io.mallard.protocol.Messages;
 import io.mallard.protocol.QuerySettings;
 import io.mallard.protocol.Messages.TaskSpec;
@@ -333,8 +334,8 @@ public final class QueryManager implements AutoCloseable {
             ShardSlot slot = query == null ? null : query.slot(header.stream(), task.shardId());
             if (slot == null || !workerId.equals(slot.workerId) || slot.attempt != task.attempt() || slot.uploading
                     || slots.contains(slot)) {
-                throw new MallardException(ErrorCode.PROTOCOL_ERROR, "no open task " + TaskSpec.key(header.queryId(),
-                        task.shardId(), header.stream(), task.attempt()) + " for worker " + workerId);
+                throw new MallardException(ErrorCode.PROTOCOL_ERROR, "no open task " + header.taskKey(slots.size())
+                        + " for worker " + workerId);
             }
             slots.add(slot);
         }
@@ -368,9 +369,9 @@ public final class QueryManager implements AutoCloseable {
                 if (tag != null) {
                     byte[] bytes = new byte[(int) tag.readableBytes()];
                     tag.getBytes(0, bytes);
-                    String text = new String(bytes, java.nio.charset.StandardCharsets.US_ASCII);
-                    end = text.endsWith(":end");
-                    current = slotAt(slots, text.substring(0, end ? text.length() - 4 : text.length()), workerId);
+                    BatchTag decoded = BatchTag.decode(bytes);
+                    end = decoded.end();
+                    current = slotAt(slots, decoded.taskIndex(), workerId);
                 } else if (slots.size() > 1) {
                     throw new MallardException(ErrorCode.PROTOCOL_ERROR, "a batch of an upload of several tasks names no task");
                 }
@@ -423,13 +424,12 @@ public final class QueryManager implements AutoCloseable {
         }
     }
 
-    private static ShardSlot slotAt(List<ShardSlot> slots, String index, String workerId) {
-        try {
-            return slots.get(Integer.parseInt(index));
-        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+    private static ShardSlot slotAt(List<ShardSlot> slots, int index, String workerId) {
+        if (index >= slots.size()) {
             throw new MallardException(ErrorCode.PROTOCOL_ERROR, "worker " + workerId + " tagged a batch with unknown task '"
                     + index + "'");
         }
+        return slots.get(index);
     }
 
     /** The end of one shard's answer: the combine may read past it, and its worker has one task less. */
@@ -451,7 +451,7 @@ public final class QueryManager implements AutoCloseable {
         if (slot != null && workerId.equals(slot.workerId) && slot.attempt == failed.task().attempt()) {
             MallardException error = failed.error().toException();
             query.fail(error);
-            registry.taskFinished(workerId, failed.task().key());
+            registry.taskFinished(workerId, failed.task().taskKey());
         }
     }
 

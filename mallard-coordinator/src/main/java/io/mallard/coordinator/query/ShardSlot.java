@@ -1,6 +1,7 @@
 package io.mallard.coordinator.query;
 
 import io.mallard.protocol.Messages.TaskSpec;
+import io.mallard.protocol.TaskKey;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -44,8 +45,8 @@ final class ShardSlot {
         return new TaskSpec(queryId, shardId, stream, attempt, sql);
     }
 
-    String taskKey() {
-        return TaskSpec.key(queryId, shardId, stream, attempt);
+    TaskKey taskKey() {
+        return new TaskKey(queryId, shardId, stream, attempt);
     }
 
     /** Frees batches that were received but never combined (failed or cancelled query). */
