@@ -6,21 +6,15 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
-import io.mallard.data.DataParams;
-import io.mallard.data.DatasetManifest;
 import io.mallard.data.Manifest;
-import io.mallard.data.ShardInfo;
 import io.mallard.protocol.Messages;
 import io.mallard.protocol.Messages.TaskSpec;
 import io.mallard.protocol.ShardProofs;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -52,7 +46,7 @@ class WorkerRegistryLockTest {
     @Test
     void aPollAnswerIsSentWithTheLockReleasedAlsoWhileAQueryWaitsForAShard() throws Exception {
         try (WorkerRegistry registry = registry(1, 60_000)) {
-            String worker = join(registry, "a", null);
+            String worker = RegistryFixture.join(registry, dir, "a");
             CountDownLatch statusRead = new CountDownLatch(1);
             CompletableFuture<Boolean> answerSawStatus = new CompletableFuture<>();
             CompletableFuture<Messages.PollReply> reply = new CompletableFuture<>();
@@ -86,7 +80,7 @@ class WorkerRegistryLockTest {
     void aProofHashesTheShardFileWithTheLockReleased() throws Exception {
         try (WorkerRegistry registry = registry(1, 60_000)) {
             String shard = "m-0";
-            String worker = join(registry, "a", shard);
+            String worker = RegistryFixture.join(registry, dir, "a", shard);
             // the coordinator's copy becomes a pipe: hashing it blocks until the test writes the bytes
             Path file = dir.resolve("shards").resolve(shard + ".duckdb");
             byte[] bytes = Files.readAllBytes(file);
@@ -137,36 +131,10 @@ class WorkerRegistryLockTest {
     }
 
     private WorkerRegistry registry(int replicas, long leaseMillis) throws IOException {
-        return new WorkerRegistry(manifest(), dir, "token", replicas, leaseMillis, 60_000,
-                (shard, worker) -> "https://example.invalid/" + shard, id -> { });
-    }
-
-    /** Registers a worker and has it prove every shard it is granted but {@code unproved}. */
-    private String join(WorkerRegistry registry, String name, String unproved) throws IOException, InterruptedException {
-        String id = registry.register(new Messages.RegisterWorker("token", name, "0", 1, 1, 0)).workerId();
-        for (Messages.ShardGrant grant : registry.poll(id).grants()) {
-            if (grant.shardId().equals(unproved)) {
-                continue;
-            }
-            Messages.Challenge challenge = registry.shardReady(id, grant.shardId());
-            Path file = dir.resolve("shards").resolve(grant.shardId() + ".duckdb");
-            Messages.Ack ack = registry.prove(new Messages.ShardProof(id, grant.shardId(), challenge.nonce(),
-                    ShardProofs.digest(challenge.nonce(), file)));
-            assertThat(ack.accepted()).as(ack.message()).isTrue();
-        }
-        return id;
+        return RegistryFixture.registry(dir, SHARDS, replicas, leaseMillis, 60_000);
     }
 
     private Manifest manifest() throws IOException {
-        Files.createDirectories(dir.resolve("shards"));
-        List<ShardInfo> shards = new ArrayList<>();
-        for (int s = 0; s < SHARDS; s++) {
-            String file = "shards/m-" + s + ".duckdb";
-            Files.writeString(dir.resolve(file), "shard " + s, StandardCharsets.UTF_8);
-            shards.add(new ShardInfo("m-" + s, "measurements", s, file, 7, "00", Map.of()));
-        }
-        return new Manifest(Manifest.FORMAT_VERSION, 1, "1970-01-01T00:00:00Z", new DataParams(0.01, 0, 42), "oracle.duckdb",
-                "reference.duckdb", List.of(new DatasetManifest("measurements", SHARDS, "duckdb:hash(key) % shard_count",
-                        List.of(), shards)));
+        return RegistryFixture.manifest(dir, SHARDS);
     }
 }

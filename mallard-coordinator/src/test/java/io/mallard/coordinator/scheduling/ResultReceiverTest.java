@@ -4,23 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
+import io.mallard.coordinator.cluster.RegistryFixture;
 import io.mallard.coordinator.cluster.WorkerRegistry;
 import io.mallard.coordinator.combine.ShardStream;
 import io.mallard.coordinator.server.ServerErrors;
-import io.mallard.data.DataParams;
-import io.mallard.data.DatasetManifest;
-import io.mallard.data.Manifest;
-import io.mallard.data.ShardInfo;
 import io.mallard.planner.plan.DistributedPlan;
 import io.mallard.planner.plan.Strategy;
 import io.mallard.protocol.BatchTag;
 import io.mallard.protocol.Codec;
 import io.mallard.protocol.Messages;
-import io.mallard.protocol.ShardProofs;
 import io.mallard.protocol.WireErrors;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,9 +62,8 @@ class ResultReceiverTest {
 
     @BeforeEach
     void start() throws Exception {
-        registry = new WorkerRegistry(manifest(), dir, "token", 1, 60_000, 60_000,
-                (shard, w) -> "https://example.invalid/" + shard, id -> { });
-        worker = join();
+        registry = RegistryFixture.registry(dir, 2, 1, 60_000, 60_000);
+        worker = RegistryFixture.join(registry, dir, "a");
         scheduler = new Scheduler(registry, 1_000);
         server = FlightServer.builder(allocator, Location.forGrpcInsecure("127.0.0.1", 0), new NoOpFlightProducer() {
             @Override
@@ -220,29 +213,5 @@ class ResultReceiverTest {
 
     private int runningTasks() {
         return registry.status().workers().stream().mapToInt(Messages.WorkerView::runningTasks).sum();
-    }
-
-    private String join() throws IOException, InterruptedException {
-        String id = registry.register(new Messages.RegisterWorker("token", "a", "0", 1, 1, 0)).workerId();
-        for (Messages.ShardGrant grant : registry.poll(id).grants()) {
-            Messages.Challenge challenge = registry.shardReady(id, grant.shardId());
-            Path file = dir.resolve("shards").resolve(grant.shardId() + ".duckdb");
-            assertThat(registry.prove(new Messages.ShardProof(id, grant.shardId(), challenge.nonce(),
-                    ShardProofs.digest(challenge.nonce(), file))).accepted()).isTrue();
-        }
-        return id;
-    }
-
-    private Manifest manifest() throws IOException {
-        Files.createDirectories(dir.resolve("shards"));
-        List<ShardInfo> shards = new ArrayList<>();
-        for (int s = 0; s < 2; s++) {
-            String file = "shards/m-" + s + ".duckdb";
-            Files.writeString(dir.resolve(file), "shard " + s);
-            shards.add(new ShardInfo("m-" + s, "measurements", s, file, 7, "00", Map.of()));
-        }
-        return new Manifest(Manifest.FORMAT_VERSION, 1, "1970-01-01T00:00:00Z", new DataParams(0.01, 0, 42), "oracle.duckdb",
-                "reference.duckdb", List.of(new DatasetManifest("measurements", 2, "duckdb:hash(key) % shard_count",
-                        List.of(), shards)));
     }
 }
