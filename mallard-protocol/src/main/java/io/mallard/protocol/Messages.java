@@ -31,12 +31,14 @@ public final class Messages {
      * read several streams from each shard (one per gathered table); {@code stream} names which.
      */
     public record TaskSpec(String queryId, String shardId, String stream, int attempt, String sql) {
-        public String key() {
-            return key(queryId, shardId, stream, attempt);
+        /** Which attempt of which task this is. */
+        public TaskKey taskKey() {
+            return new TaskKey(queryId, shardId, stream, attempt);
         }
 
-        public static String key(String queryId, String shardId, String stream, int attempt) {
-            return queryId + "/" + shardId + "/" + stream + "/" + attempt;
+        /** The task key as text ({@code query/shard/stream/attempt}), for logs and messages. */
+        public String key() {
+            return taskKey().toString();
         }
     }
 
@@ -75,9 +77,9 @@ public final class Messages {
 
     /**
      * The descriptor command of a worker's DoPut: which tasks the Arrow stream answers, all of one query's stream (so of
-     * one schema). With one task, every batch is that task's. With several, each batch's app metadata names its task
-     * by its index in {@code tasks} ({@link #batchTag}), and an empty batch tagged {@link #endTag} ends that task, so a
-     * worker sends all its shards' answers to a query on one stream instead of opening one per shard.
+     * one schema). With one task, every batch is that task's. With several, each batch's app metadata is a
+     * {@link BatchTag} naming its task by its index in {@code tasks}, and an empty batch tagged as the end ends that
+     * task, so a worker sends all its shards' answers to a query on one stream instead of opening one per shard.
      */
     public record TaskResult(String workerId, String queryId, String stream, List<TaskRef> tasks) implements Message {
         public TaskResult {
@@ -89,14 +91,10 @@ public final class Messages {
             return new TaskResult(workerId, task.queryId(), task.stream(), List.of(new TaskRef(task.shardId(), task.attempt())));
         }
 
-        /** The app metadata of a batch of the task at {@code index}. */
-        public static byte[] batchTag(int index) {
-            return Integer.toString(index).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        }
-
-        /** The app metadata of the empty batch that ends the task at {@code index}. */
-        public static byte[] endTag(int index) {
-            return (index + ":end").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        /** The key of the task at {@code index} of this upload. */
+        public TaskKey taskKey(int index) {
+            TaskRef task = tasks.get(index);
+            return new TaskKey(queryId, task.shardId(), stream, task.attempt());
         }
     }
 

@@ -2,6 +2,7 @@ package io.mallard.worker;
 
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
+import io.mallard.protocol.BatchTag;
 import io.mallard.protocol.Codec;
 import io.mallard.protocol.Messages;
 import io.mallard.protocol.Messages.TaskSpec;
@@ -71,7 +72,7 @@ final class SharedUpload implements AutoCloseable {
         try (ArrowRecordBatch batch = new VectorUnloader(answer).getRecordBatch()) {
             new VectorLoader(root).load(batch);
         }
-        upload.send(Messages.TaskResult.batchTag(index), cancelled);
+        upload.send(BatchTag.batch(index).encode(), cancelled);
     }
 
     /** An empty batch that ends task {@code index}. */
@@ -79,7 +80,7 @@ final class SharedUpload implements AutoCloseable {
         checkOpen();
         root.clear();
         root.setRowCount(0);
-        upload.send(Messages.TaskResult.endTag(index), cancelled);
+        upload.send(BatchTag.end(index).encode(), cancelled);
     }
 
     synchronized void complete() {

@@ -3,10 +3,10 @@ package io.mallard.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mallard.common.security.ResourceLimits;
+import io.mallard.protocol.BatchTag;
 import io.mallard.protocol.Codec;
 import io.mallard.protocol.Messages;
 import io.mallard.protocol.Messages.TaskSpec;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -173,12 +173,12 @@ class TaskRunnerTest {
                         ArrowBuf tag = stream.getLatestMetadata();
                         byte[] bytes = new byte[(int) tag.readableBytes()];
                         tag.getBytes(0, bytes);
-                        String text = new String(bytes, StandardCharsets.US_ASCII);
-                        if (text.endsWith(":end")) {
-                            upload.ends.merge(Integer.parseInt(text.substring(0, text.length() - 4)), 1, Integer::sum);
+                        BatchTag decoded = BatchTag.decode(bytes);
+                        if (decoded.end()) {
+                            upload.ends.merge(decoded.taskIndex(), 1, Integer::sum);
                             continue;
                         }
-                        int index = Integer.parseInt(text);
+                        int index = decoded.taskIndex();
                         BigIntVector k = (BigIntVector) stream.getRoot().getVector(0);
                         long sum = 0;
                         for (int row = 0; row < k.getValueCount(); row++) {

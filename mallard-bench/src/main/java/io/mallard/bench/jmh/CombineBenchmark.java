@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The coordinator's combine: N shards' partial results for the stations GROUP BY (one 412-row Arrow batch each) handed
  * to DuckDB through {@code registerArrowStream} over Arrow C Data, and the planner's combine SQL run over them on a
- * one-thread in-memory DuckDB, as {@code QueryManager} does. No network: this is the merge alone.
+ * one-thread in-memory DuckDB, as the coordinator's {@code Combiner} does. No network: this is the merge alone.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

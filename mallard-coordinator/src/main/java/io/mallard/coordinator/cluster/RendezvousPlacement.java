@@ -11,7 +11,7 @@ import java.util.List;
  * Rendezvous (highest-random-weight) hashing: each shard goes to the R workers with the highest
  * weight(shard, worker). A worker joining or leaving moves only the shards whose top R changed.
  */
-public final class RendezvousPlacement {
+final class RendezvousPlacement {
     private RendezvousPlacement() {
     }
 
@@ -28,7 +28,7 @@ public final class RendezvousPlacement {
     }
 
     /** The top-{@code replicas} workers for a shard, best first. Each weight is computed once (a sort would redo it). */
-    public static List<String> place(String shardId, Collection<String> workerIds, int replicas) {
+    static List<String> place(String shardId, Collection<String> workerIds, int replicas) {
         return workerIds.stream()
                 .map(w -> new Weighted(w, weight(shardId, w)))
                 .sorted(Comparator.comparingLong(Weighted::weight).reversed().thenComparing(Weighted::workerId))

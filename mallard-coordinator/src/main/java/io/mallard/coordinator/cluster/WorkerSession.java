@@ -1,6 +1,7 @@
 package io.mallard.coordinator.cluster;
 
 import io.mallard.protocol.Messages.TaskSpec;
+import io.mallard.protocol.TaskKey;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -8,7 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
-/** The coordinator's record of one registered worker. Guarded by the registry's lock. */
+/** The coordinator's record of one registered worker. Guarded by the lock of {@link ClusterState}. */
 final class WorkerSession {
     final String id;
     final String name;
@@ -35,10 +36,10 @@ final class WorkerSession {
     final Deque<TaskSpec> tasks = new ArrayDeque<>();
     final Set<String> cancels = new LinkedHashSet<>();
     /** Task keys handed to the worker and not yet finished. */
-    final Set<String> running = new LinkedHashSet<>();
+    final Set<TaskKey> running = new LinkedHashSet<>();
 
     /** The worker's long-poll while it waits for something to pick up (tasks, grants, revocations, cancellations). */
-    WorkerRegistry.PendingPoll waiting;
+    Mailbox.PendingPoll waiting;
 
     WorkerSession(String id, String name, String token, long pid, int cpus, long memoryBytes, String version, long now) {
         this.id = id;
@@ -49,6 +50,16 @@ final class WorkerSession {
         this.memoryBytes = memoryBytes;
         this.version = version;
         this.lastSeenMillis = now;
+    }
+
+    /** Whether a task handed to this worker and not yet finished reads {@code shardId}. */
+    boolean runsTaskOn(String shardId) {
+        for (TaskKey task : running) {
+            if (task.reads(shardId)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** "w2 (edge-7, pid 1234)": how errors and logs name a worker. */

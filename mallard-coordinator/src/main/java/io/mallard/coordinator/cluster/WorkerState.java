@@ -1,7 +1,7 @@
 package io.mallard.coordinator.cluster;
 
 /** A worker's life: registered → downloading → verifying → trusted → draining → gone. */
-public enum WorkerState {
+enum WorkerState {
     REGISTERED, DOWNLOADING, VERIFYING, TRUSTED, DRAINING, GONE;
 
     public boolean isLive() {

@@ -5,7 +5,7 @@ import io.mallard.common.ErrorType;
 import io.mallard.common.MallardException;
 import io.mallard.coordinator.query.QueryManager;
 import io.mallard.coordinator.query.QueryResult;
-import io.mallard.coordinator.query.QueryStats;
+import io.mallard.coordinator.scheduling.QueryStats;
 import io.mallard.coordinator.server.Identity;
 import io.mallard.coordinator.server.ServerErrors;
 import io.mallard.coordinator.system.MetadataStore;

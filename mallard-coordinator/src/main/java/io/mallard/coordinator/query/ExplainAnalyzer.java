@@ -2,8 +2,10 @@ package io.mallard.coordinator.query;
 
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
+import io.mallard.coordinator.scheduling.DistributedQuery;
 import io.mallard.protocol.QuerySettings;
 import java.util.Locale;
+import java.util.Optional;
 import org.apache.arrow.vector.ipc.ArrowReader;
 
 /**
@@ -19,7 +21,7 @@ final class ExplainAnalyzer {
         long start = System.nanoTime();
         long resultRows = 0;
         try (QueryResult result = queries.execute(sql, settings)) {
-            DistributedQuery query = queries.running(result.queryId());
+            Optional<DistributedQuery> query = queries.running(result.queryId()); // LOCAL: none
             try {
                 ArrowReader reader = result.reader();
                 while (reader.loadNextBatch()) {
@@ -28,23 +30,20 @@ final class ExplainAnalyzer {
             } catch (Exception e) {
                 throw result.failure().orElseGet(() -> translate(e));
             }
-            return describe(query, start, System.nanoTime(), resultRows);
+            return describe(query.map(DistributedQuery::timeline).orElse(null), start, System.nanoTime(), resultRows);
         }
     }
 
-    private static String describe(DistributedQuery query, long start, long end, long resultRows) {
+    private static String describe(DistributedQuery.Timeline query, long start, long end, long resultRows) {
         if (query == null) {
             return String.format(Locale.ROOT, "analyze:  0 tasks on 0 workers, 0 rows and 0 bytes shipped, %d result rows%n"
                     + "timeline: done %s%n", resultRows, millis(start, end));
         }
-        long workers = query.slots.stream().map(s -> s.workerId).filter(w -> w != null).distinct().count();
-        long first = query.slots.stream().mapToLong(s -> s.firstBatchNanos).filter(t -> t > 0).min().orElse(0);
-        long last = query.slots.stream().mapToLong(s -> s.doneNanos).max().orElse(0);
         return String.format(Locale.ROOT, "analyze:  %d tasks on %d workers, %d rows and %d bytes shipped, %d result rows%n"
                 + "timeline: planned %s, dispatched %s, first batch %s, last shard done %s, done %s%n",
-                query.slots.size(), workers, query.rowsShipped(), query.bytesShipped(), resultRows,
-                millis(start, query.startNanos), millis(start, query.dispatchedNanos), millis(start, first),
-                millis(start, last), millis(start, end));
+                query.tasks(), query.workers(), query.rows(), query.bytes(), resultRows,
+                millis(start, query.startNanos()), millis(start, query.dispatchedNanos()),
+                millis(start, query.firstBatchNanos()), millis(start, query.lastEndNanos()), millis(start, end));
     }
 
     private static String millis(long start, long at) {

@@ -1,12 +1,13 @@
 package io.mallard.coordinator.query;
 
-import io.mallard.planner.plan.DistributedPlan;
-import java.util.ArrayList;
 import io.mallard.common.MallardException;
+import io.mallard.common.Resources;
+import io.mallard.coordinator.scheduling.QueryStats;
+import io.mallard.planner.plan.DistributedPlan;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.apache.arrow.vector.ipc.ArrowReader;
 
 /** A query's answer as an Arrow stream. Closing it releases everything the query holds, finished or not. */
@@ -14,19 +15,20 @@ public final class QueryResult implements AutoCloseable {
     private final String queryId;
     private final DistributedPlan plan;
     private final ArrowReader reader;
-    private final List<AutoCloseable> resources;
+    private final Resources resources;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private final Supplier<MallardException> failure;
     private volatile Supplier<QueryStats> stats = () -> new QueryStats("", List.of());
 
-    QueryResult(String queryId, DistributedPlan plan, ArrowReader reader, List<AutoCloseable> resources,
+    /** @param resources everything the query holds, the reader among them; closing the result closes them in reverse */
+    QueryResult(String queryId, DistributedPlan plan, ArrowReader reader, Resources resources,
             Supplier<MallardException> failure) {
         this.failure = failure;
         this.queryId = queryId;
         this.plan = plan;
         this.reader = reader;
-        this.resources = new ArrayList<>(resources);
+        this.resources = resources;
     }
 
     public String queryId() {
@@ -59,24 +61,16 @@ public final class QueryResult implements AutoCloseable {
         return Optional.ofNullable(failure.get());
     }
 
-    /** Closes in the order given at construction, continuing past failures. Idempotent. */
+    /** Closes everything the query holds, last opened first, continuing past failures. Idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        RuntimeException first = null;
-        for (AutoCloseable resource : resources) {
-            try {
-                resource.close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = new IllegalStateException("closing query " + queryId, e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
+        try {
+            resources.close();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("closing query " + queryId, e);
         }
     }
 }

@@ -2,7 +2,7 @@ package io.mallard.coordinator.system;
 
 import io.mallard.common.duck.DuckErrors;
 import io.mallard.common.duck.DuckLockdown;
-import io.mallard.coordinator.query.QueryStats;
+import io.mallard.coordinator.scheduling.QueryStats;
 import io.mallard.protocol.Messages;
 import java.nio.file.Path;
 import java.sql.Array;

@@ -1,6 +1,6 @@
 package io.mallard.coordinator.system;
 
-import io.mallard.coordinator.query.QueryStats;
+import io.mallard.coordinator.scheduling.QueryStats;
 import java.time.Instant;
 
 /**

@@ -5,15 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
-import io.mallard.data.DataParams;
-import io.mallard.data.DatasetManifest;
 import io.mallard.data.Manifest;
-import io.mallard.data.ShardInfo;
 import io.mallard.protocol.Messages;
 import io.mallard.protocol.Messages.TaskSpec;
-import io.mallard.protocol.ShardProofs;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -138,29 +133,11 @@ class WorkerRegistryAssignTest {
         assertThat(waiting.getNow(null)).as("answered when the registry closed").isNotNull();
     }
 
-    /** Registers a worker and has it download (nothing) and prove every shard it is granted. */
     private String join(WorkerRegistry registry, String name) throws IOException, InterruptedException {
-        String id = registry.register(new Messages.RegisterWorker("token", name, "0", 1, 1, 0)).workerId();
-        for (Messages.ShardGrant grant : registry.poll(id).grants()) {
-            Messages.Challenge challenge = registry.shardReady(id, grant.shardId());
-            Path file = dir.resolve("shards").resolve(grant.shardId() + ".duckdb");
-            Messages.Ack ack = registry.prove(new Messages.ShardProof(id, grant.shardId(), challenge.nonce(),
-                    ShardProofs.digest(challenge.nonce(), file)));
-            assertThat(ack.accepted()).as(ack.message()).isTrue();
-        }
-        return id;
+        return RegistryFixture.join(registry, dir, name);
     }
 
     private Manifest manifest() throws IOException {
-        Files.createDirectories(dir.resolve("shards"));
-        List<ShardInfo> shards = new ArrayList<>();
-        for (int s = 0; s < SHARDS; s++) {
-            String file = "shards/m-" + s + ".duckdb";
-            Files.writeString(dir.resolve(file), "shard " + s);
-            shards.add(new ShardInfo("m-" + s, "measurements", s, file, 7, "00", Map.of()));
-        }
-        return new Manifest(Manifest.FORMAT_VERSION, 1, "1970-01-01T00:00:00Z", new DataParams(0.01, 0, 42), "oracle.duckdb",
-                "reference.duckdb", List.of(new DatasetManifest("measurements", SHARDS, "duckdb:hash(key) % shard_count",
-                        List.of(), shards)));
+        return RegistryFixture.manifest(dir, SHARDS);
     }
 }

@@ -1,4 +1,4 @@
-package io.mallard.coordinator.query;
+package io.mallard.coordinator.scheduling;
 
 import java.util.List;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.mallard.coordinator.query;
+package io.mallard.coordinator.combine;
 
 import java.util.ArrayList;
 import java.util.HashSet;

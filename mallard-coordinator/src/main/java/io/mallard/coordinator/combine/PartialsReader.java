@@ -1,4 +1,4 @@
-package io.mallard.coordinator.query;
+package io.mallard.coordinator.combine;
 
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
@@ -14,17 +14,17 @@ import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * One stream of the workers' results (partial aggregates, or a gathered table) as one Arrow stream for DuckDB: shard after shard in a fixed order (so
- * floating-point sums combine the same way every run), each batch handed over as soon as it has arrived. Blocks while
- * the next shard's batches are still on their way; fails as soon as the query fails.
+ * One stream of the workers' results (partial aggregates, or a gathered table) as one Arrow stream for DuckDB: shard
+ * after shard in a fixed order (so floating-point sums combine the same way every run), each batch handed over as soon
+ * as it has arrived. Blocks while the next shard's batches are still on their way; fails as soon as the query fails.
  */
 final class PartialsReader extends ArrowReader {
-    private final DistributedQuery query;
-    private final List<ShardSlot> slots;
+    private final CombineInput query;
+    private final List<ShardStream> slots;
     private final long deadlineNanos;
     private int current;
 
-    PartialsReader(BufferAllocator allocator, DistributedQuery query, List<ShardSlot> slots, long timeoutMillis) {
+    PartialsReader(BufferAllocator allocator, CombineInput query, List<ShardStream> slots, long timeoutMillis) {
         super(allocator);
         this.query = query;
         this.slots = slots;
@@ -33,7 +33,7 @@ final class PartialsReader extends ArrowReader {
 
     @Override
     protected Schema readSchema() throws IOException {
-        ShardSlot first = slots.get(0);
+        ShardStream first = slots.get(0);
         try {
             return first.schema.get(remainingMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -49,8 +49,8 @@ final class PartialsReader extends ArrowReader {
     @Override
     public boolean loadNextBatch() throws IOException {
         while (current < slots.size()) {
-            ShardSlot slot = slots.get(current);
-            ShardSlot.Item item;
+            ShardStream slot = slots.get(current);
+            ShardStream.Item item;
             try {
                 item = slot.items.poll(100, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -93,8 +93,8 @@ final class PartialsReader extends ArrowReader {
     }
 
     private IOException timeout() {
-        MallardException e = new MallardException(ErrorCode.TIMEOUT, "query " + query.id + " timed out waiting for shard "
-                + slots.get(Math.min(current, slots.size() - 1)).shardId);
+        MallardException e = new MallardException(ErrorCode.TIMEOUT, "query " + query.queryId() + " timed out waiting for shard "
+                + slots.get(Math.min(current, slots.size() - 1)).shardId());
         query.fail(e);
         return new IOException(e.getMessage(), e);
     }
@@ -106,6 +106,6 @@ final class PartialsReader extends ArrowReader {
 
     @Override
     protected void closeReadSource() {
-        slots.forEach(ShardSlot::discard);
+        slots.forEach(ShardStream::discard);
     }
 }

@@ -1,0 +1,86 @@
+package io.mallard.coordinator.cluster;
+
+import io.mallard.common.ErrorCode;
+import io.mallard.common.MallardException;
+import io.mallard.common.security.Secrets;
+import io.mallard.protocol.Messages;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Who may join and who leaves: the join token, worker ids and session tokens, and a clean departure. */
+final class Admission {
+    private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
+
+    private final ClusterState state;
+    private final Placement placement;
+    private final String joinToken;
+    private final long leaseMillis;
+    private final long pollMillis;
+    /** SHA-256 of a session token → worker id. */
+    private final Map<String, String> workersByTokenHash = new ConcurrentHashMap<>();
+    /** Guarded by the lock. */
+    private int nextWorker = 1;
+
+    Admission(ClusterState state, Placement placement, String joinToken, long leaseMillis, long pollMillis) {
+        this.state = state;
+        this.placement = placement;
+        this.joinToken = joinToken;
+        this.leaseMillis = leaseMillis;
+        this.pollMillis = pollMillis;
+    }
+
+    /** Admits a worker that knows the join token, gives it an id and a session token, and places shards on it. */
+    Messages.WorkerRegistered register(Messages.RegisterWorker request, String address) {
+        if (!Secrets.constantTimeEquals(joinToken, request.joinToken())) {
+            throw new MallardException(ErrorCode.AUTHENTICATION_FAILED, "invalid join token");
+        }
+        String token = Secrets.randomToken(32);
+        String tokenHash = tokenHash(token);
+        WorkerSession session = state.locked(() -> {
+            String id = "w" + nextWorker++;
+            WorkerSession w = new WorkerSession(id, request.name(), token, request.pid(), request.cpus(),
+                    request.memoryBytes(), request.version(), System.currentTimeMillis());
+            w.address = address;
+            state.workers.put(id, w);
+            workersByTokenHash.put(tokenHash, id);
+            placement.placeNewcomer(w);
+            return w;
+        });
+        LOG.info("worker {} registered{}", session.label(), address.isEmpty() ? "" : " from " + address);
+        return new Messages.WorkerRegistered(session.id, token, leaseMillis, pollMillis);
+    }
+
+    /**
+     * The worker id owning a session token. Every worker call is authenticated here, so sessions are found by the
+     * SHA-256 of their token (a lookup whose timing says nothing about the token), not by scanning all workers.
+     */
+    Optional<String> workerForToken(String token) {
+        String id = workersByTokenHash.get(tokenHash(token));
+        if (id == null) {
+            return Optional.empty();
+        }
+        return state.locked(() -> {
+            WorkerSession w = state.workers.get(id);
+            return w != null && w.state != WorkerState.GONE ? Optional.of(id) : Optional.empty();
+        });
+    }
+
+    /** A clean shutdown: the worker gets no new tasks and its shards are placed on the others. */
+    void leaving(String workerId) {
+        state.locked(() -> {
+            WorkerSession w = state.workers.get(workerId);
+            if (w != null && w.state.isLive()) {
+                w.state = WorkerState.DRAINING;
+                placement.rebalance();
+            }
+        });
+    }
+
+    private static String tokenHash(String token) {
+        return Secrets.sha256Hex(token.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,142 @@
+package io.mallard.coordinator.cluster;
+
+import io.mallard.data.ShardInfo;
+import io.mallard.protocol.Messages.PollReply;
+import io.mallard.protocol.Messages.ShardGrant;
+import io.mallard.protocol.Messages.TaskSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+
+/**
+ * Each worker's mailbox and its long-poll. A poll is answered at once when there is something (grants, revocations,
+ * tasks, cancellations), else parked in the worker's session without a thread and answered by whichever thread puts
+ * mail in the box, or empty by the poll timer at its deadline. With a thread parked per long-poll, handing a query to
+ * 1,000 workers cost 1,000 thread wake-ups and as many turns at the lock. Answers are decided under the lock and sent
+ * after it is released ({@link ClusterState#send}).
+ */
+final class Mailbox implements AutoCloseable {
+    private final ClusterState state;
+    private final BiFunction<String, String, String> grantUrl;
+    private final long pollMillis;
+    /** Answers long-polls at their deadline; its tasks are cancelled when mail answers them first. */
+    private final ScheduledThreadPoolExecutor pollTimer;
+
+    /** @param grantUrl (shardId, workerId) → signed download URL */
+    Mailbox(ClusterState state, BiFunction<String, String, String> grantUrl, long pollMillis) {
+        this.state = state;
+        this.grantUrl = grantUrl;
+        this.pollMillis = pollMillis;
+        this.pollTimer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "mallard-poll-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.pollTimer.setRemoveOnCancelPolicy(true);
+    }
+
+    /** A long-poll waiting for mail. Guarded by the lock. */
+    static final class PendingPoll {
+        final Consumer<PollReply> answer;
+        ScheduledFuture<?> timeout;
+
+        PendingPoll(Consumer<PollReply> answer) {
+            this.answer = answer;
+        }
+
+        void cancelTimeout() {
+            if (timeout != null) {
+                timeout.cancel(false);
+            }
+        }
+    }
+
+    /** Renews the lease and answers now if there is mail, else when mail arrives or the poll interval has passed. */
+    void poll(String workerId, Consumer<PollReply> answer) {
+        state.lock();
+        try {
+            WorkerSession w = state.live(workerId);
+            PendingPoll earlier = w.waiting;
+            if (earlier != null) {
+                // a worker has one poll outstanding: the earlier one (its call likely abandoned) is answered empty, so
+                // that what the mailbox holds goes to this one
+                w.waiting = null;
+                earlier.cancelTimeout();
+                state.send(() -> earlier.answer.accept(PollReply.empty()));
+            }
+            w.lastSeenMillis = System.currentTimeMillis();
+            PollReply reply = drain(w);
+            if (!reply.isEmpty() || state.closed || !w.state.isLive()) {
+                state.send(() -> answer.accept(reply));
+                return;
+            }
+            PendingPoll pending = new PendingPoll(answer);
+            w.waiting = pending;
+            pending.timeout = pollTimer.schedule(() -> expire(w, pending), pollMillis, TimeUnit.MILLISECONDS);
+        } finally {
+            state.unlock();
+        }
+    }
+
+    private void expire(WorkerSession w, PendingPoll pending) {
+        state.locked(() -> {
+            if (w.waiting == pending) {
+                answerWaiting(w, true);
+            }
+        });
+    }
+
+    /** Answers {@code w}'s waiting long-poll if its mailbox holds anything. Caller holds the lock. */
+    void wake(WorkerSession w) {
+        answerWaiting(w, false);
+    }
+
+    /** Wakes every long-poll and every query waiting for a shard's holder. Caller holds the lock. */
+    void wakeAll() {
+        state.workers.values().forEach(this::wake);
+        state.signalChange();
+    }
+
+    /** Answers {@code w}'s waiting long-poll if there is mail for it, or {@code regardless}. Caller holds the lock. */
+    private void answerWaiting(WorkerSession w, boolean regardless) {
+        PendingPoll pending = w.waiting;
+        if (pending == null) {
+            return;
+        }
+        w.lastSeenMillis = System.currentTimeMillis();
+        PollReply reply = drain(w);
+        if (reply.isEmpty() && !regardless && !state.closed && w.state.isLive()) {
+            return;
+        }
+        w.waiting = null;
+        pending.cancelTimeout();
+        state.send(() -> pending.answer.accept(reply));
+    }
+
+    /** Empties the mailbox into a reply: new grants, shards taken back, tasks and cancellations. Caller holds the lock. */
+    private PollReply drain(WorkerSession w) {
+        List<ShardGrant> grants = new ArrayList<>();
+        for (String shardId : w.assigned) {
+            if (w.granted.add(shardId)) {
+                ShardInfo shard = state.manifest.shard(shardId).orElseThrow();
+                grants.add(new ShardGrant(shardId, shard.dataset(), grantUrl.apply(shardId, w.id), shard.size(), shard.sha256()));
+            }
+        }
+        List<String> revoked = state.revokeMovedShards(w);
+        List<TaskSpec> tasks = new ArrayList<>(w.tasks);
+        w.tasks.clear();
+        List<String> cancels = new ArrayList<>(w.cancels);
+        w.cancels.clear();
+        w.refreshState();
+        return new PollReply(grants, revoked, tasks, cancels);
+    }
+
+    @Override
+    public void close() {
+        pollTimer.shutdownNow();
+    }
+}

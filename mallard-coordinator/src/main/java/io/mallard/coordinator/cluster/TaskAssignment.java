@@ -1,0 +1,115 @@
+package io.mallard.coordinator.cluster;
+
+import io.mallard.common.ErrorCode;
+import io.mallard.common.MallardException;
+import io.mallard.coordinator.cluster.WorkerRegistry.Assignment;
+import io.mallard.protocol.Messages.TaskSpec;
+import io.mallard.protocol.TaskKey;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * Hands tasks to workers: each to a live worker that proved the task's shard, the least busy first. A worker's running
+ * tasks are counted here until the scheduler reports them finished, so a shard it still serves is not taken back.
+ */
+final class TaskAssignment {
+    private final ClusterState state;
+    private final Mailbox mailbox;
+
+    TaskAssignment(ClusterState state, Mailbox mailbox) {
+        this.state = state;
+        this.mailbox = mailbox;
+    }
+
+    /**
+     * Hands out all of a query's tasks under one acquisition of the lock. Each chosen worker's long-poll is woken once,
+     * after all of its tasks are queued, so it takes them in one poll reply. When some shard has no trusted holder,
+     * waits up to {@code waitMillis} for one (the tasks handed out so far are sent first) and then fails with
+     * NO_WORKER_FOR_SHARD.
+     */
+    void assignAll(List<TaskSpec> tasks, long waitMillis, BiConsumer<TaskSpec, String> chosen,
+            BiConsumer<TaskSpec, Assignment> assigned) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        Set<WorkerSession> woken = new LinkedHashSet<>();
+        state.lock();
+        try {
+            for (TaskSpec task : tasks) {
+                while (true) {
+                    WorkerSession best = leastBusyHolder(task.shardId());
+                    if (best != null) {
+                        chosen.accept(task, best.id);
+                        best.tasks.add(task);
+                        best.running.add(task.taskKey());
+                        woken.add(best);
+                        assigned.accept(task, new Assignment(best.id, best.label()));
+                        break;
+                    }
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0 || state.closed) {
+                        throw new MallardException(ErrorCode.NO_WORKER_FOR_SHARD, "no trusted worker holds shard "
+                                + task.shardId() + " (" + placementNote(task.shardId()) + ")");
+                    }
+                    wakeOnce(woken); // what is handed out already need not wait for this shard
+                    state.awaitChange(left);
+                }
+            }
+        } finally {
+            wakeOnce(woken);
+            state.unlock();
+        }
+    }
+
+    /** The live worker trusted with {@code shardId} that runs the fewest tasks (a holder by placement first), or null. */
+    private WorkerSession leastBusyHolder(String shardId) {
+        WorkerSession best = null;
+        for (WorkerSession w : state.provedBy(shardId)) {
+            if (!w.state.isLive() || !w.trusted.contains(shardId)) {
+                continue;
+            }
+            if (best == null || w.running.size() < best.running.size() || w.running.size() == best.running.size()
+                    && w.assigned.contains(shardId) && !best.assigned.contains(shardId)) {
+                best = w;
+            }
+        }
+        return best;
+    }
+
+    /** Wakes each worker's long-poll once (only theirs: waking all of them costs O(workers) per query). */
+    private void wakeOnce(Set<WorkerSession> workers) {
+        workers.forEach(mailbox::wake);
+        workers.clear();
+    }
+
+    private String placementNote(String shardId) {
+        List<String> holders = state.workers.values().stream().filter(w -> w.assigned.contains(shardId))
+                .map(w -> w.label() + " is " + w.state.name().toLowerCase()
+                        + (w.rejected.contains(shardId) ? ", shard rejected" : ""))
+                .toList();
+        return holders.isEmpty() ? "no live worker is assigned to it" : "assigned: " + String.join("; ", holders);
+    }
+
+    /** The task's attempt ended (answered, failed or cancelled): the worker has one task less. */
+    void taskFinished(String workerId, TaskKey task) {
+        state.locked(() -> {
+            WorkerSession w = state.workers.get(workerId);
+            if (w != null) {
+                w.running.remove(task);
+            }
+        });
+    }
+
+    /** Takes the query's tasks that the worker has not picked up yet back and tells it to cancel the rest. */
+    void cancelQuery(String workerId, String queryId) {
+        state.locked(() -> {
+            WorkerSession w = state.workers.get(workerId);
+            if (w != null && w.state.isLive()) {
+                w.tasks.removeIf(t -> t.queryId().equals(queryId));
+                w.cancels.add(queryId);
+                mailbox.wake(w);
+            }
+        });
+    }
+}
