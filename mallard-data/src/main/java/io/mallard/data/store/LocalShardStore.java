@@ -25,7 +25,8 @@ import java.util.Objects;
  *
  * <p>A put copies into {@code <root>/.incoming/}, forces the copy to disk, then renames it into place atomically, so a
  * crash leaves either the old state or the whole new file (plus, at worst, a leftover in {@code .incoming}, which no
- * key can name, {@link #list} never shows, and the next start of the store removes). One process owns the directory
+ * key can name, {@link #list} never shows, and the next start of the store removes; {@link #list} shows no other file
+ * whose name is not a valid key either). One process owns the directory
  * (the coordinator holds its lock). Directories of deleted files are left in place.
  */
 public final class LocalShardStore implements ShardStore {
@@ -114,7 +115,7 @@ public final class LocalShardStore implements ShardStore {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 String key = keyOf(file);
-                if (attrs.isRegularFile() && key.startsWith(prefix)) {
+                if (attrs.isRegularFile() && key.startsWith(prefix) && StoreKey.isValid(key)) {
                     keys.add(key);
                 }
                 return FileVisitResult.CONTINUE;

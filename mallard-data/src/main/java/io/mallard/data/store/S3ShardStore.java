@@ -54,8 +54,11 @@ public final class S3ShardStore implements ShardStore {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(60);
 
+    private static final int LIST_PAGE_SIZE = 1000;
+
     private final S3Location location;
     private final long partSize;
+    private final int listPageSize;
     private final S3Client s3;
     private final S3Presigner presigner;
 
@@ -68,6 +71,12 @@ public final class S3ShardStore implements ShardStore {
      * @param partSize size of a multipart upload's parts, at least 5 MiB; files up to this size are put in one request
      */
     public S3ShardStore(S3Location location, S3Credentials credentials, long partSize) {
+        this(location, credentials, partSize, LIST_PAGE_SIZE);
+    }
+
+    /** With a smaller listing page, so tests can see a listing span pages. */
+    S3ShardStore(S3Location location, S3Credentials credentials, long partSize, int listPageSize) {
+        this.listPageSize = listPageSize;
         this.location = Objects.requireNonNull(location, "location");
         Objects.requireNonNull(credentials, "credentials");
         if (partSize < S3Multipart.MIN_PART_SIZE) {
@@ -172,14 +181,19 @@ public final class S3ShardStore implements ShardStore {
         }
     }
 
+    /** Objects under the prefix that no store key can name (such as folder markers ending in {@code /}) are left out. */
     @Override
     public List<String> list(String prefix) throws IOException {
         String objectPrefix = location.objectKey(StoreKey.requireValidPrefix(prefix));
         List<String> keys = new ArrayList<>();
         try {
-            for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(location.bucket()).prefix(objectPrefix))
+            for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(location.bucket()).prefix(objectPrefix)
+                    .maxKeys(listPageSize))
                     .contents()) {
-                keys.add(object.key().substring(location.prefix().length()));
+                String key = object.key().substring(location.prefix().length());
+                if (StoreKey.isValid(key)) { // not folder markers ("a/b/") nor objects no store key names
+                    keys.add(key);
+                }
             }
         } catch (SdkException e) {
             throw translate(objectPrefix + "*", e);

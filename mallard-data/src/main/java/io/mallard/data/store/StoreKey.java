@@ -22,19 +22,32 @@ public final class StoreKey {
      * @throws IllegalArgumentException naming the rule it breaks
      */
     public static String requireValid(String key) {
+        String problem = problem(key);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        return key;
+    }
+
+    /** Whether {@code key} is a valid key (objects a store did not write may not be). */
+    public static boolean isValid(String key) {
+        return problem(key) == null;
+    }
+
+    private static String problem(String key) {
         if (key == null || key.isEmpty()) {
-            throw new IllegalArgumentException("a store key must not be empty");
+            return "a store key must not be empty";
         }
         if (key.length() > MAX_LENGTH) {
-            throw new IllegalArgumentException("store key longer than " + MAX_LENGTH + " characters");
+            return "store key longer than " + MAX_LENGTH + " characters";
         }
         for (String segment : key.split("/", -1)) {
             if (!SEGMENT.matcher(segment).matches()) {
-                throw new IllegalArgumentException("invalid store key '" + key + "': each '/'-separated part must be"
-                        + " non-empty, use only letters, digits, '_', '-', '=', '.', and not start with '.'");
+                return "invalid store key '" + key + "': each '/'-separated part must be non-empty, use only letters,"
+                        + " digits, '_', '-', '=', '.', and not start with '.'";
             }
         }
-        return key;
+        return null;
     }
 
     /**
@@ -50,10 +63,9 @@ public final class StoreKey {
             return prefix;
         }
         // A prefix is a key cut anywhere: appending a letter to it gives a valid key exactly when it is valid.
-        try {
-            requireValid(prefix + "x");
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("invalid store key prefix '" + prefix + "'", e);
+        String problem = problem(prefix + "x");
+        if (problem != null) {
+            throw new IllegalArgumentException("invalid store key prefix '" + prefix + "': " + problem);
         }
         return prefix;
     }

@@ -79,6 +79,15 @@ class LocalShardStoreTest extends ShardStoreContractTest {
     }
 
     @Test
+    void filesNoKeyCanNameAreNotListed() throws IOException {
+        store.put("tables/t/s0/a.duckdb", write("a", randomBytes(10, 13)));
+        Files.write(local.root().resolve("tables/t/s0/.DS_Store"), randomBytes(10, 14));
+        Files.write(local.root().resolve("tables/t/s0/copy of a.duckdb"), randomBytes(10, 15));
+
+        assertThat(store.list("tables/")).containsExactly("tables/t/s0/a.duckdb");
+    }
+
+    @Test
     void theDownloadUrlIsTheSuppliedSignersAndNamesTheWorker() {
         URI url = store.downloadUrl("tables/t/s1/f.duckdb", "worker-9", java.time.Duration.ofMinutes(2));
 

@@ -10,10 +10,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -60,7 +62,7 @@ public abstract class ShardStoreContractTest {
 
         assertThat(store.exists(key)).isTrue();
         assertThat(store.size(key)).isEqualTo(bytes.length);
-        assertThat(read(key)).isEqualTo(bytes);
+        assertSameBytes(read(key), bytes);
         assertThat(store.list("tables/events/")).containsExactly(key);
 
         store.delete(key);
@@ -79,7 +81,7 @@ public abstract class ShardStoreContractTest {
 
         store.put(key, write("second", second));
 
-        assertThat(read(key)).isEqualTo(second);
+        assertSameBytes(read(key), second);
         assertThat(store.size(key)).isEqualTo(second.length);
     }
 
@@ -154,7 +156,7 @@ public abstract class ShardStoreContractTest {
         HttpResponse<byte[]> response = get(url);
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).isEqualTo(bytes);
+        assertSameBytes(response.body(), bytes);
     }
 
     @Test
@@ -171,7 +173,7 @@ public abstract class ShardStoreContractTest {
         assertThat(get(edited).statusCode()).as("key B through the URL of key A").isEqualTo(403);
         HttpResponse<byte[]> original = get(urlA);
         assertThat(original.statusCode()).isEqualTo(200);
-        assertThat(original.body()).isEqualTo(bytesA);
+        assertSameBytes(original.body(), bytesA);
     }
 
     @Test
@@ -189,7 +191,7 @@ public abstract class ShardStoreContractTest {
                 break;
             }
             assertThat(response.statusCode()).as("before it expires the URL serves the file").isEqualTo(200);
-            assertThat(response.body()).isEqualTo(bytes);
+            assertSameBytes(response.body(), bytes);
             if (System.nanoTime() > deadline) {
                 fail("a URL with a 1 s time to live still served the file after " + EXPIRY_DEADLINE);
             }
@@ -228,6 +230,15 @@ public abstract class ShardStoreContractTest {
     protected final HttpResponse<byte[]> get(URI url) throws IOException, InterruptedException {
         return plain.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30)).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** Compares bytes without printing megabytes: length, first difference, and the start of an error body. */
+    protected static void assertSameBytes(byte[] actual, byte[] expected) {
+        int mismatch = Arrays.mismatch(actual, expected);
+        if (mismatch >= 0) {
+            fail("got " + actual.length + " bytes, expected " + expected.length + ", first difference at byte " + mismatch
+                    + "; they start with: " + new String(actual, 0, Math.min(actual.length, 300), StandardCharsets.ISO_8859_1));
+        }
     }
 
     protected static byte[] randomBytes(int length, long seed) {
