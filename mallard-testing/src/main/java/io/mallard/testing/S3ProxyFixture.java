@@ -34,6 +34,7 @@ public final class S3ProxyFixture implements AutoCloseable {
     private BlobStoreContext blobs;
     private S3Proxy proxy;
     private URI endpoint;
+    private URI secureEndpoint;
 
     private S3ProxyFixture() throws IOException {
         this.dir = Files.createTempDirectory("mallard-s3proxy-");
@@ -47,7 +48,10 @@ public final class S3ProxyFixture implements AutoCloseable {
         return start(null);
     }
 
-    /** Starts a server speaking HTTPS with {@code serverTls} (its certificate must name 127.0.0.1), or HTTP if null. */
+    /**
+     * Starts a server speaking HTTP and, if {@code serverTls} is not null, also HTTPS with it on a second port (its
+     * certificate must name 127.0.0.1). Both serve the same buckets.
+     */
     public static S3ProxyFixture start(SSLContext serverTls) throws Exception {
         S3ProxyFixture fixture = new S3ProxyFixture();
         try {
@@ -66,28 +70,34 @@ public final class S3ProxyFixture implements AutoCloseable {
         // path, including s3proxy's Azure one, whose dependencies are left out.
         blobs = ContextBuilder.newBuilder(new FilesystemApiMetadata()).credentials(accessKey, secretKey).overrides(properties)
                 .build(BlobStoreContext.class);
-        URI listen = URI.create((serverTls == null ? "http" : "https") + "://" + HOST + ":0");
         S3Proxy.Builder builder = S3Proxy.builder()
                 .blobStore(blobs.getBlobStore())
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
-                .jettyMaxThreads(16);
-        if (serverTls == null) {
-            builder.endpoint(listen);
-        } else {
-            builder.secureEndpoint(listen).sslContext(serverTls);
+                .jettyMaxThreads(16)
+                .endpoint(URI.create("http://" + HOST + ":0"));
+        if (serverTls != null) {
+            builder.secureEndpoint(URI.create("https://" + HOST + ":0")).sslContext(serverTls);
         }
         proxy = builder.build();
-        proxy.start(); // Jetty's start returns once the connector listens
+        proxy.start(); // Jetty's start returns once the connectors listen
         if (!"STARTED".equals(proxy.getState())) { // Jetty's life-cycle state names
             throw new IllegalStateException("s3proxy did not start: " + proxy.getState());
         }
-        int port = serverTls == null ? proxy.getPort() : proxy.getSecurePort();
-        endpoint = URI.create((serverTls == null ? "http" : "https") + "://" + HOST + ":" + port);
+        endpoint = URI.create("http://" + HOST + ":" + proxy.getPort());
+        secureEndpoint = serverTls == null ? null : URI.create("https://" + HOST + ":" + proxy.getSecurePort());
     }
 
-    /** {@code http(s)://127.0.0.1:<port>}. */
+    /** {@code http://127.0.0.1:<port>}. */
     public URI endpoint() {
         return endpoint;
+    }
+
+    /** {@code https://127.0.0.1:<port>}, if started with TLS. */
+    public URI secureEndpoint() {
+        if (secureEndpoint == null) {
+            throw new IllegalStateException("this s3proxy was started without TLS");
+        }
+        return secureEndpoint;
     }
 
     public String accessKey() {
@@ -103,7 +113,7 @@ public final class S3ProxyFixture implements AutoCloseable {
         return S3Credentials.of(accessKey, secretKey);
     }
 
-    /** {@code s3://bucket/prefix} on this server, path-style. */
+    /** {@code s3://bucket/prefix} on this server's HTTP endpoint, path-style. */
     public S3Location location(String bucket, String prefix) {
         return S3Location.parse("s3://" + bucket + "/" + prefix).withEndpoint(endpoint).withPathStyle(true);
     }
