@@ -7,7 +7,9 @@ import io.mallard.protocol.Messages.ShardGrant;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,24 +21,54 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 
 /**
- * Downloads a granted shard over HTTPS (trusting only the cluster CA), hashing while streaming, and keeps the file
- * only if its SHA-256 matches the manifest's. A file already on disk with the right hash is not fetched again.
+ * Downloads a granted shard, hashing while streaming, and keeps the file only if its SHA-256 matches the manifest's.
+ * A file already on disk with the right hash is not fetched again.
+ *
+ * <p>Which TLS certificates a download trusts depends on where the URL points:
+ * <ul>
+ *   <li>{@code https} on the coordinator's host (its shard server): only the cluster CA, as for every other
+ *       connection to the coordinator;</li>
+ *   <li>{@code https} on any other host (an S3 endpoint with a pre-signed URL): the JVM's default trust store, since
+ *       such endpoints present certificates from public CAs; the cluster CA is not trusted there;</li>
+ *   <li>{@code http} only on a loopback address (an S3-compatible server the admin runs on the same machine). The
+ *       SHA-256 check would catch altered bytes anywhere, but a pre-signed URL is a bearer secret until it expires,
+ *       and over plaintext anyone on the path could read it and download the shard too.</li>
+ * </ul>
+ * Redirects are not followed: a URL either serves the shard or fails.
  */
 final class ShardFetcher {
-    private final HttpClient http;
+    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
+    private final HttpClient clusterHttp;
+    private final HttpClient otherHttp;
+    private final String coordinatorHost;
     private final Path dataDir;
 
+    /** Every {@code https} URL is taken as the coordinator's: only the cluster CA is trusted. */
     ShardFetcher(Path caCertificate, Path dataDir) throws IOException {
-        try {
-            this.http = HttpClient.newBuilder()
-                    .sslContext(TlsMaterial.clientSslContext(caCertificate))
-                    .connectTimeout(Duration.ofSeconds(10))
-                    .build();
-        } catch (GeneralSecurityException e) {
-            throw new IOException("cannot load the cluster CA " + caCertificate + ": " + e.getMessage(), e);
-        }
+        this(caCertificate, null, dataDir);
+    }
+
+    /**
+     * @param caCertificate   the cluster CA, trusted for {@code https} URLs on {@code coordinatorHost}
+     * @param coordinatorHost the host name or address in the coordinator's shard URLs (its advertised host); null
+     *                        takes every {@code https} host as the coordinator's
+     */
+    ShardFetcher(Path caCertificate, String coordinatorHost, Path dataDir) throws IOException {
+        this(clusterTls(caCertificate), coordinatorHost, defaultTls(), dataDir);
+    }
+
+    /** With explicit trust for hosts other than the coordinator's (the JVM default in production). */
+    ShardFetcher(SSLContext clusterTls, String coordinatorHost, SSLContext otherTls, Path dataDir) throws IOException {
+        this.clusterHttp = HttpClient.newBuilder().sslContext(clusterTls).connectTimeout(Duration.ofSeconds(10)).build();
+        this.otherHttp = HttpClient.newBuilder().sslContext(otherTls).connectTimeout(Duration.ofSeconds(10)).build();
+        this.coordinatorHost = coordinatorHost == null ? null : bare(coordinatorHost);
         this.dataDir = dataDir;
         Files.createDirectories(dataDir);
     }
@@ -47,9 +79,20 @@ final class ShardFetcher {
         if (Files.exists(target) && Files.size(target) == grant.size() && grant.sha256().equals(sha256(target))) {
             return target;
         }
+        URI url = URI.create(grant.url());
+        HttpClient http = clientFor(grant.shardId(), url);
         Path partial = dataDir.resolve(grant.shardId() + ".download");
-        HttpRequest request = HttpRequest.newBuilder(URI.create(grant.url())).timeout(Duration.ofMinutes(30)).GET().build();
-        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(30)).GET().build();
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            SSLException tls = tlsCause(e);
+            if (tls == null) {
+                throw e;
+            }
+            throw new IOException(tlsAdvice(grant.shardId(), url, tls), e);
+        }
         String actual;
         try (InputStream body = response.body()) {
             if (response.statusCode() != 200) {
@@ -69,6 +112,92 @@ final class ShardFetcher {
         }
         Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return target;
+    }
+
+    /** The client whose trust fits the URL's host, or SHARD_VERIFICATION_FAILED for a URL no policy allows. */
+    private HttpClient clientFor(String shardId, URI url) {
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        String host = url.getHost() == null ? "" : bare(url.getHost());
+        if (scheme.equals("https") && !host.isEmpty()) {
+            return isCoordinatorHost(host) ? clusterHttp : otherHttp;
+        }
+        if (scheme.equals("http") && isLoopback(host)) {
+            return otherHttp;
+        }
+        // The URL itself is a secret: name only its scheme and host.
+        throw new MallardException(ErrorCode.SHARD_VERIFICATION_FAILED, "refusing to download shard " + shardId
+                + " from " + scheme + "://" + host + ": only https, or http to a loopback address, may carry a download"
+                + " URL (it is a bearer secret until it expires)");
+    }
+
+    private boolean isCoordinatorHost(String host) {
+        if (coordinatorHost == null || host.equalsIgnoreCase(coordinatorHost)) {
+            return true;
+        }
+        if (isIpLiteral(host) && isIpLiteral(coordinatorHost)) { // "::1" and "0:0:0:0:0:0:0:1" are one address
+            return literal(host).equals(literal(coordinatorHost));
+        }
+        return false;
+    }
+
+    private String tlsAdvice(String shardId, URI url, SSLException e) {
+        String host = bare(url.getHost());
+        if (isCoordinatorHost(host)) {
+            return "TLS to the coordinator's shard server " + host + " failed for shard " + shardId + " (only the "
+                    + "cluster CA is trusted there): " + e.getMessage();
+        }
+        return "TLS to " + host + " failed for shard " + shardId + ": " + e.getMessage() + ". " + host + " is not the "
+                + "coordinator's host " + coordinatorHost + ", so its certificate must chain to the JVM's default trust "
+                + "store (as an S3 endpoint's does); if " + host + " is the coordinator's shard server, give the "
+                + "coordinator --advertise-host " + coordinatorHost;
+    }
+
+    private static SSLException tlsCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SSLException tls) {
+                return tls;
+            }
+        }
+        return null;
+    }
+
+    /** {@code localhost}, or an IP literal in 127.0.0.0/8 or ::1; names other than localhost are not resolved. */
+    private static boolean isLoopback(String host) {
+        return host.equalsIgnoreCase("localhost") || isIpLiteral(host) && literal(host).isLoopbackAddress();
+    }
+
+    private static boolean isIpLiteral(String host) {
+        return IPV4_LITERAL.matcher(host).matches() || host.contains(":");
+    }
+
+    /** Parses an IP literal; never a DNS lookup, as {@link #isIpLiteral} holds. */
+    private static InetAddress literal(String host) {
+        try {
+            return InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new MallardException(ErrorCode.SHARD_VERIFICATION_FAILED, "not an IP address: " + host);
+        }
+    }
+
+    /** A host without IPv6 brackets. */
+    private static String bare(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    private static SSLContext clusterTls(Path caCertificate) throws IOException {
+        try {
+            return TlsMaterial.clientSslContext(caCertificate);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot load the cluster CA " + caCertificate + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static SSLContext defaultTls() throws IOException {
+        try {
+            return SSLContext.getDefault();
+        } catch (GeneralSecurityException e) {
+            throw new IOException("the JVM's default TLS trust store cannot be loaded: " + e.getMessage(), e);
+        }
     }
 
     static String sha256(Path file) throws IOException {
