@@ -61,8 +61,9 @@ public final class Worker implements AutoCloseable {
             allocator.close();
             throw e;
         }
-        this.shards = new ShardKeeper(new ShardFetcher(config.caCertificate(), config.dataDir()), link, () -> session,
-                limits, threadsPerQuery());
+        // the coordinator's host gets the cluster CA only; other hosts (an S3 endpoint) the JVM's trust store
+        ShardFetcher fetcher = new ShardFetcher(config.caCertificate(), config.coordinatorHost(), config.dataDir());
+        this.shards = new ShardKeeper(fetcher, link, () -> session, limits, threadsPerQuery());
         this.tasks = Executors.newFixedThreadPool(config.taskThreads(), daemon("mallard-task"));
         this.queries = Executors.newFixedThreadPool(config.taskThreads(), daemon("mallard-query"));
         this.runner = new TaskRunner(link.client(), allocator, shards.databases(), config.taskDelayMillis(),
