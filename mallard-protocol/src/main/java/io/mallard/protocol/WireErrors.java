@@ -58,8 +58,8 @@ public final class WireErrors {
         };
         String description = e.status().description();
         String message = description == null || description.isEmpty() ? e.status().code().name() : description;
-        if (message.startsWith(code.name() + ": ")) {
-            message = message.substring(code.name().length() + 2); // a Mallard description whose metadata was lost
+        if (message.startsWith(code.wireName() + ": ")) {
+            message = message.substring(code.wireName().length() + 2); // a Mallard description whose metadata was lost
         }
         Throwable cause = e.status().cause() != null ? e.status().cause() : e.getCause();
         while (cause != null && cause.getCause() != null && cause.getCause() != cause) {
@@ -78,7 +78,8 @@ public final class WireErrors {
             case QUERY_CANCELLED -> CallStatus.CANCELLED;
             case TIMEOUT -> CallStatus.TIMED_OUT;
             case WORKER_FAILED, NO_WORKER_FOR_SHARD -> CallStatus.UNAVAILABLE;
-            case INTERNAL_ERROR, PROTOCOL_ERROR -> CallStatus.INTERNAL;
+            case OUT_OF_MEMORY -> CallStatus.RESOURCE_EXHAUSTED;
+            case INTERNAL_ERROR, PROTOCOL_ERROR, IO_ERROR -> CallStatus.INTERNAL;
             default -> CallStatus.INVALID_ARGUMENT;
         };
     }
