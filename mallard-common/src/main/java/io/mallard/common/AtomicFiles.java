@@ -1,8 +1,5 @@
-package io.mallard.data;
+package io.mallard.common;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -12,21 +9,19 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.UUID;
 
-/** JSON (de)serialization of the manifest and the oracle sidecar. */
-final class Json {
-    /**
-     * Pretty output because manifests are read by people; unknown properties are ignored so that a
-     * manifest written by a newer version with extra fields can still be read.
-     */
-    static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
-    private Json() {
+/** Files that readers see whole or not at all: written beside their target, then moved over it. */
+public final class AtomicFiles {
+    /** Writes the content of a file. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(OutputStream out) throws IOException;
     }
 
-    /** Writes {@code value} to {@code target} via a temp file in the same directory and a move, so readers never see half a file. */
-    static void writeAtomically(Path target, Object value) throws IOException {
+    private AtomicFiles() {
+    }
+
+    /** Writes {@code target} via a temporary file in the same directory and a move, so readers never see half a file. */
+    public static void write(Path target, Content content) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
@@ -34,7 +29,7 @@ final class Json {
         Path tmp = dir.resolve("." + abs.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
             try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                MAPPER.writeValue(out, value);
+                content.writeTo(out);
             }
             moveReplacing(tmp, abs);
         } finally {
@@ -43,7 +38,7 @@ final class Json {
     }
 
     /** Moves atomically where the file system allows it (same directory, so it normally does). */
-    static void moveReplacing(Path from, Path to) throws IOException {
+    public static void moveReplacing(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
