@@ -1,7 +1,7 @@
 package io.mallard.bench;
 
 import io.mallard.common.MallardException;
-import io.mallard.protocol.client.MallardClient;
+import io.mallard.client.MallardClient;
 import io.mallard.testing.DemoQueries.NamedQuery;
 import io.mallard.testing.Oracle;
 import java.util.Optional;

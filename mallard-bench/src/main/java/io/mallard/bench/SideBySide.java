@@ -1,7 +1,7 @@
 package io.mallard.bench;
 
-import io.mallard.protocol.client.MallardClient;
-import io.mallard.protocol.client.QueryRows;
+import io.mallard.client.MallardClient;
+import io.mallard.common.rows.QueryRows;
 import io.mallard.testing.Oracle;
 import java.sql.SQLException;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.mallard.bench;
 
-import io.mallard.protocol.client.QueryRows;
+import io.mallard.common.rows.QueryRows;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

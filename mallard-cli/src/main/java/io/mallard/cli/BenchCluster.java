@@ -7,7 +7,7 @@ import io.mallard.data.DataParams;
 import io.mallard.data.Datasets;
 import io.mallard.data.Manifest;
 import io.mallard.protocol.Messages;
-import io.mallard.protocol.client.MallardClient;
+import io.mallard.client.MallardClient;
 import io.mallard.testing.Oracle;
 import java.io.IOException;
 import java.io.PrintStream;

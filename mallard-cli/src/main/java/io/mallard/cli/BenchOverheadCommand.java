@@ -9,7 +9,7 @@ import io.mallard.bench.report.Machine;
 import io.mallard.bench.report.MarkdownTable;
 import io.mallard.bench.report.SvgBarChart;
 import io.mallard.data.DataParams;
-import io.mallard.protocol.client.MallardClient;
+import io.mallard.client.MallardClient;
 import io.mallard.testing.LocalCluster;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

@@ -10,7 +10,7 @@ import io.mallard.bench.report.MarkdownTable;
 import io.mallard.bench.report.SvgBarChart;
 import io.mallard.bench.sim.SimulatedCluster;
 import io.mallard.data.DataParams;
-import io.mallard.protocol.client.QueryRows;
+import io.mallard.common.rows.QueryRows;
 import io.mallard.testing.DemoQueries;
 import io.mallard.testing.DemoQueries.NamedQuery;
 import io.mallard.testing.TpchQueries;

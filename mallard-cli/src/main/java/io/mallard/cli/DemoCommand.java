@@ -7,7 +7,7 @@ import io.mallard.coordinator.bootstrap.Bootstrap;
 import io.mallard.coordinator.bootstrap.BootstrapOptions;
 import io.mallard.data.Manifest;
 import io.mallard.protocol.Messages;
-import io.mallard.protocol.client.MallardClient;
+import io.mallard.client.MallardClient;
 import io.mallard.testing.DemoQueries;
 import io.mallard.testing.Oracle;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import io.mallard.common.security.Credentials;
 import io.mallard.coordinator.ClusterLayout;
 import io.mallard.coordinator.bootstrap.Bootstrap;
 import io.mallard.protocol.Messages;
-import io.mallard.protocol.client.MallardClient;
+import io.mallard.client.MallardClient;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;

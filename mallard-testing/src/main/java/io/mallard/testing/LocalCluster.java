@@ -11,7 +11,7 @@ import io.mallard.coordinator.server.Coordinator;
 import io.mallard.data.DataParams;
 import io.mallard.data.Manifest;
 import io.mallard.protocol.Messages;
-import io.mallard.protocol.client.MallardClient;
+import io.mallard.client.MallardClient;
 import io.mallard.worker.Worker;
 import io.mallard.worker.WorkerConfig;
 import java.io.File;

@@ -3,7 +3,7 @@ package io.mallard.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mallard.common.Json;
 import io.mallard.common.duck.DuckErrors;
-import io.mallard.protocol.client.QueryRows;
+import io.mallard.common.rows.QueryRows;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.protocol.Messages;
-import io.mallard.protocol.client.QueryRows;
+import io.mallard.common.rows.QueryRows;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

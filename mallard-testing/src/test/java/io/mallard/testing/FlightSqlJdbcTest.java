@@ -3,7 +3,7 @@ package io.mallard.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.mallard.protocol.client.QueryRows;
+import io.mallard.common.rows.QueryRows;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;

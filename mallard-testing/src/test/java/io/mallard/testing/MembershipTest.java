@@ -2,7 +2,7 @@ package io.mallard.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mallard.protocol.client.MallardClient;
+import io.mallard.client.MallardClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -3,6 +3,8 @@ package io.mallard.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.mallard.client.ConnectOptions;
+import io.mallard.client.MallardClient;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.common.security.Credentials;
@@ -12,7 +14,6 @@ import io.mallard.data.ShardInfo;
 import io.mallard.protocol.Messages;
 import io.mallard.protocol.Rpc;
 import io.mallard.protocol.ShardProofs;
-import io.mallard.protocol.client.MallardClient;
 import io.mallard.worker.Worker;
 import io.mallard.worker.WorkerConfig;
 import java.io.ByteArrayInputStream;
@@ -69,8 +70,8 @@ class SecurityTest {
 
     @Test
     void plaintextConnectionToTheTlsCoordinatorFails() {
-        MallardException e = catchThrowableOfType(MallardException.class, () -> MallardClient.connect("127.0.0.1",
-                cluster.coordinator().port(), null, "admin", cluster.adminPassword(), true));
+        MallardException e = catchThrowableOfType(MallardException.class, () -> MallardClient.connect(new ConnectOptions(
+                "127.0.0.1", cluster.coordinator().port(), "admin", cluster.adminPassword(), null, true)));
         assertThat(e).isNotNull();
     }
 

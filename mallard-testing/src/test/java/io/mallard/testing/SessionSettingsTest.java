@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
-import io.mallard.protocol.client.MallardClient;
-import io.mallard.protocol.client.QueryRows;
+import io.mallard.client.MallardClient;
+import io.mallard.common.rows.QueryRows;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -7,7 +7,7 @@ import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.data.ShardInfo;
 import io.mallard.protocol.Messages;
-import io.mallard.protocol.client.MallardClient;
+import io.mallard.client.MallardClient;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.mallard.coordinator.CoordinatorConfig;
 import io.mallard.coordinator.server.Coordinator;
-import io.mallard.protocol.client.QueryRows;
+import io.mallard.common.rows.QueryRows;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;

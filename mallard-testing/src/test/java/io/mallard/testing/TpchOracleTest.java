@@ -2,8 +2,8 @@ package io.mallard.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mallard.protocol.client.MallardClient;
-import io.mallard.protocol.client.QueryRows;
+import io.mallard.client.MallardClient;
+import io.mallard.common.rows.QueryRows;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.protocol.Messages;
-import io.mallard.protocol.client.MallardClient;
+import io.mallard.client.MallardClient;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;

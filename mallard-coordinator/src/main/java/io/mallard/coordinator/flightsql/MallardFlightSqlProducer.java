@@ -6,6 +6,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
+import io.mallard.common.SetStatement;
 import io.mallard.common.TextCache;
 import io.mallard.coordinator.server.Identity;
 import io.mallard.coordinator.server.ServerErrors;
@@ -13,7 +14,7 @@ import io.mallard.coordinator.system.SystemTables;
 import io.mallard.protocol.QuerySettings;
 import io.mallard.protocol.SessionOptionText;
 import io.mallard.protocol.WireErrors;
-import io.mallard.protocol.client.ArrowValues;
+import io.mallard.common.rows.ArrowValues;
 import java.sql.Connection;
 import java.sql.ParameterMetaData;
 import java.sql.PreparedStatement;
@@ -133,7 +134,7 @@ public final class MallardFlightSqlProducer implements FlightSqlProducer {
     }
 
     private Described bind(Identity caller, String sql) {
-        if (QuerySettings.parseSet(sql).isPresent()) {
+        if (SetStatement.parse(sql).isPresent()) {
             return new Described(List.of(), EMPTY, EMPTY);
         }
         if (io.mallard.planner.plan.ExplainStatement.target(sql).isPresent()) {
@@ -226,12 +227,12 @@ public final class MallardFlightSqlProducer implements FlightSqlProducer {
     private void update(CallContext context, String sql, StreamListener<PutResult> ackStream) {
         try {
             ClientSession session = sessions.of(caller(context));
-            Optional<Map.Entry<String, String>> set = QuerySettings.parseSet(sql);
+            Optional<SetStatement> set = SetStatement.parse(sql);
             if (set.isEmpty()) {
                 throw new MallardException(ErrorCode.UNSUPPORTED_STATEMENT, "Mallard datasets are read-only: only "
                         + "queries and SET mallard.distributed / mallard.summarize are accepted");
             }
-            session.set(set.get().getKey(), set.get().getValue());
+            session.set(set.get().name(), set.get().value());
             putResult(ackStream, FlightSql.DoPutUpdateResult.newBuilder().setRecordCount(0).build());
         } catch (RuntimeException e) {
             ackStream.onError(wire(e));

@@ -1,4 +1,4 @@
-package io.mallard.protocol.client;
+package io.mallard.common.rows;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

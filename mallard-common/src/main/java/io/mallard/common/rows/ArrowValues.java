@@ -1,4 +1,4 @@
-package io.mallard.protocol.client;
+package io.mallard.common.rows;
 
 import java.math.BigDecimal;
 import java.time.Instant;
