@@ -2,7 +2,7 @@ package io.mallard.bench;
 
 import io.mallard.client.MallardClient;
 import io.mallard.common.rows.QueryRows;
-import io.mallard.testing.Oracle;
+import io.mallard.oracle.Oracle;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mallard.client.MallardClient;
 import io.mallard.common.rows.QueryRows;
+import io.mallard.data.queries.DemoQueries;
+import io.mallard.data.queries.NamedQuery;
+import io.mallard.oracle.Oracle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +24,7 @@ class ConcurrentQueriesTest {
         try (LocalCluster cluster = LocalCluster.builder().shards(8).workers(3).build();
                 Oracle oracle = new Oracle(cluster.oracleFile())) {
             Map<String, QueryRows> expected = new ConcurrentHashMap<>();
-            for (DemoQueries.NamedQuery query : DemoQueries.ALL) {
+            for (NamedQuery query : DemoQueries.ALL) {
                 expected.put(query.sql(), oracle.query(query.sql()));
             }
             ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -33,7 +36,7 @@ class ConcurrentQueriesTest {
                         List<String> problems = new ArrayList<>();
                         try (MallardClient client = cluster.client()) {
                             for (int i = 0; i < 12; i++) {
-                                DemoQueries.NamedQuery query = DemoQueries.ALL.get((i + offset) % DemoQueries.ALL.size());
+                                NamedQuery query = DemoQueries.ALL.get((i + offset) % DemoQueries.ALL.size());
                                 oracle.difference(query.sql(), client.query(query.sql()))
                                         .ifPresent(d -> problems.add(query.name() + ": " + d));
                             }

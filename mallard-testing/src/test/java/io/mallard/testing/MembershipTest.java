@@ -3,6 +3,8 @@ package io.mallard.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mallard.client.MallardClient;
+import io.mallard.data.queries.DemoQueries;
+import io.mallard.oracle.Oracle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -3,11 +3,12 @@ package io.mallard.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.mallard.client.MallardClient;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.data.ShardInfo;
+import io.mallard.oracle.Oracle;
 import io.mallard.protocol.Messages;
-import io.mallard.client.MallardClient;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,9 +3,10 @@ package io.mallard.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.mallard.common.rows.QueryRows;
 import io.mallard.coordinator.CoordinatorConfig;
 import io.mallard.coordinator.server.Coordinator;
-import io.mallard.common.rows.QueryRows;
+import io.mallard.oracle.Oracle;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;

@@ -1,4 +1,4 @@
-package io.mallard.cli;
+package io.mallard.cli.bench;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
                 + "coordinator at scale. Figures are ratios measured side by side in one run; see docs/benchmarks.md.",
         subcommands = {BenchTpchCommand.class, BenchChallengeCommand.class, BenchOverheadCommand.class,
             BenchScaleCommand.class, BenchShardsCommand.class, BenchJmhCommand.class})
-final class BenchCommand implements Runnable {
+public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -1,4 +1,4 @@
-package io.mallard.cli;
+package io.mallard.cli.bench;
 
 import io.mallard.bench.ComparedQuery;
 import io.mallard.bench.Comparison;
@@ -6,7 +6,7 @@ import io.mallard.bench.report.BenchReport;
 import io.mallard.bench.report.Machine;
 import io.mallard.common.MallardException;
 import io.mallard.data.DataParams;
-import io.mallard.testing.DemoQueries.NamedQuery;
+import io.mallard.data.queries.NamedQuery;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;

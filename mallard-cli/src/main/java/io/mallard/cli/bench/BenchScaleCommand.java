@@ -1,4 +1,4 @@
-package io.mallard.cli;
+package io.mallard.cli.bench;
 
 import io.mallard.bench.ComparedQuery;
 import io.mallard.bench.QueryStats;
@@ -9,11 +9,11 @@ import io.mallard.bench.report.Machine;
 import io.mallard.bench.report.MarkdownTable;
 import io.mallard.bench.report.SvgBarChart;
 import io.mallard.bench.sim.SimulatedCluster;
-import io.mallard.data.DataParams;
 import io.mallard.common.rows.QueryRows;
-import io.mallard.testing.DemoQueries;
-import io.mallard.testing.DemoQueries.NamedQuery;
-import io.mallard.testing.TpchQueries;
+import io.mallard.data.DataParams;
+import io.mallard.data.queries.DemoQueries;
+import io.mallard.data.queries.NamedQuery;
+import io.mallard.data.queries.TpchQueries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;

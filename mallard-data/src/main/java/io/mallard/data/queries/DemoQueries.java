@@ -1,16 +1,12 @@
-package io.mallard.testing;
+package io.mallard.data.queries;
 
 import java.util.List;
 
 /**
  * The queries the demo runs: TPC-H Q1, Q3, Q5 and Q6 with the specification's validation-run substitution parameters,
- * and the two queries of the One Trillion Row Challenge.
+ * and the two queries of the One Trillion Row Challenge. The demo, the benchmarks and the tests run them.
  */
 public final class DemoQueries {
-    /** A named query. */
-    public record NamedQuery(String name, String sql) {
-    }
-
     public static final NamedQuery Q1 = new NamedQuery("tpch-q1", """
             SELECT l_returnflag, l_linestatus,
                    sum(l_quantity) AS sum_qty,

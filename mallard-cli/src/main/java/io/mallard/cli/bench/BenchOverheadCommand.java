@@ -1,4 +1,4 @@
-package io.mallard.cli;
+package io.mallard.cli.bench;
 
 import io.mallard.bench.QueryStats;
 import io.mallard.bench.Samples;
@@ -8,9 +8,8 @@ import io.mallard.bench.report.BenchReport;
 import io.mallard.bench.report.Machine;
 import io.mallard.bench.report.MarkdownTable;
 import io.mallard.bench.report.SvgBarChart;
-import io.mallard.data.DataParams;
 import io.mallard.client.MallardClient;
-import io.mallard.testing.LocalCluster;
+import io.mallard.data.DataParams;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,19 +84,18 @@ final class BenchOverheadCommand implements Callable<Integer> {
             BenchCluster cluster = BenchCluster.start(options, params, shards, workers, System.err);
             return new Target(cluster.client, cluster.duckdb, cluster::clusterCpuTime, cluster);
         }
+        BenchCluster.Data data = BenchCluster.data(options, params, shards, System.err);
         System.err.println("== cluster: coordinator and " + workers + " workers in this JVM (TLS)");
-        LocalCluster cluster = LocalCluster.builder().workers(workers).shards(shards).scaleFactor(params.scaleFactor())
-                .measurementRows(params.measurementRows()).build();
+        InProcessCluster cluster = InProcessCluster.start(data.clusterDir(), workers, 120_000);
         MallardClient client = null;
         try {
-            cluster.awaitAllShardsServed(120_000);
             client = cluster.client();
-            SingleDuckDb duckdb = new SingleDuckDb(cluster.oracleFile(), workers * Runtime.getRuntime().availableProcessors());
+            SingleDuckDb duckdb = new SingleDuckDb(data.oracleFile(), workers * Runtime.getRuntime().availableProcessors());
             com.sun.management.OperatingSystemMXBean os =
                     (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             MallardClient opened = client;
             return new Target(client, duckdb, () -> Duration.ofNanos(os.getProcessCpuTime()), () -> {
-                try (LocalCluster c = cluster; MallardClient m = opened; SingleDuckDb d = duckdb) {
+                try (InProcessCluster c = cluster; MallardClient m = opened; SingleDuckDb d = duckdb) {
                     // closed in reverse order
                 }
             });

@@ -1,4 +1,4 @@
-package io.mallard.testing;
+package io.mallard.data.queries;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +16,7 @@ public final class TpchQueries {
     }
 
     /** Query {@code n} (1 to 22). */
-    public static DemoQueries.NamedQuery query(int n) {
+    public static NamedQuery query(int n) {
         if (n < 1 || n > 22) {
             throw new IllegalArgumentException("TPC-H has queries 1 to 22, not " + n);
         }
@@ -25,14 +25,14 @@ public final class TpchQueries {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + resource);
             }
-            return new DemoQueries.NamedQuery(String.format("tpch-q%d", n), new String(in.readAllBytes(), StandardCharsets.UTF_8).strip());
+            return new NamedQuery(String.format("tpch-q%d", n), new String(in.readAllBytes(), StandardCharsets.UTF_8).strip());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    public static List<DemoQueries.NamedQuery> all() {
-        List<DemoQueries.NamedQuery> queries = new ArrayList<>();
+    public static List<NamedQuery> all() {
+        List<NamedQuery> queries = new ArrayList<>();
         for (int n = 1; n <= 22; n++) {
             queries.add(query(n));
         }

@@ -1,4 +1,4 @@
-package io.mallard.testing;
+package io.mallard.oracle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

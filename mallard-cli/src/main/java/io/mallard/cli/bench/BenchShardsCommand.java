@@ -1,4 +1,4 @@
-package io.mallard.cli;
+package io.mallard.cli.bench;
 
 import io.mallard.bench.Samples;
 import io.mallard.bench.report.BenchReport;
@@ -13,10 +13,10 @@ import io.mallard.data.DataParams;
 import io.mallard.data.DatasetManifest;
 import io.mallard.data.Manifest;
 import io.mallard.data.ShardInfo;
+import io.mallard.data.queries.NamedQuery;
 import io.mallard.planner.plan.DistributedPlan;
 import io.mallard.planner.plan.DistributedPlanner;
 import io.mallard.planner.sql.DuckDbSqlEngine;
-import io.mallard.testing.DemoQueries.NamedQuery;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,4 +1,4 @@
-package io.mallard.cli;
+package io.mallard.cli.bench;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

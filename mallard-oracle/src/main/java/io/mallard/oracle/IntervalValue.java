@@ -1,4 +1,4 @@
-package io.mallard.testing;
+package io.mallard.oracle;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

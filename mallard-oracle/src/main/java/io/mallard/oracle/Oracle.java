@@ -1,15 +1,14 @@
-package io.mallard.testing;
+package io.mallard.oracle;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mallard.common.Json;
-import io.mallard.common.duck.DuckErrors;
 import io.mallard.common.rows.QueryRows;
+import io.mallard.planner.sql.DuckDbSqlEngine;
+import io.mallard.planner.sql.SqlEngine;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -31,20 +30,30 @@ import org.apache.arrow.vector.PeriodDuration;
 import org.duckdb.DuckDBStruct;
 
 /**
- * The single-DuckDB oracle: runs a query over the unsharded data and compares a distributed answer with it —
- * exactly for integers, decimals, strings and dates; with a relative tolerance for doubles; in order only when the
- * query orders its result.
+ * The single-DuckDB oracle: runs a query over the unsharded data and compares a distributed answer with it — exactly
+ * for integers, decimals, strings and dates; with a relative tolerance for doubles; in order only when the query orders
+ * its result (asked of DuckDB's parser through the planner's {@link SqlEngine}). Main code, not test code: the demo and
+ * the benchmarks check their answers with it too.
  */
 public final class Oracle implements AutoCloseable {
     /** Relative tolerance for doubles: sums combine in another order than on one node. */
     public static final double RELATIVE_TOLERANCE = 1e-9;
 
     private final Connection connection;
+    private final Connection parserConnection;
+    private final SqlEngine parser;
 
     public Oracle(Path oracleFile) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("duckdb.read_only", "true");
         this.connection = DriverManager.getConnection("jdbc:duckdb:" + oracleFile, properties);
+        try {
+            this.parserConnection = session();
+            this.parser = new DuckDbSqlEngine(parserConnection);
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
     }
 
     /** A connection of its own per call, so one oracle serves concurrent tests. */
@@ -56,47 +65,29 @@ public final class Oracle implements AutoCloseable {
     public QueryRows query(String sql) throws SQLException {
         try (Connection session = session(); Statement statement = session.createStatement();
                 ResultSet rs = statement.executeQuery(sql)) {
-            List<String> columns = new ArrayList<>();
-            List<String> types = new ArrayList<>();
-            int n = rs.getMetaData().getColumnCount();
-            for (int c = 1; c <= n; c++) {
-                columns.add(rs.getMetaData().getColumnLabel(c));
-                types.add(rs.getMetaData().getColumnTypeName(c));
-            }
-            List<List<Object>> rows = new ArrayList<>();
-            while (rs.next()) {
-                List<Object> row = new ArrayList<>(n);
-                for (int c = 1; c <= n; c++) {
-                    Object value = rs.getObject(c);
+            QueryRows read = ResultSetRows.read(rs);
+            List<List<Object>> rows = new ArrayList<>(read.rows().size());
+            for (List<Object> row : read.rows()) {
+                List<Object> converted = new ArrayList<>(row.size());
+                for (int c = 0; c < row.size(); c++) {
+                    Object value = row.get(c);
                     // DuckDB's JDBC driver gives an INTERVAL as its text; compare it by value instead.
-                    row.add(value instanceof String text && "INTERVAL".equals(types.get(c - 1)) ? IntervalValue.parse(text) : value);
+                    converted.add(value instanceof String text && "INTERVAL".equals(read.types().get(c)) ? IntervalValue.parse(text) : value);
                 }
-                rows.add(row);
+                rows.add(converted);
             }
-            return new QueryRows(columns, types, rows);
+            return new QueryRows(read.columns(), read.types(), rows);
         }
     }
 
     /** Whether the query's top level has ORDER BY, asked of DuckDB's own parser. */
-    public boolean isOrdered(String sql) throws SQLException {
-        try (Connection session = session();
-                PreparedStatement statement = session.prepareStatement("SELECT json_serialize_sql(?::VARCHAR)")) {
-            statement.setString(1, sql);
-            try (ResultSet rs = statement.executeQuery()) {
-                rs.next();
-                JsonNode node = Json.tree(rs.getString(1)).path("statements").path(0).path("node");
-                for (JsonNode modifier : node.path("modifiers")) {
-                    if ("ORDER_MODIFIER".equals(modifier.path("type").asText())) {
-                        return true;
-                    }
-                }
-                return false;
+    public boolean isOrdered(String sql) {
+        for (JsonNode modifier : parser.parseSelect(sql).path("modifiers")) {
+            if ("ORDER_MODIFIER".equals(modifier.path("type").asText())) {
+                return true;
             }
-        } catch (SQLException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw DuckErrors.translate(new SQLException(e.getMessage(), e));
         }
+        return false;
     }
 
     /** Compares a distributed answer with the oracle's; returns empty when they match, else the first difference. */
@@ -281,6 +272,8 @@ public final class Oracle implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        connection.close();
+        try (Connection c = connection; Connection p = parserConnection) {
+            // closed in reverse order
+        }
     }
 }

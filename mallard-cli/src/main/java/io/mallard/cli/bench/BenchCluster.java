@@ -1,14 +1,15 @@
-package io.mallard.cli;
+package io.mallard.cli.bench;
 
 import io.mallard.bench.SingleDuckDb;
+import io.mallard.cli.ProcessCluster;
+import io.mallard.client.MallardClient;
 import io.mallard.coordinator.bootstrap.Bootstrap;
 import io.mallard.coordinator.bootstrap.BootstrapOptions;
 import io.mallard.data.DataParams;
 import io.mallard.data.Datasets;
 import io.mallard.data.Manifest;
+import io.mallard.oracle.Oracle;
 import io.mallard.protocol.Messages;
-import io.mallard.client.MallardClient;
-import io.mallard.testing.Oracle;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

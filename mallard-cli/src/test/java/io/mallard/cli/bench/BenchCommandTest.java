@@ -1,8 +1,9 @@
-package io.mallard.cli;
+package io.mallard.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mallard.cli.Main;
 import io.mallard.common.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -92,7 +93,8 @@ class BenchCommandTest {
     void overheadInOneJvmMeasuresThisProcessesCpu() throws IOException {
         Path out = dir.resolve("results");
         String overhead = run("overhead", "--in-process", "--rows", "0", "--runs", "3", "--warmups", "1",
-                "--warmup-seconds", "0", "--shards", "2", "--workers", "1", "--out", out.toString());
+                "--warmup-seconds", "0", "--shards", "2", "--workers", "1", "--dir", dir.resolve("data").toString(),
+                "--out", out.toString());
         assertThat(overhead).contains("in one JVM").contains("CPU ms per run (this JVM)");
         JsonNode report = onlyReport(out, "-overhead.json");
         assertThat(report.path("params").path("in_process").asBoolean()).isTrue();

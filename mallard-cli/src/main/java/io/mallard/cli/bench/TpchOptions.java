@@ -1,7 +1,7 @@
-package io.mallard.cli;
+package io.mallard.cli.bench;
 
-import io.mallard.testing.DemoQueries.NamedQuery;
-import io.mallard.testing.TpchQueries;
+import io.mallard.data.queries.NamedQuery;
+import io.mallard.data.queries.TpchQueries;
 import java.util.List;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Option;

@@ -1,4 +1,4 @@
-package io.mallard.cli;
+package io.mallard.cli.bench;
 
 import io.mallard.bench.report.BenchReport;
 import java.nio.file.Files;
