@@ -1,9 +1,9 @@
 package io.mallard.bench;
 
+import io.mallard.client.MallardClient;
 import io.mallard.common.MallardException;
-import io.mallard.protocol.client.MallardClient;
-import io.mallard.testing.DemoQueries.NamedQuery;
-import io.mallard.testing.Oracle;
+import io.mallard.data.queries.NamedQuery;
+import io.mallard.oracle.Oracle;
 import java.util.Optional;
 
 /**

@@ -1,7 +1,7 @@
 package io.mallard.bench;
 
-import io.mallard.protocol.client.MallardClient;
-import io.mallard.protocol.client.QueryRows;
+import io.mallard.client.MallardClient;
+import io.mallard.common.rows.QueryRows;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,8 +1,8 @@
 package io.mallard.bench;
 
-import io.mallard.protocol.client.MallardClient;
-import io.mallard.protocol.client.QueryRows;
-import io.mallard.testing.Oracle;
+import io.mallard.client.MallardClient;
+import io.mallard.common.rows.QueryRows;
+import io.mallard.oracle.Oracle;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;

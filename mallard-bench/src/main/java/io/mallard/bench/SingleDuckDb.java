@@ -1,14 +1,13 @@
 package io.mallard.bench;
 
-import io.mallard.protocol.client.QueryRows;
+import io.mallard.common.rows.QueryRows;
+import io.mallard.oracle.ResultSetRows;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
 
 /**
@@ -41,22 +40,7 @@ public final class SingleDuckDb implements AutoCloseable {
 
     public QueryRows query(String sql) throws SQLException {
         try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            List<String> columns = new ArrayList<>(n);
-            List<String> types = new ArrayList<>(n);
-            for (int c = 1; c <= n; c++) {
-                columns.add(rs.getMetaData().getColumnLabel(c));
-                types.add(rs.getMetaData().getColumnTypeName(c));
-            }
-            List<List<Object>> rows = new ArrayList<>();
-            while (rs.next()) {
-                List<Object> row = new ArrayList<>(n);
-                for (int c = 1; c <= n; c++) {
-                    row.add(rs.getObject(c));
-                }
-                rows.add(row);
-            }
-            return new QueryRows(columns, types, rows);
+            return ResultSetRows.read(rs);
         }
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mallard.bench.report.MarkdownTable;
 import io.mallard.bench.report.SvgBarChart;
-import io.mallard.protocol.client.QueryRows;
+import io.mallard.common.rows.QueryRows;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

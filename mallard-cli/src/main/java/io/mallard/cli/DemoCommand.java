@@ -1,15 +1,16 @@
 package io.mallard.cli;
 
 import io.mallard.bench.SideBySide;
+import io.mallard.client.MallardClient;
 import io.mallard.common.MallardException;
 import io.mallard.coordinator.ClusterLayout;
 import io.mallard.coordinator.bootstrap.Bootstrap;
 import io.mallard.coordinator.bootstrap.BootstrapOptions;
 import io.mallard.data.Manifest;
+import io.mallard.data.queries.DemoQueries;
+import io.mallard.data.queries.NamedQuery;
+import io.mallard.oracle.Oracle;
 import io.mallard.protocol.Messages;
-import io.mallard.protocol.client.MallardClient;
-import io.mallard.testing.DemoQueries;
-import io.mallard.testing.Oracle;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +53,7 @@ final class DemoCommand implements Callable<Integer> {
         try (ProcessCluster cluster = ProcessCluster.start(dir, workers, 0, System.out);
                 MallardClient client = cluster.client();
                 Oracle oracle = new Oracle(oracleFile(manifest))) {
-            for (DemoQueries.NamedQuery query : DemoQueries.ALL) {
+            for (NamedQuery query : DemoQueries.ALL) {
                 System.out.println();
                 System.out.println("== " + query.name());
                 System.out.println(query.sql().strip());

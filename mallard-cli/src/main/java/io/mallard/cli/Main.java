@@ -1,5 +1,6 @@
 package io.mallard.cli;
 
+import io.mallard.cli.bench.BenchCommand;
 import io.mallard.common.MallardException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

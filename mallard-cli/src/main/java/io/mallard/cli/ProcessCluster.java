@@ -1,13 +1,13 @@
 package io.mallard.cli;
 
 import io.mallard.client.ConnectOptions;
+import io.mallard.client.MallardClient;
 import io.mallard.client.MallardSqlClient;
 import io.mallard.common.MallardException;
 import io.mallard.common.security.Credentials;
 import io.mallard.coordinator.ClusterLayout;
 import io.mallard.coordinator.bootstrap.Bootstrap;
 import io.mallard.protocol.Messages;
-import io.mallard.protocol.client.MallardClient;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -23,7 +23,7 @@ import org.jline.terminal.TerminalBuilder;
  * The embedded default: a coordinator and N workers as separate JVMs on loopback, started from this executable and
  * stopped with it (also when this process is killed: children watch their parent).
  */
-final class ProcessCluster implements AutoCloseable {
+public final class ProcessCluster implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final List<Process> processes = new ArrayList<>();
@@ -35,12 +35,12 @@ final class ProcessCluster implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    static ProcessCluster start(Path dir, int workers, int port, PrintStream out) throws IOException, InterruptedException {
+    public static ProcessCluster start(Path dir, int workers, int port, PrintStream out) throws IOException, InterruptedException {
         return start(dir, workers, port, out, name -> List.of());
     }
 
     /** As {@link #start(Path, int, int, PrintStream)}, with extra JVM options per process name (profiling). */
-    static ProcessCluster start(Path dir, int workers, int port, PrintStream out,
+    public static ProcessCluster start(Path dir, int workers, int port, PrintStream out,
             java.util.function.Function<String, List<String>> jvmOptions) throws IOException, InterruptedException {
         int chosen = port == 0 ? freePort() : port;
         ProcessCluster cluster = new ProcessCluster(dir, chosen);
@@ -66,11 +66,12 @@ final class ProcessCluster implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    MallardClient client() throws IOException {
+    /** A client logged in as the admin user; the caller closes it. */
+    public MallardClient client() throws IOException {
         return MallardClient.connect("127.0.0.1", port, new ClusterLayout(dir).caCertificate(), "admin",
                 Bootstrap.adminPassword(dir));
     }
@@ -181,7 +182,7 @@ final class ProcessCluster implements AutoCloseable {
     }
 
     /** CPU time used so far by the coordinator and worker processes together (what the OS reports for each). */
-    java.time.Duration cpuTime() {
+    public java.time.Duration cpuTime() {
         java.time.Duration total = java.time.Duration.ZERO;
         for (Process p : processes) {
             total = total.plus(p.info().totalCpuDuration().orElse(java.time.Duration.ZERO));

@@ -2,7 +2,7 @@ package io.mallard.cli;
 
 import io.mallard.client.MallardSqlClient;
 import io.mallard.common.MallardException;
-import io.mallard.protocol.client.QueryRows;
+import io.mallard.common.rows.QueryRows;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;

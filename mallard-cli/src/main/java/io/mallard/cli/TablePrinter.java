@@ -1,6 +1,6 @@
 package io.mallard.cli;
 
-import io.mallard.protocol.client.QueryRows;
+import io.mallard.common.rows.QueryRows;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.math.BigDecimal;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mallard.client.ConnectOptions;
 import io.mallard.client.MallardSqlClient;
+import io.mallard.oracle.Oracle;
 import io.mallard.testing.LocalCluster;
-import io.mallard.testing.Oracle;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -3,7 +3,7 @@ package io.mallard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mallard.client.Progress;
-import io.mallard.protocol.client.QueryRows;
+import io.mallard.common.rows.QueryRows;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;

@@ -2,19 +2,11 @@ package io.mallard.client;
 
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
-import io.mallard.protocol.WireErrors;
-import io.mallard.protocol.client.ArrowValues;
-import io.mallard.protocol.client.QueryRows;
+import io.mallard.common.rows.QueryRows;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.arrow.flight.CallOption;
-import org.apache.arrow.flight.FlightEndpoint;
-import org.apache.arrow.flight.FlightInfo;
-import org.apache.arrow.flight.FlightRuntimeException;
-import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -58,40 +50,22 @@ public final class PreparedQuery implements AutoCloseable {
             throw new MallardException(ErrorCode.INVALID_ARGUMENT, "the statement takes " + parameterCount()
                     + " parameter(s), " + values.length + " given");
         }
-        try (VectorSchemaRoot parameters = VectorSchemaRoot.create(statement.getParameterSchema(), allocator)) {
-            if (values.length > 0) {
-                parameters.allocateNew();
-                for (int p = 0; p < values.length; p++) {
-                    set(parameters.getVector(p), values[p]);
-                }
-                parameters.setRowCount(1);
-                statement.setParameters(parameters);
-            }
-            FlightInfo info = statement.execute(auth);
-            List<String> columns = new ArrayList<>();
-            List<String> types = new ArrayList<>();
-            List<List<Object>> rows = new ArrayList<>();
-            for (FlightEndpoint endpoint : info.getEndpoints()) {
-                try (FlightStream stream = sql.getStream(endpoint.getTicket(), auth)) {
-                    VectorSchemaRoot root = stream.getRoot();
-                    if (columns.isEmpty()) {
-                        for (FieldVector vector : root.getFieldVectors()) {
-                            columns.add(vector.getName());
-                            types.add(ArrowValues.typeName(vector));
+        try {
+            return FlightResults.read(() -> {
+                try (VectorSchemaRoot parameters = VectorSchemaRoot.create(statement.getParameterSchema(), allocator)) {
+                    if (values.length > 0) {
+                        parameters.allocateNew();
+                        for (int p = 0; p < values.length; p++) {
+                            set(parameters.getVector(p), values[p]);
                         }
+                        parameters.setRowCount(1);
+                        statement.setParameters(parameters);
                     }
-                    while (stream.next()) {
-                        rows.addAll(ArrowValues.rows(root));
-                    }
+                    FlightResults.Rows rows = new FlightResults.Rows();
+                    FlightResults.readEndpoints(sql, statement.execute(auth), auth, rows);
+                    return rows.rows();
                 }
-            }
-            return new QueryRows(columns, types, rows);
-        } catch (FlightRuntimeException e) {
-            throw WireErrors.fromFlight(e);
-        } catch (MallardException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new MallardException(ErrorCode.INTERNAL_ERROR, "reading the result failed: " + e.getMessage(), e);
+            });
         } finally {
             statement.clearParameters();
         }
@@ -128,10 +102,9 @@ public final class PreparedQuery implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
+        FlightResults.read(() -> {
             statement.close(auth);
-        } catch (FlightRuntimeException e) {
-            throw WireErrors.fromFlight(e);
-        }
+            return null;
+        });
     }
 }

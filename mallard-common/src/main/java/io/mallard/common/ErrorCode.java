@@ -1,31 +1,69 @@
 package io.mallard.common;
 
-/** Every error Mallard reports carries one of these codes; clients dispatch on the code, never on message text. */
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every error Mallard reports carries one of these codes; clients dispatch on the code, never on message text.
+ *
+ * <p>A code travels as its {@link #wireName()}, which is frozen: renaming a constant must not change it, or a peer of
+ * another version would read the code as unknown. docs/errors.md lists every code with its type, wire name, SQLSTATE and
+ * the DuckDB error kinds that become it.
+ */
 public enum ErrorCode {
-    SYNTAX_ERROR(ErrorType.USER),
-    TABLE_NOT_FOUND(ErrorType.USER),
-    BINDER_ERROR(ErrorType.USER),
-    NOT_DISTRIBUTED_YET(ErrorType.USER),
-    UNSUPPORTED_STATEMENT(ErrorType.USER),
-    INVALID_ARGUMENT(ErrorType.USER),
-    EXECUTION_ERROR(ErrorType.USER),
-    AUTHENTICATION_FAILED(ErrorType.USER),
-    PERMISSION_DENIED(ErrorType.USER),
-    QUERY_CANCELLED(ErrorType.USER),
-    WORKER_FAILED(ErrorType.RESOURCES),
-    NO_WORKER_FOR_SHARD(ErrorType.RESOURCES),
-    SHARD_VERIFICATION_FAILED(ErrorType.RESOURCES),
-    TIMEOUT(ErrorType.RESOURCES),
-    PROTOCOL_ERROR(ErrorType.INTERNAL),
-    INTERNAL_ERROR(ErrorType.INTERNAL);
+    SYNTAX_ERROR("SYNTAX_ERROR", ErrorType.USER, "42601"),
+    TABLE_NOT_FOUND("TABLE_NOT_FOUND", ErrorType.USER, "42P01"),
+    FUNCTION_NOT_FOUND("FUNCTION_NOT_FOUND", ErrorType.USER, "42883"),
+    BINDER_ERROR("BINDER_ERROR", ErrorType.USER, "42000"),
+    NOT_DISTRIBUTED_YET("NOT_DISTRIBUTED_YET", ErrorType.USER, "0A000"),
+    UNSUPPORTED_STATEMENT("UNSUPPORTED_STATEMENT", ErrorType.USER, "0A000"),
+    INVALID_ARGUMENT("INVALID_ARGUMENT", ErrorType.USER, "22023"),
+    EXECUTION_ERROR("EXECUTION_ERROR", ErrorType.USER, "22000"),
+    AUTHENTICATION_FAILED("AUTHENTICATION_FAILED", ErrorType.USER, "28000"),
+    PERMISSION_DENIED("PERMISSION_DENIED", ErrorType.USER, "42501"),
+    QUERY_CANCELLED("QUERY_CANCELLED", ErrorType.USER, "57014"),
+    WORKER_FAILED("WORKER_FAILED", ErrorType.RESOURCES, "58000"),
+    CONNECTION_FAILED("CONNECTION_FAILED", ErrorType.RESOURCES, "08006"),
+    NO_WORKER_FOR_SHARD("NO_WORKER_FOR_SHARD", ErrorType.RESOURCES, "53000"),
+    SHARD_VERIFICATION_FAILED("SHARD_VERIFICATION_FAILED", ErrorType.RESOURCES, "XX001"),
+    TIMEOUT("TIMEOUT", ErrorType.RESOURCES, "57014"),
+    OUT_OF_MEMORY("OUT_OF_MEMORY", ErrorType.RESOURCES, "53200"),
+    IO_ERROR("IO_ERROR", ErrorType.RESOURCES, "58030"),
+    PROTOCOL_ERROR("PROTOCOL_ERROR", ErrorType.INTERNAL, "08P01"),
+    INTERNAL_ERROR("INTERNAL_ERROR", ErrorType.INTERNAL, "XX000");
 
+    private static final Map<String, ErrorCode> BY_WIRE_NAME = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(ErrorCode::wireName, Function.identity()));
+
+    private final String wireName;
     private final ErrorType type;
+    private final String sqlState;
 
-    ErrorCode(ErrorType type) {
+    ErrorCode(String wireName, ErrorType type, String sqlState) {
+        this.wireName = wireName;
         this.type = type;
+        this.sqlState = sqlState;
+    }
+
+    /** The code's identifier on the wire and in the query history; frozen, whatever the constant is called. */
+    public String wireName() {
+        return wireName;
     }
 
     public ErrorType type() {
         return type;
+    }
+
+    /** The nearest SQL-standard (PostgreSQL-style) SQLSTATE, for clients that sort errors by class. */
+    public String sqlState() {
+        return sqlState;
+    }
+
+    /** The code a peer sent; empty for a name this version does not know (a newer peer's). */
+    public static Optional<ErrorCode> fromWireName(String wireName) {
+        return Optional.ofNullable(wireName == null ? null : BY_WIRE_NAME.get(wireName));
     }
 }

@@ -37,9 +37,8 @@ public class MallardException extends RuntimeException {
     /** The message with its code, as a user sees it: {@code SYNTAX_ERROR: syntax error at or near "FORM" (at position 9)}. */
     public String describe() {
         String where = position >= 0 ? " (at position " + position + ")" : "";
-        return code + ": " + getMessage() + where;
+        return code.wireName() + ": " + getMessage() + where;
     }
-
 
     public static MallardException internal(String message, Throwable cause) {
         return new MallardException(ErrorCode.INTERNAL_ERROR, message, cause);

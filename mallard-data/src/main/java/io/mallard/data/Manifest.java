@@ -1,6 +1,7 @@
 package io.mallard.data;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.mallard.common.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ public record Manifest(int formatVersion, long version, String createdAt, DataPa
      * @throws IOException if the file cannot be read or parsed, or has an unsupported format version
      */
     public static Manifest read(Path manifestJson) throws IOException {
-        Manifest m = Json.MAPPER.readValue(manifestJson.toFile(), Manifest.class);
+        Manifest m = Json.readFile(manifestJson, Manifest.class);
         if (m.formatVersion() != FORMAT_VERSION) {
             throw new IOException(manifestJson + ": unsupported manifest formatVersion " + m.formatVersion());
         }
@@ -60,7 +61,7 @@ public record Manifest(int formatVersion, long version, String createdAt, DataPa
      * @throws IOException on write failure
      */
     public void write(Path manifestJson) throws IOException {
-        Json.writeAtomically(manifestJson, this);
+        Json.writeFile(manifestJson, this);
     }
 
     /**

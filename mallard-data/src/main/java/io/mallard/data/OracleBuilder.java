@@ -1,5 +1,7 @@
 package io.mallard.data;
 
+import io.mallard.common.AtomicFiles;
+import io.mallard.common.Json;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -51,9 +53,9 @@ final class OracleBuilder {
                 Sql.execute(c, "CHECKPOINT");
             }
             deleteDuckDbFile(oracle);
-            Json.moveReplacing(tmp, oracle);
+            AtomicFiles.moveReplacing(tmp, oracle);
             long size = Files.size(oracle);
-            Json.writeAtomically(sidecar, new OracleInfo(GENERATOR_VERSION, params, size, Instant.now().toString()));
+            Json.writeFile(sidecar, new OracleInfo(GENERATOR_VERSION, params, size, Instant.now().toString()));
             Progress.log(progress, "oracle: done, %,d bytes in %s", size, Progress.since(t0));
             return oracle;
         }
@@ -145,7 +147,7 @@ final class OracleBuilder {
             return Optional.empty();
         }
         try {
-            return Optional.of(Json.MAPPER.readValue(sidecar.toFile(), OracleInfo.class));
+            return Optional.of(Json.readFile(sidecar, OracleInfo.class));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

@@ -1,5 +1,6 @@
 package io.mallard.data;
 
+import io.mallard.common.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +82,7 @@ final class ShardWriter {
             throw new IOException("DuckDB left a WAL next to " + tmp + " after CHECKPOINT and close");
         }
         OracleBuilder.deleteDuckDbFile(target);
-        Json.moveReplacing(tmp, target);
+        AtomicFiles.moveReplacing(tmp, target);
         return new Written(target, counts);
     }
 

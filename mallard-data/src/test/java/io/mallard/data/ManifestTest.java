@@ -3,6 +3,7 @@ package io.mallard.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mallard.common.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,8 +63,8 @@ class ManifestTest {
 
     @Test
     void tableRoleJson() throws Exception {
-        assertThat(Json.MAPPER.writeValueAsString(TableRole.REPLICATED)).isEqualTo("\"replicated\"");
-        assertThat(Json.MAPPER.readValue("\"DIMENSION\"", TableRole.class)).isEqualTo(TableRole.DIMENSION);
+        assertThat(Json.mapper().writeValueAsString(TableRole.REPLICATED)).isEqualTo("\"replicated\"");
+        assertThat(Json.mapper().readValue("\"DIMENSION\"", TableRole.class)).isEqualTo(TableRole.DIMENSION);
     }
 
     @Test
@@ -78,7 +79,7 @@ class ManifestTest {
         // Without the edge dataset nothing new is written, so manifests and sidecars of older versions read the same.
         m.write(file);
         assertThat(Files.readString(file)).doesNotContain("edgeRows", "nullable");
-        assertThat(Json.MAPPER.readValue("{\"scaleFactor\":0.01,\"measurementRows\":100,\"seed\":7}", DataParams.class))
+        assertThat(Json.mapper().readValue("{\"scaleFactor\":0.01,\"measurementRows\":100,\"seed\":7}", DataParams.class))
                 .isEqualTo(new DataParams(0.01, 100, 7, 0));
     }
 

@@ -4,12 +4,10 @@ import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * The settings a client session sends with each query.
+ * The settings a client session sends with each query ({@link io.mallard.common.SetStatement} reads the SQL that
+ * changes them).
  *
  * @param distributed false: answer on the coordinator alone, from its full copies, or fail saying so
  * @param summarize   false: return the workers' raw partial results with a {@code shard} column, not the combined answer
@@ -18,11 +16,6 @@ public record QuerySettings(boolean distributed, boolean summarize) {
     public static final String DISTRIBUTED = "mallard.distributed";
     public static final String SUMMARIZE = "mallard.summarize";
     public static final QuerySettings DEFAULTS = new QuerySettings(true, true);
-
-    /** A {@code SET mallard.x = value} statement: {@code SET [SESSION] name (= | TO) value}, case-insensitive. */
-    private static final Pattern SET = Pattern.compile(
-            "^\\s*SET\\s+(?:SESSION\\s+)?(mallard\\.[a-z_]+)\\s*(?:=|\\s+TO\\s+)\\s*'?([A-Za-z0-9_]+)'?\\s*;?\\s*$",
-            Pattern.CASE_INSENSITIVE);
 
     /** Reads settings sent with a query; unknown names and values are refused. */
     public static QuerySettings of(Map<String, String> values) {
@@ -45,12 +38,6 @@ public record QuerySettings(boolean distributed, boolean summarize) {
             default -> throw new MallardException(ErrorCode.INVALID_ARGUMENT, "unknown setting " + name
                     + " (known: " + DISTRIBUTED + ", " + SUMMARIZE + ")");
         };
-    }
-
-    /** The (name, value) of a {@code SET mallard.…} statement, lower-cased name; empty for any other statement. */
-    public static Optional<Map.Entry<String, String>> parseSet(String sql) {
-        Matcher m = SET.matcher(sql);
-        return m.matches() ? Optional.of(Map.entry(m.group(1).toLowerCase(Locale.ROOT), m.group(2))) : Optional.empty();
     }
 
     private static boolean parseFlag(String name, String value) {

@@ -52,14 +52,14 @@ public final class WireErrors {
             case UNAUTHORIZED -> ErrorCode.PERMISSION_DENIED;
             case CANCELLED -> ErrorCode.QUERY_CANCELLED;
             case TIMED_OUT -> ErrorCode.TIMEOUT;
-            case UNAVAILABLE -> ErrorCode.WORKER_FAILED;
+            case UNAVAILABLE -> ErrorCode.CONNECTION_FAILED; // the peer could not be reached, or not over TLS
             case INVALID_ARGUMENT -> ErrorCode.INVALID_ARGUMENT;
             default -> ErrorCode.INTERNAL_ERROR;
         };
         String description = e.status().description();
         String message = description == null || description.isEmpty() ? e.status().code().name() : description;
-        if (message.startsWith(code.name() + ": ")) {
-            message = message.substring(code.name().length() + 2); // a Mallard description whose metadata was lost
+        if (message.startsWith(code.wireName() + ": ")) {
+            message = message.substring(code.wireName().length() + 2); // a Mallard description whose metadata was lost
         }
         Throwable cause = e.status().cause() != null ? e.status().cause() : e.getCause();
         while (cause != null && cause.getCause() != null && cause.getCause() != cause) {
@@ -77,8 +77,9 @@ public final class WireErrors {
             case PERMISSION_DENIED -> CallStatus.UNAUTHORIZED;
             case QUERY_CANCELLED -> CallStatus.CANCELLED;
             case TIMEOUT -> CallStatus.TIMED_OUT;
-            case WORKER_FAILED, NO_WORKER_FOR_SHARD -> CallStatus.UNAVAILABLE;
-            case INTERNAL_ERROR, PROTOCOL_ERROR -> CallStatus.INTERNAL;
+            case WORKER_FAILED, NO_WORKER_FOR_SHARD, CONNECTION_FAILED -> CallStatus.UNAVAILABLE;
+            case OUT_OF_MEMORY -> CallStatus.RESOURCE_EXHAUSTED;
+            case INTERNAL_ERROR, PROTOCOL_ERROR, IO_ERROR -> CallStatus.INTERNAL;
             default -> CallStatus.INVALID_ARGUMENT;
         };
     }

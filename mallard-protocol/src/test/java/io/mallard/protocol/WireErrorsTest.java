@@ -45,6 +45,7 @@ class WireErrorsTest {
         assertThat(statusOf(ErrorCode.QUERY_CANCELLED)).isEqualTo(FlightStatusCode.CANCELLED);
         assertThat(statusOf(ErrorCode.TIMEOUT)).isEqualTo(FlightStatusCode.TIMED_OUT);
         assertThat(statusOf(ErrorCode.WORKER_FAILED)).isEqualTo(FlightStatusCode.UNAVAILABLE);
+        assertThat(statusOf(ErrorCode.OUT_OF_MEMORY)).isEqualTo(FlightStatusCode.RESOURCE_EXHAUSTED);
         assertThat(statusOf(ErrorCode.INTERNAL_ERROR)).isEqualTo(FlightStatusCode.INTERNAL);
         assertThat(statusOf(ErrorCode.SYNTAX_ERROR)).isEqualTo(FlightStatusCode.INVALID_ARGUMENT);
         FlightRuntimeException f = WireErrors.toFlight(new MallardException(ErrorCode.SYNTAX_ERROR, "bad", 4, null));
@@ -61,7 +62,7 @@ class WireErrorsTest {
         assertThat(foreign(CallStatus.UNAUTHORIZED).code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
         assertThat(foreign(CallStatus.CANCELLED).code()).isEqualTo(ErrorCode.QUERY_CANCELLED);
         assertThat(foreign(CallStatus.TIMED_OUT).code()).isEqualTo(ErrorCode.TIMEOUT);
-        assertThat(foreign(CallStatus.UNAVAILABLE).code()).isEqualTo(ErrorCode.WORKER_FAILED);
+        assertThat(foreign(CallStatus.UNAVAILABLE).code()).isEqualTo(ErrorCode.CONNECTION_FAILED);
         assertThat(foreign(CallStatus.INVALID_ARGUMENT).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
         assertThat(foreign(CallStatus.INTERNAL).code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
         assertThat(foreign(CallStatus.UNKNOWN).code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
@@ -79,7 +80,7 @@ class WireErrorsTest {
     @Test
     void foreignErrorWithoutDescriptionIsNamedByItsStatus() {
         MallardException e = WireErrors.fromFlight(CallStatus.UNAVAILABLE.toRuntimeException());
-        assertThat(e.code()).isEqualTo(ErrorCode.WORKER_FAILED);
+        assertThat(e.code()).isEqualTo(ErrorCode.CONNECTION_FAILED);
         assertThat(e.getMessage()).isEqualTo("UNAVAILABLE");
     }
 
@@ -102,6 +103,13 @@ class WireErrorsTest {
         assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
         assertThat(e.getMessage()).isEqualTo("from the future");
         assertThat(e.position()).hasValue(5);
+    }
+
+    @Test
+    void theCodeTravelsAsItsWireName() {
+        FlightRuntimeException f = WireErrors.toFlight(new MallardException(ErrorCode.FUNCTION_NOT_FOUND, "no f", 2, null));
+        ErrorInfo sent = Json.fromBytes(f.status().metadata().getByte(WireErrors.METADATA_KEY), ErrorInfo.class);
+        assertThat(sent).isEqualTo(new ErrorInfo(ErrorCode.FUNCTION_NOT_FOUND.wireName(), "no f", 2));
     }
 
     @Test
@@ -129,7 +137,8 @@ class WireErrorsTest {
             } else if (sql.equals("x")) {
                 listener.onError(WireErrors.toFlight(new MallardException(ErrorCode.TABLE_NOT_FOUND, "x", 7, null)));
             } else {
-                listener.onError(WireErrors.toFlight(new MallardException(ErrorCode.valueOf(sql), MULTI_LINE, 11, null)));
+                listener.onError(WireErrors.toFlight(new MallardException(ErrorCode.fromWireName(sql).orElseThrow(),
+                        MULTI_LINE, 11, null)));
             }
         }
     }
@@ -151,7 +160,7 @@ class WireErrorsTest {
     void everyCodeSurvivesARealFlightCall(ErrorCode code) throws Exception {
         try (LoopbackFlight flight = new LoopbackFlight(new FailingProducer())) {
             MallardException e = catchThrowableOfType(MallardException.class,
-                    () -> Rpc.call(flight.client, new Messages.ExplainRequest(code.name()), Messages.PlanDescription.class));
+                    () -> Rpc.call(flight.client, new Messages.ExplainRequest(code.wireName()), Messages.PlanDescription.class));
             assertThat(e).isNotNull();
             assertThat(e.code()).isEqualTo(code);
             assertThat(e.getMessage()).isEqualTo(MULTI_LINE);

@@ -10,7 +10,7 @@ import io.mallard.coordinator.bootstrap.BootstrapOptions;
 import io.mallard.coordinator.server.CoordinatorMain;
 import io.mallard.data.DataParams;
 import io.mallard.data.Manifest;
-import io.mallard.protocol.client.QueryRows;
+import io.mallard.common.rows.QueryRows;
 import io.mallard.worker.WorkerMain;
 import java.io.File;
 import java.io.IOException;

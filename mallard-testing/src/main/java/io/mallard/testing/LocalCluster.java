@@ -1,6 +1,7 @@
 package io.mallard.testing;
 
 import io.mallard.client.ConnectOptions;
+import io.mallard.client.MallardClient;
 import io.mallard.client.MallardSqlClient;
 import io.mallard.common.security.Credentials;
 import io.mallard.coordinator.ClusterLayout;
@@ -11,7 +12,6 @@ import io.mallard.coordinator.server.Coordinator;
 import io.mallard.data.DataParams;
 import io.mallard.data.Manifest;
 import io.mallard.protocol.Messages;
-import io.mallard.protocol.client.MallardClient;
 import io.mallard.worker.Worker;
 import io.mallard.worker.WorkerConfig;
 import java.io.File;

@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
+import io.mallard.common.rows.QueryRows;
+import io.mallard.data.queries.DemoQueries;
 import io.mallard.protocol.Messages;
-import io.mallard.protocol.client.QueryRows;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

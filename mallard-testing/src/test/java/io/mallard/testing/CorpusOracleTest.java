@@ -2,9 +2,10 @@ package io.mallard.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mallard.client.MallardClient;
+import io.mallard.common.rows.QueryRows;
+import io.mallard.oracle.Oracle;
 import io.mallard.protocol.Messages;
-import io.mallard.protocol.client.MallardClient;
-import io.mallard.protocol.client.QueryRows;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,8 +2,11 @@ package io.mallard.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mallard.protocol.client.MallardClient;
-import io.mallard.protocol.client.QueryRows;
+import io.mallard.client.MallardClient;
+import io.mallard.common.rows.QueryRows;
+import io.mallard.data.queries.DemoQueries;
+import io.mallard.data.queries.NamedQuery;
+import io.mallard.oracle.Oracle;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -22,7 +25,7 @@ class DemoQueriesOracleTest {
         try (LocalCluster cluster = LocalCluster.builder().shards(shards).workers(workers).build();
                 MallardClient client = cluster.client();
                 Oracle oracle = new Oracle(cluster.oracleFile())) {
-            for (DemoQueries.NamedQuery query : DemoQueries.ALL) {
+            for (NamedQuery query : DemoQueries.ALL) {
                 QueryRows rows = client.query(query.sql());
                 assertThat(rows.rows()).as(query.name()).isNotEmpty();
                 assertThat(oracle.difference(query.sql(), rows)).as(query.name()).isEmpty();

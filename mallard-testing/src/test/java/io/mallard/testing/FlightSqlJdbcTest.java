@@ -3,7 +3,9 @@ package io.mallard.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.mallard.protocol.client.QueryRows;
+import io.mallard.common.rows.QueryRows;
+import io.mallard.data.queries.DemoQueries;
+import io.mallard.oracle.Oracle;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;

@@ -8,8 +8,11 @@ import io.mallard.client.MallardSqlClient;
 import io.mallard.client.PreparedQuery;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
-import io.mallard.protocol.client.ArrowValues;
-import io.mallard.protocol.client.QueryRows;
+import io.mallard.common.rows.ArrowValues;
+import io.mallard.common.rows.QueryRows;
+import io.mallard.data.queries.DemoQueries;
+import io.mallard.data.queries.NamedQuery;
+import io.mallard.oracle.Oracle;
 import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -56,7 +59,7 @@ class MallardSqlClientTest {
 
     @Test
     void queriesAndArrowStreamsMatchTheOracle() throws Exception {
-        for (DemoQueries.NamedQuery query : DemoQueries.ALL) {
+        for (NamedQuery query : DemoQueries.ALL) {
             assertThat(oracle.difference(query.sql(), client.query(query.sql()))).as(query.name()).isEmpty();
         }
         AtomicLong rows = new AtomicLong();

@@ -2,8 +2,11 @@ package io.mallard.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mallard.protocol.client.MallardClient;
-import io.mallard.protocol.client.QueryRows;
+import io.mallard.client.MallardClient;
+import io.mallard.common.rows.QueryRows;
+import io.mallard.data.queries.DemoQueries;
+import io.mallard.data.queries.NamedQuery;
+import io.mallard.data.queries.TpchQueries;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +28,8 @@ class PlanGoldenTest {
     private static LocalCluster cluster;
     private static MallardClient client;
 
-    static List<DemoQueries.NamedQuery> queries() {
-        List<DemoQueries.NamedQuery> all = new ArrayList<>(TpchQueries.all());
+    static List<NamedQuery> queries() {
+        List<NamedQuery> all = new ArrayList<>(TpchQueries.all());
         all.add(DemoQueries.CHALLENGE_COUNT);
         all.add(DemoQueries.CHALLENGE_STATIONS);
         return all;
@@ -46,7 +49,7 @@ class PlanGoldenTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("queries")
-    void planMatchesGoldenFile(DemoQueries.NamedQuery query) throws Exception {
+    void planMatchesGoldenFile(NamedQuery query) throws Exception {
         QueryRows rows = client.query("EXPLAIN " + query.sql());
         assertThat(rows.columns()).containsExactly("plan");
         String plan = rows.rows().stream().map(r -> (String) r.get(0)).collect(Collectors.joining("\n")) + "\n";

@@ -3,10 +3,11 @@ package io.mallard.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.mallard.client.MallardClient;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
-import io.mallard.protocol.client.MallardClient;
-import io.mallard.protocol.client.QueryRows;
+import io.mallard.common.rows.QueryRows;
+import io.mallard.oracle.Oracle;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -3,14 +3,16 @@ package io.mallard.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.mallard.client.MallardClient;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.data.ShardInfo;
+import io.mallard.oracle.Oracle;
 import io.mallard.protocol.Messages;
-import io.mallard.protocol.client.MallardClient;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -30,28 +32,25 @@ class ShardVerificationTest {
                 raf.write(b ^ 0xff);
             }
             WorkerHandle worker = cluster.addWorker(false, 0);
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (System.currentTimeMillis() < deadline && served(cluster) < cluster.manifest().allShards().size() - 1) {
-                Thread.sleep(50);
-            }
-            Thread.sleep(500);
-            Messages.ClusterStatus status = cluster.status();
-            for (Messages.ShardView shard : status.shards()) {
-                if (shard.id().equals(victim.id())) {
-                    assertThat(shard.trustedOn()).as("corrupted shard trusted").isEmpty();
-                } else {
-                    assertThat(shard.trustedOn()).as("shard %s", shard.id()).isNotEmpty();
-                }
-            }
-            assertThat(status.workers().get(0).state()).isNotEqualTo("trusted");
-            try (Stream<Path> files = Files.walk(cluster.dir().resolve("workers"))) {
-                assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(victim.id()));
-            }
+            int others = cluster.manifest().allShards().size() - 1;
+            Await.until("every shard but the corrupted one proved", Duration.ofSeconds(60), () -> served(cluster) == others);
             try (MallardClient client = cluster.client()) {
-                MallardException e = catchThrowableOfType(MallardException.class,
-                        () -> client.query("SELECT count(*) FROM measurements"));
+                // the coordinator names the shard rejected once the worker's report is in; until then it is not yet proved
+                MallardException e = awaitRejection(client, "SELECT count(*) FROM measurements", victim.id());
                 assertThat(e.code()).isEqualTo(ErrorCode.NO_WORKER_FOR_SHARD);
-                assertThat(e.getMessage()).contains(victim.id()).contains("rejected");
+                assertThat(e.getMessage()).contains(victim.id());
+                Messages.ClusterStatus status = cluster.status();
+                for (Messages.ShardView shard : status.shards()) {
+                    if (shard.id().equals(victim.id())) {
+                        assertThat(shard.trustedOn()).as("corrupted shard trusted").isEmpty();
+                    } else {
+                        assertThat(shard.trustedOn()).as("shard %s", shard.id()).isNotEmpty();
+                    }
+                }
+                assertThat(status.workers().get(0).state()).isNotEqualTo("trusted");
+                try (Stream<Path> files = Files.walk(cluster.dir().resolve("workers"))) {
+                    assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(victim.id()));
+                }
                 String other = "SELECT count(*) FROM lineitem";
                 try (Oracle oracle = new Oracle(cluster.oracleFile())) {
                     assertThat(oracle.difference(other, client.query(other))).as("the other dataset still answers").isEmpty();
@@ -60,6 +59,18 @@ class ShardVerificationTest {
             assertThat(worker.isAlive()).isTrue();
             cluster.assertClean();
         }
+    }
+
+    /** Runs {@code sql}, which must fail for want of the shard, until the failure says the shard was rejected. */
+    private static MallardException awaitRejection(MallardClient client, String sql, String shardId) {
+        MallardException[] last = {null};
+        Await.until("the coordinator knows shard " + shardId + " was rejected", Duration.ofSeconds(60), () -> {
+            last[0] = catchThrowableOfType(MallardException.class, () -> client.query(sql));
+            assertThat(last[0]).as("%s answered without shard %s", sql, shardId).isNotNull();
+            assertThat(last[0].code()).as(last[0].getMessage()).isEqualTo(ErrorCode.NO_WORKER_FOR_SHARD);
+            return last[0].getMessage().contains("rejected");
+        });
+        return last[0];
     }
 
     private static long served(LocalCluster cluster) {

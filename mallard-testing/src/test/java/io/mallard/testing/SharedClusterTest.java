@@ -1,6 +1,7 @@
 package io.mallard.testing;
 
-import io.mallard.protocol.client.MallardClient;
+import io.mallard.client.MallardClient;
+import io.mallard.oracle.Oracle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

@@ -3,14 +3,16 @@ package io.mallard.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.mallard.common.rows.QueryRows;
 import io.mallard.coordinator.CoordinatorConfig;
 import io.mallard.coordinator.server.Coordinator;
-import io.mallard.protocol.client.QueryRows;
+import io.mallard.oracle.Oracle;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -87,14 +89,20 @@ class SystemTablesTest {
                 assertThat(cte.rows().get(0).get(0)).isEqualTo(3L);
             }
 
+            cluster.assertClean();
+
             CoordinatorConfig config = cluster.coordinator().config();
             cluster.coordinator().close();
-            try (Coordinator restarted = Coordinator.start(config);
-                    Connection connection = connect(cluster, restarted.port())) {
-                QueryRows history = query(connection, "SELECT status FROM mallard.queries WHERE contains(sql, '"
-                        + marker + "') AND NOT contains(sql, 'mallard.queries') ORDER BY started");
-                assertThat(history.rows().stream().map(r -> r.get(0)).toList())
-                        .containsExactly("finished", "finished", "failed");
+            try (Coordinator restarted = Coordinator.start(config)) {
+                try (Connection connection = connect(cluster, restarted.port())) {
+                    QueryRows history = query(connection, "SELECT status FROM mallard.queries WHERE contains(sql, '"
+                            + marker + "') AND NOT contains(sql, 'mallard.queries') ORDER BY started");
+                    assertThat(history.rows().stream().map(r -> r.get(0)).toList())
+                            .containsExactly("finished", "finished", "failed");
+                }
+                // the restarted coordinator ends clean as well: nothing running, its Arrow memory all returned
+                Await.until("the restarted coordinator idle with no Arrow memory held", Duration.ofSeconds(10),
+                        () -> restarted.activeQueries() == 0 && restarted.allocatedBytes() == 0);
             }
         }
     }

@@ -2,8 +2,11 @@ package io.mallard.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mallard.protocol.client.MallardClient;
-import io.mallard.protocol.client.QueryRows;
+import io.mallard.client.MallardClient;
+import io.mallard.common.rows.QueryRows;
+import io.mallard.data.queries.NamedQuery;
+import io.mallard.data.queries.TpchQueries;
+import io.mallard.oracle.Oracle;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,7 +22,7 @@ class TpchOracleTest {
                 MallardClient client = cluster.client();
                 Oracle oracle = new Oracle(cluster.oracleFile())) {
             List<String> problems = new ArrayList<>();
-            for (DemoQueries.NamedQuery query : TpchQueries.all()) {
+            for (NamedQuery query : TpchQueries.all()) {
                 try {
                     QueryRows rows = client.query(query.sql());
                     oracle.difference(query.sql(), rows).ifPresent(d -> problems.add(query.name() + ": " + d));

@@ -2,10 +2,12 @@ package io.mallard.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mallard.client.MallardClient;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
+import io.mallard.data.queries.DemoQueries;
+import io.mallard.oracle.Oracle;
 import io.mallard.protocol.Messages;
-import io.mallard.protocol.client.MallardClient;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;

@@ -2,8 +2,8 @@ package io.mallard.bench.jmh;
 
 import io.mallard.bench.sim.PartialBatch;
 import io.mallard.common.duck.DuckArrow;
+import io.mallard.data.queries.DemoQueries;
 import io.mallard.planner.plan.DistributedPlan;
-import io.mallard.testing.DemoQueries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

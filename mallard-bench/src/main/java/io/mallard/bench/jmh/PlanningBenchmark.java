@@ -1,7 +1,7 @@
 package io.mallard.bench.jmh;
 
+import io.mallard.data.queries.TpchQueries;
 import io.mallard.planner.plan.DistributedPlan;
-import io.mallard.testing.TpchQueries;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,14 +1,14 @@
 package io.mallard.bench.sim;
 
+import io.mallard.client.MallardClient;
+import io.mallard.common.rows.QueryRows;
 import io.mallard.common.security.Credentials;
 import io.mallard.coordinator.ClusterLayout;
 import io.mallard.coordinator.CoordinatorConfig;
 import io.mallard.coordinator.bootstrap.Bootstrap;
 import io.mallard.coordinator.server.Coordinator;
+import io.mallard.oracle.Oracle;
 import io.mallard.protocol.Messages;
-import io.mallard.protocol.client.MallardClient;
-import io.mallard.protocol.client.QueryRows;
-import io.mallard.testing.Oracle;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -7,8 +7,10 @@ import java.sql.Statement;
 
 /**
  * Locks a DuckDB database against the SQL it will run for clients: no file system or network access, no extension
- * loading, no setting changes. DuckDB's JDBC driver shares one database instance per file within a JVM, so a
- * database may already be locked; then it is only checked.
+ * loading, no setting changes. Before locking, it makes the database report errors as DuckDB's structured JSON
+ * ({@code errors_as_json}), so that {@link DuckErrors} reads each error's kind rather than its text. DuckDB's JDBC
+ * driver shares one database instance per file within a JVM, so a database may already be locked; then it is only
+ * checked.
  */
 public final class DuckLockdown {
     private DuckLockdown() {
@@ -22,6 +24,7 @@ public final class DuckLockdown {
                 }
                 return;
             }
+            statement.execute("SET GLOBAL errors_as_json = true"); // GLOBAL: duplicated connections inherit it
             statement.execute("SET enable_external_access = false");
             statement.execute("SET lock_configuration = true");
         }

@@ -6,12 +6,13 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
+import io.mallard.common.SetStatement;
 import io.mallard.coordinator.flightsql.StatementDescriber.Described;
 import io.mallard.coordinator.server.Identity;
 import io.mallard.coordinator.server.ServerErrors;
 import io.mallard.coordinator.system.SystemTables;
 import io.mallard.protocol.QuerySettings;
-import io.mallard.protocol.client.ArrowValues;
+import io.mallard.common.rows.ArrowValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -120,12 +121,12 @@ public final class MallardFlightSqlProducer extends FlightSqlMetadata {
     /** The only statements that change something: {@code SET mallard.…}. Datasets are read-only. */
     private void update(CallContext context, String sql, StreamListener<PutResult> ackStream) {
         ClientSession session = sessions.of(caller(context));
-        Optional<Map.Entry<String, String>> set = QuerySettings.parseSet(sql);
+        Optional<SetStatement> set = SetStatement.parse(sql);
         if (set.isEmpty()) {
             throw new MallardException(ErrorCode.UNSUPPORTED_STATEMENT, "Mallard datasets are read-only: only "
                     + "queries and SET mallard.distributed / mallard.summarize are accepted");
         }
-        session.set(set.get().getKey(), set.get().getValue());
+        session.set(set.get().name(), set.get().value());
         putResult(ackStream, FlightSql.DoPutUpdateResult.newBuilder().setRecordCount(0).build());
     }
 

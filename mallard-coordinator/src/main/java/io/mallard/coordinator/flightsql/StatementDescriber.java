@@ -5,7 +5,7 @@ import io.mallard.common.duck.DuckErrors;
 import io.mallard.coordinator.server.Identity;
 import io.mallard.coordinator.system.SystemTables;
 import io.mallard.planner.plan.ExplainStatement;
-import io.mallard.protocol.QuerySettings;
+import io.mallard.common.SetStatement;
 import java.sql.Connection;
 import java.sql.ParameterMetaData;
 import java.sql.PreparedStatement;
@@ -46,7 +46,7 @@ final class StatementDescriber {
     }
 
     Described describe(Identity caller, String sql) {
-        if (QuerySettings.parseSet(sql).isPresent()) {
+        if (SetStatement.parse(sql).isPresent()) {
             return new Described(List.of(), EMPTY, EMPTY);
         }
         if (ExplainStatement.target(sql).isPresent()) {

@@ -3,6 +3,7 @@ package io.mallard.coordinator.flightsql;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.ErrorType;
 import io.mallard.common.MallardException;
+import io.mallard.common.SetStatement;
 import io.mallard.coordinator.query.QueryManager;
 import io.mallard.coordinator.query.QueryResult;
 import io.mallard.coordinator.scheduling.QueryStats;
@@ -11,7 +12,6 @@ import io.mallard.coordinator.server.ServerErrors;
 import io.mallard.coordinator.system.MetadataStore;
 import io.mallard.coordinator.system.QueryRecord;
 import io.mallard.coordinator.system.SystemTables;
-import io.mallard.protocol.QuerySettings;
 import io.mallard.protocol.WireErrors;
 import java.time.Instant;
 import java.util.Collection;
@@ -66,7 +66,7 @@ public final class StatementExecutor {
         QueryRecord record(String status, MallardException error) {
             return new QueryRecord(queryId, sql, caller.name(), caller.session(), started,
                     (System.nanoTime() - startNanos) / 1_000_000, stats.get(), rows, status,
-                    error == null ? null : error.code().name(), error == null ? null : error.getMessage());
+                    error == null ? null : error.code().wireName(), error == null ? null : error.getMessage());
         }
     }
 
@@ -95,7 +95,7 @@ public final class StatementExecutor {
 
     /** Records a statement refused before it ran (it did not parse or bind), so the history shows it too. */
     public void rejected(Identity caller, String sql, MallardException error) {
-        if (QuerySettings.parseSet(sql).isEmpty()) {
+        if (SetStatement.parse(sql).isEmpty()) {
             record(new Running(UUID.randomUUID().toString(), sql, caller), "failed", error);
         }
     }
@@ -111,9 +111,9 @@ public final class StatementExecutor {
      */
     public void stream(Identity caller, ClientSession session, String queryId, String sql, ServerStreamListener listener) {
         try {
-            Optional<Map.Entry<String, String>> set = QuerySettings.parseSet(sql);
+            Optional<SetStatement> set = SetStatement.parse(sql);
             if (set.isPresent()) {
-                session.set(set.get().getKey(), set.get().getValue());
+                session.set(set.get().name(), set.get().value());
                 try (VectorSchemaRoot empty = VectorSchemaRoot.create(new Schema(List.of()), allocator)) {
                     listener.start(empty);
                     listener.completed();

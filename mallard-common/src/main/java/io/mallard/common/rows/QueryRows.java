@@ -1,0 +1,11 @@
+package io.mallard.common.rows;
+
+import java.util.List;
+
+/**
+ * A materialized result: column names, SQL-ish type names and rows of plain Java values (Long, BigInteger,
+ * BigDecimal, Double, String, LocalDate, LocalTime, LocalDateTime, OffsetDateTime, Boolean, List for lists, Map for
+ * structs and maps, or the vector's own object for other types); see {@link ArrowValues}.
+ */
+public record QueryRows(List<String> columns, List<String> types, List<List<Object>> rows) {
+}
