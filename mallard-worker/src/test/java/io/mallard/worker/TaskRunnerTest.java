@@ -2,6 +2,7 @@ package io.mallard.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mallard.common.ErrorCode;
 import io.mallard.common.security.ResourceLimits;
 import io.mallard.protocol.BatchTag;
 import io.mallard.protocol.Codec;
@@ -132,6 +133,20 @@ class TaskRunnerTest {
         assertThat(upload.error).as("the upload must break off after the report").isNotNull();
         assertThat(upload.failuresSeenAtError).isEqualTo(1);
         assertThat(upload.ends).doesNotContainKey(2);
+    }
+
+    @Test
+    void aQueryThatFailsWhileItsRowsStreamIsReportedWithDuckDbsKind() throws Exception {
+        // the error is raised by a row far past the first batch, so the query has started to stream when it fails
+        List<TaskSpec> tasks = List.of(new TaskSpec("q-1", "s-1", "t", 1,
+                "SELECT CASE WHEN k >= " + (ROWS + ROWS - 10) + " THEN error('boom at ' || k) ELSE k END AS k FROM t"));
+        // runAll returns after the report was answered
+        new TaskRunner(client, allocator, shards, 0, queries).runAll("w-1", tasks, CallOptions.timeout(30, TimeUnit.SECONDS));
+
+        assertThat(coordinator.failures).singleElement().satisfies(failed -> {
+            assertThat(failed.error().toException().code()).as(failed.error().message()).isEqualTo(ErrorCode.EXECUTION_ERROR);
+            assertThat(failed.error().message()).contains("boom at");
+        });
     }
 
     private static List<TaskSpec> tasks(String sql) {
