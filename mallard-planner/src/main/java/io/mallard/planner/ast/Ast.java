@@ -20,6 +20,11 @@ public final class Ast {
     private Ast() {
     }
 
+    /** Whether an optional part of the tree is there: neither absent nor JSON null. */
+    public static boolean isPresent(JsonNode node) {
+        return node != null && !node.isNull() && !node.isMissingNode();
+    }
+
     public static boolean isExpression(JsonNode node) {
         return node != null && node.isObject() && node.has("class");
     }
