@@ -87,6 +87,11 @@ public final class Ast {
         }
     }
 
+    /** Visits every expression below (and including) each of {@code nodes}, in order. */
+    public static void forEachExpression(List<? extends JsonNode> nodes, Consumer<ObjectNode> visitor) {
+        nodes.forEach(node -> forEachExpression(node, visitor));
+    }
+
     /** Visits every object in the tree (expressions, table references, modifiers, nested queries). */
     public static void forEachObject(JsonNode node, Consumer<ObjectNode> visitor) {
         if (node == null || node.isNull()) {

@@ -44,7 +44,7 @@ final class DerivedTables implements TableBindings.DerivedTables {
             return Attempt.refused(unsplittable.get());
         }
         ObjectNode[] windowOrSubquery = {null};
-        Ast.forEachExpression(inner.node().get("select_list"), e -> {
+        Ast.forEachExpression(inner.selectList(), e -> {
             String cls = Ast.exprClass(e);
             if (windowOrSubquery[0] == null && ("WINDOW".equals(cls) || "SUBQUERY".equals(cls))) {
                 windowOrSubquery[0] = e;
@@ -59,7 +59,7 @@ final class DerivedTables implements TableBindings.DerivedTables {
             return Attempt.refused(bound.refusal());
         }
         TableBindings bindings = bound.value();
-        JsonNode where = inner.node().get("where_clause");
+        JsonNode where = inner.where().orElse(null);
         Attempt<String> dataset = ShardPlacementCheck.check(bindings, where, inner.from().node());
         if (!dataset.succeeded()) {
             return Attempt.refused(dataset.refusal());
@@ -81,7 +81,7 @@ final class DerivedTables implements TableBindings.DerivedTables {
         for (int i = 0; i < renamed.size() && i < names.size(); i++) {
             names.set(i, renamed.get(i));
         }
-        ShardLocality locality = new ShardLocality(bindings, inner.node().get("where_clause"));
+        ShardLocality locality = new ShardLocality(bindings, inner.where().orElse(null));
         List<String> shardKey = new ArrayList<>();
         List<ObjectNode> items = inner.selectList();
         if (items.size() == names.size()) {

@@ -50,7 +50,7 @@ final class ExistenceReads {
             return false;
         }
         boolean[] insensitive = {true};
-        Ast.forEachExpression(select.node().path("select_list"), e -> {
+        Ast.forEachExpression(select.selectList(), e -> {
             if ("WINDOW".equals(Ast.exprClass(e)) || Ast.isFunction(e) && engine.aggregateFunctions().contains(Ast.functionName(e))) {
                 insensitive[0] = false;
             }

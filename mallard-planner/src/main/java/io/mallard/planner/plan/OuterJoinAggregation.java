@@ -141,11 +141,12 @@ final class OuterJoinAggregation {
         }
         ObjectNode rewritten = (ObjectNode) Ast.rewrite(statement, e -> replacements.get(e));
         // table references are not expressions: change them in the copy, found by their place
-        ObjectNode rewrittenSelect = (ObjectNode) counterpart(rewritten, statement, selectNode);
-        ((ObjectNode) rewrittenSelect.get("from_table")).set("right", merged);
+        SelectNode rewrittenSelect = new SelectNode((ObjectNode) counterpart(rewritten, statement, selectNode));
+        rewrittenSelect.from().node().set("right", merged);
+        List<ObjectNode> items = rewrittenSelect.selectList();
         for (int i = 0; i < names.size(); i++) {
             if (names.get(i) != null) {
-                ((ObjectNode) rewrittenSelect.path("select_list").get(i)).put("alias", names.get(i));
+                items.get(i).put("alias", names.get(i));
             }
         }
         return Optional.of(new Rewrite(fact.table().name(), fact.name(), key, partials, rewritten));

@@ -39,7 +39,7 @@ record PushdownAnalysis(SelectNode select, TableBindings bindings, String datase
             return Attempt.refused(unsplittable.get());
         }
         SelectNode select = ShardLocality.expandGroupByAll(parsed.get(), engine);
-        JsonNode where = select.node().get("where_clause");
+        JsonNode where = select.where().orElse(null);
         Attempt<TableBindings> bound = TableBindings.of(select.from(), catalog, new DerivedTables(catalog, engine));
         if (!bound.succeeded()) {
             return Attempt.refused(bound.refusal());
@@ -72,7 +72,7 @@ record PushdownAnalysis(SelectNode select, TableBindings bindings, String datase
             return true;
         }
         boolean[] found = {false};
-        Ast.forEachExpression(select.node().get("select_list"), e -> {
+        Ast.forEachExpression(select.selectList(), e -> {
             if (Ast.isFunction(e) && engine.aggregateFunctions().contains(Ast.functionName(e))) {
                 found[0] = true;
             }

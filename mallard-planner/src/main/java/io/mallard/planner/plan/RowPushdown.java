@@ -38,7 +38,7 @@ final class RowPushdown {
         }
         ObjectNode[] refused = {null};
         String[] construct = {null};
-        Ast.forEachExpression(select.node().get("select_list"), e -> {
+        Ast.forEachExpression(select.selectList(), e -> {
             if (refused[0] != null) {
                 return;
             }

@@ -74,7 +74,7 @@ record SemiJoinSite(SelectNode select, SelectNode parent, String subqueryType) {
         }
         boolean[] aggregate = {false};
         boolean[] window = {false};
-        Ast.forEachExpression(select.node().path("select_list"), e -> {
+        Ast.forEachExpression(select.selectList(), e -> {
             if (Ast.isFunction(e) && engine.aggregateFunctions().contains(Ast.functionName(e))) {
                 aggregate[0] = true;
             }

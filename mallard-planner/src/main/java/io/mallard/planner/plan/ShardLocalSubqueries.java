@@ -87,7 +87,7 @@ final class ShardLocalSubqueries {
         if (bindings.bindings().stream().noneMatch(b -> b.table().kind() == TableKind.PARTITIONED)) {
             return Optional.of(Refusal.because("sub-queries over dimension tables only", at));
         }
-        JsonNode where = inner.node().get("where_clause");
+        JsonNode where = inner.where().orElse(null);
         Attempt<String> innerDataset = ShardPlacementCheck.check(bindings, where, at);
         if (!innerDataset.succeeded()) {
             return Optional.of(innerDataset.refusal());
@@ -103,7 +103,7 @@ final class ShardLocalSubqueries {
         Outer self = new Outer(bindings, innerEqual, innerKey.get());
         switch (subquery.kind()) {
             case "EXISTS", "NOT_EXISTS" -> {
-                if (inner.isGrouped() || inner.node().path("having").isObject()) {
+                if (inner.isGrouped() || inner.having().isPresent()) {
                     return Optional.of(Refusal.because("EXISTS over an aggregation", at));
                 }
                 if (!correlatedOnKeys(inner.whereConjuncts(), self, outer)) {

@@ -85,9 +85,9 @@ final class ShardLocality {
             }
         }
         boolean[] windows = {false, true};
-        Ast.forEachExpression(select.node().path("select_list"), e -> checkWindow(e, windows));
-        Ast.forEachExpression(select.node().get("qualify"), e -> checkWindow(e, windows));
-        Ast.forEachExpression(select.node().path("modifiers"), e -> checkWindow(e, windows));
+        Ast.forEachExpression(select.selectList(), e -> checkWindow(e, windows));
+        Ast.forEachExpression(select.qualify().orElse(null), e -> checkWindow(e, windows));
+        Ast.forEachExpression(select.modifiers(), e -> checkWindow(e, windows));
         if (!windows[1]) {
             return false;
         }

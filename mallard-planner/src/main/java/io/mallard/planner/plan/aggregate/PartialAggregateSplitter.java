@@ -96,10 +96,8 @@ public final class PartialAggregateSplitter {
             OutputColumn column = output.get(i);
             combineSelect.add(Nodes.withAlias(Nodes.cast(rewritten, engine.typeNode(column.type())), column.name()));
         }
-        JsonNode having = select.node().get("having");
-        JsonNode combineHaving = Ast.isPresent(having) ? toCombine((ObjectNode) having) : having;
-        JsonNode qualify = select.node().get("qualify");
-        JsonNode combineQualify = Ast.isPresent(qualify) ? toCombine((ObjectNode) qualify) : qualify;
+        JsonNode combineHaving = select.having().map(this::toCombine).orElse(null);
+        JsonNode combineQualify = select.qualify().map(this::toCombine).orElse(null);
         JsonNode combineModifiers = Ast.rewrite(select.node().path("modifiers"), this::combineReplacement);
         if (refusal != null) {
             return Attempt.refused(refusal);
@@ -219,7 +217,7 @@ public final class PartialAggregateSplitter {
         }
         combine.setWhere(null);
         combine.setGroupExpressions(groupNames.stream().map(Nodes::columnRef).toList());
-        combine.node().set("having", having);
+        combine.setHaving(having);
         combine.node().set("modifiers", modifiers);
         return combine;
     }
