@@ -145,8 +145,10 @@ public final class DuckDbSqlEngine implements SqlEngine {
         ObjectNode type = typeNodes.get(sqlType);
         if (type == null) {
             // parsed outside the map's lock: parsing may wait for the shared connection
-            JsonNode parsed = parseSelect("SELECT CAST(NULL AS " + sqlType + ")").path("select_list").path(0).path("type_expr");
-            if (!parsed.isObject()) {
+            ParsedSql cast = parse("SELECT CAST(NULL AS " + sqlType + ")");
+            JsonNode parsed = cast.failed() || cast.statements().size() != 1 ? null
+                    : cast.statements().get(0).path("select_list").path(0).get("type_expr");
+            if (parsed == null || !parsed.isObject()) {
                 throw new MallardException(ErrorCode.INTERNAL_ERROR, "cannot express DuckDB type " + sqlType);
             }
             typeNodes.putIfAbsent(sqlType, (ObjectNode) parsed);
