@@ -111,7 +111,7 @@ final class OuterJoinAggregation {
         for (JsonNode aggregate : aggregates) {
             String name = Ast.functionName(aggregate).toLowerCase(Locale.ROOT);
             String alias = "__mallard_a" + partials.size();
-            partials.add(Nodes.withAlias(Nodes.function(name, List.of(((ObjectNode) Ast.arguments(aggregate).get(0)).deepCopy())),
+            partials.add(Nodes.withAlias(Nodes.function(name, List.of(Ast.arguments(aggregate).get(0).deepCopy())),
                     alias));
             String column = quote(fact.name()) + "." + quote(alias);
             String combined = name.equals("count") ? "CAST(coalesce(sum(" + column + "), 0) AS BIGINT)" : name + "(" + column + ")";

@@ -99,8 +99,8 @@ final class RowPushdown {
         if (limit != null && limitRows >= 0) {
             // per-shard top-N: the global first N rows are among each shard's first N (ties broken either way)
             ObjectNode topN = limit.deepCopy();
-            ObjectNode count = topN.with("limit");
-            count.with("literal").put("kind", "INTEGER").put("text", Long.toString(limitRows + offsetRows));
+            topN.withObjectProperty("limit").withObjectProperty("literal")
+                    .put("kind", "INTEGER").put("text", Long.toString(limitRows + offsetRows));
             topN.putNull("offset");
             workerModifiers.add(topN);
         }

@@ -90,7 +90,7 @@ final class SplitContext {
     static ObjectNode sameInputs(FunctionCall aggregate, String function) {
         ObjectNode copy = Nodes.withAlias(aggregate.node(), "");
         copy.put("function_name", function);
-        ((ArrayNode) copy.with("qualified_name").withArray("path")).removeAll().add(function);
+        copy.withObjectProperty("qualified_name").withArrayProperty("path").removeAll().add(function);
         return copy;
     }
 
