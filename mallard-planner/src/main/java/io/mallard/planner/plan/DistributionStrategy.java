@@ -2,7 +2,7 @@ package io.mallard.planner.plan;
 
 /**
  * One way to distribute a statement (DESIGN.md §4), in the spirit of Trino's {@code Rule}: {@link #appliesTo} is its
- * pattern, a cheap test of the statement's shape, and {@link #plan} returns the plan or a {@link Refusal} saying why
+ * pattern, a test of the statement's shape, and {@link #plan} returns the plan or a {@link Refusal} saying why
  * the statement cannot be distributed this way after all. {@link DistributedPlanner} asks the strategies in order and
  * takes the first plan; a refusal is a value it weighs, never an exception.
  */
