@@ -5,22 +5,18 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mallard.common.ErrorCode;
-import io.mallard.common.Json;
 import io.mallard.common.MallardException;
-import io.mallard.common.duck.DuckErrors;
+import io.mallard.planner.sql.DuckDbSqlEngine;
+import io.mallard.planner.sql.ParsedSql;
+import io.mallard.planner.sql.SqlEngine;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.duckdb.DuckDBConnection;
 
 /**
@@ -32,11 +28,11 @@ import org.duckdb.DuckDBConnection;
 final class ParameterBinder {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private final DuckDBConnection scratch;
-    private final Map<String, JsonNode> typeNodes = new ConcurrentHashMap<>();
+    private final SqlEngine engine;
 
+    /** @param scratch an in-memory DuckDB for parsing and rendering; each call works on a duplicate of it */
     ParameterBinder(DuckDBConnection scratch) {
-        this.scratch = scratch;
+        this.engine = DuckDbSqlEngine.perCall(scratch::duplicate);
     }
 
     /**
@@ -45,20 +41,15 @@ final class ParameterBinder {
      * @param types  the DuckDB type DuckDB inferred for each parameter ("INVALID" when it could not)
      */
     String bind(String sql, List<Object> values, List<String> types) {
-        JsonNode parsed = Json.tree(query("SELECT json_serialize_sql(?::VARCHAR)", sql));
-        if (parsed.path("error").asBoolean(false)) {
+        ParsedSql parsed = engine.parse(sql);
+        if (parsed.failed()) {
             throw new MallardException(ErrorCode.UNSUPPORTED_STATEMENT, "only SELECT statements take parameters: "
-                    + parsed.path("error_message").asText(""));
+                    + parsed.error().get().message());
         }
-        ObjectNode envelope = (ObjectNode) parsed;
-        if (envelope.path("statements").size() != 1) {
+        if (parsed.statements().size() != 1) {
             throw new MallardException(ErrorCode.UNSUPPORTED_STATEMENT, "send one statement at a time");
         }
-        ObjectNode statement = (ObjectNode) envelope.path("statements").get(0);
-        JsonNode node = replace(statement.get("node"), values, types);
-        statement.set("node", node);
-        statement.putArray("named_param_map");
-        return query("SELECT json_deserialize_sql(?::JSON)", Json.toText(envelope));
+        return engine.render((ObjectNode) replace(parsed.statements().get(0), values, types));
     }
 
     private JsonNode replace(JsonNode node, List<Object> values, List<String> types) {
@@ -167,31 +158,7 @@ final class ParameterBinder {
         node.put("query_location_length", 0);
         node.set("child", child);
         node.put("try_cast", false);
-        node.set("type_expr", typeNode(duckType).deepCopy());
+        node.set("type_expr", engine.typeNode(duckType));
         return node;
-    }
-
-    /** The tree of a type as DuckDB writes it, from a type name DuckDB itself reported. */
-    private JsonNode typeNode(String duckType) {
-        return typeNodes.computeIfAbsent(duckType, t -> {
-            JsonNode parsed = Json.tree(query("SELECT json_serialize_sql(?::VARCHAR)", "SELECT CAST(NULL AS " + t + ")"));
-            JsonNode type = parsed.path("statements").path(0).path("node").path("select_list").path(0).path("type_expr");
-            if (type.isMissingNode()) {
-                throw new MallardException(ErrorCode.INTERNAL_ERROR, "cannot express DuckDB type " + t);
-            }
-            return type;
-        });
-    }
-
-    private String query(String sql, String argument) {
-        try (Connection connection = scratch.duplicate(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, argument);
-            try (ResultSet rs = statement.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
-        } catch (SQLException e) {
-            throw DuckErrors.translate(e);
-        }
     }
 }

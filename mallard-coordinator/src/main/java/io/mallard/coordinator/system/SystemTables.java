@@ -2,10 +2,12 @@ package io.mallard.coordinator.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mallard.common.ErrorCode;
-import io.mallard.common.Json;
 import io.mallard.common.MallardException;
 import io.mallard.common.duck.DuckArrow;
 import io.mallard.common.duck.DuckErrors;
+import io.mallard.planner.sql.DuckDbSqlEngine;
+import io.mallard.planner.sql.ParsedSql;
+import io.mallard.planner.sql.SqlEngine;
 import io.mallard.protocol.Messages;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -35,6 +37,8 @@ public final class SystemTables {
     private final Supplier<Messages.ClusterStatus> cluster;
     private final Supplier<Collection<QueryRecord>> running;
     private final BufferAllocator allocator;
+    /** DuckDB's parser, on a connection of the metadata database per call. */
+    private final SqlEngine parser;
 
     /**
      * @param cluster the registry's current view of workers and shards
@@ -46,6 +50,7 @@ public final class SystemTables {
         this.cluster = cluster;
         this.running = running;
         this.allocator = allocator;
+        this.parser = DuckDbSqlEngine.perCall(store::newConnection);
     }
 
     /** Who runs a system-table query: non-admins see only their own queries and tasks. */
@@ -71,23 +76,13 @@ public final class SystemTables {
         if (!sql.toLowerCase(Locale.ROOT).contains(SCHEMA)) {
             return false; // the common case costs no parse
         }
-        JsonNode parsed;
-        try (Connection connection = store.newConnection();
-                PreparedStatement parse = connection.prepareStatement("SELECT json_serialize_sql(?::VARCHAR)")) {
-            parse.setString(1, sql);
-            try (ResultSet rs = parse.executeQuery()) {
-                rs.next();
-                parsed = Json.tree(rs.getString(1));
-            }
-        } catch (SQLException e) {
-            throw DuckErrors.translate(e);
-        }
-        if (parsed.path("error").asBoolean(false)) {
+        ParsedSql parsed = parser.parse(sql);
+        if (parsed.failed()) {
             return false; // not a SELECT: the regular path reports what is wrong with it
         }
         List<JsonNode> tables = new ArrayList<>();
         Set<String> ctes = new HashSet<>();
-        collect(parsed.path("statements"), tables, ctes);
+        parsed.statements().forEach(statement -> collect(statement, tables, ctes));
         boolean system = false;
         List<String> others = new ArrayList<>();
         for (JsonNode table : tables) {

@@ -20,6 +20,11 @@ public final class Ast {
     private Ast() {
     }
 
+    /** Whether an optional part of the tree is there: neither absent nor JSON null. */
+    public static boolean isPresent(JsonNode node) {
+        return node != null && !node.isNull() && !node.isMissingNode();
+    }
+
     public static boolean isExpression(JsonNode node) {
         return node != null && node.isObject() && node.has("class");
     }
@@ -80,6 +85,11 @@ public final class Ast {
         } else if (node.isArray()) {
             node.forEach(child -> forEachExpression(child, visitor));
         }
+    }
+
+    /** Visits every expression below (and including) each of {@code nodes}, in order. */
+    public static void forEachExpression(List<? extends JsonNode> nodes, Consumer<ObjectNode> visitor) {
+        nodes.forEach(node -> forEachExpression(node, visitor));
     }
 
     /** Visits every object in the tree (expressions, table references, modifiers, nested queries). */

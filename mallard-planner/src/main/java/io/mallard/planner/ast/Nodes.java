@@ -58,6 +58,13 @@ public final class Nodes {
         return n;
     }
 
+    /** {@code left OR right}. */
+    public static ObjectNode or(ObjectNode left, ObjectNode right) {
+        ObjectNode n = expression("CONJUNCTION", "CONJUNCTION_OR");
+        n.putArray("children").add(left).add(right);
+        return n;
+    }
+
     /** A cast to a type node taken from a parsed {@code CAST(NULL AS type)}. */
     public static ObjectNode cast(ObjectNode child, ObjectNode typeExpression) {
         ObjectNode n = expression("CAST", "OPERATOR_CAST");

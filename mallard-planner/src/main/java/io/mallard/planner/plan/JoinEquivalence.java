@@ -2,6 +2,8 @@ package io.mallard.planner.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mallard.planner.ast.Ast;
+import io.mallard.planner.ast.ColumnEquality;
+import io.mallard.planner.ast.ColumnKey;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -15,7 +17,7 @@ import java.util.Set;
  * OR proves nothing.
  */
 final class JoinEquivalence {
-    private final Map<String, String> parent = new HashMap<>();
+    private final Map<ColumnKey, ColumnKey> parent = new HashMap<>();
 
     static JoinEquivalence of(TableBindings bindings, JsonNode where) {
         JoinEquivalence result = new JoinEquivalence();
@@ -27,8 +29,15 @@ final class JoinEquivalence {
     }
 
     private void addConjuncts(JsonNode predicate, TableBindings bindings) {
-        for (List<String> pair : equalities(predicate, bindings)) {
-            union(pair.get(0), pair.get(1));
+        for (Pair pair : equalities(predicate, bindings)) {
+            union(pair.first(), pair.second());
+        }
+    }
+
+    /** Two columns said equal, in a fixed order, so that {@code a = b} and {@code b = a} compare equal. */
+    private record Pair(ColumnKey first, ColumnKey second) {
+        static Pair of(ColumnKey a, ColumnKey b) {
+            return a.toString().compareTo(b.toString()) <= 0 ? new Pair(a, b) : new Pair(b, a);
         }
     }
 
@@ -36,9 +45,9 @@ final class JoinEquivalence {
      * The column equalities a predicate implies: its top-level {@code a = b} conjuncts, and those every branch of an OR
      * implies (TPC-H Q19 repeats {@code p_partkey = l_partkey} in each branch).
      */
-    private static Set<List<String>> equalities(JsonNode predicate, TableBindings bindings) {
-        Set<List<String>> pairs = new HashSet<>();
-        if (predicate == null || predicate.isNull()) {
+    private static Set<Pair> equalities(JsonNode predicate, TableBindings bindings) {
+        Set<Pair> pairs = new HashSet<>();
+        if (!Ast.isPresent(predicate)) {
             return pairs;
         }
         switch (Ast.type(predicate)) {
@@ -46,7 +55,7 @@ final class JoinEquivalence {
             case "CONJUNCTION_OR" -> {
                 boolean first = true;
                 for (JsonNode branch : predicate.path("children")) {
-                    Set<List<String>> implied = equalities(branch, bindings);
+                    Set<Pair> implied = equalities(branch, bindings);
                     if (first) {
                         pairs.addAll(implied);
                         first = false;
@@ -55,43 +64,40 @@ final class JoinEquivalence {
                     }
                 }
             }
-            case "COMPARE_EQUAL" -> {
-                if (Ast.isColumnRef(predicate.get("left")) && Ast.isColumnRef(predicate.get("right"))) {
-                    Optional<String> left = bindings.resolve(Ast.columnNames(predicate.get("left")));
-                    Optional<String> right = bindings.resolve(Ast.columnNames(predicate.get("right")));
-                    if (left.isPresent() && right.isPresent()) {
-                        pairs.add(left.get().compareTo(right.get()) <= 0
-                                ? List.of(left.get(), right.get()) : List.of(right.get(), left.get()));
-                    }
+            case "COMPARE_EQUAL" -> ColumnEquality.of(predicate).ifPresent(equality -> {
+                Optional<ColumnKey> left = bindings.resolve(equality.left());
+                Optional<ColumnKey> right = bindings.resolve(equality.right());
+                if (left.isPresent() && right.isPresent()) {
+                    pairs.add(Pair.of(left.get(), right.get()));
                 }
-            }
+            });
             default -> {
             }
         }
         return pairs;
     }
 
-    boolean same(String a, String b) {
+    boolean same(ColumnKey a, ColumnKey b) {
         return find(a).equals(find(b));
     }
 
-    boolean allSame(List<String> columns) {
+    boolean allSame(List<ColumnKey> columns) {
         return columns.stream().allMatch(c -> same(c, columns.get(0)));
     }
 
-    private String find(String x) {
-        String p = parent.getOrDefault(x, x);
+    private ColumnKey find(ColumnKey x) {
+        ColumnKey p = parent.getOrDefault(x, x);
         if (p.equals(x)) {
             return x;
         }
-        String root = find(p);
+        ColumnKey root = find(p);
         parent.put(x, root);
         return root;
     }
 
-    private void union(String a, String b) {
-        String ra = find(a);
-        String rb = find(b);
+    private void union(ColumnKey a, ColumnKey b) {
+        ColumnKey ra = find(a);
+        ColumnKey rb = find(b);
         if (!ra.equals(rb)) {
             parent.put(ra, rb);
         }

@@ -3,9 +3,15 @@ package io.mallard.planner.plan;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mallard.common.MallardException;
 import io.mallard.planner.ast.Ast;
+import io.mallard.planner.ast.ColumnEquality;
+import io.mallard.planner.ast.ColumnKey;
+import io.mallard.planner.ast.ColumnRef;
+import io.mallard.planner.ast.Conjuncts;
+import io.mallard.planner.ast.FunctionCall;
 import io.mallard.planner.ast.Nodes;
+import io.mallard.planner.ast.SelectNode;
+import io.mallard.planner.ast.TableRef;
 import io.mallard.planner.catalog.Catalog;
 import io.mallard.planner.catalog.TableKind;
 import io.mallard.planner.sql.SqlEngine;
@@ -60,21 +66,20 @@ final class OuterJoinAggregation {
         return Optional.empty();
     }
 
-    private static Optional<Rewrite> rewrite(ObjectNode statement, ObjectNode select, Catalog catalog,
+    private static Optional<Rewrite> rewrite(ObjectNode statement, ObjectNode selectNode, Catalog catalog,
             Map<String, Integer> occurrences, SqlEngine engine) {
-        JsonNode from = select.get("from_table");
-        if (GatherPlanner.samples(select) || !"JOIN".equals(Ast.type(from)) || !"LEFT".equals(from.path("join_type").asText())
-                || !"REGULAR".equals(from.path("ref_type").asText()) || from.path("using_columns").size() > 0
-                || !"BASE_TABLE".equals(Ast.type(from.get("left"))) || !"BASE_TABLE".equals(Ast.type(from.get("right")))
-                || select.path("group_sets").size() > 1) {
+        SelectNode select = new SelectNode(selectNode);
+        TableRef from = select.from();
+        if (select.samples() || !from.isJoin() || !"LEFT".equals(from.joinType()) || !"REGULAR".equals(from.refType())
+                || !from.usingColumns().isEmpty() || !from.left().isBaseTable() || !from.right().isBaseTable()
+                || select.hasGroupingSets()) {
             return Optional.empty();
         }
-        TableBindings bindings;
-        try {
-            bindings = TableBindings.ofJoinTree(from, catalog);
-        } catch (MallardException e) {
+        Attempt<TableBindings> bound = TableBindings.ofJoinTree(from, catalog);
+        if (!bound.succeeded()) {
             return Optional.empty();
         }
+        TableBindings bindings = bound.value();
         TableBindings.Binding dimension = bindings.bindings().get(0);
         TableBindings.Binding fact = bindings.bindings().get(1);
         if (dimension.table().kind() == TableKind.PARTITIONED || fact.table().kind() != TableKind.PARTITIONED
@@ -82,11 +87,9 @@ final class OuterJoinAggregation {
             return Optional.empty();
         }
         // ON: one equality D.k = T.c; anything else must be TRUE (a filter on T the workers apply)
-        List<JsonNode> conjuncts = new ArrayList<>();
-        GatherPlanner.split(from.get("condition"), conjuncts);
         String key = null;
-        for (JsonNode conjunct : conjuncts) {
-            if (isTrue(conjunct)) {
+        for (JsonNode conjunct : Conjuncts.of(from.node().get("condition"))) {
+            if (Conjuncts.isTrue(conjunct)) {
                 continue;
             }
             Optional<String> c = factKey(conjunct, bindings, dimension, fact);
@@ -100,7 +103,7 @@ final class OuterJoinAggregation {
         }
         // every column of T sits in a supported aggregate; collect them
         List<JsonNode> aggregates = new ArrayList<>();
-        if (!factOnlyInAggregates(select, bindings, fact, engine, aggregates)) {
+        if (!factOnlyInAggregates(selectNode, bindings, fact, engine, aggregates)) {
             return Optional.empty();
         }
         List<ObjectNode> partials = new ArrayList<>();
@@ -108,7 +111,7 @@ final class OuterJoinAggregation {
         for (JsonNode aggregate : aggregates) {
             String name = Ast.functionName(aggregate).toLowerCase(Locale.ROOT);
             String alias = "__mallard_a" + partials.size();
-            partials.add(Nodes.withAlias(Nodes.function(name, List.of(((ObjectNode) Ast.arguments(aggregate).get(0)).deepCopy())),
+            partials.add(Nodes.withAlias(Nodes.function(name, List.of(Ast.arguments(aggregate).get(0).deepCopy())),
                     alias));
             String column = quote(fact.name()) + "." + quote(alias);
             String combined = name.equals("count") ? "CAST(coalesce(sum(" + column + "), 0) AS BIGINT)" : name + "(" + column + ")";
@@ -131,18 +134,19 @@ final class OuterJoinAggregation {
         // the answer's columns keep the names DuckDB gave them: an unaliased select item that holds a rewritten
         // aggregate is named after its original text
         List<String> names = new ArrayList<>();
-        for (JsonNode item : select.path("select_list")) {
+        for (ObjectNode item : select.selectList()) {
             boolean[] holds = {false};
             Ast.forEachExpression(item, e -> holds[0] |= replacements.containsKey(e));
             names.add(holds[0] && item.path("alias").asText("").isEmpty() ? columnName(item, engine) : null);
         }
         ObjectNode rewritten = (ObjectNode) Ast.rewrite(statement, e -> replacements.get(e));
         // table references are not expressions: change them in the copy, found by their place
-        ObjectNode rewrittenSelect = (ObjectNode) counterpart(rewritten, statement, select);
-        ((ObjectNode) rewrittenSelect.get("from_table")).set("right", merged);
+        SelectNode rewrittenSelect = new SelectNode((ObjectNode) counterpart(rewritten, statement, selectNode));
+        rewrittenSelect.from().node().set("right", merged);
+        List<ObjectNode> items = rewrittenSelect.selectList();
         for (int i = 0; i < names.size(); i++) {
             if (names.get(i) != null) {
-                ((ObjectNode) rewrittenSelect.path("select_list").get(i)).put("alias", names.get(i));
+                items.get(i).put("alias", names.get(i));
             }
         }
         return Optional.of(new Rewrite(fact.table().name(), fact.name(), key, partials, rewritten));
@@ -183,18 +187,18 @@ final class OuterJoinAggregation {
     /** T's column c when the conjunct is {@code D.k = T.c} either way round. */
     private static Optional<String> factKey(JsonNode conjunct, TableBindings bindings, TableBindings.Binding dimension,
             TableBindings.Binding fact) {
-        if (!"COMPARE_EQUAL".equals(Ast.type(conjunct)) || !Ast.isColumnRef(conjunct.path("left"))
-                || !Ast.isColumnRef(conjunct.path("right"))) {
+        Optional<ColumnEquality> equality = ColumnEquality.of(conjunct);
+        if (equality.isEmpty()) {
             return Optional.empty();
         }
-        Optional<String> left = bindings.resolve(Ast.columnNames(conjunct.get("left")));
-        Optional<String> right = bindings.resolve(Ast.columnNames(conjunct.get("right")));
+        Optional<ColumnKey> left = bindings.resolve(equality.get().left());
+        Optional<ColumnKey> right = bindings.resolve(equality.get().right());
         if (left.isEmpty() || right.isEmpty()) {
             return Optional.empty();
         }
-        for (String[] pair : List.of(new String[] {left.get(), right.get()}, new String[] {right.get(), left.get()})) {
-            if (owner(pair[0]).equalsIgnoreCase(dimension.name()) && owner(pair[1]).equalsIgnoreCase(fact.name())) {
-                return Optional.of(pair[1].substring(pair[1].lastIndexOf('.') + 1));
+        for (List<ColumnKey> pair : List.of(List.of(left.get(), right.get()), List.of(right.get(), left.get()))) {
+            if (pair.get(0).belongsTo(dimension.name()) && pair.get(1).belongsTo(fact.name())) {
+                return Optional.of(pair.get(1).column());
             }
         }
         return Optional.empty();
@@ -231,48 +235,32 @@ final class OuterJoinAggregation {
                 if (!engine.aggregateFunctions().contains(name) && !name.equals("count_star")) {
                     return;
                 }
-                if (!SUPPORTED.contains(name) || !plainAggregate(e, bindings, fact)) {
+                if (!SUPPORTED.contains(name) || !plainAggregate(new FunctionCall(e), bindings, fact)) {
                     ok[0] = false;
                     return;
                 }
                 out.add(e);
                 Ast.forEachExpression(e, inside::add);
             });
-            Ast.forEachExpression(select.get(field), e -> {
-                if (Ast.isColumnRef(e) && !inside.contains(e)) {
-                    Optional<String> column = bindings.resolve(Ast.columnNames(e));
-                    if (column.isEmpty() || owner(column.get()).equalsIgnoreCase(fact.name())) {
-                        ok[0] = false; // T outside an aggregate, or a name we cannot place
-                    }
-                }
-            });
+            Ast.forEachExpression(select.get(field), e -> ColumnRef.of(e).filter(column -> !inside.contains(e))
+                    .ifPresent(column -> {
+                        Optional<ColumnKey> key = bindings.resolve(column);
+                        if (key.isEmpty() || key.get().belongsTo(fact.name())) {
+                            ok[0] = false; // T outside an aggregate, or a name we cannot place
+                        }
+                    }));
         }
         return ok[0] && !out.isEmpty();
     }
 
-    /** Whether the aggregate's arguments read T (and only T). */
-    private static boolean readsOnly(JsonNode aggregate, TableBindings bindings, TableBindings.Binding fact) {
-        List<ObjectNode> arguments = Ast.arguments(aggregate);
-        return arguments.size() == 1 && GatherPlanner.singleBinding(arguments.get(0), bindings)
-                .filter(b -> b.name().equalsIgnoreCase(fact.name())).isPresent();
-    }
-
-    /** No DISTINCT, FILTER or ORDER BY in the aggregate: the workers' groups then combine exactly. */
-    private static boolean plainAggregate(JsonNode aggregate, TableBindings bindings, TableBindings.Binding fact) {
-        JsonNode filter = aggregate.get("filter");
-        JsonNode orders = aggregate.path("order_bys").path("orders");
-        return !aggregate.path("distinct").asBoolean(false) && (filter == null || filter.isNull())
-                && (!orders.isArray() || orders.size() == 0) && readsOnly(aggregate, bindings, fact);
-    }
-
-    private static boolean isTrue(JsonNode conjunct) {
-        JsonNode literal = conjunct.path("literal");
-        return Ast.isConstant(conjunct) && "BOOLEAN".equals(literal.path("kind").asText())
-                && "true".equalsIgnoreCase(literal.path("text").asText());
-    }
-
-    private static String owner(String key) {
-        return key.substring(0, key.lastIndexOf('.'));
+    /**
+     * No DISTINCT, FILTER or ORDER BY in the aggregate, and one argument that reads T alone: the workers' groups then
+     * combine exactly.
+     */
+    private static boolean plainAggregate(FunctionCall aggregate, TableBindings bindings, TableBindings.Binding fact) {
+        List<ObjectNode> arguments = aggregate.arguments();
+        return !aggregate.isDistinct() && aggregate.filter().isEmpty() && !aggregate.isOrdered() && arguments.size() == 1
+                && PlainPredicate.readsOnly(arguments.get(0), bindings, fact.name());
     }
 
     private static String quote(String identifier) {

@@ -1,12 +1,15 @@
 package io.mallard.planner.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mallard.planner.ast.Ast;
+import io.mallard.planner.ast.Cte;
+import io.mallard.planner.ast.TableRef;
 import io.mallard.planner.catalog.Catalog;
 import io.mallard.planner.catalog.TableInfo;
 import io.mallard.planner.catalog.TableKind;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +21,13 @@ import java.util.Set;
  */
 final class PartitionedReads {
     private PartitionedReads() {
+    }
+
+    /** Whether the statement reads any partitioned table. */
+    static boolean any(JsonNode statement, Catalog catalog) {
+        Map<String, Integer> counts = new HashMap<>();
+        count(statement, Set.of(), catalog, counts);
+        return !counts.isEmpty();
     }
 
     /** Adds to {@code counts} how often each partitioned table (by catalog name) is read. */
@@ -32,10 +42,10 @@ final class PartitionedReads {
         if (!node.isObject()) {
             return;
         }
-        if ("BASE_TABLE".equals(Ast.type(node)) && !node.has("class")) {
-            String name = node.path("table_name").asText().toLowerCase(Locale.ROOT);
-            boolean unqualified = node.path("schema_name").asText("").isEmpty() && node.path("catalog_name").asText("").isEmpty();
-            if (unqualified && ctes.contains(name)) {
+        Optional<TableRef> ref = TableRef.of(node).filter(TableRef::isBaseTable);
+        if (ref.isPresent()) {
+            String name = ref.get().tableName().toLowerCase(Locale.ROOT);
+            if (ref.get().isUnqualified() && ctes.contains(name)) {
                 return;
             }
             Optional<TableInfo> table = catalog.table(name);
@@ -45,12 +55,12 @@ final class PartitionedReads {
             return;
         }
         Set<String> scope = ctes;
-        JsonNode cteMap = node.path("cte_map").path("map");
-        if (cteMap.isArray() && cteMap.size() > 0) {
+        List<Cte> defined = Cte.of(node);
+        if (!defined.isEmpty()) {
             Set<String> visible = new HashSet<>(ctes);
-            for (JsonNode entry : cteMap) {
-                count(entry.get("value"), Set.copyOf(visible), catalog, counts);
-                visible.add(entry.path("key").asText().toLowerCase(Locale.ROOT));
+            for (Cte cte : defined) {
+                count(cte.holder(), Set.copyOf(visible), catalog, counts);
+                visible.add(cte.name().toLowerCase(Locale.ROOT));
             }
             scope = Set.copyOf(visible);
         }

@@ -3,9 +3,15 @@ package io.mallard.planner.plan;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mallard.planner.ast.Ast;
+import io.mallard.planner.ast.ColumnKey;
+import io.mallard.planner.ast.ColumnRef;
+import io.mallard.planner.ast.Conjuncts;
+import io.mallard.planner.ast.SelectNode;
+import io.mallard.planner.ast.SubqueryExpression;
 import io.mallard.planner.catalog.Catalog;
 import io.mallard.planner.catalog.TableKind;
 import io.mallard.planner.plan.TableBindings.Binding;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,142 +30,138 @@ import java.util.Optional;
  * refused: a NULL found on one shard changes the answer of every other shard.
  */
 final class ShardLocalSubqueries {
+    /** The outer query a sub-query is checked against: its bindings, its join equalities and its shard key. */
+    private record Outer(TableBindings bindings, JoinEquivalence equal, ColumnKey key) {
+    }
+
     private ShardLocalSubqueries() {
     }
 
-    static void check(JsonNode where, TableBindings outer, String dataset, Catalog catalog) {
-        if (where == null || where.isNull()) {
-            return;
-        }
-        List<ObjectNode> subqueries = new java.util.ArrayList<>();
-        Ast.forEachExpression(where, e -> {
-            if ("SUBQUERY".equals(Ast.exprClass(e))) {
-                subqueries.add(e);
-            }
-        });
+    /** Why some sub-query of {@code where} cannot run on each shard with its outer query, if one cannot. */
+    static Optional<Refusal> check(JsonNode where, TableBindings outer, String dataset, Catalog catalog) {
+        List<SubqueryExpression> subqueries = new ArrayList<>();
+        Ast.forEachExpression(where, e -> SubqueryExpression.of(e).ifPresent(subqueries::add));
         if (subqueries.isEmpty()) {
-            return;
+            return Optional.empty();
         }
-        JoinEquivalence outerEqual = JoinEquivalence.of(outer, where);
-        String outerKey = shardKey(outer).orElseThrow(() -> NotDistributed.because("sub-queries", subqueries.get(0)));
-        List<JsonNode> conjuncts = new java.util.ArrayList<>();
-        topLevelConjuncts(where, conjuncts);
+        Optional<ColumnKey> outerKey = shardKey(outer);
+        if (outerKey.isEmpty()) {
+            return Optional.of(Refusal.because("sub-queries", subqueries.get(0).node()));
+        }
+        Outer context = new Outer(outer, JoinEquivalence.of(outer, where), outerKey.get());
+        List<JsonNode> conjuncts = Conjuncts.of(where);
         // parents come first, so a sub-query nested in another is refused by its parent's check
-        for (ObjectNode subquery : subqueries) {
-            if ("ANY".equals(subquery.path("subquery_type").asText()) && conjuncts.stream().noneMatch(c -> c == subquery)) {
+        for (SubqueryExpression subquery : subqueries) {
+            if ("ANY".equals(subquery.kind()) && conjuncts.stream().noneMatch(c -> c == subquery.node())) {
                 // IN is three-valued: a NULL on one shard would turn NOT IN (or IN under OR, IS NULL …) wrong elsewhere
-                throw NotDistributed.because("IN sub-queries other than a top-level condition", subquery);
+                return Optional.of(Refusal.because("IN sub-queries other than a top-level condition", subquery.node()));
             }
-            checkOne(subquery, outer, outerEqual, outerKey, dataset, catalog);
+            Optional<Refusal> refusal = checkOne(subquery, context, dataset, catalog);
+            if (refusal.isPresent()) {
+                return refusal;
+            }
         }
+        return Optional.empty();
     }
 
-    private static void checkOne(ObjectNode subquery, TableBindings outer, JoinEquivalence outerEqual, String outerKey,
-            String dataset, Catalog catalog) {
-        String kind = subquery.path("subquery_type").asText("");
-        JsonNode inner = subquery.path("subquery").path("node");
-        if (!"SELECT_NODE".equals(Ast.type(inner)) || inner.path("cte_map").path("map").size() > 0
-                || inner.path("modifiers").size() > 0) {
-            throw NotDistributed.because("sub-queries with set operations, WITH, ORDER BY, LIMIT or DISTINCT", subquery);
+    private static Optional<Refusal> checkOne(SubqueryExpression subquery, Outer outer, String dataset, Catalog catalog) {
+        ObjectNode at = subquery.node();
+        Optional<SelectNode> select = subquery.select();
+        if (select.isEmpty() || !select.get().ctes().isEmpty() || !select.get().modifiers().isEmpty()) {
+            return Optional.of(Refusal.because("sub-queries with set operations, WITH, ORDER BY, LIMIT or DISTINCT", at));
         }
+        SelectNode inner = select.get();
         boolean[] nested = {false};
-        Ast.forEachExpression(inner, e -> {
+        Ast.forEachExpression(inner.node(), e -> {
             String cls = Ast.exprClass(e);
-            nested[0] |= e != subquery && ("SUBQUERY".equals(cls) || "WINDOW".equals(cls));
+            nested[0] |= e != at && ("SUBQUERY".equals(cls) || "WINDOW".equals(cls));
         });
         if (nested[0]) {
-            throw NotDistributed.because("nested sub-queries", subquery);
+            return Optional.of(Refusal.because("nested sub-queries", at));
         }
-        TableBindings bindings = TableBindings.of(inner.get("from_table"), catalog);
+        Attempt<TableBindings> bound = TableBindings.of(inner.from(), catalog);
+        if (!bound.succeeded()) {
+            return Optional.of(bound.refusal());
+        }
+        TableBindings bindings = bound.value();
         if (bindings.bindings().stream().noneMatch(b -> b.table().kind() == TableKind.PARTITIONED)) {
-            throw NotDistributed.because("sub-queries over dimension tables only", subquery);
+            return Optional.of(Refusal.because("sub-queries over dimension tables only", at));
         }
-        String innerDataset = ShardPlacementCheck.check(bindings, inner.get("where_clause"), subquery);
-        if (!innerDataset.equals(dataset)) {
-            throw NotDistributed.because("sub-queries over another dataset", subquery);
+        JsonNode where = inner.where().orElse(null);
+        Attempt<String> innerDataset = ShardPlacementCheck.check(bindings, where, at);
+        if (!innerDataset.succeeded()) {
+            return Optional.of(innerDataset.refusal());
         }
-        JoinEquivalence innerEqual = JoinEquivalence.of(bindings, inner.get("where_clause"));
-        String innerKey = shardKey(bindings).orElseThrow(() -> NotDistributed.because("sub-queries", subquery));
-        boolean grouped = inner.path("group_expressions").size() > 0;
-        switch (kind) {
+        if (!innerDataset.value().equals(dataset)) {
+            return Optional.of(Refusal.because("sub-queries over another dataset", at));
+        }
+        JoinEquivalence innerEqual = JoinEquivalence.of(bindings, where);
+        Optional<ColumnKey> innerKey = shardKey(bindings);
+        if (innerKey.isEmpty()) {
+            return Optional.of(Refusal.because("sub-queries", at));
+        }
+        Outer self = new Outer(bindings, innerEqual, innerKey.get());
+        switch (subquery.kind()) {
             case "EXISTS", "NOT_EXISTS" -> {
-                if (grouped || inner.path("having").isObject()) {
-                    throw NotDistributed.because("EXISTS over an aggregation", subquery);
+                if (inner.isGrouped() || inner.having().isPresent()) {
+                    return Optional.of(Refusal.because("EXISTS over an aggregation", at));
                 }
-                if (!correlatedOnKeys(inner.get("where_clause"), bindings, innerEqual, innerKey, outer, outerEqual, outerKey)) {
-                    throw NotDistributed.because("EXISTS not correlated on the shard key", subquery);
+                if (!correlatedOnKeys(inner.whereConjuncts(), self, outer)) {
+                    return Optional.of(Refusal.because("EXISTS not correlated on the shard key", at));
                 }
+                return Optional.empty();
             }
             case "ANY" -> {
-                JsonNode child = subquery.get("child");
-                JsonNode selected = inner.path("select_list").path(0);
-                boolean keys = "COMPARE_EQUAL".equals(subquery.path("comparison_type").asText())
-                        && inner.path("select_list").size() == 1
-                        && isKey(child, outer, outerEqual, outerKey) && isKey(selected, bindings, innerEqual, innerKey);
-                boolean groupedOnKey = !grouped;
-                for (JsonNode group : inner.path("group_expressions")) {
-                    groupedOnKey |= isKey(group, bindings, innerEqual, innerKey);
+                List<ObjectNode> selected = inner.selectList();
+                boolean keys = "COMPARE_EQUAL".equals(subquery.comparison()) && selected.size() == 1
+                        && isKey(subquery.child(), outer) && isKey(selected.get(0), self);
+                boolean groupedOnKey = !inner.isGrouped();
+                for (ObjectNode group : inner.groupExpressions()) {
+                    groupedOnKey |= isKey(group, self);
                 }
                 if (!keys || !groupedOnKey) {
-                    throw NotDistributed.because("IN sub-queries that do not match shard key with shard key", subquery);
+                    return Optional.of(Refusal.because("IN sub-queries that do not match shard key with shard key", at));
                 }
+                return Optional.empty();
             }
-            default -> throw NotDistributed.because("sub-queries", subquery);
-        }
-    }
-
-    private static void topLevelConjuncts(JsonNode predicate, List<JsonNode> out) {
-        if ("CONJUNCTION_AND".equals(Ast.type(predicate))) {
-            predicate.path("children").forEach(child -> topLevelConjuncts(child, out));
-        } else {
-            out.add(predicate);
+            default -> {
+                return Optional.of(Refusal.because("sub-queries", at));
+            }
         }
     }
 
     /** A top-level conjunct {@code inner.key = outer.key} in the sub-query's WHERE. */
-    private static boolean correlatedOnKeys(JsonNode where, TableBindings inner, JoinEquivalence innerEqual, String innerKey,
-            TableBindings outer, JoinEquivalence outerEqual, String outerKey) {
-        if (where == null || where.isNull()) {
-            return false;
-        }
-        if ("CONJUNCTION_AND".equals(Ast.type(where))) {
-            for (JsonNode child : where.path("children")) {
-                if (correlatedOnKeys(child, inner, innerEqual, innerKey, outer, outerEqual, outerKey)) {
-                    return true;
-                }
+    private static boolean correlatedOnKeys(List<JsonNode> conjuncts, Outer inner, Outer outer) {
+        for (JsonNode conjunct : conjuncts) {
+            if (!"COMPARE_EQUAL".equals(Ast.type(conjunct))) {
+                continue;
             }
-            return false;
+            JsonNode left = conjunct.get("left");
+            JsonNode right = conjunct.get("right");
+            if (isKey(left, inner) && isOuterKey(right, inner, outer) || isKey(right, inner) && isOuterKey(left, inner, outer)) {
+                return true;
+            }
         }
-        if (!"COMPARE_EQUAL".equals(Ast.type(where))) {
-            return false;
-        }
-        JsonNode left = where.get("left");
-        JsonNode right = where.get("right");
-        return isKey(left, inner, innerEqual, innerKey) && isOuterKey(right, inner, outer, outerEqual, outerKey)
-                || isKey(right, inner, innerEqual, innerKey) && isOuterKey(left, inner, outer, outerEqual, outerKey);
+        return false;
     }
 
-    /** A column of {@code bindings} in the class of its shard key. */
-    private static boolean isKey(JsonNode expression, TableBindings bindings, JoinEquivalence equal, String key) {
-        if (!Ast.isColumnRef(expression)) {
-            return false;
-        }
-        Optional<String> resolved = bindings.resolve(Ast.columnNames(expression));
-        return resolved.isPresent() && equal.same(resolved.get(), key);
+    /** A column of the query's bindings in the class of its shard key. */
+    private static boolean isKey(JsonNode expression, Outer query) {
+        Optional<ColumnKey> resolved = query.bindings().resolve(expression);
+        return resolved.isPresent() && query.equal().same(resolved.get(), query.key());
     }
 
     /** A column the sub-query cannot resolve itself and the outer query resolves into its shard key's class. */
-    private static boolean isOuterKey(JsonNode expression, TableBindings inner, TableBindings outer, JoinEquivalence outerEqual,
-            String outerKey) {
-        return Ast.isColumnRef(expression) && inner.resolve(Ast.columnNames(expression)).isEmpty()
-                && isKey(expression, outer, outerEqual, outerKey);
+    private static boolean isOuterKey(JsonNode expression, Outer inner, Outer outer) {
+        Optional<ColumnRef> column = ColumnRef.of(expression);
+        return column.isPresent() && inner.bindings().resolve(column.get()).isEmpty() && isKey(expression, outer);
     }
 
-    private static Optional<String> shardKey(TableBindings bindings) {
+    private static Optional<ColumnKey> shardKey(TableBindings bindings) {
         for (Binding b : bindings.bindings()) {
             List<String> key = b.table().shardKey();
             if (b.table().kind() == TableKind.PARTITIONED && key.size() == 1) {
-                return Optional.of(TableBindings.key(b.name(), key.get(0)));
+                return Optional.of(new ColumnKey(b.name(), key.get(0)));
             }
         }
         return Optional.empty();

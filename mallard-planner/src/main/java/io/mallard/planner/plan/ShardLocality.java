@@ -1,10 +1,12 @@
 package io.mallard.planner.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mallard.planner.ast.Ast;
+import io.mallard.planner.ast.ColumnKey;
+import io.mallard.planner.ast.ColumnRef;
 import io.mallard.planner.ast.Nodes;
+import io.mallard.planner.ast.SelectNode;
 import io.mallard.planner.catalog.TableKind;
 import io.mallard.planner.sql.SqlEngine;
 import java.util.ArrayList;
@@ -21,19 +23,19 @@ final class ShardLocality {
     private final TableBindings bindings;
     private final JoinEquivalence equal;
     /** The shard key column of one partitioned binding (all others are equated with it), or null if there is none. */
-    private final String shardKey;
+    private final ColumnKey shardKey;
 
     ShardLocality(TableBindings bindings, JsonNode where) {
         this.bindings = bindings;
         this.equal = JoinEquivalence.of(bindings, where);
-        String key = null;
+        ColumnKey key = null;
         boolean allKeyed = true;
         for (TableBindings.Binding b : bindings.bindings()) {
             if (b.table().kind() == TableKind.PARTITIONED) {
                 if (b.table().shardKey().size() != 1) {
                     allKeyed = false;
                 } else if (key == null) {
-                    key = TableBindings.key(b.name(), b.table().shardKey().get(0));
+                    key = new ColumnKey(b.name(), b.table().shardKey().get(0));
                 }
             }
         }
@@ -42,10 +44,10 @@ final class ShardLocality {
 
     /** Whether the expression is a column the join forces equal to the shard key. */
     boolean isShardKey(JsonNode expression) {
-        if (shardKey == null || !Ast.isColumnRef(expression)) {
+        if (shardKey == null) {
             return false;
         }
-        Optional<String> column = bindings.resolve(Ast.columnNames(expression));
+        Optional<ColumnKey> column = bindings.resolve(expression);
         return column.isPresent() && equal.same(column.get(), shardKey);
     }
 
@@ -53,11 +55,10 @@ final class ShardLocality {
      * True when grouping, DISTINCT and windows keep every group, distinct row and partition on one shard, and the query
      * uses at least one of them (a plain row scan is PUSHDOWN_SCAN).
      */
-    boolean applies(ObjectNode select, boolean aggregates) {
+    boolean applies(SelectNode select, boolean aggregates) {
         boolean keyed = false;
         if (aggregates) {
-            JsonNode sets = select.path("group_sets");
-            if (sets.size() > 1 || select.path("group_expressions").isEmpty()) {
+            if (select.hasGroupingSets() || !select.isGrouped()) {
                 return false;
             }
             boolean grouped = false;
@@ -69,11 +70,11 @@ final class ShardLocality {
             }
             keyed = true;
         }
-        for (JsonNode modifier : select.path("modifiers")) {
+        for (ObjectNode modifier : select.modifiers()) {
             if ("DISTINCT_MODIFIER".equals(Ast.type(modifier))) {
                 boolean covered = false;
                 JsonNode targets = modifier.path("distinct_on_targets");
-                JsonNode candidates = targets.isEmpty() ? select.path("select_list") : targets;
+                List<? extends JsonNode> candidates = targets.isEmpty() ? select.selectList() : list(targets);
                 for (JsonNode target : candidates) {
                     covered |= isShardKey(target);
                 }
@@ -84,13 +85,19 @@ final class ShardLocality {
             }
         }
         boolean[] windows = {false, true};
-        Ast.forEachExpression(select.path("select_list"), e -> checkWindow(e, windows));
-        Ast.forEachExpression(select.get("qualify"), e -> checkWindow(e, windows));
-        Ast.forEachExpression(select.path("modifiers"), e -> checkWindow(e, windows));
+        Ast.forEachExpression(select.selectList(), e -> checkWindow(e, windows));
+        Ast.forEachExpression(select.qualify().orElse(null), e -> checkWindow(e, windows));
+        Ast.forEachExpression(select.modifiers(), e -> checkWindow(e, windows));
         if (!windows[1]) {
             return false;
         }
         return keyed || windows[0];
+    }
+
+    private static List<JsonNode> list(JsonNode array) {
+        List<JsonNode> out = new ArrayList<>();
+        array.forEach(out::add);
+        return out;
     }
 
     private void checkWindow(ObjectNode e, boolean[] state) {
@@ -106,27 +113,27 @@ final class ShardLocality {
     }
 
     /** GROUP BY items with ordinals and select-list aliases replaced by the expressions they name. */
-    static List<ObjectNode> resolvedGroups(ObjectNode select, TableBindings bindings) {
+    static List<ObjectNode> resolvedGroups(SelectNode select, TableBindings bindings) {
         List<ObjectNode> groups = new ArrayList<>();
-        for (JsonNode raw : select.path("group_expressions")) {
-            groups.add(resolveGroup(select, bindings, (ObjectNode) raw));
+        for (ObjectNode raw : select.groupExpressions()) {
+            groups.add(resolveGroup(select, bindings, raw));
         }
         return groups;
     }
 
-    static ObjectNode resolveGroup(ObjectNode select, TableBindings bindings, ObjectNode group) {
-        JsonNode selectList = select.path("select_list");
+    private static ObjectNode resolveGroup(SelectNode select, TableBindings bindings, ObjectNode group) {
+        List<ObjectNode> selectList = select.selectList();
+        Optional<ColumnRef> column = ColumnRef.of(group);
         if (Ast.isConstant(group) && "INTEGER".equals(group.path("literal").path("kind").asText())) {
             int ordinal = group.path("literal").path("text").asInt();
             if (ordinal >= 1 && ordinal <= selectList.size()) {
-                return Nodes.withAlias((ObjectNode) selectList.get(ordinal - 1), "");
+                return Nodes.withAlias(selectList.get(ordinal - 1), "");
             }
-        } else if (Ast.isColumnRef(group) && Ast.columnNames(group).size() == 1
-                && bindings.resolve(Ast.columnNames(group)).isEmpty()) {
-            String alias = Ast.columnNames(group).get(0);
-            for (JsonNode item : selectList) {
+        } else if (column.isPresent() && column.get().isUnqualified() && bindings.resolve(column.get()).isEmpty()) {
+            String alias = column.get().column();
+            for (ObjectNode item : selectList) {
                 if (item.path("alias").asText("").equalsIgnoreCase(alias)) {
-                    return Nodes.withAlias((ObjectNode) item, "");
+                    return Nodes.withAlias(item, "");
                 }
             }
         }
@@ -137,30 +144,23 @@ final class ShardLocality {
      * {@code GROUP BY ALL} written out: the select-list items that contain no aggregate and no window function, as
      * DuckDB groups them. Returns the query unchanged when it does not use GROUP BY ALL.
      */
-    static ObjectNode expandGroupByAll(ObjectNode select, SqlEngine engine) {
-        if (!"FORCE_AGGREGATES".equals(select.path("aggregate_handling").asText())
-                || !select.path("group_expressions").isEmpty()) {
+    static SelectNode expandGroupByAll(SelectNode select, SqlEngine engine) {
+        if (!"FORCE_AGGREGATES".equals(select.aggregateHandling()) || select.isGrouped()) {
             return select;
         }
         Set<String> aggregates = engine.aggregateFunctions();
-        ObjectNode expanded = select.deepCopy();
-        ArrayNode groups = expanded.putArray("group_expressions");
-        for (JsonNode item : select.path("select_list")) {
+        SelectNode expanded = select.copy();
+        List<ObjectNode> groups = new ArrayList<>();
+        for (ObjectNode item : select.selectList()) {
             boolean[] aggregated = {false};
             Ast.forEachExpression(item, e -> aggregated[0] |= "WINDOW".equals(Ast.exprClass(e))
                     || Ast.isFunction(e) && aggregates.contains(Ast.functionName(e)));
             if (!aggregated[0]) {
-                groups.add(Nodes.withAlias((ObjectNode) item, ""));
+                groups.add(Nodes.withAlias(item, ""));
             }
         }
-        ArrayNode sets = expanded.putArray("group_sets");
-        if (!groups.isEmpty()) {
-            ArrayNode set = sets.addArray();
-            for (int i = 0; i < groups.size(); i++) {
-                set.add(i);
-            }
-        }
-        expanded.put("aggregate_handling", "STANDARD_HANDLING");
+        expanded.setGroupBy(groups);
+        expanded.node().put("aggregate_handling", "STANDARD_HANDLING");
         return expanded;
     }
 }

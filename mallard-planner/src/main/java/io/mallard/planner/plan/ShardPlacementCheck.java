@@ -1,6 +1,7 @@
 package io.mallard.planner.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mallard.planner.ast.ColumnKey;
 import io.mallard.planner.catalog.TableInfo;
 import io.mallard.planner.catalog.TableKind;
 import io.mallard.planner.plan.TableBindings.Binding;
@@ -20,43 +21,44 @@ final class ShardPlacementCheck {
     private ShardPlacementCheck() {
     }
 
-    /** Returns the dataset whose shards answer the query, or throws naming what breaks shard-locality. */
-    static String check(TableBindings bindings, JsonNode where, JsonNode at) {
+    /** The dataset whose shards answer the query, or a refusal naming what breaks shard-locality (located at {@code at}). */
+    static Attempt<String> check(TableBindings bindings, JsonNode where, JsonNode at) {
         List<Binding> partitioned = bindings.bindings().stream()
                 .filter(b -> b.table().kind() == TableKind.PARTITIONED).toList();
         // replicated tables count too: shards of another dataset do not hold them
         Set<String> datasets = bindings.bindings().stream()
                 .map(b -> b.table().dataset()).collect(Collectors.toCollection(TreeSet::new));
         if (datasets.size() > 1) {
-            throw NotDistributed.because("joins across datasets " + datasets, at);
+            return Attempt.refused(Refusal.because("joins across datasets " + datasets, at));
         }
         if (partitioned.isEmpty()) {
             // dimension rows on shards overlap and are incomplete: such a FROM clause is answered from full copies
-            throw NotDistributed.because("a FROM clause without a partitioned table (sub-queries read them)", at);
+            return Attempt.refused(Refusal.because("a FROM clause without a partitioned table (sub-queries read them)", at));
         }
         JoinEquivalence equal = JoinEquivalence.of(bindings, where);
         if (partitioned.size() > 1) {
-            List<String> keys = new ArrayList<>();
+            List<ColumnKey> keys = new ArrayList<>();
             for (Binding b : partitioned) {
                 if (b.table().shardKey().size() != 1) {
-                    throw NotDistributed.because("joining " + b.table().name() + ", which is not partitioned on a key", at);
+                    return Attempt.refused(Refusal.because(
+                            "joining " + b.table().name() + ", which is not partitioned on a key", at));
                 }
-                keys.add(TableBindings.key(b.name(), b.table().shardKey().get(0)));
+                keys.add(new ColumnKey(b.name(), b.table().shardKey().get(0)));
             }
             if (!equal.allSame(keys)) {
-                throw NotDistributed.because("joins between partitioned tables that do not equate their shard keys ("
+                return Attempt.refused(Refusal.because("joins between partitioned tables that do not equate their shard keys ("
                         + partitioned.stream().map(b -> b.name() + "." + b.table().shardKey().get(0))
-                                .collect(Collectors.joining(", ")) + ")", at);
+                                .collect(Collectors.joining(", ")) + ")", at));
             }
         }
         for (Binding d : bindings.bindings()) {
             if (d.table().kind() == TableKind.DIMENSION && !joinedOnReference(d, partitioned, equal)) {
-                throw NotDistributed.because("dimension table " + d.table().name()
+                return Attempt.refused(Refusal.because("dimension table " + d.table().name()
                         + " must be inner-joined on the key its partitioned rows reference (" + describe(d.table())
-                        + "): shards hold only the referenced rows", at);
+                        + "): shards hold only the referenced rows", at));
             }
         }
-        return datasets.iterator().next();
+        return Attempt.success(datasets.iterator().next());
     }
 
     private static boolean joinedOnReference(Binding dimension, List<Binding> partitioned, JoinEquivalence equal) {
@@ -67,8 +69,8 @@ final class ShardPlacementCheck {
                 }
                 boolean all = true;
                 for (int i = 0; i < ref.fromColumns().size() && all; i++) {
-                    all = equal.same(TableBindings.key(fact.name(), ref.fromColumns().get(i)),
-                            TableBindings.key(dimension.name(), ref.toColumns().get(i)));
+                    all = equal.same(new ColumnKey(fact.name(), ref.fromColumns().get(i)),
+                            new ColumnKey(dimension.name(), ref.toColumns().get(i)));
                 }
                 if (all) {
                     return true;

@@ -3,8 +3,9 @@ package io.mallard.planner.plan;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mallard.common.MallardException;
 import io.mallard.planner.ast.Ast;
+import io.mallard.planner.ast.Cte;
+import io.mallard.planner.ast.TableRef;
 import io.mallard.planner.catalog.Catalog;
 import io.mallard.planner.sql.SqlEngine;
 import java.util.ArrayList;
@@ -30,11 +31,12 @@ import java.util.function.Function;
 final class SubqueryPlanner {
     private final SqlEngine engine;
     private final Catalog catalog;
-    private final Function<String, DistributedPlan> pushdown;
+    private final Function<String, Attempt<DistributedPlan>> pushdown;
     private final List<DistributedPlan.WorkerStream> streams = new ArrayList<>();
     private final List<DistributedPlan.SubPlan> subplans = new ArrayList<>();
 
-    SubqueryPlanner(SqlEngine engine, Catalog catalog, Function<String, DistributedPlan> pushdown) {
+    /** @param pushdown plans a query, given as SQL text, as a whole on the shards, or says why it cannot */
+    SubqueryPlanner(SqlEngine engine, Catalog catalog, Function<String, Attempt<DistributedPlan>> pushdown) {
         this.engine = engine;
         this.catalog = catalog;
         this.pushdown = pushdown;
@@ -86,15 +88,14 @@ final class SubqueryPlanner {
     /** Visits a query node's parts: its CTEs in order (each sees the ones before it), then everything else. */
     private void visitFields(ObjectNode object, Set<String> ctes) {
         Set<String> scope = ctes;
-        JsonNode cteMap = object.path("cte_map").path("map");
-        if (cteMap.isArray() && !cteMap.isEmpty()) {
+        List<Cte> defined = Cte.of(object);
+        if (!defined.isEmpty()) {
             Set<String> visible = new HashSet<>(ctes);
-            for (JsonNode entry : cteMap) {
-                ObjectNode value = (ObjectNode) entry.get("value");
-                if (!replace(value, "query_node", Set.copyOf(visible))) {
-                    visit(value.get("query_node"), Set.copyOf(visible));
+            for (Cte cte : defined) {
+                if (!replace(cte.holder(), "query_node", Set.copyOf(visible))) {
+                    visit(cte.query(), Set.copyOf(visible));
                 }
-                visible.add(entry.path("key").asText().toLowerCase(Locale.ROOT));
+                visible.add(cte.name().toLowerCase(Locale.ROOT));
             }
             scope = Set.copyOf(visible);
         }
@@ -153,12 +154,11 @@ final class SubqueryPlanner {
         if (inner == null || !inner.isObject() || !readsPartitioned(inner, ctes) || namesAny(inner, ctes)) {
             return null;
         }
-        DistributedPlan plan;
-        try {
-            plan = pushdown.apply(engine.render((ObjectNode) inner));
-        } catch (MallardException e) {
+        Attempt<DistributedPlan> attempt = pushdown.apply(engine.render((ObjectNode) inner));
+        if (!attempt.succeeded()) {
             return null; // correlated, or not pushable as a whole: its own sub-queries may still be
         }
+        DistributedPlan plan = attempt.value();
         if (plan.strategy() != Strategy.PUSHDOWN_AGG && plan.strategy() != Strategy.PUSHDOWN_SCAN
                 && plan.strategy() != Strategy.SHARD_LOCAL) {
             return null;
@@ -169,25 +169,19 @@ final class SubqueryPlanner {
         streams.add(new DistributedPlan.WorkerStream(name, stream.dataset(), stream.sql(), true));
         subplans.add(new DistributedPlan.SubPlan(name, plan.strategy(), stream.sql(), plan.combineSql()));
         ObjectNode combine = engine.parseSelect(plan.combineSql());
-        Ast.forEachObject(combine, o -> {
-            if ("BASE_TABLE".equals(Ast.type(o)) && !o.has("class")
-                    && DistributedPlan.PARTIALS.equals(o.path("table_name").asText())) {
-                o.put("table_name", name);
-                o.putObject("qualified_name").putArray("path").add(name);
-            }
-        });
+        Ast.forEachObject(combine, o -> TableRef.of(o).filter(TableRef::isBaseTable)
+                .filter(ref -> DistributedPlan.PARTIALS.equals(ref.tableName())).ifPresent(ref -> {
+                    o.put("table_name", name);
+                    o.putObject("qualified_name").putArray("path").add(name);
+                }));
         return combine;
     }
 
     /** Whether the query names a table that is, where it stands, one of the enclosing CTEs. */
     private static boolean namesAny(JsonNode query, Set<String> ctes) {
         boolean[] found = {false};
-        Ast.forEachObject(query, o -> {
-            if ("BASE_TABLE".equals(Ast.type(o)) && !o.has("class") && o.path("schema_name").asText("").isEmpty()
-                    && ctes.contains(o.path("table_name").asText().toLowerCase(Locale.ROOT))) {
-                found[0] = true;
-            }
-        });
+        Ast.forEachObject(query, o -> TableRef.of(o).filter(TableRef::isBaseTable).ifPresent(ref -> found[0] |=
+                ref.schema().isEmpty() && ctes.contains(ref.tableName().toLowerCase(Locale.ROOT))));
         return found[0];
     }
 }

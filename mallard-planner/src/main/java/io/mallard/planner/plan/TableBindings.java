@@ -1,10 +1,11 @@
 package io.mallard.planner.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mallard.common.ErrorCode;
-import io.mallard.common.MallardException;
 import io.mallard.planner.ast.Ast;
+import io.mallard.planner.ast.ColumnKey;
+import io.mallard.planner.ast.ColumnRef;
+import io.mallard.planner.ast.Nodes;
+import io.mallard.planner.ast.TableRef;
 import io.mallard.planner.catalog.Catalog;
 import io.mallard.planner.catalog.TableInfo;
 import java.util.ArrayList;
@@ -18,85 +19,98 @@ final class TableBindings {
     record Binding(String name, TableInfo table) {
     }
 
-    /** Describes a sub-query in FROM as a table, or throws NOT_DISTRIBUTED_YET when its rows are not split by shard. */
+    /** Describes a sub-query in FROM as a table, or refuses when its rows are not split by shard. */
     interface DerivedTables {
-        TableInfo describe(ObjectNode subqueryRef);
+        Attempt<TableInfo> describe(TableRef subquery);
     }
 
-    private static final DerivedTables NONE = ref -> {
-        throw NotDistributed.because("sub-queries in FROM over partitioned tables", ref);
-    };
+    private static final DerivedTables NONE =
+            ref -> Attempt.refused(Refusal.because("sub-queries in FROM over partitioned tables", ref.node()));
 
     private final List<Binding> bindings = new ArrayList<>();
     private final List<JsonNode> joinConditions = new ArrayList<>();
-
     private final boolean outerJoins;
 
     private TableBindings(boolean outerJoins) {
         this.outerJoins = outerJoins;
     }
 
-    /** Collects the bindings of an inner-join tree; other table references are named in a not-distributed error. */
-    static TableBindings of(JsonNode fromTable, Catalog catalog) {
-        return of(fromTable, catalog, NONE);
+    /** The bindings of an inner-join tree of catalog tables; other table references are refused. */
+    static Attempt<TableBindings> of(TableRef from, Catalog catalog) {
+        return of(from, catalog, NONE);
     }
 
-    /** As {@link #of(JsonNode, Catalog)}, with sub-queries in FROM bound as the tables {@code derived} describes. */
-    static TableBindings of(JsonNode fromTable, Catalog catalog, DerivedTables derived) {
+    /** As {@link #of(TableRef, Catalog)}, with sub-queries in FROM bound as the tables {@code derived} describes. */
+    static Attempt<TableBindings> of(TableRef from, Catalog catalog, DerivedTables derived) {
         TableBindings result = new TableBindings(false);
-        result.collect(fromTable, catalog, derived);
-        return result;
+        return result.collect(from, catalog, derived).<Attempt<TableBindings>>map(Attempt::refused)
+                .orElse(Attempt.success(result));
     }
 
     /**
      * The bindings of a tree of inner and outer (left, right, full) joins of catalog tables; the conditions of its joins
      * are not collected, since an outer join's condition does not filter the join's rows.
      */
-    static TableBindings ofJoinTree(JsonNode fromTable, Catalog catalog) {
+    static Attempt<TableBindings> ofJoinTree(TableRef from, Catalog catalog) {
         TableBindings result = new TableBindings(true);
-        result.collect(fromTable, catalog, NONE);
-        return result;
+        return result.collect(from, catalog, NONE).<Attempt<TableBindings>>map(Attempt::refused)
+                .orElse(Attempt.success(result));
     }
 
-    private void collect(JsonNode ref, Catalog catalog, DerivedTables derived) {
-        switch (Ast.type(ref)) {
-            case "BASE_TABLE" -> {
-                String table = ref.path("table_name").asText();
-                TableInfo info = catalog.table(table).orElseThrow(() -> new MallardException(ErrorCode.TABLE_NOT_FOUND,
-                        "Table with name " + table + " does not exist"));
-                if (ref.path("column_name_alias").size() > 0) {
-                    throw NotDistributed.because("column aliases on a table", ref); // names would resolve by name, not position
+    private Optional<Refusal> collect(TableRef ref, Catalog catalog, DerivedTables derived) {
+        switch (ref.kind()) {
+            case TableRef.BASE_TABLE -> {
+                Optional<TableInfo> info = catalog.table(ref.tableName());
+                if (info.isEmpty()) {
+                    return Optional.of(Refusal.unknownTable(ref.tableName()));
                 }
-                String alias = ref.path("alias").asText("");
-                bindings.add(new Binding(alias.isEmpty() ? info.name() : alias, info));
+                if (!ref.columnAliases().isEmpty()) {
+                    // names would resolve by name, not position
+                    return Optional.of(Refusal.because("column aliases on a table", ref.node()));
+                }
+                bindings.add(new Binding(ref.alias().isEmpty() ? info.get().name() : ref.alias(), info.get()));
+                return Optional.empty();
             }
-            case "JOIN" -> {
-                String joinType = ref.path("join_type").asText();
-                String refType = ref.path("ref_type").asText();
+            case TableRef.JOIN -> {
+                String joinType = ref.joinType();
+                String refType = ref.refType();
                 boolean outer = "LEFT".equals(joinType) || "RIGHT".equals(joinType) || "OUTER".equals(joinType);
                 if (!"INNER".equals(joinType) && !(outerJoins && outer)) {
-                    throw NotDistributed.because(joinType.toLowerCase(Locale.ROOT) + " outer joins", ref);
+                    return Optional.of(Refusal.because(joinType.toLowerCase(Locale.ROOT) + " outer joins", ref.node()));
                 }
                 if (!"REGULAR".equals(refType) && !"CROSS".equals(refType)) {
-                    throw NotDistributed.because(refType.toLowerCase(Locale.ROOT) + " joins", ref);
+                    return Optional.of(Refusal.because(refType.toLowerCase(Locale.ROOT) + " joins", ref.node()));
                 }
-                if (ref.path("using_columns").size() > 0) {
-                    throw NotDistributed.because("joins with USING", ref);
+                if (!ref.usingColumns().isEmpty()) {
+                    return Optional.of(Refusal.because("joins with USING", ref.node()));
                 }
-                collect(ref.get("left"), catalog, derived);
-                collect(ref.get("right"), catalog, derived);
-                JsonNode condition = ref.get("condition");
-                if (condition != null && !condition.isNull() && !outerJoins) {
-                    joinConditions.add(condition);
+                Optional<Refusal> left = collect(ref.left(), catalog, derived);
+                if (left.isPresent()) {
+                    return left;
                 }
+                Optional<Refusal> right = collect(ref.right(), catalog, derived);
+                if (right.isPresent()) {
+                    return right;
+                }
+                if (!outerJoins) {
+                    ref.condition().ifPresent(joinConditions::add);
+                }
+                return Optional.empty();
             }
-            case "SUBQUERY" -> {
-                TableInfo info = derived.describe((ObjectNode) ref);
-                String alias = ref.path("alias").asText("");
-                bindings.add(new Binding(alias.isEmpty() ? "unnamed_subquery" : alias, info));
+            case TableRef.SUBQUERY -> {
+                Attempt<TableInfo> info = derived.describe(ref);
+                if (!info.succeeded()) {
+                    return Optional.of(info.refusal());
+                }
+                bindings.add(new Binding(ref.alias().isEmpty() ? "unnamed_subquery" : ref.alias(), info.value()));
+                return Optional.empty();
             }
-            case "TABLE_FUNCTION" -> throw NotDistributed.because("table functions beside partitioned tables", ref);
-            default -> throw NotDistributed.because("table reference " + Ast.type(ref).toLowerCase(Locale.ROOT), ref);
+            case "TABLE_FUNCTION" -> {
+                return Optional.of(Refusal.because("table functions beside partitioned tables", ref.node()));
+            }
+            default -> {
+                return Optional.of(Refusal.because("table reference " + ref.kind().toLowerCase(Locale.ROOT), ref.node()));
+            }
         }
     }
 
@@ -108,27 +122,40 @@ final class TableBindings {
         return joinConditions;
     }
 
+    /** The binding of this name (case-insensitive). */
+    Optional<Binding> binding(String name) {
+        return bindings.stream().filter(b -> b.name().equalsIgnoreCase(name)).findFirst();
+    }
+
     /**
-     * Resolves a column reference to {@code binding.column} (lower case), or empty when no table of the FROM clause has
-     * it (it may be a select-list alias) or several do.
+     * Resolves a column reference to the binding that provides it, or empty when no table of the FROM clause has it (it
+     * may be a select-list alias) or several do.
      */
-    Optional<String> resolve(List<String> names) {
-        if (names.isEmpty()) {
-            return Optional.empty();
-        }
-        String column = names.get(names.size() - 1);
-        if (names.size() >= 2) {
-            String qualifier = names.get(names.size() - 2);
+    Optional<ColumnKey> resolve(ColumnRef ref) {
+        String column = ref.column();
+        if (ref.qualifier().isPresent()) {
+            String qualifier = ref.qualifier().get();
             return bindings.stream()
                     .filter(b -> b.name().equalsIgnoreCase(qualifier) && b.table().hasColumn(column))
                     .findFirst()
-                    .map(b -> key(b.name(), column));
+                    .map(b -> new ColumnKey(b.name(), column));
         }
         List<Binding> owners = bindings.stream().filter(b -> b.table().hasColumn(column)).toList();
-        return owners.size() == 1 ? Optional.of(key(owners.get(0).name(), column)) : Optional.empty();
+        return owners.size() == 1 ? Optional.of(new ColumnKey(owners.get(0).name(), column)) : Optional.empty();
     }
 
-    static String key(String binding, String column) {
-        return (binding + "." + column).toLowerCase(Locale.ROOT);
+    /**
+     * The structural identity of an expression: positions and aliases dropped, columns resolved to their binding, so
+     * that {@code l.l_quantity} and {@code l_quantity} over the same table compare equal.
+     */
+    String canonical(JsonNode expression) {
+        JsonNode resolved = Ast.rewrite(expression, n -> ColumnRef.of(n).flatMap(this::resolve)
+                .map(key -> Nodes.columnRef(key.toString())).orElse(null));
+        return Ast.withoutPositions(resolved).toString();
+    }
+
+    /** {@link #resolve(ColumnRef)} for an expression that may be a column reference; empty when it is not one. */
+    Optional<ColumnKey> resolve(JsonNode expression) {
+        return ColumnRef.of(expression).flatMap(this::resolve);
     }
 }

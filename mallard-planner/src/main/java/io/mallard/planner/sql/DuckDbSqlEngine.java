@@ -14,114 +14,200 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@link SqlEngine} over a DuckDB connection: {@code json_serialize_sql} parses, {@code json_deserialize_sql}
- * renders, {@code DESCRIBE} binds. The connection's database must hold the schemas of every table (empty partitioned
- * tables are enough), so binding sees exactly what the workers will see.
+ * {@link SqlEngine} over DuckDB: {@code json_serialize_sql} parses, {@code json_deserialize_sql} renders,
+ * {@code DESCRIBE} binds. For binding, the database must hold the schemas of every table (empty partitioned tables are
+ * enough), so binding sees exactly what the workers will see.
  */
 public final class DuckDbSqlEngine implements SqlEngine {
-    private final Connection connection;
-    private final Set<String> aggregates;
-    private final Map<String, ObjectNode> typeNodes = new HashMap<>();
+    /** Opens a connection to the DuckDB the engine works on. */
+    @FunctionalInterface
+    public interface Connections {
+        Connection open() throws SQLException;
+    }
 
+    @FunctionalInterface
+    private interface Call<T> {
+        T on(Connection connection) throws SQLException;
+    }
+
+    /** The one connection every call uses, one at a time; null when each call opens its own. */
+    private final Connection shared;
+    private final Connections connections;
+    private final Map<String, ObjectNode> typeNodes = new ConcurrentHashMap<>();
+    private volatile Set<String> aggregates;
+
+    /** An engine whose calls all run on {@code connection}, one at a time (the planner's). */
     public DuckDbSqlEngine(Connection connection) {
-        this.connection = connection;
-        this.aggregates = loadAggregates(connection);
+        this.shared = connection;
+        this.connections = null;
+        this.aggregates = call(DuckDbSqlEngine::loadAggregates);
+    }
+
+    private DuckDbSqlEngine(Connections connections) {
+        this.shared = null;
+        this.connections = connections;
+    }
+
+    /**
+     * An engine whose every call runs on a connection of its own, opened by {@code connections} and closed after the
+     * call: for callers on many threads that only parse and render.
+     */
+    public static DuckDbSqlEngine perCall(Connections connections) {
+        return new DuckDbSqlEngine(connections);
     }
 
     @Override
-    public synchronized ObjectNode parseSelect(String sql) {
-        JsonNode result = Json.tree(queryString("SELECT json_serialize_sql(?::VARCHAR)", sql));
+    public ParsedSql parse(String sql) {
+        JsonNode result = Json.tree(call(c -> queryString(c, "SELECT json_serialize_sql(?::VARCHAR)", sql)));
         if (result.path("error").asBoolean(false)) {
-            String message = result.path("error_message").asText("unparsable statement");
-            String type = result.path("error_type").asText("");
-            int position = result.path("position").asInt(-1);
-            if (type.equalsIgnoreCase("parser")) {
-                throw new MallardException(ErrorCode.SYNTAX_ERROR, "Parser Error: " + message, position, null);
+            return new ParsedSql(List.of(), Optional.of(new ParsedSql.Error(result.path("error_type").asText(""),
+                    result.path("error_message").asText("unparsable statement"), result.path("position").asInt(-1))));
+        }
+        List<ObjectNode> statements = new ArrayList<>();
+        result.path("statements").forEach(statement -> statements.add((ObjectNode) statement.get("node")));
+        return new ParsedSql(statements, Optional.empty());
+    }
+
+    @Override
+    public ObjectNode parseSelect(String sql) {
+        ParsedSql parsed = parse(sql);
+        if (parsed.failed()) {
+            ParsedSql.Error error = parsed.error().get();
+            if (error.type().equalsIgnoreCase("parser")) {
+                throw new MallardException(ErrorCode.SYNTAX_ERROR, "Parser Error: " + error.message(), error.position(), null);
             }
-            if (message.contains("Only SELECT statements")) {
+            if (error.message().contains("Only SELECT statements")) {
                 throw new MallardException(ErrorCode.UNSUPPORTED_STATEMENT,
                         "only SELECT queries can run against a Mallard dataset (datasets are read-only)");
             }
-            throw new MallardException(ErrorCode.SYNTAX_ERROR, message, position, null);
+            throw new MallardException(ErrorCode.SYNTAX_ERROR, error.message(), error.position(), null);
         }
-        JsonNode statements = result.path("statements");
-        if (statements.size() != 1) {
+        if (parsed.statements().size() != 1) {
             throw new MallardException(ErrorCode.UNSUPPORTED_STATEMENT,
-                    "send one statement at a time (received " + statements.size() + ")");
+                    "send one statement at a time (received " + parsed.statements().size() + ")");
         }
-        return (ObjectNode) statements.get(0).get("node");
+        return parsed.statements().get(0);
     }
 
     @Override
-    public synchronized String render(ObjectNode selectNode) {
+    public String render(ObjectNode selectNode) {
         ObjectNode envelope = JsonNodeFactory.instance.objectNode();
         envelope.put("error", false);
         ArrayNode statements = envelope.putArray("statements");
         ObjectNode statement = statements.addObject();
         statement.set("node", selectNode);
         statement.putArray("named_param_map");
-        return queryString("SELECT json_deserialize_sql(?::JSON)", Json.toText(envelope));
+        String json = Json.toText(envelope);
+        return call(c -> queryString(c, "SELECT json_deserialize_sql(?::JSON)", json));
     }
 
     @Override
-    public synchronized List<OutputColumn> describe(String sql) {
-        List<OutputColumn> columns = new ArrayList<>();
-        try (Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("DESCRIBE " + sql)) {
-            while (rs.next()) {
-                columns.add(new OutputColumn(rs.getString("column_name"), rs.getString("column_type")));
+    public List<OutputColumn> describe(String sql) {
+        return call(c -> describe(c, sql));
+    }
+
+    @Override
+    public Optional<List<OutputColumn>> describeIfBinds(String sql) {
+        try {
+            return Optional.of(callOrFail(c -> describe(c, sql)));
+        } catch (SQLException e) {
+            return Optional.empty(); // DuckDB cannot bind it alone: the answer, not a failure
+        }
+    }
+
+    @Override
+    public OptionalLong count(ObjectNode selectNode) {
+        String sql = "SELECT count(*) FROM (" + render(selectNode) + ")";
+        try {
+            return OptionalLong.of(callOrFail(c -> {
+                try (Statement statement = c.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }));
+        } catch (SQLException e) {
+            return OptionalLong.empty(); // the query fails on the data: no count to decide by
+        }
+    }
+
+    @Override
+    public ObjectNode typeNode(String sqlType) {
+        ObjectNode type = typeNodes.get(sqlType);
+        if (type == null) {
+            // parsed outside the map's lock: parsing may wait for the shared connection
+            ParsedSql cast = parse("SELECT CAST(NULL AS " + sqlType + ")");
+            JsonNode parsed = cast.failed() || cast.statements().size() != 1 ? null
+                    : cast.statements().get(0).path("select_list").path(0).get("type_expr");
+            if (parsed == null || !parsed.isObject()) {
+                throw new MallardException(ErrorCode.INTERNAL_ERROR, "cannot express DuckDB type " + sqlType);
             }
-        } catch (SQLException e) {
-            throw DuckErrors.translate(e);
+            typeNodes.putIfAbsent(sqlType, (ObjectNode) parsed);
+            type = typeNodes.get(sqlType);
         }
-        return columns;
-    }
-
-    @Override
-    public synchronized long count(ObjectNode selectNode) {
-        try (Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT count(*) FROM (" + render(selectNode) + ")")) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw DuckErrors.translate(e);
-        }
-    }
-
-    @Override
-    public synchronized ObjectNode typeNode(String sqlType) {
-        return typeNodes.computeIfAbsent(sqlType, t -> {
-            ObjectNode select = parseSelect("SELECT CAST(NULL AS " + t + ")");
-            return (ObjectNode) select.path("select_list").get(0).get("type_expr");
-        }).deepCopy();
+        return type.deepCopy();
     }
 
     @Override
     public Set<String> aggregateFunctions() {
-        return aggregates;
+        Set<String> names = aggregates;
+        if (names == null) {
+            names = call(DuckDbSqlEngine::loadAggregates);
+            aggregates = names;
+        }
+        return names;
     }
 
-    private String queryString(String query, String argument) {
+    /** Runs {@code body} on a connection; DuckDB's errors become coded errors. */
+    private <T> T call(Call<T> body) {
+        try {
+            return callOrFail(body);
+        } catch (SQLException e) {
+            throw DuckErrors.translate(e);
+        }
+    }
+
+    private <T> T callOrFail(Call<T> body) throws SQLException {
+        if (shared != null) {
+            synchronized (this) {
+                return body.on(shared);
+            }
+        }
+        try (Connection connection = connections.open()) {
+            return body.on(connection);
+        }
+    }
+
+    private static List<OutputColumn> describe(Connection connection, String sql) throws SQLException {
+        List<OutputColumn> columns = new ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("DESCRIBE " + sql)) {
+            while (rs.next()) {
+                columns.add(new OutputColumn(rs.getString("column_name"), rs.getString("column_type")));
+            }
+        }
+        return columns;
+    }
+
+    private static String queryString(Connection connection, String query, String argument) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(query)) {
             statement.setString(1, argument);
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();
                 return rs.getString(1);
             }
-        } catch (SQLException e) {
-            throw DuckErrors.translate(e);
         }
     }
 
-    private static Set<String> loadAggregates(Connection connection) {
+    private static Set<String> loadAggregates(Connection connection) throws SQLException {
         Set<String> names = new HashSet<>();
         try (Statement statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery(
@@ -129,8 +215,6 @@ public final class DuckDbSqlEngine implements SqlEngine {
             while (rs.next()) {
                 names.add(rs.getString(1).toLowerCase(Locale.ROOT));
             }
-        } catch (SQLException e) {
-            throw DuckErrors.translate(e);
         }
         names.add("count_star");
         return Set.copyOf(names);

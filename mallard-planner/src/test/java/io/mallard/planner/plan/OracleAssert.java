@@ -3,30 +3,31 @@ package io.mallard.planner.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mallard.planner.ast.Ast;
+import io.mallard.planner.sql.DuckDbSqlEngine;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import org.duckdb.DuckDBConnection;
 
 /** Executes a distributed plan shard by shard and compares it with the same SQL on the unsharded oracle. */
 final class OracleAssert {
     private OracleAssert() {
     }
 
-    private static boolean ordered(String sql, MiniWarehouse warehouse) throws SQLException {
-        try (java.sql.PreparedStatement st = warehouse.oracle.prepareStatement("SELECT json_serialize_sql(?::VARCHAR)")) {
-            st.setString(1, sql);
-            try (java.sql.ResultSet rs = st.executeQuery()) {
-                rs.next();
-                com.fasterxml.jackson.databind.JsonNode node = io.mallard.common.Json.tree(rs.getString(1))
-                        .path("statements").path(0).path("node");
-                for (com.fasterxml.jackson.databind.JsonNode m : node.path("modifiers")) {
-                    if ("ORDER_MODIFIER".equals(m.path("type").asText())) {
-                        return true;
-                    }
-                }
-                return false;
+    /**
+     * Whether the query (a SELECT or a set operation) orders its rows, by DuckDB's parse of it: then the comparison is
+     * in order.
+     */
+    private static boolean ordered(String sql, MiniWarehouse warehouse) {
+        DuckDbSqlEngine engine = DuckDbSqlEngine.perCall(() -> warehouse.oracle.unwrap(DuckDBConnection.class).duplicate());
+        for (JsonNode modifier : engine.parseSelect(sql).path("modifiers")) {
+            if ("ORDER_MODIFIER".equals(Ast.type(modifier))) {
+                return true;
             }
         }
+        return false;
     }
 
     /** Rows in order where the query orders them, else as multisets; doubles within a relative tolerance, everything else exactly. */

@@ -33,6 +33,17 @@ class PlannerErrorsTest extends PlannerTestBase {
     }
 
     @Test
+    void aDuckDbViewOutsideTheCatalogBesideAPartitionedTableIsNotPlanned() {
+        // DuckDB binds duckdb_tables, but no strategy knows where its rows are: a final refusal, raised as an error
+        MallardException e = error("SELECT count(*) FROM lineitem, duckdb_tables");
+        assertThat(e.code()).isEqualTo(ErrorCode.TABLE_NOT_FOUND);
+        assertThat(e.getMessage()).contains("duckdb_tables");
+        MallardException pushdown = catchThrowableOfType(MallardException.class,
+                () -> planner.planWithoutFallback("SELECT count(*) FROM lineitem, duckdb_tables"));
+        assertThat(pushdown.code()).isEqualTo(ErrorCode.TABLE_NOT_FOUND);
+    }
+
+    @Test
     void syntaxErrorCarriesItsPosition() {
         String sql = "SELECT count(*) FORM lineitem";
         MallardException e = error(sql);
