@@ -3,7 +3,6 @@ package io.mallard.cli;
 import io.mallard.coordinator.ClusterLayout;
 import io.mallard.coordinator.bootstrap.Bootstrap;
 import io.mallard.coordinator.bootstrap.BootstrapOptions;
-import io.mallard.data.Manifest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,12 +30,13 @@ final class BootstrapCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Manifest manifest = Bootstrap.run(new BootstrapOptions(dir, data.params(), data.shards, admin,
+        Bootstrap.Result made = Bootstrap.run(new BootstrapOptions(dir, data.params(), data.shards, admin,
                 null, hosts), System.out);
         ClusterLayout layout = new ClusterLayout(dir);
-        System.out.printf("cluster directory ready: %s%n  manifest:    %s (%d shards)%n  CA:          %s%n"
-                + "  credentials: %s (join token), %s (admin password)%n", dir, layout.manifest(),
-                manifest.allShards().size(), layout.caCertificate(), dir.resolve("credentials.json"), layout.adminPassword());
+        System.out.printf("cluster directory ready: %s%n  catalog:     %s (%d tables, %d shards)%n  CA:          %s%n"
+                + "  credentials: %s (join token), %s (admin password)%n", dir, layout.catalog(),
+                made.snapshot().tables().size(), made.snapshot().shardCount(), layout.caCertificate(),
+                dir.resolve("credentials.json"), layout.adminPassword());
         return 0;
     }
 }

@@ -6,7 +6,6 @@ import io.mallard.common.MallardException;
 import io.mallard.coordinator.ClusterLayout;
 import io.mallard.coordinator.bootstrap.Bootstrap;
 import io.mallard.coordinator.bootstrap.BootstrapOptions;
-import io.mallard.data.Manifest;
 import io.mallard.data.queries.DemoQueries;
 import io.mallard.data.queries.NamedQuery;
 import io.mallard.oracle.Oracle;
@@ -45,14 +44,14 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long started = System.nanoTime();
         System.out.println("== data: TPC-H SF " + data.scaleFactor + ", " + data.rows + " measurements, " + data.shards + " shards");
-        Manifest manifest = Bootstrap.run(new BootstrapOptions(dir, data.params(), data.shards, "admin",
+        Bootstrap.Result made = Bootstrap.run(new BootstrapOptions(dir, data.params(), data.shards, "admin",
                 null, List.of()), System.out);
         System.out.println("== cluster: coordinator and " + workers + " workers (separate processes, TLS)");
         int mismatches = 0;
         List<String> summary = new ArrayList<>();
         try (ProcessCluster cluster = ProcessCluster.start(dir, workers, 0, System.out);
                 MallardClient client = cluster.client();
-                Oracle oracle = new Oracle(oracleFile(manifest))) {
+                Oracle oracle = new Oracle(made.oracleFile())) {
             for (NamedQuery query : DemoQueries.ALL) {
                 System.out.println();
                 System.out.println("== " + query.name());
@@ -94,8 +93,4 @@ final class DemoCommand implements Callable<Integer> {
         return mismatches == 0 ? 0 : 1;
     }
 
-    private Path oracleFile(Manifest manifest) {
-        Path oracle = Path.of(manifest.oracleFile());
-        return oracle.isAbsolute() ? oracle : new ClusterLayout(dir).data().resolve(oracle);
-    }
 }

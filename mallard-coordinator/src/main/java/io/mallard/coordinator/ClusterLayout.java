@@ -9,7 +9,10 @@ import java.nio.file.Path;
  * DIR/tls/            ca.pem, ca-key.pem, server.pem, server-key.pem
  * DIR/credentials.json  join token, URL signing key, users (Argon2id)
  * DIR/admin-password.txt
- * DIR/data/           oracle.duckdb (unsharded), reference.duckdb, manifest.json, shards/*.duckdb
+ * DIR/catalog.duckdb   the catalog: tables, the files that hold their rows, the commit log
+ * DIR/data/store/     the embedded shard store: every table's immutable files, tables/ID/SHARD/FILE.duckdb
+ * DIR/data/           oracle.duckdb (the generated data unsharded), reference.duckdb (rebuilt by the coordinator),
+ *                     work/ (files being written, spill)
  * DIR/metadata.duckdb   the coordinator's own metadata: query and task history (created by the coordinator)
  * </pre>
  */
@@ -26,8 +29,22 @@ public record ClusterLayout(Path dir) {
         return dir.resolve("data");
     }
 
-    public Path manifest() {
-        return data().resolve("manifest.json");
+    public Path catalog() {
+        return dir.resolve("catalog.duckdb");
+    }
+
+    /** The embedded shard store's directory. */
+    public Path store() {
+        return data().resolve("store");
+    }
+
+    public Path reference() {
+        return data().resolve("reference.duckdb");
+    }
+
+    /** Where the coordinator writes files before they go into the store, and spills. */
+    public Path work() {
+        return data().resolve("work");
     }
 
     public Path metadata() {

@@ -84,12 +84,6 @@ final class DatasetDefinitions {
         return List.copyOf(t);
     }
 
-    /** The {@code hashFunction} text recorded in the manifest for a dataset whose partitioned tables have these keys. */
-    static String hashFunction(List<TableSpec> tables) {
-        boolean byRowid = tables.stream().anyMatch(t -> t.role() == TableRole.PARTITIONED && t.shardKey().isEmpty());
-        return byRowid ? Datasets.HASH_BY_ROWID : Datasets.HASH_BY_KEY;
-    }
-
     private static TableSpec replicated(String name, String... cols) {
         return new TableSpec(name, TableRole.REPLICATED, List.of(), columns(cols), List.of());
     }

@@ -7,7 +7,8 @@ import java.sql.SQLException;
 import java.util.List;
 
 /**
- * Entry point for producing test and benchmark data: the unsharded oracle database and its shards.
+ * Entry point for producing test and benchmark data: the unsharded oracle database and the definitions of its tables
+ * (roles, keys, references); the coordinator's bootstrap loads them into a cluster like any table.
  *
  * <p>Two datasets always exist. {@code tpch}: lineitem and orders are partitioned by order key with the
  * same hash and shard count (co-partitioned: an order and its line items share a shard); customer,
@@ -20,16 +21,8 @@ import java.util.List;
  * <p>Needs the JVM flag {@code --add-opens=java.base/java.nio=ALL-UNNAMED} (rows are loaded through Arrow).
  */
 public final class Datasets {
-    /** Manifest {@code hashFunction} of a dataset hashed by its shard key: DuckDB's {@code hash()} of the key columns. */
-    public static final String HASH_BY_KEY = "duckdb:hash(key) % shard_count";
-    /** Manifest {@code hashFunction} of a dataset hashed by row position in the oracle table. */
-    public static final String HASH_BY_ROWID = "duckdb:hash(rowid) % shard_count";
     /** File name of the oracle inside the directory given to {@link #ensureOracle}. */
     public static final String ORACLE_FILE = "oracle.duckdb";
-    /** File name of the manifest inside the directory given to {@link #shard}. */
-    public static final String MANIFEST_FILE = "manifest.json";
-    /** File name of the reference copy inside the directory given to {@link #shard}. */
-    public static final String REFERENCE_FILE = "reference.duckdb";
 
     private Datasets() {
     }
@@ -52,27 +45,7 @@ public final class Datasets {
     }
 
     /**
-     * Shards the oracle into {@code outDir}: {@code outDir/shards/<dataset>-NNN.duckdb},
-     * {@code outDir/reference.duckdb} and {@code outDir/manifest.json} (written last). Reuses an
-     * existing {@code outDir} whose manifest has the same params, shard count and oracle path and
-     * whose shard files still exist with the recorded sizes.
-     *
-     * @param oracle   the oracle file, as returned by {@link #ensureOracle}
-     * @param params   the params the oracle was generated with (checked against its sidecar, if any)
-     * @param outDir   output directory (created if missing)
-     * @param shards   shards per dataset, {@code >= 1}
-     * @param progress where to print progress lines, or null for silence
-     * @return the manifest (as written, or as found when reused)
-     * @throws IOException  on file errors
-     * @throws SQLException on DuckDB errors
-     */
-    public static Manifest shard(Path oracle, DataParams params, Path outDir, int shards, PrintStream progress)
-            throws IOException, SQLException {
-        return ShardBuilder.shard(oracle, params, outDir, shards, progress);
-    }
-
-    /**
-     * The {@code tpch} dataset definition used by {@link #shard}: roles, keys, references and DuckDB column types.
+     * The {@code tpch} dataset definition used by the cluster's catalog: roles, keys, references and DuckDB column types.
      *
      * @return the eight TPC-H tables
      */
@@ -81,7 +54,7 @@ public final class Datasets {
     }
 
     /**
-     * The {@code measurements} dataset definition used by {@link #shard}.
+     * The {@code measurements} dataset definition used by the cluster's catalog.
      *
      * @return the single table {@code measurements(station VARCHAR, measure DOUBLE)}, partitioned by row position
      */
@@ -90,7 +63,7 @@ public final class Datasets {
     }
 
     /**
-     * The {@code edge} dataset definition used by {@link #shard} when {@link DataParams#edgeRows()} is positive.
+     * The {@code edge} dataset definition used by the cluster's catalog when {@link DataParams#edgeRows()} is positive.
      *
      * @return the edge-case tables: four partitioned by a BIGINT id, one dimension, one replicated
      */

@@ -9,12 +9,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** SHA-256 of files, as recorded in the manifest and checked by workers after download. */
-final class FileDigests {
+public final class FileDigests {
     private FileDigests() {
     }
 
     /** @return the lowercase hex SHA-256 of the file's bytes */
-    static String sha256(Path file) throws IOException {
+    public static String sha256(Path file) throws IOException {
         MessageDigest md;
         try {
             md = MessageDigest.getInstance("SHA-256");

@@ -7,17 +7,17 @@ import java.sql.Statement;
 import java.util.stream.Collectors;
 
 /** Small SQL text helpers shared by the generators and the sharder. */
-final class Sql {
+public final class Sql {
     private Sql() {
     }
 
     /** Quotes an identifier so that names never collide with keywords. */
-    static String ident(String name) {
+    public static String ident(String name) {
         return '"' + name.replace("\"", "\"\"") + '"';
     }
 
     /** Quotes a string literal (used for file paths in ATTACH). */
-    static String literal(String s) {
+    public static String literal(String s) {
         return '\'' + s.replace("'", "''") + '\'';
     }
 
@@ -38,13 +38,13 @@ final class Sql {
         return t.columns().stream().map(c -> prefix + ident(c.name())).collect(Collectors.joining(", "));
     }
 
-    static void execute(Connection c, String sql) throws SQLException {
+    public static void execute(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
 
-    static long queryLong(Connection c, String sql) throws SQLException {
+    public static long queryLong(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             if (!rs.next()) {
                 throw new SQLException("no row: " + sql);

@@ -10,7 +10,7 @@ import java.util.Optional;
  * @param name       table name (lowercase for the built-in datasets)
  * @param role       how rows are distributed over shards
  * @param shardKey   hash key columns; empty unless {@link TableRole#PARTITIONED}. An empty key on a
- *                   partitioned table means "hashed by row position" (see {@link DatasetManifest#hashFunction()})
+ *                   partitioned table means "hashed by row position" (spread by {@code hash(rowid)})
  * @param columns    all columns in table order
  * @param references which rows of other tables reference this one; empty unless {@link TableRole#DIMENSION}
  */

@@ -13,10 +13,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Messages.WorkerRegistered.class, name = "WorkerRegistered"),
     @JsonSubTypes.Type(value = Messages.Poll.class, name = "Poll"),
     @JsonSubTypes.Type(value = Messages.PollReply.class, name = "PollReply"),
-    @JsonSubTypes.Type(value = Messages.ShardReady.class, name = "ShardReady"),
+    @JsonSubTypes.Type(value = Messages.FileReady.class, name = "FileReady"),
     @JsonSubTypes.Type(value = Messages.Challenge.class, name = "Challenge"),
-    @JsonSubTypes.Type(value = Messages.ShardProof.class, name = "ShardProof"),
-    @JsonSubTypes.Type(value = Messages.ShardRejected.class, name = "ShardRejected"),
+    @JsonSubTypes.Type(value = Messages.FileProof.class, name = "FileProof"),
+    @JsonSubTypes.Type(value = Messages.FileRejected.class, name = "FileRejected"),
     @JsonSubTypes.Type(value = Messages.Ack.class, name = "Ack"),
     @JsonSubTypes.Type(value = Messages.TaskFailed.class, name = "TaskFailed"),
     @JsonSubTypes.Type(value = Messages.TaskResult.class, name = "TaskResult"),
@@ -28,7 +28,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Messages.ClusterStatus.class, name = "ClusterStatus"),
 })
 public sealed interface Message permits Messages.RegisterWorker, Messages.WorkerRegistered, Messages.Poll,
-        Messages.PollReply, Messages.ShardReady, Messages.Challenge, Messages.ShardProof, Messages.ShardRejected,
+        Messages.PollReply, Messages.FileReady, Messages.Challenge, Messages.FileProof, Messages.FileRejected,
         Messages.Ack, Messages.TaskFailed, Messages.TaskResult, Messages.Leaving, Messages.QueryRequest,
         Messages.ExplainRequest, Messages.PlanDescription, Messages.ClusterStatusRequest, Messages.ClusterStatus {
 

@@ -18,19 +18,41 @@ public final class Messages {
             implements Message {
     }
 
-    /** Long-poll for work; also the heartbeat that renews the worker's lease. {@code held}: shards the worker can serve. */
+    /** Long-poll for work; also the heartbeat that renews the worker's lease. {@code held}: files the worker holds. */
     public record Poll(String workerId, List<String> held) implements Message {
     }
 
-    /** A shard the worker must fetch: a signed, expiring, shard-scoped URL and the expected SHA-256. */
-    public record ShardGrant(String shardId, String dataset, String url, long size, String sha256) {
+    /**
+     * A file the worker must fetch: a signed, expiring, file-scoped URL and the expected size and SHA-256. Files are
+     * immutable; a worker keeps one until the coordinator revokes it.
+     */
+    public record FileGrant(String fileId, String url, long size, String sha256) {
     }
 
     /**
      * One task: run {@code sql} on shard {@code shardId} and upload the Arrow result under the same key. A query may
-     * read several streams from each shard (one per gathered table); {@code stream} names which.
+     * read several streams from each shard (one per gathered table); {@code stream} names which. {@code tables} are the
+     * tables the SQL reads, as of the version the query pinned: the worker defines each as a view over these files.
      */
-    public record TaskSpec(String queryId, String shardId, String stream, int attempt, String sql) {
+    public record TaskSpec(String queryId, String shardId, String stream, int attempt, String sql, List<TableScan> tables) {
+        public TaskSpec {
+            tables = tables == null ? List.of() : List.copyOf(tables);
+        }
+
+        /** Every file the task reads. */
+        public List<String> fileIds() {
+            List<String> ids = new java.util.ArrayList<>();
+            for (TableScan table : tables) {
+                for (FileScan file : table.files()) {
+                    ids.add(file.fileId());
+                    if (file.deletes() != null) {
+                        ids.add(file.deletes());
+                    }
+                }
+            }
+            return ids;
+        }
+
         /** Which attempt of which task this is. */
         public TaskKey taskKey() {
             return new TaskKey(queryId, shardId, stream, attempt);
@@ -42,8 +64,26 @@ public final class Messages {
         }
     }
 
-    /** Everything the coordinator has for a worker at this poll. */
-    public record PollReply(List<ShardGrant> grants, List<String> revoked, List<TaskSpec> tasks, List<String> cancelledQueries)
+    /** A table a task reads: its columns (stable id, name, DuckDB type) and the files that hold its rows on the shard. */
+    public record TableScan(String name, List<ColumnScan> columns, List<FileScan> files) {
+        public TableScan {
+            columns = List.copyOf(columns);
+            files = List.copyOf(files);
+        }
+    }
+
+    public record ColumnScan(int id, String name, String type) {
+    }
+
+    /** A data file with the column ids it holds and, when rows of it were deleted, its delete file. */
+    public record FileScan(String fileId, List<Integer> columnIds, String deletes) {
+        public FileScan {
+            columnIds = List.copyOf(columnIds);
+        }
+    }
+
+    /** Everything the coordinator has for a worker at this poll; {@code revoked}: files the worker may delete. */
+    public record PollReply(List<FileGrant> grants, List<String> revoked, List<TaskSpec> tasks, List<String> cancelledQueries)
             implements Message {
         public static PollReply empty() {
             return new PollReply(List.of(), List.of(), List.of(), List.of());
@@ -54,19 +94,19 @@ public final class Messages {
         }
     }
 
-    /** The worker downloaded and verified a shard and asks to prove possession. */
-    public record ShardReady(String workerId, String shardId) implements Message {
+    /** The worker downloaded and verified a file and asks to prove possession. */
+    public record FileReady(String workerId, String fileId) implements Message {
     }
 
-    /** A fresh single-use nonce: answer with SHA-256(nonce ‖ shard bytes). */
-    public record Challenge(String shardId, String nonce) implements Message {
+    /** A fresh single-use nonce: answer with SHA-256(nonce ‖ file bytes). */
+    public record Challenge(String fileId, String nonce) implements Message {
     }
 
-    public record ShardProof(String workerId, String shardId, String nonce, String digest) implements Message {
+    public record FileProof(String workerId, String fileId, String nonce, String digest) implements Message {
     }
 
-    /** The worker refused a shard (its bytes did not match the expected hash). */
-    public record ShardRejected(String workerId, String shardId, String reason) implements Message {
+    /** The worker refused a file (its bytes did not match the expected hash, or it could not be opened). */
+    public record FileRejected(String workerId, String fileId, String reason) implements Message {
     }
 
     public record Ack(boolean accepted, String message) implements Message {
@@ -126,7 +166,11 @@ public final class Messages {
             long lastHeartbeatMillisAgo, int cpus, long memoryBytes, int runningTasks, String version, String address) {
     }
 
-    public record ShardView(String id, String dataset, long size, String sha256, List<String> trustedOn) {
+    /**
+     * A shard at the current version: how many files and bytes it has (a replicated table's files count in every
+     * shard) and the workers that proved all of them.
+     */
+    public record ShardView(String id, int files, long size, List<String> trustedOn) {
     }
 
     public record ClusterStatus(List<WorkerView> workers, List<ShardView> shards) implements Message {

@@ -9,7 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Proof of possession: SHA-256(nonce ‖ shard bytes) for a fresh nonce. Unlike an echoed file hash, the answer cannot
+ * Proof of possession: SHA-256(nonce ‖ file bytes) for a fresh nonce. Unlike an echoed file hash, the answer cannot
  * be computed without the bytes, nor replayed for another nonce.
  */
 public final class ShardProofs {

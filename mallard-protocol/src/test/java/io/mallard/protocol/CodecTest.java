@@ -18,11 +18,14 @@ import io.mallard.protocol.Messages.Poll;
 import io.mallard.protocol.Messages.PollReply;
 import io.mallard.protocol.Messages.QueryRequest;
 import io.mallard.protocol.Messages.RegisterWorker;
-import io.mallard.protocol.Messages.ShardGrant;
-import io.mallard.protocol.Messages.ShardProof;
-import io.mallard.protocol.Messages.ShardReady;
-import io.mallard.protocol.Messages.ShardRejected;
+import io.mallard.protocol.Messages.ColumnScan;
+import io.mallard.protocol.Messages.FileGrant;
+import io.mallard.protocol.Messages.FileProof;
+import io.mallard.protocol.Messages.FileReady;
+import io.mallard.protocol.Messages.FileRejected;
+import io.mallard.protocol.Messages.FileScan;
 import io.mallard.protocol.Messages.ShardView;
+import io.mallard.protocol.Messages.TableScan;
 import io.mallard.protocol.Messages.TaskFailed;
 import io.mallard.protocol.Messages.TaskResult;
 import io.mallard.protocol.Messages.TaskSpec;
@@ -42,17 +45,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CodecTest {
     /** One non-trivial instance of every message type (nested records, lists, maps, nulls, non-ASCII text). */
     static List<Message> samples() {
-        TaskSpec task = new TaskSpec("q-1", "tpch-0003", "partials", 2, "SELECT count(*) FROM lineitem WHERE l_comment = 'naïve ☃'");
+        TaskSpec task = new TaskSpec("q-1", "shard-003", "partials", 2, "SELECT count(*) FROM lineitem WHERE l_comment = 'naïve ☃'",
+                List.of(new TableScan("lineitem", List.of(new ColumnScan(0, "l_comment", "VARCHAR")),
+                        List.of(new FileScan("0a1b2c3d4e5f", List.of(0), null), new FileScan("1a1b2c3d4e5f", List.of(0), "2a1b2c3d")))));
         return List.of(
                 new RegisterWorker("join-token", "worker-a", "0.1.0", 8, 16L << 30, 4242L),
                 new WorkerRegistered("w-1", "session-token", 30_000L, 1_000L),
                 new Poll("w-1", List.of("tpch-0001", "tpch-0002")),
-                new PollReply(List.of(new ShardGrant("tpch-0001", "tpch", "https://127.0.0.1:1/s?sig=a%2Fb", 123_456L, "ab".repeat(32))),
+                new PollReply(List.of(new FileGrant("0a1b2c3d4e5f", "https://127.0.0.1:1/s?sig=a%2Fb", 123_456L, "ab".repeat(32))),
                         List.of("tpch-0009"), List.of(task), List.of("q-0")),
-                new ShardReady("w-1", "tpch-0001"),
-                new Challenge("tpch-0001", "00ff".repeat(8)),
-                new ShardProof("w-1", "tpch-0001", "00ff".repeat(8), "cd".repeat(32)),
-                new ShardRejected("w-1", "tpch-0001", "sha256 mismatch"),
+                new FileReady("w-1", "0a1b2c3d4e5f"),
+                new Challenge("0a1b2c3d4e5f", "00ff".repeat(8)),
+                new FileProof("w-1", "0a1b2c3d4e5f", "00ff".repeat(8), "cd".repeat(32)),
+                new FileRejected("w-1", "0a1b2c3d4e5f", "sha256 mismatch"),
                 new Ack(false, "stale lease"),
                 new TaskFailed("w-1", task, new ErrorInfo("BINDER_ERROR", "Binder Error: no column \"x\"", 17)),
                 new TaskResult("w-1", "q-1", "lineitem", List.of(new Messages.TaskRef("tpch-0003", 2), new Messages.TaskRef("tpch-0007", 1))),
@@ -65,7 +70,7 @@ class CodecTest {
                 new ClusterStatus(
                         List.of(new WorkerView("w-1", "worker-a", "ACTIVE", List.of("tpch-0001"), List.of(), 12L, 8, 1L << 30, 3,
                                 "0.1.0", "127.0.0.1:40000")),
-                        List.of(new ShardView("tpch-0001", "tpch", 99L, "ef".repeat(32), List.of("w-1")))));
+                        List.of(new ShardView("shard-001", 3, 99L, List.of("w-1")))));
     }
 
     @Test

@@ -11,7 +11,7 @@ import io.mallard.protocol.Messages.ClusterStatusRequest;
 import io.mallard.protocol.Messages.Leaving;
 import io.mallard.protocol.Messages.Poll;
 import io.mallard.protocol.Messages.PollReply;
-import io.mallard.protocol.Messages.ShardReady;
+import io.mallard.protocol.Messages.FileReady;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.arrow.flight.Action;
@@ -36,7 +36,7 @@ class RpcTest {
                 listener.onNext(new Result(Codec.encode(new Ack(true, "bye " + leaving.workerId()))));
             } else if (request instanceof Poll) {
                 listener.onNext(new Result(Codec.encode(new Ack(false, "not a PollReply"))));
-            } else if (request instanceof ShardReady) {
+            } else if (request instanceof FileReady) {
                 throw new IllegalStateException("unexpected failure in the producer");
             } else if (!(request instanceof ClusterStatusRequest)) {
                 listener.onError(WireErrors.toFlight(new MallardException(ErrorCode.INVALID_ARGUMENT, "unexpected")));
@@ -84,7 +84,7 @@ class RpcTest {
     @Test
     void producerCrashIsAnInternalError() {
         MallardException e = catchThrowableOfType(MallardException.class,
-                () -> Rpc.call(flight.client, new ShardReady("w-1", "tpch-0001"), Ack.class));
+                () -> Rpc.call(flight.client, new FileReady("w-1", "0a1b2c3d4e5f"), Ack.class));
         assertThat(e).isNotNull();
         assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
     }

@@ -20,7 +20,7 @@ class TaskKeyTest {
 
     @Test
     void aTaskSpecAndAnUploadNameTheSameKey() {
-        TaskSpec task = new TaskSpec("q1", "tpch-3", "lineitem", 2, "SELECT 1");
+        TaskSpec task = new TaskSpec("q1", "tpch-3", "lineitem", 2, "SELECT 1", java.util.List.of());
         assertThat(task.taskKey()).isEqualTo(new TaskKey("q1", "tpch-3", "lineitem", 2));
         assertThat(task.key()).isEqualTo("q1/tpch-3/lineitem/2");
         Messages.TaskResult upload = new Messages.TaskResult("w1", "q1", "lineitem",

@@ -9,7 +9,7 @@ import io.mallard.coordinator.bootstrap.Bootstrap;
 import io.mallard.coordinator.bootstrap.BootstrapOptions;
 import io.mallard.coordinator.server.CoordinatorMain;
 import io.mallard.data.DataParams;
-import io.mallard.data.Manifest;
+import io.mallard.data.table.Snapshot;
 import io.mallard.common.rows.QueryRows;
 import io.mallard.worker.WorkerMain;
 import java.io.File;
@@ -38,7 +38,7 @@ public final class FaultCluster implements AutoCloseable {
     private final Builder options;
     private final Path dir;
     private final Path metadataFile;
-    private final Manifest manifest;
+    private final Bootstrap.Result data;
     private final String adminPassword;
     private final int port;
     private final List<Process> workers = new ArrayList<>();
@@ -53,7 +53,7 @@ public final class FaultCluster implements AutoCloseable {
         Files.createDirectories(cache);
         this.dir = Files.createTempDirectory(options.cacheDir, "fault-cluster-");
         try {
-            this.manifest = Bootstrap.run(new BootstrapOptions(dir, params, options.shards, "admin", cache.resolve("oracle"),
+            this.data = Bootstrap.run(new BootstrapOptions(dir, params, options.shards, "admin", cache.resolve("oracle"),
                     List.of()), null);
             this.adminPassword = Bootstrap.adminPassword(dir);
             this.metadataFile = dir.resolve("metadata.duckdb");
@@ -170,7 +170,7 @@ public final class FaultCluster implements AutoCloseable {
         long trusted = rows.stream().filter(w -> w.state().equals("trusted")).count();
         long served = rows.stream().filter(w -> w.state().equals("trusted")).flatMap(w -> w.trusted().stream()).distinct()
                 .count();
-        return trusted >= n && served == manifest.allShards().size();
+        return trusted >= n && served == data.snapshot().shardCount();
     }
 
     /** Waits until {@code n} workers are trusted and every shard is served; fails after the timeout. */
@@ -207,8 +207,7 @@ public final class FaultCluster implements AutoCloseable {
 
     /** The unsharded DuckDB file of this cluster's data: the oracle. */
     public Path oracleFile() {
-        Path oracle = Path.of(manifest.oracleFile());
-        return oracle.isAbsolute() ? oracle : new ClusterLayout(dir).data().resolve(oracle);
+        return data.oracleFile();
     }
 
     public Path dir() {

@@ -10,7 +10,7 @@ import io.mallard.coordinator.bootstrap.Bootstrap;
 import io.mallard.coordinator.bootstrap.BootstrapOptions;
 import io.mallard.coordinator.server.Coordinator;
 import io.mallard.data.DataParams;
-import io.mallard.data.Manifest;
+import io.mallard.data.table.Snapshot;
 import io.mallard.protocol.Messages;
 import io.mallard.worker.Worker;
 import io.mallard.worker.WorkerConfig;
@@ -33,7 +33,7 @@ import java.util.stream.Stream;
 public final class LocalCluster implements AutoCloseable {
     private final Builder options;
     private final Path dir;
-    private final Manifest manifest;
+    private final Bootstrap.Result data;
     private final Coordinator coordinator;
     private final List<WorkerHandle> workers = new ArrayList<>();
     private final String adminPassword;
@@ -50,7 +50,7 @@ public final class LocalCluster implements AutoCloseable {
         this.dir = options.privateData
                 ? Files.createTempDirectory(options.cacheDir, "cluster-")
                 : cache.resolve("cluster-" + options.shards + "-shards");
-        this.manifest = Bootstrap.run(new BootstrapOptions(dir, params, options.shards, "admin", cache.resolve("oracle"),
+        this.data = Bootstrap.run(new BootstrapOptions(dir, params, options.shards, "admin", cache.resolve("oracle"),
                 List.of()), null);
         this.adminPassword = Bootstrap.adminPassword(dir);
         // the query history belongs to this cluster, not to the data directory that test clusters share
@@ -188,14 +188,14 @@ public final class LocalCluster implements AutoCloseable {
         return dir;
     }
 
-    public Manifest manifest() {
-        return manifest;
+    /** The catalog as the coordinator holds it now. */
+    public Snapshot snapshot() {
+        return coordinator.catalog().snapshot();
     }
 
     /** The unsharded DuckDB file of this cluster's data: the oracle. */
     public Path oracleFile() {
-        Path oracle = Path.of(manifest.oracleFile());
-        return oracle.isAbsolute() ? oracle : new ClusterLayout(dir).data().resolve(oracle);
+        return data.oracleFile();
     }
 
     public Coordinator coordinator() {

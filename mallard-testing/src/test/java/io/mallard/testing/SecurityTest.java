@@ -10,7 +10,6 @@ import io.mallard.common.MallardException;
 import io.mallard.common.security.Credentials;
 import io.mallard.common.security.TlsMaterial;
 import io.mallard.common.security.UrlSigner;
-import io.mallard.data.ShardInfo;
 import io.mallard.protocol.Messages;
 import io.mallard.protocol.Rpc;
 import io.mallard.protocol.ShardProofs;
@@ -93,25 +92,25 @@ class SecurityTest {
     }
 
     @Test
-    void expiredTamperedOrForeignShardUrlsAreRefused() throws Exception {
+    void expiredTamperedOrForeignFileUrlsAreRefused() throws Exception {
         UrlSigner signer = new UrlSigner(Credentials.load(cluster.dir()).urlSigningKey());
-        ShardInfo shard = cluster.manifest().allShards().get(0);
-        ShardInfo other = cluster.manifest().allShards().get(1);
+        String file = cluster.snapshot().files().get(0).storeKey();
+        String other = cluster.snapshot().files().get(1).storeKey();
         long now = System.currentTimeMillis() / 1000;
-        assertThat(download(shard.id(), signer.sign(shard.id(), "w1", now + 60))).isEqualTo(200);
-        assertThat(download(shard.id(), signer.sign(shard.id(), "w1", now - 1))).isEqualTo(403);
-        String good = signer.sign(shard.id(), "w1", now + 60);
+        assertThat(download(file, signer.sign(file, "w1", now + 60))).isEqualTo(200);
+        assertThat(download(file, signer.sign(file, "w1", now - 1))).isEqualTo(403);
+        String good = signer.sign(file, "w1", now + 60);
         String tampered = good.substring(0, good.length() - 1) + (good.endsWith("0") ? "1" : "0");
-        assertThat(download(shard.id(), tampered)).isEqualTo(403);
-        assertThat(download(other.id(), good)).isEqualTo(403);
-        assertThat(download(shard.id(), "")).isEqualTo(403);
+        assertThat(download(file, tampered)).isEqualTo(403);
+        assertThat(download(other, good)).isEqualTo(403);
+        assertThat(download(file, "")).isEqualTo(403);
         UrlSigner foreign = new UrlSigner(new byte[32]);
-        assertThat(download(shard.id(), foreign.sign(shard.id(), "w1", now + 60))).isEqualTo(403);
+        assertThat(download(file, foreign.sign(file, "w1", now + 60))).isEqualTo(403);
     }
 
-    private int download(String shardId, String query) throws Exception {
+    private int download(String key, String query) throws Exception {
         HttpClient http = HttpClient.newBuilder().sslContext(TlsMaterial.clientSslContext(cluster.caCertificate())).build();
-        URI uri = URI.create("https://127.0.0.1:" + cluster.coordinator().shardPort() + "/shards/" + shardId
+        URI uri = URI.create("https://127.0.0.1:" + cluster.coordinator().shardPort() + "/store/" + key
                 + (query.isEmpty() ? "" : "?" + query));
         return http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
@@ -128,19 +127,20 @@ class SecurityTest {
             Messages.PollReply reply = Rpc.call(client, new Messages.Poll(registered.workerId(), java.util.List.of()),
                     Messages.PollReply.class, auth);
             assertThat(reply.grants()).as("with two replicas the second worker holds every shard").isNotEmpty();
-            Messages.ShardGrant grant = reply.grants().get(0);
-            Path file = cluster.dir().resolve("data").resolve(cluster.manifest().shard(grant.shardId()).orElseThrow().file());
-            Messages.Challenge challenge = Rpc.call(client, new Messages.ShardReady(registered.workerId(), grant.shardId()),
+            Messages.FileGrant grant = reply.grants().get(0);
+            Path file = cluster.dir().resolve("data").resolve("store")
+                    .resolve(cluster.snapshot().file(grant.fileId()).orElseThrow().storeKey());
+            Messages.Challenge challenge = Rpc.call(client, new Messages.FileReady(registered.workerId(), grant.fileId()),
                     Messages.Challenge.class, auth);
-            Messages.Ack echoedHash = Rpc.call(client, new Messages.ShardProof(registered.workerId(), grant.shardId(),
+            Messages.Ack echoedHash = Rpc.call(client, new Messages.FileProof(registered.workerId(), grant.fileId(),
                     challenge.nonce(), grant.sha256()), Messages.Ack.class, auth);
             assertThat(echoedHash.accepted()).as("echoing the file hash is no proof").isFalse();
-            Messages.Ack replay = Rpc.call(client, new Messages.ShardProof(registered.workerId(), grant.shardId(),
+            Messages.Ack replay = Rpc.call(client, new Messages.FileProof(registered.workerId(), grant.fileId(),
                     challenge.nonce(), ShardProofs.digest(challenge.nonce(), file)), Messages.Ack.class, auth);
             assertThat(replay.accepted()).as("a used nonce cannot be answered again").isFalse();
-            Messages.Challenge fresh = Rpc.call(client, new Messages.ShardReady(registered.workerId(), grant.shardId()),
+            Messages.Challenge fresh = Rpc.call(client, new Messages.FileReady(registered.workerId(), grant.fileId()),
                     Messages.Challenge.class, auth);
-            Messages.Ack proof = Rpc.call(client, new Messages.ShardProof(registered.workerId(), grant.shardId(),
+            Messages.Ack proof = Rpc.call(client, new Messages.FileProof(registered.workerId(), grant.fileId(),
                     fresh.nonce(), ShardProofs.digest(fresh.nonce(), file)), Messages.Ack.class, auth);
             assertThat(proof.accepted()).isTrue();
             Rpc.call(client, new Messages.Leaving(registered.workerId()), Messages.Ack.class, auth);

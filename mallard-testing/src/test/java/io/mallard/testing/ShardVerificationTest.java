@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.mallard.client.MallardClient;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
-import io.mallard.data.ShardInfo;
+import io.mallard.data.table.DataFile;
 import io.mallard.oracle.Oracle;
 import io.mallard.protocol.Messages;
 import java.io.RandomAccessFile;
@@ -16,15 +16,17 @@ import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** A shard whose bytes do not match the manifest is rejected by the worker and never trusted. */
+/** A file whose bytes do not match the catalog's hash is rejected by the worker, and its shard is never trusted. */
 class ShardVerificationTest {
 
     @Test
     void corruptedShardIsRejectedAndNeverTrusted() throws Exception {
         try (LocalCluster cluster = LocalCluster.builder().shards(3).workers(0).privateData(true).shardWaitMillis(2_000).build()) {
-            ShardInfo victim = cluster.manifest().allShards().stream()
-                    .filter(s -> s.dataset().equals("measurements")).findFirst().orElseThrow();
-            Path file = cluster.dir().resolve("data").resolve(victim.file());
+            long measurements = cluster.snapshot().table("measurements").orElseThrow().id();
+            DataFile victimFile = cluster.snapshot().dataFiles(measurements, 0).stream()
+                    .filter(f -> f.shard() == 0).findFirst().orElseThrow();
+            String victim = "shard-000";
+            Path file = cluster.dir().resolve("data").resolve("store").resolve(victimFile.storeKey());
             try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
                 raf.seek(raf.length() / 2);
                 int b = raf.read();
@@ -32,16 +34,16 @@ class ShardVerificationTest {
                 raf.write(b ^ 0xff);
             }
             WorkerHandle worker = cluster.addWorker(false, 0);
-            int others = cluster.manifest().allShards().size() - 1;
+            int others = cluster.snapshot().shardCount() - 1;
             Await.until("every shard but the corrupted one proved", Duration.ofSeconds(60), () -> served(cluster) == others);
             try (MallardClient client = cluster.client()) {
                 // the coordinator names the shard rejected once the worker's report is in; until then it is not yet proved
-                MallardException e = awaitRejection(client, "SELECT count(*) FROM measurements", victim.id());
+                MallardException e = awaitRejection(client, "SELECT count(*) FROM measurements", victim);
                 assertThat(e.code()).isEqualTo(ErrorCode.NO_WORKER_FOR_SHARD);
-                assertThat(e.getMessage()).contains(victim.id());
+                assertThat(e.getMessage()).contains(victim);
                 Messages.ClusterStatus status = cluster.status();
                 for (Messages.ShardView shard : status.shards()) {
-                    if (shard.id().equals(victim.id())) {
+                    if (shard.id().equals(victim)) {
                         assertThat(shard.trustedOn()).as("corrupted shard trusted").isEmpty();
                     } else {
                         assertThat(shard.trustedOn()).as("shard %s", shard.id()).isNotEmpty();
@@ -49,11 +51,12 @@ class ShardVerificationTest {
                 }
                 assertThat(status.workers().get(0).state()).isNotEqualTo("trusted");
                 try (Stream<Path> files = Files.walk(cluster.dir().resolve("workers"))) {
-                    assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(victim.id()));
+                    assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(victimFile.fileId()));
                 }
                 String other = "SELECT count(*) FROM lineitem";
                 try (Oracle oracle = new Oracle(cluster.oracleFile())) {
-                    assertThat(oracle.difference(other, client.query(other))).as("the other dataset still answers").isEmpty();
+                    // the worker proved every other file, those of shard-000 included: a table without bad bytes answers
+                    assertThat(oracle.difference(other, client.query(other))).as("the other table still answers").isEmpty();
                 }
             }
             assertThat(worker.isAlive()).isTrue();

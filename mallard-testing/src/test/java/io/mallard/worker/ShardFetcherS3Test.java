@@ -8,7 +8,7 @@ import io.mallard.common.MallardException;
 import io.mallard.common.security.TlsMaterial;
 import io.mallard.data.store.S3Location;
 import io.mallard.data.store.S3ShardStore;
-import io.mallard.protocol.Messages.ShardGrant;
+import io.mallard.protocol.Messages.FileGrant;
 import io.mallard.testing.S3ProxyFixture;
 import java.io.IOException;
 import java.net.URI;
@@ -40,11 +40,11 @@ class ShardFetcherS3Test {
         return bytes;
     }
 
-    private static ShardGrant grant(URI url, byte[] bytes) throws IOException {
+    private static FileGrant grant(URI url, byte[] bytes) throws IOException {
         Path tmp = Files.createTempFile("expected", ".bin");
         try {
             Files.write(tmp, bytes);
-            return new ShardGrant("t-000", "t", url.toString(), bytes.length, ShardFetcher.sha256(tmp));
+            return new FileGrant("0a1b2c3d4e5f6a7b", url.toString(), bytes.length, ShardFetcher.sha256(tmp));
         } finally {
             Files.delete(tmp);
         }

@@ -3,7 +3,7 @@ package io.mallard.worker;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.common.security.TlsMaterial;
-import io.mallard.protocol.Messages.ShardGrant;
+import io.mallard.protocol.Messages.FileGrant;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -73,15 +73,25 @@ final class ShardFetcher {
         Files.createDirectories(dataDir);
     }
 
+    /** Where a held file is kept: {@code <data dir>/<file id>.duckdb}. */
+    Path fileOf(String fileId) {
+        return WorkerDatabase.fileOf(dataDir, fileId);
+    }
+
+    /** The directory files are kept in. */
+    Path dataDir() {
+        return dataDir;
+    }
+
     /** Returns the verified local file, or throws SHARD_VERIFICATION_FAILED (the bad bytes are deleted). */
-    Path fetch(ShardGrant grant) throws IOException, InterruptedException {
-        Path target = dataDir.resolve(grant.shardId() + ".duckdb");
+    Path fetch(FileGrant grant) throws IOException, InterruptedException {
+        Path target = fileOf(grant.fileId());
         if (Files.exists(target) && Files.size(target) == grant.size() && grant.sha256().equals(sha256(target))) {
             return target;
         }
         URI url = URI.create(grant.url());
-        HttpClient http = clientFor(grant.shardId(), url);
-        Path partial = dataDir.resolve(grant.shardId() + ".download");
+        HttpClient http = clientFor(grant.fileId(), url);
+        Path partial = dataDir.resolve(grant.fileId() + ".download");
         HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(30)).GET().build();
         HttpResponse<InputStream> response;
         try {
@@ -91,12 +101,12 @@ final class ShardFetcher {
             if (tls == null) {
                 throw e;
             }
-            throw new IOException(tlsAdvice(grant.shardId(), url, tls), e);
+            throw new IOException(tlsAdvice(grant.fileId(), url, tls), e);
         }
         String actual;
         try (InputStream body = response.body()) {
             if (response.statusCode() != 200) {
-                throw new MallardException(ErrorCode.SHARD_VERIFICATION_FAILED, "download of shard " + grant.shardId()
+                throw new MallardException(ErrorCode.SHARD_VERIFICATION_FAILED, "download of file " + grant.fileId()
                         + " refused with HTTP " + response.statusCode() + ": " + new String(body.readNBytes(200)).strip());
             }
             MessageDigest sha = newSha256();
@@ -107,8 +117,8 @@ final class ShardFetcher {
         }
         if (!actual.equals(grant.sha256())) {
             Files.deleteIfExists(partial);
-            throw new MallardException(ErrorCode.SHARD_VERIFICATION_FAILED, "shard " + grant.shardId()
-                    + " failed verification: SHA-256 " + actual + " does not match the manifest's " + grant.sha256());
+            throw new MallardException(ErrorCode.SHARD_VERIFICATION_FAILED, "file " + grant.fileId()
+                    + " failed verification: SHA-256 " + actual + " does not match the catalog's " + grant.sha256());
         }
         Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return target;

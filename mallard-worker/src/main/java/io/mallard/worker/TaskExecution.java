@@ -6,7 +6,6 @@ import io.mallard.common.duck.DuckArrow;
 import io.mallard.common.duck.DuckErrors;
 import io.mallard.protocol.Messages.TaskSpec;
 import java.io.IOException;
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -27,25 +26,26 @@ final class TaskExecution implements AutoCloseable {
     final TaskSpec task;
     private final long startNanos = System.nanoTime();
     private final Set<Statement> running;
-    private final Connection connection;
+    private final WorkerDatabase.TaskConnection connection;
     private final Statement statement;
     private final ResultSet resultSet;
     private final ArrowReader reader;
     private final long executedNanos;
 
-    /** @param running the statements of the task's query, where a cancel finds this one */
-    TaskExecution(TaskSpec task, ShardDatabase shard, Set<Statement> running, BufferAllocator allocator) {
+    /**
+     * @param held    the files the worker holds: the task may read only those
+     * @param running the statements of the task's query, where a cancel finds this one
+     */
+    TaskExecution(TaskSpec task, WorkerDatabase database, Set<String> held, Set<Statement> running,
+            BufferAllocator allocator) {
         this.task = task;
         this.running = running;
-        if (shard == null) {
-            throw new MallardException(ErrorCode.NO_WORKER_FOR_SHARD, "worker does not hold shard " + task.shardId());
-        }
-        Connection c = null;
+        WorkerDatabase.TaskConnection c = null;
         Statement s = null;
         ResultSet rs = null;
         try {
-            c = shard.connect();
-            s = c.createStatement();
+            c = database.connect(task, held);
+            s = c.connection().createStatement();
             running.add(s);
             rs = s.executeQuery(task.sql());
             this.reader = DuckArrow.export(rs, allocator);
@@ -99,8 +99,8 @@ final class TaskExecution implements AutoCloseable {
         closeAll(connection, statement, resultSet, reader);
     }
 
-    private void closeAll(Connection c, Statement s, ResultSet rs, ArrowReader r) {
-        try (Connection c1 = c; Statement s1 = s; ResultSet rs1 = rs; ArrowReader r1 = r) {
+    private void closeAll(WorkerDatabase.TaskConnection c, Statement s, ResultSet rs, ArrowReader r) {
+        try (WorkerDatabase.TaskConnection c1 = c; Statement s1 = s; ResultSet rs1 = rs; ArrowReader r1 = r) {
             // closed in reverse order
         } catch (SQLException | IOException e) {
             LOG.debug("closing task {}: {}", task.key(), e.toString());

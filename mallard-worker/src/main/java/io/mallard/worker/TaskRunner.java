@@ -50,7 +50,8 @@ final class TaskRunner {
 
     private final FlightClient client;
     private final BufferAllocator allocator;
-    private final Map<String, ShardDatabase> shards;
+    private final WorkerDatabase database;
+    private final java.util.function.Supplier<Set<String>> held;
     private final long delayMillis;
     private final long uploadStallMillis;
     private final ExecutorService queries;
@@ -58,16 +59,18 @@ final class TaskRunner {
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final Set<Upload> uploads = ConcurrentHashMap.newKeySet();
 
-    TaskRunner(FlightClient client, BufferAllocator allocator, Map<String, ShardDatabase> shards, long delayMillis,
-            ExecutorService queries) {
-        this(client, allocator, shards, delayMillis, WorkerConfig.DEFAULT_UPLOAD_STALL_MILLIS, queries);
+    TaskRunner(FlightClient client, BufferAllocator allocator, WorkerDatabase database,
+            java.util.function.Supplier<Set<String>> held, long delayMillis, ExecutorService queries) {
+        this(client, allocator, database, held, delayMillis, WorkerConfig.DEFAULT_UPLOAD_STALL_MILLIS, queries);
     }
 
-    TaskRunner(FlightClient client, BufferAllocator allocator, Map<String, ShardDatabase> shards, long delayMillis,
-            long uploadStallMillis, ExecutorService queries) {
+    /** @param held the files this worker holds now: a task may read only those */
+    TaskRunner(FlightClient client, BufferAllocator allocator, WorkerDatabase database,
+            java.util.function.Supplier<Set<String>> held, long delayMillis, long uploadStallMillis, ExecutorService queries) {
         this.client = client;
         this.allocator = allocator;
-        this.shards = shards;
+        this.database = database;
+        this.held = held;
         this.delayMillis = delayMillis;
         this.uploadStallMillis = uploadStallMillis;
         this.queries = queries;
@@ -182,7 +185,7 @@ final class TaskRunner {
     }
 
     private TaskExecution execution(TaskSpec task) {
-        return new TaskExecution(task, shards.get(task.shardId()),
+        return new TaskExecution(task, database, held.get(),
                 running.computeIfAbsent(task.queryId(), k -> ConcurrentHashMap.newKeySet()), allocator);
     }
 

@@ -5,7 +5,7 @@ import io.mallard.common.MallardException;
 import io.mallard.common.security.ResourceLimits;
 import io.mallard.protocol.Messages;
 import io.mallard.protocol.Messages.PollReply;
-import io.mallard.protocol.Messages.ShardGrant;
+import io.mallard.protocol.Messages.FileGrant;
 import io.mallard.protocol.Messages.TaskSpec;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -26,11 +26,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A worker: dials out to the coordinator (it never listens), registers with the join token, long-polls for work,
- * fetches and verifies the shards it is granted, proves possession, and runs tasks on them.
+ * fetches and verifies the files it is granted, proves possession, and runs tasks on them.
  *
  * <p>It recovers by itself from any coordinator outage: every call has a deadline, a failed call is retried within
  * {@link #MAX_BACKOFF_MILLIS}, and when the coordinator no longer knows this worker (it restarted, or the worker was
- * frozen past its lease) the worker registers again, abandons the old session's tasks and proves the shards it still
+ * frozen past its lease) the worker registers again, abandons the old session's tasks and proves the files it still
  * holds without fetching them again.
  */
 public final class Worker implements AutoCloseable {
@@ -43,7 +43,8 @@ public final class Worker implements AutoCloseable {
     private final ResourceLimits limits = ResourceLimits.detect();
     private final BufferAllocator allocator;
     private final CoordinatorLink link;
-    private final ShardKeeper shards;
+    private final WorkerDatabase database;
+    private final FileKeeper files;
     private final ExecutorService tasks;
     /** Shard queries running at once: {@code --task-threads} of them, each with its share of the CPUs (TaskRunner). */
     private final ExecutorService queries;
@@ -63,10 +64,21 @@ public final class Worker implements AutoCloseable {
         }
         // the coordinator's host gets the cluster CA only; other hosts (an S3 endpoint) the JVM's trust store
         ShardFetcher fetcher = new ShardFetcher(config.caCertificate(), config.coordinatorHost(), config.dataDir());
-        this.shards = new ShardKeeper(fetcher, link, () -> session, limits, threadsPerQuery());
+        try {
+            this.database = new WorkerDatabase(config.dataDir(), limits, threadsPerQuery());
+        } catch (java.sql.SQLException e) {
+            try {
+                link.close();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            allocator.close();
+            throw new IOException("cannot open the worker's DuckDB: " + e.getMessage(), e);
+        }
+        this.files = new FileKeeper(fetcher, database, link, () -> session);
         this.tasks = Executors.newFixedThreadPool(config.taskThreads(), daemon("mallard-task"));
         this.queries = Executors.newFixedThreadPool(config.taskThreads(), daemon("mallard-query"));
-        this.runner = new TaskRunner(link.client(), allocator, shards.databases(), config.taskDelayMillis(),
+        this.runner = new TaskRunner(link.client(), allocator, database, files::held, config.taskDelayMillis(),
                 config.uploadStallMillis(), queries);
         this.poller = new Thread(this::pollLoop, "mallard-poll");
         this.poller.setDaemon(true);
@@ -133,7 +145,7 @@ public final class Worker implements AutoCloseable {
             Session s = session;
             try {
                 // the poll waits up to its interval at the coordinator; past that plus the call deadline, it is lost
-                PollReply reply = link.call(new Messages.Poll(s.workerId(), shards.held()), PollReply.class,
+                PollReply reply = link.call(new Messages.Poll(s.workerId(), files.heldList()), PollReply.class,
                         s.pollMillis() + config.callTimeoutMillis(), s.auth());
                 backoff = 100;
                 handle(s, reply);
@@ -194,11 +206,12 @@ public final class Worker implements AutoCloseable {
         for (String queryId : reply.cancelledQueries()) {
             runner.cancel(queryId);
         }
-        for (String shardId : reply.revoked()) {
-            shards.revoke(shardId);
+        for (String fileId : reply.revoked()) {
+            files.revoke(fileId);
         }
-        for (ShardGrant grant : reply.grants()) {
-            shards.grant(grant);
+        files.forgetIdle(); // revoked files whose last task has ended since
+        for (FileGrant grant : reply.grants()) {
+            files.grant(grant);
         }
         // the tasks of one query's stream share one upload (TaskRunner.runAll)
         Map<List<String>, List<TaskSpec>> byStream = new LinkedHashMap<>();
@@ -259,7 +272,12 @@ public final class Worker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        shards.close();
+        files.close();
+        try {
+            database.close();
+        } catch (java.sql.SQLException e) {
+            LOG.debug("closing the worker's DuckDB: {}", e.getMessage());
+        }
         try {
             link.close();
         } catch (InterruptedException e) {

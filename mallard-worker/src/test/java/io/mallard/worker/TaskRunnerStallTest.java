@@ -54,25 +54,22 @@ class TaskRunnerStallTest {
 
     @TempDir
     static Path dir;
-    static final List<Path> files = new ArrayList<>();
+    static TestShards shards;
 
     private final StalledCoordinator coordinator = new StalledCoordinator();
     private BufferAllocator allocator;
     private FlightServer server;
     private FlightClient client;
     private ExecutorService queries;
-    private Map<String, ShardDatabase> shards;
+    private WorkerDatabase database;
 
     @BeforeAll
     static void writeShards() throws SQLException {
+        List<String> values = new ArrayList<>();
         for (int i = 0; i < SHARDS; i++) {
-            Path file = dir.resolve("s-" + i + ".duckdb");
-            try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + file); Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE t AS SELECT k, repeat('x', 20) || k AS v FROM range(" + i * ROWS + ", "
-                        + (i + 1) * ROWS + ") r(k)");
-            }
-            files.add(file);
+            values.add("SELECT k, repeat('x', 20) || k AS v FROM range(" + i * ROWS + ", " + (i + 1) * ROWS + ") r(k)");
         }
+        shards = new TestShards(dir, values);
     }
 
     @BeforeEach
@@ -81,10 +78,7 @@ class TaskRunnerStallTest {
         server = FlightServer.builder(allocator, Location.forGrpcInsecure("127.0.0.1", 0), coordinator).build().start();
         client = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.getPort())).build();
         queries = Executors.newFixedThreadPool(2);
-        shards = new HashMap<>();
-        for (int i = 0; i < SHARDS; i++) {
-            shards.put("s-" + i, new ShardDatabase("s-" + i, files.get(i), new ResourceLimits(2, 1L << 30), 1, SHARDS));
-        }
+        database = shards.open();
     }
 
     @AfterEach
@@ -92,9 +86,7 @@ class TaskRunnerStallTest {
         coordinator.release.countDown();
         queries.shutdownNow();
         queries.awaitTermination(10, TimeUnit.SECONDS);
-        for (ShardDatabase shard : shards.values()) {
-            shard.close();
-        }
+        database.close();
         client.close();
         server.close();
         allocator.close();
@@ -146,7 +138,7 @@ class TaskRunnerStallTest {
     }
 
     private TaskRunner runner(long stallMillis) {
-        return new TaskRunner(client, allocator, shards, 0, stallMillis, queries);
+        return new TaskRunner(client, allocator, database, shards::held, 0, stallMillis, queries);
     }
 
     private static CompletableFuture<Void> runAsync(TaskRunner runner, List<TaskSpec> tasks) {
@@ -161,10 +153,10 @@ class TaskRunnerStallTest {
         CompletableFuture.allOf(first, second).get(HANG_SECONDS, TimeUnit.SECONDS);
     }
 
-    private static List<TaskSpec> tasks(int count) {
+    private List<TaskSpec> tasks(int count) {
         List<TaskSpec> tasks = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            tasks.add(new TaskSpec("q-1", "s-" + i, "t", 1, "SELECT k, v FROM t"));
+            tasks.add(shards.task("q-1", i, "SELECT k, v FROM t"));
         }
         return tasks;
     }

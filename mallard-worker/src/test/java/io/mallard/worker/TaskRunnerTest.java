@@ -54,26 +54,24 @@ class TaskRunnerTest {
 
     @TempDir
     static Path dir;
-    static final List<Path> files = new ArrayList<>();
+    static TestShards shards;
 
     private final Coordinator coordinator = new Coordinator();
     private BufferAllocator allocator;
     private FlightServer server;
     private FlightClient client;
     private ExecutorService queries;
-    private Map<String, ShardDatabase> shards;
+    private WorkerDatabase database;
 
     /** Shard i holds keys [i × ROWS, (i + 1) × ROWS); its text column is numeric except on shard 2. */
     @BeforeAll
     static void writeShards() throws SQLException {
+        List<String> values = new ArrayList<>();
         for (int i = 0; i < SHARDS; i++) {
-            Path file = dir.resolve("s-" + i + ".duckdb");
-            try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + file); Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE t AS SELECT k, CASE WHEN " + i + " = 2 AND k % 1000 = 7 THEN 'x' ELSE k::VARCHAR END"
+            values.add("SELECT k, CASE WHEN " + i + " = 2 AND k % 1000 = 7 THEN 'x' ELSE k::VARCHAR END"
                         + " AS v FROM range(" + i * ROWS + ", " + (i + 1) * ROWS + ") r(k)");
-            }
-            files.add(file);
         }
+        shards = new TestShards(dir, values);
     }
 
     @BeforeEach
@@ -82,19 +80,14 @@ class TaskRunnerTest {
         server = FlightServer.builder(allocator, Location.forGrpcInsecure("127.0.0.1", 0), coordinator).build().start();
         client = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.getPort())).build();
         queries = Executors.newFixedThreadPool(2);
-        shards = new HashMap<>();
-        for (int i = 0; i < SHARDS; i++) {
-            shards.put("s-" + i, new ShardDatabase("s-" + i, files.get(i), new ResourceLimits(2, 1L << 30), 1, SHARDS));
-        }
+        database = shards.open();
     }
 
     @AfterEach
     void stop() throws Exception {
         queries.shutdownNow();
         queries.awaitTermination(10, TimeUnit.SECONDS);
-        for (ShardDatabase shard : shards.values()) {
-            shard.close();
-        }
+        database.close();
         client.close();
         server.shutdown();
         server.awaitTermination(10, TimeUnit.SECONDS);
@@ -105,7 +98,7 @@ class TaskRunnerTest {
     @Test
     void eachTaskOfASharedUploadArrivesWholeUnderItsOwnTag() throws Exception {
         List<TaskSpec> tasks = tasks("SELECT k FROM t");
-        new TaskRunner(client, allocator, shards, 0, queries).runAll("w-1", tasks, CallOptions.timeout(30, TimeUnit.SECONDS));
+        new TaskRunner(client, allocator, database, shards::held, 0, queries).runAll("w-1", tasks, CallOptions.timeout(30, TimeUnit.SECONDS));
 
         Upload upload = coordinator.awaitUpload();
         assertThat(upload.header.tasks()).extracting(Messages.TaskRef::shardId).containsExactly("s-0", "s-1", "s-2", "s-3");
@@ -123,7 +116,7 @@ class TaskRunnerTest {
     @Test
     void aFailingTaskIsReportedBeforeTheSharedUploadBreaksOff() throws Exception {
         List<TaskSpec> tasks = tasks("SELECT CAST(v AS BIGINT) AS k FROM t");
-        new TaskRunner(client, allocator, shards, 0, queries).runAll("w-1", tasks, CallOptions.timeout(30, TimeUnit.SECONDS));
+        new TaskRunner(client, allocator, database, shards::held, 0, queries).runAll("w-1", tasks, CallOptions.timeout(30, TimeUnit.SECONDS));
 
         Upload upload = coordinator.awaitUpload();
         assertThat(coordinator.failures).singleElement().satisfies(failed -> {
@@ -138,10 +131,10 @@ class TaskRunnerTest {
     @Test
     void aQueryThatFailsWhileItsRowsStreamIsReportedWithDuckDbsKind() throws Exception {
         // the error is raised by a row far past the first batch, so the query has started to stream when it fails
-        List<TaskSpec> tasks = List.of(new TaskSpec("q-1", "s-1", "t", 1,
+        List<TaskSpec> tasks = List.of(shards.task("q-1", 1,
                 "SELECT CASE WHEN k >= " + (ROWS + ROWS - 10) + " THEN error('boom at ' || k) ELSE k END AS k FROM t"));
         // runAll returns after the report was answered
-        new TaskRunner(client, allocator, shards, 0, queries).runAll("w-1", tasks, CallOptions.timeout(30, TimeUnit.SECONDS));
+        new TaskRunner(client, allocator, database, shards::held, 0, queries).runAll("w-1", tasks, CallOptions.timeout(30, TimeUnit.SECONDS));
 
         assertThat(coordinator.failures).singleElement().satisfies(failed -> {
             assertThat(failed.error().toException().code()).as(failed.error().message()).isEqualTo(ErrorCode.EXECUTION_ERROR);
@@ -149,10 +142,10 @@ class TaskRunnerTest {
         });
     }
 
-    private static List<TaskSpec> tasks(String sql) {
+    private List<TaskSpec> tasks(String sql) {
         List<TaskSpec> tasks = new ArrayList<>();
         for (int i = 0; i < SHARDS; i++) {
-            tasks.add(new TaskSpec("q-1", "s-" + i, "t", 1, sql));
+            tasks.add(shards.task("q-1", i, sql));
         }
         return tasks;
     }

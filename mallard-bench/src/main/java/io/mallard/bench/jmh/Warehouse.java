@@ -1,23 +1,26 @@
 package io.mallard.bench.jmh;
 
-import io.mallard.coordinator.cluster.ManifestCatalog;
-import io.mallard.data.DataParams;
-import io.mallard.data.DatasetManifest;
+import io.mallard.coordinator.catalog.PlannerCatalog;
+import io.mallard.data.ColumnSpec;
 import io.mallard.data.Datasets;
-import io.mallard.data.Manifest;
 import io.mallard.data.TableSpec;
+import io.mallard.data.table.ColumnDef;
+import io.mallard.data.table.Snapshot;
+import io.mallard.data.table.TableDef;
+import io.mallard.data.table.TableReference;
 import io.mallard.planner.plan.DistributedPlanner;
 import io.mallard.planner.sql.DuckDbSqlEngine;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
  * The coordinator's planner over an in-memory DuckDB holding the (empty) TPC-H and measurements tables and a catalog
- * of the two datasets' roles: what {@code Coordinator} builds from a manifest and its reference file, without files.
+ * of their roles: what {@code Coordinator} builds from its catalog and reference copy, without files.
  */
 final class Warehouse implements AutoCloseable {
     final Connection reference;
@@ -25,24 +28,25 @@ final class Warehouse implements AutoCloseable {
 
     Warehouse() throws SQLException {
         reference = DriverManager.getConnection("jdbc:duckdb:");
-        List<TableSpec> tpch = Datasets.tpchTables();
-        List<TableSpec> measurements = Datasets.measurementTables();
+        List<TableSpec> specs = new ArrayList<>(Datasets.tpchTables());
+        specs.addAll(Datasets.measurementTables());
+        List<TableDef> tables = new ArrayList<>();
         try (Statement statement = reference.createStatement()) {
-            for (TableSpec table : concat(tpch, measurements)) {
+            for (TableSpec table : specs) {
                 statement.execute("CREATE TABLE " + table.name() + " (" + table.columns().stream()
                         .map(c -> c.name() + " " + c.type()).collect(Collectors.joining(", ")) + ")");
+                List<ColumnDef> columns = new ArrayList<>();
+                for (ColumnSpec c : table.columns()) {
+                    columns.add(new ColumnDef(columns.size(), c.name(), c.type(), c.nullable()));
+                }
+                tables.add(new TableDef(tables.size() + 1, table.name(), table.role(), table.shardKey(), columns,
+                        table.references().stream().map(r -> new TableReference(r.fromTable(), r.fromColumns(),
+                                r.toColumns())).toList(), columns.size()));
             }
         }
-        Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, 1, "1970-01-01T00:00:00Z", new DataParams(1, 0, 42),
-                "oracle.duckdb", Datasets.REFERENCE_FILE, List.of(
-                        new DatasetManifest("tpch", 8, Datasets.HASH_BY_KEY, tpch, List.of()),
-                        new DatasetManifest("measurements", 8, Datasets.HASH_BY_ROWID, measurements, List.of())));
-        planner = new DistributedPlanner(new ManifestCatalog(manifest),
+        Snapshot snapshot = new Snapshot(1, 8, tables, List.of());
+        planner = new DistributedPlanner(new PlannerCatalog(() -> snapshot),
                 new DuckDbSqlEngine(((org.duckdb.DuckDBConnection) reference).duplicate()));
-    }
-
-    private static List<TableSpec> concat(List<TableSpec> a, List<TableSpec> b) {
-        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
     }
 
     @Override

@@ -75,7 +75,7 @@ public final class SimulatedCluster implements AutoCloseable {
             int partialRows = answer.rows();
             sample = new Oracle(sampleFile);
             workers = new SimulatedWorkers("127.0.0.1", coordinator.port(), layout.caCertificate(), allocator,
-                    layout.data(), Math.min(8, count), answer);
+                    layout.store(), Math.min(8, count), answer);
             log.printf(Locale.ROOT, "   coordinator up and partial result computed after %.1f s%n", (System.nanoTime() - started) / 1e9);
             workers.start(count, Credentials.load(dir).joinToken(), 4);
             log.printf(Locale.ROOT, "   %d workers registered after %.1f s%n", count, (System.nanoTime() - started) / 1e9);

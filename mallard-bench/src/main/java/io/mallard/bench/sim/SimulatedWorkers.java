@@ -12,7 +12,7 @@ import io.mallard.protocol.Codec;
 import io.mallard.protocol.Message;
 import io.mallard.protocol.Messages;
 import io.mallard.protocol.Messages.PollReply;
-import io.mallard.protocol.Messages.ShardGrant;
+import io.mallard.protocol.Messages.FileGrant;
 import io.mallard.protocol.Messages.TaskSpec;
 import io.mallard.protocol.Rpc;
 import io.mallard.protocol.ShardProofs;
@@ -79,7 +79,7 @@ final class SimulatedWorkers implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * @param dataDir the cluster's data directory: the simulated workers read the shard bytes there for their proofs
+     * @param dataDir the coordinator's store directory: the simulated workers read the files' bytes there for their proofs
      */
     SimulatedWorkers(String host, int port, Path caCertificate, BufferAllocator allocator, Path dataDir, int connections,
             PartialBatch answer) throws IOException {
@@ -184,7 +184,7 @@ final class SimulatedWorkers implements AutoCloseable {
                     onError(new IllegalStateException("Poll returned no reply"));
                     return;
                 }
-                for (ShardGrant grant : reply.grants()) {
+                for (FileGrant grant : reply.grants()) {
                     // off the event loop: a proof reads the shard file and makes two blocking calls
                     proofs.submit(() -> {
                         try {
@@ -216,14 +216,16 @@ final class SimulatedWorkers implements AutoCloseable {
                 .build();
     }
 
-    private void prove(Identity w, ShardGrant grant) throws IOException {
-        Messages.Challenge challenge = Rpc.call(w.client(), new Messages.ShardReady(w.id(), grant.shardId()),
+    private void prove(Identity w, FileGrant grant) throws IOException {
+        Messages.Challenge challenge = Rpc.call(w.client(), new Messages.FileReady(w.id(), grant.fileId()),
                 Messages.Challenge.class, w.auth());
-        Path file = dataDir.resolve("shards").resolve(grant.shardId() + ".bin");
-        Messages.Ack ack = Rpc.call(w.client(), new Messages.ShardProof(w.id(), grant.shardId(), challenge.nonce(),
+        // the coordinator's store is on this machine: read the granted file where its URL points, without downloading
+        String key = java.net.URI.create(grant.url()).getPath().substring("/store/".length());
+        Path file = dataDir.resolve(key);
+        Messages.Ack ack = Rpc.call(w.client(), new Messages.FileProof(w.id(), grant.fileId(), challenge.nonce(),
                 ShardProofs.digest(challenge.nonce(), file)), Messages.Ack.class, w.auth());
         if (ack.accepted()) {
-            w.held().add(grant.shardId());
+            w.held().add(grant.fileId());
         }
     }
 

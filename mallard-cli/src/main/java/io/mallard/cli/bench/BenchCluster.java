@@ -7,7 +7,7 @@ import io.mallard.coordinator.bootstrap.Bootstrap;
 import io.mallard.coordinator.bootstrap.BootstrapOptions;
 import io.mallard.data.DataParams;
 import io.mallard.data.Datasets;
-import io.mallard.data.Manifest;
+import io.mallard.data.table.Snapshot;
 import io.mallard.oracle.Oracle;
 import io.mallard.protocol.Messages;
 import java.io.IOException;
@@ -23,7 +23,7 @@ import java.util.Locale;
  */
 final class BenchCluster implements AutoCloseable {
     final Path clusterDir;
-    final Manifest manifest;
+    final Snapshot snapshot;
     final double dataSeconds;
     final int workerThreads;
     final MallardClient client;
@@ -31,10 +31,10 @@ final class BenchCluster implements AutoCloseable {
     final SingleDuckDb duckdb;
     private final ProcessCluster processes;
 
-    private BenchCluster(Path clusterDir, Manifest manifest, double dataSeconds, ProcessCluster processes,
+    private BenchCluster(Path clusterDir, Snapshot snapshot, double dataSeconds, ProcessCluster processes,
             MallardClient client, Oracle oracle, SingleDuckDb duckdb, int workerThreads) {
         this.clusterDir = clusterDir;
-        this.manifest = manifest;
+        this.snapshot = snapshot;
         this.dataSeconds = dataSeconds;
         this.processes = processes;
         this.client = client;
@@ -44,7 +44,7 @@ final class BenchCluster implements AutoCloseable {
     }
 
     /** A benchmark's data under the bench directory: the unsharded oracle file and a bootstrapped cluster directory. */
-    record Data(Path oracleFile, Path clusterDir, Manifest manifest, double seconds) {
+    record Data(Path oracleFile, Path clusterDir, Snapshot snapshot, double seconds) {
     }
 
     /** Generates or reuses the data of {@code params} cut into {@code shards}; progress goes to {@code log}. */
@@ -54,11 +54,11 @@ final class BenchCluster implements AutoCloseable {
         long started = System.nanoTime();
         log.println("== data: TPC-H SF " + params.scaleFactor() + ", " + params.measurementRows() + " measurements, "
                 + shards + " shards, under " + base);
-        Manifest manifest = Bootstrap.run(new BootstrapOptions(clusterDir, params, shards, "admin", base.resolve("oracle"),
+        Bootstrap.Result made = Bootstrap.run(new BootstrapOptions(clusterDir, params, shards, "admin", base.resolve("oracle"),
                 List.of()), log);
         double seconds = (System.nanoTime() - started) / 1e9;
         log.printf(Locale.ROOT, "   data ready in %.1f s%n", seconds);
-        return new Data(base.resolve("oracle").resolve(Datasets.ORACLE_FILE), clusterDir, manifest, seconds);
+        return new Data(made.oracleFile(), clusterDir, made.snapshot(), seconds);
     }
 
     /** Generates or reuses the data, then starts the processes; progress goes to {@code log}. */
@@ -66,7 +66,7 @@ final class BenchCluster implements AutoCloseable {
             throws IOException, InterruptedException, SQLException {
         Data data = data(options, params, shards, log);
         Path clusterDir = data.clusterDir();
-        Manifest manifest = data.manifest();
+        Snapshot snapshot = data.snapshot();
         double dataSeconds = data.seconds();
         log.println("== cluster: coordinator and " + workers + " worker processes (TLS)"
                 + (options.profile ? ", profiling with JFR" : ""));
@@ -81,7 +81,7 @@ final class BenchCluster implements AutoCloseable {
             oracle = new Oracle(oracleFile);
             SingleDuckDb duckdb = new SingleDuckDb(oracleFile, threads);
             log.println("   single DuckDB baseline with " + threads + " threads (the workers' total)");
-            return new BenchCluster(clusterDir, manifest, dataSeconds, processes, client, oracle, duckdb, threads);
+            return new BenchCluster(clusterDir, snapshot, dataSeconds, processes, client, oracle, duckdb, threads);
         } catch (IOException | SQLException | RuntimeException e) {
             closeQuietly(client);
             closeQuietly(oracle);

@@ -8,11 +8,14 @@ import io.mallard.common.duck.DuckArrow;
 import io.mallard.common.duck.DuckLockdown;
 import io.mallard.common.duck.ShardSettings;
 import io.mallard.coordinator.ClusterLayout;
-import io.mallard.coordinator.cluster.ManifestCatalog;
+import io.mallard.coordinator.catalog.Catalog;
+import io.mallard.coordinator.catalog.PlannerCatalog;
+import io.mallard.coordinator.catalog.ReferenceCopy;
+import io.mallard.coordinator.catalog.ShardReader;
+import io.mallard.coordinator.catalog.TableWriter;
 import io.mallard.data.DataParams;
-import io.mallard.data.DatasetManifest;
-import io.mallard.data.Manifest;
-import io.mallard.data.ShardInfo;
+import io.mallard.data.store.LocalShardStore;
+import io.mallard.data.table.Snapshot;
 import io.mallard.data.queries.NamedQuery;
 import io.mallard.planner.plan.DistributedPlan;
 import io.mallard.planner.plan.DistributedPlanner;
@@ -81,19 +84,27 @@ final class BenchShardsCommand implements Callable<Integer> {
         LocalDateTime started = LocalDateTime.now();
         List<NamedQuery> selected = tpch.selected();
         BenchCluster.Data data = BenchCluster.data(options, new DataParams(tpch.scaleFactor, 0, 42), tpch.shards, System.err);
-        Manifest manifest = data.manifest();
         ClusterLayout layout = new ClusterLayout(data.clusterDir());
         List<DistributedPlan> plans = new ArrayList<>();
-        try (DuckDBConnection reference = open(layout.data().resolve(manifest.referenceFile()), true)) {
-            DistributedPlanner planner = new DistributedPlanner(new ManifestCatalog(manifest),
-                    new DuckDbSqlEngine(reference.duplicate()));
+        List<double[]> onShards;
+        try (LocalShardStore store = new LocalShardStore(layout.store(), (key, worker, ttl) -> {
+                    throw new IllegalStateException("no downloads here");
+                });
+                Catalog catalog = Catalog.open(layout.catalog(), store, layout.work().resolve("cache"));
+                TableWriter writer = new TableWriter(catalog, layout.work());
+                BufferAllocator allocator = new RootAllocator();
+                ReferenceCopy reference = ReferenceCopy.build(layout.work().resolve("bench-reference.duckdb"),
+                        catalog.snapshot(), writer.connection(), catalog, allocator, 1)) {
+            Snapshot snapshot = catalog.snapshot();
+            DistributedPlanner planner = new DistributedPlanner(new PlannerCatalog(() -> snapshot),
+                    new DuckDbSqlEngine(reference.connection().duplicate()));
             for (NamedQuery query : selected) {
                 plans.add(planner.plan(query.sql()));
             }
+            System.err.println("== shards, with the workers' settings (disabled_optimizers = '"
+                    + ShardSettings.DISABLED_OPTIMIZERS + "') and DuckDB's defaults in turn");
+            onShards = onShards(snapshot, catalog, plans);
         }
-        System.err.println("== shards, with the workers' settings (disabled_optimizers = '"
-                + ShardSettings.DISABLED_OPTIMIZERS + "') and DuckDB's defaults in turn");
-        List<double[]> onShards = onShards(manifest, layout, plans);
         System.err.println("== the unsharded data");
         List<Double> whole = new ArrayList<>();
         try (Connection oracle = open(data.oracleFile(), true)) {
@@ -136,16 +147,14 @@ final class BenchShardsCommand implements Callable<Integer> {
      * the sum with DuckDB's defaults. The two settings take turns run by run on the same connection, so that both
      * see the same caches and the same machine.
      */
-    private List<double[]> onShards(Manifest manifest, ClusterLayout layout, List<DistributedPlan> plans)
+    private List<double[]> onShards(Snapshot snapshot, Catalog catalog, List<DistributedPlan> plans)
             throws SQLException, IOException {
-        Map<String, List<Connection>> byDataset = new LinkedHashMap<>();
+        List<Connection> shards = new ArrayList<>();
         try (BufferAllocator allocator = new RootAllocator()) {
-            for (DatasetManifest dataset : manifest.datasets()) {
-                List<Connection> connections = new ArrayList<>();
-                byDataset.put(dataset.name(), connections);
-                for (ShardInfo shard : dataset.shards()) {
-                    connections.add(open(layout.data().resolve(shard.file()), false));
-                }
+            Properties settings = new Properties();
+            settings.setProperty("threads", "1");
+            for (int shard = 0; shard < snapshot.shardCount(); shard++) {
+                shards.add(ShardReader.open(snapshot, shard, catalog::localCopy, settings));
             }
             List<double[]> out = new ArrayList<>();
             for (DistributedPlan plan : plans) {
@@ -153,7 +162,7 @@ final class BenchShardsCommand implements Callable<Integer> {
                 double slowest = 0;
                 double defaults = 0;
                 for (DistributedPlan.WorkerStream stream : plan.streams()) {
-                    for (Connection shard : byDataset.get(stream.dataset())) {
+                    for (Connection shard : shards) {
                         List<Double> withSettings = new ArrayList<>();
                         List<Double> withDefaults = new ArrayList<>();
                         try (Statement statement = shard.createStatement()) {
@@ -178,10 +187,8 @@ final class BenchShardsCommand implements Callable<Integer> {
             }
             return out;
         } finally {
-            for (List<Connection> connections : byDataset.values()) {
-                for (Connection c : connections) {
-                    c.close();
-                }
+            for (Connection c : shards) {
+                c.close();
             }
         }
     }

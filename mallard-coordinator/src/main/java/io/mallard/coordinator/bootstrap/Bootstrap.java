@@ -5,7 +5,7 @@ import io.mallard.common.security.Secrets;
 import io.mallard.common.security.TlsMaterial;
 import io.mallard.coordinator.ClusterLayout;
 import io.mallard.data.Datasets;
-import io.mallard.data.Manifest;
+import io.mallard.data.table.Snapshot;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -20,7 +20,14 @@ public final class Bootstrap {
     private Bootstrap() {
     }
 
-    public static Manifest run(BootstrapOptions options, PrintStream progress) throws IOException, SQLException {
+    /** Who the commits of the generated data are logged as. */
+    static final String USER = "bootstrap";
+
+    /** What a bootstrap made: the catalog's snapshot with the generated data, and the unsharded oracle file. */
+    public record Result(Snapshot snapshot, Path oracleFile) {
+    }
+
+    public static Result run(BootstrapOptions options, PrintStream progress) throws IOException, SQLException {
         ClusterLayout layout = new ClusterLayout(options.dir());
         Files.createDirectories(options.dir());
         if (Files.exists(layout.caCertificate())) {
@@ -35,7 +42,8 @@ public final class Bootstrap {
         }
         Path oracleDir = options.oracleDir() == null ? layout.data() : options.oracleDir();
         Path oracle = Datasets.ensureOracle(oracleDir, options.params(), progress);
-        return Datasets.shard(oracle, options.params(), layout.data(), options.shards(), progress);
+        Snapshot snapshot = GeneratedData.load(layout, oracle, options.params(), options.shards(), progress);
+        return new Result(snapshot, oracle);
     }
 
     /** The admin password written at bootstrap. */

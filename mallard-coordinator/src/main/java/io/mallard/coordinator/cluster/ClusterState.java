@@ -2,7 +2,8 @@ package io.mallard.coordinator.cluster;
 
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
-import io.mallard.data.Manifest;
+import io.mallard.data.table.DataFile;
+import io.mallard.data.table.Snapshot;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
 final class ClusterState {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterState.class);
 
-    final Manifest manifest;
+    /** The catalog's current version: which files each shard has. Replaced (under the lock) after each commit. */
+    Snapshot snapshot;
     /** Every worker that ever registered, in registration order (the gone ones stay, for status). */
     final Map<String, WorkerSession> workers = new LinkedHashMap<>();
     /** Shard → the workers that proved it: a task finds its candidates in O(replicas), not O(workers). */
@@ -40,8 +42,8 @@ final class ClusterState {
     private final Queue<Runnable> outbox = new ConcurrentLinkedQueue<>();
     volatile boolean closed;
 
-    ClusterState(Manifest manifest) {
-        this.manifest = manifest;
+    ClusterState(Snapshot snapshot) {
+        this.snapshot = snapshot;
     }
 
     void lock() {
@@ -130,7 +132,43 @@ final class ClusterState {
 
     // ---- the trust index (caller holds the lock)
 
-    void trust(WorkerSession w, String shardId) {
+    /** The file ids of shard {@code shardId} at the current version. */
+    List<String> filesOf(String shardId) {
+        return snapshot.filesOfShard(Snapshot.shardNumber(shardId)).stream().map(DataFile::fileId).toList();
+    }
+
+    /**
+     * Recomputes which shards {@code w} can serve at the current version: those it is assigned or holds files of, whose
+     * every file it proved. Keeps the index shard → trusted workers in step.
+     */
+    void refreshTrust(WorkerSession w) {
+        Set<String> candidates = new LinkedHashSet<>(w.assigned);
+        for (DataFile f : snapshot.files(w.granted)) {
+            if (f.shard() >= 0) {
+                candidates.add(Snapshot.shardId(f.shard()));
+            }
+        }
+        candidates.addAll(w.trusted);
+        for (String shardId : candidates) {
+            if (w.state.isLive() && w.proved.containsAll(filesOf(shardId)) && !hasRejected(w, shardId)) {
+                trust(w, shardId);
+            } else {
+                untrust(w, shardId);
+            }
+        }
+        w.refreshState();
+    }
+
+    private boolean hasRejected(WorkerSession w, String shardId) {
+        for (String fileId : filesOf(shardId)) {
+            if (w.rejected.contains(fileId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void trust(WorkerSession w, String shardId) {
         w.trusted.add(shardId);
         trustedByShard.computeIfAbsent(shardId, k -> new LinkedHashSet<>()).add(w);
     }
@@ -146,30 +184,53 @@ final class ClusterState {
         }
     }
 
-    /** The workers that proved {@code shardId} (some may have left since: check their state). */
+    /** The workers that proved every current file of {@code shardId} (some may have left since: check their state). */
     Set<WorkerSession> provedBy(String shardId) {
         return trustedByShard.getOrDefault(shardId, Set.of());
     }
 
     /**
-     * Takes back the shards {@code w} holds but placement moved away, once a new holder proved each and {@code w} runs
-     * no task on it: until then it keeps serving. Returns the shards taken back.
+     * Takes back the files {@code w} was granted but no longer needs: files of shards placement moved away, once a
+     * worker that needs them proved them, and files no version names any more; never a file a task of {@code w} still
+     * reads. Returns the files taken back.
      */
-    List<String> revokeMovedShards(WorkerSession w) {
+    List<String> revokeUnneededFiles(WorkerSession w) {
+        Set<String> needed = new java.util.HashSet<>();
+        for (String shardId : w.assigned) {
+            needed.addAll(filesOf(shardId));
+        }
         List<String> revoked = new ArrayList<>();
-        for (String shardId : List.copyOf(w.granted)) {
-            if (!w.assigned.contains(shardId) && trustedElsewhere(shardId, w) && !w.runsTaskOn(shardId)) {
-                w.granted.remove(shardId);
-                untrust(w, shardId);
-                w.verifying.remove(shardId);
-                revoked.add(shardId);
+        for (String fileId : List.copyOf(w.granted)) {
+            if (needed.contains(fileId) || w.runsTaskReading(fileId)) {
+                continue;
             }
+            boolean current = snapshot.file(fileId).isPresent();
+            if (!current || provedElsewhere(fileId, w)) {
+                w.granted.remove(fileId);
+                w.proved.remove(fileId);
+                w.verifying.remove(fileId);
+                w.nonces.remove(fileId);
+                revoked.add(fileId);
+            }
+        }
+        if (!revoked.isEmpty()) {
+            refreshTrust(w);
         }
         return revoked;
     }
 
-    private boolean trustedElsewhere(String shardId, WorkerSession except) {
-        return provedBy(shardId).stream().anyMatch(o -> o != except && o.state.isLive()
-                && o.assigned.contains(shardId) && o.trusted.contains(shardId));
+    /** Whether a live worker other than {@code except}, that needs the file by placement, proved it. */
+    private boolean provedElsewhere(String fileId, WorkerSession except) {
+        DataFile file = snapshot.file(fileId).orElse(null);
+        if (file == null) {
+            return false;
+        }
+        for (WorkerSession o : workers.values()) {
+            if (o != except && o.state.isLive() && o.proved.contains(fileId)
+                    && o.assigned.stream().anyMatch(s -> file.belongsTo(Snapshot.shardNumber(s)))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -1,8 +1,8 @@
 package io.mallard.coordinator.cluster;
 
-import io.mallard.data.ShardInfo;
+import io.mallard.data.table.DataFile;
+import io.mallard.protocol.Messages.FileGrant;
 import io.mallard.protocol.Messages.PollReply;
-import io.mallard.protocol.Messages.ShardGrant;
 import io.mallard.protocol.Messages.TaskSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,13 +21,13 @@ import java.util.function.Consumer;
  */
 final class Mailbox implements AutoCloseable {
     private final ClusterState state;
-    private final BiFunction<String, String, String> grantUrl;
+    private final BiFunction<DataFile, String, String> grantUrl;
     private final long pollMillis;
     /** Answers long-polls at their deadline; its tasks are cancelled when mail answers them first. */
     private final ScheduledThreadPoolExecutor pollTimer;
 
-    /** @param grantUrl (shardId, workerId) → signed download URL */
-    Mailbox(ClusterState state, BiFunction<String, String, String> grantUrl, long pollMillis) {
+    /** @param grantUrl (file, workerId) → signed download URL */
+    Mailbox(ClusterState state, BiFunction<DataFile, String, String> grantUrl, long pollMillis) {
         this.state = state;
         this.grantUrl = grantUrl;
         this.pollMillis = pollMillis;
@@ -117,16 +117,22 @@ final class Mailbox implements AutoCloseable {
         state.send(() -> pending.answer.accept(reply));
     }
 
-    /** Empties the mailbox into a reply: new grants, shards taken back, tasks and cancellations. Caller holds the lock. */
+    /**
+     * Empties the mailbox into a reply: grants of the files of its shards it was not granted yet, files taken back, tasks
+     * and cancellations. Caller holds the lock.
+     */
     private PollReply drain(WorkerSession w) {
-        List<ShardGrant> grants = new ArrayList<>();
-        for (String shardId : w.assigned) {
-            if (w.granted.add(shardId)) {
-                ShardInfo shard = state.manifest.shard(shardId).orElseThrow();
-                grants.add(new ShardGrant(shardId, shard.dataset(), grantUrl.apply(shardId, w.id), shard.size(), shard.sha256()));
+        List<FileGrant> grants = new ArrayList<>();
+        if (w.state.isLive()) {
+            for (String shardId : w.assigned) {
+                for (DataFile f : state.snapshot.filesOfShard(io.mallard.data.table.Snapshot.shardNumber(shardId))) {
+                    if (w.granted.add(f.fileId())) {
+                        grants.add(new FileGrant(f.fileId(), grantUrl.apply(f, w.id), f.size(), f.sha256()));
+                    }
+                }
             }
         }
-        List<String> revoked = state.revokeMovedShards(w);
+        List<String> revoked = state.revokeUnneededFiles(w);
         List<TaskSpec> tasks = new ArrayList<>(w.tasks);
         w.tasks.clear();
         List<String> cancels = new ArrayList<>(w.cancels);

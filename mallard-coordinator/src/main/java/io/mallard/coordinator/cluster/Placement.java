@@ -1,6 +1,5 @@
 package io.mallard.coordinator.cluster;
 
-import io.mallard.data.ShardInfo;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,20 +34,20 @@ final class Placement {
                 w.assigned.forEach(shardId -> holders.computeIfAbsent(shardId, k -> new ArrayList<>()).add(w.id));
             }
         }
-        for (ShardInfo shard : state.manifest.allShards()) {
-            List<String> candidates = new ArrayList<>(holders.getOrDefault(shard.id(), List.of()));
+        for (String shard : state.snapshot.shardIds()) {
+            List<String> candidates = new ArrayList<>(holders.getOrDefault(shard, List.of()));
             candidates.add(newcomer.id);
-            List<String> top = RendezvousPlacement.place(shard.id(), candidates, replicas);
+            List<String> top = RendezvousPlacement.place(shard, candidates, replicas);
             for (String id : candidates) {
-                if (!top.contains(id) && workers.get(id).assigned.remove(shard.id())) {
+                if (!top.contains(id) && workers.get(id).assigned.remove(shard)) {
                     mailbox.wake(workers.get(id));
                 }
             }
             if (top.contains(newcomer.id)) {
-                newcomer.assigned.add(shard.id());
+                newcomer.assigned.add(shard);
             }
         }
-        workers.values().forEach(WorkerSession::refreshState);
+        workers.values().forEach(state::refreshTrust);
         mailbox.wake(newcomer);
         state.signalChange();
     }
@@ -68,18 +67,18 @@ final class Placement {
             w.assigned.forEach(shardId -> holders.computeIfAbsent(shardId, k -> new ArrayList<>()).add(w.id));
         }
         int wanted = Math.min(replicas, live.size());
-        for (ShardInfo shard : state.manifest.allShards()) {
+        for (String shard : state.snapshot.shardIds()) {
             // joins are placed incrementally, so only a departure changes a top R: the shards that lost a holder
-            List<String> current = holders.getOrDefault(shard.id(), List.of());
+            List<String> current = holders.getOrDefault(shard, List.of());
             if (current.size() == wanted) {
                 continue;
             }
-            current.forEach(id -> workers.get(id).assigned.remove(shard.id()));
-            for (String id : RendezvousPlacement.place(shard.id(), live, replicas)) {
-                workers.get(id).assigned.add(shard.id());
+            current.forEach(id -> workers.get(id).assigned.remove(shard));
+            for (String id : RendezvousPlacement.place(shard, live, replicas)) {
+                workers.get(id).assigned.add(shard);
             }
         }
-        workers.values().forEach(WorkerSession::refreshState);
+        workers.values().forEach(state::refreshTrust);
         mailbox.wakeAll();
     }
 }

@@ -38,11 +38,11 @@ final class TaskAssignment {
         try {
             for (TaskSpec task : tasks) {
                 while (true) {
-                    WorkerSession best = leastBusyHolder(task.shardId());
+                    WorkerSession best = leastBusyHolder(task);
                     if (best != null) {
                         chosen.accept(task, best.id);
                         best.tasks.add(task);
-                        best.running.add(task.taskKey());
+                        best.running.put(task.taskKey(), task.fileIds());
                         woken.add(best);
                         assigned.accept(task, new Assignment(best.id, best.label()));
                         break;
@@ -62,11 +62,23 @@ final class TaskAssignment {
         }
     }
 
-    /** The live worker trusted with {@code shardId} that runs the fewest tasks (a holder by placement first), or null. */
-    private WorkerSession leastBusyHolder(String shardId) {
+    /**
+     * The live worker that proved every file the task reads and runs the fewest tasks (a holder by placement first), or
+     * null. The task reads the version its query pinned, which a worker of the shard may hold although a newer commit
+     * gave the shard files it has not proved yet.
+     */
+    private WorkerSession leastBusyHolder(TaskSpec task) {
+        String shardId = task.shardId();
+        List<String> files = task.fileIds();
+        Set<WorkerSession> candidates = new LinkedHashSet<>(state.provedBy(shardId));
+        for (WorkerSession w : state.workers.values()) {
+            if (w.assigned.contains(shardId)) {
+                candidates.add(w);
+            }
+        }
         WorkerSession best = null;
-        for (WorkerSession w : state.provedBy(shardId)) {
-            if (!w.state.isLive() || !w.trusted.contains(shardId)) {
+        for (WorkerSession w : candidates) {
+            if (!w.state.isLive() || !w.proved.containsAll(files)) {
                 continue;
             }
             if (best == null || w.running.size() < best.running.size() || w.running.size() == best.running.size()
@@ -86,7 +98,7 @@ final class TaskAssignment {
     private String placementNote(String shardId) {
         List<String> holders = state.workers.values().stream().filter(w -> w.assigned.contains(shardId))
                 .map(w -> w.label() + " is " + w.state.name().toLowerCase()
-                        + (w.rejected.contains(shardId) ? ", shard rejected" : ""))
+                        + (state.filesOf(shardId).stream().anyMatch(w.rejected::contains) ? ", shard rejected" : ""))
                 .toList();
         return holders.isEmpty() ? "no live worker is assigned to it" : "assigned: " + String.join("; ", holders);
     }

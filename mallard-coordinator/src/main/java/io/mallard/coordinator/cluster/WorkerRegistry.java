@@ -1,6 +1,7 @@
 package io.mallard.coordinator.cluster;
 
-import io.mallard.data.Manifest;
+import io.mallard.data.table.DataFile;
+import io.mallard.data.table.Snapshot;
 import io.mallard.protocol.Messages;
 import io.mallard.protocol.Messages.PollReply;
 import io.mallard.protocol.Messages.TaskSpec;
@@ -14,10 +15,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The cluster's membership as the rest of the coordinator sees it: who is registered ({@link Admission}), which shards
- * each worker must hold ({@link Placement}), which it proved ({@link Trust}), what its long-poll carries
+ * each worker must hold ({@link Placement}), which of their files it proved ({@link Trust}), what its long-poll carries
  * ({@link Mailbox}), which tasks it runs ({@link TaskAssignment}), and who missed the lease ({@link LeaseReaper}). The
  * parts share one {@link ClusterState} and its lock; nothing is sent while the lock is held.
  */
@@ -34,17 +36,18 @@ public final class WorkerRegistry implements AutoCloseable {
     }
 
     /**
-     * @param dataDir      where the coordinator's copies of the shard files are, to check proofs against
-     * @param grantUrl     (shardId, workerId) → signed download URL
+     * @param snapshot     the catalog's current version (later ones come through {@link #onSnapshot})
+     * @param localCopy    the coordinator's local copy of a stored file, to check proofs against
+     * @param grantUrl     (file, workerId) → signed download URL
      * @param onWorkerLost called with a lost worker's id, outside the lock, after its lease expired
      */
-    public WorkerRegistry(Manifest manifest, Path dataDir, String joinToken, int replicas, long leaseMillis,
-            long pollMillis, BiFunction<String, String, String> grantUrl, Consumer<String> onWorkerLost) {
-        this.state = new ClusterState(manifest);
+    public WorkerRegistry(Snapshot snapshot, Function<DataFile, Path> localCopy, String joinToken, int replicas,
+            long leaseMillis, long pollMillis, BiFunction<DataFile, String, String> grantUrl, Consumer<String> onWorkerLost) {
+        this.state = new ClusterState(snapshot);
         this.mailbox = new Mailbox(state, grantUrl, pollMillis);
         Placement placement = new Placement(state, mailbox, replicas);
         this.admission = new Admission(state, placement, joinToken, leaseMillis, pollMillis);
-        this.trust = new Trust(state, mailbox, dataDir);
+        this.trust = new Trust(state, mailbox, localCopy);
         this.assignment = new TaskAssignment(state, mailbox);
         this.reaper = new LeaseReaper(state, placement, leaseMillis, onWorkerLost);
     }
@@ -94,18 +97,35 @@ public final class WorkerRegistry implements AutoCloseable {
 
     // ---- trust
 
-    /** The worker has the shard's bytes and verified their hash: issue a single-use nonce. */
-    public Messages.Challenge shardReady(String workerId, String shardId) {
-        return trust.shardReady(workerId, shardId);
+    /** The worker has a file's bytes and verified their hash: issue a single-use nonce. */
+    public Messages.Challenge fileReady(String workerId, String fileId) {
+        return trust.fileReady(workerId, fileId);
     }
 
-    /** Checks SHA-256(nonce ‖ shard bytes) against the coordinator's copy; only then may the worker serve the shard. */
-    public Messages.Ack prove(Messages.ShardProof proof) throws IOException {
+    /** Checks SHA-256(nonce ‖ file bytes) against the coordinator's copy; only then may the worker read the file. */
+    public Messages.Ack prove(Messages.FileProof proof) throws IOException {
         return trust.prove(proof);
     }
 
-    public void shardRejected(Messages.ShardRejected rejected) {
-        trust.shardRejected(rejected);
+    public void fileRejected(Messages.FileRejected rejected) {
+        trust.fileRejected(rejected);
+    }
+
+    /**
+     * A new version was committed: workers are granted the files their shards gained, and a shard is served only by
+     * workers that proved all of its new files (queries pinned to the older version still find its holders).
+     */
+    public void onSnapshot(Snapshot snapshot) {
+        state.locked(() -> {
+            state.snapshot = snapshot;
+            state.workers.values().forEach(state::refreshTrust);
+            mailbox.wakeAll();
+        });
+    }
+
+    /** The version the registry places and grants. */
+    public Snapshot snapshot() {
+        return state.locked(() -> state.snapshot);
     }
 
     // ---- tasks
@@ -161,10 +181,12 @@ public final class WorkerRegistry implements AutoCloseable {
                             List.copyOf(w.trusted), now - w.lastSeenMillis, w.cpus, w.memoryBytes, w.running.size(),
                             w.version, w.address))
                     .toList();
-            List<Messages.ShardView> shards = state.manifest.allShards().stream()
-                    .map(s -> new Messages.ShardView(s.id(), s.dataset(), s.size(), s.sha256(), state.workers.values().stream()
-                            .filter(w -> w.state.isLive() && w.trusted.contains(s.id())).map(w -> w.id).toList()))
-                    .toList();
+            List<Messages.ShardView> shards = state.snapshot.shardIds().stream().map(id -> {
+                List<DataFile> files = state.snapshot.filesOfShard(Snapshot.shardNumber(id));
+                return new Messages.ShardView(id, files.size(), files.stream().mapToLong(DataFile::size).sum(),
+                        state.workers.values().stream().filter(w -> w.state.isLive() && w.trusted.contains(id))
+                                .map(w -> w.id).toList());
+            }).toList();
             return new Messages.ClusterStatus(views, shards);
         });
     }

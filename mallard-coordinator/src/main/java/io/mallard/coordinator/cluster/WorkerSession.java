@@ -24,19 +24,22 @@ final class WorkerSession {
     WorkerState state = WorkerState.REGISTERED;
     /** Shards placement gives this worker now. */
     final Set<String> assigned = new LinkedHashSet<>();
-    /** Shards for which a download grant was sent and not revoked. */
+    /** Files for which a download grant was sent and not revoked. */
     final Set<String> granted = new LinkedHashSet<>();
-    /** Shards the worker reported downloaded and verified, awaiting proof. */
+    /** Files the worker reported downloaded and verified, awaiting proof. */
     final Set<String> verifying = new LinkedHashSet<>();
-    /** Shards the worker proved it holds: the only ones it may serve. */
-    final Set<String> trusted = new LinkedHashSet<>();
+    /** Files the worker proved it holds: the only ones its tasks may read. */
+    final Set<String> proved = new LinkedHashSet<>();
+    /** Files whose bytes did not match, or whose proof failed. */
     final Set<String> rejected = new LinkedHashSet<>();
-    /** Outstanding nonces by shard: single use. */
+    /** Shards whose every file of the current version the worker proved: it can serve them now. */
+    final Set<String> trusted = new LinkedHashSet<>();
+    /** Outstanding nonces by file: single use. */
     final Map<String, String> nonces = new HashMap<>();
     final Deque<TaskSpec> tasks = new ArrayDeque<>();
     final Set<String> cancels = new LinkedHashSet<>();
-    /** Task keys handed to the worker and not yet finished. */
-    final Set<TaskKey> running = new LinkedHashSet<>();
+    /** Tasks handed to the worker and not yet finished, with the files each reads. */
+    final Map<TaskKey, java.util.List<String>> running = new java.util.LinkedHashMap<>();
 
     /** The worker's long-poll while it waits for something to pick up (tasks, grants, revocations, cancellations). */
     Mailbox.PendingPoll waiting;
@@ -52,10 +55,10 @@ final class WorkerSession {
         this.lastSeenMillis = now;
     }
 
-    /** Whether a task handed to this worker and not yet finished reads {@code shardId}. */
-    boolean runsTaskOn(String shardId) {
-        for (TaskKey task : running) {
-            if (task.reads(shardId)) {
+    /** Whether a task handed to this worker and not yet finished reads {@code fileId}. */
+    boolean runsTaskReading(String fileId) {
+        for (java.util.List<String> files : running.values()) {
+            if (files.contains(fileId)) {
                 return true;
             }
         }

@@ -10,7 +10,8 @@ import io.mallard.coordinator.combine.Combiner;
 import io.mallard.coordinator.scheduling.DistributedQuery;
 import io.mallard.coordinator.scheduling.QueryStats;
 import io.mallard.coordinator.scheduling.Scheduler;
-import io.mallard.data.Manifest;
+import io.mallard.data.table.Snapshot;
+import java.util.function.Supplier;
 import io.mallard.planner.plan.DistributedPlan;
 import io.mallard.planner.plan.DistributedPlanner;
 import io.mallard.planner.plan.ExplainStatement;
@@ -39,16 +40,20 @@ public final class QueryManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueryManager.class);
 
     private final PlanCache plans;
+    private final Supplier<Snapshot> snapshot;
     private final LocalRunner local;
     private final Scheduler scheduler;
     private final Combiner combiner;
     /** One in-memory DuckDB for every combine (and text answer); each query uses a connection of its own. */
     private final DuckDBConnection combineDatabase;
 
-    public QueryManager(DistributedPlanner planner, WorkerRegistry registry, Manifest manifest, DuckDBConnection reference,
-            BufferAllocator allocator, long shardWaitMillis, long queryTimeoutMillis) throws SQLException {
+    /** @param snapshot the catalog's current version: what a query starting now reads */
+    public QueryManager(DistributedPlanner planner, WorkerRegistry registry, Supplier<Snapshot> snapshot,
+            DuckDBConnection reference, BufferAllocator allocator, long shardWaitMillis, long queryTimeoutMillis)
+            throws SQLException {
         this.combineDatabase = Combiner.openDatabase();
-        this.plans = new PlanCache(planner, manifest);
+        this.snapshot = snapshot;
+        this.plans = new PlanCache(planner, snapshot);
         this.local = new LocalRunner(reference, combineDatabase, allocator);
         this.scheduler = new Scheduler(registry, shardWaitMillis);
         this.combiner = new Combiner(reference, combineDatabase, allocator, queryTimeoutMillis);
@@ -104,7 +109,9 @@ public final class QueryManager implements AutoCloseable {
     /** Hands the tasks out, then starts the combine over their answers; the first failure wins. */
     private QueryResult runDistributed(String queryId, DistributedPlan plan) {
         long start = System.nanoTime();
-        DistributedQuery query = scheduler.register(queryId, plan, plans.shardsByDataset(plan));
+        Snapshot pinned = snapshot.get(); // the query reads this version, whatever commits meanwhile
+        DistributedQuery query = scheduler.register(queryId, plan, plans.shardsByDataset(plan),
+                (stream, shard) -> plans.tables(pinned, stream, shard));
         Resources resources = new Resources();
         resources.onClose(() -> scheduler.finish(query));
         try {

@@ -33,14 +33,18 @@ public final class DistributedQuery implements CombineInput {
     /** Stops the combine in DuckDB on a cancel; set once the combine runs. */
     private volatile Runnable interrupt = () -> { };
 
-    /** @param shardsByDataset the shards of every dataset the plan's streams read */
-    DistributedQuery(String id, DistributedPlan plan, Map<String, List<String>> shardsByDataset) {
+    /**
+     * @param shardsByDataset the shards of every dataset the plan's streams read
+     * @param tables          what the task of a stream on a shard reads
+     */
+    DistributedQuery(String id, DistributedPlan plan, Map<String, List<String>> shardsByDataset,
+            java.util.function.BiFunction<DistributedPlan.WorkerStream, String, List<io.mallard.protocol.Messages.TableScan>> tables) {
         this.id = id;
         this.plan = plan;
         Map<String, List<ShardSlot>> streams = new LinkedHashMap<>();
         for (DistributedPlan.WorkerStream stream : plan.streams()) {
             List<ShardSlot> slotsOfStream = shardsByDataset.getOrDefault(stream.dataset(), List.of()).stream()
-                    .map(shard -> new ShardSlot(id, stream.name(), shard, stream.sql())).toList();
+                    .map(shard -> new ShardSlot(id, stream.name(), shard, stream.sql(), tables.apply(stream, shard))).toList();
             streams.put(stream.name(), slotsOfStream);
         }
         this.byStream = Map.copyOf(streams);

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import org.apache.arrow.flight.FlightStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,9 +38,14 @@ public final class Scheduler implements AutoCloseable {
         this.receiver = new ResultReceiver(registry);
     }
 
-    /** A new query with one slot per (stream, shard), known to the scheduler until {@link #finish} ends it. */
-    public DistributedQuery register(String queryId, DistributedPlan plan, Map<String, List<String>> shardsByDataset) {
-        DistributedQuery query = new DistributedQuery(queryId, plan, shardsByDataset);
+    /**
+     * A new query with one slot per (stream, shard), known to the scheduler until {@link #finish} ends it.
+     *
+     * @param tables what the task of a stream on a shard reads: the tables and their files at the pinned version
+     */
+    public DistributedQuery register(String queryId, DistributedPlan plan, Map<String, List<String>> shardsByDataset,
+            BiFunction<DistributedPlan.WorkerStream, String, List<Messages.TableScan>> tables) {
+        DistributedQuery query = new DistributedQuery(queryId, plan, shardsByDataset, tables);
         active.put(queryId, query);
         return query;
     }

@@ -1,7 +1,9 @@
 package io.mallard.coordinator.scheduling;
 
 import io.mallard.coordinator.combine.ShardStream;
+import io.mallard.protocol.Messages.TableScan;
 import io.mallard.protocol.Messages.TaskSpec;
+import java.util.List;
 import io.mallard.protocol.TaskKey;
 
 /**
@@ -13,22 +15,25 @@ final class ShardSlot {
     final String stream;
     final String shardId;
     final String sql;
+    /** The tables the task reads, with their files at the version the query pinned. */
+    final List<TableScan> tables;
     final ShardStream answer;
     volatile int attempt;
     volatile String workerId;
     /** An upload for this attempt has started: a second one is refused. */
     volatile boolean uploading;
 
-    ShardSlot(String queryId, String stream, String shardId, String sql) {
+    ShardSlot(String queryId, String stream, String shardId, String sql, List<TableScan> tables) {
         this.queryId = queryId;
         this.stream = stream;
         this.shardId = shardId;
         this.sql = sql;
+        this.tables = List.copyOf(tables);
         this.answer = new ShardStream(shardId);
     }
 
     TaskSpec task() {
-        return new TaskSpec(queryId, shardId, stream, attempt, sql);
+        return new TaskSpec(queryId, shardId, stream, attempt, sql, tables);
     }
 
     TaskKey taskKey() {

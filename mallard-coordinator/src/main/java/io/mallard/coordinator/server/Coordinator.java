@@ -8,14 +8,19 @@ import io.mallard.common.security.TlsMaterial;
 import io.mallard.common.security.UrlSigner;
 import io.mallard.coordinator.ClusterLayout;
 import io.mallard.coordinator.CoordinatorConfig;
-import io.mallard.coordinator.cluster.ManifestCatalog;
+import io.mallard.coordinator.catalog.Catalog;
+import io.mallard.coordinator.catalog.PlannerCatalog;
+import io.mallard.coordinator.catalog.ReferenceCopy;
+import io.mallard.coordinator.catalog.TableWriter;
 import io.mallard.coordinator.cluster.WorkerRegistry;
 import io.mallard.coordinator.flightsql.MallardFlightSqlProducer;
 import io.mallard.coordinator.flightsql.StatementExecutor;
 import io.mallard.coordinator.query.QueryManager;
 import io.mallard.coordinator.system.MetadataStore;
 import io.mallard.coordinator.system.SystemTables;
-import io.mallard.data.Manifest;
+import io.mallard.data.store.LocalShardStore;
+import io.mallard.data.store.ShardStore;
+import java.time.Duration;
 import io.mallard.planner.plan.DistributedPlanner;
 import io.mallard.planner.sql.DuckDbSqlEngine;
 import io.mallard.protocol.Messages;
@@ -45,6 +50,8 @@ public final class Coordinator implements AutoCloseable {
     public static final String VERSION = "0.1.0";
     /** Lifetime of a user's bearer token, and so of an idle client session. */
     static final long TOKEN_TTL_MILLIS = 12 * 3600_000L;
+    /** How long a file's download URL works: long enough for a worker's download queue, short for a leaked URL. */
+    static final Duration DOWNLOAD_URL_TTL = Duration.ofMinutes(10);
     /** Largest message a peer may send: 256 MiB (an Arrow batch of partial results stays far below). */
     static final int MAX_MESSAGE_BYTES = 256 << 20;
 
@@ -55,37 +62,55 @@ public final class Coordinator implements AutoCloseable {
     private final ShardServer shards;
     private final CoordinatorConfig config;
     private final BufferAllocator allocator;
+    private Catalog catalog;
 
     private Coordinator(CoordinatorConfig config) throws IOException, SQLException {
         this.config = config;
         ClusterLayout layout = new ClusterLayout(config.dir());
-        if (!Files.exists(layout.manifest())) {
-            throw new MallardException(ErrorCode.INVALID_ARGUMENT, "no manifest at " + layout.manifest()
+        if (!Files.exists(layout.catalog())) {
+            throw new MallardException(ErrorCode.INVALID_ARGUMENT, "no catalog at " + layout.catalog()
                     + ": run `mallard bootstrap --dir " + config.dir() + "` first");
         }
-        Manifest manifest = Manifest.read(layout.manifest());
         Credentials credentials = Credentials.load(config.dir());
         TlsMaterial tls = TlsMaterial.load(layout.tls());
         allocator = new RootAllocator(Math.max(256L << 20, ResourceLimits.detect().memoryBytes() / 4));
         resources.add(allocator);
         try {
-            DuckDBConnection reference = openReference(layout.data().resolve(manifest.referenceFile()));
-            resources.add(0, reference);
             shards = new ShardServer(config.host(), config.shardPort(), config.advertisedHost(), tls.serverSslContext(),
-                    manifest, layout.data(), new UrlSigner(credentials.urlSigningKey()), 600);
+                    layout.store(), new UrlSigner(credentials.urlSigningKey()));
             resources.add(0, shards);
+            ShardStore store = new LocalShardStore(layout.store(), shards::signedUrl);
+            resources.add(0, store);
+            catalog = Catalog.open(layout.catalog(), store, layout.work().resolve("cache"));
+            resources.add(0, catalog);
+            TableWriter writer = new TableWriter(catalog, layout.work());
+            resources.add(0, writer);
+            ReferenceCopy referenceCopy = ReferenceCopy.build(layout.reference(), catalog.snapshot(), writer.connection(),
+                    catalog, allocator, ResourceLimits.detect().cpus());
+            resources.add(0, referenceCopy);
+            DuckDBConnection reference = referenceCopy.connection();
+            catalog.onCommit(snapshot -> {
+                try {
+                    referenceCopy.apply(snapshot);
+                } catch (SQLException | IOException e) {
+                    throw new MallardException(ErrorCode.INTERNAL_ERROR, "the reference copy of version "
+                            + snapshot.version() + " failed: " + e.getMessage(), e);
+                }
+            });
             AtomicReference<QueryManager> queriesRef = new AtomicReference<>();
-            registry = new WorkerRegistry(manifest, layout.data(), credentials.joinToken(), config.replicas(),
-                    config.leaseMillis(), config.pollMillis(), shards::signedUrl, id -> {
+            registry = new WorkerRegistry(catalog.snapshot(), catalog::localCopy, credentials.joinToken(), config.replicas(),
+                    config.leaseMillis(), config.pollMillis(),
+                    (file, worker) -> store.downloadUrl(file.storeKey(), worker, DOWNLOAD_URL_TTL).toString(), id -> {
                         QueryManager q = queriesRef.get();
                         if (q != null) {
                             q.workerLost(id);
                         }
                     });
             resources.add(0, registry);
-            DistributedPlanner planner = new DistributedPlanner(new ManifestCatalog(manifest),
+            catalog.onCommit(registry::onSnapshot);
+            DistributedPlanner planner = new DistributedPlanner(new PlannerCatalog(catalog::snapshot),
                     new DuckDbSqlEngine(reference.duplicate()));
-            queries = new QueryManager(planner, registry, manifest, reference, allocator, config.shardWaitMillis(),
+            queries = new QueryManager(planner, registry, catalog::snapshot, reference, allocator, config.shardWaitMillis(),
                     config.queryTimeoutMillis());
             queriesRef.set(queries);
             resources.add(0, queries);
@@ -134,17 +159,6 @@ public final class Coordinator implements AutoCloseable {
         return new Coordinator(config);
     }
 
-    /** The coordinator's full copies (dimension and replicated tables) and the schemas of all tables, read-only. */
-    private static DuckDBConnection openReference(Path file) throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("duckdb.read_only", "true");
-        properties.setProperty("threads", Integer.toString(ResourceLimits.detect().cpus()));
-        DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
-        // clients' SQL runs here for LOCAL queries: no files, no extensions, no setting changes
-        DuckLockdown.apply(connection);
-        return connection;
-    }
-
     /** A private in-memory DuckDB for Arrow type probes and parameter binding, locked like the others. */
     private static DuckDBConnection openScratch() throws SQLException {
         DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
@@ -167,6 +181,11 @@ public final class Coordinator implements AutoCloseable {
 
     public CoordinatorConfig config() {
         return config;
+    }
+
+    /** The catalog: tables, their files, versions. */
+    public Catalog catalog() {
+        return catalog;
     }
 
     public Messages.ClusterStatus status() {

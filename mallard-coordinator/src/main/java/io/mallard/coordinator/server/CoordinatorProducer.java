@@ -67,16 +67,16 @@ final class CoordinatorProducer extends NoOpFlightProducer {
         if (message instanceof Messages.RegisterWorker register) {
             return registry.register(register, peerAddress);
         }
-        if (message instanceof Messages.ShardReady ready) {
-            return registry.shardReady(caller.requireWorker(Optional.of(ready.workerId())), ready.shardId());
+        if (message instanceof Messages.FileReady ready) {
+            return registry.fileReady(caller.requireWorker(Optional.of(ready.workerId())), ready.fileId());
         }
-        if (message instanceof Messages.ShardProof proof) {
+        if (message instanceof Messages.FileProof proof) {
             caller.requireWorker(Optional.of(proof.workerId()));
             return registry.prove(proof);
         }
-        if (message instanceof Messages.ShardRejected rejected) {
+        if (message instanceof Messages.FileRejected rejected) {
             caller.requireWorker(Optional.of(rejected.workerId()));
-            registry.shardRejected(rejected);
+            registry.fileRejected(rejected);
             return new Messages.Ack(true, "noted");
         }
         if (message instanceof Messages.TaskFailed failed) {

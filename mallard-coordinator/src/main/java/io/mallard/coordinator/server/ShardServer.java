@@ -4,17 +4,16 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.mallard.common.security.UrlSigner;
-import io.mallard.data.Manifest;
-import io.mallard.data.ShardInfo;
+import io.mallard.data.store.StoreKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URLEncoder;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
@@ -22,28 +21,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded shard store: serves shard files over HTTPS at {@code /shards/<id>} to holders of a signed, expiring,
- * shard-scoped URL. Anything else gets 403 (bad or expired signature) or 404.
+ * The embedded shard store's server: serves the store's files over HTTPS at {@code /store/<key>} to holders of a
+ * signed, expiring, file-scoped URL. Anything else gets 403 (bad or expired signature) or 404.
  */
 public final class ShardServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShardServer.class);
-    private static final String PREFIX = "/shards/";
+    private static final String PREFIX = "/store/";
 
     private final HttpsServer server;
     private final ExecutorService executor;
-    private final Manifest manifest;
-    private final Path dataDir;
+    private final Path root;
     private final UrlSigner signer;
     private final String advertisedHost;
-    private final long urlTtlSeconds;
 
-    public ShardServer(String bindHost, int port, String advertisedHost, SSLContext ssl, Manifest manifest, Path dataDir,
-            UrlSigner signer, long urlTtlSeconds) throws IOException {
-        this.manifest = manifest;
-        this.dataDir = dataDir;
+    /** @param root the local store's directory ({@code LocalShardStore}): a key's file is {@code root/key} */
+    public ShardServer(String bindHost, int port, String advertisedHost, SSLContext ssl, Path root, UrlSigner signer)
+            throws IOException {
+        this.root = root;
         this.signer = signer;
         this.advertisedHost = advertisedHost;
-        this.urlTtlSeconds = urlTtlSeconds;
         this.server = HttpsServer.create(new InetSocketAddress(bindHost, port), 0);
         this.server.setHttpsConfigurator(new HttpsConfigurator(ssl));
         this.executor = Executors.newFixedThreadPool(4, r -> {
@@ -60,12 +56,13 @@ public final class ShardServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** A URL that lets {@code workerId} download {@code shardId} until it expires. */
-    public String signedUrl(String shardId, String workerId) {
-        long expires = System.currentTimeMillis() / 1000 + urlTtlSeconds;
+    /** A URL that lets {@code workerId} download the file of {@code key} until {@code ttl} has passed. */
+    public URI signedUrl(String key, String workerId, Duration ttl) {
+        long expires = System.currentTimeMillis() / 1000 + Math.max(1, ttl.toSeconds());
         String host = advertisedHost.contains(":") ? "[" + advertisedHost + "]" : advertisedHost;
-        return "https://" + host + ":" + port() + PREFIX + URLEncoder.encode(shardId, StandardCharsets.UTF_8) + "?"
-                + signer.sign(shardId, workerId, expires);
+        // store keys are [A-Za-z0-9_=.-] parts separated by '/': nothing to encode
+        return URI.create("https://" + host + ":" + port() + PREFIX + StoreKey.requireValid(key) + "?"
+                + signer.sign(key, workerId, expires));
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -74,20 +71,19 @@ public final class ShardServer implements AutoCloseable {
                 reply(exchange, 405, "only GET");
                 return;
             }
-            String shardId = exchange.getRequestURI().getPath().substring(PREFIX.length());
-            UrlSigner.Verdict verdict = signer.verify(shardId, UrlSigner.parseQuery(exchange.getRequestURI().getRawQuery()),
+            String key = exchange.getRequestURI().getPath().substring(PREFIX.length());
+            UrlSigner.Verdict verdict = signer.verify(key, UrlSigner.parseQuery(exchange.getRequestURI().getRawQuery()),
                     System.currentTimeMillis() / 1000);
             if (verdict != UrlSigner.Verdict.OK) {
-                LOG.warn("refused shard download {} from {}: {}", shardId, exchange.getRemoteAddress(), verdict);
+                LOG.warn("refused file download {} from {}: {}", key, exchange.getRemoteAddress(), verdict);
                 reply(exchange, 403, "refused: " + verdict.name().toLowerCase());
                 return;
             }
-            Optional<ShardInfo> shard = manifest.shard(shardId);
-            if (shard.isEmpty()) {
-                reply(exchange, 404, "no shard " + shardId);
+            Path file = StoreKey.isValid(key) ? root.resolve(key) : null;
+            if (file == null || !Files.isRegularFile(file)) {
+                reply(exchange, 404, "no file " + key);
                 return;
             }
-            Path file = dataDir.resolve(shard.get().file());
             exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
             exchange.sendResponseHeaders(200, Files.size(file));
             try (InputStream in = Files.newInputStream(file); OutputStream out = exchange.getResponseBody()) {

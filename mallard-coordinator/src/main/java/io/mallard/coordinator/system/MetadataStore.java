@@ -53,7 +53,7 @@ public final class MetadataStore implements AutoCloseable {
         "CREATE OR REPLACE TABLE live.workers (worker_id VARCHAR, name VARCHAR, address VARCHAR, state VARCHAR, "
                 + "shards VARCHAR[], trusted_shards VARCHAR[], last_heartbeat TIMESTAMP, running_tasks INTEGER, "
                 + "version VARCHAR, cpus INTEGER, memory_bytes BIGINT)",
-        "CREATE OR REPLACE TABLE live.shards (shard_id VARCHAR, dataset VARCHAR, size_bytes BIGINT, sha256 VARCHAR, "
+        "CREATE OR REPLACE TABLE live.shards (shard_id VARCHAR, files INTEGER, size_bytes BIGINT, "
                 + "replicas VARCHAR[], state VARCHAR)",
         "CREATE SCHEMA IF NOT EXISTS mallard",
         "CREATE OR REPLACE VIEW mallard.queries AS SELECT *, session_id = getvariable('mallard_session') AS current_session "
@@ -275,14 +275,13 @@ public final class MetadataStore implements AutoCloseable {
 
     private void insertShards(List<Messages.ShardView> shards) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO live.shards VALUES (?, ?, ?, ?, ?::VARCHAR[], ?)")) {
+                "INSERT INTO live.shards VALUES (?, ?, ?, ?::VARCHAR[], ?)")) {
             for (Messages.ShardView s : shards) {
                 insert.setString(1, s.id());
-                insert.setString(2, s.dataset());
+                insert.setInt(2, s.files());
                 insert.setLong(3, s.size());
-                insert.setString(4, s.sha256());
-                insert.setArray(5, array(s.trustedOn()));
-                insert.setString(6, s.trustedOn().isEmpty() ? "unserved" : "served");
+                insert.setArray(4, array(s.trustedOn()));
+                insert.setString(5, s.trustedOn().isEmpty() ? "unserved" : "served");
                 insert.execute();
             }
         }

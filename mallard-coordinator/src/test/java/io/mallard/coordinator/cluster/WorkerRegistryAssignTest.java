@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
-import io.mallard.data.Manifest;
+import io.mallard.data.table.Snapshot;
 import io.mallard.protocol.Messages;
 import io.mallard.protocol.Messages.TaskSpec;
 import java.io.IOException;
@@ -32,12 +32,11 @@ class WorkerRegistryAssignTest {
     @Test
     void eachWorkerTakesAllOfItsTasksInOnePollReplyAndTheyAreBalanced() throws Exception {
         // two replicas on two workers: every shard is on both, so only the balancing decides
-        try (WorkerRegistry registry = new WorkerRegistry(manifest(), dir, "token", 2, 60_000, 200,
-                (shard, worker) -> "https://example.invalid/" + shard, id -> { })) {
+        try (WorkerRegistry registry = RegistryFixture.registry(dir, SHARDS, 2, 60_000, 200)) {
             List<String> workers = List.of(join(registry, "a"), join(registry, "b"));
             List<TaskSpec> tasks = new ArrayList<>();
             for (int s = 0; s < SHARDS; s++) {
-                tasks.add(new TaskSpec("q1", "m-" + s, "__mallard_partials", 1, "SELECT 1"));
+                tasks.add(RegistryFixture.task(registry, "q1", Snapshot.shardId(s)));
             }
             Map<TaskSpec, String> chosen = new HashMap<>();
             registry.assignAll(tasks, 1_000, chosen::put, (task, assignment) ->
@@ -55,11 +54,10 @@ class WorkerRegistryAssignTest {
 
     @Test
     void aShardThatNoWorkerHasProvedFailsAfterTheWaitNamingIt() throws Exception {
-        try (WorkerRegistry registry = new WorkerRegistry(manifest(), dir, "token", 1, 60_000, 200,
-                (shard, worker) -> "https://example.invalid/" + shard, id -> { })) {
+        try (WorkerRegistry registry = RegistryFixture.registry(dir, SHARDS, 1, 60_000, 200)) {
             String worker = join(registry, "a");
-            List<TaskSpec> tasks = List.of(new TaskSpec("q1", "m-0", "s", 1, "SELECT 1"),
-                    new TaskSpec("q1", "m-unknown", "s", 1, "SELECT 1"));
+            List<TaskSpec> tasks = List.of(RegistryFixture.task(registry, "q1", "shard-000"),
+                    RegistryFixture.task(registry, "q1", "m-unknown"));
             List<TaskSpec> handedOut = new ArrayList<>();
             assertThatThrownBy(() -> registry.assignAll(tasks, 50, (task, id) -> handedOut.add(task), (task, a) -> { }))
                     .isInstanceOf(MallardException.class)
@@ -74,8 +72,7 @@ class WorkerRegistryAssignTest {
     @Test
     void aWaitingPollHoldsNoThreadAndIsAnsweredByTheAssignmentOrItsDeadline() throws Exception {
         long pollMillis = 300;
-        try (WorkerRegistry registry = new WorkerRegistry(manifest(), dir, "token", 1, 60_000, pollMillis,
-                (shard, worker) -> "https://example.invalid/" + shard, id -> { })) {
+        try (WorkerRegistry registry = RegistryFixture.registry(dir, SHARDS, 1, 60_000, pollMillis)) {
             String worker = join(registry, "a");
             List<String> answeredBy = new ArrayList<>();
             CompletableFuture<Messages.PollReply> withWork = new CompletableFuture<>();
@@ -86,7 +83,7 @@ class WorkerRegistryAssignTest {
             // nothing to do: the call returned without an answer, and nothing waits in this thread
             assertThat(withWork).isNotDone();
 
-            TaskSpec task = new TaskSpec("q1", "m-0", "s", 1, "SELECT 1");
+            TaskSpec task = RegistryFixture.task(registry, "q1", "shard-000");
             registry.assignAll(List.of(task), 1_000, (t, id) -> { }, (t, a) -> { });
             // answered by the assigning thread once it released the lock, long before the deadline
             assertThat(withWork.getNow(null)).as("answered by the assignment").isNotNull();
@@ -105,8 +102,7 @@ class WorkerRegistryAssignTest {
 
     @Test
     void aSecondPollAnswersTheFirstEmptyAndTakesTheWork() throws Exception {
-        try (WorkerRegistry registry = new WorkerRegistry(manifest(), dir, "token", 1, 60_000, 60_000,
-                (shard, worker) -> "https://example.invalid/" + shard, id -> { })) {
+        try (WorkerRegistry registry = RegistryFixture.registry(dir, SHARDS, 1, 60_000, 60_000)) {
             String worker = join(registry, "a");
             CompletableFuture<Messages.PollReply> abandoned = new CompletableFuture<>();
             registry.poll(worker, abandoned::complete);
@@ -115,7 +111,7 @@ class WorkerRegistryAssignTest {
             assertThat(abandoned.getNow(null)).as("the earlier poll is answered at once").isNotNull();
             assertThat(abandoned.get().isEmpty()).isTrue();
 
-            TaskSpec task = new TaskSpec("q1", "m-0", "s", 1, "SELECT 1");
+            TaskSpec task = RegistryFixture.task(registry, "q1", "shard-000");
             registry.assignAll(List.of(task), 1_000, (t, id) -> { }, (t, a) -> { });
             assertThat(current.getNow(null)).as("the task goes to the poll still open").isNotNull();
             assertThat(current.get().tasks()).containsExactly(task);
@@ -125,8 +121,7 @@ class WorkerRegistryAssignTest {
     @Test
     void closingAnswersTheWaitingPolls() throws Exception {
         CompletableFuture<Messages.PollReply> waiting = new CompletableFuture<>();
-        try (WorkerRegistry registry = new WorkerRegistry(manifest(), dir, "token", 1, 60_000, 60_000,
-                (shard, worker) -> "https://example.invalid/" + shard, id -> { })) {
+        try (WorkerRegistry registry = RegistryFixture.registry(dir, SHARDS, 1, 60_000, 60_000)) {
             registry.poll(join(registry, "a"), waiting::complete);
             assertThat(waiting).isNotDone();
         }
@@ -137,7 +132,4 @@ class WorkerRegistryAssignTest {
         return RegistryFixture.join(registry, dir, name);
     }
 
-    private Manifest manifest() throws IOException {
-        return RegistryFixture.manifest(dir, SHARDS);
-    }
 }

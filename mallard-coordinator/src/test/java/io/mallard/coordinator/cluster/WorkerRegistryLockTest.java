@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
-import io.mallard.data.Manifest;
+import io.mallard.data.table.DataFile;
 import io.mallard.protocol.Messages;
 import io.mallard.protocol.Messages.TaskSpec;
 import io.mallard.protocol.ShardProofs;
@@ -65,8 +65,8 @@ class WorkerRegistryLockTest {
                 read.cancel(true);
                 reply.complete(r);
             });
-            TaskSpec held = new TaskSpec("q1", "m-0", "s", 1, "SELECT 1");
-            TaskSpec orphan = new TaskSpec("q1", "m-unknown", "s", 1, "SELECT 1");
+            TaskSpec held = RegistryFixture.task(registry, "q1", "shard-000");
+            TaskSpec orphan = RegistryFixture.task(registry, "q1", "m-unknown");
             // the held task is sent while the query waits for the orphan's holder
             assertThatThrownBy(() -> registry.assignAll(List.of(held, orphan), 300, (t, id) -> { }, (t, a) -> { }))
                     .isInstanceOfSatisfying(MallardException.class,
@@ -77,21 +77,22 @@ class WorkerRegistryLockTest {
     }
 
     @Test
-    void aProofHashesTheShardFileWithTheLockReleased() throws Exception {
+    void aProofHashesTheFileWithTheLockReleased() throws Exception {
         try (WorkerRegistry registry = registry(1, 60_000)) {
-            String shard = "m-0";
+            String shard = "shard-000";
             String worker = RegistryFixture.join(registry, dir, "a", shard);
+            DataFile stored = registry.snapshot().filesOfShard(0).get(0);
             // the coordinator's copy becomes a pipe: hashing it blocks until the test writes the bytes
-            Path file = dir.resolve("shards").resolve(shard + ".duckdb");
+            Path file = dir.resolve(stored.storeKey());
             byte[] bytes = Files.readAllBytes(file);
             Files.delete(file);
             Process mkfifo = new ProcessBuilder("mkfifo", file.toString()).start();
             assumeThat(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0).as("mkfifo works here").isTrue();
 
-            Messages.Challenge challenge = registry.shardReady(worker, shard);
+            Messages.Challenge challenge = registry.fileReady(worker, stored.fileId());
             String digest = digestOf(challenge.nonce(), bytes);
             Future<Messages.Ack> proof = other.submit(() ->
-                    registry.prove(new Messages.ShardProof(worker, shard, challenge.nonce(), digest)));
+                    registry.prove(new Messages.FileProof(worker, stored.fileId(), challenge.nonce(), digest)));
             // opening a pipe for writing waits for its reader: from here on the proof is hashing the file
             try (OutputStream out = Files.newOutputStream(file)) {
                 Future<Messages.ClusterStatus> status = other.submit(registry::status);
@@ -107,8 +108,8 @@ class WorkerRegistryLockTest {
     @Test
     void aWorkerSilentPastItsLeaseIsReportedLostAndItsShardsMove() throws Exception {
         CompletableFuture<String> lost = new CompletableFuture<>();
-        try (WorkerRegistry registry = new WorkerRegistry(manifest(), dir, "token", 1, 1_000, 100,
-                (shard, worker) -> "https://example.invalid/" + shard, lost::complete)) {
+        try (WorkerRegistry registry = new WorkerRegistry(RegistryFixture.snapshot(dir, SHARDS), f -> dir.resolve(f.storeKey()),
+                "token", 1, 1_000, 100, (file, worker) -> "https://example.invalid/" + file.fileId(), lost::complete)) {
             String silent = registry.register(new Messages.RegisterWorker("token", "silent", "0", 1, 1, 0)).workerId();
             assertThat(lost.get(10, TimeUnit.SECONDS)).isEqualTo(silent);
             String next = registry.register(new Messages.RegisterWorker("token", "next", "0", 1, 1, 0)).workerId();
@@ -134,7 +135,4 @@ class WorkerRegistryLockTest {
         return RegistryFixture.registry(dir, SHARDS, replicas, leaseMillis, 60_000);
     }
 
-    private Manifest manifest() throws IOException {
-        return RegistryFixture.manifest(dir, SHARDS);
-    }
 }

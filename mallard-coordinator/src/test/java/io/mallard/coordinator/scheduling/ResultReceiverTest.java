@@ -96,10 +96,10 @@ class ResultReceiverTest {
         DistributedQuery query = dispatch("q1");
         List<Batch> batches = List.of(new Batch(BatchTag.batch(1), 10, 20), new Batch(BatchTag.batch(0), 1),
                 new Batch(BatchTag.end(0)), new Batch(BatchTag.batch(1), 30), new Batch(BatchTag.end(1)));
-        assertThat(upload(header("q1", worker, 1, "m-0", "m-1"), batches)).isNull();
+        assertThat(upload(header("q1", worker, 1, "shard-000", "shard-001"), batches)).isNull();
 
         List<ShardStream> answers = query.answers(STREAM);
-        assertThat(answers).extracting(ShardStream::shardId).containsExactly("m-0", "m-1");
+        assertThat(answers).extracting(ShardStream::shardId).containsExactly("shard-000", "shard-001");
         assertThat(answers).extracting(ShardStream::rows).containsExactly(1L, 3L);
         assertThat(answers).allMatch(ShardStream::ended);
         assertThat(query.stats().tasksFinished()).isEqualTo(2);
@@ -112,7 +112,7 @@ class ResultReceiverTest {
     void aTagThatIsNotACodecTagFailsTheQueryAsAProtocolError() throws Exception {
         DistributedQuery query = dispatch("q2");
         List<Batch> batches = List.of(new Batch(BatchTag.batch(0), 1), new Batch("0:END".getBytes(StandardCharsets.US_ASCII)));
-        MallardException refused = upload(header("q2", worker, 1, "m-0", "m-1"), batches);
+        MallardException refused = upload(header("q2", worker, 1, "shard-000", "shard-001"), batches);
         assertThat(refused).isNotNull();
         assertThat(refused.code()).isEqualTo(ErrorCode.PROTOCOL_ERROR);
         assertThat(query.failure().code()).isEqualTo(ErrorCode.PROTOCOL_ERROR);
@@ -122,15 +122,15 @@ class ResultReceiverTest {
     @Test
     void anUploadForAnotherAttemptOrWorkerIsRefusedWithoutHarmingTheQuery() throws Exception {
         DistributedQuery query = dispatch("q3");
-        assertThat(upload(header("q3", worker, 2, "m-0"), List.of(Batch.untagged(1))).code())
+        assertThat(upload(header("q3", worker, 2, "shard-000"), List.of(Batch.untagged(1))).code())
                 .isEqualTo(ErrorCode.PROTOCOL_ERROR);
-        assertThat(upload(header("q3", "w-other", 1, "m-0"), List.of(Batch.untagged(1))).code())
+        assertThat(upload(header("q3", "w-other", 1, "shard-000"), List.of(Batch.untagged(1))).code())
                 .isEqualTo(ErrorCode.PROTOCOL_ERROR);
         assertThat(query.failure()).isNull();
 
         // the right attempt is still accepted, once
-        assertThat(upload(header("q3", worker, 1, "m-0"), List.of(Batch.untagged(1, 2)))).isNull();
-        assertThat(upload(header("q3", worker, 1, "m-0"), List.of(Batch.untagged(3))).code())
+        assertThat(upload(header("q3", worker, 1, "shard-000"), List.of(Batch.untagged(1, 2)))).isNull();
+        assertThat(upload(header("q3", worker, 1, "shard-000"), List.of(Batch.untagged(3))).code())
                 .isEqualTo(ErrorCode.PROTOCOL_ERROR);
         assertThat(query.answers(STREAM).get(0).rows()).isEqualTo(2);
         finish(query);
@@ -139,10 +139,10 @@ class ResultReceiverTest {
     @Test
     void aSharedUploadThatEndsBeforeItsTasksDidFailsAsWorkerFailed() throws Exception {
         DistributedQuery query = dispatch("q4");
-        MallardException refused = upload(header("q4", worker, 1, "m-0", "m-1"),
+        MallardException refused = upload(header("q4", worker, 1, "shard-000", "shard-001"),
                 List.of(new Batch(BatchTag.batch(0), 1), new Batch(BatchTag.end(0)), new Batch(BatchTag.batch(1), 2)));
         assertThat(refused.code()).isEqualTo(ErrorCode.WORKER_FAILED);
-        assertThat(refused.getMessage()).contains("m-1").contains(worker);
+        assertThat(refused.getMessage()).contains("shard-001").contains(worker);
         assertThat(query.failure().code()).isEqualTo(ErrorCode.WORKER_FAILED);
         assertThat(runningTasks()).isZero();
         finish(query);
@@ -163,7 +163,8 @@ class ResultReceiverTest {
         DistributedPlan plan = new DistributedPlan(Strategy.PUSHDOWN_SCAN, "SELECT k FROM t",
                 List.of(new DistributedPlan.WorkerStream(STREAM, "measurements", "SELECT k FROM t")),
                 "SELECT * FROM " + STREAM, List.of(), "");
-        DistributedQuery query = scheduler.register(queryId, plan, Map.of("measurements", List.of("m-0", "m-1")));
+        DistributedQuery query = scheduler.register(queryId, plan, Map.of("measurements", List.of("shard-000", "shard-001")),
+                (stream, shard) -> RegistryFixture.task(registry, queryId, shard).tables());
         scheduler.dispatch(query);
         return query;
     }

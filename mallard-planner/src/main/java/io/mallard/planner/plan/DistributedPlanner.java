@@ -18,6 +18,7 @@ import java.util.Optional;
  */
 public final class DistributedPlanner {
     private final SqlEngine engine;
+    private final Catalog catalog;
     private final StatementBinder binder;
     /** The strategies that distribute a statement as a whole. */
     private final List<DistributionStrategy> wholeStatement;
@@ -26,6 +27,7 @@ public final class DistributedPlanner {
 
     public DistributedPlanner(Catalog catalog, SqlEngine engine) {
         this.engine = engine;
+        this.catalog = catalog;
         this.binder = new StatementBinder(catalog, engine);
         this.wholeStatement = List.of(new LocalStrategy(), new ShardLocalStrategy(catalog, engine),
                 new PushdownScanStrategy(catalog, engine), new PushdownAggregationStrategy(catalog, engine));
@@ -50,6 +52,14 @@ public final class DistributedPlanner {
     }
 
     /**
+     * The catalog tables (by catalog name, of any kind) a worker query reads: what a worker must have on its shard to
+     * run it.
+     */
+    public java.util.Set<String> tablesRead(String workerSql) {
+        return PartitionedReads.all(engine.parseSelect(workerSql), catalog);
+    }
+
+    /**
      * The plan for {@code SET mallard.summarize = false}: the workers' raw results of a pushed-down query, one row per
      * shard and group, with the shard's name in a {@code shard} column, instead of the combined answer.
      */
@@ -62,8 +72,9 @@ public final class DistributedPlanner {
         }
         List<DistributedPlan.WorkerStream> streams = new ArrayList<>();
         for (DistributedPlan.WorkerStream stream : plan.streams()) {
-            // a shard's database is named after its file, which workers name after the shard
-            ObjectNode wrapper = engine.parseSelect("SELECT *, current_database() AS shard FROM (SELECT 1) AS __mallard_worker");
+            // a worker defines the one-row view __mallard_shard next to the tables of every task it runs
+            ObjectNode wrapper = engine.parseSelect("SELECT *, (SELECT shard FROM __mallard_shard) AS shard FROM (SELECT 1) "
+                    + "AS __mallard_worker");
             ((ObjectNode) wrapper.path("from_table").path("subquery")).set("node", engine.parseSelect(stream.sql()));
             streams.add(new DistributedPlan.WorkerStream(stream.name(), stream.dataset(), engine.render(wrapper)));
         }

@@ -32,11 +32,23 @@ final class PartitionedReads {
 
     /** Adds to {@code counts} how often each partitioned table (by catalog name) is read. */
     static void count(JsonNode node, Set<String> ctes, Catalog catalog, Map<String, Integer> counts) {
+        collect(node, ctes, catalog, t -> t.kind() == TableKind.PARTITIONED, counts);
+    }
+
+    /** Every catalog table (of any kind) the statement reads, by catalog name. */
+    static Set<String> all(JsonNode statement, Catalog catalog) {
+        Map<String, Integer> counts = new HashMap<>();
+        collect(statement, Set.of(), catalog, t -> true, counts);
+        return Set.copyOf(counts.keySet());
+    }
+
+    private static void collect(JsonNode node, Set<String> ctes, Catalog catalog,
+            java.util.function.Predicate<TableInfo> wanted, Map<String, Integer> counts) {
         if (node == null || node.isNull()) {
             return;
         }
         if (node.isArray()) {
-            node.forEach(child -> count(child, ctes, catalog, counts));
+            node.forEach(child -> collect(child, ctes, catalog, wanted, counts));
             return;
         }
         if (!node.isObject()) {
@@ -49,7 +61,7 @@ final class PartitionedReads {
                 return;
             }
             Optional<TableInfo> table = catalog.table(name);
-            if (table.isPresent() && table.get().kind() == TableKind.PARTITIONED) {
+            if (table.isPresent() && wanted.test(table.get())) {
                 counts.merge(table.get().name(), 1, Integer::sum);
             }
             return;
@@ -59,7 +71,7 @@ final class PartitionedReads {
         if (!defined.isEmpty()) {
             Set<String> visible = new HashSet<>(ctes);
             for (Cte cte : defined) {
-                count(cte.holder(), Set.copyOf(visible), catalog, counts);
+                collect(cte.holder(), Set.copyOf(visible), catalog, wanted, counts);
                 visible.add(cte.name().toLowerCase(Locale.ROOT));
             }
             scope = Set.copyOf(visible);
@@ -67,7 +79,7 @@ final class PartitionedReads {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> field = it.next();
             if (!field.getKey().equals("cte_map")) {
-                count(field.getValue(), scope, catalog, counts);
+                collect(field.getValue(), scope, catalog, wanted, counts);
             }
         }
     }

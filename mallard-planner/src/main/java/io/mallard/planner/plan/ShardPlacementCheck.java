@@ -25,15 +25,16 @@ final class ShardPlacementCheck {
     static Attempt<String> check(TableBindings bindings, JsonNode where, JsonNode at) {
         List<Binding> partitioned = bindings.bindings().stream()
                 .filter(b -> b.table().kind() == TableKind.PARTITIONED).toList();
-        // replicated tables count too: shards of another dataset do not hold them
-        Set<String> datasets = bindings.bindings().stream()
+        // every shard holds the replicated tables, and a dimension table's rows follow its references (checked below);
+        // partitioned tables meet on a shard only when they are split the same way (one dataset)
+        Set<String> datasets = partitioned.stream()
                 .map(b -> b.table().dataset()).collect(Collectors.toCollection(TreeSet::new));
-        if (datasets.size() > 1) {
-            return Attempt.refused(Refusal.because("joins across datasets " + datasets, at));
-        }
         if (partitioned.isEmpty()) {
             // dimension rows on shards overlap and are incomplete: such a FROM clause is answered from full copies
             return Attempt.refused(Refusal.because("a FROM clause without a partitioned table (sub-queries read them)", at));
+        }
+        if (datasets.size() > 1) {
+            return Attempt.refused(Refusal.because("joins across datasets " + datasets, at));
         }
         JoinEquivalence equal = JoinEquivalence.of(bindings, where);
         if (partitioned.size() > 1) {

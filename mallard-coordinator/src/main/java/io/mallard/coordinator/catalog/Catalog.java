@@ -1,0 +1,175 @@
+package io.mallard.coordinator.catalog;
+
+import io.mallard.common.ErrorCode;
+import io.mallard.common.MallardException;
+import io.mallard.data.store.ShardStore;
+import io.mallard.data.table.Snapshot;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The catalog: which tables exist and which immutable files hold their rows, version by version. Readers take the
+ * current {@link Snapshot} (a query pins the one it starts with); writers commit one {@link Change} at a time, after
+ * the files it adds are in the store, so a crash leaves either the old version or the new one, and at worst files
+ * no version names (garbage, removed by {@link GarbageCollector}).
+ */
+public final class Catalog implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Catalog.class);
+
+    private final CatalogStore store;
+    private final ShardStore files;
+    private final ClusterInfo info;
+    private final LocalFiles local;
+    private final ReentrantLock commits = new ReentrantLock();
+    private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
+    private volatile Snapshot current;
+
+    private Catalog(CatalogStore store, ShardStore files, ClusterInfo info, Snapshot current, Path cache) {
+        this.store = store;
+        this.files = files;
+        this.info = info;
+        this.current = current;
+        this.local = new LocalFiles(files, cache);
+    }
+
+    /**
+     * Opens an existing catalog; fails clearly when the directory was never bootstrapped.
+     *
+     * @param cache where files of a remote store are kept while the coordinator reads them itself
+     */
+    public static Catalog open(Path file, ShardStore files, Path cache) throws SQLException {
+        CatalogStore store = CatalogStore.open(file);
+        try {
+            ClusterInfo info = store.cluster().orElseThrow(() -> new MallardException(ErrorCode.INVALID_ARGUMENT,
+                    "the catalog " + file + " is empty: run `mallard bootstrap` on its cluster directory first"));
+            return new Catalog(store, files, info, store.load(info.shardCount()), cache);
+        } catch (SQLException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** Opens the catalog, creating it with {@code info} when it does not exist yet. */
+    public static Catalog openOrCreate(Path file, ShardStore files, ClusterInfo info, Path cache) throws SQLException {
+        CatalogStore store = CatalogStore.open(file);
+        try {
+            Optional<ClusterInfo> existing = store.cluster();
+            if (existing.isEmpty()) {
+                store.initialize(info);
+            } else if (existing.get().shardCount() != info.shardCount()) {
+                throw new MallardException(ErrorCode.INVALID_ARGUMENT, "the catalog " + file + " has "
+                        + existing.get().shardCount() + " shards, not " + info.shardCount()
+                        + "; the shard count is fixed when a cluster is made");
+            }
+            ClusterInfo actual = existing.orElse(info);
+            return new Catalog(store, files, actual, store.load(actual.shardCount()), cache);
+        } catch (SQLException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** The current version: what a query starting now reads. */
+    public Snapshot snapshot() {
+        return current;
+    }
+
+    public ClusterInfo info() {
+        return info;
+    }
+
+    public ShardStore files() {
+        return files;
+    }
+
+    /** A local file with the stored bytes of {@code file} (the store's own file, or a verified download). */
+    public Path localCopy(io.mallard.data.table.DataFile file) {
+        return local.path(file);
+    }
+
+    /** Called with every new snapshot after its commit, in commit order (placement, reference copy, plan cache). */
+    public void onCommit(Consumer<Snapshot> listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * Commits what {@code change} computes from the current snapshot, holding the commit lock meanwhile, so that two
+     * writers never build on the same version. The files the change adds must already be in the store.
+     */
+    public Snapshot commit(java.util.function.Function<Snapshot, Change> change) {
+        commits.lock();
+        try {
+            Snapshot base = current;
+            Change c = change.apply(base);
+            long next = base.version() + 1;
+            try {
+                store.commit(next, c);
+            } catch (SQLException e) {
+                throw new MallardException(ErrorCode.INTERNAL_ERROR, "the catalog could not commit version " + next
+                        + ": " + e.getMessage(), e);
+            }
+            Snapshot committed = c.applyTo(base, next);
+            current = committed;
+            LOG.info("committed version {}: {} {} ({} rows added, {} removed)", next, c.kind(),
+                    c.tableName() == null ? "" : c.tableName(), c.rowsAdded(), c.rowsRemoved());
+            for (Consumer<Snapshot> listener : listeners) {
+                try {
+                    listener.accept(committed);
+                } catch (RuntimeException e) {
+                    LOG.error("a listener of version {} failed", next, e);
+                }
+            }
+            return committed;
+        } finally {
+            commits.unlock();
+        }
+    }
+
+    /**
+     * Commits files that are already in the store as new rows of a table (for tools that make files themselves, such as
+     * the simulated cluster of the benchmarks; tables are written by {@link TableWriter}).
+     */
+    public Snapshot commitFiles(String user, String tableName, List<io.mallard.data.table.DataFile> added, long rows) {
+        return commit(base -> new Change(user, "INSERT", tableName, null, List.of(), List.of(), added, List.of(), rows, 0));
+    }
+
+    /** Runs {@code body} holding the commit lock: a writer that must read and write without another commit between. */
+    public <T> T exclusively(java.util.function.Supplier<T> body) {
+        commits.lock();
+        try {
+            return body.get();
+        } finally {
+            commits.unlock();
+        }
+    }
+
+    /** The commit log, newest first. */
+    public List<CommitRecord> commitLog(int limit) {
+        try {
+            return store.commits(limit);
+        } catch (SQLException e) {
+            throw new MallardException(ErrorCode.INTERNAL_ERROR, "reading the commit log: " + e.getMessage(), e);
+        }
+    }
+
+    /** Store keys of every file any version ever named (for garbage collection). */
+    List<String> knownStoreKeys() throws SQLException {
+        return store.storeKeysOf("true");
+    }
+
+    @Override
+    public void close() {
+        try {
+            store.close();
+        } catch (SQLException e) {
+            LOG.warn("closing the catalog: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.mallard.coordinator.catalog;
+
+import io.mallard.common.ErrorCode;
+import io.mallard.common.MallardException;
+import io.mallard.data.FileDigests;
+import io.mallard.data.store.LocalShardStore;
+import io.mallard.data.store.ShardStore;
+import io.mallard.data.table.DataFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * The coordinator's local copies of stored files, for what it reads itself (reference copies, compaction, proofs):
+ * the file itself when the store is a local directory, else a verified download kept in a cache directory.
+ */
+final class LocalFiles {
+    private final ShardStore store;
+    private final Path cache;
+
+    LocalFiles(ShardStore store, Path cache) {
+        this.store = store;
+        this.cache = cache;
+    }
+
+    Path path(DataFile file) {
+        if (store instanceof LocalShardStore local) {
+            return local.file(file.storeKey());
+        }
+        Path target = cache.resolve(file.fileId() + ".duckdb");
+        try {
+            if (Files.exists(target) && Files.size(target) == file.size()) {
+                return target;
+            }
+            Files.createDirectories(cache);
+            Path partial = cache.resolve(file.fileId() + ".download");
+            try (InputStream in = store.open(file.storeKey())) {
+                Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+            }
+            if (!FileDigests.sha256(partial).equals(file.sha256())) {
+                Files.deleteIfExists(partial);
+                throw new MallardException(ErrorCode.SHARD_VERIFICATION_FAILED, "file " + file.fileId() + " in the store "
+                        + "does not match its SHA-256");
+            }
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return target;
+        } catch (IOException e) {
+            throw new MallardException(ErrorCode.IO_ERROR, "cannot read file " + file.fileId() + " from the store: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Forgets a cached download (after its file was removed from every version). */
+    void evict(String fileId) {
+        try {
+            Files.deleteIfExists(cache.resolve(fileId + ".duckdb"));
+        } catch (IOException e) {
+            // a stale cache entry is harmless: it is found by id only
+        }
+    }
+}

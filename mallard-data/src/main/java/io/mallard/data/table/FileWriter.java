@@ -1,0 +1,124 @@
+package io.mallard.data.table;
+
+import io.mallard.data.FileDigests;
+import io.mallard.data.Sql;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Writes immutable data and delete files with a DuckDB connection that may open files (the coordinator's own writer
+ * database, never one that runs client SQL). Each file is attached under its final name in a fresh directory of the
+ * caller's, filled, checkpointed and detached, then hashed: its bytes never change afterwards.
+ */
+public final class FileWriter {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Connection connection;
+    private final Path dir;
+
+    /** @param dir where new files are written before the caller puts them into the store */
+    public FileWriter(Connection connection, Path dir) throws IOException {
+        this.connection = connection;
+        this.dir = Files.createDirectories(dir);
+    }
+
+    /** A file written locally, not yet in the store. */
+    public record Written(String fileId, Path path, long size, String sha256, long rows) {
+    }
+
+    /** A new random file id: 32 lowercase hex digits. */
+    public static String newFileId() {
+        byte[] id = new byte[16];
+        RANDOM.nextBytes(id);
+        return HexFormat.of().formatHex(id);
+    }
+
+    /**
+     * Writes the rows {@code select} returns into a new data file of {@code table}: {@code select} is a query over this
+     * connection whose output columns are the table's columns, in table order and with its names. Returns null when it
+     * has no rows (no file is kept for nothing).
+     */
+    public Written writeData(TableDef table, String select) throws SQLException, IOException {
+        String fileId = newFileId();
+        Path file = dir.resolve(fileId + ".duckdb");
+        String alias = "out_" + fileId;
+        String columns = table.columns().stream()
+                .map(c -> c.fileColumn() + " " + c.type() + (c.nullable() ? "" : " NOT NULL"))
+                .collect(Collectors.joining(", "));
+        String values = table.columns().stream()
+                .map(c -> "CAST(src." + Sql.ident(c.name()) + " AS " + c.type() + ")")
+                .collect(Collectors.joining(", "));
+        long rows;
+        Sql.execute(connection, "ATTACH " + Sql.literal(file.toString()) + " AS " + alias);
+        try {
+            Sql.execute(connection, "CREATE TABLE " + alias + ".t (" + columns + ")");
+            Sql.execute(connection, "INSERT INTO " + alias + ".t SELECT " + values + " FROM (" + select + ") AS src");
+            rows = Sql.queryLong(connection, "SELECT count(*) FROM " + alias + ".t");
+            Sql.execute(connection, "CHECKPOINT " + alias);
+        } finally {
+            Sql.execute(connection, "DETACH " + alias);
+        }
+        if (rows == 0) {
+            Files.deleteIfExists(file);
+            return null;
+        }
+        return finish(fileId, file, rows);
+    }
+
+    /**
+     * Writes a delete file: the rowids {@code select} returns (one BIGINT column) are deleted rows of one data file.
+     */
+    public Written writeDeletes(String select) throws SQLException, IOException {
+        String fileId = newFileId();
+        Path file = dir.resolve(fileId + ".duckdb");
+        String alias = "out_" + fileId;
+        long rows;
+        Sql.execute(connection, "ATTACH " + Sql.literal(file.toString()) + " AS " + alias);
+        try {
+            Sql.execute(connection, "CREATE TABLE " + alias + ".d (\"row\" BIGINT NOT NULL)");
+            Sql.execute(connection, "INSERT INTO " + alias + ".d SELECT DISTINCT * FROM (" + select + ") ORDER BY 1");
+            rows = Sql.queryLong(connection, "SELECT count(*) FROM " + alias + ".d");
+            Sql.execute(connection, "CHECKPOINT " + alias);
+        } finally {
+            Sql.execute(connection, "DETACH " + alias);
+        }
+        return finish(fileId, file, rows);
+    }
+
+    private Written finish(String fileId, Path file, long rows) throws IOException {
+        Path wal = file.resolveSibling(file.getFileName() + ".wal");
+        if (Files.exists(wal)) {
+            throw new IOException("DuckDB left a WAL next to " + file + " after CHECKPOINT and DETACH");
+        }
+        return new Written(fileId, file, Files.size(file), FileDigests.sha256(file), rows);
+    }
+
+    /**
+     * The filter that keeps the rows of shard {@code shard} of {@code shardCount} of a partitioned table, over a source
+     * aliased {@code src}: DuckDB's {@code hash()} of the key columns, or of the source's rowid for a table without key.
+     */
+    public static String shardFilter(TableDef table, int shardCount, int shard) {
+        String argument = table.shardKey().isEmpty() ? "src.rowid"
+                : table.shardKey().stream().map(k -> "src." + Sql.ident(k)).collect(Collectors.joining(", "));
+        return "hash(" + argument + ") % " + shardCount + " = " + shard;
+    }
+
+    /** The files written so far that a failed change must delete. */
+    public static void deleteQuietly(List<Written> written) {
+        for (Written w : new ArrayList<>(written)) {
+            try {
+                Files.deleteIfExists(w.path());
+            } catch (IOException e) {
+                // the store's garbage collection removes what a crash or a failure leaves
+            }
+        }
+    }
+}
