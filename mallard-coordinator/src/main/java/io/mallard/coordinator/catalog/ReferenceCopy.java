@@ -132,9 +132,9 @@ public final class ReferenceCopy implements AutoCloseable {
             reads.add(new ViewSql.FileRead(f.fileId(), f.columnIds(), deletes == null ? null : deletes.fileId()));
         }
         String select = ViewSql.select(table.columns(), reads, ReferenceCopy::alias);
-        try (Statement s = writer.createStatement(); ResultSet rs = s.executeQuery(select);
-                ArrowReader rows = DuckArrow.export(rs, allocator)) {
+        try (Statement s = writer.createStatement(); ResultSet rs = s.executeQuery(select)) {
             String view = "__mallard_load_" + table.id();
+            ArrowReader rows = DuckArrow.export(rs, allocator); // the registered stream owns it from here
             try (ArrowArrayStream stream = DuckArrow.register(reference, view, rows, allocator)) {
                 execute("INSERT INTO " + Sql.ident(table.name()) + " SELECT * FROM " + view);
             }
