@@ -8,9 +8,17 @@ public final class Messages {
     private Messages() {
     }
 
-    /** Worker → coordinator, unauthenticated: the join token admits the worker. */
-    public record RegisterWorker(String joinToken, String name, String version, int cpus, long memoryBytes, long pid)
-            implements Message {
+    /**
+     * Worker → coordinator, unauthenticated: the join token admits the worker. {@code instance} is the worker's stable
+     * identity (kept in its data directory): placement follows it, so a worker that registers again, after a restart of
+     * either side, is given the same shards and keeps its files; a second registration of a live instance replaces the
+     * first. Null for a worker without one (placed by its session id).
+     */
+    public record RegisterWorker(String joinToken, String name, String version, int cpus, long memoryBytes, long pid,
+            String instance) implements Message {
+        public RegisterWorker(String joinToken, String name, String version, int cpus, long memoryBytes, long pid) {
+            this(joinToken, name, version, cpus, memoryBytes, pid, null);
+        }
     }
 
     /** The worker's identity and session token; every later call carries the token as a bearer credential. */

@@ -56,9 +56,9 @@ class BadInputTest extends SharedClusterTest {
         // a lower shard on the upload they share: the worker's error must win over the broken-off upload
         String sql = "SELECT sum(CASE WHEN hash(l_orderkey) % 8 = 7 THEN CAST(l_comment AS INTEGER) ELSE 0 END) FROM lineitem";
         List<String> sameWorker = cluster.status().workers().stream().map(Messages.WorkerView::trusted)
-                .filter(shards -> shards.contains("tpch-007")).findFirst().orElseThrow();
-        assertThat(sameWorker).as("the worker of tpch-007 holds a lower tpch shard too")
-                .anyMatch(shard -> shard.startsWith("tpch-") && shard.compareTo("tpch-007") < 0);
+                .filter(shards -> shards.contains("shard-007")).findFirst().orElseThrow();
+        assertThat(sameWorker).as("the worker of shard-007 holds a lower shard too")
+                .anyMatch(shard -> shard.compareTo("shard-007") < 0);
         assertThat(client.explain(sql).strategy()).isEqualTo("PUSHDOWN_AGG");
         MallardException e = fails(sql);
         assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.EXECUTION_ERROR);

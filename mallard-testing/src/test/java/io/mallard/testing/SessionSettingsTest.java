@@ -36,7 +36,7 @@ class SessionSettingsTest {
                 shards.add(row.get(shardColumn));
                 counts.merge(row.get(0), new BigDecimal(row.get(1).toString()), BigDecimal::add);
             }
-            assertThat(shards).hasSize(8).allMatch(s -> s.toString().startsWith("tpch-"));
+            assertThat(shards).hasSize(8).allMatch(s -> s.toString().startsWith("shard-"));
             for (List<Object> row : oracle.query(sql).rows()) {
                 assertThat(counts.get(row.get(0))).isEqualByComparingTo(new BigDecimal(row.get(1).toString()));
             }

@@ -85,7 +85,7 @@ class ShardFetcherS3Test {
 
             Path file = fetcher.fetch(grant(url, bytes));
 
-            assertThat(file).isEqualTo(dir.resolve("data/t-000.duckdb"));
+            assertThat(file).isEqualTo(dir.resolve("data/0a1b2c3d4e5f6a7b.duckdb"));
             assertThat(Files.readAllBytes(file)).isEqualTo(bytes);
         }
 
@@ -100,7 +100,7 @@ class ShardFetcherS3Test {
             assertThatThrownBy(() -> fetcher.fetch(grant(url, other)))
                     .isInstanceOfSatisfying(MallardException.class,
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.SHARD_VERIFICATION_FAILED))
-                    .hasMessageContaining("does not match the manifest");
+                    .hasMessageContaining("does not match the catalog");
             try (var files = Files.list(dir.resolve("data"))) {
                 assertThat(files).isEmpty();
             }

@@ -50,11 +50,14 @@ public final class Worker implements AutoCloseable {
     private final ExecutorService queries;
     private final TaskRunner runner;
     private final Thread poller;
+    /** This worker's stable identity, kept in its data directory: placement follows it across registrations. */
+    private final String instance;
     private volatile Session session;
     private volatile boolean closed;
 
     private Worker(WorkerConfig config) throws IOException {
         this.config = config;
+        this.instance = instanceIdentity(config.dataDir());
         this.allocator = new RootAllocator(Math.max(256L << 20, limits.memoryBytes() / 4));
         try {
             this.link = new CoordinatorLink(config, allocator);
@@ -130,8 +133,8 @@ public final class Worker implements AutoCloseable {
 
     private void register() {
         Messages.WorkerRegistered registered = link.call(new Messages.RegisterWorker(config.joinToken(), config.name(),
-                VERSION, limits.cpus(), limits.memoryBytes(), ProcessHandle.current().pid()), Messages.WorkerRegistered.class,
-                config.callTimeoutMillis());
+                VERSION, limits.cpus(), limits.memoryBytes(), ProcessHandle.current().pid(), instance),
+                Messages.WorkerRegistered.class, config.callTimeoutMillis());
         Session previous = session;
         session = new Session(registered.workerId(),
                 new CredentialCallOption(new BearerCredentialWriter(registered.sessionToken())), registered.pollMillis(),
@@ -227,6 +230,27 @@ public final class Worker implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * The worker's stable identity: read from {@code <data dir>/instance-id}, made (random) on the first start. A worker
+     * restarted on the same data directory is the same worker: it is placed on the same shards and keeps its files.
+     */
+    private static String instanceIdentity(java.nio.file.Path dataDir) throws IOException {
+        java.nio.file.Path file = dataDir.resolve("instance-id");
+        java.nio.file.Files.createDirectories(dataDir);
+        if (java.nio.file.Files.exists(file)) {
+            String id = java.nio.file.Files.readString(file).strip();
+            if (id.matches("[0-9a-f]{32}")) {
+                return id;
+            }
+        }
+        String id = java.util.HexFormat.of().formatHex(io.mallard.common.security.Secrets.randomBytes(16));
+        java.nio.file.Path partial = dataDir.resolve("instance-id.new");
+        java.nio.file.Files.writeString(partial, id + "\n");
+        java.nio.file.Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return id;
     }
 
     /**

@@ -5,6 +5,7 @@ import io.mallard.common.MallardException;
 import io.mallard.common.security.Secrets;
 import io.mallard.protocol.Messages;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,12 +21,16 @@ final class Admission {
     private final String joinToken;
     private final long leaseMillis;
     private final long pollMillis;
+    private final java.util.function.Consumer<String> onReplaced;
     /** SHA-256 of a session token → worker id. */
     private final Map<String, String> workersByTokenHash = new ConcurrentHashMap<>();
     /** Guarded by the lock. */
     private int nextWorker = 1;
 
-    Admission(ClusterState state, Placement placement, String joinToken, long leaseMillis, long pollMillis) {
+    /** @param onReplaced called, outside the lock, with the id of a session a new registration of its worker ended */
+    Admission(ClusterState state, Placement placement, String joinToken, long leaseMillis, long pollMillis,
+            java.util.function.Consumer<String> onReplaced) {
+        this.onReplaced = onReplaced;
         this.state = state;
         this.placement = placement;
         this.joinToken = joinToken;
@@ -40,17 +45,29 @@ final class Admission {
         }
         String token = Secrets.randomToken(32);
         String tokenHash = tokenHash(token);
+        List<String> replaced = new java.util.ArrayList<>();
         WorkerSession session = state.locked(() -> {
             String id = "w" + nextWorker++;
             WorkerSession w = new WorkerSession(id, request.name(), token, request.pid(), request.cpus(),
-                    request.memoryBytes(), request.version(), System.currentTimeMillis());
+                    request.memoryBytes(), request.version(), System.currentTimeMillis(), request.instance());
             w.address = address;
+            for (WorkerSession old : state.workers.values()) {
+                // the same worker registering again (it lost its session): the old session is over, its tasks with it
+                if (old.state.isLive() && old.placementKey.equals(w.placementKey)) {
+                    old.state = WorkerState.GONE;
+                    old.assigned.clear();
+                    state.refreshTrust(old);
+                    replaced.add(old.id);
+                }
+            }
             state.workers.put(id, w);
             workersByTokenHash.put(tokenHash, id);
             placement.placeNewcomer(w);
             return w;
         });
-        LOG.info("worker {} registered{}", session.label(), address.isEmpty() ? "" : " from " + address);
+        LOG.info("worker {} registered{}{}", session.label(), address.isEmpty() ? "" : " from " + address,
+                replaced.isEmpty() ? "" : ", replacing its earlier session " + replaced);
+        replaced.forEach(onReplaced);
         return new Messages.WorkerRegistered(session.id, token, leaseMillis, pollMillis);
     }
 

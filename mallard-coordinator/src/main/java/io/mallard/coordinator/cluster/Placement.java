@@ -7,8 +7,10 @@ import java.util.Map;
 
 /**
  * Which shards each live worker must hold: the top {@code replicas} of each shard's rendezvous order
- * ({@link RendezvousPlacement}). Every method runs under the registry's lock; a worker whose assignment changed is
- * woken, so that its next poll reply carries the grant or (once a new holder proved the shard) the revocation.
+ * ({@link RendezvousPlacement}) over the workers' placement keys (their stable instance identities, so that a worker
+ * registering again is given the same shards). Every method runs under the registry's lock; a worker whose assignment
+ * changed is woken, so that its next poll reply carries the grants or (once a new holder proved the files) the
+ * revocations.
  */
 final class Placement {
     private final ClusterState state;
@@ -27,27 +29,28 @@ final class Placement {
      * O(shards × workers), which made registering the thousandth worker take seconds.
      */
     void placeNewcomer(WorkerSession newcomer) {
-        Map<String, WorkerSession> workers = state.workers;
+        Map<String, WorkerSession> byKey = liveByKey();
         Map<String, List<String>> holders = new HashMap<>();
-        for (WorkerSession w : workers.values()) {
-            if (w != newcomer && w.state.isLive()) {
-                w.assigned.forEach(shardId -> holders.computeIfAbsent(shardId, k -> new ArrayList<>()).add(w.id));
+        for (WorkerSession w : byKey.values()) {
+            if (w != newcomer) {
+                w.assigned.forEach(shardId -> holders.computeIfAbsent(shardId, k -> new ArrayList<>()).add(w.placementKey));
             }
         }
         for (String shard : state.snapshot.shardIds()) {
             List<String> candidates = new ArrayList<>(holders.getOrDefault(shard, List.of()));
-            candidates.add(newcomer.id);
+            candidates.add(newcomer.placementKey);
             List<String> top = RendezvousPlacement.place(shard, candidates, replicas);
-            for (String id : candidates) {
-                if (!top.contains(id) && workers.get(id).assigned.remove(shard)) {
-                    mailbox.wake(workers.get(id));
+            for (String key : candidates) {
+                WorkerSession w = byKey.get(key);
+                if (!top.contains(key) && w.assigned.remove(shard)) {
+                    mailbox.wake(w);
                 }
             }
-            if (top.contains(newcomer.id)) {
+            if (top.contains(newcomer.placementKey)) {
                 newcomer.assigned.add(shard);
             }
         }
-        workers.values().forEach(state::refreshTrust);
+        state.workers.values().forEach(state::refreshTrust);
         mailbox.wake(newcomer);
         state.signalChange();
     }
@@ -57,14 +60,16 @@ final class Placement {
      * holder are placed again (O(workers) weights each), the rest keep their top R.
      */
     void rebalance() {
-        Map<String, WorkerSession> workers = state.workers;
-        List<String> live = workers.values().stream().filter(w -> w.state.isLive()).map(w -> w.id).toList();
+        Map<String, WorkerSession> byKey = liveByKey();
+        List<String> live = List.copyOf(byKey.keySet());
         Map<String, List<String>> holders = new HashMap<>();
-        for (WorkerSession w : workers.values()) {
+        for (WorkerSession w : state.workers.values()) {
             if (!w.state.isLive()) {
                 w.assigned.clear();
             }
-            w.assigned.forEach(shardId -> holders.computeIfAbsent(shardId, k -> new ArrayList<>()).add(w.id));
+        }
+        for (WorkerSession w : byKey.values()) {
+            w.assigned.forEach(shardId -> holders.computeIfAbsent(shardId, k -> new ArrayList<>()).add(w.placementKey));
         }
         int wanted = Math.min(replicas, live.size());
         for (String shard : state.snapshot.shardIds()) {
@@ -73,12 +78,23 @@ final class Placement {
             if (current.size() == wanted) {
                 continue;
             }
-            current.forEach(id -> workers.get(id).assigned.remove(shard));
-            for (String id : RendezvousPlacement.place(shard, live, replicas)) {
-                workers.get(id).assigned.add(shard);
+            current.forEach(key -> byKey.get(key).assigned.remove(shard));
+            for (String key : RendezvousPlacement.place(shard, live, replicas)) {
+                byKey.get(key).assigned.add(shard);
             }
         }
-        workers.values().forEach(state::refreshTrust);
+        state.workers.values().forEach(state::refreshTrust);
         mailbox.wakeAll();
+    }
+
+    /** The live workers by placement key (one per key: registering an instance again retires its older session). */
+    private Map<String, WorkerSession> liveByKey() {
+        Map<String, WorkerSession> byKey = new java.util.LinkedHashMap<>();
+        for (WorkerSession w : state.workers.values()) {
+            if (w.state.isLive()) {
+                byKey.put(w.placementKey, w);
+            }
+        }
+        return byKey;
     }
 }

@@ -46,7 +46,7 @@ public final class WorkerRegistry implements AutoCloseable {
         this.state = new ClusterState(snapshot);
         this.mailbox = new Mailbox(state, grantUrl, pollMillis);
         Placement placement = new Placement(state, mailbox, replicas);
-        this.admission = new Admission(state, placement, joinToken, leaseMillis, pollMillis);
+        this.admission = new Admission(state, placement, joinToken, leaseMillis, pollMillis, onWorkerLost);
         this.trust = new Trust(state, mailbox, localCopy);
         this.assignment = new TaskAssignment(state, mailbox);
         this.reaper = new LeaseReaper(state, placement, leaseMillis, onWorkerLost);

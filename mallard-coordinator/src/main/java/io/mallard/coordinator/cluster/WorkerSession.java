@@ -18,6 +18,8 @@ final class WorkerSession {
     final int cpus;
     final long memoryBytes;
     final String version;
+    /** What placement hashes: the worker's stable instance identity, or its session id when it has none. */
+    final String placementKey;
     long lastSeenMillis;
     /** host:port of the worker's connection as the coordinator saw it (behind NAT: the NAT's address). */
     String address = "";
@@ -44,8 +46,10 @@ final class WorkerSession {
     /** The worker's long-poll while it waits for something to pick up (tasks, grants, revocations, cancellations). */
     Mailbox.PendingPoll waiting;
 
-    WorkerSession(String id, String name, String token, long pid, int cpus, long memoryBytes, String version, long now) {
+    WorkerSession(String id, String name, String token, long pid, int cpus, long memoryBytes, String version, long now,
+            String instance) {
         this.id = id;
+        this.placementKey = instance == null || instance.isBlank() ? id : instance;
         this.name = name;
         this.token = token;
         this.pid = pid;

@@ -9,6 +9,7 @@ import io.mallard.common.security.UrlSigner;
 import io.mallard.coordinator.ClusterLayout;
 import io.mallard.coordinator.CoordinatorConfig;
 import io.mallard.coordinator.catalog.Catalog;
+import io.mallard.coordinator.catalog.GarbageCollector;
 import io.mallard.coordinator.catalog.PlannerCatalog;
 import io.mallard.coordinator.catalog.ReferenceCopy;
 import io.mallard.coordinator.catalog.TableWriter;
@@ -83,6 +84,7 @@ public final class Coordinator implements AutoCloseable {
             resources.add(0, store);
             catalog = Catalog.open(layout.catalog(), store, layout.work().resolve("cache"));
             resources.add(0, catalog);
+            GarbageCollector.sweep(catalog); // before any query: what no version names is left from a crash or a failure
             TableWriter writer = new TableWriter(catalog, layout.work());
             resources.add(0, writer);
             ReferenceCopy referenceCopy = ReferenceCopy.build(layout.reference(), catalog.snapshot(), writer.connection(),
