@@ -42,16 +42,37 @@ public final class Oracle implements AutoCloseable {
     private final Connection connection;
     private final Connection parserConnection;
     private final SqlEngine parser;
+    /** Whether closing the oracle closes its connection (not when the caller lent it). */
+    private final boolean owned;
 
     public Oracle(Path oracleFile) throws SQLException {
+        this(DriverManager.getConnection("jdbc:duckdb:" + oracleFile, readOnly()), true);
+    }
+
+    /**
+     * An oracle over a DuckDB the caller holds and may change between comparisons (the tests of data changes apply the
+     * same statements to it and to Mallard); closing the oracle leaves the connection open.
+     */
+    public static Oracle over(Connection connection) throws SQLException {
+        return new Oracle(connection, false);
+    }
+
+    private static Properties readOnly() {
         Properties properties = new Properties();
         properties.setProperty("duckdb.read_only", "true");
-        this.connection = DriverManager.getConnection("jdbc:duckdb:" + oracleFile, properties);
+        return properties;
+    }
+
+    private Oracle(Connection connection, boolean owned) throws SQLException {
+        this.connection = connection;
+        this.owned = owned;
         try {
             this.parserConnection = session();
             this.parser = new DuckDbSqlEngine(parserConnection);
         } catch (SQLException | RuntimeException e) {
-            connection.close();
+            if (owned) {
+                connection.close();
+            }
             throw e;
         }
     }
@@ -279,8 +300,10 @@ public final class Oracle implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        try (Connection c = connection; Connection p = parserConnection) {
-            // closed in reverse order
+        try (Connection p = parserConnection) {
+            if (owned) {
+                connection.close();
+            }
         }
     }
 }

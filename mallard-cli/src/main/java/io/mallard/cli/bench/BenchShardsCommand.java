@@ -91,7 +91,7 @@ final class BenchShardsCommand implements Callable<Integer> {
                     throw new IllegalStateException("no downloads here");
                 });
                 Catalog catalog = Catalog.open(layout.catalog(), store, layout.work().resolve("cache"));
-                TableWriter writer = new TableWriter(catalog, layout.work());
+                TableWriter writer = new TableWriter(catalog, layout.work(), List.of(layout.store()));
                 BufferAllocator allocator = new RootAllocator();
                 ReferenceCopy reference = ReferenceCopy.build(layout.work().resolve("bench-reference.duckdb"),
                         catalog.snapshot(), writer.connection(), catalog, allocator, 1)) {

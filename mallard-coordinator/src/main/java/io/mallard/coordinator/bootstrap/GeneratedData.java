@@ -86,7 +86,8 @@ final class GeneratedData {
         try (LocalShardStore store = store(layout);
                 Catalog catalog = Catalog.openOrCreate(layout.catalog(), store, new ClusterInfo(shards, properties),
                         layout.work().resolve("cache"));
-                TableWriter writer = new TableWriter(catalog, layout.work())) {
+                TableWriter writer = new TableWriter(catalog, layout.work(), List.of(oracle.toAbsolutePath().getParent(),
+                        layout.store()))) {
             Sql.execute(writer.connection(), "ATTACH " + Sql.literal(oracle.toAbsolutePath().toString()) + " AS "
                     + ORACLE_ALIAS + " (READ_ONLY)");
             TableWriter.Origin origin = new TableWriter.Origin(Bootstrap.USER, "generated data " + wanted);

@@ -15,10 +15,10 @@ import java.util.Set;
  * @param tablesWritten new definitions (the table ids they replace are closed first)
  * @param tablesDropped ids of tables that no longer exist after the commit
  */
-record Change(String user, String kind, String tableName, String statement, List<TableDef> tablesWritten,
+public record Change(String user, String kind, String tableName, String statement, List<TableDef> tablesWritten,
         List<Long> tablesDropped, List<DataFile> filesAdded, List<String> filesRemoved, long rowsAdded, long rowsRemoved) {
 
-    Change {
+    public Change {
         tablesWritten = List.copyOf(tablesWritten);
         tablesDropped = List.copyOf(tablesDropped);
         filesAdded = List.copyOf(filesAdded);

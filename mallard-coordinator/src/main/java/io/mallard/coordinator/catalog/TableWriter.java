@@ -2,6 +2,9 @@ package io.mallard.coordinator.catalog;
 
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
+import io.mallard.common.duck.DuckArrow;
+import io.mallard.common.duck.DuckErrors;
+import io.mallard.common.duck.DuckLockdown;
 import io.mallard.data.Sql;
 import io.mallard.data.TableRole;
 import io.mallard.data.table.ColumnDef;
@@ -16,31 +19,62 @@ import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Collectors;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import org.apache.arrow.c.ArrowArrayStream;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
 import org.duckdb.DuckDBConnection;
 
 /**
  * Writes tables: every change of rows goes through here, the generated datasets' loads included. Rows come as a
  * relation of the writer database (a table attached from elsewhere, or rows staged from an Arrow stream); they are
  * split by shard into new immutable files, the files are put into the store, and then one catalog commit makes them
- * visible. The writer database is the coordinator's own: it may open files, so no client SQL ever runs in it (client
- * rows reach it as Arrow streams).
+ * visible. The writer database is the coordinator's own, locked like every other: it may open files only in the
+ * directories it is given (its work directory, the local store, the import directory).
  */
 public final class TableWriter implements AutoCloseable {
     private final Catalog catalog;
     private final DuckDBConnection writer;
     private final Path work;
+    private final Set<String> attached = new HashSet<>();
 
-    public TableWriter(Catalog catalog, Path work) throws SQLException, IOException {
+    /**
+     * @param readable other directories whose files the writer may read (the local store, the oracle's directory when
+     *                 loading generated data, the import directory)
+     */
+    public TableWriter(Catalog catalog, Path work, List<Path> readable) throws SQLException, IOException {
         this.catalog = catalog;
         this.work = Files.createDirectories(work);
         Properties properties = new Properties();
         properties.setProperty("temp_directory", work.resolve("spill").toString());
         this.writer = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
+        try {
+            List<String> dirs = new ArrayList<>();
+            dirs.add(Sql.literal(directory(work)));
+            for (Path dir : readable) {
+                dirs.add(Sql.literal(directory(dir)));
+            }
+            Sql.execute(writer, "SET allowed_directories = [" + String.join(", ", dirs) + "]");
+            DuckLockdown.apply(writer);
+        } catch (SQLException | RuntimeException e) {
+            writer.close();
+            throw e;
+        }
+    }
+
+    public TableWriter(Catalog catalog, Path work) throws SQLException, IOException {
+        this(catalog, work, List.of());
+    }
+
+    private static String directory(Path dir) throws IOException {
+        String path = Files.createDirectories(dir).toAbsolutePath().normalize().toString();
+        return path.endsWith("/") ? path : path + "/";
     }
 
     /** The writer database, for callers that attach or stage the rows they write (its own code only). */
@@ -50,6 +84,10 @@ public final class TableWriter implements AutoCloseable {
 
     /** Who commits and why, for the commit log. */
     public record Origin(String user, String statement) {
+    }
+
+    public Catalog catalog() {
+        return catalog;
     }
 
     /** Creates a table with no rows. Its id and column ids are assigned here. */
@@ -73,37 +111,166 @@ public final class TableWriter implements AutoCloseable {
 
     /**
      * Appends the rows of {@code relation} (a table or view of the writer database, read as {@code src}; its columns
-     * named as the table's) to table {@code name}. A partitioned table gets one file per shard that has rows, a
-     * replicated table one file every shard holds; a dimension table a full copy for the coordinator and, per shard, the
-     * rows that shard's rows of the referencing tables reference ({@code referencing}: the relation holding the
-     * referencing table's rows, by table name), or, without them, one file every shard holds.
+     * named as the table's) to table {@code name}, in one commit. See {@link #writeRows} for how rows are split.
      */
     public Snapshot append(String name, String relation, Map<String, String> referencing, Origin origin) {
-        TableDef table = catalog.snapshot().table(name).orElseThrow(() -> new MallardException(ErrorCode.TABLE_NOT_FOUND,
-                "table " + name + " does not exist"));
-        List<Pending> written = new ArrayList<>();
+        TableDef table = table(catalog.snapshot(), name);
+        Written written = writeRows(table, relation, referencing);
         try {
-            writeFiles(table, relation, referencing, written);
-            List<DataFile> files = store(table, written);
-            long rows = written.stream().filter(p -> p.counts()).mapToLong(p -> p.file().rows()).sum();
-            return catalog.commit(base -> {
-                TableDef now = base.table(table.id()).filter(t -> t.name().equalsIgnoreCase(name)).orElseThrow(() ->
-                        new MallardException(ErrorCode.TABLE_NOT_FOUND, "table " + name + " was dropped meanwhile"));
-                if (!now.columns().equals(table.columns())) {
-                    throw new MallardException(ErrorCode.INVALID_ARGUMENT, "the columns of " + name
-                            + " changed while rows were written; nothing was added");
-                }
-                return new Change(origin.user(), "INSERT", name, origin.statement(), List.of(), List.of(), files,
-                        List.of(), rows, 0);
-            });
-        } catch (SQLException | IOException e) {
-            throw new MallardException(ErrorCode.IO_ERROR, "writing the rows of " + name + " failed: " + e.getMessage(), e);
-        } finally {
-            FileWriter.deleteQuietly(written.stream().map(Pending::file).toList());
+            return commit(base -> new Change(origin.user(), "INSERT", name, origin.statement(), List.of(), List.of(),
+                    written.files(), List.of(), written.rows(), 0), table);
+        } catch (RuntimeException e) {
+            discard(written.files());
+            throw e;
         }
     }
 
-    /** A file written locally for one shard; {@code counts}: its rows count once in the table's total. */
+    /** Files put into the store for one change, not yet committed, and the rows they add to the table. */
+    public record Written(List<DataFile> files, long rows) {
+    }
+
+    /**
+     * Writes the rows of {@code relation} as new files of {@code table} in the store, without committing them. A
+     * partitioned table gets one file per shard that has rows, a replicated table one file every shard holds; a
+     * dimension table a full copy for the coordinator and, per shard, the rows that shard's rows of the referencing
+     * tables reference ({@code referencing}: the relation holding the referencing table's rows, by table name), or,
+     * without them, one file every shard holds.
+     */
+    public Written writeRows(TableDef table, String relation, Map<String, String> referencing) {
+        List<Pending> pending = new ArrayList<>();
+        try {
+            writeFiles(table, relation, referencing, pending);
+            List<DataFile> files = store(table, pending);
+            long rows = pending.stream().filter(Pending::counts).mapToLong(p -> p.file().rows()).sum();
+            return new Written(files, rows);
+        } catch (SQLException e) {
+            throw DuckErrors.translate(e);
+        } catch (IOException e) {
+            throw new MallardException(ErrorCode.IO_ERROR, "writing rows of " + table.name() + " failed: " + e.getMessage(), e);
+        } finally {
+            FileWriter.deleteQuietly(pending.stream().map(Pending::file).toList());
+        }
+    }
+
+    /** Writes the rows of {@code relation} as one new file of {@code table} held by shard {@code shard}; null for none. */
+    public DataFile writeRowsForShard(TableDef table, String relation, int shard) {
+        List<Pending> pending = new ArrayList<>();
+        try {
+            add(pending, new FileWriter(writer, work.resolve("out")).writeData(table, "SELECT * FROM " + relation + " AS src"),
+                    shard, false);
+            List<DataFile> files = store(table, pending);
+            return files.isEmpty() ? null : files.get(0);
+        } catch (SQLException e) {
+            throw DuckErrors.translate(e);
+        } catch (IOException e) {
+            throw new MallardException(ErrorCode.IO_ERROR, "writing rows of " + table.name() + " failed: " + e.getMessage(), e);
+        } finally {
+            FileWriter.deleteQuietly(pending.stream().map(Pending::file).toList());
+        }
+    }
+
+    /**
+     * Writes a delete file for {@code target}: the rowids {@code select} returns (over the writer database), with those
+     * of its current delete file, if any, so that a data file has one delete file. Stored, not committed.
+     */
+    public DataFile writeDeletes(Snapshot snapshot, DataFile target, String select) {
+        List<FileWriter.Written> local = new ArrayList<>();
+        try {
+            String all = select;
+            DataFile previous = snapshot.deletesOf(target.fileId()).orElse(null);
+            if (previous != null) {
+                all = "(" + select + ") UNION ALL SELECT \"row\" FROM " + attach(previous) + ".d";
+            }
+            FileWriter.Written written = new FileWriter(writer, work.resolve("out")).writeDeletes(all);
+            local.add(written);
+            String key = storeKey(target.tableId(), target.shard(), written.fileId());
+            catalog.files().put(key, written.path());
+            return new DataFile(written.fileId(), target.tableId(), target.shard(), DataFile.Kind.DELETES, key,
+                    written.size(), written.sha256(), written.rows(), List.of(), target.fileId());
+        } catch (SQLException e) {
+            throw DuckErrors.translate(e);
+        } catch (IOException e) {
+            throw new MallardException(ErrorCode.IO_ERROR, "writing deletes of " + target.fileId() + " failed: "
+                    + e.getMessage(), e);
+        } finally {
+            FileWriter.deleteQuietly(local);
+        }
+    }
+
+    /**
+     * Commits a change computed from the current version, after checking that {@code table} (when given) still has the
+     * definition the files were written for; a failed commit leaves the table as it was.
+     */
+    public Snapshot commit(Function<Snapshot, Change> change, TableDef table) {
+        return catalog.commit(base -> {
+            if (table != null) {
+                TableDef now = base.table(table.id()).orElseThrow(() -> new MallardException(ErrorCode.TABLE_NOT_FOUND,
+                        "table " + table.name() + " was dropped meanwhile; nothing was changed"));
+                if (!now.columns().equals(table.columns()) || now.role() != table.role()
+                        || !now.shardKey().equals(table.shardKey())) {
+                    throw new MallardException(ErrorCode.INVALID_ARGUMENT, "the definition of " + table.name()
+                            + " changed while its rows were written; nothing was changed");
+                }
+            }
+            return change.apply(base);
+        });
+    }
+
+    /** Deletes stored files of a change that will not be committed (best effort: garbage collection catches the rest). */
+    public void discard(List<DataFile> files) {
+        for (DataFile f : files) {
+            try {
+                catalog.files().delete(f.storeKey());
+            } catch (IOException ignored) {
+                // garbage collection removes what no version names
+            }
+        }
+    }
+
+    /**
+     * Stages an Arrow stream as a temporary table of the writer database, its columns named {@code names} by position
+     * (the stream's own names may repeat). Rows pass through DuckDB, which spills to the work directory, never through
+     * a Java heap. The caller drops the table with {@link #drop}.
+     */
+    public String stage(ArrowReader rows, List<String> names, BufferAllocator allocator) {
+        String id = UUID.randomUUID().toString().replace("-", "");
+        String view = "__mallard_arrow_" + id;
+        String table = "__mallard_stage_" + id;
+        try (ArrowArrayStream stream = DuckArrow.register(writer, view, rows, allocator)) {
+            List<String> quoted = names.stream().map(Sql::ident).toList();
+            Sql.execute(writer, "CREATE TEMP TABLE " + table + " AS SELECT * FROM " + view + " AS v("
+                    + String.join(", ", quoted) + ")");
+            return table;
+        } catch (SQLException e) {
+            throw DuckErrors.translate(e);
+        }
+    }
+
+    /** Drops a staged table. */
+    public void drop(String staged) {
+        try {
+            Sql.execute(writer, "DROP TABLE IF EXISTS " + staged);
+        } catch (SQLException e) {
+            throw DuckErrors.translate(e);
+        }
+    }
+
+    /** The database name under which a stored file is attached to the writer (read-only), attaching it if needed. */
+    public String attach(DataFile file) throws SQLException {
+        String alias = "f_" + file.fileId();
+        if (attached.add(file.fileId())) {
+            try {
+                Sql.execute(writer, "ATTACH " + Sql.literal(catalog.localCopy(file).toAbsolutePath().toString()) + " AS "
+                        + alias + " (READ_ONLY)");
+            } catch (SQLException | RuntimeException e) {
+                attached.remove(file.fileId());
+                throw e;
+            }
+        }
+        return alias;
+    }
+
+    /** A file per shard being written: {@code counts}, its rows count once in the table's total. */
     private record Pending(FileWriter.Written file, int shard, boolean counts) {
     }
 
@@ -144,8 +311,7 @@ public final class TableWriter implements AutoCloseable {
         Snapshot snapshot = catalog.snapshot();
         List<String> alternatives = new ArrayList<>();
         for (TableReference r : table.references()) {
-            TableDef from = snapshot.table(r.fromTable()).orElseThrow(() -> new MallardException(ErrorCode.TABLE_NOT_FOUND,
-                    table.name() + " is referenced from " + r.fromTable() + ", which does not exist"));
+            TableDef from = table(snapshot, r.fromTable());
             List<String> equal = new ArrayList<>();
             for (int k = 0; k < r.fromColumns().size(); k++) {
                 equal.add("f." + Sql.ident(r.fromColumns().get(k)) + " = src." + Sql.ident(r.toColumns().get(k)));
@@ -170,13 +336,7 @@ public final class TableWriter implements AutoCloseable {
             }
             return files;
         } catch (IOException | RuntimeException e) {
-            for (DataFile f : files) {
-                try {
-                    catalog.files().delete(f.storeKey());
-                } catch (IOException ignored) {
-                    // garbage collection removes what no version names
-                }
-            }
+            discard(files);
             throw e;
         }
     }
@@ -191,23 +351,13 @@ public final class TableWriter implements AutoCloseable {
         return "tables/" + tableId + "/" + part + "/" + fileId + ".duckdb";
     }
 
-    /** The column list of a relation, lowercased, for checks before a write. */
-    List<String> columnsOf(String relation) throws SQLException {
-        List<String> names = new ArrayList<>();
-        try (var s = writer.createStatement(); var rs = s.executeQuery("DESCRIBE SELECT * FROM " + relation)) {
-            while (rs.next()) {
-                names.add(rs.getString(1).toLowerCase(Locale.ROOT));
-            }
-        }
-        return names;
+    static TableDef table(Snapshot snapshot, String name) {
+        return snapshot.table(name).orElseThrow(() -> new MallardException(ErrorCode.TABLE_NOT_FOUND,
+                "Catalog Error: Table with name " + name + " does not exist!"));
     }
 
     @Override
     public void close() throws SQLException {
         writer.close();
-    }
-
-    static String joined(List<String> parts) {
-        return parts.stream().collect(Collectors.joining(", "));
     }
 }

@@ -118,16 +118,23 @@ public final class MallardFlightSqlProducer extends FlightSqlMetadata {
         return () -> ErrorGuard.run(() -> update(context, command.getQuery(), ackStream), ackStream::onError);
     }
 
-    /** The only statements that change something: {@code SET mallard.…}. Datasets are read-only. */
+    /** Statements that change something: table changes and {@code SET mallard.…}. */
     private void update(CallContext context, String sql, StreamListener<PutResult> ackStream) {
-        ClientSession session = sessions.of(caller(context));
+        Identity caller = caller(context);
+        ClientSession session = sessions.of(caller);
         Optional<SetStatement> set = SetStatement.parse(sql);
-        if (set.isEmpty()) {
-            throw new MallardException(ErrorCode.UNSUPPORTED_STATEMENT, "Mallard datasets are read-only: only "
-                    + "queries and SET mallard.distributed / mallard.summarize are accepted");
+        long count = 0;
+        if (set.isPresent()) {
+            session.set(set.get().name(), set.get().value());
+        } else {
+            count = executor.update(caller, session, sql);
         }
-        session.set(set.get().name(), set.get().value());
-        putResult(ackStream, FlightSql.DoPutUpdateResult.newBuilder().setRecordCount(0).build());
+        putResult(ackStream, FlightSql.DoPutUpdateResult.newBuilder().setRecordCount(count).build());
+    }
+
+    /** A commit changed tables: statements are bound afresh. */
+    public void tablesChanged() {
+        describer.forget();
     }
 
     /** DoPut answers carry the bare message in the app metadata (not packed in an Any, unlike commands and tickets). */

@@ -3,6 +3,7 @@ package io.mallard.coordinator.flightsql;
 import io.mallard.common.TextCache;
 import io.mallard.common.duck.DuckErrors;
 import io.mallard.coordinator.server.Identity;
+import io.mallard.coordinator.tables.TableChanges;
 import io.mallard.coordinator.system.SystemTables;
 import io.mallard.planner.plan.ExplainStatement;
 import io.mallard.common.SetStatement;
@@ -37,7 +38,7 @@ final class StatementDescriber {
     private final DuckDBConnection reference;
     private final SystemTables system;
     private final ArrowSchemas schemas;
-    private final TextCache<Described> described = new TextCache<>(512);
+    private volatile TextCache<Described> described = new TextCache<>(512);
 
     StatementDescriber(DuckDBConnection reference, SystemTables system, ArrowSchemas schemas) {
         this.reference = reference;
@@ -45,9 +46,25 @@ final class StatementDescriber {
         this.schemas = schemas;
     }
 
+    /** A commit changed tables: statements may bind to other types now. */
+    void forget() {
+        described = new TextCache<>(512);
+    }
+
     Described describe(Identity caller, String sql) {
         if (SetStatement.parse(sql).isPresent()) {
             return new Described(List.of(), EMPTY, EMPTY);
+        }
+        java.util.Optional<io.mallard.coordinator.tables.TableStatement> table = TableChanges.recognize(sql);
+        if (table.isPresent()) {
+            // a change answers with its Count; SHOW TABLES and DESCRIBE with the reference database's answer to them
+            String answer = TableChanges.readSql(table.get());
+            try (Connection connection = reference.duplicate(); PreparedStatement prepared = connection.prepareStatement(answer)) {
+                Described read = read(prepared);
+                return new Described(List.of(), EMPTY, read.result());
+            } catch (SQLException e) {
+                throw DuckErrors.translate(e);
+            }
         }
         if (ExplainStatement.target(sql).isPresent()) {
             return new Described(List.of(), EMPTY, EXPLAIN_SCHEMA);

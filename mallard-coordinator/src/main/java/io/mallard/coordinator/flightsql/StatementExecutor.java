@@ -12,6 +12,8 @@ import io.mallard.coordinator.server.ServerErrors;
 import io.mallard.coordinator.system.MetadataStore;
 import io.mallard.coordinator.system.QueryRecord;
 import io.mallard.coordinator.system.SystemTables;
+import io.mallard.coordinator.tables.TableChanges;
+import io.mallard.coordinator.tables.TableStatement;
 import io.mallard.protocol.WireErrors;
 import java.time.Instant;
 import java.util.Collection;
@@ -39,8 +41,11 @@ public final class StatementExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(StatementExecutor.class);
     /** The strategy name of statements answered from the system tables. */
     static final String SYSTEM = "SYSTEM";
+    /** The strategy name of the statements that create, change or describe tables. */
+    static final String TABLE = "TABLE";
 
     private final QueryManager queries;
+    private final TableChanges tables;
     private final SystemTables system;
     private final MetadataStore history;
     private final BufferAllocator allocator;
@@ -70,8 +75,10 @@ public final class StatementExecutor {
         }
     }
 
-    public StatementExecutor(QueryManager queries, SystemTables system, MetadataStore history, BufferAllocator allocator) {
+    public StatementExecutor(QueryManager queries, TableChanges tables, SystemTables system, MetadataStore history,
+            BufferAllocator allocator) {
         this.queries = queries;
+        this.tables = tables;
         this.system = system;
         this.history = history;
         this.allocator = allocator;
@@ -91,6 +98,32 @@ public final class StatementExecutor {
         r.cancelled = true;
         queries.cancel(queryId, reason);
         return true;
+    }
+
+    /**
+     * Runs a table statement sent as an update (Flight SQL's executeUpdate, JDBC's executeUpdate) and returns the rows
+     * it added or removed; recorded in the history like any statement.
+     */
+    public long update(Identity caller, ClientSession session, String sql) {
+        TableStatement table = TableChanges.recognize(sql).orElseThrow(() -> new MallardException(
+                ErrorCode.UNSUPPORTED_STATEMENT, "only table changes (CREATE, INSERT, UPDATE, DELETE, ALTER, DROP…) and "
+                        + "SET mallard.… run as updates; queries run as queries"));
+        String queryId = UUID.randomUUID().toString();
+        Running statement = new Running(queryId, sql, caller);
+        statement.stats = () -> new QueryStats(TABLE, List.of());
+        running.put(queryId, statement);
+        try (QueryResult result = tables.execute(queryId, table, sql, caller.name(), caller.isAdmin(), session.settings())) {
+            long count = TableChanges.count(result);
+            statement.rows = count;
+            record(statement, "finished", null);
+            return count;
+        } catch (Exception e) {
+            MallardException error = ServerErrors.translate(e);
+            record(statement, "failed", error);
+            throw error;
+        } finally {
+            running.remove(queryId);
+        }
     }
 
     /** Records a statement refused before it ran (it did not parse or bind), so the history shows it too. */
@@ -129,7 +162,14 @@ public final class StatementExecutor {
         listener.setOnCancelHandler(() -> cancel(queryId, "the client cancelled the stream"));
         CallCancellation gone = CallCancellation.onCancel(() -> cancel(queryId, "the client cancelled the call"));
         try {
-            if (system.reads(sql)) {
+            Optional<TableStatement> table = TableChanges.recognize(sql);
+            if (table.isPresent()) {
+                statement.stats = () -> new QueryStats(TABLE, List.of());
+                try (QueryResult result = tables.execute(queryId, table.get(), sql, caller.name(), caller.isAdmin(),
+                        session.settings())) {
+                    send(statement, result.reader(), listener, result::failure);
+                }
+            } else if (system.reads(sql)) {
                 statement.stats = () -> new QueryStats(SYSTEM, List.of());
                 try (SystemTables.Result result = system.execute(sql, viewer(caller))) {
                     send(statement, result.reader(), listener, Optional::empty);

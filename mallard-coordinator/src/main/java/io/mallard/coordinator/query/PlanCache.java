@@ -71,9 +71,14 @@ final class PlanCache {
 
     /** What the task of a stream on a shard reads at {@code pinned}: each table with its columns and files there. */
     List<TableScan> tables(Snapshot pinned, DistributedPlan.WorkerStream stream, String shardId) {
+        return tables(pinned, tablesRead.get(stream.sql(), planner::tablesRead), shardId);
+    }
+
+    /** The named tables with their columns and files on a shard at {@code pinned}. */
+    List<TableScan> tables(Snapshot pinned, Set<String> names, String shardId) {
         int shard = Snapshot.shardNumber(shardId);
         List<TableScan> scans = new ArrayList<>();
-        for (String name : tablesRead.get(stream.sql(), planner::tablesRead)) {
+        for (String name : names) {
             TableDef table = pinned.table(name).orElse(null);
             if (table == null) {
                 continue; // dropped since planning: the worker's binder names it

@@ -108,10 +108,22 @@ public final class QueryManager implements AutoCloseable {
 
     /** Hands the tasks out, then starts the combine over their answers; the first failure wins. */
     private QueryResult runDistributed(String queryId, DistributedPlan plan) {
-        long start = System.nanoTime();
         Snapshot pinned = snapshot.get(); // the query reads this version, whatever commits meanwhile
-        DistributedQuery query = scheduler.register(queryId, plan, plans.shardsByDataset(plan),
-                (stream, shard) -> plans.tables(pinned, stream, shard));
+        return runDistributed(queryId, plan, pinned, (stream, shard) -> plans.tables(pinned, stream, shard));
+    }
+
+    /**
+     * Runs a plan made elsewhere (the row queries of DELETE and UPDATE, whose worker SQL reads a table's rows view) at
+     * the version {@code pinned}; every stream's tasks read {@code tables} there.
+     */
+    public QueryResult executePlan(String queryId, DistributedPlan plan, Snapshot pinned, java.util.Set<String> tables) {
+        return runDistributed(queryId, plan, pinned, (stream, shard) -> plans.tables(pinned, tables, shard));
+    }
+
+    private QueryResult runDistributed(String queryId, DistributedPlan plan, Snapshot pinned,
+            java.util.function.BiFunction<DistributedPlan.WorkerStream, String, List<io.mallard.protocol.Messages.TableScan>> tables) {
+        long start = System.nanoTime();
+        DistributedQuery query = scheduler.register(queryId, plan, plans.shardsByDataset(plan), tables);
         Resources resources = new Resources();
         resources.onClose(() -> scheduler.finish(query));
         try {

@@ -22,7 +22,7 @@ public final class QueryResult implements AutoCloseable {
     private volatile Supplier<QueryStats> stats = () -> new QueryStats("", List.of());
 
     /** @param resources everything the query holds, the reader among them; closing the result closes them in reverse */
-    QueryResult(String queryId, DistributedPlan plan, ArrowReader reader, Resources resources,
+    public QueryResult(String queryId, DistributedPlan plan, ArrowReader reader, Resources resources,
             Supplier<MallardException> failure) {
         this.failure = failure;
         this.queryId = queryId;

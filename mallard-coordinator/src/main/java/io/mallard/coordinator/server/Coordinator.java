@@ -13,6 +13,7 @@ import io.mallard.coordinator.catalog.GarbageCollector;
 import io.mallard.coordinator.catalog.PlannerCatalog;
 import io.mallard.coordinator.catalog.ReferenceCopy;
 import io.mallard.coordinator.catalog.TableWriter;
+import io.mallard.coordinator.tables.TableChanges;
 import io.mallard.coordinator.cluster.WorkerRegistry;
 import io.mallard.coordinator.flightsql.MallardFlightSqlProducer;
 import io.mallard.coordinator.flightsql.StatementExecutor;
@@ -85,7 +86,7 @@ public final class Coordinator implements AutoCloseable {
             catalog = Catalog.open(layout.catalog(), store, layout.work().resolve("cache"));
             resources.add(0, catalog);
             GarbageCollector.sweep(catalog); // before any query: what no version names is left from a crash or a failure
-            TableWriter writer = new TableWriter(catalog, layout.work());
+            TableWriter writer = new TableWriter(catalog, layout.work(), List.of(layout.store()));
             resources.add(0, writer);
             ReferenceCopy referenceCopy = ReferenceCopy.build(layout.reference(), catalog.snapshot(), writer.connection(),
                     catalog, allocator, ResourceLimits.detect().cpus());
@@ -123,11 +124,13 @@ public final class Coordinator implements AutoCloseable {
             AtomicReference<StatementExecutor> statementsRef = new AtomicReference<>();
             SystemTables system = new SystemTables(metadata, registry::status,
                     () -> statementsRef.get() == null ? List.of() : statementsRef.get().running(), allocator);
-            StatementExecutor statements = new StatementExecutor(queries, system, metadata, allocator);
+            TableChanges tables = new TableChanges(writer, queries, reference, allocator);
+            StatementExecutor statements = new StatementExecutor(queries, tables, system, metadata, allocator);
             statementsRef.set(statements);
             MallardFlightSqlProducer flightSql = new MallardFlightSqlProducer(statements, system, reference, scratch,
                     allocator, TOKEN_TTL_MILLIS, VERSION);
             resources.add(0, flightSql);
+            catalog.onCommit(snapshot -> flightSql.tablesChanged());
             Location location = config.insecure() ? Location.forGrpcInsecure(config.host(), config.port())
                     : Location.forGrpcTls(config.host(), config.port());
             FlightServer.Builder builder = FlightServer.builder(allocator, location,

@@ -1,0 +1,481 @@
+package io.mallard.coordinator.tables;
+
+import io.mallard.common.ErrorCode;
+import io.mallard.common.MallardException;
+import io.mallard.coordinator.catalog.TableWriter;
+import io.mallard.coordinator.query.QueryManager;
+import io.mallard.coordinator.query.QueryResult;
+import io.mallard.data.Sql;
+import io.mallard.data.TableRole;
+import io.mallard.data.table.ColumnDef;
+import io.mallard.data.table.DataFile;
+import io.mallard.data.table.Snapshot;
+import io.mallard.data.table.TableDef;
+import io.mallard.data.table.TableReference;
+import io.mallard.data.table.ViewSql;
+import io.mallard.planner.plan.DistributedPlan;
+import io.mallard.planner.plan.Strategy;
+import io.mallard.protocol.QuerySettings;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.arrow.memory.BufferAllocator;
+
+/**
+ * The statements that change rows: INSERT (VALUES or a query), CREATE TABLE AS, COPY FROM, DELETE, UPDATE, TRUNCATE,
+ * and the change of a table's distribution. Rows to add come from the query path as an Arrow stream (a query over
+ * Mallard tables runs distributed like any query) and are staged in the writer database, then written as new files.
+ * Rows to remove are found where they live: on the shards for a partitioned table (a worker query over the table's
+ * rows view returns each row's file and position), in the coordinator's copies for the others; each data file that
+ * loses rows gets a new delete file. Every statement is one commit.
+ */
+final class RowChanges {
+    private static final String FILE = ViewSql.FILE_COLUMN;
+    private static final String ROW = ViewSql.ROW_COLUMN;
+
+    private final TableWriter writer;
+    private final QueryManager queries;
+    private final BufferAllocator allocator;
+
+    RowChanges(TableWriter writer, QueryManager queries, BufferAllocator allocator) {
+        this.writer = writer;
+        this.queries = queries;
+        this.allocator = allocator;
+    }
+
+    // ---- rows in
+
+    long insert(TableStatement.InsertInto s, TableWriter.Origin origin, QuerySettings settings) {
+        TableDef table = Definitions.table(writer.catalog().snapshot(), s.name());
+        List<String> names = targetColumns(table, s.columns());
+        String staged = stageQuery(s.query(), names, settings);
+        try {
+            return appendStaged(table, projection(table, staged, names), origin, "INSERT");
+        } finally {
+            writer.drop(staged);
+        }
+    }
+
+    /** CREATE TABLE … AS query: the table is made with the query's columns, then its rows appended, in two commits. */
+    long createAs(TableStatement.CreateTable s, TableWriter.Origin origin, QuerySettings settings) {
+        List<ColumnDef> columns = new Definitions(writer, queries).columnsOf(s.asQuery(), settings);
+        List<String> names = columns.stream().map(ColumnDef::name).toList();
+        String staged = stageQuery(s.asQuery(), names, settings);
+        try {
+            writer.create(s.name(), TableRole.PARTITIONED, List.of(), columns, List.of(), origin);
+            TableDef table = Definitions.table(writer.catalog().snapshot(), s.name());
+            try {
+                return appendStaged(table, staged, origin, "INSERT");
+            } catch (RuntimeException e) {
+                new Definitions(writer, queries).drop(new TableStatement.DropTable(s.name(), true), origin);
+                throw e;
+            }
+        } finally {
+            writer.drop(staged);
+        }
+    }
+
+    /** COPY table FROM 'file' (options): the file is read by the writer database, within the import directory. */
+    long copy(TableStatement.CopyFrom s, TableWriter.Origin origin) {
+        TableDef table = Definitions.table(writer.catalog().snapshot(), s.table());
+        String path = s.path().text();
+        String options = s.options().text().strip();
+        String reader = readerOf(path.toLowerCase(Locale.ROOT));
+        String args = path + (options.isEmpty() ? "" : ", " + stripParentheses(options));
+        String staged = "__mallard_copy_" + UUID.randomUUID().toString().replace("-", "");
+        try {
+            execute("CREATE TEMP TABLE " + staged + " AS SELECT * FROM " + reader + "(" + args + ")");
+            List<String> fileColumns = columnsOfRelation(staged);
+            if (fileColumns.size() != table.columns().size()) {
+                throw new MallardException(ErrorCode.INVALID_ARGUMENT, "the file has " + fileColumns.size()
+                        + " columns but table " + table.name() + " has " + table.columns().size());
+            }
+            String renamed = "__mallard_copy_named_" + UUID.randomUUID().toString().replace("-", "");
+            execute("CREATE TEMP TABLE " + renamed + " AS SELECT * FROM " + staged + " AS v("
+                    + String.join(", ", table.columnNames().stream().map(Sql::ident).toList()) + ")");
+            try {
+                return appendStaged(table, renamed, origin, "COPY");
+            } finally {
+                writer.drop(renamed);
+            }
+        } finally {
+            writer.drop(staged);
+        }
+    }
+
+    private static String readerOf(String path) {
+        if (path.contains(".parquet")) {
+            return "read_parquet";
+        }
+        if (path.contains(".json")) {
+            return "read_json_auto";
+        }
+        return "read_csv";
+    }
+
+    private static String stripParentheses(String options) {
+        String o = options.strip();
+        return o.startsWith("(") && o.endsWith(")") ? o.substring(1, o.length() - 1) : o;
+    }
+
+    /**
+     * Writes staged rows (columns named as the table's) into new files and commits them; rows a dimension table's
+     * shards now need go into the same commit.
+     */
+    long appendStaged(TableDef table, String staged, TableWriter.Origin origin, String kind) {
+        TableWriter.Written written = writer.writeRows(table, staged, Map.of());
+        List<DataFile> added = new ArrayList<>(written.files());
+        try {
+            added.addAll(new DimensionRows(writer).forNewRows(table, staged));
+            writer.commit(base -> TableChanges.change(origin, kind, table.name(), List.of(), List.of(), added, List.of(),
+                    written.rows(), 0), table);
+            return written.rows();
+        } catch (RuntimeException e) {
+            writer.discard(added);
+            throw e;
+        }
+    }
+
+    /** The table's columns an INSERT fills, by name; all of them, in order, without a column list. */
+    private static List<String> targetColumns(TableDef table, List<String> listed) {
+        if (listed.isEmpty()) {
+            return table.columnNames();
+        }
+        List<String> names = new ArrayList<>();
+        for (String name : listed) {
+            ColumnDef column = table.column(name).orElseThrow(() -> new MallardException(ErrorCode.BINDER_ERROR,
+                    "Binder Error: Table \"" + table.name() + "\" does not have a column with name \"" + name + "\""));
+            if (names.contains(column.name())) {
+                throw new MallardException(ErrorCode.BINDER_ERROR, "Binder Error: Duplicate column name \"" + name
+                        + "\" in INSERT");
+            }
+            names.add(column.name());
+        }
+        return names;
+    }
+
+    /** A relation with all of the table's columns: the staged ones, NULL for those the INSERT left out. */
+    private String projection(TableDef table, String staged, List<String> names) {
+        if (names.equals(table.columnNames())) {
+            return staged;
+        }
+        List<String> items = new ArrayList<>();
+        for (ColumnDef c : table.columns()) {
+            items.add((names.contains(c.name()) ? Sql.ident(c.name()) : "CAST(NULL AS " + c.type() + ")") + " AS "
+                    + Sql.ident(c.name()));
+        }
+        String view = "__mallard_insert_" + UUID.randomUUID().toString().replace("-", "");
+        execute("CREATE TEMP TABLE " + view + " AS SELECT " + String.join(", ", items) + " FROM " + staged);
+        return view;
+    }
+
+    /**
+     * Runs the query (VALUES too) through the query path and stages its rows in the writer database under
+     * {@code names}; the query must answer with exactly that many columns.
+     */
+    private String stageQuery(TableStatement.Part query, List<String> names, QuerySettings settings) {
+        String sql = query.text().strip();
+        if (sql.regionMatches(true, 0, "VALUES", 0, 6)) {
+            sql = "SELECT * FROM (" + sql + ")";
+        }
+        String queryId = UUID.randomUUID().toString();
+        try (QueryResult result = queries.execute(queryId, sql, settings)) {
+            int width = result.reader().getVectorSchemaRoot().getSchema().getFields().size();
+            if (width != names.size()) {
+                throw new MallardException(ErrorCode.BINDER_ERROR, "Binder Error: the query gives " + width
+                        + " columns but " + names.size() + " are inserted", query.at(), null);
+            }
+            String staged = writer.stage(new FailingReader(result), names, allocator);
+            result.failure().ifPresent(f -> {
+                writer.drop(staged);
+                throw f;
+            });
+            return staged;
+        } catch (java.io.IOException e) {
+            throw new MallardException(ErrorCode.IO_ERROR, "reading the rows to insert: " + e.getMessage(), e);
+        } catch (MallardException e) {
+            throw sql.equals(query.text().strip()) ? Definitions.at(e, query.at()) : e;
+        }
+    }
+
+    // ---- rows out
+
+    long delete(TableStatement.Delete s, TableWriter.Origin origin) {
+        TableDef table = Definitions.table(writer.catalog().snapshot(), s.name());
+        if (s.where().isEmpty()) {
+            return truncate(table.name(), origin);
+        }
+        Snapshot pinned = writer.catalog().snapshot();
+        String positions = positions(pinned, table, s.alias(), s.where().get(), List.of(), pinned.dataFiles(table.id()));
+        try {
+            return commitDeletes(pinned, table, positions, origin, "DELETE", List.of(), 0);
+        } finally {
+            writer.drop(positions);
+        }
+    }
+
+    long update(TableStatement.Update s, TableWriter.Origin origin) {
+        Snapshot pinned = writer.catalog().snapshot();
+        TableDef table = Definitions.table(pinned, s.name());
+        Map<String, TableStatement.Part> values = new HashMap<>();
+        for (TableStatement.Assignment a : s.assignments()) {
+            ColumnDef column = table.column(a.column()).orElseThrow(() -> new MallardException(ErrorCode.BINDER_ERROR,
+                    "Binder Error: Table \"" + table.name() + "\" does not have a column with name \"" + a.column() + "\""));
+            values.put(column.name(), a.value());
+        }
+        String qualifier = Sql.ident(s.alias() == null ? table.name() : s.alias());
+        List<String> newValues = new ArrayList<>();
+        for (ColumnDef c : table.columns()) {
+            TableStatement.Part value = values.get(c.name());
+            newValues.add("CAST(" + (value == null ? qualifier + "." + Sql.ident(c.name()) : "(" + value.text() + ")")
+                    + " AS " + c.type() + ") AS " + Sql.ident(c.name()));
+        }
+        TableStatement.Part where = s.where().orElse(new TableStatement.Part("true", 0));
+        // partitioned: one worker query finds the rows and computes their new values; otherwise the rows are found in
+        // every copy the coordinator has (a dimension's shards overlap) and the new values computed from the full copy
+        String positions = positions(pinned, table, s.alias(), where, table.role() == TableRole.PARTITIONED ? newValues
+                : List.of(), pinned.dataFiles(table.id()));
+        String newRows = table.role() == TableRole.PARTITIONED ? positions
+                : positions(pinned, table, s.alias(), where, newValues, pinned.fullCopy(table.id()));
+        try {
+            TableWriter.Written written = writer.writeRows(table, newRows, Map.of());
+            List<DataFile> added = new ArrayList<>(written.files());
+            try {
+                added.addAll(new DimensionRows(writer).forNewRows(table, newRows));
+                return commitDeletes(pinned, table, positions, origin, "UPDATE", added, written.rows());
+            } catch (RuntimeException e) {
+                writer.discard(added);
+                throw e;
+            }
+        } finally {
+            writer.drop(positions);
+            if (!newRows.equals(positions)) {
+                writer.drop(newRows);
+            }
+        }
+    }
+
+    long truncate(String name, TableWriter.Origin origin) {
+        TableDef table = Definitions.table(writer.catalog().snapshot(), name);
+        long[] removed = {0};
+        writer.commit(base -> {
+            removed[0] = base.rows(table.id());
+            List<String> files = base.files().stream().filter(f -> f.tableId() == table.id()).map(DataFile::fileId).toList();
+            return TableChanges.change(origin, "DELETE", table.name(), List.of(), List.of(), List.of(), files, 0, removed[0]);
+        }, table);
+        return removed[0];
+    }
+
+    /**
+     * ALTER TABLE … SET PARTITIONED BY / REPLICATED / DIMENSION: the table's rows are read whole and written again the
+     * new way, in one commit with the new definition.
+     */
+    long redistribute(String name, TableRole role, List<String> key, List<TableReference> references,
+            TableWriter.Origin origin) {
+        Snapshot pinned = writer.catalog().snapshot();
+        TableDef table = Definitions.table(pinned, name);
+        List<String> resolvedKey = new ArrayList<>();
+        for (String k : key) {
+            resolvedKey.add(table.column(k).orElseThrow(() -> new MallardException(ErrorCode.BINDER_ERROR,
+                    "Binder Error: Table \"" + table.name() + "\" does not have a column with name \"" + k + "\"")).name());
+        }
+        for (TableReference r : references) {
+            TableDef from = Definitions.table(pinned, r.fromTable());
+            if (from.role() != TableRole.PARTITIONED) {
+                throw new MallardException(ErrorCode.INVALID_ARGUMENT, "a dimension table is referenced from a partitioned "
+                        + "table; " + from.name() + " is " + from.role().jsonName());
+            }
+            for (String c : r.fromColumns()) {
+                from.column(c).orElseThrow(() -> new MallardException(ErrorCode.BINDER_ERROR, "Binder Error: Table \""
+                        + from.name() + "\" does not have a column with name \"" + c + "\""));
+            }
+            for (String c : r.toColumns()) {
+                table.column(c).orElseThrow(() -> new MallardException(ErrorCode.BINDER_ERROR, "Binder Error: Table \""
+                        + table.name() + "\" does not have a column with name \"" + c + "\""));
+            }
+        }
+        TableDef redefined = table.withDistribution(role, resolvedKey, references);
+        String staged = stageQuery(new TableStatement.Part("SELECT * FROM " + Sql.ident(table.name()), 0),
+                table.columnNames(), QuerySettings.DEFAULTS);
+        try {
+            Map<String, String> referencing = new DimensionRows(writer).referencingRelations(pinned, redefined);
+            TableWriter.Written written = writer.writeRows(redefined, staged, referencing);
+            try {
+                writer.commit(base -> {
+                    List<String> old = base.files().stream().filter(f -> f.tableId() == table.id())
+                            .map(DataFile::fileId).toList();
+                    return TableChanges.change(origin, "ALTER TABLE", table.name(), List.of(redefined), List.of(),
+                            written.files(), old, written.rows(), base.rows(table.id()));
+                }, table);
+                return 0;
+            } catch (RuntimeException e) {
+                writer.discard(written.files());
+                throw e;
+            }
+        } finally {
+            writer.drop(staged);
+        }
+    }
+
+    /**
+     * Stages the file and position of every row of the table the condition selects (with {@code values}, the new
+     * row's values too): on the shards for a partitioned table, for the others in the coordinator's copies among
+     * {@code files}.
+     */
+    private String positions(Snapshot pinned, TableDef table, String alias, TableStatement.Part where, List<String> values,
+            List<DataFile> files) {
+        String from = Sql.ident(rowsView(table.name())) + " AS " + Sql.ident(alias == null ? table.name() : alias);
+        String select = "SELECT " + FILE + ", " + ROW + (values.isEmpty() ? "" : ", " + String.join(", ", values))
+                + " FROM " + from + " WHERE " + where.text();
+        List<String> names = new ArrayList<>(List.of(FILE, ROW));
+        if (!values.isEmpty()) {
+            names.addAll(table.columnNames());
+        }
+        if (table.role() == TableRole.PARTITIONED) {
+            checkShardLocal(table, alias, where);
+            DistributedPlan plan = new DistributedPlan(Strategy.SHARD_LOCAL, select,
+                    List.of(new DistributedPlan.WorkerStream(DistributedPlan.PARTIALS, "rows of " + table.name(), select)),
+                    "SELECT * FROM " + DistributedPlan.PARTIALS, List.of(), "rows to change");
+            try (QueryResult result = queries.executePlan(UUID.randomUUID().toString(), plan, pinned, Set.of(table.name()))) {
+                String staged = writer.stage(new FailingReader(result), names, allocator);
+                result.failure().ifPresent(f -> {
+                    writer.drop(staged);
+                    throw f;
+                });
+                return staged;
+            } catch (MallardException e) {
+                throw Definitions.at(e, where.at() - select.indexOf(where.text()));
+            }
+        }
+        String staged = "__mallard_rows_" + UUID.randomUUID().toString().replace("-", "");
+        try {
+            List<ViewSql.FileRead> reads = new ArrayList<>();
+            for (DataFile f : files) {
+                writer.attach(f);
+                DataFile deletes = pinned.deletesOf(f.fileId()).orElse(null);
+                if (deletes != null) {
+                    writer.attach(deletes);
+                }
+                reads.add(new ViewSql.FileRead(f.fileId(), f.columnIds(), deletes == null ? null : deletes.fileId()));
+            }
+            String rows = "(" + ViewSql.selectWithRowIds(table.columns(), reads, id -> "f_" + id) + ")";
+            String local = select.replace(Sql.ident(rowsView(table.name())), rows);
+            execute("CREATE TEMP TABLE " + staged + " AS SELECT * FROM (" + local + ") AS v("
+                    + String.join(", ", names.stream().map(Sql::ident).toList()) + ")");
+            return staged;
+        } catch (SQLException e) {
+            throw io.mallard.common.duck.DuckErrors.translate(e);
+        } catch (MallardException e) {
+            throw Definitions.at(e, where.at() - select.indexOf(where.text()));
+        }
+    }
+
+    /**
+     * The condition must be answerable on each shard from that shard's rows: it is checked as the query
+     * {@code SELECT * FROM table WHERE condition}, which must push down whole.
+     */
+    private void checkShardLocal(TableDef table, String alias, TableStatement.Part where) {
+        String probe = "SELECT * FROM " + Sql.ident(table.name()) + (alias == null ? "" : " AS " + Sql.ident(alias))
+                + " WHERE " + where.text();
+        DistributedPlan plan;
+        try {
+            plan = queries.plan(probe);
+        } catch (MallardException e) {
+            throw Definitions.at(e, where.at() - probe.indexOf(where.text()));
+        }
+        if (plan.strategy() != Strategy.PUSHDOWN_SCAN && plan.strategy() != Strategy.SHARD_LOCAL) {
+            throw new MallardException(ErrorCode.NOT_DISTRIBUTED_YET, "this condition cannot be evaluated shard by shard ("
+                    + plan.reason() + "); DELETE and UPDATE of partitioned tables take conditions on the table's own rows "
+                    + "and sub-queries correlated on its shard key", where.at(), null);
+        }
+    }
+
+    /** One delete file per data file that lost rows (merged with its earlier one); committed with {@code added}. */
+    private long commitDeletes(Snapshot pinned, TableDef table, String positions, TableWriter.Origin origin, String kind,
+            List<DataFile> added, long rowsAdded) {
+        Map<String, DataFile> byId = new HashMap<>();
+        pinned.dataFiles(table.id()).forEach(f -> byId.put(f.fileId(), f));
+        Set<String> touched = new LinkedHashSet<>();
+        try (Statement s = writer.connection().createStatement();
+                ResultSet rs = s.executeQuery("SELECT DISTINCT " + FILE + " FROM " + positions + " ORDER BY 1")) {
+            while (rs.next()) {
+                touched.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw io.mallard.common.duck.DuckErrors.translate(e);
+        }
+        List<DataFile> deletes = new ArrayList<>();
+        List<String> replaced = new ArrayList<>();
+        long removed = 0;
+        try {
+            for (String fileId : touched) {
+                DataFile target = byId.get(fileId);
+                if (target == null) {
+                    throw new MallardException(ErrorCode.INTERNAL_ERROR, "a row came from file " + fileId + ", which "
+                            + table.name() + " does not have at version " + pinned.version());
+                }
+                DataFile merged = writer.writeDeletes(pinned, target, "SELECT " + ROW + " FROM " + positions + " WHERE "
+                        + FILE + " = " + Sql.literal(fileId));
+                deletes.add(merged);
+                pinned.deletesOf(fileId).ifPresent(old -> replaced.add(old.fileId()));
+                long before = pinned.deletesOf(fileId).map(DataFile::rows).orElse(0L);
+                if (target.shard() == DataFile.REFERENCE || table.role() != TableRole.DIMENSION) {
+                    removed += merged.rows() - before;
+                }
+            }
+            List<DataFile> all = new ArrayList<>(added);
+            all.addAll(deletes);
+            long rowsRemoved = removed;
+            writer.commit(base -> {
+                for (String fileId : touched) {
+                    // nothing else commits meanwhile (one change at a time), but a version read before it must agree
+                    if (base.file(fileId).isEmpty() || !base.deletesOf(fileId).map(DataFile::fileId)
+                            .equals(pinned.deletesOf(fileId).map(DataFile::fileId))) {
+                        throw new MallardException(ErrorCode.INVALID_ARGUMENT, "table " + table.name()
+                                + " changed while this statement ran; nothing was changed");
+                    }
+                }
+                return TableChanges.change(origin, kind, table.name(), List.of(), List.of(), all, replaced, rowsAdded,
+                        rowsRemoved);
+            }, table);
+            return "UPDATE".equals(kind) ? rowsAdded : removed;
+        } catch (RuntimeException e) {
+            writer.discard(deletes);
+            throw e;
+        }
+    }
+
+    /** The view of a table's rows with their file and position, which workers define next to the table. */
+    static String rowsView(String table) {
+        return "__mallard_rows_" + table;
+    }
+
+    private List<String> columnsOfRelation(String relation) {
+        List<String> names = new ArrayList<>();
+        try (Statement s = writer.connection().createStatement();
+                ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM " + relation)) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+            return names;
+        } catch (SQLException e) {
+            throw io.mallard.common.duck.DuckErrors.translate(e);
+        }
+    }
+
+    private void execute(String sql) {
+        try {
+            Sql.execute(writer.connection(), sql);
+        } catch (SQLException e) {
+            throw io.mallard.common.duck.DuckErrors.translate(e);
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package io.mallard.coordinator.tables;
+
+import io.mallard.common.ErrorCode;
+import io.mallard.common.MallardException;
+import io.mallard.common.Resources;
+import io.mallard.common.duck.DuckArrow;
+import io.mallard.common.duck.DuckErrors;
+import io.mallard.coordinator.catalog.Change;
+import io.mallard.coordinator.catalog.TableWriter;
+import io.mallard.coordinator.query.QueryManager;
+import io.mallard.coordinator.query.QueryResult;
+import io.mallard.data.TableRole;
+import io.mallard.data.table.DataFile;
+import io.mallard.data.table.Snapshot;
+import io.mallard.data.table.TableDef;
+import io.mallard.protocol.QuerySettings;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the statements that create, load, change, drop and describe tables ({@link TableStatement}). Each change is one
+ * commit; a statement that fails commits nothing, and the files it wrote are deleted (what a crash leaves, the store's
+ * garbage collection removes). One change runs at a time; queries never wait for them, each reads the version it
+ * started with.
+ */
+public final class TableChanges {
+    private static final Logger LOG = LoggerFactory.getLogger(TableChanges.class);
+
+    private final TableWriter writer;
+    private final QueryManager queries;
+    private final DuckDBConnection reference;
+    private final BufferAllocator allocator;
+    private final Definitions definitions;
+    private final RowChanges rows;
+    /** One change at a time: a change reads the version it builds on and commits on top of it. */
+    private final ReentrantLock changes = new ReentrantLock();
+
+    public TableChanges(TableWriter writer, QueryManager queries, DuckDBConnection reference, BufferAllocator allocator) {
+        this.writer = writer;
+        this.queries = queries;
+        this.reference = reference;
+        this.allocator = allocator;
+        this.definitions = new Definitions(writer, queries);
+        this.rows = new RowChanges(writer, queries, allocator);
+    }
+
+    /** The table statement {@code sql} is, or empty for anything else (queries, SET…). */
+    public static Optional<TableStatement> recognize(String sql) {
+        return TableStatementParser.parse(sql);
+    }
+
+    /** Whether {@code sql} changes a table (as opposed to describing tables, or being no table statement at all). */
+    public static boolean changesTables(String sql) {
+        return recognize(sql).map(s -> !s.readsOnly()).orElse(false);
+    }
+
+    /**
+     * Runs a table statement for {@code user}. Changes need an admin until users and roles exist. The answer is DuckDB's:
+     * a {@code Count} of rows added or removed, or the rows of SHOW TABLES and DESCRIBE.
+     */
+    public QueryResult execute(String queryId, TableStatement statement, String sql, String user, boolean admin,
+            QuerySettings settings) {
+        if (statement.readsOnly()) {
+            return describe(queryId, statement);
+        }
+        if (!admin) {
+            throw new MallardException(ErrorCode.PERMISSION_DENIED, "only an admin may create, load, change or drop tables"
+                    + " (" + user + " is not one)");
+        }
+        TableWriter.Origin origin = new TableWriter.Origin(user, sql);
+        changes.lock();
+        try {
+            long start = System.nanoTime();
+            long count = apply(statement, origin, settings);
+            LOG.info("{} on {} by {}: {} rows in {} ms", statement.getClass().getSimpleName(), statement.table(), user, count,
+                    (System.nanoTime() - start) / 1_000_000);
+            return countResult(queryId, count);
+        } finally {
+            changes.unlock();
+        }
+    }
+
+    private long apply(TableStatement statement, TableWriter.Origin origin, QuerySettings settings) {
+        if (statement instanceof TableStatement.CreateTable s) {
+            return definitions.create(s, origin, settings);
+        } else if (statement instanceof TableStatement.InsertInto s) {
+            return rows.insert(s, origin, settings);
+        } else if (statement instanceof TableStatement.CopyFrom s) {
+            return rows.copy(s, origin);
+        } else if (statement instanceof TableStatement.Delete s) {
+            return rows.delete(s, origin);
+        } else if (statement instanceof TableStatement.Update s) {
+            return rows.update(s, origin);
+        } else if (statement instanceof TableStatement.Truncate s) {
+            return rows.truncate(s.name(), origin);
+        } else if (statement instanceof TableStatement.DropTable s) {
+            return definitions.drop(s, origin);
+        } else if (statement instanceof TableStatement.AddColumn s) {
+            return definitions.addColumn(s, origin);
+        } else if (statement instanceof TableStatement.RenameColumn s) {
+            return definitions.renameColumn(s, origin);
+        } else if (statement instanceof TableStatement.RenameTable s) {
+            return definitions.renameTable(s, origin);
+        } else if (statement instanceof TableStatement.SetPartitioned s) {
+            return rows.redistribute(s.table(), TableRole.PARTITIONED, s.key(), List.of(), origin);
+        } else if (statement instanceof TableStatement.SetReplicated s) {
+            return rows.redistribute(s.table(), TableRole.REPLICATED, List.of(), List.of(), origin);
+        } else if (statement instanceof TableStatement.SetDimension s) {
+            return rows.redistribute(s.table(), TableRole.DIMENSION, List.of(), Definitions.references(s), origin);
+        }
+        throw new MallardException(ErrorCode.UNSUPPORTED_STATEMENT, "not a table change: " + statement);
+    }
+
+    /** SHOW TABLES and DESCRIBE, answered from the reference database (every table with its columns). */
+    private QueryResult describe(String queryId, TableStatement statement) {
+        if (statement instanceof TableStatement.DescribeTable) {
+            Definitions.table(writer.catalog().snapshot(), statement.table());
+        }
+        return textQuery(queryId, readSql(statement), null);
+    }
+
+    /** The reference database's SQL that answers SHOW TABLES or DESCRIBE; for a change, its Count answer. */
+    public static String readSql(TableStatement statement) {
+        if (statement instanceof TableStatement.ShowTables) {
+            return "SELECT name FROM (SHOW TABLES) ORDER BY name";
+        }
+        if (statement instanceof TableStatement.DescribeTable) {
+            return "DESCRIBE " + io.mallard.data.Sql.ident(statement.table());
+        }
+        return "SELECT CAST(0 AS BIGINT) AS \"Count\"";
+    }
+
+    /** DuckDB's answer to a change: one row, one column {@code Count}. */
+    private QueryResult countResult(String queryId, long count) {
+        return textQuery(queryId, "SELECT CAST(? AS BIGINT) AS \"Count\"", count);
+    }
+
+    private QueryResult textQuery(String queryId, String sql, Long parameter) {
+        Resources resources = new Resources();
+        try {
+            Connection connection = resources.push(reference.duplicate());
+            PreparedStatement statement = resources.push(connection.prepareStatement(sql));
+            if (parameter != null) {
+                statement.setLong(1, parameter);
+            }
+            ResultSet rs = resources.push(statement.executeQuery());
+            ArrowReader reader = resources.push(DuckArrow.export(rs, allocator));
+            return new QueryResult(queryId, null, reader, resources.transfer(), () -> null);
+        } catch (SQLException | RuntimeException e) {
+            MallardException error = e instanceof SQLException failed ? DuckErrors.translate(failed)
+                    : e instanceof MallardException m ? m : MallardException.internal(e.getMessage(), e);
+            resources.closeAfter(error);
+            throw error;
+        }
+    }
+
+    /** Rows changed by a statement that returned a count result, for the Flight SQL update path. */
+    public static long count(QueryResult result) throws java.io.IOException {
+        ArrowReader reader = result.reader();
+        long count = 0;
+        while (reader.loadNextBatch()) {
+            var root = reader.getVectorSchemaRoot();
+            if (root.getRowCount() > 0 && root.getFieldVectors().size() == 1
+                    && root.getVector(0) instanceof org.apache.arrow.vector.BigIntVector v) {
+                count += v.get(0);
+            }
+        }
+        return count;
+    }
+
+    static Change change(TableWriter.Origin origin, String kind, String table, List<TableDef> written, List<Long> dropped,
+            List<DataFile> added, List<String> removed, long rowsAdded, long rowsRemoved) {
+        return new Change(origin.user(), kind, table, origin.statement(), written, dropped, added, removed, rowsAdded,
+                rowsRemoved);
+    }
+
+    static Map<String, String> none() {
+        return Map.of();
+    }
+
+    static Snapshot current(TableWriter writer) {
+        return writer.catalog().snapshot();
+    }
+}
