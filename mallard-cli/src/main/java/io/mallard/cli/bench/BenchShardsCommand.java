@@ -94,7 +94,7 @@ final class BenchShardsCommand implements Callable<Integer> {
                 TableWriter writer = new TableWriter(catalog, layout.work(), List.of(layout.store()));
                 BufferAllocator allocator = new RootAllocator();
                 ReferenceCopy reference = ReferenceCopy.build(layout.work().resolve("bench-reference.duckdb"),
-                        catalog.snapshot(), writer.connection(), catalog, allocator, 1)) {
+                        catalog.snapshot(), writer, allocator, 1)) {
             Snapshot snapshot = catalog.snapshot();
             DistributedPlanner planner = new DistributedPlanner(new PlannerCatalog(() -> snapshot),
                     new DuckDbSqlEngine(reference.connection().duplicate()));

@@ -41,27 +41,23 @@ public final class ReferenceCopy implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReferenceCopy.class);
 
     private final DuckDBConnection reference;
-    private final DuckDBConnection writer;
-    private final Catalog files;
+    private final TableWriter writer;
     private final BufferAllocator allocator;
     /** What each table's copy was made from (name, columns, files): a table is rebuilt when this changes. */
     private final Map<Long, String> applied = new HashMap<>();
-    private final Set<String> attached = new HashSet<>();
-
-    private ReferenceCopy(DuckDBConnection reference, DuckDBConnection writer, Catalog files, BufferAllocator allocator) {
+    private ReferenceCopy(DuckDBConnection reference, TableWriter writer, BufferAllocator allocator) {
         this.reference = reference;
         this.writer = writer;
-        this.files = files;
         this.allocator = allocator;
     }
 
     /**
      * Makes the reference database at {@code file} anew from the snapshot.
      *
-     * @param writer a connection that may attach the store's files (the {@link TableWriter}'s)
+     * @param writer reads the store's files
      */
-    public static ReferenceCopy build(Path file, Snapshot snapshot, DuckDBConnection writer, Catalog catalog,
-            BufferAllocator allocator, int threads) throws SQLException, IOException {
+    public static ReferenceCopy build(Path file, Snapshot snapshot, TableWriter writer, BufferAllocator allocator,
+            int threads) throws SQLException, IOException {
         Files.deleteIfExists(file);
         Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".wal"));
         java.util.Properties properties = new java.util.Properties();
@@ -70,7 +66,7 @@ public final class ReferenceCopy implements AutoCloseable {
         try {
             // clients' SQL runs here for LOCAL queries: no files, no extensions, no setting changes
             DuckLockdown.apply(reference);
-            ReferenceCopy copy = new ReferenceCopy(reference, writer, catalog, allocator);
+            ReferenceCopy copy = new ReferenceCopy(reference, writer, allocator);
             copy.apply(snapshot);
             return copy;
         } catch (SQLException | IOException | RuntimeException e) {
@@ -124,15 +120,15 @@ public final class ReferenceCopy implements AutoCloseable {
         }
         List<ViewSql.FileRead> reads = new ArrayList<>();
         for (DataFile f : data) {
-            attach(f);
+            writer.attach(f);
             DataFile deletes = snapshot.deletesOf(f.fileId()).orElse(null);
             if (deletes != null) {
-                attach(deletes);
+                writer.attach(deletes);
             }
             reads.add(new ViewSql.FileRead(f.fileId(), f.columnIds(), deletes == null ? null : deletes.fileId()));
         }
         String select = ViewSql.select(table.columns(), reads, ReferenceCopy::alias);
-        try (Statement s = writer.createStatement(); ResultSet rs = s.executeQuery(select)) {
+        try (Statement s = writer.connection().createStatement(); ResultSet rs = s.executeQuery(select)) {
             String view = "__mallard_load_" + table.id();
             ArrowReader rows = DuckArrow.export(rs, allocator); // the registered stream owns it from here
             try (ArrowArrayStream stream = DuckArrow.register(reference, view, rows, allocator)) {
@@ -142,15 +138,6 @@ public final class ReferenceCopy implements AutoCloseable {
         LOG.info("reference copy of {} rebuilt in {} ms", table.name(), (System.nanoTime() - start) / 1_000_000);
     }
 
-
-    private void attach(DataFile f) throws SQLException {
-        if (attached.add(f.fileId())) {
-            Path path = files.localCopy(f);
-            try (Statement s = writer.createStatement()) {
-                s.execute("ATTACH " + Sql.literal(path.toString()) + " AS " + alias(f.fileId()) + " (READ_ONLY)");
-            }
-        }
-    }
 
     private static String alias(String fileId) {
         return "f_" + fileId;

@@ -88,8 +88,8 @@ public final class Coordinator implements AutoCloseable {
             GarbageCollector.sweep(catalog); // before any query: what no version names is left from a crash or a failure
             TableWriter writer = new TableWriter(catalog, layout.work(), List.of(layout.store()));
             resources.add(0, writer);
-            ReferenceCopy referenceCopy = ReferenceCopy.build(layout.reference(), catalog.snapshot(), writer.connection(),
-                    catalog, allocator, ResourceLimits.detect().cpus());
+            ReferenceCopy referenceCopy = ReferenceCopy.build(layout.reference(), catalog.snapshot(), writer, allocator,
+                    ResourceLimits.detect().cpus());
             resources.add(0, referenceCopy);
             DuckDBConnection reference = referenceCopy.connection();
             catalog.onCommit(snapshot -> {
