@@ -11,7 +11,7 @@ final class DataOptions {
     @Option(names = "--rows", defaultValue = "10000000", description = "Rows of the measurements table (default: ${DEFAULT-VALUE}).")
     long rows;
 
-    @Option(names = "--shards", defaultValue = "8", description = "Shards per dataset (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--shards", defaultValue = "8", description = "Shards of the cluster: every partitioned table is split into this many (default: ${DEFAULT-VALUE}).")
     int shards;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the measurements generator (default: ${DEFAULT-VALUE}).")

@@ -187,7 +187,7 @@ final class Shell {
                 case ".workers" -> print(client.query("SELECT worker_id, name, address, state, len(trusted_shards) AS "
                         + "shards, running_tasks, last_heartbeat, version, cpus, memory_bytes FROM mallard.workers "
                         + "ORDER BY worker_id"));
-                case ".shards" -> print(client.query("SELECT shard_id, dataset, size_bytes, replicas, state "
+                case ".shards" -> print(client.query("SELECT shard_id, files, size_bytes, replicas, state "
                         + "FROM mallard.shards ORDER BY shard_id"));
                 case ".timer" -> {
                     Boolean on = onOff(argument);

@@ -95,7 +95,7 @@ class ShellTest {
         assertThat(cells(text)).contains(count("measurements"), "bigint", "a;b", count("nation"), "1 row");
         assertThat(text).contains("PUSHDOWN_AGG").contains("worker:").contains("combine:");
         assertThat(text).contains("error: SYNTAX_ERROR");
-        assertThat(text).contains("worker-1").contains("trusted").contains("tpch-000").contains("served");
+        assertThat(text).contains("worker-1").contains("trusted").contains("shard-000").contains("served");
         assertThat(text).contains("mallard.distributed = false").contains("error: INVALID_ARGUMENT: mallard.distributed is off");
         assertThat(text).contains("unknown command .bogus");
         assertThat(text).doesNotContain("never reached");
