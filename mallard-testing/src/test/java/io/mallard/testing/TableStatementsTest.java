@@ -1,0 +1,194 @@
+package io.mallard.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.mallard.client.MallardSqlClient;
+import io.mallard.common.ErrorCode;
+import io.mallard.common.MallardException;
+import io.mallard.common.rows.QueryRows;
+import io.mallard.oracle.Oracle;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every table statement through the Flight SQL endpoint, each compared with one DuckDB that runs the same statements
+ * (without Mallard's distribution statements): creating, distributing, loading, changing, renaming and dropping
+ * tables, and the errors a user makes. One private cluster for the class; each test uses tables of its own.
+ */
+class TableStatementsTest {
+    private static LocalCluster cluster;
+    private static MallardSqlClient client;
+    private static Connection duck;
+    private static Oracle oracle;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = LocalCluster.builder().workers(2).shards(4).privateData(true).build();
+        client = cluster.sqlClient();
+        duck = DriverManager.getConnection("jdbc:duckdb:");
+        oracle = Oracle.over(duck);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            cluster.assertClean();
+        } finally {
+            oracle.close();
+            duck.close();
+            client.close();
+            cluster.close();
+        }
+    }
+
+    /** Runs {@code sql} on both; returns Mallard's Count. */
+    private static long both(String sql) throws Exception {
+        try (Statement s = duck.createStatement()) {
+            s.execute(sql);
+        }
+        QueryRows rows = client.query(sql);
+        return ((Number) rows.rows().get(0).get(0)).longValue();
+    }
+
+    private static void same(String query) throws Exception {
+        assertThat(oracle.difference(query, client.query(query))).as(query).isEmpty();
+    }
+
+    private static MallardException fails(String sql) {
+        MallardException e = catchThrowableOfType(MallardException.class, () -> client.query(sql));
+        assertThat(e).as("%s must fail", sql).isNotNull();
+        return e;
+    }
+
+    @Test
+    void aPartitionedTableIsCreatedLoadedAndJoinedShardLocallyWithItsCoPartitionedPeer() throws Exception {
+        both("CREATE TABLE events (device_id VARCHAR, ts TIMESTAMP, temp DOUBLE)");
+        both("CREATE TABLE devices (device_id VARCHAR, site VARCHAR)");
+        client.query("ALTER TABLE events SET PARTITIONED BY (device_id)");
+        client.query("ALTER TABLE devices SET PARTITIONED BY (device_id)");
+        assertThat(both("INSERT INTO events SELECT 'd' || (i % 37), TIMESTAMP '2026-01-01' + INTERVAL (i) MINUTE, "
+                + "i / 10.0 FROM range(5000) r(i)")).isEqualTo(5000);
+        assertThat(both("INSERT INTO devices SELECT 'd' || i, 'site' || (i % 4) FROM range(37) r(i)")).isEqualTo(37);
+        String join = "SELECT site, count(*), avg(temp) FROM events e JOIN devices d ON e.device_id = d.device_id "
+                + "GROUP BY site ORDER BY site";
+        assertThat(client.explain(join)).contains("PUSHDOWN_AGG"); // co-partitioned on device_id: joined on the shards
+        same(join);
+        same("SELECT device_id, max(ts) FROM events GROUP BY ALL ORDER BY 1 LIMIT 5");
+        QueryRows tables = client.query("SHOW TABLES");
+        assertThat(tables.rows()).extracting(r -> r.get(0)).contains("events", "devices", "lineitem");
+        QueryRows described = client.query("DESCRIBE events");
+        assertThat(described.rows()).extracting(r -> r.get(0), r -> r.get(1))
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("device_id", "VARCHAR"),
+                        org.assertj.core.groups.Tuple.tuple("ts", "TIMESTAMP"),
+                        org.assertj.core.groups.Tuple.tuple("temp", "DOUBLE"));
+    }
+
+    @Test
+    void createTableAsCopiesAQueryOverMallardTables() throws Exception {
+        try (Statement s = duck.createStatement()) {
+            s.execute("CREATE TABLE nation_copy_src AS SELECT * FROM (VALUES (1, 'a'), (2, 'b')) v(k, name)");
+        }
+        client.query("CREATE TABLE nation_copy_src AS SELECT * FROM (VALUES (1, 'a'), (2, 'b')) v(k, name)");
+        assertThat(both("CREATE TABLE ctas AS SELECT k * 10 AS k10, upper(name) AS up FROM nation_copy_src")).isEqualTo(2);
+        same("SELECT * FROM ctas ORDER BY k10");
+        assertThat(fails("CREATE TABLE ctas AS SELECT 1").getMessage()).contains("already exists");
+        assertThat(both("CREATE TABLE IF NOT EXISTS ctas (x INTEGER)")).isZero();
+    }
+
+    @Test
+    void columnsAreAddedAndRenamedAndOldFilesReadTheNewColumnAsNull() throws Exception {
+        both("CREATE TABLE evolving (a INTEGER, b VARCHAR)");
+        both("INSERT INTO evolving VALUES (1, 'one'), (2, 'two')");
+        both("ALTER TABLE evolving ADD COLUMN c DOUBLE");
+        both("INSERT INTO evolving VALUES (3, 'three', 3.5)");
+        both("ALTER TABLE evolving RENAME COLUMN b TO label");
+        both("UPDATE evolving SET c = a * 2 WHERE c IS NULL AND a = 1");
+        same("SELECT * FROM evolving ORDER BY a");
+        both("ALTER TABLE evolving RENAME TO evolved");
+        same("SELECT label, c FROM evolved ORDER BY a");
+        assertThat(fails("SELECT * FROM evolving").code()).isEqualTo(ErrorCode.TABLE_NOT_FOUND);
+    }
+
+    @Test
+    void replicatedAndDimensionTablesAnswerJoinsLikeOneDuckDb() throws Exception {
+        both("CREATE TABLE sales (id BIGINT, store_id INTEGER, amount DECIMAL(10,2))");
+        both("CREATE TABLE stores (store_id INTEGER, city VARCHAR)");
+        both("CREATE TABLE colors (c INTEGER, name VARCHAR)");
+        client.query("ALTER TABLE sales SET PARTITIONED BY (id)");
+        client.query("ALTER TABLE stores SET DIMENSION (store_id) REFERENCED BY sales (store_id)");
+        client.query("ALTER TABLE colors SET REPLICATED");
+        both("INSERT INTO stores SELECT i, 'city' || i FROM range(20) r(i)");
+        both("INSERT INTO colors VALUES (0, 'red'), (1, 'green')");
+        both("INSERT INTO sales SELECT i, i % 23, (i % 100) / 4.0 FROM range(3000) r(i)");
+        same("SELECT city, sum(amount), count(*) FROM sales JOIN stores USING (store_id) GROUP BY city ORDER BY city");
+        same("SELECT name, count(*) FROM sales JOIN colors ON sales.id % 2 = colors.c GROUP BY name ORDER BY name");
+        // stores 20–22 arrive after the sales that reference them: each shard must get them once
+        both("INSERT INTO stores VALUES (20, 'late'), (21, 'later'), (22, 'latest')");
+        same("SELECT city, count(*) FROM sales JOIN stores USING (store_id) GROUP BY city ORDER BY city");
+        both("UPDATE stores SET city = upper(city) WHERE store_id < 5");
+        both("DELETE FROM stores WHERE store_id = 7");
+        same("SELECT city, count(*) FROM sales JOIN stores USING (store_id) GROUP BY city ORDER BY city");
+        same("SELECT * FROM stores ORDER BY store_id");
+    }
+
+    @Test
+    void aChangedShardKeyMovesTheRowsAndKeepsThemAll() throws Exception {
+        both("CREATE TABLE rekeyed (k INTEGER, v VARCHAR)");
+        both("INSERT INTO rekeyed SELECT i, 'v' || i FROM range(1000) r(i)");
+        client.query("ALTER TABLE rekeyed SET PARTITIONED BY (k)");
+        same("SELECT count(*), sum(k), count(DISTINCT v) FROM rekeyed");
+        both("UPDATE rekeyed SET k = k + 1000 WHERE k % 3 = 0");
+        same("SELECT k % 7, count(*) FROM rekeyed GROUP BY 1 ORDER BY 1");
+        client.query("ALTER TABLE rekeyed SET REPLICATED");
+        same("SELECT count(*), sum(k) FROM rekeyed");
+    }
+
+    @Test
+    void truncateAndDropRemoveEverything() throws Exception {
+        both("CREATE TABLE temporary_rows (x INTEGER)");
+        both("INSERT INTO temporary_rows SELECT * FROM range(100)");
+        assertThat(both("TRUNCATE temporary_rows")).isEqualTo(100);
+        same("SELECT count(*) FROM temporary_rows");
+        both("DROP TABLE temporary_rows");
+        assertThat(fails("SELECT * FROM temporary_rows").code()).isEqualTo(ErrorCode.TABLE_NOT_FOUND);
+        assertThat(both("DROP TABLE IF EXISTS temporary_rows")).isZero();
+    }
+
+    @Test
+    void mistakesGetClearErrorsAndChangeNothing() throws Exception {
+        both("CREATE TABLE strict (n INTEGER NOT NULL, s VARCHAR)");
+        both("INSERT INTO strict VALUES (1, 'a')");
+        MallardException type = fails("INSERT INTO strict VALUES ('not a number', 'b')");
+        assertThat(type.code()).as(type.getMessage()).isEqualTo(ErrorCode.EXECUTION_ERROR);
+        assertThat(type.getMessage()).contains("not a number");
+        MallardException width = fails("INSERT INTO strict VALUES (1, 'b', 'extra')");
+        assertThat(width.code()).isEqualTo(ErrorCode.BINDER_ERROR);
+        assertThat(fails("INSERT INTO strict (nope) VALUES (1)").getMessage()).contains("nope");
+        assertThat(fails("INSERT INTO missing VALUES (1)").code()).isEqualTo(ErrorCode.TABLE_NOT_FOUND);
+        assertThat(fails("UPDATE strict SET nope = 1").getMessage()).contains("nope");
+        MallardException syntax = fails("CREATE TABLE broken (a INTEGR)");
+        assertThat(syntax.getMessage()).containsIgnoringCase("INTEGR");
+        MallardException notNull = fails("INSERT INTO strict VALUES (NULL, 'c')");
+        assertThat(notNull.code()).isEqualTo(ErrorCode.EXECUTION_ERROR);
+        assertThat(fails("CREATE TABLE defaults (a INTEGER DEFAULT 1)").code()).isEqualTo(ErrorCode.UNSUPPORTED_STATEMENT);
+        assertThat(fails("ALTER TABLE strict SET PARTITIONED BY (nope)").getMessage()).contains("nope");
+        same("SELECT * FROM strict ORDER BY n");
+        assertThat(client.query("SELECT count(*) FROM mallard.queries WHERE contains(sql, 'not a number') AND status = 'failed'")
+                .rows().get(0).get(0)).isEqualTo(1L);
+    }
+
+    @Test
+    void theGeneratedTablesAreOrdinaryTables() throws Exception {
+        // lineitem and orders were loaded through the same writer: they can be described like any table
+        QueryRows described = client.query("DESCRIBE lineitem");
+        assertThat(described.rows()).extracting(r -> r.get(0)).startsWith("l_orderkey", "l_partkey");
+        assertThat(List.of(client.explain("SELECT count(*) FROM lineitem JOIN orders ON l_orderkey = o_orderkey")))
+                .anyMatch(plan -> plan.contains("PUSHDOWN_AGG"));
+    }
+}
