@@ -25,18 +25,27 @@ final class Mailbox implements AutoCloseable {
     private final long pollMillis;
     /** Answers long-polls at their deadline; its tasks are cancelled when mail answers them first. */
     private final ScheduledThreadPoolExecutor pollTimer;
+    /**
+     * Until then, a worker is granted only files it says it holds: after a coordinator restart the workers register
+     * one by one, and the first would otherwise be granted (and download) every shard before the others are back.
+     */
+    private final long holdBackUntil;
 
     /** @param grantUrl (file, workerId) → signed download URL */
-    Mailbox(ClusterState state, BiFunction<DataFile, String, String> grantUrl, long pollMillis) {
+    Mailbox(ClusterState state, BiFunction<DataFile, String, String> grantUrl, long pollMillis, long holdBackMillis) {
         this.state = state;
         this.grantUrl = grantUrl;
         this.pollMillis = pollMillis;
+        this.holdBackUntil = System.currentTimeMillis() + holdBackMillis;
         this.pollTimer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "mallard-poll-timer");
             t.setDaemon(true);
             return t;
         });
         this.pollTimer.setRemoveOnCancelPolicy(true);
+        if (holdBackMillis > 0) {
+            pollTimer.schedule(() -> state.locked(this::wakeAll), holdBackMillis, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** A long-poll waiting for mail. Guarded by the lock. */
@@ -56,10 +65,11 @@ final class Mailbox implements AutoCloseable {
     }
 
     /** Renews the lease and answers now if there is mail, else when mail arrives or the poll interval has passed. */
-    void poll(String workerId, Consumer<PollReply> answer) {
+    void poll(String workerId, java.util.List<String> held, Consumer<PollReply> answer) {
         state.lock();
         try {
             WorkerSession w = state.live(workerId);
+            w.held = held == null ? java.util.Set.of() : java.util.Set.copyOf(held);
             PendingPoll earlier = w.waiting;
             if (earlier != null) {
                 // a worker has one poll outstanding: the earlier one (its call likely abandoned) is answered empty, so
@@ -123,10 +133,12 @@ final class Mailbox implements AutoCloseable {
      */
     private PollReply drain(WorkerSession w) {
         List<FileGrant> grants = new ArrayList<>();
+        boolean holdBack = System.currentTimeMillis() < holdBackUntil;
         if (w.state.isLive()) {
             for (String shardId : w.assigned) {
                 for (DataFile f : state.snapshot.filesOfShard(io.mallard.data.table.Snapshot.shardNumber(shardId))) {
-                    if (w.granted.add(f.fileId())) {
+                    if (!w.granted.contains(f.fileId()) && (!holdBack || w.held.contains(f.fileId()))) {
+                        w.granted.add(f.fileId());
                         grants.add(new FileGrant(f.fileId(), grantUrl.apply(f, w.id), f.size(), f.sha256()));
                     }
                 }

@@ -43,8 +43,19 @@ public final class WorkerRegistry implements AutoCloseable {
      */
     public WorkerRegistry(Snapshot snapshot, Function<DataFile, Path> localCopy, String joinToken, int replicas,
             long leaseMillis, long pollMillis, BiFunction<DataFile, String, String> grantUrl, Consumer<String> onWorkerLost) {
+        this(snapshot, localCopy, joinToken, replicas, leaseMillis, pollMillis, 0, grantUrl, onWorkerLost);
+    }
+
+    /**
+     * @param holdBackMillis for this long after start a worker is granted only the files it says it holds: after a
+     *                       restart of the coordinator the workers register one by one, and the first would otherwise
+     *                       be granted (and download) every shard before the others are back
+     */
+    public WorkerRegistry(Snapshot snapshot, Function<DataFile, Path> localCopy, String joinToken, int replicas,
+            long leaseMillis, long pollMillis, long holdBackMillis, BiFunction<DataFile, String, String> grantUrl,
+            Consumer<String> onWorkerLost) {
         this.state = new ClusterState(snapshot);
-        this.mailbox = new Mailbox(state, grantUrl, pollMillis);
+        this.mailbox = new Mailbox(state, grantUrl, pollMillis, holdBackMillis);
         Placement placement = new Placement(state, mailbox, replicas);
         this.admission = new Admission(state, placement, joinToken, leaseMillis, pollMillis, onWorkerLost);
         this.trust = new Trust(state, mailbox, localCopy);
@@ -81,7 +92,12 @@ public final class WorkerRegistry implements AutoCloseable {
      * @param answer called once, outside the lock, with the reply
      */
     public void poll(String workerId, Consumer<PollReply> answer) {
-        mailbox.poll(workerId, answer);
+        poll(workerId, List.of(), answer);
+    }
+
+    /** As {@link #poll(String, Consumer)}, noting the files the worker says it holds ({@code Poll.held}). */
+    public void poll(String workerId, List<String> held, Consumer<PollReply> answer) {
+        mailbox.poll(workerId, held, answer);
     }
 
     /** {@link #poll(String, Consumer)}, waiting for the answer in this thread. */

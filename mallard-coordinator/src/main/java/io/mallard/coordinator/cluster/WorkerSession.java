@@ -26,6 +26,8 @@ final class WorkerSession {
     WorkerState state = WorkerState.REGISTERED;
     /** Shards placement gives this worker now. */
     final Set<String> assigned = new LinkedHashSet<>();
+    /** Files the worker said in its last poll that it holds (verified on its disk). */
+    Set<String> held = Set.of();
     /** Files for which a download grant was sent and not revoked. */
     final Set<String> granted = new LinkedHashSet<>();
     /** Files the worker reported downloaded and verified, awaiting proof. */

@@ -101,8 +101,9 @@ public final class Coordinator implements AutoCloseable {
                 }
             });
             AtomicReference<QueryManager> queriesRef = new AtomicReference<>();
+            // workers come back one by one after a restart: for a few polls, grant each only what it holds already
             registry = new WorkerRegistry(catalog.snapshot(), catalog::localCopy, credentials.joinToken(), config.replicas(),
-                    config.leaseMillis(), config.pollMillis(),
+                    config.leaseMillis(), config.pollMillis(), Math.min(config.leaseMillis(), 3 * config.pollMillis()),
                     (file, worker) -> store.downloadUrl(file.storeKey(), worker, DOWNLOAD_URL_TTL).toString(), id -> {
                         QueryManager q = queriesRef.get();
                         if (q != null) {

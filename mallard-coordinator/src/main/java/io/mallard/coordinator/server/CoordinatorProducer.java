@@ -46,7 +46,7 @@ final class CoordinatorProducer extends NoOpFlightProducer {
             Message message = Codec.decode(action.getBody());
             if (message instanceof Messages.Poll poll) {
                 // answered later, by whichever thread has work for the worker: no thread waits for it
-                registry.poll(caller.requireWorker(Optional.of(poll.workerId())), reply -> {
+                registry.poll(caller.requireWorker(Optional.of(poll.workerId())), poll.held(), reply -> {
                     listener.onNext(new Result(Codec.encode(reply)));
                     listener.onCompleted();
                 });
