@@ -52,6 +52,28 @@ final class LocalFiles {
         }
     }
 
+    /**
+     * Deletes cached downloads of files not in {@code live} (files no version reads any more, and partial downloads a
+     * crash left); returns how many.
+     */
+    int retainOnly(java.util.Set<String> live) throws IOException {
+        if (store instanceof LocalShardStore || !Files.isDirectory(cache)) {
+            return 0;
+        }
+        int deleted = 0;
+        try (java.util.stream.Stream<Path> files = Files.list(cache)) {
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                String id = name.endsWith(".duckdb") ? name.substring(0, name.length() - ".duckdb".length()) : null;
+                if (id == null || !live.contains(id)) {
+                    Files.deleteIfExists(file);
+                    deleted++;
+                }
+            }
+        }
+        return deleted;
+    }
+
     /** Forgets a cached download (after its file was removed from every version). */
     void evict(String fileId) {
         try {
