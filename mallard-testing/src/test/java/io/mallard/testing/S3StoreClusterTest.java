@@ -7,10 +7,12 @@ import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.common.security.Credentials;
 import io.mallard.coordinator.CoordinatorConfig;
+import io.mallard.coordinator.ImportConfig;
 import io.mallard.coordinator.StoreConfig;
 import io.mallard.coordinator.server.Coordinator;
 import io.mallard.data.queries.DemoQueries;
 import io.mallard.data.queries.NamedQuery;
+import io.mallard.data.store.S3Endpoint;
 import io.mallard.data.store.S3Location;
 import io.mallard.data.store.S3ShardStore;
 import io.mallard.data.table.DataFile;
@@ -77,12 +79,15 @@ class S3StoreClusterTest {
         "UPDATE dim SET label = label || '*' WHERE dk < 3",
         "DELETE FROM dim WHERE dk = 6",
         "INSERT INTO f VALUES (1000, 'z', NULL, 2), (1001, NULL, 0.5, 6)",
+        "CREATE TABLE f2 AS SELECT k, g, x FROM f WHERE k < 100",
+        "DELETE FROM f2 WHERE g = 'B'",
     };
     private static final String[] CHECKS = {
         "SELECT * FROM f ORDER BY ALL",
         "SELECT g, count(*), sum(x), max(k) FROM f GROUP BY g ORDER BY g",
         "SELECT * FROM r ORDER BY ALL",
         "SELECT * FROM dim ORDER BY ALL",
+        "SELECT * FROM f2 ORDER BY ALL",
         "SELECT f.g, dim.label, count(*), sum(f.x) FROM f JOIN dim ON f.dk = dim.dk GROUP BY ALL ORDER BY ALL",
         "SELECT r.name, count(*) FROM f JOIN r ON f.k % 5 = r.id GROUP BY r.name ORDER BY r.name",
     };
@@ -109,7 +114,10 @@ class S3StoreClusterTest {
     @Test
     void aClusterOnS3AnswersChangesAndRestartsOverTheBucket(@TempDir Path temp) throws Exception {
         S3Location location = s3.location(BUCKET, "cluster-" + UUID.randomUUID());
-        try (LocalCluster cluster = LocalCluster.builder().workers(2).shards(4).measurementRows(5_000).privateData(true).store(StoreConfig.s3(location, s3.credentials())).build();
+        try (LocalCluster cluster = LocalCluster.builder().workers(2).shards(4).measurementRows(5_000).privateData(true)
+                        .store(StoreConfig.s3(location, s3.credentials()))
+                        .imports(ImportConfig.none().withS3(new S3Endpoint(s3.endpoint(), null, true), s3.credentials()))
+                        .build();
                 S3ShardStore bucket = new S3ShardStore(location, s3.credentials());
                 Oracle oracle = new Oracle(cluster.oracleFile());
                 Connection duck = DriverManager.getConnection("jdbc:duckdb:");
@@ -138,6 +146,13 @@ class S3StoreClusterTest {
                     assertThat(((Number) client.query(sql).rows().get(0).get(0)).longValue()).as(sql).isEqualTo(expected);
                 }
                 assertSameAnswers(client, single);
+                // the store's own objects are not an import source, even with credentials that could read them
+                String storeFiles = "s3://" + BUCKET + "/" + location.prefix() + "tables/*/*/*.duckdb";
+                MallardException refused = org.assertj.core.api.Assertions.catchThrowableOfType(MallardException.class,
+                        () -> client.query("INSERT INTO f SELECT * FROM read_parquet('" + storeFiles + "')"));
+                assertThat(refused).isNotNull();
+                assertThat(refused.code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
+                assertThat(refused.getMessage()).contains(storeFiles, "shard store");
             }
             assertThat(new HashSet<>(bucket.list("tables/"))).as("every live file is in the bucket")
                     .containsAll(liveKeys(cluster));
@@ -175,7 +190,8 @@ class S3StoreClusterTest {
             CredentialCallOption auth = new CredentialCallOption(new BearerCredentialWriter(registered.sessionToken()));
             Messages.PollReply reply = Rpc.call(flight, new Messages.Poll(registered.workerId(), List.of()),
                     Messages.PollReply.class, auth);
-            assertThat(reply.grants()).hasSize(cluster.snapshot().files().size());
+            assertThat(reply.grants()).as("every file a shard holds (the coordinator's reference files are not granted)")
+                    .hasSize((int) cluster.snapshot().files().stream().filter(f -> f.shard() != DataFile.REFERENCE).count());
             HttpClient http = HttpClient.newHttpClient(); // no credentials of any kind
             for (Messages.FileGrant grant : reply.grants()) {
                 URI url = URI.create(grant.url());

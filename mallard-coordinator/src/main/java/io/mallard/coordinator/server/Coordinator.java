@@ -172,6 +172,9 @@ public final class Coordinator implements AutoCloseable {
                     storeConfig.describe(), shards == null ? "" : " (served on port " + shards.port() + ")");
         } catch (IOException | SQLException | RuntimeException | java.security.GeneralSecurityException e) {
             close();
+            if (e instanceof MallardException refused) {
+                throw refused; // a configuration the coordinator refuses, with its code
+            }
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
     }

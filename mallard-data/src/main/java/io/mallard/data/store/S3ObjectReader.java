@@ -12,7 +12,6 @@ import java.util.Objects;
 import java.util.function.Predicate;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -23,8 +22,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * nothing here writes or deletes objects.
  *
  * <p>A download is checked against what the listing (or HEAD) saw: it is requested with {@code If-Match} on the
- * object's ETag, so an object replaced since is refused rather than read half old, half new; its length must be the
- * listed size; and where S3 stores a checksum of the object, the SDK checks it ({@code x-amz-checksum-mode: ENABLED}).
+ * object's ETag, so an object replaced since is refused rather than read half old, half new, and its length must be
+ * the listed size. (No content checksum is asked for: S3-compatible servers such as s3proxy refuse
+ * {@code x-amz-checksum-mode}, and an import has no digest of its own to compare with.)
  */
 public final class S3ObjectReader implements Closeable {
     private static final int LIST_PAGE_SIZE = 1000;
@@ -87,8 +87,7 @@ public final class S3ObjectReader implements Closeable {
     public void download(Listed object, Path target) throws IOException {
         Path partial = target.resolveSibling(target.getFileName() + ".download");
         try {
-            try (InputStream in = s3.getObject(b -> b.bucket(object.bucket()).key(object.key()).ifMatch(object.etag())
-                    .checksumMode(ChecksumMode.ENABLED))) {
+            try (InputStream in = s3.getObject(b -> b.bucket(object.bucket()).key(object.key()).ifMatch(object.etag()))) {
                 Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
             }
             long size = Files.size(partial);
