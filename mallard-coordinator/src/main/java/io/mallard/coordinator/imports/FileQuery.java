@@ -32,9 +32,10 @@ public final class FileQuery {
 
     /**
      * The query over local files: every file name replaced by the list of local files {@code session} gives for it
-     * (objects are downloaded then); a name of a file DuckDB would read by its extension becomes its reader's call.
+     * (an {@link ImportSession} downloads objects then); a name of a file DuckDB would read by its extension becomes
+     * its reader's call.
      */
-    public String rewrite(ImportSession session) {
+    public String rewrite(SourceFiles session) {
         if (rewritten) {
             throw new IllegalStateException("a file query is rewritten once");
         }

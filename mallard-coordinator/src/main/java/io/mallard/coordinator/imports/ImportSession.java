@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * directory of this statement (object keys kept as paths, so hive-style {@code key=value/} parts still read), which
  * {@link #close()} deletes.
  */
-public final class ImportSession implements AutoCloseable {
+public final class ImportSession implements SourceFiles, AutoCloseable {
     /** Most files one statement may read (a pattern that matches more is refused). */
     static final int MAX_FILES = 10_000;
 
@@ -46,6 +46,7 @@ public final class ImportSession implements AutoCloseable {
      *
      * @param position where the name is in the statement, for errors
      */
+    @Override
     public List<Path> files(String name, int position) {
         ImportRules.Source source = rules.classify(name, position);
         try {
