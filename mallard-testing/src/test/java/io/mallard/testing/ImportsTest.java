@@ -221,7 +221,7 @@ class ImportsTest {
         MallardException e = catchThrowableOfType(MallardException.class,
                 () -> client.query("COPY strict FROM 's3://imports/bad/readings.csv' (HEADER)"));
         assertThat(e).isNotNull();
-        assertThat(e.getMessage()).contains("s3://imports/bad/readings.csv").contains("three")
+        assertThat(e.getMessage()).contains("file = s3://imports/bad/readings.csv", "Line: 4", "column \"id\"", "three")
                 .doesNotContain(cluster.dir().toString());
         assertThat(count("SELECT count(*) FROM strict")).isZero();
         assertNoDownloadsLeft();

@@ -65,8 +65,8 @@ final class Glob {
                     if (negated) {
                         body = body.substring(1);
                     }
-                    out.append('[').append(negated ? "^/" : "").append(body.replace("\\", "\\\\").replace("[", "\\[").replace("&", "\\&"))
-                            .append(']');
+                    String escaped = body.replace("\\", "\\\\").replace("[", "\\[").replace("&", "\\&");
+                    out.append('[').append(negated ? "^/" : "").append(escaped).append(']');
                     i = close + 1;
                     continue;
                 }

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The files of one statement: the names it reads, checked by the {@link ImportRules} and turned into local files the
@@ -27,6 +29,8 @@ import java.util.stream.Stream;
 public final class ImportSession implements SourceFiles, AutoCloseable {
     /** Most files one statement may read (a pattern that matches more is refused). */
     static final int MAX_FILES = 10_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ImportSession.class);
 
     private final ImportRules rules;
     private final S3ObjectReader s3;
@@ -168,10 +172,17 @@ public final class ImportSession implements SourceFiles, AutoCloseable {
         return e.getReason() == null ? e.getMessage() : e.getReason();
     }
 
-    /** Deletes what this statement downloaded. */
+    /**
+     * Deletes what this statement downloaded. A failure to delete does not fail the statement: the coordinator empties
+     * the download directory when it starts.
+     */
     @Override
     public void close() {
-        deleteTree(dir);
+        try {
+            deleteTree(dir);
+        } catch (UncheckedIOException e) {
+            LOG.warn("{}; the coordinator deletes them when it starts again", e.getMessage());
+        }
     }
 
     static void deleteTree(Path root) {
