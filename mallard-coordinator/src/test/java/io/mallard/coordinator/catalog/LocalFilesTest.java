@@ -8,7 +8,6 @@ import io.mallard.common.MallardException;
 import io.mallard.data.store.ShardStore;
 import io.mallard.data.table.DataFile;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
