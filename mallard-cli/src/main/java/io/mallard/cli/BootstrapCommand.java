@@ -28,14 +28,18 @@ final class BootstrapCommand implements Callable<Integer> {
     @Option(names = "--host", description = "Extra host name or IP for the server certificate (repeatable).")
     List<String> hosts = new ArrayList<>();
 
+    @Mixin
+    StoreOptions store;
+
     @Override
     public Integer call() throws Exception {
         Bootstrap.Result made = Bootstrap.run(new BootstrapOptions(dir, data.params(), data.shards, admin,
-                null, hosts), System.out);
+                null, hosts, store.config()), System.out);
         ClusterLayout layout = new ClusterLayout(dir);
-        System.out.printf("cluster directory ready: %s%n  catalog:     %s (%d tables, %d shards)%n  CA:          %s%n"
-                + "  credentials: %s (join token), %s (admin password)%n", dir, layout.catalog(),
-                made.snapshot().tables().size(), made.snapshot().shardCount(), layout.caCertificate(),
+        System.out.printf("cluster directory ready: %s%n  catalog:     %s (%d tables, %d shards)%n  files:       %s%n"
+                + "  CA:          %s%n  credentials: %s (join token), %s (admin password)%n", dir, layout.catalog(),
+                made.snapshot().tables().size(), made.snapshot().shardCount(), store.config().describe(),
+                layout.caCertificate(),
                 dir.resolve("credentials.json"), layout.adminPassword());
         return 0;
     }

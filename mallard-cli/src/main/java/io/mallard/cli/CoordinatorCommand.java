@@ -38,6 +38,12 @@ final class CoordinatorCommand implements Callable<Integer> {
     boolean insecure;
 
     @Mixin
+    StoreOptions store;
+
+    @Mixin
+    ImportOptions imports;
+
+    @Mixin
     ParentOption parent;
 
     @Override
@@ -45,7 +51,7 @@ final class CoordinatorCommand implements Callable<Integer> {
         parent.apply();
         CoordinatorConfig config = new CoordinatorConfig(dir, host, port, shardPort,
                 advertiseHost == null ? host : advertiseHost, replicas, leaseMillis, Math.min(1000, leaseMillis / 3),
-                60_000, 600_000, insecure);
+                60_000, 600_000, insecure).withStore(store.config()).withImports(imports.config());
         Coordinator coordinator = Coordinator.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -53,7 +59,8 @@ final class CoordinatorCommand implements Callable<Integer> {
             stopped.countDown();
         }));
         System.out.println("coordinator listening on " + host + ":" + coordinator.port() + (insecure ? " (PLAINTEXT)" : " (TLS)")
-                + ", shard store on port " + coordinator.shardPort());
+                + ", table files in " + config.store().describe()
+                + (coordinator.shardPort() < 0 ? "" : " (served on port " + coordinator.shardPort() + ")"));
         System.out.flush();
         stopped.await();
         return 0;

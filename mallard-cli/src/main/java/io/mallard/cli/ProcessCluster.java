@@ -42,13 +42,27 @@ public final class ProcessCluster implements AutoCloseable {
     /** As {@link #start(Path, int, int, PrintStream)}, with extra JVM options per process name (profiling). */
     public static ProcessCluster start(Path dir, int workers, int port, PrintStream out,
             java.util.function.Function<String, List<String>> jvmOptions) throws IOException, InterruptedException {
+        return start(dir, workers, port, out, jvmOptions, List.of());
+    }
+
+    /**
+     * As {@link #start(Path, int, int, PrintStream, java.util.function.Function)}, with extra options of the coordinator
+     * (its store and imports). The coordinator inherits this process's environment (S3 credentials included); the
+     * workers do not get any S3 credential.
+     */
+    public static ProcessCluster start(Path dir, int workers, int port, PrintStream out,
+            java.util.function.Function<String, List<String>> jvmOptions, List<String> coordinatorArgs)
+            throws IOException, InterruptedException {
         int chosen = port == 0 ? freePort() : port;
         ProcessCluster cluster = new ProcessCluster(dir, chosen);
         try {
             Path logs = Files.createDirectories(dir.resolve("logs"));
             out.println("starting coordinator on 127.0.0.1:" + chosen + " (log: " + logs.resolve("coordinator.log") + ")");
-            cluster.launch(logs.resolve("coordinator.log"), List.of(), jvmOptions.apply("coordinator"), "coordinator", "--dir", dir.toString(),
-                    "--port", Integer.toString(chosen));
+            List<String> coordinator = new ArrayList<>(List.of("coordinator", "--dir", dir.toString(), "--port",
+                    Integer.toString(chosen)));
+            coordinator.addAll(coordinatorArgs);
+            cluster.launch(logs.resolve("coordinator.log"), List.of(), jvmOptions.apply("coordinator"),
+                    coordinator.toArray(String[]::new));
             cluster.awaitCoordinator(60_000);
             String token = Credentials.load(dir).joinToken();
             for (int i = 1; i <= workers; i++) {
@@ -94,11 +108,20 @@ public final class ProcessCluster implements AutoCloseable {
         command.addAll(List.of(args));
         command.addAll(List.of("--exit-with-parent", Long.toString(ProcessHandle.current().pid())));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        if (!"coordinator".equals(args[0])) {
+            // only the coordinator holds store and import credentials; workers download with pre-signed URLs
+            builder.environment().keySet().removeIf(ProcessCluster::isS3Credential);
+        }
         for (String entry : environment) {
             int eq = entry.indexOf('=');
             builder.environment().put(entry.substring(0, eq), entry.substring(eq + 1));
         }
         processes.add(builder.start());
+    }
+
+    /** {@code AWS_…} and {@code MALLARD_IMPORT_AWS_…} variables: keys, secrets, session tokens, profiles. */
+    static boolean isS3Credential(String variable) {
+        return variable.startsWith("AWS_") || variable.startsWith("MALLARD_IMPORT_AWS_");
     }
 
     private void awaitCoordinator(long timeoutMillis) throws InterruptedException, IOException {

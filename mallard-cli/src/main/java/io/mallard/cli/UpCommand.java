@@ -4,6 +4,7 @@ import io.mallard.coordinator.ClusterLayout;
 import io.mallard.coordinator.bootstrap.Bootstrap;
 import io.mallard.coordinator.bootstrap.BootstrapOptions;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -28,11 +29,21 @@ final class UpCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
+    @Mixin
+    StoreOptions store;
+
+    @Mixin
+    ImportOptions imports;
+
     @Override
     public Integer call() throws Exception {
-        Bootstrap.run(new BootstrapOptions(dir, data.params(), data.shards, "admin", null, List.of()),
+        Bootstrap.run(new BootstrapOptions(dir, data.params(), data.shards, "admin", null, List.of(), store.config()),
                 System.out);
-        try (ProcessCluster cluster = ProcessCluster.start(dir, workers, port, System.out)) {
+        imports.config(); // refuse bad import options before starting anything
+        List<String> coordinatorArgs = new ArrayList<>(store.args());
+        coordinatorArgs.addAll(imports.args());
+        try (ProcessCluster cluster = ProcessCluster.start(dir, workers, port, System.out, name -> List.of(),
+                coordinatorArgs)) {
             ClusterLayout layout = new ClusterLayout(dir);
             System.out.printf("%nMallard is up: coordinator at 127.0.0.1:%d (TLS), %d workers.%n", cluster.port(), workers);
             System.out.printf("  user:        admin%n  password:    in %s%n  CA:          %s%n  join token:  in %s%n",

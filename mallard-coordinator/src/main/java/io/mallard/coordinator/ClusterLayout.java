@@ -10,9 +10,11 @@ import java.nio.file.Path;
  * DIR/credentials.json  join token, URL signing key, users (Argon2id)
  * DIR/admin-password.txt
  * DIR/catalog.duckdb   the catalog: tables, the files that hold their rows, the commit log
- * DIR/data/store/     the embedded shard store: every table's immutable files, tables/ID/SHARD/FILE.duckdb
+ * DIR/data/store/     the embedded shard store: every table's immutable files, tables/ID/SHARD/FILE.duckdb (unused when
+ *                     the cluster's store is an S3 bucket)
  * DIR/data/           oracle.duckdb (the generated data unsharded), reference.duckdb (rebuilt by the coordinator),
- *                     work/ (files being written, spill)
+ *                     work/ (files being written, spill; cache/: verified copies of an S3 store's files the coordinator
+ *                     reads itself; imports/: objects downloaded for one statement, deleted after it)
  * DIR/metadata.duckdb   the coordinator's own metadata: query and task history (created by the coordinator)
  * </pre>
  */
@@ -45,6 +47,16 @@ public record ClusterLayout(Path dir) {
     /** Where the coordinator writes files before they go into the store, and spills. */
     public Path work() {
         return data().resolve("work");
+    }
+
+    /** Verified copies of a remote store's files that the coordinator reads itself (reference copy, proofs). */
+    public Path cache() {
+        return work().resolve("cache");
+    }
+
+    /** Objects an import statement downloads, one directory per statement, deleted when it ends. */
+    public Path importDownloads() {
+        return work().resolve("imports");
     }
 
     public Path metadata() {

@@ -16,10 +16,20 @@ import java.nio.file.Path;
  * @param shardWaitMillis  longest a query waits for some trusted worker to hold a shard
  * @param queryTimeoutMillis longest a distributed query may wait for its workers
  * @param insecure         plaintext Flight (explicit opt-out of TLS; never the default)
+ * @param metadataFile     the query history's database
+ * @param store            where the table files live (must be the store the cluster was bootstrapped with)
+ * @param imports          where statements may read files from (nothing by default)
  */
 public record CoordinatorConfig(Path dir, String host, int port, int shardPort, String advertisedHost, int replicas,
         long leaseMillis, long pollMillis, long shardWaitMillis, long queryTimeoutMillis, boolean insecure,
-        Path metadataFile) {
+        Path metadataFile, StoreConfig store, ImportConfig imports) {
+
+    public CoordinatorConfig(Path dir, String host, int port, int shardPort, String advertisedHost, int replicas,
+            long leaseMillis, long pollMillis, long shardWaitMillis, long queryTimeoutMillis, boolean insecure,
+            Path metadataFile) {
+        this(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis, shardWaitMillis,
+                queryTimeoutMillis, insecure, metadataFile, StoreConfig.local(), ImportConfig.none());
+    }
 
     public CoordinatorConfig(Path dir, String host, int port, int shardPort, String advertisedHost, int replicas,
             long leaseMillis, long pollMillis, long shardWaitMillis, long queryTimeoutMillis, boolean insecure) {
@@ -38,6 +48,8 @@ public record CoordinatorConfig(Path dir, String host, int port, int shardPort, 
         if (port < 0 || shardPort < 0) {
             throw new IllegalArgumentException("ports must be >= 0");
         }
+        store = store == null ? StoreConfig.local() : store;
+        imports = imports == null ? ImportConfig.none() : imports;
     }
 
     /** Defaults for a cluster directory: loopback, free ports, R = 1, 10 s lease. */
@@ -48,32 +60,44 @@ public record CoordinatorConfig(Path dir, String host, int port, int shardPort, 
 
     public CoordinatorConfig withLease(long newLeaseMillis, long newPollMillis) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, newLeaseMillis, newPollMillis,
-                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile);
+                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports);
     }
 
     public CoordinatorConfig withShardWait(long millis) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
-                millis, queryTimeoutMillis, insecure, metadataFile);
+                millis, queryTimeoutMillis, insecure, metadataFile, store, imports);
     }
 
     public CoordinatorConfig withQueryTimeout(long millis) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
-                shardWaitMillis, millis, insecure, metadataFile);
+                shardWaitMillis, millis, insecure, metadataFile, store, imports);
     }
 
     /** Keeps the query history in another file than DIR/metadata.duckdb (test clusters share a data directory). */
     public CoordinatorConfig withMetadataFile(Path file) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
-                shardWaitMillis, queryTimeoutMillis, insecure, file);
+                shardWaitMillis, queryTimeoutMillis, insecure, file, store, imports);
     }
 
     public CoordinatorConfig withPort(int newPort) {
         return new CoordinatorConfig(dir, host, newPort, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
-                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile);
+                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports);
     }
 
     public CoordinatorConfig withReplicas(int r) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, r, leaseMillis, pollMillis,
-                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile);
+                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports);
+    }
+
+    /** Keeps the table files in {@code newStore} (which must be the one the cluster was bootstrapped with). */
+    public CoordinatorConfig withStore(StoreConfig newStore) {
+        return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
+                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, newStore, imports);
+    }
+
+    /** Lets statements read files from the import directory and the S3 import source of {@code newImports}. */
+    public CoordinatorConfig withImports(ImportConfig newImports) {
+        return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
+                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, newImports);
     }
 }

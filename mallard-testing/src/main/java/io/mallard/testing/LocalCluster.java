@@ -6,6 +6,8 @@ import io.mallard.client.MallardSqlClient;
 import io.mallard.common.security.Credentials;
 import io.mallard.coordinator.ClusterLayout;
 import io.mallard.coordinator.CoordinatorConfig;
+import io.mallard.coordinator.ImportConfig;
+import io.mallard.coordinator.StoreConfig;
 import io.mallard.coordinator.bootstrap.Bootstrap;
 import io.mallard.coordinator.bootstrap.BootstrapOptions;
 import io.mallard.coordinator.server.Coordinator;
@@ -34,7 +36,8 @@ public final class LocalCluster implements AutoCloseable {
     private final Builder options;
     private final Path dir;
     private final Bootstrap.Result data;
-    private final Coordinator coordinator;
+    private final CoordinatorConfig config;
+    private Coordinator coordinator;
     private final List<WorkerHandle> workers = new ArrayList<>();
     private final String adminPassword;
     private int nextWorker = 1;
@@ -43,6 +46,10 @@ public final class LocalCluster implements AutoCloseable {
 
     private LocalCluster(Builder options) throws IOException, SQLException {
         this.options = options;
+        if (!options.store.isLocal() && !options.privateData) {
+            throw new IllegalArgumentException("a cluster with an S3 store needs privateData(true): the shared cluster "
+                    + "directories of the test cache keep their files in the local store");
+        }
         DataParams params = new DataParams(options.scaleFactor, options.measurementRows, options.seed, options.edgeRows);
         // A cache directory per parameter set: clusters with and without the edge dataset never regenerate each other's data.
         Path cache = options.cacheDir.resolve("sf" + options.scaleFactor + "-rows" + options.measurementRows + "-seed" + options.seed
@@ -51,14 +58,15 @@ public final class LocalCluster implements AutoCloseable {
                 ? Files.createTempDirectory(options.cacheDir, "cluster-")
                 : cache.resolve("cluster-" + options.shards + "-shards");
         this.data = Bootstrap.run(new BootstrapOptions(dir, params, options.shards, "admin", cache.resolve("oracle"),
-                List.of()), null);
+                List.of(), options.store), null);
         this.adminPassword = Bootstrap.adminPassword(dir);
         // the query history belongs to this cluster, not to the data directory that test clusters share
         this.metadataDir = Files.createTempDirectory(options.cacheDir, "metadata-");
-        CoordinatorConfig config = CoordinatorConfig.defaults(dir).withMetadataFile(metadataDir.resolve("metadata.duckdb"))
+        this.config = CoordinatorConfig.defaults(dir).withMetadataFile(metadataDir.resolve("metadata.duckdb"))
                 .withLease(options.leaseMillis, Math.min(1000, options.leaseMillis / 3))
                 .withShardWait(options.shardWaitMillis).withReplicas(options.replicas)
-                .withQueryTimeout(60_000); // a stuck test fails in a minute, not ten
+                .withQueryTimeout(60_000) // a stuck test fails in a minute, not ten
+                .withStore(options.store).withImports(options.imports);
         this.coordinator = Coordinator.start(config);
         try {
             for (int i = 0; i < options.workers; i++) {
@@ -101,6 +109,20 @@ public final class LocalCluster implements AutoCloseable {
         }
         workers.add(handle);
         return handle;
+    }
+
+    /**
+     * Stops the coordinator and starts a new one over the same cluster directory, on the same port, so that the workers
+     * register again with it (keeping the files they hold); waits until every shard is served again.
+     */
+    public void restartCoordinator() throws IOException, SQLException {
+        int port = coordinator.port();
+        coordinator.close();
+        coordinator = null;
+        coordinator = Coordinator.start(config.withPort(port));
+        if (!workers.isEmpty()) {
+            awaitAllShardsServed(120_000);
+        }
     }
 
     /** Waits until every shard is proved on at least one live worker. */
@@ -266,6 +288,8 @@ public final class LocalCluster implements AutoCloseable {
         // long enough that a loaded 2-core machine (GC, JIT, other tests) does not drop live workers; failure tests set 3 s
         private long leaseMillis = 10_000;
         private long shardWaitMillis = 30_000;
+        private StoreConfig store = StoreConfig.local();
+        private ImportConfig imports = ImportConfig.none();
         private Path cacheDir = Path.of(System.getProperty("mallard.test.cache",
                 System.getProperty("java.io.tmpdir") + File.separator + "mallard-test-data"));
 
@@ -319,6 +343,18 @@ public final class LocalCluster implements AutoCloseable {
 
         public Builder shardWaitMillis(long millis) {
             this.shardWaitMillis = millis;
+            return this;
+        }
+
+        /** Where the table files live (an S3 store needs {@link #privateData}); the local store by default. */
+        public Builder store(StoreConfig newStore) {
+            this.store = newStore;
+            return this;
+        }
+
+        /** The coordinator's import directory and S3 import source; none by default. */
+        public Builder imports(ImportConfig newImports) {
+            this.imports = newImports;
             return this;
         }
 

@@ -123,6 +123,12 @@ public final class S3ProxyFixture implements AutoCloseable {
         blobs.getBlobStore().createContainerInLocation(null, bucket);
     }
 
+    /** Puts a file as an object (directly in the backend, as any other writer of the bucket would have). */
+    public void putObject(String bucket, String key, Path file) throws IOException {
+        org.jclouds.blobstore.BlobStore store = blobs.getBlobStore();
+        store.putBlob(bucket, store.blobBuilder(key).payload(file.toFile()).contentLength(Files.size(file)).build());
+    }
+
     /** Stops the server and deletes every stored object; safe to call twice and after a failed start. */
     @Override
     public void close() throws Exception {

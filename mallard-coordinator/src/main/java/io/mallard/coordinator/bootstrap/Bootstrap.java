@@ -13,8 +13,8 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 
 /**
- * Prepares a cluster directory: certificates, credentials (admin user, join token, URL signing key), generated data,
- * shards and manifest. Idempotent: what exists is kept, so a second run only does what is missing or changed.
+ * Prepares a cluster directory: certificates, credentials (admin user, join token, URL signing key), generated data
+ * in the catalog, its files in the cluster's store (the local directory or an S3 bucket). Idempotent: what exists is kept, so a second run only does what is missing or changed.
  */
 public final class Bootstrap {
     private Bootstrap() {
@@ -42,7 +42,8 @@ public final class Bootstrap {
         }
         Path oracleDir = options.oracleDir() == null ? layout.data() : options.oracleDir();
         Path oracle = Datasets.ensureOracle(oracleDir, options.params(), progress);
-        Snapshot snapshot = GeneratedData.load(layout, oracle, options.params(), options.shards(), progress);
+        Snapshot snapshot = GeneratedData.load(layout, oracle, options.params(), options.shards(), options.store(),
+                progress);
         return new Result(snapshot, oracle);
     }
 

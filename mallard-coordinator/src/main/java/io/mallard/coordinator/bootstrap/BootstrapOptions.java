@@ -1,5 +1,6 @@
 package io.mallard.coordinator.bootstrap;
 
+import io.mallard.coordinator.StoreConfig;
 import io.mallard.data.DataParams;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,8 +14,15 @@ import java.util.List;
  * @param adminUser  name of the admin user created with a random password
  * @param oracleDir  where the unsharded oracle file lives (may be shared between clusters); default {@code dir/data}
  * @param hosts      extra host names or IPs for the server certificate
+ * @param store      where the table files go (recorded in the catalog: the cluster keeps this store)
  */
-public record BootstrapOptions(Path dir, DataParams params, int shards, String adminUser, Path oracleDir, List<String> hosts) {
+public record BootstrapOptions(Path dir, DataParams params, int shards, String adminUser, Path oracleDir, List<String> hosts,
+        StoreConfig store) {
+    /** With the local store. */
+    public BootstrapOptions(Path dir, DataParams params, int shards, String adminUser, Path oracleDir, List<String> hosts) {
+        this(dir, params, shards, adminUser, oracleDir, hosts, StoreConfig.local());
+    }
+
     public BootstrapOptions {
         if (shards < 1 || shards > 4096) {
             throw new IllegalArgumentException("shards must be between 1 and 4096, got " + shards);
@@ -23,5 +31,6 @@ public record BootstrapOptions(Path dir, DataParams params, int shards, String a
             throw new IllegalArgumentException("an admin user name is required");
         }
         hosts = List.copyOf(hosts);
+        store = store == null ? StoreConfig.local() : store;
     }
 }

@@ -4,6 +4,7 @@ import io.mallard.common.ErrorCode;
 import io.mallard.common.Json;
 import io.mallard.common.MallardException;
 import io.mallard.coordinator.ClusterLayout;
+import io.mallard.coordinator.StoreConfig;
 import io.mallard.coordinator.catalog.Catalog;
 import io.mallard.coordinator.catalog.ClusterInfo;
 import io.mallard.coordinator.catalog.TableWriter;
@@ -14,7 +15,7 @@ import io.mallard.data.Reference;
 import io.mallard.data.Sql;
 import io.mallard.data.TableRole;
 import io.mallard.data.TableSpec;
-import io.mallard.data.store.LocalShardStore;
+import io.mallard.data.store.ShardStore;
 import io.mallard.data.table.ColumnDef;
 import io.mallard.data.table.Snapshot;
 import io.mallard.data.table.TableReference;
@@ -58,11 +59,13 @@ final class GeneratedData {
      * Makes the catalog hold the generated data of {@code params} in {@code shards} shards: kept when it already does,
      * made anew when the directory holds only generated data of other parameters; refused when it holds anything else.
      */
-    static Snapshot load(ClusterLayout layout, Path oracle, DataParams params, int shards, PrintStream progress)
-            throws IOException, SQLException {
+    static Snapshot load(ClusterLayout layout, Path oracle, DataParams params, int shards, StoreConfig storeConfig,
+            PrintStream progress) throws IOException, SQLException {
         String wanted = Json.toText(params);
         if (Files.exists(layout.catalog())) {
-            try (LocalShardStore store = store(layout); Catalog catalog = Catalog.open(layout.catalog(), store, layout.work().resolve("cache"))) {
+            try (ShardStore store = store(layout, storeConfig);
+                    Catalog catalog = Catalog.open(layout.catalog(), store, layout.cache())) {
+                storeConfig.requireRecorded(catalog.info().store(), layout.dir());
                 boolean same = wanted.equals(catalog.info().properties().get(PARAMS))
                         && catalog.info().shardCount() == shards && holdsAll(catalog.snapshot(), params);
                 if (same) {
@@ -77,17 +80,28 @@ final class GeneratedData {
                 }
             }
             say(progress, "data: the catalog holds other generated data; making it anew");
+            try (ShardStore store = store(layout, storeConfig)) {
+                for (String key : store.list("tables/")) {
+                    store.delete(key);
+                }
+            }
             deleteTree(layout.store());
+            deleteTree(layout.cache());
             Files.deleteIfExists(layout.catalog());
             Files.deleteIfExists(layout.catalog().resolveSibling("catalog.duckdb.wal"));
         }
-        Map<String, String> properties = Map.of(PARAMS, wanted, ORACLE, oracle.toAbsolutePath().toString());
+        Map<String, String> properties = Map.of(PARAMS, wanted, ORACLE, oracle.toAbsolutePath().toString(),
+                ClusterInfo.STORE, storeConfig.identity());
         long start = System.nanoTime();
-        try (LocalShardStore store = store(layout);
+        say(progress, "data: table files go to " + storeConfig.describe());
+        List<Path> readable = new ArrayList<>(List.of(oracle.toAbsolutePath().getParent()));
+        if (storeConfig.isLocal()) {
+            readable.add(layout.store());
+        }
+        try (ShardStore store = store(layout, storeConfig);
                 Catalog catalog = Catalog.openOrCreate(layout.catalog(), store, new ClusterInfo(shards, properties),
-                        layout.work().resolve("cache"));
-                TableWriter writer = new TableWriter(catalog, layout.work(), List.of(oracle.toAbsolutePath().getParent(),
-                        layout.store()))) {
+                        layout.cache());
+                TableWriter writer = new TableWriter(catalog, layout.work(), readable)) {
             Sql.execute(writer.connection(), "ATTACH " + Sql.literal(oracle.toAbsolutePath().toString()) + " AS "
                     + ORACLE_ALIAS + " (READ_ONLY)");
             TableWriter.Origin origin = new TableWriter.Origin(Bootstrap.USER, "generated data " + wanted);
@@ -118,9 +132,9 @@ final class GeneratedData {
                 && snapshot.tables().size() == tables(params).size();
     }
 
-    /** The embedded store, with no download URLs: only a running coordinator signs those. */
-    private static LocalShardStore store(ClusterLayout layout) throws IOException {
-        return new LocalShardStore(layout.store(), (key, worker, ttl) -> {
+    /** The cluster's store, with no download URLs of the local store: only a running coordinator signs those. */
+    private static ShardStore store(ClusterLayout layout, StoreConfig config) throws IOException {
+        return config.open(layout, (key, worker, ttl) -> {
             throw new IllegalStateException("download URLs are signed by the running coordinator");
         });
     }

@@ -159,6 +159,13 @@ public final class Catalog implements AutoCloseable {
         }
     }
 
+    /** Deletes the local copies of files the current version does not name (for garbage collection). */
+    int pruneLocalCopies() throws java.io.IOException {
+        java.util.Set<String> live = new java.util.HashSet<>();
+        current.files().forEach(f -> live.add(f.fileId()));
+        return local.retainOnly(live);
+    }
+
     /** Store keys of every file any version ever named (for garbage collection). */
     List<String> knownStoreKeys() throws SQLException {
         return store.storeKeysOf("true");

@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Removes from the store what no query can read: files a failed or interrupted change wrote but never committed, and
- * files that only versions before the current one name. Runs when the coordinator starts, before any query: then no
- * query pins an old version.
+ * files that only versions before the current one name, in whichever store the cluster uses (listed and deleted in the
+ * bucket for S3), and the coordinator's local copies of such files. Runs when the coordinator starts, before any query:
+ * then no query pins an old version.
  */
 public final class GarbageCollector {
     private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);
@@ -40,7 +41,12 @@ public final class GarbageCollector {
             }
         }
         if (deleted > 0) {
-            LOG.info("store: deleted {} files no version reads ({} never committed)", deleted, orphans);
+            LOG.info("store: deleted {} files no version reads ({} never committed) from {}", deleted, orphans,
+                    store.describe());
+        }
+        int copies = catalog.pruneLocalCopies();
+        if (copies > 0) {
+            LOG.info("store: deleted {} local copies of files no version reads", copies);
         }
         return deleted;
     }

@@ -8,6 +8,8 @@ import io.mallard.common.security.TlsMaterial;
 import io.mallard.common.security.UrlSigner;
 import io.mallard.coordinator.ClusterLayout;
 import io.mallard.coordinator.CoordinatorConfig;
+import io.mallard.coordinator.StoreConfig;
+import io.mallard.coordinator.imports.ImportSources;
 import io.mallard.coordinator.catalog.Catalog;
 import io.mallard.coordinator.catalog.GarbageCollector;
 import io.mallard.coordinator.catalog.PlannerCatalog;
@@ -20,7 +22,6 @@ import io.mallard.coordinator.flightsql.StatementExecutor;
 import io.mallard.coordinator.query.QueryManager;
 import io.mallard.coordinator.system.MetadataStore;
 import io.mallard.coordinator.system.SystemTables;
-import io.mallard.data.store.LocalShardStore;
 import io.mallard.data.store.ShardStore;
 import java.time.Duration;
 import io.mallard.planner.plan.DistributedPlanner;
@@ -78,15 +79,30 @@ public final class Coordinator implements AutoCloseable {
         allocator = new RootAllocator(Math.max(256L << 20, ResourceLimits.detect().memoryBytes() / 4));
         resources.add(allocator);
         try {
-            shards = new ShardServer(config.host(), config.shardPort(), config.advertisedHost(), tls.serverSslContext(),
-                    layout.store(), new UrlSigner(credentials.urlSigningKey()));
-            resources.add(0, shards);
-            ShardStore store = new LocalShardStore(layout.store(), shards::signedUrl);
+            StoreConfig storeConfig = config.store();
+            // the local store's files are served by the coordinator; an S3 store's are downloaded from S3 itself
+            shards = storeConfig.isLocal() ? new ShardServer(config.host(), config.shardPort(), config.advertisedHost(),
+                    tls.serverSslContext(), layout.store(), new UrlSigner(credentials.urlSigningKey())) : null;
+            if (shards != null) {
+                resources.add(0, shards);
+            }
+            ShardStore store = storeConfig.open(layout, shards == null ? Coordinator::noLocalUrls : shards::signedUrl);
             resources.add(0, store);
-            catalog = Catalog.open(layout.catalog(), store, layout.work().resolve("cache"));
+            catalog = Catalog.open(layout.catalog(), store, layout.cache());
             resources.add(0, catalog);
+            // before anything touches the store: another cluster's files must never be garbage-collected
+            storeConfig.requireRecorded(catalog.info().store(), config.dir());
             GarbageCollector.sweep(catalog); // before any query: what no version names is left from a crash or a failure
-            TableWriter writer = new TableWriter(catalog, layout.work(), List.of(layout.store()));
+            DuckDBConnection parser = openScratch();
+            resources.add(0, parser);
+            ImportSources imports = new ImportSources(config.imports(), config.dir(), layout.importDownloads(),
+                    storeConfig.s3(), DuckDbSqlEngine.perCall(parser::duplicate));
+            resources.add(0, imports);
+            List<Path> readable = new ArrayList<>(imports.readableDirectories());
+            if (storeConfig.isLocal()) {
+                readable.add(layout.store());
+            }
+            TableWriter writer = new TableWriter(catalog, layout.work(), readable);
             resources.add(0, writer);
             ReferenceCopy referenceCopy = ReferenceCopy.build(layout.reference(), catalog.snapshot(), writer, allocator,
                     ResourceLimits.detect().cpus());
@@ -125,7 +141,7 @@ public final class Coordinator implements AutoCloseable {
             AtomicReference<StatementExecutor> statementsRef = new AtomicReference<>();
             SystemTables system = new SystemTables(metadata, registry::status,
                     () -> statementsRef.get() == null ? List.of() : statementsRef.get().running(), allocator);
-            TableChanges tables = new TableChanges(writer, queries, reference, allocator);
+            TableChanges tables = new TableChanges(writer, queries, reference, allocator, imports);
             StatementExecutor statements = new StatementExecutor(queries, tables, system, metadata, allocator);
             statementsRef.set(statements);
             MallardFlightSqlProducer flightSql = new MallardFlightSqlProducer(statements, system, reference, scratch,
@@ -153,9 +169,13 @@ public final class Coordinator implements AutoCloseable {
                     server.close();
                 }
             });
-            LOG.info("coordinator listening on {}:{} (shard store on port {})", config.host(), server.getPort(), shards.port());
+            LOG.info("coordinator listening on {}:{}; table files in {}{}", config.host(), server.getPort(),
+                    storeConfig.describe(), shards == null ? "" : " (served on port " + shards.port() + ")");
         } catch (IOException | SQLException | RuntimeException | java.security.GeneralSecurityException e) {
             close();
+            if (e instanceof MallardException refused) {
+                throw refused; // a configuration the coordinator refuses, with its code
+            }
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
     }
@@ -163,6 +183,11 @@ public final class Coordinator implements AutoCloseable {
     /** Starts a coordinator over a bootstrapped cluster directory. */
     public static Coordinator start(CoordinatorConfig config) throws IOException, SQLException {
         return new Coordinator(config);
+    }
+
+    /** The local store's URL signer where there is no local store: never called, since the S3 store signs its own. */
+    private static java.net.URI noLocalUrls(String key, String worker, Duration ttl) {
+        throw new IllegalStateException("the local store is not in use");
     }
 
     /** A private in-memory DuckDB for Arrow type probes and parameter binding, locked like the others. */
@@ -181,8 +206,9 @@ public final class Coordinator implements AutoCloseable {
         return server.getPort();
     }
 
+    /** The port the local store's files are served on; -1 when the store is S3 (workers download from S3). */
     public int shardPort() {
-        return shards.port();
+        return shards == null ? -1 : shards.port();
     }
 
     public CoordinatorConfig config() {

@@ -23,8 +23,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.arrow.memory.BufferAllocator;
@@ -44,11 +44,13 @@ final class RowChanges {
     private final TableWriter writer;
     private final QueryManager queries;
     private final BufferAllocator allocator;
+    private final ImportedRows imported;
 
-    RowChanges(TableWriter writer, QueryManager queries, BufferAllocator allocator) {
+    RowChanges(TableWriter writer, QueryManager queries, BufferAllocator allocator, ImportedRows imported) {
         this.writer = writer;
         this.queries = queries;
         this.allocator = allocator;
+        this.imported = imported;
     }
 
     // ---- rows in
@@ -56,19 +58,32 @@ final class RowChanges {
     long insert(TableStatement.InsertInto s, TableWriter.Origin origin, QuerySettings settings) {
         TableDef table = Definitions.table(writer.catalog().snapshot(), s.name());
         List<String> names = targetColumns(table, s.columns());
-        String staged = stageQuery(s.query(), names, settings);
+        String staged = imported.stage(s.query(), names).map(ImportedRows.Staged::table)
+                .orElseGet(() -> stageQuery(s.query(), names, settings));
         try {
-            return appendStaged(table, projection(table, staged, names), origin, "INSERT");
+            String rows = projection(table, staged, names);
+            try {
+                return appendStaged(table, rows, origin, "INSERT");
+            } finally {
+                if (!rows.equals(staged)) {
+                    writer.drop(rows);
+                }
+            }
         } finally {
             writer.drop(staged);
         }
     }
 
-    /** CREATE TABLE … AS query: the table is made with the query's columns, then its rows appended, in two commits. */
+    /**
+     * CREATE TABLE … AS query: the table is made with the query's columns, then its rows appended, in two commits. A
+     * query that reads files is read by the writer (see {@link ImportedRows}), any other runs as a query.
+     */
     long createAs(TableStatement.CreateTable s, TableWriter.Origin origin, QuerySettings settings) {
-        List<ColumnDef> columns = new Definitions(writer, queries, this).columnsOf(s.asQuery(), settings);
+        Optional<ImportedRows.Staged> files = imported.stage(s.asQuery(), null);
+        List<ColumnDef> columns = files.map(ImportedRows.Staged::columns)
+                .orElseGet(() -> new Definitions(writer, queries, this).columnsOf(s.asQuery(), settings));
         List<String> names = columns.stream().map(ColumnDef::name).toList();
-        String staged = stageQuery(s.asQuery(), names, settings);
+        String staged = files.map(ImportedRows.Staged::table).orElseGet(() -> stageQuery(s.asQuery(), names, settings));
         try {
             writer.create(s.name(), TableRole.PARTITIONED, List.of(), columns, List.of(), origin);
             TableDef table = Definitions.table(writer.catalog().snapshot(), s.name());
@@ -83,47 +98,18 @@ final class RowChanges {
         }
     }
 
-    /** COPY table FROM 'file' (options): the file is read by the writer database, within the import directory. */
+    /**
+     * COPY table FROM 'file' (options): the file (or every file a pattern matches) as the import rules allow, read by
+     * DuckDB's COPY in the writer database (see {@link ImportedRows}).
+     */
     long copy(TableStatement.CopyFrom s, TableWriter.Origin origin) {
         TableDef table = Definitions.table(writer.catalog().snapshot(), s.table());
-        String path = s.path().text();
-        String options = s.options().text().strip();
-        String reader = readerOf(path.toLowerCase(Locale.ROOT));
-        String args = path + (options.isEmpty() ? "" : ", " + stripParentheses(options));
-        String staged = "__mallard_copy_" + UUID.randomUUID().toString().replace("-", "");
+        String staged = imported.stageCopy(table, s);
         try {
-            execute("CREATE TEMP TABLE " + staged + " AS SELECT * FROM " + reader + "(" + args + ")");
-            List<String> fileColumns = columnsOfRelation(staged);
-            if (fileColumns.size() != table.columns().size()) {
-                throw new MallardException(ErrorCode.INVALID_ARGUMENT, "the file has " + fileColumns.size()
-                        + " columns but table " + table.name() + " has " + table.columns().size());
-            }
-            String renamed = "__mallard_copy_named_" + UUID.randomUUID().toString().replace("-", "");
-            execute("CREATE TEMP TABLE " + renamed + " AS SELECT * FROM " + staged + " AS v("
-                    + String.join(", ", table.columnNames().stream().map(Sql::ident).toList()) + ")");
-            try {
-                return appendStaged(table, renamed, origin, "COPY");
-            } finally {
-                writer.drop(renamed);
-            }
+            return appendStaged(table, staged, origin, "COPY");
         } finally {
             writer.drop(staged);
         }
-    }
-
-    private static String readerOf(String path) {
-        if (path.contains(".parquet")) {
-            return "read_parquet";
-        }
-        if (path.contains(".json")) {
-            return "read_json_auto";
-        }
-        return "read_csv";
-    }
-
-    private static String stripParentheses(String options) {
-        String o = options.strip();
-        return o.startsWith("(") && o.endsWith(")") ? o.substring(1, o.length() - 1) : o;
     }
 
     /**
@@ -456,19 +442,6 @@ final class RowChanges {
     /** The view of a table's rows with their file and position, which workers define next to the table. */
     static String rowsView(String table) {
         return "__mallard_rows_" + table;
-    }
-
-    private List<String> columnsOfRelation(String relation) {
-        List<String> names = new ArrayList<>();
-        try (Statement s = writer.connection().createStatement();
-                ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM " + relation)) {
-            while (rs.next()) {
-                names.add(rs.getString(1));
-            }
-            return names;
-        } catch (SQLException e) {
-            throw io.mallard.common.duck.DuckErrors.translate(e);
-        }
     }
 
     private void execute(String sql) {

@@ -7,6 +7,7 @@ import io.mallard.common.duck.DuckArrow;
 import io.mallard.common.duck.DuckErrors;
 import io.mallard.coordinator.catalog.Change;
 import io.mallard.coordinator.catalog.TableWriter;
+import io.mallard.coordinator.imports.ImportSources;
 import io.mallard.coordinator.query.QueryManager;
 import io.mallard.coordinator.query.QueryResult;
 import io.mallard.data.TableRole;
@@ -46,12 +47,14 @@ public final class TableChanges {
     /** One change at a time: a change reads the version it builds on and commits on top of it. */
     private final ReentrantLock changes = new ReentrantLock();
 
-    public TableChanges(TableWriter writer, QueryManager queries, DuckDBConnection reference, BufferAllocator allocator) {
+    /** @param imports where INSERT, CREATE TABLE AS and COPY may read files */
+    public TableChanges(TableWriter writer, QueryManager queries, DuckDBConnection reference, BufferAllocator allocator,
+            ImportSources imports) {
         this.writer = writer;
         this.queries = queries;
         this.reference = reference;
         this.allocator = allocator;
-        this.rows = new RowChanges(writer, queries, allocator);
+        this.rows = new RowChanges(writer, queries, allocator, new ImportedRows(writer, imports));
         this.definitions = new Definitions(writer, queries, rows);
     }
 

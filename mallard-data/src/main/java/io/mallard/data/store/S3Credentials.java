@@ -45,6 +45,20 @@ public final class S3Credentials {
                 "environment variables " + ACCESS_KEY_ID + " and " + SECRET_ACCESS_KEY);
     }
 
+    /**
+     * The variables prefixed with {@code prefix} when {@code prefix + AWS_ACCESS_KEY_ID} is set (for example
+     * {@code MALLARD_IMPORT_AWS_ACCESS_KEY_ID}, {@code MALLARD_IMPORT_AWS_SECRET_ACCESS_KEY} and
+     * {@code MALLARD_IMPORT_AWS_SESSION_TOKEN}), else the standard ones, as {@link #fromEnvironment(Map)}.
+     */
+    public static S3Credentials fromEnvironment(Map<String, String> env, String prefix) {
+        if (env.get(prefix + ACCESS_KEY_ID) == null) {
+            return fromEnvironment(env);
+        }
+        return new S3Credentials(env.get(prefix + ACCESS_KEY_ID), env.get(prefix + SECRET_ACCESS_KEY),
+                env.get(prefix + SESSION_TOKEN), "environment variables " + prefix + ACCESS_KEY_ID + " and " + prefix
+                        + SECRET_ACCESS_KEY);
+    }
+
     String accessKeyId() {
         return accessKeyId;
     }

@@ -1,7 +1,6 @@
 package io.mallard.data.store;
 
 import java.net.URI;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -21,21 +20,20 @@ public record S3Location(String bucket, String prefix, URI endpoint, String regi
     /** The region used when none is given. */
     public static final String DEFAULT_REGION = "us-east-1";
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
-    private static final Pattern REGION = Pattern.compile("[a-z0-9-]+");
 
     public S3Location {
-        if (bucket == null || !BUCKET.matcher(bucket).matches() || bucket.contains("..")) {
+        if (!isValidBucket(bucket)) {
             throw new IllegalArgumentException("invalid S3 bucket name '" + bucket
                     + "': 3 to 63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit");
         }
         prefix = normalizePrefix(prefix);
-        if (endpoint != null) {
-            checkEndpoint(endpoint);
-        }
-        region = region == null || region.isBlank() ? DEFAULT_REGION : region;
-        if (!REGION.matcher(region).matches()) {
-            throw new IllegalArgumentException("invalid S3 region '" + region + "'");
-        }
+        S3Endpoint service = new S3Endpoint(endpoint, region, pathStyle); // checks endpoint and region
+        region = service.region();
+    }
+
+    /** Whether {@code bucket} is a valid bucket name. */
+    public static boolean isValidBucket(String bucket) {
+        return bucket != null && BUCKET.matcher(bucket).matches() && !bucket.contains("..");
     }
 
     /**
@@ -70,6 +68,11 @@ public record S3Location(String bucket, String prefix, URI endpoint, String regi
         return new S3Location(bucket, newPrefix, endpoint, region, pathStyle);
     }
 
+    /** How to reach the bucket's service. */
+    public S3Endpoint service() {
+        return new S3Endpoint(endpoint, region, pathStyle);
+    }
+
     /** The object key of a store key. */
     public String objectKey(String key) {
         return prefix + key;
@@ -92,19 +95,5 @@ public record S3Location(String bucket, String prefix, URI endpoint, String regi
             throw new IllegalArgumentException("invalid S3 key prefix '" + prefix + "': " + e.getMessage(), e);
         }
         return p;
-    }
-
-    private static void checkEndpoint(URI endpoint) {
-        String scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new IllegalArgumentException("an S3 endpoint is http(s)://host[:port], not '" + endpoint + "'");
-        }
-        // No user info: a credential in the endpoint would end up in logs and in describe().
-        if (endpoint.getHost() == null || endpoint.getRawUserInfo() != null || endpoint.getRawQuery() != null
-                || endpoint.getRawFragment() != null || !(endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty()
-                || endpoint.getRawPath().equals("/"))) {
-            throw new IllegalArgumentException("an S3 endpoint is http(s)://host[:port] with nothing after it, not '"
-                    + endpoint.getScheme() + "://" + endpoint.getHost() + "…'");
-        }
     }
 }

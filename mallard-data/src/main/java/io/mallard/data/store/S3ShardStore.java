@@ -11,19 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentials;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
-import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -51,8 +41,6 @@ public final class S3ShardStore implements ShardStore {
     public static final Duration DEFAULT_URL_TTL = Duration.ofMinutes(5);
     /** SigV4 pre-signed URLs cannot live longer than a week. */
     public static final Duration MAX_URL_TTL = Duration.ofDays(7);
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(60);
 
     private static final int LIST_PAGE_SIZE = 1000;
 
@@ -83,27 +71,9 @@ public final class S3ShardStore implements ShardStore {
             throw new IllegalArgumentException("S3 multipart parts must be at least 5 MiB, not " + partSize + " bytes");
         }
         this.partSize = partSize;
-        StaticCredentialsProvider provider = StaticCredentialsProvider.create(awsCredentials(credentials));
-        S3Configuration addressing = S3Configuration.builder().pathStyleAccessEnabled(location.pathStyle()).build();
-        S3ClientBuilder client = S3Client.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(CONNECT_TIMEOUT).socketTimeout(SOCKET_TIMEOUT))
-                .region(Region.of(location.region()))
-                .credentialsProvider(provider)
-                .serviceConfiguration(addressing)
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
-        S3Presigner.Builder signer = S3Presigner.builder()
-                .region(Region.of(location.region()))
-                .credentialsProvider(provider)
-                .serviceConfiguration(addressing);
-        if (location.endpoint() != null) {
-            client.endpointOverride(location.endpoint());
-            signer.endpointOverride(location.endpoint());
-        }
-        this.s3 = client.build();
+        this.s3 = S3Clients.client(location.service(), credentials);
         try {
-            this.presigner = signer.build();
+            this.presigner = S3Clients.presigner(location.service(), credentials);
         } catch (RuntimeException e) {
             s3.close();
             throw e;
@@ -241,12 +211,5 @@ public final class S3ShardStore implements ShardStore {
 
     private IOException translate(String objectKey, SdkException e) {
         return S3Errors.translate("s3://" + location.bucket() + "/" + objectKey, describe(), e);
-    }
-
-    private static AwsCredentials awsCredentials(S3Credentials credentials) {
-        return credentials.sessionToken()
-                .<AwsCredentials>map(token -> AwsSessionCredentials.create(credentials.accessKeyId(),
-                        credentials.secretAccessKey(), token))
-                .orElseGet(() -> AwsBasicCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey()));
     }
 }

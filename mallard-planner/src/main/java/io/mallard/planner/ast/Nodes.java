@@ -80,6 +80,34 @@ public final class Nodes {
         return copy;
     }
 
+    /** A string constant. */
+    public static ObjectNode string(String text) {
+        ObjectNode n = expression("CONSTANT", "VALUE_CONSTANT");
+        ObjectNode literal = n.putObject("literal");
+        literal.put("kind", "STRING");
+        literal.put("text", text);
+        return n;
+    }
+
+    /** {@code list_value(elements…)}, DuckDB's {@code [a, b, …]}. */
+    public static ObjectNode list(List<ObjectNode> elements) {
+        return function("list_value", elements);
+    }
+
+    /** A table function in FROM, {@code name(arguments) AS alias}; {@code alias} may be "". */
+    public static ObjectNode tableFunction(String name, List<ObjectNode> arguments, String alias) {
+        ObjectNode n = F.objectNode();
+        n.put("type", "TABLE_FUNCTION");
+        n.put("alias", alias);
+        n.putNull("sample");
+        n.put("query_location", NO_LOCATION);
+        n.put("query_location_length", 0);
+        n.set("function", function(name, arguments));
+        n.putArray("column_name_alias");
+        n.put("with_ordinality", "WITHOUT_ORDINALITY");
+        return n;
+    }
+
     public static ObjectNode baseTable(String name) {
         ObjectNode n = F.objectNode();
         n.put("type", "BASE_TABLE");
