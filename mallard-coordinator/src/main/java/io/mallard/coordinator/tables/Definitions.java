@@ -32,10 +32,13 @@ import java.util.List;
 final class Definitions {
     private final TableWriter writer;
     private final QueryManager queries;
+    /** Loads the rows of CREATE TABLE … AS (null for the checks that need no rows). */
+    private final RowChanges rows;
 
-    Definitions(TableWriter writer, QueryManager queries) {
+    Definitions(TableWriter writer, QueryManager queries, RowChanges rows) {
         this.writer = writer;
         this.queries = queries;
+        this.rows = rows;
     }
 
     /** CREATE TABLE: without a distribution statement, a table's rows are spread evenly over the shards. */
@@ -49,7 +52,7 @@ final class Definitions {
                     + " already exists!");
         }
         if (s.asQuery() != null) {
-            return new RowChanges(writer, queries, null).createAs(s, origin, settings);
+            return rows.createAs(s, origin, settings);
         }
         writer.create(s.name(), TableRole.PARTITIONED, List.of(), columns(s.columns()), List.of(), origin);
         return 0;

@@ -66,7 +66,7 @@ final class RowChanges {
 
     /** CREATE TABLE … AS query: the table is made with the query's columns, then its rows appended, in two commits. */
     long createAs(TableStatement.CreateTable s, TableWriter.Origin origin, QuerySettings settings) {
-        List<ColumnDef> columns = new Definitions(writer, queries).columnsOf(s.asQuery(), settings);
+        List<ColumnDef> columns = new Definitions(writer, queries, this).columnsOf(s.asQuery(), settings);
         List<String> names = columns.stream().map(ColumnDef::name).toList();
         String staged = stageQuery(s.asQuery(), names, settings);
         try {
@@ -75,7 +75,7 @@ final class RowChanges {
             try {
                 return appendStaged(table, staged, origin, "INSERT");
             } catch (RuntimeException e) {
-                new Definitions(writer, queries).drop(new TableStatement.DropTable(s.name(), true), origin);
+                new Definitions(writer, queries, this).drop(new TableStatement.DropTable(s.name(), true), origin);
                 throw e;
             }
         } finally {

@@ -51,8 +51,8 @@ public final class TableChanges {
         this.queries = queries;
         this.reference = reference;
         this.allocator = allocator;
-        this.definitions = new Definitions(writer, queries);
         this.rows = new RowChanges(writer, queries, allocator);
+        this.definitions = new Definitions(writer, queries, rows);
     }
 
     /** The table statement {@code sql} is, or empty for anything else (queries, SET…). */
