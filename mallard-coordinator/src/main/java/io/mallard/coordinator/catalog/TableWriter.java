@@ -246,6 +246,27 @@ public final class TableWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Stages an Arrow stream as {@link #stage} does, but on a connection of its own and into a table that every
+     * connection of the writer database sees: a client's upload, which takes as long as the client does, then holds
+     * neither the writer's connection nor the one-change-at-a-time order of the changes that use it. The caller drops
+     * the table with {@link #drop}.
+     */
+    public String stageApart(ArrowReader rows, List<String> names, BufferAllocator allocator) {
+        String id = UUID.randomUUID().toString().replace("-", "");
+        String view = "__mallard_arrow_" + id;
+        String table = "__mallard_upload_" + id;
+        try (DuckDBConnection own = writer.duplicate();
+                ArrowArrayStream stream = DuckArrow.register(own, view, rows, allocator)) {
+            List<String> quoted = names.stream().map(Sql::ident).toList();
+            Sql.execute(own, "CREATE TABLE " + table + " AS SELECT * FROM " + view + " AS v(" + String.join(", ", quoted)
+                    + ")");
+            return table;
+        } catch (SQLException e) {
+            throw DuckErrors.translate(e);
+        }
+    }
+
     /** Drops a staged table. */
     public void drop(String staged) {
         try {
