@@ -25,6 +25,8 @@ import java.util.stream.Collectors;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Field;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Bulk ingest: a client's Arrow stream into a table. The stream's columns are checked against the table before a row
@@ -34,6 +36,7 @@ import org.apache.arrow.vector.types.pojo.Field;
  * table appears (or is replaced) with its rows or not at all. A stream that breaks commits nothing.
  */
 final class Ingest {
+    private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
     static final String KIND = "INGEST";
 
     private final TableWriter writer;
@@ -53,10 +56,17 @@ final class Ingest {
         Optional<TableDef> existing = writer.catalog().snapshot().table(options.table());
         // checked before the rows arrive, and again when they are added (the table may change meanwhile)
         List<String> staging = existing.isPresent() ? target(options, existing.get(), names) : whenMissing(options, names);
+        long start = System.nanoTime();
         String staged = writer.stageApart(stream, staging, allocator);
+        long arrived = System.nanoTime();
         changes.lock();
         try {
-            return add(options, staged, staging, origin);
+            long locked = System.nanoTime();
+            long rows = add(options, staged, staging, origin);
+            LOG.info("ingest into {}: rows received and staged in {} ms, waited {} ms for other changes, written and "
+                    + "committed in {} ms", options.table(), (arrived - start) / 1_000_000, (locked - arrived) / 1_000_000,
+                    (System.nanoTime() - locked) / 1_000_000);
+            return rows;
         } finally {
             try {
                 writer.drop(staged);
