@@ -6,6 +6,7 @@ import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.common.rows.QueryRows;
 import io.mallard.data.Sql;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -13,6 +14,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Function;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 
@@ -64,6 +66,32 @@ public final class FileLoader {
 
     /** Loads the files; {@code counters} follow it while it runs. */
     public static Result load(MallardSqlClient client, Request request, LoadCounters counters) {
+        return run(request, counters, (reader, target) -> client.ingest(request.table(), reader, request.create()
+                ? IngestOptions.create().partitionedBy(request.partitionBy().toArray(String[]::new))
+                : IngestOptions.append()), table -> tableColumns(client, table));
+    }
+
+    /**
+     * Reads the files as {@link #load} would, into Arrow batches that go nowhere: what reading them costs this machine
+     * (for the load benchmark's breakdown). The files' own columns are the target, as with {@code create}.
+     */
+    public static Result readOnly(Request request, LoadCounters counters) {
+        return run(new Request(request.table(), true, List.of(), request.files()), counters, (reader, target) -> {
+            long rows = 0;
+            while (reader.loadNextBatch()) {
+                rows += reader.getVectorSchemaRoot().getRowCount();
+            }
+            return rows;
+        }, table -> List.of());
+    }
+
+    /** What happens to the rows once they are read. */
+    private interface Sink {
+        long send(FileRowsReader reader, List<Column> target) throws IOException;
+    }
+
+    private static Result run(Request request, LoadCounters counters, Sink sink,
+            Function<String, List<Column>> tableColumns) {
         List<Path> paths = files(request);
         long started = System.nanoTime();
         Properties streaming = new Properties();
@@ -74,22 +102,22 @@ public final class FileLoader {
             for (Path path : paths) {
                 files.add(SourceFile.describe(duck, path));
             }
-            List<Column> target = request.create() ? files.get(0).columns() : tableColumns(client, request.table());
+            List<Column> target = request.create() ? files.get(0).columns() : tableColumns.apply(request.table());
             String what = request.create() ? "the table made from " + files.get(0).path() : "table " + request.table();
             List<String> selects = files.stream().map(f -> f.select(target, what)).toList();
             long knownRows = files.stream().allMatch(f -> f.rows().isPresent())
                     ? files.stream().mapToLong(f -> f.rows().getAsLong()).sum() : -1;
             counters.start(files.size(), knownRows);
-            IngestOptions options = request.create() ? IngestOptions.create().partitionedBy(
-                    request.partitionBy().toArray(String[]::new)) : IngestOptions.append();
             long rows;
             try (FileRowsReader reader = new FileRowsReader(duck, files, selects, allocator, counters)) {
-                rows = client.ingest(request.table(), reader, options);
+                rows = sink.send(reader, target);
             }
             return new Result(request.table(), rows, files.size(), files.stream().mapToLong(SourceFile::size).sum(),
                     counters.arrowBytes(), System.nanoTime() - started);
         } catch (SQLException e) {
             throw new MallardException(ErrorCode.INTERNAL_ERROR, "the client's DuckDB: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new MallardException(ErrorCode.IO_ERROR, "reading the files: " + e.getMessage(), e);
         }
     }
 
