@@ -130,6 +130,15 @@ class LoadCommandTest {
         assertThat(run.out).doesNotContain("loaded");
         assertThat(client.query("SELECT count(*) FROM strict_csv").rows().get(0).get(0))
                 .as("the first file's rows were sent, but nothing was committed").isEqualTo(0L);
+
+        // a bad value in the first rows DuckDB reads (before any row streams) is reported the same way
+        Path tiny = Files.writeString(dir.resolve("tiny.csv"), "id,device_id,city,amount,reading,day,ts\n"
+                + "1,2,Zürich,1.5,2.5,2024-01-01,2024-01-01 10:00:00\n2,3,Kraków,2.5,3.5,2024-13-45,2024-01-01 11:00:00\n");
+        Run early = load("--table", "strict_csv", tiny.toString());
+        assertThat(early.exit).isEqualTo(1);
+        assertThat(early.err).contains("reading " + tiny.toAbsolutePath()).contains("CSV Error on Line: 3")
+                .contains("column \"day\"").contains("2024-13-45");
+        assertThat(client.query("SELECT count(*) FROM strict_csv").rows().get(0).get(0)).isEqualTo(0L);
     }
 
     @Test

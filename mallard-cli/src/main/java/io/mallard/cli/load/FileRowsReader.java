@@ -5,6 +5,7 @@ import io.mallard.common.MallardException;
 import io.mallard.common.duck.DuckArrow;
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -101,7 +102,21 @@ final class FileRowsReader extends ArrowReader {
             results = statement.executeQuery(selects.get(index));
             current = DuckArrow.export(results, allocator);
         } catch (SQLException e) {
-            throw LoadErrors.reading(files.get(index).path(), e);
+            throw LoadErrors.reading(files.get(index).path(), causeOf(selects.get(index), e));
+        }
+    }
+
+    /**
+     * DuckDB's JDBC driver (2.0.0.1) reports a streamed query that fails in its first rows only as "Invalid result
+     * set"; run again without streaming, the query fails with its own error (a value that does not fit, with its line).
+     */
+    private static SQLException causeOf(String select, SQLException streamed) {
+        try (Connection materialized = DriverManager.getConnection("jdbc:duckdb:");
+                Statement again = materialized.createStatement(); ResultSet ignored = again.executeQuery(select)) {
+            return streamed;
+        } catch (SQLException e) {
+            e.addSuppressed(streamed);
+            return e;
         }
     }
 
