@@ -20,6 +20,7 @@ import org.apache.arrow.flight.GetSessionOptionsRequest;
 import org.apache.arrow.flight.SessionOptionValue;
 import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
 
 /**
  * An application's connection to a Mallard coordinator over Arrow Flight SQL (TLS, user and password exchanged for a
@@ -30,6 +31,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * try (MallardSqlClient mallard = MallardSqlClient.connect(ConnectOptions.tls("127.0.0.1", 31337, "admin", pw, ca))) {
  *     QueryRows rows = mallard.query("SELECT count(*) FROM lineitem");
  *     mallard.set("mallard.distributed", "false");
+ *     long added = mallard.ingest("events", arrowReader, IngestOptions.create().partitionedBy("device_id"));
  * }
  * }</pre>
  */
@@ -148,6 +150,17 @@ public final class MallardSqlClient implements AutoCloseable {
             names.add("main".equals(row.get(1)) ? (String) row.get(2) : row.get(1) + "." + row.get(2));
         }
         return names;
+    }
+
+    /**
+     * Loads the rows of {@code rows} into {@code table} by Flight SQL bulk ingest and returns the rows added. Batches go
+     * out as the coordinator takes them, so a reader that produces them as it goes (DuckDB's Arrow export of a query
+     * over files) streams any number of rows through a bounded amount of memory. The load is one commit: if the reader
+     * fails (its error is thrown) or the rows do not fit the table, the table stays as it was. The caller closes
+     * {@code rows}.
+     */
+    public long ingest(String table, ArrowReader rows, IngestOptions options) {
+        return FlightResults.read(() -> Ingestion.run(flight, auth, table, rows, options));
     }
 
     /** Prepares a statement with {@code ?} parameters; close it when done. */

@@ -30,6 +30,8 @@ import org.apache.arrow.c.ArrowArrayStream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes tables: every change of rows goes through here, the generated datasets' loads included. Rows come as a
@@ -39,6 +41,8 @@ import org.duckdb.DuckDBConnection;
  * directories it is given (its work directory, the local store, the import directory).
  */
 public final class TableWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TableWriter.class);
+
     private final Catalog catalog;
     private final DuckDBConnection writer;
     private final Path work;
@@ -139,9 +143,14 @@ public final class TableWriter implements AutoCloseable {
     public Written writeRows(TableDef table, String relation, Map<String, String> referencing) {
         List<Pending> pending = new ArrayList<>();
         try {
+            long start = System.nanoTime();
             writeFiles(table, relation, referencing, pending);
+            long written = System.nanoTime();
             List<DataFile> files = store(table, pending);
             long rows = pending.stream().filter(Pending::counts).mapToLong(p -> p.file().rows()).sum();
+            LOG.debug("{}: {} rows in {} files of {} bytes written and hashed in {} ms, stored in {} ms", table.name(), rows,
+                    files.size(), pending.stream().mapToLong(p -> p.file().size()).sum(), (written - start) / 1_000_000,
+                    (System.nanoTime() - written) / 1_000_000);
             return new Written(files, rows);
         } catch (SQLException e) {
             throw DuckErrors.translate(e);
@@ -246,6 +255,27 @@ public final class TableWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Stages an Arrow stream as {@link #stage} does, but on a connection of its own and into a table that every
+     * connection of the writer database sees: a client's upload, which takes as long as the client does, then holds
+     * neither the writer's connection nor the one-change-at-a-time order of the changes that use it. The caller drops
+     * the table with {@link #drop}.
+     */
+    public String stageApart(ArrowReader rows, List<String> names, BufferAllocator allocator) {
+        String id = UUID.randomUUID().toString().replace("-", "");
+        String view = "__mallard_arrow_" + id;
+        String table = "__mallard_upload_" + id;
+        try (DuckDBConnection own = writer.duplicate();
+                ArrowArrayStream stream = DuckArrow.register(own, view, rows, allocator)) {
+            List<String> quoted = names.stream().map(Sql::ident).toList();
+            Sql.execute(own, "CREATE TABLE " + table + " AS SELECT * FROM " + view + " AS v(" + String.join(", ", quoted)
+                    + ")");
+            return table;
+        } catch (SQLException e) {
+            throw DuckErrors.translate(e);
+        }
+    }
+
     /** Drops a staged table. */
     public void drop(String staged) {
         try {
@@ -281,8 +311,10 @@ public final class TableWriter implements AutoCloseable {
         String all = "SELECT * FROM " + relation + " AS src";
         switch (table.role()) {
             case PARTITIONED -> {
+                long rowids = FileWriter.rowidBound(writer, table, relation);
                 for (int shard = 0; shard < shards; shard++) {
-                    add(out, files.writeData(table, all + " WHERE " + FileWriter.shardFilter(table, shards, shard)), shard, true);
+                    add(out, files.writeData(table, all + " WHERE " + FileWriter.shardFilter(table, shards, shard, rowids)),
+                            shard, true);
                 }
             }
             case REPLICATED -> add(out, files.writeData(table, all), DataFile.ALL_SHARDS, true);
@@ -307,7 +339,8 @@ public final class TableWriter implements AutoCloseable {
     }
 
     /** Rows of a dimension table that some row of a referencing table in shard {@code shard} references. */
-    private String referenced(TableDef table, Map<String, String> referencing, int shards, int shard) {
+    private String referenced(TableDef table, Map<String, String> referencing, int shards, int shard)
+            throws SQLException {
         Snapshot snapshot = catalog.snapshot();
         List<String> alternatives = new ArrayList<>();
         for (TableReference r : table.references()) {
@@ -316,8 +349,10 @@ public final class TableWriter implements AutoCloseable {
             for (int k = 0; k < r.fromColumns().size(); k++) {
                 equal.add("f." + Sql.ident(r.fromColumns().get(k)) + " = src." + Sql.ident(r.toColumns().get(k)));
             }
-            String filter = FileWriter.shardFilter(from, shards, shard).replace("src.", "f.");
-            alternatives.add("EXISTS (SELECT 1 FROM " + referencing.get(r.fromTable()) + " AS f WHERE " + filter + " AND "
+            String relation = referencing.get(r.fromTable());
+            String filter = FileWriter.shardFilter(from, shards, shard, FileWriter.rowidBound(writer, from, relation))
+                    .replace("src.", "f.");
+            alternatives.add("EXISTS (SELECT 1 FROM " + relation + " AS f WHERE " + filter + " AND "
                     + String.join(" AND ", equal) + ")");
         }
         return "(" + String.join(" OR ", alternatives) + ")";

@@ -11,6 +11,7 @@ import io.mallard.coordinator.flightsql.StatementDescriber.Described;
 import io.mallard.coordinator.server.Identity;
 import io.mallard.coordinator.server.ServerErrors;
 import io.mallard.coordinator.system.SystemTables;
+import io.mallard.coordinator.tables.IngestOptions;
 import io.mallard.protocol.QuerySettings;
 import io.mallard.common.rows.ArrowValues;
 import java.util.ArrayList;
@@ -44,7 +45,8 @@ import org.duckdb.DuckDBConnection;
  * ticket is fetched (DoGet, {@link StatementTickets}); GetFlightInfo only binds it and reports its schema
  * ({@link StatementDescriber}), so errors in the SQL surface early. Every call needs a logged-in user; each bearer
  * token is one session. Every handler runs in the {@link ErrorGuard}, which turns any failure into a Flight error
- * carrying the Mallard code. The metadata calls are in {@link FlightSqlMetadata}.
+ * carrying the Mallard code. Bulk ingest ({@code CommandStatementIngest}) loads a client's Arrow stream into a table. The
+ * metadata calls are in {@link FlightSqlMetadata}.
  */
 public final class MallardFlightSqlProducer extends FlightSqlMetadata {
     private final StatementExecutor executor;
@@ -116,6 +118,27 @@ public final class MallardFlightSqlProducer extends FlightSqlMetadata {
     public Runnable acceptPutStatement(FlightSql.CommandStatementUpdate command, CallContext context,
             FlightStream flightStream, StreamListener<PutResult> ackStream) {
         return () -> ErrorGuard.run(() -> update(context, command.getQuery(), ackStream), ackStream::onError);
+    }
+
+    /**
+     * Flight SQL bulk ingest: the uploaded rows into a table, which the ingest may make or replace; answered with the
+     * rows added. Only when the whole upload has arrived and committed does the client hear success.
+     */
+    @Override
+    public Runnable acceptPutStatementBulkIngest(FlightSql.CommandStatementIngest command, CallContext context,
+            FlightStream flightStream, StreamListener<PutResult> ackStream) {
+        return () -> ErrorGuard.run(() -> {
+            Identity caller = caller(context);
+            IngestOptions options;
+            try {
+                options = IngestCommand.options(command);
+            } catch (RuntimeException e) {
+                executor.rejected(caller, "bulk ingest into " + command.getTable(), ServerErrors.translate(e));
+                throw e;
+            }
+            long count = executor.ingest(caller, options, flightStream);
+            putResult(ackStream, FlightSql.DoPutUpdateResult.newBuilder().setRecordCount(count).build());
+        }, ackStream::onError);
     }
 
     /** Statements that change something: table changes and {@code SET mallard.…}. */

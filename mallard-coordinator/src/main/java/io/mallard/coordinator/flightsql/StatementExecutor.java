@@ -12,6 +12,7 @@ import io.mallard.coordinator.server.ServerErrors;
 import io.mallard.coordinator.system.MetadataStore;
 import io.mallard.coordinator.system.QueryRecord;
 import io.mallard.coordinator.system.SystemTables;
+import io.mallard.coordinator.tables.IngestOptions;
 import io.mallard.coordinator.tables.TableChanges;
 import io.mallard.coordinator.tables.TableStatement;
 import io.mallard.protocol.WireErrors;
@@ -24,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
+import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -120,6 +122,34 @@ public final class StatementExecutor {
         } catch (Exception e) {
             MallardException error = ServerErrors.translate(e);
             record(statement, "failed", error);
+            throw error;
+        } finally {
+            running.remove(queryId);
+        }
+    }
+
+    /**
+     * Runs a bulk ingest of the client's upload {@code stream} and returns the rows it added; recorded in the history
+     * like any change, its rows counted as they arrive. When the upload broke off, that is the error, not what DuckDB
+     * made of it.
+     */
+    public long ingest(Identity caller, IngestOptions options, FlightStream stream) {
+        String queryId = UUID.randomUUID().toString();
+        Running statement = new Running(queryId, options.describe(), caller);
+        statement.stats = () -> new QueryStats(TABLE, List.of());
+        running.put(queryId, statement);
+        FlightStreamReader rows = new FlightStreamReader(stream, n -> statement.rows += n);
+        try {
+            long count = tables.ingest(options, rows, caller.name(), caller.isAdmin());
+            statement.rows = count;
+            record(statement, "finished", null);
+            return count;
+        } catch (Exception e) {
+            MallardException error = rows.failure().orElseGet(() -> ServerErrors.translate(e));
+            if (error.code().type() == ErrorType.INTERNAL) {
+                LOG.error("ingest {} failed", queryId, e);
+            }
+            record(statement, error.code() == ErrorCode.QUERY_CANCELLED ? "cancelled" : "failed", error);
             throw error;
         } finally {
             running.remove(queryId);

@@ -164,7 +164,7 @@ final class Definitions {
     }
 
     /** A table a dimension table names as its referencing table cannot be dropped or renamed first. */
-    private static void refuseReferenced(Snapshot now, TableDef table, String what) {
+    static void refuseReferenced(Snapshot now, TableDef table, String what) {
         for (TableDef other : now.tables()) {
             for (TableReference r : other.references()) {
                 if (r.fromTable().equalsIgnoreCase(table.name()) && other.id() != table.id()) {

@@ -48,6 +48,7 @@ final class DimensionRows {
                     continue;
                 }
                 try {
+                    long rowids = FileWriter.rowidBound(writer.connection(), table, staged);
                     String full = rows(snapshot, dimension, snapshot.fullCopy(dimension.id()));
                     for (int shard = 0; shard < shards; shard++) {
                         List<DataFile> own = snapshot.dataFiles(dimension.id(), shard);
@@ -59,7 +60,7 @@ final class DimensionRows {
                             held.add("p." + Sql.ident(ref.toColumns().get(k)) + " = src." + Sql.ident(ref.toColumns().get(k)));
                         }
                         String select = "SELECT * FROM " + full + " AS src WHERE EXISTS (SELECT 1 FROM " + staged
-                                + " AS f WHERE " + FileWriter.shardFilter(table, shards, shard).replace("src.", "f.")
+                                + " AS f WHERE " + FileWriter.shardFilter(table, shards, shard, rowids).replace("src.", "f.")
                                 + " AND " + String.join(" AND ", referenced) + ") AND NOT EXISTS (SELECT 1 FROM " + present
                                 + " AS p WHERE " + String.join(" AND ", held) + ")";
                         DataFile file = writer.writeRowsForShard(dimension, "(" + select + ")", shard);

@@ -46,6 +46,7 @@ public final class TableChanges {
     private final RowChanges rows;
     /** One change at a time: a change reads the version it builds on and commits on top of it. */
     private final ReentrantLock changes = new ReentrantLock();
+    private final Ingest ingest;
 
     /** @param imports where INSERT, CREATE TABLE AS and COPY may read files */
     public TableChanges(TableWriter writer, QueryManager queries, DuckDBConnection reference, BufferAllocator allocator,
@@ -56,6 +57,7 @@ public final class TableChanges {
         this.allocator = allocator;
         this.rows = new RowChanges(writer, queries, allocator, new ImportedRows(writer, imports));
         this.definitions = new Definitions(writer, queries, rows);
+        this.ingest = new Ingest(writer, rows, allocator, changes);
     }
 
     /** The table statement {@code sql} is, or empty for anything else (queries, SET…). */
@@ -77,10 +79,7 @@ public final class TableChanges {
         if (statement.readsOnly()) {
             return describe(queryId, statement);
         }
-        if (!admin) {
-            throw new MallardException(ErrorCode.PERMISSION_DENIED, "only an admin may create, load, change or drop tables"
-                    + " (" + user + " is not one)");
-        }
+        requireAdmin(user, admin);
         TableWriter.Origin origin = new TableWriter.Origin(user, sql);
         changes.lock();
         try {
@@ -91,6 +90,28 @@ public final class TableChanges {
             return countResult(queryId, count);
         } finally {
             changes.unlock();
+        }
+    }
+
+    /**
+     * Bulk ingest (Flight SQL's {@code CommandStatementIngest}): the rows of {@code stream} into a table, which the
+     * ingest may make or replace as {@code options} say. The stream's columns are checked against the table before its
+     * rows are read; the rows are staged while they arrive without holding up other changes, then added in one commit.
+     * A stream that breaks, or rows that do not fit, commit nothing. Returns the rows added.
+     */
+    public long ingest(IngestOptions options, ArrowReader stream, String user, boolean admin) {
+        requireAdmin(user, admin);
+        long start = System.nanoTime();
+        long count = ingest.run(options, stream, new TableWriter.Origin(user, options.describe()));
+        LOG.info("ingest into {} by {}: {} rows in {} ms", options.table(), user, count,
+                (System.nanoTime() - start) / 1_000_000);
+        return count;
+    }
+
+    private static void requireAdmin(String user, boolean admin) {
+        if (!admin) {
+            throw new MallardException(ErrorCode.PERMISSION_DENIED, "only an admin may create, load, change or drop tables"
+                    + " (" + user + " is not one)");
         }
     }
 

@@ -103,12 +103,34 @@ public final class FileWriter {
 
     /**
      * The filter that keeps the rows of shard {@code shard} of {@code shardCount} of a partitioned table, over a source
-     * aliased {@code src}: DuckDB's {@code hash()} of the key columns, or of the source's rowid for a table without key.
+     * aliased {@code src}: DuckDB's {@code hash()} of the key columns; for a table without key, the shard's contiguous
+     * share of the source's rowids (shard 0 the first {@code 1/shardCount} of them, and so on), so that every shard's
+     * rows are one dense range that DuckDB scans without reading the others'.
+     *
+     * @param rowids for a table without key, the source's {@link #rowidBound}; ignored for a key
      */
-    public static String shardFilter(TableDef table, int shardCount, int shard) {
-        String argument = table.shardKey().isEmpty() ? "src.rowid"
-                : table.shardKey().stream().map(k -> "src." + Sql.ident(k)).collect(Collectors.joining(", "));
-        return "hash(" + argument + ") % " + shardCount + " = " + shard;
+    public static String shardFilter(TableDef table, int shardCount, int shard, long rowids) {
+        if (table.shardKey().isEmpty()) {
+            List<String> bounds = new ArrayList<>();
+            if (shard > 0) {
+                bounds.add("src.rowid >= " + rowids * shard / shardCount);
+            }
+            if (shard < shardCount - 1) {
+                bounds.add("src.rowid < " + rowids * (shard + 1) / shardCount);
+            }
+            return bounds.isEmpty() ? "true" : String.join(" AND ", bounds);
+        }
+        String key = table.shardKey().stream().map(k -> "src." + Sql.ident(k)).collect(Collectors.joining(", "));
+        return "hash(" + key + ") % " + shardCount + " = " + shard;
+    }
+
+    /**
+     * One more than the largest rowid of {@code relation} (a table of {@code connection}), what {@link #shardFilter}
+     * splits for a table without key; 0 for {@code table}s with a key, which do not need it.
+     */
+    public static long rowidBound(Connection connection, TableDef table, String relation) throws SQLException {
+        return table.shardKey().isEmpty() ? Sql.queryLong(connection, "SELECT coalesce(max(rowid) + 1, 0) FROM " + relation)
+                : 0;
     }
 
     /** The files written so far that a failed change must delete. */

@@ -1,0 +1,46 @@
+package io.mallard.client;
+
+import java.util.List;
+
+/**
+ * How {@link MallardSqlClient#ingest} treats its table, as ADBC's ingest modes do, and the shard key of a table it makes.
+ *
+ * @param mode        whether the table must exist, must not, may, or is replaced
+ * @param partitionBy the shard key of a table the ingest makes (as {@code ALTER TABLE … SET PARTITIONED BY}); empty: its
+ *                    rows are spread evenly over the shards
+ */
+public record IngestOptions(Mode mode, List<String> partitionBy) {
+    /** What the table must be like before the ingest. */
+    public enum Mode {
+        /** the table exists; the rows are appended */
+        APPEND,
+        /** the table does not exist; it is made from the rows' columns */
+        CREATE,
+        /** made if it does not exist, else appended to */
+        CREATE_OR_APPEND,
+        /** made anew from the rows' columns, replacing the table if it exists (one commit) */
+        REPLACE
+    }
+
+    public IngestOptions {
+        if (mode == null) {
+            throw new IllegalArgumentException("an ingest mode is required");
+        }
+        partitionBy = List.copyOf(partitionBy);
+    }
+
+    /** Append to an existing table. */
+    public static IngestOptions append() {
+        return new IngestOptions(Mode.APPEND, List.of());
+    }
+
+    /** Make a new table from the rows' columns. */
+    public static IngestOptions create() {
+        return new IngestOptions(Mode.CREATE, List.of());
+    }
+
+    /** The same, with the shard key of a table the ingest makes. */
+    public IngestOptions partitionedBy(String... columns) {
+        return new IngestOptions(mode, List.of(columns));
+    }
+}
