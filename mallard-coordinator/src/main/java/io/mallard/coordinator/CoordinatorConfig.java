@@ -16,15 +16,17 @@ import java.nio.file.Path;
  * @param shardWaitMillis  longest a query waits for some trusted worker to hold a shard
  * @param queryTimeoutMillis longest a distributed query may wait for its workers
  * @param insecure         plaintext Flight (explicit opt-out of TLS; never the default)
+ * @param metadataFile     the query history's DuckDB file
+ * @param compaction       when small files are merged in the background
  */
 public record CoordinatorConfig(Path dir, String host, int port, int shardPort, String advertisedHost, int replicas,
         long leaseMillis, long pollMillis, long shardWaitMillis, long queryTimeoutMillis, boolean insecure,
-        Path metadataFile) {
+        Path metadataFile, CompactionPolicy compaction) {
 
     public CoordinatorConfig(Path dir, String host, int port, int shardPort, String advertisedHost, int replicas,
             long leaseMillis, long pollMillis, long shardWaitMillis, long queryTimeoutMillis, boolean insecure) {
         this(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis, shardWaitMillis,
-                queryTimeoutMillis, insecure, new ClusterLayout(dir).metadata());
+                queryTimeoutMillis, insecure, new ClusterLayout(dir).metadata(), CompactionPolicy.DEFAULTS);
     }
 
     public CoordinatorConfig {
@@ -38,6 +40,9 @@ public record CoordinatorConfig(Path dir, String host, int port, int shardPort, 
         if (port < 0 || shardPort < 0) {
             throw new IllegalArgumentException("ports must be >= 0");
         }
+        if (compaction == null) {
+            throw new IllegalArgumentException("a compaction policy is required (CompactionPolicy.OFF for none)");
+        }
     }
 
     /** Defaults for a cluster directory: loopback, free ports, R = 1, 10 s lease. */
@@ -48,32 +53,37 @@ public record CoordinatorConfig(Path dir, String host, int port, int shardPort, 
 
     public CoordinatorConfig withLease(long newLeaseMillis, long newPollMillis) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, newLeaseMillis, newPollMillis,
-                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile);
+                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, compaction);
     }
 
     public CoordinatorConfig withShardWait(long millis) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
-                millis, queryTimeoutMillis, insecure, metadataFile);
+                millis, queryTimeoutMillis, insecure, metadataFile, compaction);
     }
 
     public CoordinatorConfig withQueryTimeout(long millis) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
-                shardWaitMillis, millis, insecure, metadataFile);
+                shardWaitMillis, millis, insecure, metadataFile, compaction);
     }
 
     /** Keeps the query history in another file than DIR/metadata.duckdb (test clusters share a data directory). */
     public CoordinatorConfig withMetadataFile(Path file) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
-                shardWaitMillis, queryTimeoutMillis, insecure, file);
+                shardWaitMillis, queryTimeoutMillis, insecure, file, compaction);
     }
 
     public CoordinatorConfig withPort(int newPort) {
         return new CoordinatorConfig(dir, host, newPort, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
-                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile);
+                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, compaction);
+    }
+
+    public CoordinatorConfig withCompaction(CompactionPolicy policy) {
+        return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
+                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, policy);
     }
 
     public CoordinatorConfig withReplicas(int r) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, r, leaseMillis, pollMillis,
-                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile);
+                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, compaction);
     }
 }

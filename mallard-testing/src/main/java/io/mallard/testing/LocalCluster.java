@@ -5,6 +5,7 @@ import io.mallard.client.MallardClient;
 import io.mallard.client.MallardSqlClient;
 import io.mallard.common.security.Credentials;
 import io.mallard.coordinator.ClusterLayout;
+import io.mallard.coordinator.CompactionPolicy;
 import io.mallard.coordinator.CoordinatorConfig;
 import io.mallard.coordinator.bootstrap.Bootstrap;
 import io.mallard.coordinator.bootstrap.BootstrapOptions;
@@ -58,7 +59,8 @@ public final class LocalCluster implements AutoCloseable {
         CoordinatorConfig config = CoordinatorConfig.defaults(dir).withMetadataFile(metadataDir.resolve("metadata.duckdb"))
                 .withLease(options.leaseMillis, Math.min(1000, options.leaseMillis / 3))
                 .withShardWait(options.shardWaitMillis).withReplicas(options.replicas)
-                .withQueryTimeout(60_000); // a stuck test fails in a minute, not ten
+                .withQueryTimeout(60_000) // a stuck test fails in a minute, not ten
+                .withCompaction(options.compaction);
         this.coordinator = Coordinator.start(config);
         try {
             for (int i = 0; i < options.workers; i++) {
@@ -266,6 +268,7 @@ public final class LocalCluster implements AutoCloseable {
         // long enough that a loaded 2-core machine (GC, JIT, other tests) does not drop live workers; failure tests set 3 s
         private long leaseMillis = 10_000;
         private long shardWaitMillis = 30_000;
+        private CompactionPolicy compaction = CompactionPolicy.OFF;
         private Path cacheDir = Path.of(System.getProperty("mallard.test.cache",
                 System.getProperty("java.io.tmpdir") + File.separator + "mallard-test-data"));
 
@@ -319,6 +322,12 @@ public final class LocalCluster implements AutoCloseable {
 
         public Builder shardWaitMillis(long millis) {
             this.shardWaitMillis = millis;
+            return this;
+        }
+
+        /** Background compaction (off by default; {@code coordinator().compactor().compactNow()} runs a round). */
+        public Builder compaction(CompactionPolicy policy) {
+            this.compaction = policy;
             return this;
         }
 

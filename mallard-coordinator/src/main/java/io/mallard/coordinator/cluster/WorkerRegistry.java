@@ -43,7 +43,17 @@ public final class WorkerRegistry implements AutoCloseable {
      */
     public WorkerRegistry(Snapshot snapshot, Function<DataFile, Path> localCopy, String joinToken, int replicas,
             long leaseMillis, long pollMillis, BiFunction<DataFile, String, String> grantUrl, Consumer<String> onWorkerLost) {
-        this.state = new ClusterState(snapshot);
+        this(snapshot, localCopy, joinToken, replicas, leaseMillis, pollMillis, grantUrl, onWorkerLost, fileId -> false);
+    }
+
+    /**
+     * As above, keeping with the workers the files that {@code pinned} names although the current version no longer
+     * does: a query that pinned an older version may still hand out tasks that read them.
+     */
+    public WorkerRegistry(Snapshot snapshot, Function<DataFile, Path> localCopy, String joinToken, int replicas,
+            long leaseMillis, long pollMillis, BiFunction<DataFile, String, String> grantUrl, Consumer<String> onWorkerLost,
+            java.util.function.Predicate<String> pinned) {
+        this.state = new ClusterState(snapshot, pinned);
         this.mailbox = new Mailbox(state, grantUrl, pollMillis);
         Placement placement = new Placement(state, mailbox, replicas);
         this.admission = new Admission(state, placement, joinToken, leaseMillis, pollMillis, onWorkerLost);

@@ -13,6 +13,7 @@ import io.mallard.coordinator.catalog.GarbageCollector;
 import io.mallard.coordinator.catalog.PlannerCatalog;
 import io.mallard.coordinator.catalog.ReferenceCopy;
 import io.mallard.coordinator.catalog.TableWriter;
+import io.mallard.coordinator.tables.Compactor;
 import io.mallard.coordinator.tables.TableChanges;
 import io.mallard.coordinator.cluster.WorkerRegistry;
 import io.mallard.coordinator.flightsql.MallardFlightSqlProducer;
@@ -65,6 +66,7 @@ public final class Coordinator implements AutoCloseable {
     private final CoordinatorConfig config;
     private final BufferAllocator allocator;
     private Catalog catalog;
+    private Compactor compactor;
 
     private Coordinator(CoordinatorConfig config) throws IOException, SQLException {
         this.config = config;
@@ -108,12 +110,12 @@ public final class Coordinator implements AutoCloseable {
                         if (q != null) {
                             q.workerLost(id);
                         }
-                    });
+                    }, catalog::pinnedByOldVersion);
             resources.add(0, registry);
             catalog.onCommit(registry::onSnapshot);
             DistributedPlanner planner = new DistributedPlanner(new PlannerCatalog(catalog::snapshot),
                     new DuckDbSqlEngine(reference.duplicate()));
-            queries = new QueryManager(planner, registry, catalog::snapshot, reference, allocator, config.shardWaitMillis(),
+            queries = new QueryManager(planner, registry, catalog::snapshot, catalog::pin, reference, allocator, config.shardWaitMillis(),
                     config.queryTimeoutMillis());
             queriesRef.set(queries);
             resources.add(0, queries);
@@ -123,8 +125,11 @@ public final class Coordinator implements AutoCloseable {
             resources.add(0, scratch);
             AtomicReference<StatementExecutor> statementsRef = new AtomicReference<>();
             SystemTables system = new SystemTables(metadata, registry::status,
-                    () -> statementsRef.get() == null ? List.of() : statementsRef.get().running(), allocator);
-            TableChanges tables = new TableChanges(writer, queries, reference, allocator);
+                    () -> statementsRef.get() == null ? List.of() : statementsRef.get().running(),
+                    new SystemTables.CatalogSource(catalog::tableSummaries, catalog::commitsAfter), allocator);
+            TableChanges tables = new TableChanges(writer, queries, reference, allocator, config.compaction());
+            compactor = tables.compactor();
+            resources.add(0, compactor);
             StatementExecutor statements = new StatementExecutor(queries, tables, system, metadata, allocator);
             statementsRef.set(statements);
             MallardFlightSqlProducer flightSql = new MallardFlightSqlProducer(statements, system, reference, scratch,
@@ -152,6 +157,7 @@ public final class Coordinator implements AutoCloseable {
                     server.close();
                 }
             });
+            compactor.start();
             LOG.info("coordinator listening on {}:{} (shard store on port {})", config.host(), server.getPort(), shards.port());
         } catch (IOException | SQLException | RuntimeException | java.security.GeneralSecurityException e) {
             close();
@@ -191,6 +197,11 @@ public final class Coordinator implements AutoCloseable {
     /** The catalog: tables, their files, versions. */
     public Catalog catalog() {
         return catalog;
+    }
+
+    /** The background compaction (a test or an operator may run a round at once). */
+    public Compactor compactor() {
+        return compactor;
     }
 
     public Messages.ClusterStatus status() {

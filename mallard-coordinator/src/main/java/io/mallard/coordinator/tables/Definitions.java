@@ -38,8 +38,11 @@ final class Definitions {
         this.queries = queries;
     }
 
-    /** CREATE TABLE: without a distribution statement, a table's rows are spread evenly over the shards. */
-    long create(TableStatement.CreateTable s, TableWriter.Origin origin, QuerySettings settings) {
+    /**
+     * CREATE TABLE: without a distribution statement, a table's rows are spread evenly over the shards. {@code rows}
+     * loads the rows of CREATE TABLE … AS.
+     */
+    long create(TableStatement.CreateTable s, TableWriter.Origin origin, QuerySettings settings, RowChanges rows) {
         Snapshot now = writer.catalog().snapshot();
         if (now.table(s.name()).isPresent()) {
             if (s.ifNotExists()) {
@@ -49,7 +52,7 @@ final class Definitions {
                     + " already exists!");
         }
         if (s.asQuery() != null) {
-            return new RowChanges(writer, queries, null).createAs(s, origin, settings);
+            return rows.createAs(s, origin, settings);
         }
         writer.create(s.name(), TableRole.PARTITIONED, List.of(), columns(s.columns()), List.of(), origin);
         return 0;
