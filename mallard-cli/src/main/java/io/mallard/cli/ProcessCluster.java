@@ -42,13 +42,23 @@ public final class ProcessCluster implements AutoCloseable {
     /** As {@link #start(Path, int, int, PrintStream)}, with extra JVM options per process name (profiling). */
     public static ProcessCluster start(Path dir, int workers, int port, PrintStream out,
             java.util.function.Function<String, List<String>> jvmOptions) throws IOException, InterruptedException {
+        return start(dir, workers, port, out, jvmOptions, List.of());
+    }
+
+    /** As above, with extra options of {@code mallard coordinator} (such as {@code --no-compaction}). */
+    public static ProcessCluster start(Path dir, int workers, int port, PrintStream out,
+            java.util.function.Function<String, List<String>> jvmOptions, List<String> coordinatorOptions)
+            throws IOException, InterruptedException {
         int chosen = port == 0 ? freePort() : port;
         ProcessCluster cluster = new ProcessCluster(dir, chosen);
         try {
             Path logs = Files.createDirectories(dir.resolve("logs"));
             out.println("starting coordinator on 127.0.0.1:" + chosen + " (log: " + logs.resolve("coordinator.log") + ")");
-            cluster.launch(logs.resolve("coordinator.log"), List.of(), jvmOptions.apply("coordinator"), "coordinator", "--dir", dir.toString(),
-                    "--port", Integer.toString(chosen));
+            List<String> coordinatorArgs = new ArrayList<>(List.of("coordinator", "--dir", dir.toString(), "--port",
+                    Integer.toString(chosen)));
+            coordinatorArgs.addAll(coordinatorOptions);
+            cluster.launch(logs.resolve("coordinator.log"), List.of(), jvmOptions.apply("coordinator"),
+                    coordinatorArgs.toArray(String[]::new));
             cluster.awaitCoordinator(60_000);
             String token = Credentials.load(dir).joinToken();
             for (int i = 1; i <= workers; i++) {
