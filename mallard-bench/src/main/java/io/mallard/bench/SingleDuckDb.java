@@ -20,8 +20,22 @@ public final class SingleDuckDb implements AutoCloseable {
     private final int threads;
 
     public SingleDuckDb(Path file, int threads) throws SQLException {
+        this(file, threads, true);
+    }
+
+    /**
+     * A baseline the benchmark may change with {@link #execute} (a copy of the data, given the same changes as the
+     * cluster); other connections to the file in this process must then be opened read-write as well.
+     */
+    public static SingleDuckDb writable(Path file, int threads) throws SQLException {
+        return new SingleDuckDb(file, threads, false);
+    }
+
+    private SingleDuckDb(Path file, int threads, boolean readOnly) throws SQLException {
         Properties properties = new Properties();
-        properties.setProperty("duckdb.read_only", "true");
+        if (readOnly) {
+            properties.setProperty("duckdb.read_only", "true");
+        }
         this.connection = DriverManager.getConnection("jdbc:duckdb:" + file, properties);
         this.threads = threads;
         // a SET, not a connection property: the oracle may have this file open in this process already, and DuckDB
@@ -36,6 +50,13 @@ public final class SingleDuckDb implements AutoCloseable {
 
     public int threads() {
         return threads;
+    }
+
+    /** Runs a statement that changes the data (only on a {@link #writable} baseline). */
+    public void execute(String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
     }
 
     public QueryRows query(String sql) throws SQLException {

@@ -1,5 +1,6 @@
 package io.mallard.cli;
 
+import io.mallard.coordinator.CompactionPolicy;
 import io.mallard.coordinator.CoordinatorConfig;
 import io.mallard.coordinator.server.Coordinator;
 import java.nio.file.Path;
@@ -37,6 +38,26 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--insecure", description = "Serve Flight in plaintext. Never use outside a closed test network.")
     boolean insecure;
 
+    @Option(names = "--no-compaction", description = "Do not compact tables' files in the background.")
+    boolean noCompaction;
+
+    @Option(names = "--compaction-interval-ms", defaultValue = "60000",
+            description = "How often the background compaction looks (default: ${DEFAULT-VALUE}).")
+    long compactionIntervalMillis;
+
+    @Option(names = "--compaction-max-files", defaultValue = "8",
+            description = "Merge a table's small files in a shard when there are more than this many "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int compactionMaxFiles;
+
+    @Option(names = "--compaction-small-rows", defaultValue = "1000000",
+            description = "Data files with fewer rows count as small (default: ${DEFAULT-VALUE}).")
+    long compactionSmallRows;
+
+    @Option(names = "--compaction-deleted-fraction", defaultValue = "0.2",
+            description = "Rewrite a data file whose deleted rows exceed this share (default: ${DEFAULT-VALUE}).")
+    double compactionDeletedFraction;
+
     @Mixin
     StoreOptions store;
 
@@ -51,7 +72,9 @@ final class CoordinatorCommand implements Callable<Integer> {
         parent.apply();
         CoordinatorConfig config = new CoordinatorConfig(dir, host, port, shardPort,
                 advertiseHost == null ? host : advertiseHost, replicas, leaseMillis, Math.min(1000, leaseMillis / 3),
-                60_000, 600_000, insecure).withStore(store.config()).withImports(imports.config());
+                60_000, 600_000, insecure).withStore(store.config()).withImports(imports.config())
+                .withCompaction(new CompactionPolicy(!noCompaction, compactionMaxFiles, compactionDeletedFraction,
+                        compactionSmallRows, compactionIntervalMillis));
         Coordinator coordinator = Coordinator.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

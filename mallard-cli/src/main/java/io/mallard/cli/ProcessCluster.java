@@ -47,8 +47,8 @@ public final class ProcessCluster implements AutoCloseable {
 
     /**
      * As {@link #start(Path, int, int, PrintStream, java.util.function.Function)}, with extra options of the coordinator
-     * (its store and imports). The coordinator inherits this process's environment (S3 credentials included); the
-     * workers do not get any S3 credential.
+     * (its store, imports, {@code --no-compaction}). The coordinator inherits this process's environment (S3 credentials
+     * included); the workers do not get any S3 credential.
      */
     public static ProcessCluster start(Path dir, int workers, int port, PrintStream out,
             java.util.function.Function<String, List<String>> jvmOptions, List<String> coordinatorArgs)

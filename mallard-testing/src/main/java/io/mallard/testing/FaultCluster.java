@@ -75,13 +75,36 @@ public final class FaultCluster implements AutoCloseable {
 
     /** Starts the coordinator process on this cluster's port and waits until it answers SQL. */
     public void startCoordinator() throws IOException {
+        startCoordinator(null);
+    }
+
+    /**
+     * As {@link #startCoordinator()}, with the coordinator's fault injection set to {@code pauseBeforeCommit} (commits
+     * of these kinds, such as {@code "DELETE:events,COMPACT:events"}, stop right before they are recorded and log
+     * {@link #PAUSED_BEFORE_COMMIT}; see the coordinator's {@code FaultInjection}); null for none.
+     */
+    public void startCoordinator(String pauseBeforeCommit) throws IOException {
+        startCoordinator(pauseBeforeCommit, 0);
+    }
+
+    /**
+     * As {@link #startCoordinator(String)}, with the background compaction (default thresholds) running every
+     * {@code compactionIntervalMillis}; 0: off.
+     */
+    public void startCoordinator(String pauseBeforeCommit, long compactionIntervalMillis) throws IOException {
         if (coordinator != null && coordinator.isAlive()) {
             throw new IllegalStateException("the coordinator is running");
         }
         coordinatorStarts++;
-        coordinator = launch(CoordinatorMain.class, dir.resolve("coordinator-" + coordinatorStarts + ".log"),
-                "--dir", dir.toString(), "--port", Integer.toString(port), "--lease-ms", Long.toString(options.leaseMillis),
-                "--replicas", Integer.toString(options.replicas), "--metadata-file", metadataFile.toString());
+        List<String> jvm = pauseBeforeCommit == null ? List.of()
+                : List.of("-Dmallard.fault.pauseBeforeCommit=" + pauseBeforeCommit);
+        List<String> args = new ArrayList<>(List.of("--dir", dir.toString(), "--port", Integer.toString(port), "--lease-ms",
+                Long.toString(options.leaseMillis), "--replicas", Integer.toString(options.replicas), "--metadata-file",
+                metadataFile.toString()));
+        if (compactionIntervalMillis > 0) {
+            args.addAll(List.of("--compaction-interval-ms", Long.toString(compactionIntervalMillis)));
+        }
+        coordinator = launch(CoordinatorMain.class, coordinatorLog(), jvm, args.toArray(String[]::new));
         await("the coordinator to answer", 60_000, () -> {
             if (!coordinator.isAlive()) {
                 throw new IllegalStateException("the coordinator exited with " + coordinator.exitValue() + "; see "
@@ -101,6 +124,54 @@ public final class FaultCluster implements AutoCloseable {
         kill(coordinator);
     }
 
+    /** What the coordinator's fault injection logs when a commit stops before it is recorded. */
+    public static final String PAUSED_BEFORE_COMMIT = "fault injection: pausing before commit";
+
+    /** The log of the coordinator process started last. */
+    public Path coordinatorLog() {
+        return dir.resolve("coordinator-" + coordinatorStarts + ".log");
+    }
+
+    /** Waits until the current coordinator's log has a line containing {@code text}; returns that line. */
+    public String awaitCoordinatorLog(String text, long timeoutMillis) {
+        String[] found = new String[1];
+        await("\"" + text + "\" in " + coordinatorLog(), timeoutMillis, () -> {
+            if (!coordinator.isAlive()) {
+                throw new IllegalStateException("the coordinator exited with " + coordinator.exitValue() + "; see "
+                        + coordinatorLog());
+            }
+            try (Stream<String> lines = Files.lines(coordinatorLog())) {
+                found[0] = lines.filter(line -> line.contains(text)).findFirst().orElse(null);
+                return found[0] != null;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        return found[0];
+    }
+
+    /** Every file in the shard store's table directories (the embedded store: {@code DIR/data/store/tables}). */
+    public List<Path> storeFiles() throws IOException {
+        Path tables = new ClusterLayout(dir).store().resolve("tables");
+        if (!Files.isDirectory(tables)) {
+            return List.of();
+        }
+        try (Stream<Path> paths = Files.walk(tables)) {
+            return paths.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
+    /** Files the coordinator was writing and has not put into the store yet ({@code DIR/data/work/out}). */
+    public List<Path> workFiles() throws IOException {
+        Path out = new ClusterLayout(dir).work().resolve("out");
+        if (!Files.isDirectory(out)) {
+            return List.of();
+        }
+        try (Stream<Path> paths = Files.walk(out)) {
+            return paths.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
     /**
      * Starts one more worker process; {@code taskDelayMillis} > 0 makes it wait that long before running each task, so
      * that a test can act while the task is in flight. Returns its index.
@@ -108,12 +179,25 @@ public final class FaultCluster implements AutoCloseable {
     public int addWorker(long taskDelayMillis) throws IOException {
         int index = workers.size();
         String name = "worker-" + (index + 1);
-        Path workerDir = Files.createDirectories(dir.resolve("workers").resolve(name));
-        workers.add(launch(WorkerMain.class, workerDir.resolve("worker.log"), "--coordinator", "127.0.0.1:" + port,
-                "--ca", caCertificate().toString(), "--token", Credentials.load(dir).joinToken(), "--name", name,
-                "--data-dir", workerDir.toString(), "--task-delay-ms", Long.toString(taskDelayMillis)));
         workerNames.add(name);
+        workers.add(launchWorker(index, taskDelayMillis));
         return index;
+    }
+
+    /** Starts worker {@code index} again, after it was killed, with its name and data directory. */
+    public void restartWorker(int index) throws IOException {
+        if (workers.get(index).isAlive()) {
+            throw new IllegalStateException("worker " + workerNames.get(index) + " is running");
+        }
+        workers.set(index, launchWorker(index, 0));
+    }
+
+    private Process launchWorker(int index, long taskDelayMillis) throws IOException {
+        String name = workerNames.get(index);
+        Path workerDir = Files.createDirectories(dir.resolve("workers").resolve(name));
+        return launch(WorkerMain.class, workerDir.resolve("worker.log"), List.of(), "--coordinator", "127.0.0.1:" + port,
+                "--ca", caCertificate().toString(), "--token", Credentials.load(dir).joinToken(), "--name", name,
+                "--data-dir", workerDir.toString(), "--task-delay-ms", Long.toString(taskDelayMillis));
     }
 
     /** The directory where worker {@code index} keeps its shard files. */
@@ -201,6 +285,15 @@ public final class FaultCluster implements AutoCloseable {
         }
     }
 
+    /** The coordinator's Flight port (the same across restarts). */
+    public int port() {
+        return port;
+    }
+
+    public String adminPassword() {
+        return adminPassword;
+    }
+
     public Path caCertificate() {
         return new ClusterLayout(dir).caCertificate();
     }
@@ -214,13 +307,16 @@ public final class FaultCluster implements AutoCloseable {
         return dir;
     }
 
-    private Process launch(Class<?> main, Path log, String... args) throws IOException {
+    private Process launch(Class<?> main, Path log, List<String> jvmOptions, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-opens=java.base/java.nio=ALL-UNNAMED", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                main.getName()));
+                "--add-opens=java.base/java.nio=ALL-UNNAMED", "-Xmx512m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         command.addAll(List.of("--exit-with-parent", Long.toString(ProcessHandle.current().pid())));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // appended to, so that the log of a process started again on the same file keeps what the first one wrote
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
+                log.toFile())).start();
     }
 
     private static void signal(String signal, Process process) {

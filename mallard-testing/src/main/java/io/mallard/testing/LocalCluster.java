@@ -5,6 +5,7 @@ import io.mallard.client.MallardClient;
 import io.mallard.client.MallardSqlClient;
 import io.mallard.common.security.Credentials;
 import io.mallard.coordinator.ClusterLayout;
+import io.mallard.coordinator.CompactionPolicy;
 import io.mallard.coordinator.CoordinatorConfig;
 import io.mallard.coordinator.ImportConfig;
 import io.mallard.coordinator.StoreConfig;
@@ -66,7 +67,7 @@ public final class LocalCluster implements AutoCloseable {
                 .withLease(options.leaseMillis, Math.min(1000, options.leaseMillis / 3))
                 .withShardWait(options.shardWaitMillis).withReplicas(options.replicas)
                 .withQueryTimeout(60_000) // a stuck test fails in a minute, not ten
-                .withStore(options.store).withImports(options.imports);
+                .withStore(options.store).withImports(options.imports).withCompaction(options.compaction);
         this.coordinator = Coordinator.start(config);
         try {
             for (int i = 0; i < options.workers; i++) {
@@ -290,6 +291,7 @@ public final class LocalCluster implements AutoCloseable {
         private long shardWaitMillis = 30_000;
         private StoreConfig store = StoreConfig.local();
         private ImportConfig imports = ImportConfig.none();
+        private CompactionPolicy compaction = CompactionPolicy.OFF;
         private Path cacheDir = Path.of(System.getProperty("mallard.test.cache",
                 System.getProperty("java.io.tmpdir") + File.separator + "mallard-test-data"));
 
@@ -355,6 +357,12 @@ public final class LocalCluster implements AutoCloseable {
         /** The coordinator's import directory and S3 import source; none by default. */
         public Builder imports(ImportConfig newImports) {
             this.imports = newImports;
+            return this;
+        }
+
+        /** Background compaction (off by default; {@code coordinator().compactor().compactNow()} runs a round). */
+        public Builder compaction(CompactionPolicy policy) {
+            this.compaction = policy;
             return this;
         }
 

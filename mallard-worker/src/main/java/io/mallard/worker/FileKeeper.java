@@ -47,6 +47,8 @@ final class FileKeeper implements AutoCloseable {
     private final CoordinatorLink link;
     private final Supplier<Session> session;
     private volatile boolean closed;
+    /** The session generation whose first grants were swept against (see {@link #sweepUnclaimed}). */
+    private final java.util.concurrent.atomic.AtomicLong sweptGeneration = new java.util.concurrent.atomic.AtomicLong();
 
     FileKeeper(ShardFetcher fetcher, WorkerDatabase database, CoordinatorLink link, Supplier<Session> session) {
         this.fetcher = fetcher;
@@ -67,6 +69,42 @@ final class FileKeeper implements AutoCloseable {
 
     List<String> heldList() {
         return List.copyOf(held);
+    }
+
+    /**
+     * Once per coordinator session, at its first grants (which name every file of the shards it assigned): drops the
+     * files those grants do not name. On disk they are what a worker restarted with its data directory kept of versions
+     * that are gone; held, what a coordinator that restarted meanwhile no longer knows it granted. Current files are
+     * granted at once and kept, their hashes checked, without a download; a file granted later is fetched again.
+     */
+    void sweepUnclaimed(List<FileGrant> grants, long sessionGeneration) {
+        if (grants.isEmpty() || sweptGeneration.getAndSet(sessionGeneration) == sessionGeneration) {
+            return;
+        }
+        Set<String> wanted = new java.util.HashSet<>(acquiring);
+        grants.forEach(g -> wanted.add(g.fileId()));
+        for (String fileId : List.copyOf(held)) {
+            if (!wanted.contains(fileId)) {
+                revoke(fileId); // deleted once no task reads it
+            }
+        }
+        wanted.addAll(held);
+        wanted.addAll(toForget);
+        int deleted = 0;
+        try (java.util.stream.Stream<Path> paths = Files.list(fetcher.dataDir())) {
+            for (Path p : paths.toList()) {
+                String name = p.getFileName().toString();
+                if (name.matches("[0-9a-f]{8,64}\\.duckdb") && !wanted.contains(name.substring(0, name.indexOf('.')))) {
+                    Files.deleteIfExists(p);
+                    deleted++;
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot sweep the data directory: {}", e.getMessage());
+        }
+        if (deleted > 0) {
+            LOG.info("deleted {} files of the data directory that no current version names", deleted);
+        }
     }
 
     /** Starts acquiring a granted file; one acquisition per file at a time. */

@@ -213,6 +213,7 @@ public final class Worker implements AutoCloseable {
             files.revoke(fileId);
         }
         files.forgetIdle(); // revoked files whose last task has ended since
+        files.sweepUnclaimed(reply.grants(), s.generation()); // once a session: what a restart left of gone versions
         for (FileGrant grant : reply.grants()) {
             files.grant(grant);
         }

@@ -49,8 +49,17 @@ final class BenchCluster implements AutoCloseable {
 
     /** Generates or reuses the data of {@code params} cut into {@code shards}; progress goes to {@code log}. */
     static Data data(BenchOptions options, DataParams params, int shards, PrintStream log) throws IOException, SQLException {
+        return data(options, params, shards, log, "");
+    }
+
+    /**
+     * As above, in a cluster directory of its own named with {@code suffix} (for a benchmark that changes tables; the
+     * generated oracle data is still shared).
+     */
+    static Data data(BenchOptions options, DataParams params, int shards, PrintStream log, String suffix)
+            throws IOException, SQLException {
         Path base = options.dir.resolve(String.format(Locale.ROOT, "sf%s-rows%d", params.scaleFactor(), params.measurementRows()));
-        Path clusterDir = base.resolve("cluster-" + shards + "-shards");
+        Path clusterDir = base.resolve("cluster-" + shards + "-shards" + suffix);
         long started = System.nanoTime();
         log.println("== data: TPC-H SF " + params.scaleFactor() + ", " + params.measurementRows() + " measurements, "
                 + shards + " shards, under " + base);

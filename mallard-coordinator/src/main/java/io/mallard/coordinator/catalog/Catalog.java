@@ -4,9 +4,17 @@ import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.data.store.ShardStore;
 import io.mallard.data.table.Snapshot;
+import io.mallard.data.table.DataFile;
+import io.mallard.data.table.PinnedSnapshot;
+import io.mallard.data.table.TableDef;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
@@ -29,7 +37,23 @@ public final class Catalog implements AutoCloseable {
     private final LocalFiles local;
     private final ReentrantLock commits = new ReentrantLock();
     private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
+    /** Guards {@link #current}'s replacement, the pins and the retired files: a pin never misses a commit's retirement. */
+    private final Object pins = new Object();
+    /** Versions that running readers hold, with how many readers hold each. Guarded by {@link #pins}. */
+    private final Map<Long, Held> pinned = new HashMap<>();
+    /** Files that left the current version but may still be pinned, by id. Guarded by {@link #pins}. */
+    private final Map<String, DataFile> retired = new LinkedHashMap<>();
     private volatile Snapshot current;
+
+    /** A pinned version and its readers. */
+    private static final class Held {
+        final Snapshot snapshot;
+        int readers;
+
+        Held(Snapshot snapshot) {
+            this.snapshot = snapshot;
+        }
+    }
 
     private Catalog(CatalogStore store, ShardStore files, ClusterInfo info, Snapshot current, Path cache) {
         this.store = store;
@@ -81,6 +105,51 @@ public final class Catalog implements AutoCloseable {
         return current;
     }
 
+    /**
+     * Pins the current version for a reader: the files it names stay in the store, and with the workers that hold
+     * them, until every pin of it is closed, whatever commits meanwhile. Close it when the reader is done.
+     */
+    public PinnedSnapshot pin() {
+        Snapshot snapshot;
+        synchronized (pins) {
+            snapshot = current;
+            pinned.computeIfAbsent(snapshot.version(), v -> new Held(snapshot)).readers++;
+        }
+        return new PinnedSnapshot(snapshot, () -> unpin(snapshot.version()));
+    }
+
+    private void unpin(long version) {
+        synchronized (pins) {
+            Held held = pinned.get(version);
+            if (held != null && --held.readers == 0) {
+                pinned.remove(version);
+            }
+        }
+        deleteRetired();
+    }
+
+    /** Whether a version older than the current one that a reader pinned names {@code fileId}. */
+    public boolean pinnedByOldVersion(String fileId) {
+        synchronized (pins) {
+            if (!retired.containsKey(fileId)) {
+                return false;
+            }
+            for (Held held : pinned.values()) {
+                if (held.snapshot.file(fileId).isPresent()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** How many versions readers hold now (a test's and an operator's view of what keeps old files). */
+    public int pinnedVersions() {
+        synchronized (pins) {
+            return pinned.size();
+        }
+    }
+
     public ClusterInfo info() {
         return info;
     }
@@ -116,7 +185,14 @@ public final class Catalog implements AutoCloseable {
                         + ": " + e.getMessage(), e);
             }
             Snapshot committed = c.applyTo(base, next);
-            current = committed;
+            synchronized (pins) {
+                current = committed;
+                for (DataFile f : base.files()) {
+                    if (committed.file(f.fileId()).isEmpty()) {
+                        retired.put(f.fileId(), f);
+                    }
+                }
+            }
             LOG.info("committed version {}: {} {} ({} rows added, {} removed)", next, c.kind(),
                     c.tableName() == null ? "" : c.tableName(), c.rowsAdded(), c.rowsRemoved());
             for (Consumer<Snapshot> listener : listeners) {
@@ -126,6 +202,7 @@ public final class Catalog implements AutoCloseable {
                     LOG.error("a listener of version {} failed", next, e);
                 }
             }
+            deleteRetired();
             return committed;
         } finally {
             commits.unlock();
@@ -164,6 +241,66 @@ public final class Catalog implements AutoCloseable {
         java.util.Set<String> live = new java.util.HashSet<>();
         current.files().forEach(f -> live.add(f.fileId()));
         return local.retainOnly(live);
+    }
+
+    /**
+     * Deletes from the store the files that left the current version and that no pinned version names: nothing can
+     * read them any more (workers were told to drop them, and keep a file only while a task of theirs reads it).
+     */
+    private void deleteRetired() {
+        List<DataFile> unread = new ArrayList<>();
+        synchronized (pins) {
+            for (DataFile f : List.copyOf(retired.values())) {
+                boolean read = current.file(f.fileId()).isPresent();
+                for (Held held : pinned.values()) {
+                    read |= held.snapshot.file(f.fileId()).isPresent();
+                }
+                if (!read) {
+                    retired.remove(f.fileId());
+                    unread.add(f);
+                }
+            }
+        }
+        for (DataFile f : unread) {
+            try {
+                files.delete(f.storeKey());
+                local.evict(f.fileId());
+            } catch (IOException e) {
+                LOG.warn("could not delete {} from the store ({}); the next start's garbage collection will",
+                        f.storeKey(), e.getMessage());
+            }
+        }
+        if (!unread.isEmpty()) {
+            LOG.debug("store: deleted {} files no version in use names", unread.size());
+        }
+    }
+
+    /** The commits after {@code version}, oldest first ({@code mallard.commits}). */
+    public List<CommitRecord> commitsAfter(long version) {
+        try {
+            return store.commitsAfter(version);
+        } catch (SQLException e) {
+            throw new MallardException(ErrorCode.INTERNAL_ERROR, "reading the commit log: " + e.getMessage(), e);
+        }
+    }
+
+    /** Every table of the current version with its size and last change ({@code mallard.tables}). */
+    public List<TableSummary> tableSummaries() {
+        Snapshot snapshot = current;
+        Map<Long, CatalogStore.LastChange> changes;
+        try {
+            changes = store.lastChanges(snapshot.version());
+        } catch (SQLException e) {
+            throw new MallardException(ErrorCode.INTERNAL_ERROR, "reading the catalog: " + e.getMessage(), e);
+        }
+        List<TableSummary> out = new ArrayList<>();
+        for (TableDef t : snapshot.tables()) {
+            CatalogStore.LastChange last = changes.get(t.id());
+            int fileCount = (int) snapshot.files().stream().filter(f -> f.tableId() == t.id()).count();
+            out.add(new TableSummary(t.name(), t.role(), t.shardKey(), snapshot.shardCount(), snapshot.rows(t.id()),
+                    snapshot.bytes(t.id()), fileCount, last == null ? 0 : last.version(), last == null ? null : last.at()));
+        }
+        return out;
     }
 
     /** Store keys of every file any version ever named (for garbage collection). */

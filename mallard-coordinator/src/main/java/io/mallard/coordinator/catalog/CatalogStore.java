@@ -214,20 +214,66 @@ final class CatalogStore implements AutoCloseable {
         return keys;
     }
 
-    /** The commit log, newest first, for {@code mallard.commits}. */
+    /** The commit log, newest first. */
     List<CommitRecord> commits(int limit) throws SQLException {
+        return commitRecords("ORDER BY version DESC LIMIT ?", limit);
+    }
+
+    /** The commits after {@code version}, oldest first, for {@code mallard.commits}. */
+    List<CommitRecord> commitsAfter(long version) throws SQLException {
+        return commitRecords("WHERE version > ? ORDER BY version", version);
+    }
+
+    /**
+     * Reads on a connection of their own: the catalog's connection may be inside a commit's transaction on another
+     * thread, and a read there would see that commit before it is one.
+     */
+    private List<CommitRecord> commitRecords(String clause, long parameter) throws SQLException {
         List<CommitRecord> out = new ArrayList<>();
-        try (PreparedStatement q = connection.prepareStatement("SELECT version, committed_at, user_name, kind, table_name, "
-                + "statement, rows_added, rows_removed FROM commits ORDER BY version DESC LIMIT ?")) {
-            q.setInt(1, limit);
+        try (Connection reader = connection.duplicate(); PreparedStatement q = reader.prepareStatement(
+                "SELECT version, committed_at, user_name, kind, table_name, statement, rows_added, rows_removed FROM commits "
+                        + clause)) {
+            q.setLong(1, parameter);
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new CommitRecord(rs.getLong(1), rs.getTimestamp(2).toLocalDateTime().toInstant(ZoneOffset.UTC),
-                            rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7), rs.getLong(8)));
+                    out.add(new CommitRecord(rs.getLong(1), instant(rs.getTimestamp(2)), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), rs.getLong(7), rs.getLong(8)));
                 }
             }
         }
         return out;
+    }
+
+    /** The last commit that changed a table (its definition or its files). */
+    record LastChange(long version, Instant at) {
+    }
+
+    /**
+     * For every table id, the last commit up to {@code version} that wrote its definition, added or removed one of its
+     * files, or dropped it.
+     */
+    java.util.Map<Long, LastChange> lastChanges(long version) throws SQLException {
+        java.util.Map<Long, LastChange> out = new java.util.HashMap<>();
+        try (Connection reader = connection.duplicate(); PreparedStatement q = reader.prepareStatement(
+                "WITH changes AS (SELECT table_id, added_version AS v FROM tables "
+                        + "UNION ALL SELECT table_id, removed_version FROM tables WHERE removed_version IS NOT NULL "
+                        + "UNION ALL SELECT table_id, added_version FROM files "
+                        + "UNION ALL SELECT table_id, removed_version FROM files WHERE removed_version IS NOT NULL), "
+                        + "last AS (SELECT table_id, max(v) AS v FROM changes WHERE v <= ? GROUP BY table_id) "
+                        + "SELECT last.table_id, last.v, c.committed_at FROM last LEFT JOIN commits c ON c.version = last.v")) {
+            q.setLong(1, version);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    Timestamp at = rs.getTimestamp(3);
+                    out.put(rs.getLong(1), new LastChange(rs.getLong(2), at == null ? null : instant(at)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Instant instant(Timestamp utc) {
+        return utc.toLocalDateTime().toInstant(ZoneOffset.UTC);
     }
 
     private static List<String> strings(Array array) throws SQLException {

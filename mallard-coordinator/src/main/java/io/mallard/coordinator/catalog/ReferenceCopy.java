@@ -79,8 +79,27 @@ public final class ReferenceCopy implements AutoCloseable {
         return reference;
     }
 
-    /** Brings every table's copy to {@code snapshot}: new and changed tables are (re)built, dropped ones removed. */
+    /**
+     * Brings every table's copy to {@code snapshot}: new and changed tables are (re)built, dropped ones removed, all in
+     * one transaction, so that a query running on the reference database meanwhile sees the version before or after.
+     */
     public synchronized void apply(Snapshot snapshot) throws SQLException, IOException {
+        Map<Long, String> before = new HashMap<>(applied);
+        reference.setAutoCommit(false);
+        try {
+            applyTables(snapshot);
+            reference.commit();
+        } catch (SQLException | IOException | RuntimeException e) {
+            reference.rollback();
+            applied.clear();
+            applied.putAll(before);
+            throw e;
+        } finally {
+            reference.setAutoCommit(true);
+        }
+    }
+
+    private void applyTables(Snapshot snapshot) throws SQLException, IOException {
         Set<Long> present = new HashSet<>();
         for (TableDef table : snapshot.tables()) {
             present.add(table.id());

@@ -47,6 +47,7 @@ public final class TableWriter implements AutoCloseable {
     private final DuckDBConnection writer;
     private final Path work;
     private final Set<String> attached = new HashSet<>();
+    private final FaultInjection faults = FaultInjection.fromEnvironment();
 
     /**
      * @param readable other directories whose files the writer may read (the local store, the oracle's directory when
@@ -55,6 +56,7 @@ public final class TableWriter implements AutoCloseable {
     public TableWriter(Catalog catalog, Path work, List<Path> readable) throws SQLException, IOException {
         this.catalog = catalog;
         this.work = Files.createDirectories(work);
+        clearWork(work); // what a change that crashed was writing: never in the store, or there as garbage
         Properties properties = new Properties();
         properties.setProperty("temp_directory", work.resolve("spill").toString());
         this.writer = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
@@ -86,8 +88,14 @@ public final class TableWriter implements AutoCloseable {
         return writer;
     }
 
-    /** Who commits and why, for the commit log. */
-    public record Origin(String user, String statement) {
+    /**
+     * Who commits and why, for the commit log; and whether its client is still there (a change whose client went away
+     * before its commit is not committed).
+     */
+    public record Origin(String user, String statement, Cancellation cancellation) {
+        public Origin(String user, String statement) {
+            this(user, statement, new Cancellation());
+        }
     }
 
     public Catalog catalog() {
@@ -97,20 +105,50 @@ public final class TableWriter implements AutoCloseable {
     /** Creates a table with no rows. Its id and column ids are assigned here. */
     public Snapshot create(String name, TableRole role, List<String> shardKey, List<ColumnDef> columns,
             List<TableReference> references, Origin origin) {
-        return catalog.commit(base -> {
-            if (base.table(name).isPresent()) {
-                throw new MallardException(ErrorCode.INVALID_ARGUMENT, "table " + name + " already exists");
-            }
-            long id = base.tables().stream().mapToLong(TableDef::id).max().orElse(0) + 1;
-            List<ColumnDef> numbered = new ArrayList<>();
-            for (int i = 0; i < columns.size(); i++) {
-                ColumnDef c = columns.get(i);
-                numbered.add(new ColumnDef(i, c.name(), c.type(), c.nullable()));
-            }
-            TableDef table = new TableDef(id, name, role, shardKey, numbered, references, numbered.size());
+        return commit(base -> {
+            TableDef table = define(base, name, role, shardKey, columns, references);
             return new Change(origin.user(), "CREATE TABLE", name, origin.statement(), List.of(table), List.of(),
                     List.of(), List.of(), 0, 0);
-        });
+        }, null, origin);
+    }
+
+    /**
+     * Creates a partitioned table without key holding the rows of {@code relation} (columns named as {@code columns}),
+     * in one commit: CREATE TABLE … AS. A crash or a failure leaves no table at all.
+     */
+    public Snapshot createWithRows(String name, List<ColumnDef> columns, String relation, Origin origin) {
+        TableDef table = define(catalog.snapshot(), name, TableRole.PARTITIONED, List.of(), columns, List.of());
+        Written written = writeRows(table, relation, Map.of());
+        try {
+            return commit(base -> {
+                if (base.table(table.id()).isPresent()) {
+                    // one change at a time makes this unreachable; the id must still never be taken twice
+                    throw new MallardException(ErrorCode.INVALID_ARGUMENT, "table id " + table.id() + " was taken "
+                            + "while the rows of " + name + " were written; nothing was changed");
+                }
+                define(base, name, TableRole.PARTITIONED, List.of(), columns, List.of());
+                return new Change(origin.user(), "CREATE TABLE", name, origin.statement(), List.of(table), List.of(),
+                        written.files(), List.of(), written.rows(), 0);
+            }, null, origin);
+        } catch (RuntimeException e) {
+            discard(written.files());
+            throw e;
+        }
+    }
+
+    /** A new table of {@code base}: the next table id, columns numbered from 0; refused if the name is taken. */
+    private static TableDef define(Snapshot base, String name, TableRole role, List<String> shardKey,
+            List<ColumnDef> columns, List<TableReference> references) {
+        if (base.table(name).isPresent()) {
+            throw new MallardException(ErrorCode.INVALID_ARGUMENT, "table " + name + " already exists");
+        }
+        long id = base.tables().stream().mapToLong(TableDef::id).max().orElse(0) + 1;
+        List<ColumnDef> numbered = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            ColumnDef c = columns.get(i);
+            numbered.add(new ColumnDef(i, c.name(), c.type(), c.nullable()));
+        }
+        return new TableDef(id, name, role, shardKey, numbered, references, numbered.size());
     }
 
     /**
@@ -122,7 +160,7 @@ public final class TableWriter implements AutoCloseable {
         Written written = writeRows(table, relation, referencing);
         try {
             return commit(base -> new Change(origin.user(), "INSERT", name, origin.statement(), List.of(), List.of(),
-                    written.files(), List.of(), written.rows(), 0), table);
+                    written.files(), List.of(), written.rows(), 0), table, origin);
         } catch (RuntimeException e) {
             discard(written.files());
             throw e;
@@ -208,10 +246,23 @@ public final class TableWriter implements AutoCloseable {
 
     /**
      * Commits a change computed from the current version, after checking that {@code table} (when given) still has the
-     * definition the files were written for; a failed commit leaves the table as it was.
+     * definition the files were written for; a failed commit leaves the table as it was. Throwing inside {@code change}
+     * aborts the commit.
      */
     public Snapshot commit(Function<Snapshot, Change> change, TableDef table) {
-        return catalog.commit(base -> {
+        return commit(change, table, null);
+    }
+
+    /**
+     * As {@link #commit(Function, TableDef)} for a client's change: not committed when {@code origin}'s client went
+     * away first (QUERY_CANCELLED). Attached files the new version no longer names are detached afterwards.
+     */
+    public Snapshot commit(Function<Snapshot, Change> change, TableDef table, Origin origin) {
+        Cancellation cancellation = origin == null ? null : origin.cancellation();
+        if (cancellation != null) {
+            cancellation.check();
+        }
+        Snapshot committed = catalog.commit(base -> {
             if (table != null) {
                 TableDef now = base.table(table.id()).orElseThrow(() -> new MallardException(ErrorCode.TABLE_NOT_FOUND,
                         "table " + table.name() + " was dropped meanwhile; nothing was changed"));
@@ -221,8 +272,52 @@ public final class TableWriter implements AutoCloseable {
                             + " changed while its rows were written; nothing was changed");
                 }
             }
-            return change.apply(base);
+            Change c = change.apply(base);
+            faults.beforeCommit(base.version() + 1, c, cancellation);
+            if (cancellation != null) {
+                cancellation.check(); // under the commit lock: the client left before this point, or hears of the commit
+            }
+            return c;
         });
+        detachRetired(committed);
+        return committed;
+    }
+
+    /** Detaches the files the current version no longer names (the store deletes them once no query pins them). */
+    private void detachRetired(Snapshot current) {
+        for (String fileId : List.copyOf(attached)) {
+            if (current.file(fileId).isEmpty()) {
+                detach(fileId);
+            }
+        }
+    }
+
+    /** Detaches a file attached by {@link #attach}; nothing when it is not attached. */
+    public void detach(String fileId) {
+        if (attached.remove(fileId)) {
+            try {
+                Sql.execute(writer, "DETACH DATABASE IF EXISTS f_" + fileId);
+            } catch (SQLException e) {
+                throw DuckErrors.translate(e);
+            }
+        }
+    }
+
+    /** Removes what a change that did not finish left in the work directory (files being written, spill). */
+    private static void clearWork(Path work) throws IOException {
+        for (String dir : List.of("out", "spill")) {
+            Path root = work.resolve(dir);
+            if (!Files.isDirectory(root)) {
+                continue;
+            }
+            try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    if (!p.equals(root)) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+        }
     }
 
     /** Deletes stored files of a change that will not be committed (best effort: garbage collection catches the rest). */

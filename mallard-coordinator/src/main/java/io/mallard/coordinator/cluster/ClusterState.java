@@ -42,8 +42,12 @@ final class ClusterState {
     private final Queue<Runnable> outbox = new ConcurrentLinkedQueue<>();
     volatile boolean closed;
 
-    ClusterState(Snapshot snapshot) {
+    /** Files an older version that a running query pinned names: kept with the workers that hold them. */
+    private final java.util.function.Predicate<String> pinned;
+
+    ClusterState(Snapshot snapshot, java.util.function.Predicate<String> pinned) {
         this.snapshot = snapshot;
+        this.pinned = pinned;
     }
 
     void lock() {
@@ -192,7 +196,7 @@ final class ClusterState {
     /**
      * Takes back the files {@code w} was granted but no longer needs: files of shards placement moved away, once a
      * worker that needs them proved them, and files no version names any more; never a file a task of {@code w} still
-     * reads. Returns the files taken back.
+     * reads or a version a running query pinned names. Returns the files taken back.
      */
     List<String> revokeUnneededFiles(WorkerSession w) {
         Set<String> needed = new java.util.HashSet<>();
@@ -201,7 +205,7 @@ final class ClusterState {
         }
         List<String> revoked = new ArrayList<>();
         for (String fileId : List.copyOf(w.granted)) {
-            if (needed.contains(fileId) || w.runsTaskReading(fileId)) {
+            if (needed.contains(fileId) || w.runsTaskReading(fileId) || pinned.test(fileId)) {
                 continue;
             }
             boolean current = snapshot.file(fileId).isPresent();

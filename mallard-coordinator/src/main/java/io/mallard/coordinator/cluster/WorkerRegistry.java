@@ -43,18 +43,29 @@ public final class WorkerRegistry implements AutoCloseable {
      */
     public WorkerRegistry(Snapshot snapshot, Function<DataFile, Path> localCopy, String joinToken, int replicas,
             long leaseMillis, long pollMillis, BiFunction<DataFile, String, String> grantUrl, Consumer<String> onWorkerLost) {
-        this(snapshot, localCopy, joinToken, replicas, leaseMillis, pollMillis, 0, grantUrl, onWorkerLost);
+        this(snapshot, localCopy, joinToken, replicas, leaseMillis, pollMillis, 0, grantUrl, onWorkerLost, fileId -> false);
+    }
+
+    /**
+     * As above, keeping with the workers the files that {@code pinned} names although the current version no longer
+     * does: a query that pinned an older version may still hand out tasks that read them.
+     */
+    public WorkerRegistry(Snapshot snapshot, Function<DataFile, Path> localCopy, String joinToken, int replicas,
+            long leaseMillis, long pollMillis, BiFunction<DataFile, String, String> grantUrl, Consumer<String> onWorkerLost,
+            java.util.function.Predicate<String> pinned) {
+        this(snapshot, localCopy, joinToken, replicas, leaseMillis, pollMillis, 0, grantUrl, onWorkerLost, pinned);
     }
 
     /**
      * @param holdBackMillis for this long after start a worker is granted only the files it says it holds: after a
      *                       restart of the coordinator the workers register one by one, and the first would otherwise
      *                       be granted (and download) every shard before the others are back
+     * @param pinned         file ids that a version a running query pinned names (kept with their workers)
      */
     public WorkerRegistry(Snapshot snapshot, Function<DataFile, Path> localCopy, String joinToken, int replicas,
             long leaseMillis, long pollMillis, long holdBackMillis, BiFunction<DataFile, String, String> grantUrl,
-            Consumer<String> onWorkerLost) {
-        this.state = new ClusterState(snapshot);
+            Consumer<String> onWorkerLost, java.util.function.Predicate<String> pinned) {
+        this.state = new ClusterState(snapshot, pinned);
         this.mailbox = new Mailbox(state, grantUrl, pollMillis, holdBackMillis);
         Placement placement = new Placement(state, mailbox, replicas);
         this.admission = new Admission(state, placement, joinToken, leaseMillis, pollMillis, onWorkerLost);

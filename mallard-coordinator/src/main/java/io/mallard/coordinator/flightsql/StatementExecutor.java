@@ -98,7 +98,9 @@ public final class StatementExecutor {
             return false;
         }
         r.cancelled = true;
-        queries.cancel(queryId, reason);
+        if (!tables.cancel(queryId, reason)) {
+            queries.cancel(queryId, reason);
+        }
         return true;
     }
 
@@ -114,7 +116,8 @@ public final class StatementExecutor {
         Running statement = new Running(queryId, sql, caller);
         statement.stats = () -> new QueryStats(TABLE, List.of());
         running.put(queryId, statement);
-        try (QueryResult result = tables.execute(queryId, table, sql, caller.name(), caller.isAdmin(), session.settings())) {
+        try (CallCancellation gone = CallCancellation.onCancel(() -> cancel(queryId, "the client cancelled the call"));
+                QueryResult result = tables.execute(queryId, table, sql, caller.name(), caller.isAdmin(), session.settings())) {
             long count = TableChanges.count(result);
             statement.rows = count;
             record(statement, "finished", null);

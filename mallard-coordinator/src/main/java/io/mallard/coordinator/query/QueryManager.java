@@ -10,6 +10,7 @@ import io.mallard.coordinator.combine.Combiner;
 import io.mallard.coordinator.scheduling.DistributedQuery;
 import io.mallard.coordinator.scheduling.QueryStats;
 import io.mallard.coordinator.scheduling.Scheduler;
+import io.mallard.data.table.PinnedSnapshot;
 import io.mallard.data.table.Snapshot;
 import java.util.function.Supplier;
 import io.mallard.planner.plan.DistributedPlan;
@@ -41,18 +42,23 @@ public final class QueryManager implements AutoCloseable {
 
     private final PlanCache plans;
     private final Supplier<Snapshot> snapshot;
+    private final Supplier<PinnedSnapshot> pin;
     private final LocalRunner local;
     private final Scheduler scheduler;
     private final Combiner combiner;
     /** One in-memory DuckDB for every combine (and text answer); each query uses a connection of its own. */
     private final DuckDBConnection combineDatabase;
 
-    /** @param snapshot the catalog's current version: what a query starting now reads */
+    /**
+     * @param snapshot the catalog's current version: what a query starting now is planned against
+     * @param pin      pins the current version for a query that reads it, until the query's result is closed
+     */
     public QueryManager(DistributedPlanner planner, WorkerRegistry registry, Supplier<Snapshot> snapshot,
-            DuckDBConnection reference, BufferAllocator allocator, long shardWaitMillis, long queryTimeoutMillis)
-            throws SQLException {
+            Supplier<PinnedSnapshot> pin, DuckDBConnection reference, BufferAllocator allocator, long shardWaitMillis,
+            long queryTimeoutMillis) throws SQLException {
         this.combineDatabase = Combiner.openDatabase();
         this.snapshot = snapshot;
+        this.pin = pin;
         this.plans = new PlanCache(planner, snapshot);
         this.local = new LocalRunner(reference, combineDatabase, allocator);
         this.scheduler = new Scheduler(registry, shardWaitMillis);
@@ -108,8 +114,16 @@ public final class QueryManager implements AutoCloseable {
 
     /** Hands the tasks out, then starts the combine over their answers; the first failure wins. */
     private QueryResult runDistributed(String queryId, DistributedPlan plan) {
-        Snapshot pinned = snapshot.get(); // the query reads this version, whatever commits meanwhile
-        return runDistributed(queryId, plan, pinned, (stream, shard) -> plans.tables(pinned, stream, shard));
+        PinnedSnapshot version = pin.get(); // the query reads this version, whatever commits meanwhile
+        Snapshot pinned = version.snapshot();
+        try {
+            QueryResult result = runDistributed(queryId, plan, pinned, (stream, shard) -> plans.tables(pinned, stream, shard));
+            result.onClose(version);
+            return result;
+        } catch (RuntimeException e) {
+            version.close();
+            throw e;
+        }
     }
 
     /**

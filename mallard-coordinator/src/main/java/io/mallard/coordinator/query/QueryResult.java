@@ -17,6 +17,8 @@ public final class QueryResult implements AutoCloseable {
     private final ArrowReader reader;
     private final Resources resources;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Released after everything else the query holds (the version it pinned). */
+    private final List<AutoCloseable> last = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final Supplier<MallardException> failure;
     private volatile Supplier<QueryStats> stats = () -> new QueryStats("", List.of());
@@ -41,6 +43,22 @@ public final class QueryResult implements AutoCloseable {
 
     public ArrowReader reader() {
         return reader;
+    }
+
+    /** Closes {@code resource} after everything the query holds, when the result is closed. */
+    void onClose(AutoCloseable resource) {
+        last.add(resource);
+        if (closed.get() && last.remove(resource)) {
+            closeQuietly(resource); // closed meanwhile
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("releasing " + resource, e);
+        }
     }
 
     QueryResult withStats(Supplier<QueryStats> source) {
@@ -71,6 +89,12 @@ public final class QueryResult implements AutoCloseable {
             resources.close();
         } catch (RuntimeException e) {
             throw new IllegalStateException("closing query " + queryId, e);
+        } finally {
+            for (AutoCloseable resource : List.copyOf(last)) {
+                if (last.remove(resource)) {
+                    closeQuietly(resource);
+                }
+            }
         }
     }
 }

@@ -15,6 +15,7 @@ import io.mallard.coordinator.catalog.GarbageCollector;
 import io.mallard.coordinator.catalog.PlannerCatalog;
 import io.mallard.coordinator.catalog.ReferenceCopy;
 import io.mallard.coordinator.catalog.TableWriter;
+import io.mallard.coordinator.tables.Compactor;
 import io.mallard.coordinator.tables.TableChanges;
 import io.mallard.coordinator.cluster.WorkerRegistry;
 import io.mallard.coordinator.flightsql.MallardFlightSqlProducer;
@@ -66,6 +67,7 @@ public final class Coordinator implements AutoCloseable {
     private final CoordinatorConfig config;
     private final BufferAllocator allocator;
     private Catalog catalog;
+    private Compactor compactor;
 
     private Coordinator(CoordinatorConfig config) throws IOException, SQLException {
         this.config = config;
@@ -125,12 +127,12 @@ public final class Coordinator implements AutoCloseable {
                         if (q != null) {
                             q.workerLost(id);
                         }
-                    });
+                    }, catalog::pinnedByOldVersion);
             resources.add(0, registry);
             catalog.onCommit(registry::onSnapshot);
             DistributedPlanner planner = new DistributedPlanner(new PlannerCatalog(catalog::snapshot),
                     new DuckDbSqlEngine(reference.duplicate()));
-            queries = new QueryManager(planner, registry, catalog::snapshot, reference, allocator, config.shardWaitMillis(),
+            queries = new QueryManager(planner, registry, catalog::snapshot, catalog::pin, reference, allocator, config.shardWaitMillis(),
                     config.queryTimeoutMillis());
             queriesRef.set(queries);
             resources.add(0, queries);
@@ -140,8 +142,11 @@ public final class Coordinator implements AutoCloseable {
             resources.add(0, scratch);
             AtomicReference<StatementExecutor> statementsRef = new AtomicReference<>();
             SystemTables system = new SystemTables(metadata, registry::status,
-                    () -> statementsRef.get() == null ? List.of() : statementsRef.get().running(), allocator);
-            TableChanges tables = new TableChanges(writer, queries, reference, allocator, imports);
+                    () -> statementsRef.get() == null ? List.of() : statementsRef.get().running(),
+                    new SystemTables.CatalogSource(catalog::tableSummaries, catalog::commitsAfter), allocator);
+            TableChanges tables = new TableChanges(writer, queries, reference, allocator, imports, config.compaction());
+            compactor = tables.compactor();
+            resources.add(0, compactor);
             StatementExecutor statements = new StatementExecutor(queries, tables, system, metadata, allocator);
             statementsRef.set(statements);
             MallardFlightSqlProducer flightSql = new MallardFlightSqlProducer(statements, system, reference, scratch,
@@ -169,6 +174,7 @@ public final class Coordinator implements AutoCloseable {
                     server.close();
                 }
             });
+            compactor.start();
             LOG.info("coordinator listening on {}:{}; table files in {}{}", config.host(), server.getPort(),
                     storeConfig.describe(), shards == null ? "" : " (served on port " + shards.port() + ")");
         } catch (IOException | SQLException | RuntimeException | java.security.GeneralSecurityException e) {
@@ -218,6 +224,11 @@ public final class Coordinator implements AutoCloseable {
     /** The catalog: tables, their files, versions. */
     public Catalog catalog() {
         return catalog;
+    }
+
+    /** The background compaction (a test or an operator may run a round at once). */
+    public Compactor compactor() {
+        return compactor;
     }
 
     public Messages.ClusterStatus status() {

@@ -1,6 +1,7 @@
 package io.mallard.coordinator.server;
 
 import io.mallard.common.ParentWatch;
+import io.mallard.coordinator.CompactionPolicy;
 import io.mallard.coordinator.CoordinatorConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -10,7 +11,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * A bare coordinator entry point for process-level tests ({@code mallard coordinator} is the user-facing command).
  * Arguments: {@code --dir DIR --port PORT [--lease-ms N] [--replicas R] [--metadata-file FILE]
- * [--exit-with-parent PID]}. Prints one line with the port once it listens.
+ * [--compaction-interval-ms N] [--exit-with-parent PID]}; compaction runs (with the default thresholds) only when
+ * its interval is given. Prints one line with the port once it listens.
  */
 public final class CoordinatorMain {
     private CoordinatorMain() {
@@ -32,6 +34,10 @@ public final class CoordinatorMain {
         if (options.containsKey("--metadata-file")) {
             config = config.withMetadataFile(Path.of(options.get("--metadata-file")));
         }
+        // compaction is off unless a test asks for it
+        config = config.withCompaction(options.containsKey("--compaction-interval-ms")
+                ? CompactionPolicy.DEFAULTS.withInterval(Long.parseLong(options.get("--compaction-interval-ms")))
+                : CompactionPolicy.OFF);
         Coordinator coordinator = Coordinator.start(config);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -2,6 +2,8 @@ package io.mallard.coordinator.system;
 
 import io.mallard.common.duck.DuckErrors;
 import io.mallard.common.duck.DuckLockdown;
+import io.mallard.coordinator.catalog.CommitRecord;
+import io.mallard.coordinator.catalog.TableSummary;
 import io.mallard.coordinator.scheduling.QueryStats;
 import io.mallard.protocol.Messages;
 import java.nio.file.Path;
@@ -55,6 +57,11 @@ public final class MetadataStore implements AutoCloseable {
                 + "version VARCHAR, cpus INTEGER, memory_bytes BIGINT)",
         "CREATE OR REPLACE TABLE live.shards (shard_id VARCHAR, files INTEGER, size_bytes BIGINT, "
                 + "replicas VARCHAR[], state VARCHAR)",
+        "CREATE OR REPLACE TABLE live.tables (name VARCHAR, role VARCHAR, shard_key VARCHAR[], shard_count INTEGER, "
+                + "rows BIGINT, bytes BIGINT, files INTEGER, version BIGINT, last_commit TIMESTAMP)",
+        // the catalog's commit log, appended to as commits are seen (it only grows), emptied when the coordinator starts
+        "CREATE OR REPLACE TABLE live.commits (version BIGINT, committed_at TIMESTAMP, user_name VARCHAR, kind VARCHAR, "
+                + "table_name VARCHAR, statement VARCHAR, rows_added BIGINT, rows_removed BIGINT)",
         "CREATE SCHEMA IF NOT EXISTS mallard",
         "CREATE OR REPLACE VIEW mallard.queries AS SELECT *, session_id = getvariable('mallard_session') AS current_session "
                 + "FROM (SELECT * FROM history.queries UNION ALL SELECT * FROM live.queries) WHERE " + VISIBLE,
@@ -62,9 +69,14 @@ public final class MetadataStore implements AutoCloseable {
                 + "SELECT * FROM live.tasks) WHERE " + VISIBLE,
         "CREATE OR REPLACE VIEW mallard.workers AS SELECT * FROM live.workers",
         "CREATE OR REPLACE VIEW mallard.shards AS SELECT * FROM live.shards",
+        "CREATE OR REPLACE VIEW mallard.tables AS SELECT * FROM live.tables",
+        // every user sees who changed what and when; the statement's text (it may hold data) only admins
+        "CREATE OR REPLACE VIEW mallard.commits AS SELECT version, committed_at, user_name, kind, table_name, "
+                + "CASE WHEN getvariable('mallard_admin') THEN statement END AS statement, rows_added, rows_removed "
+                + "FROM live.commits",
     };
     /** The tables of the {@code mallard} schema, as clients see them. */
-    public static final List<String> SYSTEM_TABLES = List.of("queries", "tasks", "workers", "shards");
+    public static final List<String> SYSTEM_TABLES = List.of("queries", "tasks", "workers", "shards", "tables", "commits");
 
     /** How long a finished statement may wait before the writer appends it together with the others that finished. */
     static final long FLUSH_MILLIS = 200;
@@ -82,6 +94,8 @@ public final class MetadataStore implements AutoCloseable {
         return t;
     });
     private final ConcurrentLinkedQueue<QueryRecord> pending = new ConcurrentLinkedQueue<>();
+    /** The newest commit copied into {@code live.commits}. Guarded by this. */
+    private long commitsSeen;
 
     private MetadataStore(DuckDBConnection connection) {
         this.connection = connection;
@@ -229,26 +243,70 @@ public final class MetadataStore implements AutoCloseable {
     }
 
     /** Replaces the snapshot of live state that the {@code mallard} views show, in one transaction. */
-    void refresh(Messages.ClusterStatus cluster, Collection<QueryRecord> running) throws SQLException {
+    void refresh(Messages.ClusterStatus cluster, Collection<QueryRecord> running, SystemTables.CatalogSource catalog)
+            throws SQLException {
         awaitWrites();
-        refreshLive(cluster, running);
+        refreshLive(cluster, running, catalog);
     }
 
-    private synchronized void refreshLive(Messages.ClusterStatus cluster, Collection<QueryRecord> running) throws SQLException {
+    private synchronized void refreshLive(Messages.ClusterStatus cluster, Collection<QueryRecord> running,
+            SystemTables.CatalogSource catalog) throws SQLException {
+        List<TableSummary> tables = catalog.tables().get();
+        List<CommitRecord> commits = catalog.commitsAfter().apply(commitsSeen);
         connection.setAutoCommit(false);
         try (Statement statement = connection.createStatement()) {
-            for (String table : List.of("live.queries", "live.tasks", "live.workers", "live.shards")) {
+            for (String table : List.of("live.queries", "live.tasks", "live.workers", "live.shards", "live.tables")) {
                 statement.execute("DELETE FROM " + table);
             }
             append("live", running);
             insertWorkers(cluster.workers());
             insertShards(cluster.shards());
+            insertTables(tables);
+            appendCommits(commits);
             connection.commit();
+            if (!commits.isEmpty()) {
+                commitsSeen = commits.get(commits.size() - 1).version();
+            }
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
             throw e;
         } finally {
             connection.setAutoCommit(true);
+        }
+    }
+
+    private void insertTables(List<TableSummary> tables) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO live.tables VALUES (?, ?, ?::VARCHAR[], ?, ?, ?, ?, ?, ?)")) {
+            for (TableSummary t : tables) {
+                insert.setString(1, t.name());
+                insert.setString(2, t.role().jsonName());
+                insert.setArray(3, array(t.shardKey()));
+                insert.setInt(4, t.shardCount());
+                insert.setLong(5, t.rows());
+                insert.setLong(6, t.bytes());
+                insert.setInt(7, t.files());
+                insert.setLong(8, t.version());
+                insert.setTimestamp(9, t.lastCommit() == null ? null : utc(t.lastCommit()));
+                insert.execute();
+            }
+        }
+    }
+
+    private void appendCommits(List<CommitRecord> commits) throws SQLException {
+        try (DuckDBAppender row = connection.createAppender("live", "commits")) {
+            for (CommitRecord c : commits) {
+                row.beginRow();
+                row.append(c.version());
+                row.append(java.time.LocalDateTime.ofInstant(c.committedAt(), java.time.ZoneOffset.UTC));
+                text(row, c.user());
+                text(row, c.kind());
+                text(row, c.tableName());
+                text(row, c.statement());
+                row.append(c.rowsAdded());
+                row.append(c.rowsRemoved());
+                row.endRow();
+            }
         }
     }
 

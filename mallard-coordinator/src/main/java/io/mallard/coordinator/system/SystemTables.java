@@ -5,6 +5,8 @@ import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.common.duck.DuckArrow;
 import io.mallard.common.duck.DuckErrors;
+import io.mallard.coordinator.catalog.CommitRecord;
+import io.mallard.coordinator.catalog.TableSummary;
 import io.mallard.planner.sql.DuckDbSqlEngine;
 import io.mallard.planner.sql.ParsedSql;
 import io.mallard.planner.sql.SqlEngine;
@@ -20,13 +22,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 
 /**
  * Answers SELECTs over the {@code mallard} schema ({@code mallard.queries}, {@code mallard.tasks}, {@code mallard.workers},
- * {@code mallard.shards}) from the metadata DuckDB, after refreshing its snapshot of the live cluster. A statement is
+ * {@code mallard.shards}, {@code mallard.tables}, {@code mallard.commits}) from the metadata DuckDB, after refreshing its snapshot of the live cluster. A statement is
  * routed here when DuckDB's parser finds a table of schema {@code mallard} in it; mixing system tables with dataset
  * tables in one statement is refused, since the two live in different databases.
  */
@@ -36,6 +39,7 @@ public final class SystemTables {
     private final MetadataStore store;
     private final Supplier<Messages.ClusterStatus> cluster;
     private final Supplier<Collection<QueryRecord>> running;
+    private final CatalogSource catalog;
     private final BufferAllocator allocator;
     /** DuckDB's parser, on a connection of the metadata database per call. */
     private final SqlEngine parser;
@@ -45,12 +49,20 @@ public final class SystemTables {
      * @param running the statements running now, for {@code mallard.queries} and {@code mallard.tasks}
      */
     public SystemTables(MetadataStore store, Supplier<Messages.ClusterStatus> cluster,
-            Supplier<Collection<QueryRecord>> running, BufferAllocator allocator) {
+            Supplier<Collection<QueryRecord>> running, CatalogSource catalog, BufferAllocator allocator) {
         this.store = store;
         this.cluster = cluster;
         this.running = running;
+        this.catalog = catalog;
         this.allocator = allocator;
         this.parser = DuckDbSqlEngine.perCall(store::newConnection);
+    }
+
+    /**
+     * What {@code mallard.tables} and {@code mallard.commits} show: the current version's tables, and the commit log
+     * after a version (the metadata database appends only the commits it has not seen yet).
+     */
+    public record CatalogSource(Supplier<List<TableSummary>> tables, LongFunction<List<CommitRecord>> commitsAfter) {
     }
 
     /** Who runs a system-table query: non-admins see only their own queries and tasks. */
@@ -119,7 +131,7 @@ public final class SystemTables {
     public Result execute(String sql, Viewer viewer) {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
-            store.refresh(cluster.get(), running.get());
+            store.refresh(cluster.get(), running.get(), catalog);
             Connection connection = store.newConnection();
             resources.add(connection);
             setVariables(connection, viewer);

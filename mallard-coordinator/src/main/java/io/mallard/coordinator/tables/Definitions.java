@@ -41,8 +41,11 @@ final class Definitions {
         this.rows = rows;
     }
 
-    /** CREATE TABLE: without a distribution statement, a table's rows are spread evenly over the shards. */
-    long create(TableStatement.CreateTable s, TableWriter.Origin origin, QuerySettings settings) {
+    /**
+     * CREATE TABLE: without a distribution statement, a table's rows are spread evenly over the shards. {@code rows}
+     * loads the rows of CREATE TABLE … AS.
+     */
+    long create(TableStatement.CreateTable s, TableWriter.Origin origin, QuerySettings settings, RowChanges rows) {
         Snapshot now = writer.catalog().snapshot();
         if (now.table(s.name()).isPresent()) {
             if (s.ifNotExists()) {

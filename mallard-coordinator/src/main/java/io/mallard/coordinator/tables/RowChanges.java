@@ -75,8 +75,8 @@ final class RowChanges {
     }
 
     /**
-     * CREATE TABLE … AS query: the table is made with the query's columns, then its rows appended, in two commits. A
-     * query that reads files is read by the writer (see {@link ImportedRows}), any other runs as a query.
+     * CREATE TABLE … AS query: the table, with the query's columns and rows, in one commit. A query that reads files is
+     * read by the writer (see {@link ImportedRows}), any other runs as a query.
      */
     long createAs(TableStatement.CreateTable s, TableWriter.Origin origin, QuerySettings settings) {
         Optional<ImportedRows.Staged> files = imported.stage(s.asQuery(), null);
@@ -85,14 +85,8 @@ final class RowChanges {
         List<String> names = columns.stream().map(ColumnDef::name).toList();
         String staged = files.map(ImportedRows.Staged::table).orElseGet(() -> stageQuery(s.asQuery(), names, settings));
         try {
-            writer.create(s.name(), TableRole.PARTITIONED, List.of(), columns, List.of(), origin);
-            TableDef table = Definitions.table(writer.catalog().snapshot(), s.name());
-            try {
-                return appendStaged(table, staged, origin, "INSERT");
-            } catch (RuntimeException e) {
-                new Definitions(writer, queries, this).drop(new TableStatement.DropTable(s.name(), true), origin);
-                throw e;
-            }
+            Snapshot created = writer.createWithRows(s.name(), columns, staged, origin);
+            return created.rows(Definitions.table(created, s.name()).id());
         } finally {
             writer.drop(staged);
         }
@@ -122,7 +116,7 @@ final class RowChanges {
         try {
             added.addAll(new DimensionRows(writer).forNewRows(table, staged));
             writer.commit(base -> TableChanges.change(origin, kind, table.name(), List.of(), List.of(), added, List.of(),
-                    written.rows(), 0), table);
+                    written.rows(), 0), table, origin);
             return written.rows();
         } catch (RuntimeException e) {
             writer.discard(added);
@@ -256,7 +250,7 @@ final class RowChanges {
             removed[0] = base.rows(table.id());
             List<String> files = base.files().stream().filter(f -> f.tableId() == table.id()).map(DataFile::fileId).toList();
             return TableChanges.change(origin, "DELETE", table.name(), List.of(), List.of(), List.of(), files, 0, removed[0]);
-        }, table);
+        }, table, origin);
         return removed[0];
     }
 
@@ -300,7 +294,7 @@ final class RowChanges {
                             .map(DataFile::fileId).toList();
                     return TableChanges.change(origin, "ALTER TABLE", table.name(), List.of(redefined), List.of(),
                             written.files(), old, written.rows(), base.rows(table.id()));
-                }, table);
+                }, table, origin);
                 return 0;
             } catch (RuntimeException e) {
                 writer.discard(written.files());
@@ -431,7 +425,7 @@ final class RowChanges {
                 }
                 return TableChanges.change(origin, kind, table.name(), List.of(), List.of(), all, replaced, rowsAdded,
                         rowsRemoved);
-            }, table);
+            }, table, origin);
             return "UPDATE".equals(kind) ? rowsAdded : removed;
         } catch (RuntimeException e) {
             writer.discard(deletes);

@@ -5,6 +5,8 @@ import io.mallard.common.MallardException;
 import io.mallard.common.Resources;
 import io.mallard.common.duck.DuckArrow;
 import io.mallard.common.duck.DuckErrors;
+import io.mallard.coordinator.CompactionPolicy;
+import io.mallard.coordinator.catalog.Cancellation;
 import io.mallard.coordinator.catalog.Change;
 import io.mallard.coordinator.catalog.TableWriter;
 import io.mallard.coordinator.imports.ImportSources;
@@ -22,7 +24,9 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.duckdb.DuckDBConnection;
@@ -44,13 +48,20 @@ public final class TableChanges {
     private final BufferAllocator allocator;
     private final Definitions definitions;
     private final RowChanges rows;
+    private final Compactor compactor;
     /** One change at a time: a change reads the version it builds on and commits on top of it. */
     private final ReentrantLock changes = new ReentrantLock();
     private final Ingest ingest;
+    /** The changes waiting for the lock or running, by statement id: their clients may cancel them until they commit. */
+    private final Map<String, Cancellation> running = new ConcurrentHashMap<>();
 
-    /** @param imports where INSERT, CREATE TABLE AS and COPY may read files */
+    /**
+     * @param imports    where INSERT, CREATE TABLE AS and COPY may read files
+     * @param compaction when the background compaction merges small files
+     */
     public TableChanges(TableWriter writer, QueryManager queries, DuckDBConnection reference, BufferAllocator allocator,
-            ImportSources imports) {
+            ImportSources imports, CompactionPolicy compaction) {
+        this.compactor = new Compactor(this, writer, compaction);
         this.writer = writer;
         this.queries = queries;
         this.reference = reference;
@@ -58,6 +69,11 @@ public final class TableChanges {
         this.rows = new RowChanges(writer, queries, allocator, new ImportedRows(writer, imports));
         this.definitions = new Definitions(writer, queries, rows);
         this.ingest = new Ingest(writer, rows, allocator, changes);
+    }
+
+    /** Compaction of these tables' files, in the background and by {@code CALL mallard_compact(…)}. */
+    public Compactor compactor() {
+        return compactor;
     }
 
     /** The table statement {@code sql} is, or empty for anything else (queries, SET…). */
@@ -80,14 +96,45 @@ public final class TableChanges {
             return describe(queryId, statement);
         }
         requireAdmin(user, admin);
-        TableWriter.Origin origin = new TableWriter.Origin(user, sql);
+        TableWriter.Origin origin = new TableWriter.Origin(user, sql, new Cancellation());
+        running.put(queryId, origin.cancellation());
+        try {
+            changes.lock();
+            try {
+                long start = System.nanoTime();
+                long count = apply(statement, origin, settings);
+                LOG.info("{} on {} by {}: {} rows in {} ms", statement.getClass().getSimpleName(), statement.table(), user,
+                        count, (System.nanoTime() - start) / 1_000_000);
+                return countResult(queryId, count);
+            } finally {
+                changes.unlock();
+            }
+        } finally {
+            running.remove(queryId);
+        }
+    }
+
+    /**
+     * The client of statement {@code queryId} went away (it cancelled, or its call ended): if the statement changes a
+     * table and has not committed yet, it will not. Returns whether such a statement was running.
+     */
+    public boolean cancel(String queryId, String reason) {
+        Cancellation c = running.get(queryId);
+        if (c == null) {
+            return false;
+        }
+        c.cancel("the client of statement " + queryId + " went away (" + reason + ")");
+        return true;
+    }
+
+    /**
+     * Runs {@code body} as a change of its own: no table statement runs meanwhile (background work such as compaction
+     * reads a table's files and commits on top of them).
+     */
+    public <T> T exclusively(Supplier<T> body) {
         changes.lock();
         try {
-            long start = System.nanoTime();
-            long count = apply(statement, origin, settings);
-            LOG.info("{} on {} by {}: {} rows in {} ms", statement.getClass().getSimpleName(), statement.table(), user, count,
-                    (System.nanoTime() - start) / 1_000_000);
-            return countResult(queryId, count);
+            return body.get();
         } finally {
             changes.unlock();
         }
@@ -117,7 +164,7 @@ public final class TableChanges {
 
     private long apply(TableStatement statement, TableWriter.Origin origin, QuerySettings settings) {
         if (statement instanceof TableStatement.CreateTable s) {
-            return definitions.create(s, origin, settings);
+            return definitions.create(s, origin, settings, rows);
         } else if (statement instanceof TableStatement.InsertInto s) {
             return rows.insert(s, origin, settings);
         } else if (statement instanceof TableStatement.CopyFrom s) {
@@ -142,6 +189,11 @@ public final class TableChanges {
             return rows.redistribute(s.table(), TableRole.REPLICATED, List.of(), List.of(), origin);
         } else if (statement instanceof TableStatement.SetDimension s) {
             return rows.redistribute(s.table(), TableRole.DIMENSION, List.of(), Definitions.references(s), origin);
+        } else if (statement instanceof TableStatement.Compact s) {
+            if (s.table() != null) {
+                Definitions.table(writer.catalog().snapshot(), s.table());
+            }
+            return compactor.compactNow(s.table()).size();
         }
         throw new MallardException(ErrorCode.UNSUPPORTED_STATEMENT, "not a table change: " + statement);
     }

@@ -83,6 +83,13 @@ public sealed interface TableStatement {
     record CopyFrom(String table, Part path, Part options) implements TableStatement {
     }
 
+    /**
+     * {@code CALL mallard_compact()} or {@code CALL mallard_compact('table')}: compacts now, with the coordinator's
+     * thresholds, every table or one (as DuckLake's {@code CALL ducklake_merge_adjacent_files(…)} does).
+     */
+    record Compact(String table) implements TableStatement {
+    }
+
     /** The table a statement changes or describes, or null (SHOW TABLES). */
     default String table() {
         if (this instanceof CreateTable s) {
@@ -112,6 +119,8 @@ public sealed interface TableStatement {
         } else if (this instanceof DescribeTable s) {
             return s.name();
         } else if (this instanceof CopyFrom s) {
+            return s.table();
+        } else if (this instanceof Compact s) {
             return s.table();
         }
         return null;

@@ -47,6 +47,8 @@ final class TableStatementParser {
         } else if (first.is("COPY") && t.peek(2) != null && t.peek(2).is("FROM")) {
             t.accept("COPY");
             statement = copy(t);
+        } else if (t.accept("CALL", "MALLARD_COMPACT")) {
+            statement = compact(t);
         } else {
             return Optional.empty();
         }
@@ -54,6 +56,19 @@ final class TableStatementParser {
             throw t.error("unexpected text");
         }
         return Optional.of(statement);
+    }
+
+    /** {@code CALL mallard_compact( ['table'] )}, after its first two words. */
+    private static TableStatement compact(SqlTokens t) {
+        t.expectSymbol("(");
+        String table = null;
+        Token name = t.peek();
+        if (name != null && name.kind() == SqlTokens.Kind.STRING) {
+            t.advance();
+            table = name.text().substring(1, name.text().length() - 1).replace("''", "'");
+        }
+        t.expectSymbol(")");
+        return new TableStatement.Compact(table);
     }
 
     /** {@code DESCRIBE name} alone: a table; {@code DESCRIBE SELECT …} and the like are queries. */
