@@ -27,16 +27,22 @@ final class TaskExecution implements AutoCloseable {
     final TaskSpec task;
     private final long startNanos = System.nanoTime();
     private final Set<Statement> running;
+    private final Set<Statement> runningOfTask;
     private final Connection connection;
     private final Statement statement;
     private final ResultSet resultSet;
     private final ArrowReader reader;
     private final long executedNanos;
 
-    /** @param running the statements of the task's query, where a cancel finds this one */
-    TaskExecution(TaskSpec task, ShardDatabase shard, Set<Statement> running, BufferAllocator allocator) {
+    /**
+     * @param running       the statements of the task's query, where a cancel of the query finds this one
+     * @param runningOfTask the statements of this task attempt, where a cancel of just this attempt finds this one
+     */
+    TaskExecution(TaskSpec task, ShardDatabase shard, Set<Statement> running, Set<Statement> runningOfTask,
+            BufferAllocator allocator) {
         this.task = task;
         this.running = running;
+        this.runningOfTask = runningOfTask;
         if (shard == null) {
             throw new MallardException(ErrorCode.NO_WORKER_FOR_SHARD, "worker does not hold shard " + task.shardId());
         }
@@ -47,11 +53,13 @@ final class TaskExecution implements AutoCloseable {
             c = shard.connect();
             s = c.createStatement();
             running.add(s);
+            runningOfTask.add(s);
             rs = s.executeQuery(task.sql());
             this.reader = DuckArrow.export(rs, allocator);
         } catch (SQLException | RuntimeException e) {
             if (s != null) {
                 running.remove(s);
+                runningOfTask.remove(s);
             }
             closeAll(c, s, rs, null);
             throw e instanceof SQLException sql ? DuckErrors.translate(sql) : (RuntimeException) e;
@@ -96,6 +104,7 @@ final class TaskExecution implements AutoCloseable {
     @Override
     public void close() {
         running.remove(statement);
+        runningOfTask.remove(statement);
         closeAll(connection, statement, resultSet, reader);
     }
 

@@ -7,6 +7,7 @@ import io.mallard.protocol.ErrorInfo;
 import io.mallard.protocol.Messages;
 import io.mallard.protocol.Messages.TaskSpec;
 import io.mallard.protocol.Rpc;
+import io.mallard.protocol.TaskKey;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -55,7 +56,10 @@ final class TaskRunner {
     private final long uploadStallMillis;
     private final ExecutorService queries;
     private final Map<String, Set<Statement>> running = new ConcurrentHashMap<>();
+    private final Map<TaskKey, Set<Statement>> runningByTask = new ConcurrentHashMap<>();
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+    /** Single attempts the coordinator gave up or no longer needs (a duplicate answered first). */
+    private final Set<TaskKey> cancelledTasks = ConcurrentHashMap.newKeySet();
     private final Set<Upload> uploads = ConcurrentHashMap.newKeySet();
 
     TaskRunner(FlightClient client, BufferAllocator allocator, Map<String, ShardDatabase> shards, long delayMillis,
@@ -100,7 +104,7 @@ final class TaskRunner {
                 return;
             }
             TaskSpec task = tasks.get(futures.indexOf(failure.future));
-            if (cancelled.contains(task.queryId())) {
+            if (isCancelled(task)) {
                 upload.abort(cancelledError(task.queryId()));
             } else {
                 handleFailure(workerId, task, failure.cause, auth);
@@ -149,7 +153,7 @@ final class TaskRunner {
     void run(String workerId, TaskSpec task, CallOption auth) {
         try {
             delay();
-            if (cancelled.contains(task.queryId())) {
+            if (isCancelled(task)) {
                 return;
             }
             try (TaskExecution execution = execution(task)) {
@@ -159,6 +163,8 @@ final class TaskRunner {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             handleFailure(workerId, task, e, auth);
+        } finally {
+            runningByTask.remove(task.taskKey());
         }
     }
 
@@ -166,8 +172,8 @@ final class TaskRunner {
     private void handleFailure(String workerId, TaskSpec task, Throwable e, CallOption auth) {
         if (e instanceof Upload.Broken broken) {
             LOG.warn("upload of task {} failed: {}", task.key(), broken.getMessage());
-        } else if (cancelled.contains(task.queryId())) {
-            LOG.debug("task {} ended by the cancel of its query", task.key());
+        } else if (isCancelled(task)) {
+            LOG.debug("task {} ended by a cancel", task.key());
         } else if (e instanceof MallardException m) {
             report(workerId, task, m, auth);
         } else {
@@ -183,7 +189,8 @@ final class TaskRunner {
 
     private TaskExecution execution(TaskSpec task) {
         return new TaskExecution(task, shards.get(task.shardId()),
-                running.computeIfAbsent(task.queryId(), k -> ConcurrentHashMap.newKeySet()), allocator);
+                running.computeIfAbsent(task.queryId(), k -> ConcurrentHashMap.newKeySet()),
+                runningByTask.computeIfAbsent(task.taskKey(), k -> ConcurrentHashMap.newKeySet()), allocator);
     }
 
     /**
@@ -192,9 +199,22 @@ final class TaskRunner {
      * dictionaries once per stream; the tasks of one stream share their SQL, so then all of them go alone.
      */
     private void executeInto(SharedUpload upload, int index, TaskSpec task, CallOption auth) {
-        if (cancelled.contains(task.queryId())) {
-            throw cancelledError(task.queryId());
+        try {
+            executeIntoUnlessCancelled(upload, index, task, auth);
+        } catch (RuntimeException e) {
+            if (!cancelledTasks.contains(task.taskKey()) || cancelled.contains(task.queryId())) {
+                throw e;
+            }
+            // only this attempt was cancelled (a duplicate answered first): the stream's other tasks go on
+            LOG.debug("task {} cancelled: {}", task.key(), e.getMessage());
+            upload.withdraw(index);
+        } finally {
+            runningByTask.remove(task.taskKey());
         }
+    }
+
+    private void executeIntoUnlessCancelled(SharedUpload upload, int index, TaskSpec task, CallOption auth) {
+        checkCancelled(task);
         try (TaskExecution execution = execution(task)) {
             boolean more = execution.next();
             VectorSchemaRoot answer = execution.root();
@@ -202,7 +222,7 @@ final class TaskRunner {
                 sendAlone(upload.workerId, execution, more, auth);
                 return;
             }
-            Runnable check = () -> checkCancelled(task.queryId());
+            Runnable check = () -> checkCancelled(task);
             upload.open(answer.getSchema(), task);
             while (more) {
                 upload.send(answer, index, check);
@@ -228,7 +248,7 @@ final class TaskRunner {
         FlightDescriptor descriptor = FlightDescriptor.command(Codec.encode(Messages.TaskResult.of(workerId, task)));
         Upload upload = open(descriptor, execution.root(), execution.reader(), task.key(), auth);
         try {
-            Runnable check = () -> checkCancelled(task.queryId());
+            Runnable check = () -> checkCancelled(task);
             for (boolean more = loaded; more; more = execution.next()) {
                 upload.send(null, check);
             }
@@ -257,9 +277,16 @@ final class TaskRunner {
         return field.getDictionary() != null || field.getChildren().stream().anyMatch(TaskRunner::hasDictionary);
     }
 
-    private void checkCancelled(String queryId) {
-        if (cancelled.contains(queryId)) {
-            throw cancelledError(queryId);
+    private boolean isCancelled(TaskSpec task) {
+        return cancelled.contains(task.queryId()) || cancelledTasks.contains(task.taskKey());
+    }
+
+    private void checkCancelled(TaskSpec task) {
+        if (cancelled.contains(task.queryId())) {
+            throw cancelledError(task.queryId());
+        }
+        if (cancelledTasks.contains(task.taskKey())) {
+            throw new MallardException(ErrorCode.QUERY_CANCELLED, "task " + task.key() + " was cancelled");
         }
     }
 
@@ -289,6 +316,24 @@ final class TaskRunner {
                     statement.cancel();
                 } catch (SQLException e) {
                     LOG.debug("cancel of {} failed", queryId, e);
+                }
+            }
+        }
+    }
+
+    /** Stops one task attempt: the coordinator no longer needs its answer. The query's other tasks go on. */
+    void cancelTask(TaskKey task) {
+        if (cancelledTasks.size() > 10_000) {
+            cancelledTasks.clear(); // keys of long-finished attempts
+        }
+        cancelledTasks.add(task);
+        Set<Statement> statements = runningByTask.get(task);
+        if (statements != null) {
+            for (Statement statement : List.copyOf(statements)) {
+                try {
+                    statement.cancel();
+                } catch (SQLException e) {
+                    LOG.debug("cancel of {} failed", task, e);
                 }
             }
         }

@@ -193,6 +193,7 @@ public final class Worker implements AutoCloseable {
         for (String queryId : reply.cancelledQueries()) {
             runner.cancel(queryId);
         }
+        reply.cancelledTasks().forEach(runner::cancelTask);
         for (String shardId : reply.revoked()) {
             shards.revoke(shardId);
         }

@@ -4,6 +4,7 @@ import io.mallard.data.ShardInfo;
 import io.mallard.protocol.Messages.PollReply;
 import io.mallard.protocol.Messages.ShardGrant;
 import io.mallard.protocol.Messages.TaskSpec;
+import io.mallard.protocol.TaskKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -131,8 +132,10 @@ final class Mailbox implements AutoCloseable {
         w.tasks.clear();
         List<String> cancels = new ArrayList<>(w.cancels);
         w.cancels.clear();
+        List<TaskKey> cancelledTasks = new ArrayList<>(w.cancelledTasks);
+        w.cancelledTasks.clear();
         w.refreshState();
-        return new PollReply(grants, revoked, tasks, cancels);
+        return new PollReply(grants, revoked, tasks, cancels, cancelledTasks, false);
     }
 
     @Override

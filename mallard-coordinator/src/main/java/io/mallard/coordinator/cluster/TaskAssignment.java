@@ -7,9 +7,11 @@ import io.mallard.protocol.Messages.TaskSpec;
 import io.mallard.protocol.TaskKey;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Hands tasks to workers: each to a live worker that proved the task's shard, the least busy first. A worker's running
@@ -38,7 +40,7 @@ final class TaskAssignment {
         try {
             for (TaskSpec task : tasks) {
                 while (true) {
-                    WorkerSession best = leastBusyHolder(task.shardId());
+                    WorkerSession best = leastBusyHolder(task.shardId(), Set.of());
                     if (best != null) {
                         chosen.accept(task, best.id);
                         best.tasks.add(task);
@@ -62,11 +64,37 @@ final class TaskAssignment {
         }
     }
 
-    /** The live worker trusted with {@code shardId} that runs the fewest tasks (a holder by placement first), or null. */
-    private WorkerSession leastBusyHolder(String shardId) {
+    /**
+     * Hands one task to the least busy live worker trusted with its shard other than {@code excluded} (the workers that
+     * already ran it), at once or not at all: a retry goes only to a worker that proved the shard already.
+     */
+    Optional<Assignment> assignElsewhere(TaskSpec task, Set<String> excluded, Consumer<String> chosen) {
+        Assignment assigned;
+        state.lock();
+        try {
+            WorkerSession best = leastBusyHolder(task.shardId(), excluded);
+            if (best == null) {
+                return Optional.empty();
+            }
+            chosen.accept(best.id);
+            best.tasks.add(task);
+            best.running.add(task.taskKey());
+            assigned = new Assignment(best.id, best.label());
+            mailbox.wake(best);
+        } finally {
+            state.unlock();
+        }
+        return Optional.of(assigned);
+    }
+
+    /**
+     * The live worker trusted with {@code shardId}, not in {@code excluded}, that runs the fewest tasks (a holder by
+     * placement first), or null.
+     */
+    private WorkerSession leastBusyHolder(String shardId, Set<String> excluded) {
         WorkerSession best = null;
         for (WorkerSession w : state.provedBy(shardId)) {
-            if (!w.state.isLive() || !w.trusted.contains(shardId)) {
+            if (!w.state.isLive() || !w.trusted.contains(shardId) || excluded.contains(w.id)) {
                 continue;
             }
             if (best == null || w.running.size() < best.running.size() || w.running.size() == best.running.size()
@@ -97,6 +125,19 @@ final class TaskAssignment {
             WorkerSession w = state.workers.get(workerId);
             if (w != null) {
                 w.running.remove(task);
+            }
+        });
+    }
+
+    /** Takes one task attempt back if the worker has not picked it up yet, else tells the worker to cancel it. */
+    void cancelTask(String workerId, TaskKey task) {
+        state.locked(() -> {
+            WorkerSession w = state.workers.get(workerId);
+            if (w != null && w.state != WorkerState.GONE) {
+                if (!w.tasks.removeIf(t -> t.taskKey().equals(task))) {
+                    w.cancelledTasks.add(task);
+                    mailbox.wake(w);
+                }
             }
         });
     }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BiConsumer;
@@ -138,6 +139,19 @@ public final class WorkerRegistry implements AutoCloseable {
     public void assignAll(List<TaskSpec> tasks, long waitMillis, BiConsumer<TaskSpec, String> chosen,
             BiConsumer<TaskSpec, Assignment> assigned) throws InterruptedException {
         assignment.assignAll(tasks, waitMillis, chosen, assigned);
+    }
+
+    /**
+     * Hands one task at once to the least busy live worker that proved its shard and is not in {@code excluded}, calling
+     * {@code chosen} with its id before the worker can see the task; empty, handing out nothing, when there is none.
+     */
+    public Optional<Assignment> assignElsewhere(TaskSpec task, Set<String> excluded, Consumer<String> chosen) {
+        return assignment.assignElsewhere(task, excluded, chosen);
+    }
+
+    /** Tells the worker to drop one task attempt (taken back at once if it has not picked it up yet). */
+    public void cancelTask(String workerId, TaskKey task) {
+        assignment.cancelTask(workerId, task);
     }
 
     /** The task's attempt ended on the worker (answered, failed, or given up). */

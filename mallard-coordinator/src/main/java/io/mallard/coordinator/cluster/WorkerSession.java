@@ -35,6 +35,8 @@ final class WorkerSession {
     final Map<String, String> nonces = new HashMap<>();
     final Deque<TaskSpec> tasks = new ArrayDeque<>();
     final Set<String> cancels = new LinkedHashSet<>();
+    /** Single task attempts to cancel (a duplicate answered first, or the attempt was given up). */
+    final Set<TaskKey> cancelledTasks = new LinkedHashSet<>();
     /** Task keys handed to the worker and not yet finished. */
     final Set<TaskKey> running = new LinkedHashSet<>();
 

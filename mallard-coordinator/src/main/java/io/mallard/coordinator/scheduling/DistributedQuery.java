@@ -93,6 +93,11 @@ public final class DistributedQuery implements CombineInput {
         }
     }
 
+    /** Whether the scheduler ended the query (its result closed). */
+    boolean isFinished() {
+        return finished;
+    }
+
     /** Marks the query ended; returns false if it already was. */
     synchronized boolean finish() {
         boolean first = !finished;
@@ -123,10 +128,13 @@ public final class DistributedQuery implements CombineInput {
 
     /** The query's tasks as they stand now. */
     public QueryStats stats() {
-        List<QueryStats.TaskStats> tasks = slots.stream().map(s -> new QueryStats.TaskStats(s.shardId, s.stream,
-                s.attempt, s.workerId, s.answer.rows(), s.answer.bytes(),
-                s.done() ? "finished" : failure() != null ? "cancelled" : "running",
-                ((s.answer.endNanos() == 0 ? System.nanoTime() : s.answer.endNanos()) - startNanos) / 1_000_000)).toList();
+        List<QueryStats.TaskStats> tasks = slots.stream().map(s -> {
+            TaskAttempt current = s.current();
+            return new QueryStats.TaskStats(s.shardId, s.stream, current == null ? 0 : current.number,
+                    current == null ? null : current.workerId, s.answer.rows(), s.answer.bytes(),
+                    s.done() ? "finished" : failure() != null ? "cancelled" : "running",
+                    ((s.answer.endNanos() == 0 ? System.nanoTime() : s.answer.endNanos()) - startNanos) / 1_000_000);
+        }).toList();
         return new QueryStats(plan.strategy().name(), tasks);
     }
 
@@ -141,7 +149,8 @@ public final class DistributedQuery implements CombineInput {
     }
 
     public Timeline timeline() {
-        return new Timeline(slots.size(), slots.stream().map(s -> s.workerId).filter(Objects::nonNull).distinct().count(),
+        return new Timeline(slots.size(), slots.stream().map(ShardSlot::current).filter(Objects::nonNull)
+                .map(a -> a.workerId).filter(Objects::nonNull).distinct().count(),
                 rowsShipped(), bytesShipped(), startNanos, dispatchedNanos,
                 slots.stream().mapToLong(s -> s.answer.firstBatchNanos()).filter(t -> t > 0).min().orElse(0),
                 slots.stream().mapToLong(s -> s.answer.endNanos()).max().orElse(0));

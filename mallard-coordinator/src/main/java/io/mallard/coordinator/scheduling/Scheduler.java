@@ -7,20 +7,23 @@ import io.mallard.planner.plan.DistributedPlan;
 import io.mallard.protocol.Messages;
 import io.mallard.protocol.Messages.TaskSpec;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.arrow.flight.FlightStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the worker side of distributed queries: one task per (stream, shard), attempt 1, each handed to a worker that
- * proved its shard; takes their uploads ({@link ResultReceiver}) and accepts exactly one attempt per shard; fails the
- * whole query, naming worker and shard, when any task fails or its worker is lost — never a partial answer.
+ * Runs the worker side of distributed queries: one task per (stream, shard), each handed to a worker that proved its
+ * shard; takes their uploads ({@link ResultReceiver}) and accepts exactly one attempt per shard. A task whose worker
+ * fails it (dies, is lost, breaks its upload) runs again on another holder of the shard ({@link Retries}); a failing
+ * SQL, or a shard no other worker holds, fails the whole query, naming shard and workers — never a partial answer.
  */
 public final class Scheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
@@ -29,12 +32,14 @@ public final class Scheduler implements AutoCloseable {
     private final long shardWaitMillis;
     private final Map<String, DistributedQuery> active = new ConcurrentHashMap<>();
     private final ResultReceiver receiver;
+    private final Retries retries;
 
     /** @param shardWaitMillis how long a task waits for a worker that proved its shard */
     public Scheduler(WorkerRegistry registry, long shardWaitMillis) {
         this.registry = registry;
         this.shardWaitMillis = shardWaitMillis;
-        this.receiver = new ResultReceiver(registry);
+        this.retries = new Retries(registry);
+        this.receiver = new ResultReceiver(registry, retries);
     }
 
     /** A new query with one slot per (stream, shard), known to the scheduler until {@link #finish} ends it. */
@@ -47,16 +52,16 @@ public final class Scheduler implements AutoCloseable {
     /** Hands every task to a worker in one go, so that each worker takes all of its tasks in one poll reply. */
     public void dispatch(DistributedQuery query) throws InterruptedException {
         query.checkFailed();
-        Map<TaskSpec, ShardSlot> slots = new IdentityHashMap<>();
+        Map<TaskSpec, TaskAttempt> attempts = new IdentityHashMap<>();
         List<TaskSpec> tasks = new ArrayList<>(query.slots.size());
         for (ShardSlot slot : query.slots) {
-            slot.attempt = 1;
-            TaskSpec task = slot.task();
-            slots.put(task, slot);
+            TaskAttempt attempt = slot.newAttempt(false);
+            TaskSpec task = slot.task(attempt);
+            attempts.put(task, attempt);
             tasks.add(task);
         }
         // the worker may answer before assignAll returns: record it first
-        registry.assignAll(tasks, shardWaitMillis, (task, id) -> slots.get(task).workerId = id, (task, assigned) -> { });
+        registry.assignAll(tasks, shardWaitMillis, (task, id) -> attempts.get(task).workerId = id, (task, assigned) -> { });
         query.dispatchedNanos = System.nanoTime();
     }
 
@@ -67,17 +72,24 @@ public final class Scheduler implements AutoCloseable {
         }
         active.remove(query.id);
         MallardException failure = query.failure();
-        LOG.info("query {} {} {} in {} ms: {} tasks, {} rows and {} bytes shipped{}", query.id, query.plan.strategy(),
-                failure == null ? "finished" : "failed", (System.nanoTime() - query.startNanos) / 1_000_000,
-                query.slots.size(), query.rowsShipped(), query.bytesShipped(),
+        LOG.info("query {} {} {} in {} ms: {} tasks ({} attempts), {} rows and {} bytes shipped{}", query.id,
+                query.plan.strategy(), failure == null ? "finished" : "failed",
+                (System.nanoTime() - query.startNanos) / 1_000_000, query.slots.size(),
+                query.slots.stream().mapToInt(ShardSlot::attemptCount).sum(), query.rowsShipped(), query.bytesShipped(),
                 failure == null ? "" : " (" + failure.code() + ": " + failure.getMessage() + ")");
         if (failure == null) {
             query.fail(DistributedQuery.cancelled("query " + query.id + " finished"));
         }
+        Set<String> cancelledOn = new HashSet<>();
         for (ShardSlot slot : query.slots) {
-            if (slot.workerId != null && !slot.done()) {
-                registry.cancelQuery(slot.workerId, query.id);
-                registry.taskFinished(slot.workerId, slot.taskKey());
+            for (TaskAttempt attempt : slot.runningAttempts()) {
+                String worker = attempt.workerId;
+                if (worker != null && slot.attemptFailed(attempt.number)) {
+                    if (cancelledOn.add(worker)) {
+                        registry.cancelQuery(worker, query.id);
+                    }
+                    registry.taskFinished(worker, slot.taskKey(attempt.number));
+                }
             }
             slot.answer.discard();
         }
@@ -104,26 +116,32 @@ public final class Scheduler implements AutoCloseable {
         receiver.accept(active.get(header.queryId()), workerId, header, stream);
     }
 
-    /** A worker reports that its task failed: the query fails with the worker's own error code and message. */
+    /**
+     * A worker reports that its task failed: a failure that is the worker's runs the task on another holder of its
+     * shard; any other (the SQL's) fails the query with the worker's own error code and message.
+     */
     public void taskFailed(String workerId, Messages.TaskFailed failed) {
         DistributedQuery query = active.get(failed.task().queryId());
         if (query == null) {
             return;
         }
         ShardSlot slot = query.slot(failed.task().stream(), failed.task().shardId());
-        if (slot != null && workerId.equals(slot.workerId) && slot.attempt == failed.task().attempt()) {
-            query.fail(failed.error().toException());
-            registry.taskFinished(workerId, failed.task().taskKey());
+        TaskAttempt attempt = slot == null ? null : slot.running(failed.task().attempt());
+        if (attempt != null && workerId.equals(attempt.workerId)) {
+            retries.attemptFailed(query, slot, attempt.number, workerId, failed.error().toException());
         }
     }
 
-    /** A worker missed its lease: every query with a task on it fails, naming worker and shard. */
+    /** A worker missed its lease: its unfinished tasks run on other holders of their shards, or their queries fail. */
     public void workerLost(String workerId) {
         for (DistributedQuery query : active.values()) {
             for (ShardSlot slot : query.slots) {
-                if (workerId.equals(slot.workerId) && !slot.done()) {
-                    query.fail(new MallardException(ErrorCode.WORKER_FAILED, "worker " + registry.label(workerId)
-                            + " was lost (missed its heartbeat lease) while running shard " + slot.shardId));
+                for (TaskAttempt attempt : slot.runningAttempts()) {
+                    if (workerId.equals(attempt.workerId)) {
+                        retries.attemptFailed(query, slot, attempt.number, workerId, new MallardException(
+                                ErrorCode.WORKER_FAILED, "worker " + registry.label(workerId)
+                                        + " was lost (missed its heartbeat lease) while running shard " + slot.shardId));
+                    }
                 }
             }
         }
