@@ -43,6 +43,8 @@ public final class FaultCluster implements AutoCloseable {
     private final int port;
     private final List<Process> workers = new ArrayList<>();
     private final List<String> workerNames = new ArrayList<>();
+    /** Each worker's launch arguments, to start it again as it was. */
+    private final List<List<String>> workerArgs = new ArrayList<>();
     private Process coordinator;
     private int coordinatorStarts;
 
@@ -79,9 +81,14 @@ public final class FaultCluster implements AutoCloseable {
             throw new IllegalStateException("the coordinator is running");
         }
         coordinatorStarts++;
+        List<String> args = new ArrayList<>(List.of("--dir", dir.toString(), "--port", Integer.toString(port),
+                "--lease-ms", Long.toString(options.leaseMillis), "--replicas", Integer.toString(options.replicas),
+                "--metadata-file", metadataFile.toString(), "--suspect-ms", Long.toString(options.suspectMillis),
+                "--speculation-multiplier", Double.toString(options.speculationMultiplier),
+                "--speculation-min-ms", Long.toString(options.speculationMinMillis)));
+        args.addAll(options.coordinatorArgs);
         coordinator = launch(CoordinatorMain.class, dir.resolve("coordinator-" + coordinatorStarts + ".log"),
-                "--dir", dir.toString(), "--port", Integer.toString(port), "--lease-ms", Long.toString(options.leaseMillis),
-                "--replicas", Integer.toString(options.replicas), "--metadata-file", metadataFile.toString());
+                args.toArray(String[]::new));
         await("the coordinator to answer", 60_000, () -> {
             if (!coordinator.isAlive()) {
                 throw new IllegalStateException("the coordinator exited with " + coordinator.exitValue() + "; see "
@@ -106,14 +113,43 @@ public final class FaultCluster implements AutoCloseable {
      * that a test can act while the task is in flight. Returns its index.
      */
     public int addWorker(long taskDelayMillis) throws IOException {
+        return addWorker(taskDelayMillis, 0);
+    }
+
+    /**
+     * As {@link #addWorker(long)}; {@code uploadPauseMillis} > 0 makes the worker pause that long after the first batch
+     * of each task's upload, so that a test can act while an upload is half done.
+     */
+    public int addWorker(long taskDelayMillis, long uploadPauseMillis) throws IOException {
         int index = workers.size();
         String name = "worker-" + (index + 1);
         Path workerDir = Files.createDirectories(dir.resolve("workers").resolve(name));
-        workers.add(launch(WorkerMain.class, workerDir.resolve("worker.log"), "--coordinator", "127.0.0.1:" + port,
+        List<String> args = List.of("--coordinator", "127.0.0.1:" + port,
                 "--ca", caCertificate().toString(), "--token", Credentials.load(dir).joinToken(), "--name", name,
-                "--data-dir", workerDir.toString(), "--task-delay-ms", Long.toString(taskDelayMillis)));
+                "--data-dir", workerDir.toString(), "--task-delay-ms", Long.toString(taskDelayMillis),
+                "--upload-pause-ms", Long.toString(uploadPauseMillis));
         workerNames.add(name);
+        workerArgs.add(args);
+        workers.add(launchWorker(index));
         return index;
+    }
+
+    private Process launchWorker(int index) throws IOException {
+        Path workerDir = workerDataDir(index);
+        return launch(WorkerMain.class, workerDir.resolve("worker-" + System.nanoTime() + ".log"),
+                workerArgs.get(index).toArray(String[]::new));
+    }
+
+    /** Starts worker {@code index} again, as it was started, with the same data directory; it must not be running. */
+    public void restartWorker(int index) throws IOException {
+        if (workers.get(index).isAlive()) {
+            throw new IllegalStateException(workerNames.get(index) + " is running");
+        }
+        workers.set(index, launchWorker(index));
+    }
+
+    public boolean isWorkerAlive(int index) {
+        return workers.get(index).isAlive();
     }
 
     /** The directory where worker {@code index} keeps its shard files. */
@@ -279,6 +315,10 @@ public final class FaultCluster implements AutoCloseable {
         private int shards = 4;
         private int replicas = 1;
         private long leaseMillis = 3_000;
+        private long suspectMillis = 3_000;
+        private double speculationMultiplier;
+        private long speculationMinMillis = 1_000;
+        private final List<String> coordinatorArgs = new ArrayList<>();
         private double scaleFactor = 0.01;
         private long measurementRows = 50_000;
         private Path cacheDir = Path.of(System.getProperty("mallard.test.cache",
@@ -301,6 +341,25 @@ public final class FaultCluster implements AutoCloseable {
 
         public Builder leaseMillis(long millis) {
             this.leaseMillis = millis;
+            return this;
+        }
+
+        /** How long a worker may owe its next poll before it is suspected (default 3 s). */
+        public Builder suspectMillis(long millis) {
+            this.suspectMillis = millis;
+            return this;
+        }
+
+        /** Duplicates tasks running {@code multiplier} times their finished siblings' median (default: off). */
+        public Builder speculation(double multiplier, long minMillis) {
+            this.speculationMultiplier = multiplier;
+            this.speculationMinMillis = minMillis;
+            return this;
+        }
+
+        /** More arguments of {@code CoordinatorMain} (limits, timeouts). */
+        public Builder coordinatorArgs(String... args) {
+            this.coordinatorArgs.addAll(List.of(args));
             return this;
         }
 

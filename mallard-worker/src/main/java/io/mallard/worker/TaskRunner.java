@@ -54,6 +54,8 @@ final class TaskRunner {
     private final Map<String, ShardDatabase> shards;
     private final long delayMillis;
     private final long uploadStallMillis;
+    /** Fault injection: a pause after each task's first batch was sent (0: none). */
+    private volatile long uploadPauseMillis;
     private final ExecutorService queries;
     private final Map<String, Set<Statement>> running = new ConcurrentHashMap<>();
     private final Map<TaskKey, Set<Statement>> runningByTask = new ConcurrentHashMap<>();
@@ -181,6 +183,22 @@ final class TaskRunner {
         }
     }
 
+    /** Fault injection for tests: the pause after a task's first batch (0: none). */
+    void pauseUploads(long millis) {
+        this.uploadPauseMillis = millis;
+    }
+
+    private void pauseMidUpload() {
+        if (uploadPauseMillis > 0) {
+            try {
+                Thread.sleep(uploadPauseMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Upload.Broken("interrupted mid-upload", e);
+            }
+        }
+    }
+
     private void delay() throws InterruptedException {
         if (delayMillis > 0) {
             Thread.sleep(delayMillis);
@@ -224,8 +242,11 @@ final class TaskRunner {
             }
             Runnable check = () -> checkCancelled(task);
             upload.open(answer.getSchema(), task);
-            while (more) {
+            for (boolean first = true; more; first = false) {
                 upload.send(answer, index, check);
+                if (first) {
+                    pauseMidUpload();
+                }
                 more = execution.next();
             }
             upload.end(index, check);
@@ -249,8 +270,11 @@ final class TaskRunner {
         Upload upload = open(descriptor, execution.root(), execution.reader(), task.key(), auth);
         try {
             Runnable check = () -> checkCancelled(task);
-            for (boolean more = loaded; more; more = execution.next()) {
+            for (boolean more = loaded, first = true; more; more = execution.next(), first = false) {
                 upload.send(null, check);
+                if (first) {
+                    pauseMidUpload();
+                }
             }
             upload.complete();
             execution.logTimes();

@@ -67,6 +67,7 @@ public final class Worker implements AutoCloseable {
         this.queries = Executors.newFixedThreadPool(config.taskThreads(), daemon("mallard-query"));
         this.runner = new TaskRunner(link.client(), allocator, shards.databases(), config.taskDelayMillis(),
                 config.uploadStallMillis(), queries);
+        runner.pauseUploads(config.uploadPauseMillis());
         this.poller = new Thread(this::pollLoop, "mallard-poll");
         this.poller.setDaemon(true);
     }

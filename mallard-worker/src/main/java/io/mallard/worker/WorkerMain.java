@@ -9,7 +9,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * A bare worker entry point for process-level tests and embedded launchers ({@code mallard worker} is the user-facing
  * command). Arguments: {@code --coordinator HOST:PORT --ca FILE --token TOKEN --name NAME --data-dir DIR
- * [--task-delay-ms N] [--exit-with-parent PID]}.
+ * [--task-delay-ms N] [--upload-pause-ms N] [--exit-with-parent PID]}.
  */
 public final class WorkerMain {
     private WorkerMain() {
@@ -23,7 +23,8 @@ public final class WorkerMain {
         String[] address = options.get("--coordinator").split(":");
         WorkerConfig config = new WorkerConfig(address[0], Integer.parseInt(address[1]), Path.of(options.get("--ca")),
                 options.get("--token"), options.getOrDefault("--name", "worker"), Path.of(options.get("--data-dir")),
-                2, Long.parseLong(options.getOrDefault("--task-delay-ms", "0")), false);
+                2, Long.parseLong(options.getOrDefault("--task-delay-ms", "0")), false)
+                .withUploadPause(Long.parseLong(options.getOrDefault("--upload-pause-ms", "0")));
         if (options.containsKey("--exit-with-parent")) {
             ParentWatch.exitWhenGone(Long.parseLong(options.get("--exit-with-parent")));
         }

@@ -12,6 +12,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Each worker's mailbox and its long-poll. A poll is answered at once when there is something (grants, revocations,
@@ -21,6 +23,7 @@ import java.util.function.Consumer;
  * after it is released ({@link ClusterState#send}).
  */
 final class Mailbox implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Mailbox.class);
     private final ClusterState state;
     private final BiFunction<String, String, String> grantUrl;
     private final long pollMillis;
@@ -70,8 +73,16 @@ final class Mailbox implements AutoCloseable {
                 state.send(() -> earlier.answer.accept(PollReply.empty()));
             }
             w.lastSeenMillis = System.currentTimeMillis();
+            w.owesPollSince = 0;
+            if (w.suspected) {
+                w.suspected = false;
+                String label = w.label();
+                state.send(() -> LOG.info("worker {} polls again: no longer suspected", label));
+                state.signalChange(); // queries waiting for a holder of its shards
+            }
             PollReply reply = drain(w);
             if (!reply.isEmpty() || state.closed || !w.state.isLive()) {
+                w.owesPollSince = w.lastSeenMillis;
                 state.send(() -> answer.accept(reply));
                 return;
             }
@@ -114,6 +125,7 @@ final class Mailbox implements AutoCloseable {
             return;
         }
         w.waiting = null;
+        w.owesPollSince = w.lastSeenMillis;
         pending.cancelTimeout();
         state.send(() -> pending.answer.accept(reply));
     }

@@ -94,7 +94,7 @@ final class TaskAssignment {
     private WorkerSession leastBusyHolder(String shardId, Set<String> excluded) {
         WorkerSession best = null;
         for (WorkerSession w : state.provedBy(shardId)) {
-            if (!w.state.isLive() || !w.trusted.contains(shardId) || excluded.contains(w.id)) {
+            if (!w.takesTasks() || !w.trusted.contains(shardId) || excluded.contains(w.id)) {
                 continue;
             }
             if (best == null || w.running.size() < best.running.size() || w.running.size() == best.running.size()

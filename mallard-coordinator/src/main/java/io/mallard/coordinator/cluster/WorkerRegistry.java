@@ -41,13 +41,37 @@ public final class WorkerRegistry implements AutoCloseable {
      */
     public WorkerRegistry(Manifest manifest, Path dataDir, String joinToken, int replicas, long leaseMillis,
             long pollMillis, BiFunction<String, String, String> grantUrl, Consumer<String> onWorkerLost) {
+        this(manifest, dataDir, joinToken, replicas, new Liveness(leaseMillis, pollMillis, leaseMillis), grantUrl,
+                onWorkerLost, id -> { });
+    }
+
+    /**
+     * How the registry judges workers alive.
+     *
+     * @param leaseMillis   a worker silent for longer is gone: out of placement
+     * @param pollMillis    longest a long-poll waits for mail
+     * @param suspectMillis a worker that owes its next poll for longer is suspected: no new tasks, its running ones
+     *                      duplicated elsewhere, until it polls again
+     */
+    public record Liveness(long leaseMillis, long pollMillis, long suspectMillis) {
+    }
+
+    /**
+     * @param onWorkerSuspected called with a worker's id, outside the lock, when it became suspected (silent past the
+     *                          suspicion limit, or its connection broke)
+     */
+    public WorkerRegistry(Manifest manifest, Path dataDir, String joinToken, int replicas, Liveness liveness,
+            BiFunction<String, String, String> grantUrl, Consumer<String> onWorkerLost, Consumer<String> onWorkerSuspected) {
+        long leaseMillis = liveness.leaseMillis();
+        long pollMillis = liveness.pollMillis();
         this.state = new ClusterState(manifest);
         this.mailbox = new Mailbox(state, grantUrl, pollMillis);
         Placement placement = new Placement(state, mailbox, replicas);
         this.admission = new Admission(state, placement, joinToken, leaseMillis, pollMillis);
         this.trust = new Trust(state, mailbox, dataDir);
         this.assignment = new TaskAssignment(state, mailbox);
-        this.reaper = new LeaseReaper(state, placement, leaseMillis, onWorkerLost);
+        this.reaper = new LeaseReaper(state, placement, leaseMillis, liveness.suspectMillis(), onWorkerLost,
+                onWorkerSuspected);
     }
 
     // ---- admission
@@ -91,6 +115,11 @@ public final class WorkerRegistry implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }
+    }
+
+    /** The worker's long-poll call broke off (connection closed or reset): it is suspected at once. */
+    public void connectionLost(String workerId) {
+        reaper.connectionLost(workerId);
     }
 
     // ---- trust
@@ -171,7 +200,7 @@ public final class WorkerRegistry implements AutoCloseable {
         return state.locked(() -> {
             long now = System.currentTimeMillis();
             List<Messages.WorkerView> views = state.workers.values().stream()
-                    .map(w -> new Messages.WorkerView(w.id, w.name, w.state.name().toLowerCase(), List.copyOf(w.assigned),
+                    .map(w -> new Messages.WorkerView(w.id, w.name, w.displayState(), List.copyOf(w.assigned),
                             List.copyOf(w.trusted), now - w.lastSeenMillis, w.cpus, w.memoryBytes, w.running.size(),
                             w.version, w.address))
                     .toList();

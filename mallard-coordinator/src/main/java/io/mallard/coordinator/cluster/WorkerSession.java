@@ -19,6 +19,16 @@ final class WorkerSession {
     final long memoryBytes;
     final String version;
     long lastSeenMillis;
+    /**
+     * Since when the worker owes the coordinator its next poll (its last one was answered and no new one arrived), or 0
+     * while a poll of it is here. A healthy worker polls again within milliseconds of an answer.
+     */
+    long owesPollSince;
+    /**
+     * Silent for longer than the suspicion limit, or its connection broke: it gets no new tasks, and its running ones
+     * are duplicated elsewhere, until it polls again. Not yet out of placement (that is the lease).
+     */
+    boolean suspected;
     /** host:port of the worker's connection as the coordinator saw it (behind NAT: the NAT's address). */
     String address = "";
     WorkerState state = WorkerState.REGISTERED;
@@ -67,6 +77,16 @@ final class WorkerSession {
     /** "w2 (edge-7, pid 1234)": how errors and logs name a worker. */
     String label() {
         return id + " (" + name + (pid > 0 ? ", pid " + pid : "") + ")";
+    }
+
+    /** The state as status views show it: a suspected live worker shows as suspected. */
+    String displayState() {
+        return suspected && state.isLive() ? "suspected" : state.name().toLowerCase();
+    }
+
+    /** Whether new tasks may go to this worker. */
+    boolean takesTasks() {
+        return state.isLive() && !suspected;
     }
 
     void refreshState() {

@@ -4,6 +4,7 @@ import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.common.Resources;
 import io.mallard.common.duck.DuckErrors;
+import io.mallard.coordinator.CoordinatorConfig;
 import io.mallard.coordinator.cluster.WorkerRegistry;
 import io.mallard.coordinator.combine.CombineSession;
 import io.mallard.coordinator.combine.Combiner;
@@ -46,12 +47,14 @@ public final class QueryManager implements AutoCloseable {
     private final DuckDBConnection combineDatabase;
 
     public QueryManager(DistributedPlanner planner, WorkerRegistry registry, Manifest manifest, DuckDBConnection reference,
-            BufferAllocator allocator, long shardWaitMillis, long queryTimeoutMillis) throws SQLException {
+            BufferAllocator allocator, CoordinatorConfig config) throws SQLException {
         this.combineDatabase = Combiner.openDatabase();
         this.plans = new PlanCache(planner, manifest);
         this.local = new LocalRunner(reference, combineDatabase, allocator);
-        this.scheduler = new Scheduler(registry, shardWaitMillis);
-        this.combiner = new Combiner(reference, combineDatabase, allocator, queryTimeoutMillis);
+        this.scheduler = new Scheduler(registry, config.shardWaitMillis(), config.faults().speculationMultiplier(),
+                config.faults().speculationMinMillis());
+        long combineWait = config.queryTimeoutMillis() > 0 ? config.queryTimeoutMillis() : Long.MAX_VALUE / 2;
+        this.combiner = new Combiner(reference, combineDatabase, allocator, combineWait);
     }
 
     /** Plans a query; plans are cached by their exact text. */
@@ -174,9 +177,14 @@ public final class QueryManager implements AutoCloseable {
         scheduler.taskFailed(workerId, failed);
     }
 
-    /** A worker missed its lease: every query with a task on it fails, naming worker and shard. */
+    /** A worker missed its lease: its tasks run on other holders of their shards, or their queries fail. */
     public void workerLost(String workerId) {
         scheduler.workerLost(workerId);
+    }
+
+    /** A worker is suspected (silent, or its connection broke): its running tasks get duplicates elsewhere. */
+    public void workerSuspected(String workerId) {
+        scheduler.workerSuspected(workerId);
     }
 
     public int activeQueries() {

@@ -58,6 +58,11 @@ public final class DistributedQuery implements CombineInput {
         return byStream.get(stream).stream().map(s -> s.answer).toList();
     }
 
+    /** The slots, stream by stream. */
+    java.util.Collection<List<ShardSlot>> slotsByStream() {
+        return byStream.values();
+    }
+
     ShardSlot slot(String stream, String shardId) {
         return byKey.get(stream + "/" + shardId);
     }

@@ -77,7 +77,7 @@ final class Retries {
         Optional<WorkerRegistry.Assignment> assigned = registry.assignElsewhere(slot.task(attempt), tried,
                 id -> attempt.workerId = id);
         if (assigned.isEmpty()) {
-            slot.attemptFailed(attempt.number);
+            slot.withdraw(attempt);
             return false;
         }
         LOG.info("query {} shard {}: attempt {} on {} ({}; tried {})", query.id, slot.shardId, attempt.number,

@@ -33,13 +33,26 @@ public final class Scheduler implements AutoCloseable {
     private final Map<String, DistributedQuery> active = new ConcurrentHashMap<>();
     private final ResultReceiver receiver;
     private final Retries retries;
+    private final Speculation speculation;
 
     /** @param shardWaitMillis how long a task waits for a worker that proved its shard */
     public Scheduler(WorkerRegistry registry, long shardWaitMillis) {
+        this(registry, shardWaitMillis, 0, 0);
+    }
+
+    /**
+     * @param speculationMultiplier a task running longer than this many times its finished siblings' median is
+     *                              duplicated on another holder; 0 turns speculation off
+     * @param speculationMinMillis  … once it ran at least this long
+     */
+    public Scheduler(WorkerRegistry registry, long shardWaitMillis, double speculationMultiplier,
+            long speculationMinMillis) {
         this.registry = registry;
         this.shardWaitMillis = shardWaitMillis;
         this.retries = new Retries(registry);
         this.receiver = new ResultReceiver(registry, retries);
+        this.speculation = new Speculation(new Speculation.Policy(speculationMultiplier, speculationMinMillis), retries,
+                active::values);
     }
 
     /** A new query with one slot per (stream, shard), known to the scheduler until {@link #finish} ends it. */
@@ -147,6 +160,28 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * A worker is suspected (silent, or its connection broke): each task it runs that no other attempt runs gets a
+     * duplicate on another holder of its shard. Its own attempts go on: if it comes back first, it still answers.
+     */
+    public void workerSuspected(String workerId) {
+        for (DistributedQuery query : active.values()) {
+            for (ShardSlot slot : query.slots) {
+                List<TaskAttempt> running = slot.runningAttempts();
+                if (running.stream().anyMatch(a -> workerId.equals(a.workerId))
+                        && running.stream().allMatch(a -> workerId.equals(a.workerId))) {
+                    retries.launch(query, slot, true);
+                }
+            }
+        }
+    }
+
+    /** Duplicates the stragglers of the running queries now (tests; a timer does it a few times a second). */
+    int speculate() {
+        long now = System.nanoTime();
+        return active.values().stream().mapToInt(query -> speculation.check(query, now)).sum();
+    }
+
     /** A distributed query still running (its result not yet closed). */
     public Optional<DistributedQuery> query(String queryId) {
         return Optional.ofNullable(active.get(queryId));
@@ -171,6 +206,7 @@ public final class Scheduler implements AutoCloseable {
     /** Fails and ends every running query. */
     @Override
     public void close() {
+        speculation.close();
         for (DistributedQuery query : active.values()) {
             query.fail(DistributedQuery.cancelled("the coordinator is shutting down"));
             finish(query);

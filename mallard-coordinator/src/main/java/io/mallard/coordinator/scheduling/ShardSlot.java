@@ -47,6 +47,16 @@ final class ShardSlot {
         return attempt;
     }
 
+    /** Takes back an attempt that no worker could be found for: as if it had never been started. */
+    synchronized void withdraw(TaskAttempt attempt) {
+        running.remove(attempt.number);
+        attempts.remove(attempt);
+        answer.drop(attempt.number);
+        if (lastAttempt == attempt.number) {
+            lastAttempt--;
+        }
+    }
+
     /** The attempt if it may still answer, else null. */
     TaskAttempt running(int attempt) {
         return running.get(attempt);
@@ -112,6 +122,11 @@ final class ShardSlot {
             return answered;
         }
         return attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
+    }
+
+    /** Whether a duplicate of this task was ever started (a task is duplicated once at most). */
+    boolean hasDuplicate() {
+        return attempts.stream().anyMatch(a -> a.duplicate);
     }
 
     int attemptCount() {

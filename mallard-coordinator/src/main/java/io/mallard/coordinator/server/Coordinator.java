@@ -47,6 +47,8 @@ public final class Coordinator implements AutoCloseable {
     static final long TOKEN_TTL_MILLIS = 12 * 3600_000L;
     /** Largest message a peer may send: 256 MiB (an Arrow batch of partial results stays far below). */
     static final int MAX_MESSAGE_BYTES = 256 << 20;
+    /** How often the coordinator pings an idle connection, and how long a ping may go unanswered. */
+    static final long KEEPALIVE_SECONDS = 5;
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final FlightServer server;
@@ -76,17 +78,22 @@ public final class Coordinator implements AutoCloseable {
             resources.add(0, shards);
             AtomicReference<QueryManager> queriesRef = new AtomicReference<>();
             registry = new WorkerRegistry(manifest, layout.data(), credentials.joinToken(), config.replicas(),
-                    config.leaseMillis(), config.pollMillis(), shards::signedUrl, id -> {
+                    new WorkerRegistry.Liveness(config.leaseMillis(), config.pollMillis(), config.faults().suspectMillis()),
+                    shards::signedUrl, id -> {
                         QueryManager q = queriesRef.get();
                         if (q != null) {
                             q.workerLost(id);
+                        }
+                    }, id -> {
+                        QueryManager q = queriesRef.get();
+                        if (q != null) {
+                            q.workerSuspected(id);
                         }
                     });
             resources.add(0, registry);
             DistributedPlanner planner = new DistributedPlanner(new ManifestCatalog(manifest),
                     new DuckDbSqlEngine(reference.duplicate()));
-            queries = new QueryManager(planner, registry, manifest, reference, allocator, config.shardWaitMillis(),
-                    config.queryTimeoutMillis());
+            queries = new QueryManager(planner, registry, manifest, reference, allocator, config);
             queriesRef.set(queries);
             resources.add(0, queries);
             MetadataStore metadata = MetadataStore.open(config.metadataFile());
@@ -110,7 +117,11 @@ public final class Coordinator implements AutoCloseable {
                     .transportHint("grpc.builderConsumer", (java.util.function.Consumer<io.grpc.netty.NettyServerBuilder>)
                             // workers ping idle connections every 10 s to notice a vanished peer (CoordinatorLink)
                             netty -> netty.intercept(new PeerAddress()).permitKeepAliveTime(5, TimeUnit.SECONDS)
-                                    .permitKeepAliveWithoutCalls(true));
+                                    .permitKeepAliveWithoutCalls(true)
+                                    // and the coordinator pings its peers: a call from a worker that was cut off or
+                                    // frozen (an upload it never finishes) ends within seconds, not at TCP's timeout
+                                    .keepAliveTime(KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+                                    .keepAliveTimeout(KEEPALIVE_SECONDS, TimeUnit.SECONDS));
             if (!config.insecure()) {
                 builder.useTls(tls.serverCertificateChain().toFile(), tls.serverPrivateKey().toFile());
             }

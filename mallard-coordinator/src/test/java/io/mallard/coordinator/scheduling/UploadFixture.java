@@ -49,8 +49,13 @@ final class UploadFixture implements AutoCloseable {
     private final FlightClient client;
 
     UploadFixture(WorkerRegistry registry) throws Exception {
+        this(registry, 0, 0);
+    }
+
+    /** With speculation: a task running {@code multiplier} times its siblings' median and {@code minMillis} is duplicated. */
+    UploadFixture(WorkerRegistry registry, double multiplier, long minMillis) throws Exception {
         this.registry = registry;
-        this.scheduler = new Scheduler(registry, 1_000);
+        this.scheduler = new Scheduler(registry, 1_000, multiplier, minMillis);
         this.server = FlightServer.builder(allocator, Location.forGrpcInsecure("127.0.0.1", 0), new NoOpFlightProducer() {
             @Override
             public Runnable acceptPut(CallContext context, FlightStream stream, StreamListener<PutResult> ack) {

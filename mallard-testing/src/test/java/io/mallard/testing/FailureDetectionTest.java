@@ -1,0 +1,76 @@
+package io.mallard.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mallard.client.MallardSqlClient;
+import io.mallard.protocol.client.QueryRows;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A worker that goes silent is noticed within the suspicion limit, well before its lease runs out, and its tasks run on
+ * the other replica; a worker that is merely slow gets its tasks duplicated (speculation) and the faster copy answers.
+ * Real processes; R = 2; a 20 s lease, so that only suspicion and speculation can explain a timely answer.
+ */
+class FailureDetectionTest {
+    private static final long HANG_SECONDS = 90;
+    private static final String SQL = DemoQueries.Q1.sql();
+
+    @Test
+    void aFrozenWorkersTasksRunElsewhereBeforeItsLeaseRunsOut() throws Exception {
+        try (FaultCluster cluster = FaultCluster.builder().workers(2).shards(4).replicas(2).leaseMillis(20_000)
+                .suspectMillis(1_500).build()) {
+            int victim = cluster.addWorker(2_000);
+            cluster.awaitServed(3, 120_000);
+            String victimId = liveRow(cluster, victim).id();
+            try (MallardSqlClient client = cluster.client(); Oracle oracle = new Oracle(cluster.oracleFile())) {
+                CompletableFuture<QueryRows> running = CompletableFuture.supplyAsync(() -> client.query(SQL));
+                cluster.await("tasks on the victim", 30_000, () -> liveRow(cluster, victim).runningTasks() > 0);
+                cluster.freezeWorker(victim);
+                try {
+                    QueryRows rows = running.get(HANG_SECONDS, TimeUnit.SECONDS);
+                    assertThat(oracle.difference(SQL, rows)).isEmpty();
+                    FaultCluster.WorkerRow frozen = row(cluster, victimId);
+                    assertThat(frozen.state()).as("answered while the frozen worker was only suspected, not gone")
+                            .isEqualTo("suspected");
+                } finally {
+                    cluster.thawWorker(victim);
+                }
+                cluster.await("the thawed worker to poll again", 30_000,
+                        () -> !row(cluster, victimId).state().equals("suspected"));
+                assertThat(oracle.difference(SQL, client.query(SQL))).as("after the thaw").isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aSlowWorkersTasksAreDuplicatedAndTheFasterCopyAnswers() throws Exception {
+        try (FaultCluster cluster = FaultCluster.builder().workers(2).shards(4).replicas(2).leaseMillis(20_000)
+                .speculation(3.0, 500).build()) {
+            int slow = cluster.addWorker(30_000); // far slower than any sibling, but alive and polling
+            cluster.awaitServed(3, 120_000);
+            try (MallardSqlClient client = cluster.client(); Oracle oracle = new Oracle(cluster.oracleFile())) {
+                CompletableFuture<QueryRows> running = CompletableFuture.supplyAsync(() -> client.query(SQL));
+                cluster.await("tasks on the slow worker", 30_000, () -> liveRow(cluster, slow).runningTasks() > 0);
+                QueryRows rows = running.get(HANG_SECONDS, TimeUnit.SECONDS);
+                assertThat(oracle.difference(SQL, rows)).isEmpty();
+                Number duplicated = (Number) client.query("SELECT count(*) FROM mallard.tasks WHERE attempt > 1")
+                        .rows().get(0).get(0);
+                assertThat(duplicated.longValue()).as("tasks answered by their duplicate").isPositive();
+                cluster.await("the slow worker's cancelled tasks to end", 30_000,
+                        () -> liveRow(cluster, slow).runningTasks() == 0);
+            }
+        }
+    }
+
+    private static FaultCluster.WorkerRow row(FaultCluster cluster, String id) {
+        return cluster.workers().stream().filter(w -> w.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    private static FaultCluster.WorkerRow liveRow(FaultCluster cluster, int worker) {
+        return cluster.workers().stream().filter(w -> w.name().equals(cluster.workerName(worker)) && !w.state().equals("gone"))
+                .reduce((first, second) -> second)
+                .orElseThrow(() -> new AssertionError("no live registration of " + cluster.workerName(worker)));
+    }
+}
