@@ -222,19 +222,7 @@ public final class FaultCluster implements AutoCloseable {
 
     /** Polls {@code condition} every 50 ms until it holds; throws when it still does not after the timeout. */
     public void await(String what, long timeoutMillis, BooleanSupplier condition) {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out after " + timeoutMillis + " ms waiting for " + what + " (logs in " + dir
-                        + ")");
-            }
-            try {
-                TimeUnit.MILLISECONDS.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
-        }
+        Conditions.await(what + " (logs in " + dir + ")", timeoutMillis, condition);
     }
 
     public Path caCertificate() {

@@ -58,7 +58,9 @@ public final class LocalCluster implements AutoCloseable {
         CoordinatorConfig config = CoordinatorConfig.defaults(dir).withMetadataFile(metadataDir.resolve("metadata.duckdb"))
                 .withLease(options.leaseMillis, Math.min(1000, options.leaseMillis / 3))
                 .withShardWait(options.shardWaitMillis).withReplicas(options.replicas)
-                .withQueryTimeout(60_000); // a stuck test fails in a minute, not ten
+                .withQueryTimeout(options.queryTimeoutMillis)
+                .withLimits(new CoordinatorConfig.Limits(options.maxRunningQueries, options.memoryBytes,
+                        options.spillDir));
         this.coordinator = Coordinator.start(config);
         try {
             for (int i = 0; i < options.workers; i++) {
@@ -101,6 +103,11 @@ public final class LocalCluster implements AutoCloseable {
         }
         workers.add(handle);
         return handle;
+    }
+
+    /** Polls {@code condition} every 50 ms until it holds; throws when it still does not after the timeout. */
+    public void await(String what, long timeoutMillis, java.util.function.BooleanSupplier condition) {
+        Conditions.await(what, timeoutMillis, condition);
     }
 
     /** Waits until every shard is proved on at least one live worker. */
@@ -266,6 +273,10 @@ public final class LocalCluster implements AutoCloseable {
         // long enough that a loaded 2-core machine (GC, JIT, other tests) does not drop live workers; failure tests set 3 s
         private long leaseMillis = 10_000;
         private long shardWaitMillis = 30_000;
+        private long queryTimeoutMillis = 60_000; // a stuck test fails in a minute, not ten
+        private int maxRunningQueries = CoordinatorConfig.Limits.DEFAULTS.maxRunningQueries();
+        private long memoryBytes;
+        private Path spillDir;
         private Path cacheDir = Path.of(System.getProperty("mallard.test.cache",
                 System.getProperty("java.io.tmpdir") + File.separator + "mallard-test-data"));
 
@@ -319,6 +330,25 @@ public final class LocalCluster implements AutoCloseable {
 
         public Builder shardWaitMillis(long millis) {
             this.shardWaitMillis = millis;
+            return this;
+        }
+
+        /** The coordinator's default query timeout (default 60 s). */
+        public Builder queryTimeoutMillis(long millis) {
+            this.queryTimeoutMillis = millis;
+            return this;
+        }
+
+        /** Queries running at once on the coordinator; more wait in its queue. */
+        public Builder maxRunningQueries(int n) {
+            this.maxRunningQueries = n;
+            return this;
+        }
+
+        /** The coordinator's memory budget for query data, and where it spills (null: DIR/spill). */
+        public Builder memory(long bytes, Path spill) {
+            this.memoryBytes = bytes;
+            this.spillDir = spill;
             return this;
         }
 

@@ -22,18 +22,15 @@ public final class Combiner {
     private final DuckDBConnection reference;
     private final DuckDBConnection database;
     private final BufferAllocator allocator;
-    private final long timeoutMillis;
 
     /**
-     * @param reference     the coordinator's reference database (full dimension and replicated tables)
-     * @param database      the in-memory database partial aggregates combine in ({@link #openDatabase()})
-     * @param timeoutMillis how long a combine waits for the workers' streams before the query times out
+     * @param reference the coordinator's reference database (full dimension and replicated tables)
+     * @param database  the in-memory database partial aggregates combine in ({@link #openDatabase()})
      */
-    public Combiner(DuckDBConnection reference, DuckDBConnection database, BufferAllocator allocator, long timeoutMillis) {
+    public Combiner(DuckDBConnection reference, DuckDBConnection database, BufferAllocator allocator) {
         this.reference = reference;
         this.database = database;
         this.allocator = allocator;
-        this.timeoutMillis = timeoutMillis;
     }
 
     /**
@@ -47,7 +44,7 @@ public final class Combiner {
         for (DistributedPlan.WorkerStream stream : plan.streams()) {
             // registered views and temporary tables are local to this connection and shadow the (empty) table
             String view = stream.materialize() ? "__mallard_stream_" + stream.name() : stream.name();
-            PartialsReader answers = new PartialsReader(allocator, input, input.answers(stream.name()), timeoutMillis);
+            PartialsReader answers = new PartialsReader(allocator, input, input.answers(stream.name()));
             resources.push(DuckArrow.register(connection, view, answers, allocator));
             if (stream.materialize()) {
                 try (Statement copy = connection.createStatement()) {

@@ -1,12 +1,10 @@
 package io.mallard.coordinator.combine;
 
-import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -16,30 +14,27 @@ import org.apache.arrow.vector.types.pojo.Schema;
 /**
  * One stream of the workers' results (partial aggregates, or a gathered table) as one Arrow stream for DuckDB: shard
  * after shard in a fixed order (so floating-point sums combine the same way every run), each batch handed over as soon
- * as it has arrived. Blocks while the next shard's batches are still on their way; fails as soon as the query fails.
+ * as it has arrived. Blocks while the next shard's answer is still on their way; fails as soon as the query fails (a
+ * timeout or a cancel fails it too, so this needs no deadline of its own).
  */
 final class PartialsReader extends ArrowReader {
     private final CombineInput query;
     private final List<ShardStream> slots;
-    private final long deadlineNanos;
     private int current;
 
-    PartialsReader(BufferAllocator allocator, CombineInput query, List<ShardStream> slots, long timeoutMillis) {
+    PartialsReader(BufferAllocator allocator, CombineInput query, List<ShardStream> slots) {
         super(allocator);
         this.query = query;
         this.slots = slots;
-        this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     }
 
     @Override
     protected Schema readSchema() throws IOException {
         ShardStream first = slots.get(0);
         try {
-            return first.schema.get(remainingMillis(), TimeUnit.MILLISECONDS);
+            return first.schema.get();
         } catch (ExecutionException e) {
             throw new IOException(e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw timeout();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
@@ -65,9 +60,6 @@ final class PartialsReader extends ArrowReader {
                 throw new IOException(failure.getMessage(), failure);
             }
             if (item == null) {
-                if (remainingMillis() <= 0) {
-                    throw timeout();
-                }
                 continue;
             }
             if (item.batch() == null) {
@@ -86,17 +78,6 @@ final class PartialsReader extends ArrowReader {
             return true;
         }
         return false;
-    }
-
-    private long remainingMillis() {
-        return TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-    }
-
-    private IOException timeout() {
-        MallardException e = new MallardException(ErrorCode.TIMEOUT, "query " + query.queryId() + " timed out waiting for shard "
-                + slots.get(Math.min(current, slots.size() - 1)).shardId());
-        query.fail(e);
-        return new IOException(e.getMessage(), e);
     }
 
     @Override

@@ -79,7 +79,8 @@ public final class StatementExecutor {
 
     /** The statements streaming now, as the system tables show them. */
     public Collection<QueryRecord> running() {
-        return running.values().stream().map(r -> r.record("running", null)).toList();
+        return running.values().stream().map(r -> r.record(queries.isQueued(r.queryId) ? "queued" : "running", null))
+                .toList();
     }
 
     /** Cancels a statement by id; false when it is not running. */

@@ -45,6 +45,8 @@ public final class QueryManager implements AutoCloseable {
     private final Combiner combiner;
     /** One in-memory DuckDB for every combine (and text answer); each query uses a connection of its own. */
     private final DuckDBConnection combineDatabase;
+    private final QueryControls controls;
+    private final long defaultTimeoutMillis;
 
     public QueryManager(DistributedPlanner planner, WorkerRegistry registry, Manifest manifest, DuckDBConnection reference,
             BufferAllocator allocator, CoordinatorConfig config) throws SQLException {
@@ -53,8 +55,9 @@ public final class QueryManager implements AutoCloseable {
         this.local = new LocalRunner(reference, combineDatabase, allocator);
         this.scheduler = new Scheduler(registry, config.shardWaitMillis(), config.faults().speculationMultiplier(),
                 config.faults().speculationMinMillis());
-        long combineWait = config.queryTimeoutMillis() > 0 ? config.queryTimeoutMillis() : Long.MAX_VALUE / 2;
-        this.combiner = new Combiner(reference, combineDatabase, allocator, combineWait);
+        this.combiner = new Combiner(reference, combineDatabase, allocator);
+        this.defaultTimeoutMillis = config.queryTimeoutMillis();
+        this.controls = new QueryControls(config.limits().maxRunningQueries(), this::stopRunning);
     }
 
     /** Plans a query; plans are cached by their exact text. */
@@ -93,24 +96,36 @@ public final class QueryManager implements AutoCloseable {
             String figures = ExplainAnalyzer.run(this, analyzed.get(), settings);
             return local.text(plan, PlanPrinter.print(plan, plans.shardsOf(plan)) + figures);
         }
-        long start = System.nanoTime();
-        DistributedPlan plan = plans.plan(sql, settings);
-        if (!settings.distributed() && plan.isDistributed()) {
-            throw new MallardException(ErrorCode.INVALID_ARGUMENT, "mallard.distributed is off, but this query reads "
-                    + "partitioned tables, whose rows only the workers hold (the coordinator keeps full copies of dimension "
-                    + "and replicated tables); SET mallard.distributed = true");
+        // the query's clock starts now (queued time counts) and it waits for its turn among the running queries
+        QueryControls.Control control = controls.admit(queryId, settings.effectiveTimeoutMillis(defaultTimeoutMillis));
+        try {
+            long start = System.nanoTime();
+            DistributedPlan plan = plans.plan(sql, settings);
+            if (!settings.distributed() && plan.isDistributed()) {
+                throw new MallardException(ErrorCode.INVALID_ARGUMENT, "mallard.distributed is off, but this query reads "
+                        + "partitioned tables, whose rows only the workers hold (the coordinator keeps full copies of "
+                        + "dimension and replicated tables); SET mallard.distributed = true");
+            }
+            LOG.debug("query {} planned in {} us: {}", queryId, (System.nanoTime() - start) / 1000, plan.strategy());
+            QueryResult result = plan.isDistributed() ? runDistributed(queryId, plan, control)
+                    : local.run(queryId, plan, control::reason);
+            return result.stoppedBy(control::reason).whenClosed(control);
+        } catch (RuntimeException e) {
+            control.close();
+            throw control.reason() != null ? control.reason() : e;
         }
-        LOG.debug("query {} planned in {} us: {}", queryId, (System.nanoTime() - start) / 1000, plan.strategy());
-        return plan.isDistributed() ? runDistributed(queryId, plan) : local.run(queryId, plan);
     }
 
     /** Hands the tasks out, then starts the combine over their answers; the first failure wins. */
-    private QueryResult runDistributed(String queryId, DistributedPlan plan) {
+    private QueryResult runDistributed(String queryId, DistributedPlan plan, QueryControls.Control control) {
         long start = System.nanoTime();
         DistributedQuery query = scheduler.register(queryId, plan, plans.shardsByDataset(plan));
         Resources resources = new Resources();
         resources.onClose(() -> scheduler.finish(query));
         try {
+            if (control.reason() != null) {
+                throw control.reason(); // stopped before the scheduler knew it
+            }
             scheduler.dispatch(query);
             LOG.debug("query {} dispatched after {} us", queryId, (System.nanoTime() - start) / 1000);
             CombineSession combine = combiner.open(plan, query, resources);
@@ -145,11 +160,31 @@ public final class QueryManager implements AutoCloseable {
      * combine is interrupted and its tasks are cancelled on the workers. Returns false when no such query is running.
      */
     public boolean cancel(String queryId, String reason) {
-        if (local.cancel(queryId)) {
+        MallardException cancelled = new MallardException(ErrorCode.QUERY_CANCELLED, "query " + queryId
+                + " was cancelled: " + reason);
+        if (controls.stop(queryId, cancelled)) {
             LOG.info("query {} cancelled: {}", queryId, reason);
             return true;
         }
-        return scheduler.cancel(queryId, reason);
+        return stopRunning(queryId, cancelled); // a query run without controls (EXPLAIN ANALYZE's inner runs have them)
+    }
+
+    /** Stops what a running query started: a LOCAL statement in DuckDB, or the tasks and combine of a distributed one. */
+    private boolean stopRunning(String queryId, MallardException why) {
+        if (local.cancel(queryId)) {
+            return true;
+        }
+        return scheduler.stop(queryId, why);
+    }
+
+    /** Whether the query waits for its turn (more queries run than the coordinator's limit). */
+    public boolean isQueued(String queryId) {
+        return controls.isQueued(queryId);
+    }
+
+    /** Queries waiting for their turn now. */
+    public int queuedQueries() {
+        return controls.queued();
     }
 
     /** The strategy and tasks of a running distributed query, also while it is still starting. */
@@ -193,6 +228,7 @@ public final class QueryManager implements AutoCloseable {
 
     @Override
     public void close() {
+        controls.close();
         scheduler.close();
         try {
             combineDatabase.close();

@@ -18,7 +18,8 @@ public final class QueryResult implements AutoCloseable {
     private final Resources resources;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private final Supplier<MallardException> failure;
+    private volatile Supplier<MallardException> failure;
+    private final java.util.List<AutoCloseable> afterClose = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Supplier<QueryStats> stats = () -> new QueryStats("", List.of());
 
     /** @param resources everything the query holds, the reader among them; closing the result closes them in reverse */
@@ -48,6 +49,19 @@ public final class QueryResult implements AutoCloseable {
         return this;
     }
 
+    /** The reason the query was stopped (cancelled, timed out), if any, comes before any other failure. */
+    QueryResult stoppedBy(Supplier<MallardException> reason) {
+        Supplier<MallardException> inner = failure;
+        this.failure = () -> reason.get() != null ? reason.get() : inner.get();
+        return this;
+    }
+
+    /** Closes {@code last} once everything the query holds is closed. */
+    QueryResult whenClosed(AutoCloseable last) {
+        afterClose.add(last);
+        return this;
+    }
+
     /** Strategy and per-task figures (worker, rows and bytes shipped); read it before or after closing. */
     public QueryStats stats() {
         return stats.get();
@@ -71,6 +85,14 @@ public final class QueryResult implements AutoCloseable {
             resources.close();
         } catch (RuntimeException e) {
             throw new IllegalStateException("closing query " + queryId, e);
+        } finally {
+            for (AutoCloseable last : afterClose) {
+                try {
+                    last.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("closing query " + queryId, e);
+                }
+            }
         }
     }
 }

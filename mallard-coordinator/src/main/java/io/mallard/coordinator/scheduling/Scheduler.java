@@ -113,12 +113,20 @@ public final class Scheduler implements AutoCloseable {
      * on the workers when it ends. Returns false when no such query runs.
      */
     public boolean cancel(String queryId, String reason) {
+        return stop(queryId, DistributedQuery.cancelled("query " + queryId + " was cancelled: " + reason));
+    }
+
+    /**
+     * Stops a running query with {@code why} (cancelled, timed out): it fails with that error, its combine is
+     * interrupted, and its tasks are cancelled on the workers when it ends. Returns false when no such query runs.
+     */
+    public boolean stop(String queryId, MallardException why) {
         DistributedQuery query = active.get(queryId);
         if (query == null) {
             return false;
         }
-        if (query.fail(DistributedQuery.cancelled("query " + queryId + " was cancelled: " + reason))) {
-            LOG.info("query {} cancelled: {}", queryId, reason);
+        if (query.fail(why)) {
+            LOG.info("query {} stopped: {}", queryId, why.getMessage());
         }
         query.interrupt(); // the combine may be busy in DuckDB, not waiting for workers
         return true;
