@@ -6,26 +6,31 @@ import io.mallard.protocol.SessionOptionText;
 import io.mallard.protocol.WireErrors;
 import io.mallard.protocol.client.ArrowValues;
 import io.mallard.protocol.client.QueryRows;
-import java.io.ByteArrayInputStream;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
+import io.mallard.protocol.QuerySettings;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.arrow.flight.CallOption;
 import org.apache.arrow.flight.CancelFlightInfoRequest;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightEndpoint;
+import org.apache.arrow.flight.FlightGrpcUtils;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStatusCode;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.GetSessionOptionsRequest;
-import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.SessionOptionValue;
-import org.apache.arrow.flight.grpc.CredentialCallOption;
 import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -45,45 +50,105 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * }</pre>
  */
 public final class MallardSqlClient implements AutoCloseable {
+    /** How often an idle connection is pinged, and how long a ping may go unanswered: a vanished coordinator is noticed. */
+    static final long KEEPALIVE_MILLIS = 10_000;
+    static final long KEEPALIVE_TIMEOUT_MILLIS = 5_000;
+
+    private final ConnectOptions options;
     private final BufferAllocator allocator;
+    private final ManagedChannel channel;
     private final FlightClient flight;
     private final FlightSqlClient sql;
-    private final CallOption auth;
+    /** The session's bearer token; replaced when the coordinator no longer knows it (it restarted). */
+    private volatile CallOption auth;
+    /** Settings this client changed, applied again to a new session after the coordinator restarted. */
+    private final Map<String, String> sessionSettings = new LinkedHashMap<>();
     private volatile FlightInfo running;
 
-    private MallardSqlClient(BufferAllocator allocator, FlightClient flight, CallOption auth) {
+    private MallardSqlClient(ConnectOptions options, BufferAllocator allocator, ManagedChannel channel, FlightClient flight,
+            CallOption auth) {
+        this.options = options;
         this.allocator = allocator;
+        this.channel = channel;
         this.flight = flight;
         this.sql = new FlightSqlClient(flight);
         this.auth = auth;
     }
 
-    /** Connects and logs in; fails with AUTHENTICATION_FAILED on a wrong user or password. */
+    /**
+     * Connects and logs in; fails with AUTHENTICATION_FAILED on a wrong user or password, and with UNAVAILABLE when
+     * the coordinator cannot be reached.
+     */
     public static MallardSqlClient connect(ConnectOptions options) {
         BufferAllocator allocator = new RootAllocator();
+        ManagedChannel channel = null;
         FlightClient flight = null;
         try {
-            FlightClient.Builder builder = FlightClient.builder(allocator, options.insecure()
-                    ? Location.forGrpcInsecure(options.host(), options.port())
-                    : Location.forGrpcTls(options.host(), options.port()));
-            if (!options.insecure()) {
-                builder.useTls().trustedCertificates(new ByteArrayInputStream(Files.readAllBytes(options.caCertificate())));
+            NettyChannelBuilder builder = NettyChannelBuilder.forAddress(options.host(), options.port())
+                    .maxInboundMessageSize(Integer.MAX_VALUE)
+                    .keepAliveTime(KEEPALIVE_MILLIS, TimeUnit.MILLISECONDS)
+                    .keepAliveTimeout(KEEPALIVE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+                    .keepAliveWithoutCalls(true);
+            if (options.insecure()) {
+                builder.usePlaintext();
+            } else {
+                builder.sslContext(GrpcSslContexts.forClient().trustManager(options.caCertificate().toFile()).build());
             }
-            flight = builder.build();
-            CredentialCallOption token = flight.authenticateBasicToken(options.user(), options.password())
-                    .orElseThrow(() -> new MallardException(ErrorCode.AUTHENTICATION_FAILED, "the coordinator issued no token"));
-            return new MallardSqlClient(allocator, flight, token);
-        } catch (IOException e) {
-            closeQuietly(flight, allocator);
+            channel = builder.build();
+            flight = FlightGrpcUtils.createFlightClient(allocator, channel, new ArrayList<>());
+            return new MallardSqlClient(options, allocator, channel, flight, login(flight, options));
+        } catch (IOException | IllegalArgumentException e) {
+            closeQuietly(flight, channel, allocator);
             throw new MallardException(ErrorCode.INVALID_ARGUMENT, "cannot read CA certificate " + options.caCertificate()
                     + ": " + e.getMessage(), e);
         } catch (FlightRuntimeException e) {
-            closeQuietly(flight, allocator);
+            closeQuietly(flight, channel, allocator);
             throw WireErrors.fromFlight(e);
         } catch (RuntimeException e) {
-            closeQuietly(flight, allocator);
+            closeQuietly(flight, channel, allocator);
             throw e;
         }
+    }
+
+    private static CallOption login(FlightClient flight, ConnectOptions options) {
+        return flight.authenticateBasicToken(options.user(), options.password())
+                .orElseThrow(() -> new MallardException(ErrorCode.AUTHENTICATION_FAILED, "the coordinator issued no token"));
+    }
+
+    /**
+     * Runs one exchange with the session's token. When the coordinator no longer knows the token (it restarted), this
+     * logs in again, applies the settings this client had changed to the new session, and runs the exchange once more
+     * (it has not started then: a token is checked before anything runs). A failure to reach the coordinator resets
+     * the connection's back-off, so that the next call tries at once instead of after gRPC's growing pause.
+     */
+    private <T> T withSession(Function<CallOption, T> exchange) {
+        CallOption used = auth;
+        try {
+            return exchange.apply(used);
+        } catch (FlightRuntimeException e) {
+            if (e.status().code() == FlightStatusCode.UNAVAILABLE) {
+                channel.resetConnectBackoff();
+            }
+            if (e.status().code() != FlightStatusCode.UNAUTHENTICATED) {
+                throw e;
+            }
+            renewSession(used);
+            return exchange.apply(auth);
+        }
+    }
+
+    private synchronized void renewSession(CallOption expired) {
+        if (auth != expired) {
+            return; // another thread renewed it already
+        }
+        auth = login(flight, options);
+        for (Map.Entry<String, String> setting : sessionSettings.entrySet()) {
+            sql.executeUpdate("SET " + setting.getKey() + " = '" + setting.getValue() + "'", auth);
+        }
+    }
+
+    private synchronized void remember(String name, String value) {
+        sessionSettings.put(name.toLowerCase(java.util.Locale.ROOT), value);
     }
 
     /** Runs a statement and returns all its rows (a SET statement returns no columns). */
@@ -97,6 +162,7 @@ public final class MallardSqlClient implements AutoCloseable {
                 types.add(ArrowValues.typeName(vector));
             }
         });
+        QuerySettings.parseSet(statement).ifPresent(set -> remember(set.getKey(), set.getValue()));
         return new QueryRows(columns, types, rows);
     }
 
@@ -109,32 +175,45 @@ public final class MallardSqlClient implements AutoCloseable {
     private void stream(String statement, boolean cancellable, Consumer<VectorSchemaRoot> batches,
             Consumer<VectorSchemaRoot> schema) {
         try {
-            FlightInfo info = sql.execute(statement, auth);
-            if (cancellable) {
-                running = info;
-            }
-            try {
-                for (FlightEndpoint endpoint : info.getEndpoints()) {
-                    try (FlightStream stream = sql.getStream(endpoint.getTicket(), auth)) {
-                        VectorSchemaRoot root = stream.getRoot();
-                        schema.accept(root);
-                        schema = r -> { };
-                        while (stream.next()) {
-                            batches.accept(root);
-                        }
-                    }
-                }
-            } finally {
-                if (cancellable) {
-                    running = null;
-                }
-            }
+            withSession(token -> {
+                streamOnce(statement, cancellable, batches, schema, token);
+                return null;
+            });
         } catch (FlightRuntimeException e) {
             throw WireErrors.fromFlight(e);
         } catch (MallardException e) {
             throw e;
         } catch (Exception e) {
             throw new MallardException(ErrorCode.INTERNAL_ERROR, "reading the result failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void streamOnce(String statement, boolean cancellable, Consumer<VectorSchemaRoot> batches,
+            Consumer<VectorSchemaRoot> schema, CallOption token) {
+        FlightInfo info = sql.execute(statement, token);
+        if (cancellable) {
+            running = info;
+        }
+        try {
+            Consumer<VectorSchemaRoot> onSchema = schema;
+            for (FlightEndpoint endpoint : info.getEndpoints()) {
+                try (FlightStream stream = sql.getStream(endpoint.getTicket(), token)) {
+                    VectorSchemaRoot root = stream.getRoot();
+                    onSchema.accept(root);
+                    onSchema = r -> { };
+                    while (stream.next()) {
+                        batches.accept(root);
+                    }
+                } catch (FlightRuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new MallardException(ErrorCode.INTERNAL_ERROR, "reading the result failed: " + e.getMessage(), e);
+                }
+            }
+        } finally {
+            if (cancellable) {
+                running = null;
+            }
         }
     }
 
@@ -154,17 +233,18 @@ public final class MallardSqlClient implements AutoCloseable {
                     + name + " = " + value);
         }
         try {
-            sql.executeUpdate("SET " + name + " = " + value, auth);
+            withSession(token -> sql.executeUpdate("SET " + name + " = '" + value + "'", token));
         } catch (FlightRuntimeException e) {
             throw WireErrors.fromFlight(e);
         }
+        remember(name, value);
     }
 
     /** This session's settings as the coordinator holds them (Flight SQL session options). */
     public Map<String, String> settings() {
         try {
-            Map<String, SessionOptionValue> options = flight.getSessionOptions(new GetSessionOptionsRequest(), auth)
-                    .getSessionOptions();
+            Map<String, SessionOptionValue> options = withSession(token ->
+                    flight.getSessionOptions(new GetSessionOptionsRequest(), token)).getSessionOptions();
             Map<String, String> settings = new java.util.TreeMap<>();
             options.forEach((name, value) -> settings.put(name, java.util.Objects.requireNonNullElse(SessionOptionText.of(value), "")));
             return settings;
@@ -203,7 +283,7 @@ public final class MallardSqlClient implements AutoCloseable {
     /** Names of the tables a query can read: dataset tables, then {@code mallard.*} system tables. */
     public List<String> tables() {
         try {
-            FlightInfo info = sql.getTables(null, null, null, null, false, auth);
+            FlightInfo info = withSession(token -> sql.getTables(null, null, null, null, false, token));
             List<String> names = new ArrayList<>();
             for (FlightEndpoint endpoint : info.getEndpoints()) {
                 try (FlightStream stream = sql.getStream(endpoint.getTicket(), auth)) {
@@ -225,7 +305,7 @@ public final class MallardSqlClient implements AutoCloseable {
     /** Prepares a statement with {@code ?} parameters; close it when done. */
     public PreparedQuery prepare(String statement) {
         try {
-            return new PreparedQuery(sql, sql.prepare(statement, auth), allocator, auth);
+            return withSession(token -> new PreparedQuery(sql, sql.prepare(statement, token), allocator, token));
         } catch (FlightRuntimeException e) {
             throw WireErrors.fromFlight(e);
         }
@@ -235,10 +315,12 @@ public final class MallardSqlClient implements AutoCloseable {
         return value == null ? 0 : ((Number) value).longValue();
     }
 
-    private static void closeQuietly(FlightClient flight, BufferAllocator allocator) {
+    private static void closeQuietly(FlightClient flight, ManagedChannel channel, BufferAllocator allocator) {
         try {
             if (flight != null) {
-                flight.close();
+                flight.close(); // closes the channel it was made over
+            } else if (channel != null) {
+                channel.shutdownNow();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -248,6 +330,6 @@ public final class MallardSqlClient implements AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(flight, allocator); // the FlightSqlClient holds nothing but this FlightClient
+        closeQuietly(flight, channel, allocator); // the FlightSqlClient holds nothing but this FlightClient
     }
 }

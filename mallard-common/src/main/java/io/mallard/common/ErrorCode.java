@@ -16,6 +16,10 @@ public enum ErrorCode {
     NO_WORKER_FOR_SHARD(ErrorType.RESOURCES),
     SHARD_VERIFICATION_FAILED(ErrorType.RESOURCES),
     TIMEOUT(ErrorType.RESOURCES),
+    /** The coordinator could not be reached (refused, reset, or silent past the keepalive): try again or reconnect. */
+    UNAVAILABLE(ErrorType.RESOURCES),
+    /** A query needs more memory or spill space than the coordinator's budget allows; other queries are unaffected. */
+    OUT_OF_MEMORY(ErrorType.RESOURCES),
     PROTOCOL_ERROR(ErrorType.INTERNAL),
     INTERNAL_ERROR(ErrorType.INTERNAL);
 

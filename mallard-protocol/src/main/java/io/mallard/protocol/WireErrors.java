@@ -52,7 +52,7 @@ public final class WireErrors {
             case UNAUTHORIZED -> ErrorCode.PERMISSION_DENIED;
             case CANCELLED -> ErrorCode.QUERY_CANCELLED;
             case TIMED_OUT -> ErrorCode.TIMEOUT;
-            case UNAVAILABLE -> ErrorCode.WORKER_FAILED;
+            case UNAVAILABLE -> ErrorCode.UNAVAILABLE; // the transport's own: refused, reset, keepalive lost
             case INVALID_ARGUMENT -> ErrorCode.INVALID_ARGUMENT;
             default -> ErrorCode.INTERNAL_ERROR;
         };
@@ -77,7 +77,8 @@ public final class WireErrors {
             case PERMISSION_DENIED -> CallStatus.UNAUTHORIZED;
             case QUERY_CANCELLED -> CallStatus.CANCELLED;
             case TIMEOUT -> CallStatus.TIMED_OUT;
-            case WORKER_FAILED, NO_WORKER_FOR_SHARD -> CallStatus.UNAVAILABLE;
+            case WORKER_FAILED, NO_WORKER_FOR_SHARD, UNAVAILABLE -> CallStatus.UNAVAILABLE;
+            case OUT_OF_MEMORY -> CallStatus.RESOURCE_EXHAUSTED;
             case INTERNAL_ERROR, PROTOCOL_ERROR -> CallStatus.INTERNAL;
             default -> CallStatus.INVALID_ARGUMENT;
         };

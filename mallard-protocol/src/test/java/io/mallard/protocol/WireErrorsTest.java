@@ -61,7 +61,8 @@ class WireErrorsTest {
         assertThat(foreign(CallStatus.UNAUTHORIZED).code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
         assertThat(foreign(CallStatus.CANCELLED).code()).isEqualTo(ErrorCode.QUERY_CANCELLED);
         assertThat(foreign(CallStatus.TIMED_OUT).code()).isEqualTo(ErrorCode.TIMEOUT);
-        assertThat(foreign(CallStatus.UNAVAILABLE).code()).isEqualTo(ErrorCode.WORKER_FAILED);
+        assertThat(foreign(CallStatus.UNAVAILABLE).code()).as("the transport's own: the coordinator is not reachable")
+                .isEqualTo(ErrorCode.UNAVAILABLE);
         assertThat(foreign(CallStatus.INVALID_ARGUMENT).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
         assertThat(foreign(CallStatus.INTERNAL).code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
         assertThat(foreign(CallStatus.UNKNOWN).code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
@@ -79,7 +80,7 @@ class WireErrorsTest {
     @Test
     void foreignErrorWithoutDescriptionIsNamedByItsStatus() {
         MallardException e = WireErrors.fromFlight(CallStatus.UNAVAILABLE.toRuntimeException());
-        assertThat(e.code()).isEqualTo(ErrorCode.WORKER_FAILED);
+        assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
         assertThat(e.getMessage()).isEqualTo("UNAVAILABLE");
     }
 

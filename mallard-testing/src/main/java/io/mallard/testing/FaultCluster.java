@@ -225,6 +225,19 @@ public final class FaultCluster implements AutoCloseable {
         Conditions.await(what + " (logs in " + dir + ")", timeoutMillis, condition);
     }
 
+    /** The coordinator's Flight port (the same across restarts). */
+    public int port() {
+        return port;
+    }
+
+    public String adminPassword() {
+        return adminPassword;
+    }
+
+    public Manifest manifest() {
+        return manifest;
+    }
+
     public Path caCertificate() {
         return new ClusterLayout(dir).caCertificate();
     }

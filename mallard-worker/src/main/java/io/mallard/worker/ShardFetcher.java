@@ -25,6 +25,7 @@ import java.util.HexFormat;
  * only if its SHA-256 matches the manifest's. A file already on disk with the right hash is not fetched again.
  */
 final class ShardFetcher {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShardFetcher.class);
     private final HttpClient http;
     private final Path dataDir;
 
@@ -41,11 +42,18 @@ final class ShardFetcher {
         Files.createDirectories(dataDir);
     }
 
-    /** Returns the verified local file, or throws SHARD_VERIFICATION_FAILED (the bad bytes are deleted). */
+    /**
+     * Returns the verified local file, or throws SHARD_VERIFICATION_FAILED (the bad bytes are deleted). A file kept from
+     * before whose hash no longer matches (damaged on disk, or an older version) is deleted and downloaded again.
+     */
     Path fetch(ShardGrant grant) throws IOException, InterruptedException {
         Path target = dataDir.resolve(grant.shardId() + ".duckdb");
-        if (Files.exists(target) && Files.size(target) == grant.size() && grant.sha256().equals(sha256(target))) {
+        if (matches(grant)) {
             return target;
+        }
+        if (Files.deleteIfExists(target)) {
+            LOG.warn("shard {}: the file on disk does not match the manifest's SHA-256; deleted, downloading it again",
+                    grant.shardId());
         }
         Path partial = dataDir.resolve(grant.shardId() + ".download");
         HttpRequest request = HttpRequest.newBuilder(URI.create(grant.url())).timeout(Duration.ofMinutes(30)).GET().build();
@@ -69,6 +77,12 @@ final class ShardFetcher {
         }
         Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return target;
+    }
+
+    /** Whether the shard's file is on disk with the granted size and SHA-256. */
+    boolean matches(ShardGrant grant) throws IOException {
+        Path file = dataDir.resolve(grant.shardId() + ".duckdb");
+        return Files.exists(file) && Files.size(file) == grant.size() && grant.sha256().equals(sha256(file));
     }
 
     static String sha256(Path file) throws IOException {

@@ -164,6 +164,10 @@ final class ShardKeeper implements AutoCloseable {
                 } else {
                     LOG.error("coordinator refused the proof for shard {}: {}", grant.shardId(), verdict.message());
                     revoke(grant.shardId());
+                    if (!fetcher.matches(grant)) {
+                        // the file changed under the open shard: fetched, verified and proved again from scratch
+                        acquire(grant);
+                    }
                 }
                 return;
             } catch (IOException e) {

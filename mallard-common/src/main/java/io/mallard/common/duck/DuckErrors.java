@@ -30,7 +30,7 @@ public final class DuckErrors {
             case "Catalog" -> ErrorCode.TABLE_NOT_FOUND;
             case "Binder" -> ErrorCode.BINDER_ERROR;
             case "Permission" -> ErrorCode.PERMISSION_DENIED;
-            case "Out of Memory" -> ErrorCode.EXECUTION_ERROR;
+            case "Out of Memory" -> ErrorCode.OUT_OF_MEMORY;
             case "INTERRUPT", "Interrupt" -> ErrorCode.QUERY_CANCELLED;
             case "Not implemented" -> ErrorCode.UNSUPPORTED_STATEMENT;
             default -> ErrorCode.EXECUTION_ERROR;
