@@ -57,9 +57,10 @@ public final class Messages {
             return new PollReply(List.of(), List.of(), List.of(), List.of(), List.of(), false);
         }
 
+        /** Nothing to do (the drain flag is a standing state, not news: it rides along on every reply). */
         public boolean isEmpty() {
             return grants.isEmpty() && revoked.isEmpty() && tasks.isEmpty() && cancelledQueries.isEmpty()
-                    && cancelledTasks.isEmpty() && !drain;
+                    && cancelledTasks.isEmpty();
         }
     }
 

@@ -175,6 +175,16 @@ public final class FaultCluster implements AutoCloseable {
         signal("CONT", workers.get(index));
     }
 
+    /** SIGTERM: the worker drains (finishes its tasks, hands its shards over) and exits. */
+    public void terminateWorker(int index) {
+        signal("TERM", workers.get(index));
+    }
+
+    /** Waits until worker {@code index}'s process exited; fails after the timeout. */
+    public void awaitWorkerExit(int index, long timeoutMillis) {
+        await(workerNames.get(index) + " to exit", timeoutMillis, () -> !workers.get(index).isAlive());
+    }
+
     public void killWorker(int index) {
         kill(workers.get(index));
     }

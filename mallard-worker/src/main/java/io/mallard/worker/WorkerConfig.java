@@ -19,10 +19,15 @@ import java.nio.file.Path;
  * @param uploadStallMillis an upload the coordinator takes no data from for this long is abandoned
  * @param uploadPauseMillis fault injection for tests: pause this long after each task's first batch is sent, so that
  *                         a test can act while an upload is half done (0 in production)
+ * @param drainTimeoutMillis longest a draining worker waits for its tasks to end and its shards to be taken over
+ *                         before it leaves anyway
  */
 public record WorkerConfig(String coordinatorHost, int coordinatorPort, Path caCertificate, String joinToken, String name,
         Path dataDir, int taskThreads, long taskDelayMillis, boolean insecure, long connectTimeoutMillis,
-        long callTimeoutMillis, long uploadStallMillis, long uploadPauseMillis) {
+        long callTimeoutMillis, long uploadStallMillis, long uploadPauseMillis, long drainTimeoutMillis) {
+
+    /** Default drain limit: 60 s. */
+    public static final long DEFAULT_DRAIN_TIMEOUT_MILLIS = 60_000;
 
     /** Default call deadline: 30 s. */
     public static final long DEFAULT_CALL_TIMEOUT_MILLIS = 30_000;
@@ -33,7 +38,7 @@ public record WorkerConfig(String coordinatorHost, int coordinatorPort, Path caC
     public WorkerConfig(String coordinatorHost, int coordinatorPort, Path caCertificate, String joinToken, String name,
             Path dataDir, int taskThreads, long taskDelayMillis, boolean insecure) {
         this(coordinatorHost, coordinatorPort, caCertificate, joinToken, name, dataDir, taskThreads, taskDelayMillis,
-                insecure, 120_000, DEFAULT_CALL_TIMEOUT_MILLIS, DEFAULT_UPLOAD_STALL_MILLIS, 0);
+                insecure, 120_000, DEFAULT_CALL_TIMEOUT_MILLIS, DEFAULT_UPLOAD_STALL_MILLIS, 0, DEFAULT_DRAIN_TIMEOUT_MILLIS);
     }
 
     public WorkerConfig {
@@ -49,7 +54,7 @@ public record WorkerConfig(String coordinatorHost, int coordinatorPort, Path caC
         if (taskThreads < 1) {
             throw new IllegalArgumentException("task threads must be at least 1");
         }
-        if (uploadPauseMillis < 0 || taskDelayMillis < 0) {
+        if (uploadPauseMillis < 0 || taskDelayMillis < 0 || drainTimeoutMillis < 0) {
             throw new IllegalArgumentException("fault-injection delays must be >= 0");
         }
         if (callTimeoutMillis < 1 || uploadStallMillis < 1) {
@@ -59,16 +64,24 @@ public record WorkerConfig(String coordinatorHost, int coordinatorPort, Path caC
 
     public WorkerConfig withConnectTimeout(long millis) {
         return new WorkerConfig(coordinatorHost, coordinatorPort, caCertificate, joinToken, name, dataDir, taskThreads,
-                taskDelayMillis, insecure, millis, callTimeoutMillis, uploadStallMillis, uploadPauseMillis);
+                taskDelayMillis, insecure, millis, callTimeoutMillis, uploadStallMillis, uploadPauseMillis, drainTimeoutMillis);
     }
 
     public WorkerConfig withUploadStall(long millis) {
         return new WorkerConfig(coordinatorHost, coordinatorPort, caCertificate, joinToken, name, dataDir, taskThreads,
-                taskDelayMillis, insecure, connectTimeoutMillis, callTimeoutMillis, millis, uploadPauseMillis);
+                taskDelayMillis, insecure, connectTimeoutMillis, callTimeoutMillis, millis, uploadPauseMillis,
+                drainTimeoutMillis);
     }
 
     public WorkerConfig withUploadPause(long millis) {
         return new WorkerConfig(coordinatorHost, coordinatorPort, caCertificate, joinToken, name, dataDir, taskThreads,
-                taskDelayMillis, insecure, connectTimeoutMillis, callTimeoutMillis, uploadStallMillis, millis);
+                taskDelayMillis, insecure, connectTimeoutMillis, callTimeoutMillis, uploadStallMillis, millis,
+                drainTimeoutMillis);
+    }
+
+    public WorkerConfig withDrainTimeout(long millis) {
+        return new WorkerConfig(coordinatorHost, coordinatorPort, caCertificate, joinToken, name, dataDir, taskThreads,
+                taskDelayMillis, insecure, connectTimeoutMillis, callTimeoutMillis, uploadStallMillis, uploadPauseMillis,
+                millis);
     }
 }

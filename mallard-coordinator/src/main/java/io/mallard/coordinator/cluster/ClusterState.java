@@ -158,7 +158,10 @@ final class ClusterState {
     List<String> revokeMovedShards(WorkerSession w) {
         List<String> revoked = new ArrayList<>();
         for (String shardId : List.copyOf(w.granted)) {
-            if (!w.assigned.contains(shardId) && trustedElsewhere(shardId, w) && !w.runsTaskOn(shardId)) {
+            // a draining worker also gives back what no live worker will ever take over (it was the last one)
+            boolean handedOver = trustedElsewhere(shardId, w)
+                    || w.state == WorkerState.DRAINING && !assignedToLiveWorker(shardId);
+            if (!w.assigned.contains(shardId) && handedOver && !w.runsTaskOn(shardId)) {
                 w.granted.remove(shardId);
                 untrust(w, shardId);
                 w.verifying.remove(shardId);
@@ -166,6 +169,10 @@ final class ClusterState {
             }
         }
         return revoked;
+    }
+
+    private boolean assignedToLiveWorker(String shardId) {
+        return workers.values().stream().anyMatch(o -> o.state.isLive() && o.assigned.contains(shardId));
     }
 
     private boolean trustedElsewhere(String shardId, WorkerSession except) {

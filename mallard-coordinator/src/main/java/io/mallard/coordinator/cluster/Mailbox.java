@@ -81,7 +81,8 @@ final class Mailbox implements AutoCloseable {
                 state.signalChange(); // queries waiting for a holder of its shards
             }
             PollReply reply = drain(w);
-            if (!reply.isEmpty() || state.closed || !w.state.isLive()) {
+            // a draining worker's poll waits like any other (answered at once, it polled in a tight loop)
+            if (!reply.isEmpty() || state.closed || w.state == WorkerState.GONE) {
                 w.owesPollSince = w.lastSeenMillis;
                 state.send(() -> answer.accept(reply));
                 return;
@@ -107,6 +108,11 @@ final class Mailbox implements AutoCloseable {
         answerWaiting(w, false);
     }
 
+    /** Answers {@code w}'s waiting long-poll now, also with nothing but its state (drain). Caller holds the lock. */
+    void answerNow(WorkerSession w) {
+        answerWaiting(w, true);
+    }
+
     /** Wakes every long-poll and every query waiting for a shard's holder. Caller holds the lock. */
     void wakeAll() {
         state.workers.values().forEach(this::wake);
@@ -121,7 +127,7 @@ final class Mailbox implements AutoCloseable {
         }
         w.lastSeenMillis = System.currentTimeMillis();
         PollReply reply = drain(w);
-        if (reply.isEmpty() && !regardless && !state.closed && w.state.isLive()) {
+        if (reply.isEmpty() && !regardless && !state.closed && w.state != WorkerState.GONE) {
             return;
         }
         w.waiting = null;
@@ -147,7 +153,7 @@ final class Mailbox implements AutoCloseable {
         List<TaskKey> cancelledTasks = new ArrayList<>(w.cancelledTasks);
         w.cancelledTasks.clear();
         w.refreshState();
-        return new PollReply(grants, revoked, tasks, cancels, cancelledTasks, false);
+        return new PollReply(grants, revoked, tasks, cancels, cancelledTasks, w.state == WorkerState.DRAINING);
     }
 
     @Override

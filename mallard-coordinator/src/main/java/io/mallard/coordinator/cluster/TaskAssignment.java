@@ -92,9 +92,16 @@ final class TaskAssignment {
      * placement first), or null.
      */
     private WorkerSession leastBusyHolder(String shardId, Set<String> excluded) {
+        WorkerSession best = leastBusyHolder(shardId, excluded, false);
+        // a draining worker serves its shards until their new holders proved them: no query waits for a handover
+        return best != null ? best : leastBusyHolder(shardId, excluded, true);
+    }
+
+    private WorkerSession leastBusyHolder(String shardId, Set<String> excluded, boolean draining) {
         WorkerSession best = null;
         for (WorkerSession w : state.provedBy(shardId)) {
-            if (!w.takesTasks() || !w.trusted.contains(shardId) || excluded.contains(w.id)) {
+            boolean eligible = draining ? w.state == WorkerState.DRAINING && !w.suspected : w.takesTasks();
+            if (!eligible || !w.trusted.contains(shardId) || excluded.contains(w.id)) {
                 continue;
             }
             if (best == null || w.running.size() < best.running.size() || w.running.size() == best.running.size()

@@ -67,7 +67,7 @@ public final class WorkerRegistry implements AutoCloseable {
         this.state = new ClusterState(manifest);
         this.mailbox = new Mailbox(state, grantUrl, pollMillis);
         Placement placement = new Placement(state, mailbox, replicas);
-        this.admission = new Admission(state, placement, joinToken, leaseMillis, pollMillis);
+        this.admission = new Admission(state, placement, mailbox, joinToken, leaseMillis, pollMillis);
         this.trust = new Trust(state, mailbox, dataDir);
         this.assignment = new TaskAssignment(state, mailbox);
         this.reaper = new LeaseReaper(state, placement, leaseMillis, liveness.suspectMillis(), onWorkerLost,
@@ -90,8 +90,18 @@ public final class WorkerRegistry implements AutoCloseable {
         return admission.workerForToken(token);
     }
 
+    /** The worker leaves: it drains, or, drained already, is gone. */
     public void leaving(String workerId) {
         admission.leaving(workerId);
+    }
+
+    /**
+     * An administrator drains a worker (by id or name): no new tasks but for shards no one else holds yet, its shards
+     * placed on the others; it hears of it in its next poll reply, hands its shards over and leaves. Returns how it
+     * stands; INVALID_ARGUMENT when no such worker is live.
+     */
+    public String drain(String worker) {
+        return admission.drain(worker);
     }
 
     // ---- mailbox

@@ -49,6 +49,9 @@ final class StatementDescriber {
         if (QuerySettings.parseSet(sql).isPresent()) {
             return new Described(List.of(), EMPTY, EMPTY);
         }
+        if (AdminStatements.drainTarget(sql).isPresent()) {
+            return new Described(List.of(), EMPTY, AdminStatements.DRAIN_SCHEMA);
+        }
         if (ExplainStatement.target(sql).isPresent()) {
             return new Described(List.of(), EMPTY, EXPLAIN_SCHEMA);
         }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
 import org.apache.arrow.memory.BufferAllocator;
@@ -39,11 +40,14 @@ public final class StatementExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(StatementExecutor.class);
     /** The strategy name of statements answered from the system tables. */
     static final String SYSTEM = "SYSTEM";
+    /** The strategy name of administrators' statements ({@link AdminStatements}). */
+    static final String ADMIN = "ADMIN";
 
     private final QueryManager queries;
     private final SystemTables system;
     private final MetadataStore history;
     private final BufferAllocator allocator;
+    private final AdminStatements admin;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
 
     /** A statement being streamed: what the system tables show of it while it runs. */
@@ -71,10 +75,19 @@ public final class StatementExecutor {
     }
 
     public StatementExecutor(QueryManager queries, SystemTables system, MetadataStore history, BufferAllocator allocator) {
+        this(queries, system, history, allocator, worker -> {
+            throw new MallardException(ErrorCode.UNSUPPORTED_STATEMENT, "this coordinator cannot drain workers");
+        });
+    }
+
+    /** @param drainer drains a worker by id or name ({@code CALL mallard_drain('w2')}) and says how it stands */
+    public StatementExecutor(QueryManager queries, SystemTables system, MetadataStore history, BufferAllocator allocator,
+            Function<String, String> drainer) {
         this.queries = queries;
         this.system = system;
         this.history = history;
         this.allocator = allocator;
+        this.admin = new AdminStatements(drainer);
     }
 
     /** The statements streaming now, as the system tables show them. */
@@ -130,7 +143,17 @@ public final class StatementExecutor {
         listener.setOnCancelHandler(() -> cancel(queryId, "the client cancelled the stream"));
         CallCancellation gone = CallCancellation.onCancel(() -> cancel(queryId, "the client cancelled the call"));
         try {
-            if (system.reads(sql)) {
+            Optional<String> drain = AdminStatements.drainTarget(sql);
+            if (drain.isPresent()) {
+                statement.stats = () -> new QueryStats(ADMIN, List.of());
+                try (VectorSchemaRoot answer = admin.drain(caller, drain.get(), allocator)) {
+                    listener.start(answer);
+                    statement.rows = answer.getRowCount();
+                    listener.putNext();
+                }
+                record(statement, "finished", null);
+                listener.completed();
+            } else if (system.reads(sql)) {
                 statement.stats = () -> new QueryStats(SYSTEM, List.of());
                 try (SystemTables.Result result = system.execute(sql, viewer(caller))) {
                     send(statement, result.reader(), listener, Optional::empty);

@@ -103,7 +103,7 @@ public final class Coordinator implements AutoCloseable {
             AtomicReference<StatementExecutor> statementsRef = new AtomicReference<>();
             SystemTables system = new SystemTables(metadata, registry::status,
                     () -> statementsRef.get() == null ? List.of() : statementsRef.get().running(), allocator);
-            StatementExecutor statements = new StatementExecutor(queries, system, metadata, allocator);
+            StatementExecutor statements = new StatementExecutor(queries, system, metadata, allocator, registry::drain);
             statementsRef.set(statements);
             MallardFlightSqlProducer flightSql = new MallardFlightSqlProducer(statements, system, reference, scratch,
                     allocator, TOKEN_TTL_MILLIS, VERSION);
