@@ -89,6 +89,12 @@ public record CoordinatorConfig(Path dir, String host, int port, int shardPort, 
         return new CoordinatorConfig(dir, "127.0.0.1", 0, 0, "127.0.0.1", 1, 10_000, 1_000, 60_000, 600_000, false);
     }
 
+    /** The memory budget for query data in bytes: {@code limits.memoryBytes()}, or a quarter of the machine's memory. */
+    public long memoryBudgetBytes() {
+        return limits.memoryBytes() > 0 ? limits.memoryBytes()
+                : Math.max(256L << 20, io.mallard.common.security.ResourceLimits.detect().memoryBytes() / 4);
+    }
+
     /** Where spilled batches and DuckDB's temporary files go. */
     public Path spillDir() {
         return limits.spillDir() != null ? limits.spillDir() : dir.resolve("spill");

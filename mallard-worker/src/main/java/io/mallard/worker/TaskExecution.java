@@ -24,6 +24,12 @@ import org.slf4j.LoggerFactory;
 final class TaskExecution implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskExecution.class);
 
+    /**
+     * Rows per uploaded batch. Each batch is one Flight message, which the coordinator must take whole into its memory
+     * budget before it can spill it: a quarter of DuckDB's 65,536 keeps a wide table's message to a few MiB.
+     */
+    static final int UPLOAD_BATCH_ROWS = 16_384;
+
     final TaskSpec task;
     private final long startNanos = System.nanoTime();
     private final Set<Statement> running;
@@ -55,7 +61,7 @@ final class TaskExecution implements AutoCloseable {
             running.add(s);
             runningOfTask.add(s);
             rs = s.executeQuery(task.sql());
-            this.reader = DuckArrow.export(rs, allocator);
+            this.reader = DuckArrow.export(rs, allocator, UPLOAD_BATCH_ROWS);
         } catch (SQLException | RuntimeException e) {
             if (s != null) {
                 running.remove(s);

@@ -62,8 +62,17 @@ public final class Combiner {
      * floating-point sums, reproducible; concurrent queries still run side by side on their own connections.
      */
     public static DuckDBConnection openDatabase() throws SQLException {
+        return openDatabase(0, null);
+    }
+
+    /**
+     * As {@link #openDatabase()}, bounded: DuckDB holds at most {@code memoryLimitBytes} and spills beyond that to
+     * {@code tempDirectory} (a query that still cannot fit fails with OUT_OF_MEMORY); 0 and null for DuckDB's defaults.
+     */
+    public static DuckDBConnection openDatabase(long memoryLimitBytes, java.nio.file.Path tempDirectory) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("threads", "1");
+        bound(properties, memoryLimitBytes, tempDirectory);
         DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
         try {
             DuckLockdown.apply(connection);
@@ -72,5 +81,15 @@ public final class Combiner {
             throw e;
         }
         return connection;
+    }
+
+    /** Sets DuckDB's memory limit and spill directory in a connection's properties (before it opens and is locked). */
+    public static void bound(Properties properties, long memoryLimitBytes, java.nio.file.Path tempDirectory) {
+        if (memoryLimitBytes > 0) {
+            properties.setProperty("memory_limit", Math.max(1, memoryLimitBytes >> 20) + "MB");
+        }
+        if (tempDirectory != null) {
+            properties.setProperty("temp_directory", tempDirectory.toAbsolutePath().toString());
+        }
     }
 }

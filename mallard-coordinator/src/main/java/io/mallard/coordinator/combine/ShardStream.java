@@ -11,6 +11,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -21,12 +22,27 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * reference count) of the upload's buffers; whatever is never read is freed by {@link #discard()}.
  */
 public final class ShardStream {
-    /** A queue entry: a batch, or the end of the shard's answer. */
-    record Item(org.apache.arrow.vector.ipc.message.ArrowRecordBatch batch) {
-        static final Item END = new Item(null);
+    /** A queue entry: a batch, the batches of a spill file, or (neither) the end of the shard's answer. */
+    record Item(ArrowRecordBatch batch, SpillFile spilled) {
+        static final Item END = new Item(null, null);
+
+        boolean isEnd() {
+            return batch == null && spilled == null;
+        }
+
+        /** Frees what it holds. */
+        void free() {
+            if (batch != null) {
+                batch.close();
+            }
+            if (spilled != null) {
+                spilled.close();
+            }
+        }
     }
 
     private final String shardId;
+    private final SpillArea spill;
     final CompletableFuture<Schema> schema = new CompletableFuture<>();
     /** The answer, once an attempt ended: its batches, then {@link Item#END}. */
     final LinkedBlockingQueue<Item> items = new LinkedBlockingQueue<>();
@@ -45,7 +61,13 @@ public final class ShardStream {
     private volatile long endNanos;
 
     public ShardStream(String shardId) {
+        this(shardId, SpillArea.never());
+    }
+
+    /** @param spill where batches go once the coordinator's memory passed its spill threshold */
+    public ShardStream(String shardId, SpillArea spill) {
         this.shardId = shardId;
+        this.spill = spill;
     }
 
     public String shardId() {
@@ -63,7 +85,7 @@ public final class ShardStream {
     /** A new attempt of the shard's task may upload from now on (ignored once the shard is answered or discarded). */
     public synchronized void begin(int attempt) {
         if (!ended && !discarded) {
-            open.putIfAbsent(attempt, new AttemptBuffer(attempt));
+            open.putIfAbsent(attempt, new AttemptBuffer(attempt, this, shardId));
         }
     }
 
@@ -102,7 +124,7 @@ public final class ShardStream {
         if (firstBatchNanos == 0) {
             firstBatchNanos = System.nanoTime();
         }
-        buffer.add(new VectorUnloader(root).getRecordBatch(), root.getRowCount());
+        buffer.add(new VectorUnloader(root).getRecordBatch(), root.getRowCount(), spill);
         return true;
     }
 
@@ -119,14 +141,53 @@ public final class ShardStream {
         rows = buffer.rows;
         bytes = buffer.bytes;
         dictionaries = buffer.dictionaries;
-        buffer.batches.forEach(batch -> items.add(new Item(batch)));
-        buffer.batches.clear();
+        buffer.batches.forEach(batch -> items.add(new Item(batch, null)));
+        if (buffer.spilled != null) {
+            items.add(new Item(null, buffer.spilled)); // the reader now owns the file
+        }
+        if (!buffer.batches.isEmpty()) {
+            spill.answered(this);
+        }
+        buffer.handedOver(spill);
         items.add(Item.END);
         endNanos = System.nanoTime();
         ended = true;
-        open.values().forEach(AttemptBuffer::free);
+        open.values().forEach(b -> b.free(spill));
         open.clear();
         return true;
+    }
+
+    /**
+     * Under memory pressure: writes the answer's batches that wait in memory for the combine to one spill file, which
+     * takes their place in the queue (their order kept); returns the bytes freed.
+     */
+    long spillAnswerUnderPressure() {
+        List<Item> waiting = new java.util.ArrayList<>();
+        synchronized (this) {
+            if (discarded) {
+                return 0;
+            }
+            items.drainTo(waiting); // the reader waits meanwhile: it finds nothing, and polls again
+            long freed = 0;
+            SpillFile file = null;
+            List<Item> kept = new java.util.ArrayList<>();
+            for (Item item : waiting) {
+                if (item.batch() != null) {
+                    if (file == null) {
+                        file = spill.newFile(shardId + "-answer");
+                        kept.add(new Item(null, file));
+                    }
+                    freed += item.batch().computeBodyLength();
+                    try (ArrowRecordBatch batch = item.batch()) {
+                        file.write(batch);
+                    }
+                } else {
+                    kept.add(item);
+                }
+            }
+            items.addAll(kept);
+            return freed;
+        }
     }
 
     /** The attempt will not answer (it failed or was given up): its batches are freed. Returns whether it was open. */
@@ -135,7 +196,7 @@ public final class ShardStream {
         if (buffer == null) {
             return false;
         }
-        buffer.free();
+        buffer.free(spill);
         return true;
     }
 
@@ -156,15 +217,14 @@ public final class ShardStream {
 
     /** Frees every batch received and not combined (the query ended or failed); nothing is accepted afterwards. */
     public void discard() {
+        spill.answered(this, false);
         synchronized (this) {
             discarded = true;
-            open.values().forEach(AttemptBuffer::free);
+            open.values().forEach(b -> b.free(spill));
             open.clear();
         }
         for (Item item; (item = items.poll()) != null;) {
-            if (item.batch() != null) {
-                item.batch().close();
-            }
+            item.free();
         }
         closeDictionaries();
     }

@@ -49,6 +49,7 @@ public final class StatementExecutor {
     private final BufferAllocator allocator;
     private final AdminStatements admin;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger waitingForClients = new java.util.concurrent.atomic.AtomicInteger();
 
     /** A statement being streamed: what the system tables show of it while it runs. */
     private static final class Running {
@@ -188,9 +189,7 @@ public final class StatementExecutor {
             boolean more = reader.loadNextBatch();
             listener.start(reader.getVectorSchemaRoot(), reader);
             while (more) {
-                if (listener.isCancelled() || statement.cancelled) {
-                    throw new MallardException(ErrorCode.QUERY_CANCELLED, "the client cancelled query " + statement.queryId);
-                }
+                awaitClient(statement, listener);
                 statement.rows += reader.getVectorSchemaRoot().getRowCount();
                 listener.putNext();
                 more = reader.loadNextBatch();
@@ -202,6 +201,40 @@ public final class StatementExecutor {
         // recorded before the client hears the end, so its next look at mallard.queries finds this query
         record(statement, "finished", null);
         listener.completed();
+    }
+
+    /**
+     * Back-pressure: the next batch is produced only once the client took the last ones (gRPC's flow control says it
+     * is ready), so a slow client holds the combine back instead of piling answers up in the coordinator's memory.
+     */
+    private void awaitClient(Running statement, ServerStreamListener listener) {
+        long parkNanos = 50_000;
+        boolean counted = false;
+        try {
+            while (true) {
+                if (listener.isCancelled() || statement.cancelled) {
+                    throw new MallardException(ErrorCode.QUERY_CANCELLED, "the client cancelled query " + statement.queryId);
+                }
+                if (listener.isReady()) {
+                    return;
+                }
+                if (!counted) {
+                    counted = true;
+                    waitingForClients.incrementAndGet();
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(parkNanos);
+                parkNanos = Math.min(10_000_000, parkNanos * 2);
+            }
+        } finally {
+            if (counted) {
+                waitingForClients.decrementAndGet();
+            }
+        }
+    }
+
+    /** Answers held back now because their clients do not read fast enough. */
+    public int waitingForClients() {
+        return waitingForClients.get();
     }
 
     private void record(Running statement, String status, MallardException error) {

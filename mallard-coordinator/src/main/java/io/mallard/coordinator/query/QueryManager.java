@@ -8,6 +8,7 @@ import io.mallard.coordinator.CoordinatorConfig;
 import io.mallard.coordinator.cluster.WorkerRegistry;
 import io.mallard.coordinator.combine.CombineSession;
 import io.mallard.coordinator.combine.Combiner;
+import io.mallard.coordinator.combine.SpillArea;
 import io.mallard.coordinator.scheduling.DistributedQuery;
 import io.mallard.coordinator.scheduling.QueryStats;
 import io.mallard.coordinator.scheduling.Scheduler;
@@ -46,15 +47,22 @@ public final class QueryManager implements AutoCloseable {
     /** One in-memory DuckDB for every combine (and text answer); each query uses a connection of its own. */
     private final DuckDBConnection combineDatabase;
     private final QueryControls controls;
+    private final SpillArea spill;
     private final long defaultTimeoutMillis;
 
+    /** @param spill where received batches go when the coordinator's memory for query data runs short */
     public QueryManager(DistributedPlanner planner, WorkerRegistry registry, Manifest manifest, DuckDBConnection reference,
-            BufferAllocator allocator, CoordinatorConfig config) throws SQLException {
-        this.combineDatabase = Combiner.openDatabase();
+            BufferAllocator allocator, SpillArea spill, CoordinatorConfig config) throws SQLException {
+        long budget = config.memoryBudgetBytes();
+        this.combineDatabase = Combiner.openDatabase(budget, config.spillDir().resolve("duckdb-combine"));
         this.plans = new PlanCache(planner, manifest);
         this.local = new LocalRunner(reference, combineDatabase, allocator);
+        this.spill = spill;
         this.scheduler = new Scheduler(registry, config.shardWaitMillis(), config.faults().speculationMultiplier(),
-                config.faults().speculationMinMillis());
+                config.faults().speculationMinMillis(), spill);
+        spill.onExhausted(() -> scheduler.stopAll(new MallardException(ErrorCode.OUT_OF_MEMORY, "the coordinator's memory "
+                + "budget for query data (" + (config.memoryBudgetBytes() >> 20) + " MiB, --memory-bytes) cannot fit "
+                + "the workers' answers even with every waiting batch spilled to disk")));
         this.combiner = new Combiner(reference, combineDatabase, allocator);
         this.defaultTimeoutMillis = config.queryTimeoutMillis();
         this.controls = new QueryControls(config.limits().maxRunningQueries(), this::stopRunning);
@@ -180,6 +188,11 @@ public final class QueryManager implements AutoCloseable {
     /** Whether the query waits for its turn (more queries run than the coordinator's limit). */
     public boolean isQueued(String queryId) {
         return controls.isQueued(queryId);
+    }
+
+    /** Where received batches spill once the coordinator's memory passed half its budget. */
+    public SpillArea spillArea() {
+        return spill;
     }
 
     /** Queries waiting for their turn now. */

@@ -4,6 +4,7 @@ import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.coordinator.combine.CombineInput;
 import io.mallard.coordinator.combine.ShardStream;
+import io.mallard.coordinator.combine.SpillArea;
 import io.mallard.planner.plan.DistributedPlan;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,13 +35,13 @@ public final class DistributedQuery implements CombineInput {
     private volatile Runnable interrupt = () -> { };
 
     /** @param shardsByDataset the shards of every dataset the plan's streams read */
-    DistributedQuery(String id, DistributedPlan plan, Map<String, List<String>> shardsByDataset) {
+    DistributedQuery(String id, DistributedPlan plan, Map<String, List<String>> shardsByDataset, SpillArea spill) {
         this.id = id;
         this.plan = plan;
         Map<String, List<ShardSlot>> streams = new LinkedHashMap<>();
         for (DistributedPlan.WorkerStream stream : plan.streams()) {
             List<ShardSlot> slotsOfStream = shardsByDataset.getOrDefault(stream.dataset(), List.of()).stream()
-                    .map(shard -> new ShardSlot(id, stream.name(), shard, stream.sql())).toList();
+                    .map(shard -> new ShardSlot(id, stream.name(), shard, stream.sql(), spill)).toList();
             streams.put(stream.name(), slotsOfStream);
         }
         this.byStream = Map.copyOf(streams);

@@ -7,7 +7,11 @@ import io.mallard.coordinator.combine.ShardStream;
 import io.mallard.protocol.BatchTag;
 import io.mallard.protocol.Messages;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStream;
@@ -30,6 +34,8 @@ final class ResultReceiver {
 
     private final WorkerRegistry registry;
     private final Retries retries;
+    /** The threads taking uploads now, by query: when the query ends, a thread still waiting for its next batch is woken. */
+    private final Map<DistributedQuery, Set<Thread>> receiving = new HashMap<>();
 
     /** One task of an upload: its slot, the attempt uploading, and whether the upload ended it. */
     private static final class Claim {
@@ -51,6 +57,35 @@ final class ResultReceiver {
     /** Runs on the Flight handler thread until the stream ends. {@code query} is null when it is not running. */
     void accept(DistributedQuery query, String workerId, Messages.TaskResult header, FlightStream stream) {
         List<Claim> claims = claim(query, workerId, header);
+        synchronized (receiving) {
+            receiving.computeIfAbsent(query, q -> new HashSet<>()).add(Thread.currentThread());
+        }
+        try {
+            receive(query, workerId, header, stream, claims);
+        } finally {
+            synchronized (receiving) {
+                Set<Thread> threads = receiving.get(query);
+                threads.remove(Thread.currentThread());
+                if (threads.isEmpty()) {
+                    receiving.remove(query);
+                }
+            }
+            Thread.interrupted(); // a wake-up from abandon() that came as the upload ended anyway
+        }
+    }
+
+    /**
+     * The query ended: uploads still waiting for a batch are woken and end. A worker's message that the coordinator
+     * could not take (its memory was used up) leaves the upload waiting forever inside Flight otherwise.
+     */
+    void abandon(DistributedQuery query) {
+        synchronized (receiving) {
+            receiving.getOrDefault(query, Set.of()).forEach(Thread::interrupt);
+        }
+    }
+
+    private void receive(DistributedQuery query, String workerId, Messages.TaskResult header, FlightStream stream,
+            List<Claim> claims) {
         Claim current = claims.get(0);
         try {
             VectorSchemaRoot root = stream.getRoot();
@@ -126,6 +161,12 @@ final class ResultReceiver {
         if (e instanceof MallardException m && m.code() != ErrorCode.INTERNAL_ERROR) {
             return m;
         }
+        if (outOfMemory(e)) {
+            // the coordinator's own budget, not the worker's fault: another replica would not help
+            return new MallardException(ErrorCode.OUT_OF_MEMORY, "the coordinator's memory for query data is used up "
+                    + "(receiving shard " + current.slot.shardId + " from worker " + registry.label(workerId) + "): "
+                    + rootMessage(e), e);
+        }
         String why = e instanceof FlightRuntimeException f && f.status().code() == CallStatus.CANCELLED.code()
                 ? "the worker closed or lost its connection" : rootMessage(e);
         return new MallardException(ErrorCode.WORKER_FAILED, "worker " + registry.label(workerId)
@@ -192,6 +233,15 @@ final class ResultReceiver {
             LOG.debug("query {} shard {} answered by attempt {} after {} us", query.id, claim.slot.shardId, claim.attempt,
                     (System.nanoTime() - query.startNanos) / 1000);
         }
+    }
+
+    private static boolean outOfMemory(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof org.apache.arrow.memory.OutOfMemoryException || c instanceof OutOfMemoryError) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String rootMessage(Throwable t) {

@@ -3,6 +3,7 @@ package io.mallard.coordinator.scheduling;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.coordinator.cluster.WorkerRegistry;
+import io.mallard.coordinator.combine.SpillArea;
 import io.mallard.planner.plan.DistributedPlan;
 import io.mallard.protocol.Messages;
 import io.mallard.protocol.Messages.TaskSpec;
@@ -34,20 +35,23 @@ public final class Scheduler implements AutoCloseable {
     private final ResultReceiver receiver;
     private final Retries retries;
     private final Speculation speculation;
+    private final SpillArea spill;
 
     /** @param shardWaitMillis how long a task waits for a worker that proved its shard */
     public Scheduler(WorkerRegistry registry, long shardWaitMillis) {
-        this(registry, shardWaitMillis, 0, 0);
+        this(registry, shardWaitMillis, 0, 0, SpillArea.never());
     }
 
     /**
      * @param speculationMultiplier a task running longer than this many times its finished siblings' median is
      *                              duplicated on another holder; 0 turns speculation off
      * @param speculationMinMillis  … once it ran at least this long
+     * @param spill                 where received batches go beyond the coordinator's spill threshold
      */
     public Scheduler(WorkerRegistry registry, long shardWaitMillis, double speculationMultiplier,
-            long speculationMinMillis) {
+            long speculationMinMillis, SpillArea spill) {
         this.registry = registry;
+        this.spill = spill;
         this.shardWaitMillis = shardWaitMillis;
         this.retries = new Retries(registry);
         this.receiver = new ResultReceiver(registry, retries);
@@ -57,7 +61,7 @@ public final class Scheduler implements AutoCloseable {
 
     /** A new query with one slot per (stream, shard), known to the scheduler until {@link #finish} ends it. */
     public DistributedQuery register(String queryId, DistributedPlan plan, Map<String, List<String>> shardsByDataset) {
-        DistributedQuery query = new DistributedQuery(queryId, plan, shardsByDataset);
+        DistributedQuery query = new DistributedQuery(queryId, plan, shardsByDataset, spill);
         active.put(queryId, query);
         return query;
     }
@@ -106,6 +110,7 @@ public final class Scheduler implements AutoCloseable {
             }
             slot.answer.discard();
         }
+        receiver.abandon(query);
     }
 
     /**
@@ -130,6 +135,13 @@ public final class Scheduler implements AutoCloseable {
         }
         query.interrupt(); // the combine may be busy in DuckDB, not waiting for workers
         return true;
+    }
+
+    /** Stops every running distributed query with {@code why} (the coordinator's memory is used up). */
+    public void stopAll(MallardException why) {
+        for (String queryId : List.copyOf(active.keySet())) {
+            stop(queryId, why);
+        }
     }
 
     /** Takes a worker's DoPut of one or more tasks of one query's stream. Runs until the stream ends. */

@@ -1,6 +1,7 @@
 package io.mallard.coordinator.scheduling;
 
 import io.mallard.coordinator.combine.ShardStream;
+import io.mallard.coordinator.combine.SpillArea;
 import io.mallard.protocol.Messages.TaskSpec;
 import io.mallard.protocol.TaskKey;
 import java.util.ArrayList;
@@ -30,12 +31,12 @@ final class ShardSlot {
     private int lastAttempt;
     private volatile TaskAttempt answeredBy;
 
-    ShardSlot(String queryId, String stream, String shardId, String sql) {
+    ShardSlot(String queryId, String stream, String shardId, String sql, SpillArea spill) {
         this.queryId = queryId;
         this.stream = stream;
         this.shardId = shardId;
         this.sql = sql;
-        this.answer = new ShardStream(shardId);
+        this.answer = new ShardStream(shardId, spill);
     }
 
     /** A new attempt, able to upload from now on; its worker is set when one is chosen. */

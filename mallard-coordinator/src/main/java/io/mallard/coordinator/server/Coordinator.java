@@ -10,6 +10,8 @@ import io.mallard.coordinator.ClusterLayout;
 import io.mallard.coordinator.CoordinatorConfig;
 import io.mallard.coordinator.cluster.ManifestCatalog;
 import io.mallard.coordinator.cluster.WorkerRegistry;
+import io.mallard.coordinator.combine.Combiner;
+import io.mallard.coordinator.combine.SpillArea;
 import io.mallard.coordinator.flightsql.MallardFlightSqlProducer;
 import io.mallard.coordinator.flightsql.StatementExecutor;
 import io.mallard.coordinator.query.QueryManager;
@@ -54,6 +56,7 @@ public final class Coordinator implements AutoCloseable {
     private final FlightServer server;
     private final WorkerRegistry registry;
     private final QueryManager queries;
+    private final StatementExecutor statements;
     private final ShardServer shards;
     private final CoordinatorConfig config;
     private final BufferAllocator allocator;
@@ -68,10 +71,15 @@ public final class Coordinator implements AutoCloseable {
         Manifest manifest = Manifest.read(layout.manifest());
         Credentials credentials = Credentials.load(config.dir());
         TlsMaterial tls = TlsMaterial.load(layout.tls());
-        allocator = new RootAllocator(Math.max(256L << 20, ResourceLimits.detect().memoryBytes() / 4));
+        // the Arrow memory of query data (received batches, combine results, answers) is bounded by the budget;
+        // received batches go to disk beyond half of it, or whenever an allocation would pass it
+        SpillArea spill = new SpillArea(config.memoryBudgetBytes() / 2, config.spillDir().resolve("batches"));
+        allocator = new RootAllocator(spill, config.memoryBudgetBytes());
+        spill.attach(allocator);
         resources.add(allocator);
         try {
-            DuckDBConnection reference = openReference(layout.data().resolve(manifest.referenceFile()));
+            DuckDBConnection reference = openReference(layout.data().resolve(manifest.referenceFile()),
+                    config.memoryBudgetBytes(), config.spillDir().resolve("duckdb-reference"));
             resources.add(0, reference);
             shards = new ShardServer(config.host(), config.shardPort(), config.advertisedHost(), tls.serverSslContext(),
                     manifest, layout.data(), new UrlSigner(credentials.urlSigningKey()), 600);
@@ -93,7 +101,7 @@ public final class Coordinator implements AutoCloseable {
             resources.add(0, registry);
             DistributedPlanner planner = new DistributedPlanner(new ManifestCatalog(manifest),
                     new DuckDbSqlEngine(reference.duplicate()));
-            queries = new QueryManager(planner, registry, manifest, reference, allocator, config);
+            queries = new QueryManager(planner, registry, manifest, reference, allocator, spill, config);
             queriesRef.set(queries);
             resources.add(0, queries);
             MetadataStore metadata = MetadataStore.open(config.metadataFile());
@@ -103,7 +111,7 @@ public final class Coordinator implements AutoCloseable {
             AtomicReference<StatementExecutor> statementsRef = new AtomicReference<>();
             SystemTables system = new SystemTables(metadata, registry::status,
                     () -> statementsRef.get() == null ? List.of() : statementsRef.get().running(), allocator);
-            StatementExecutor statements = new StatementExecutor(queries, system, metadata, allocator, registry::drain);
+            statements = new StatementExecutor(queries, system, metadata, allocator, registry::drain);
             statementsRef.set(statements);
             MallardFlightSqlProducer flightSql = new MallardFlightSqlProducer(statements, system, reference, scratch,
                     allocator, TOKEN_TTL_MILLIS, VERSION);
@@ -146,10 +154,12 @@ public final class Coordinator implements AutoCloseable {
     }
 
     /** The coordinator's full copies (dimension and replicated tables) and the schemas of all tables, read-only. */
-    private static DuckDBConnection openReference(Path file) throws SQLException {
+    private static DuckDBConnection openReference(Path file, long memoryLimitBytes, Path tempDirectory) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("duckdb.read_only", "true");
         properties.setProperty("threads", Integer.toString(ResourceLimits.detect().cpus()));
+        // GATHER combines and LOCAL queries run here: bounded, spilling to disk beyond the budget
+        Combiner.bound(properties, memoryLimitBytes, tempDirectory);
         DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
         // clients' SQL runs here for LOCAL queries: no files, no extensions, no setting changes
         DuckLockdown.apply(connection);
@@ -191,6 +201,21 @@ public final class Coordinator implements AutoCloseable {
 
     public int activeQueries() {
         return queries.activeQueries();
+    }
+
+    /** Answers held back now because their clients do not read fast enough (back-pressure). */
+    public int answersWaitingForClients() {
+        return statements.waitingForClients();
+    }
+
+    /** Spill files that exist now; zero when no query runs. */
+    public int spillFiles() {
+        return queries.spillArea().openFiles();
+    }
+
+    /** Bytes of received batches written to spill files since start. */
+    public long spilledBytes() {
+        return queries.spillArea().spilledBytes();
     }
 
     @Override

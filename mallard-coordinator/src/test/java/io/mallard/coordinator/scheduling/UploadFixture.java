@@ -55,7 +55,7 @@ final class UploadFixture implements AutoCloseable {
     /** With speculation: a task running {@code multiplier} times its siblings' median and {@code minMillis} is duplicated. */
     UploadFixture(WorkerRegistry registry, double multiplier, long minMillis) throws Exception {
         this.registry = registry;
-        this.scheduler = new Scheduler(registry, 1_000, multiplier, minMillis);
+        this.scheduler = new Scheduler(registry, 1_000, multiplier, minMillis, io.mallard.coordinator.combine.SpillArea.never());
         this.server = FlightServer.builder(allocator, Location.forGrpcInsecure("127.0.0.1", 0), new NoOpFlightProducer() {
             @Override
             public Runnable acceptPut(CallContext context, FlightStream stream, StreamListener<PutResult> ack) {
