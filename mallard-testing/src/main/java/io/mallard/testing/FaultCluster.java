@@ -45,6 +45,8 @@ public final class FaultCluster implements AutoCloseable {
     private final List<String> workerNames = new ArrayList<>();
     /** Each worker's launch arguments, to start it again as it was. */
     private final List<List<String>> workerArgs = new ArrayList<>();
+    /** The network namespace each worker runs in, or null. */
+    private final List<NetworkNamespace> namespaces = new ArrayList<>();
     private Process coordinator;
     private int coordinatorStarts;
 
@@ -56,7 +58,7 @@ public final class FaultCluster implements AutoCloseable {
         this.dir = Files.createTempDirectory(options.cacheDir, "fault-cluster-");
         try {
             this.manifest = Bootstrap.run(new BootstrapOptions(dir, params, options.shards, "admin", cache.resolve("oracle"),
-                    List.of()), null);
+                    options.hosts), null);
             this.adminPassword = Bootstrap.adminPassword(dir);
             this.metadataFile = dir.resolve("metadata.duckdb");
             this.port = freePort();
@@ -86,6 +88,9 @@ public final class FaultCluster implements AutoCloseable {
                 "--metadata-file", metadataFile.toString(), "--suspect-ms", Long.toString(options.suspectMillis),
                 "--speculation-multiplier", Double.toString(options.speculationMultiplier),
                 "--speculation-min-ms", Long.toString(options.speculationMinMillis)));
+        if (options.bindHost != null) {
+            args.addAll(List.of("--host", options.bindHost, "--advertise-host", options.advertiseHost));
+        }
         args.addAll(options.coordinatorArgs);
         coordinator = launch(CoordinatorMain.class, dir.resolve("coordinator-" + coordinatorStarts + ".log"),
                 args.toArray(String[]::new));
@@ -101,6 +106,13 @@ public final class FaultCluster implements AutoCloseable {
                 return false;
             }
         });
+    }
+
+    /** Kills the coordinator and starts it again on the same directory and port with replication factor {@code r}. */
+    public void restartCoordinator(int r) throws IOException {
+        killCoordinator();
+        options.replicas = r;
+        startCoordinator();
     }
 
     /** {@code kill -9} of the coordinator: it dies without telling anyone. */
@@ -121,22 +133,42 @@ public final class FaultCluster implements AutoCloseable {
      * of each task's upload, so that a test can act while an upload is half done.
      */
     public int addWorker(long taskDelayMillis, long uploadPauseMillis) throws IOException {
+        return addWorker(taskDelayMillis, uploadPauseMillis, null);
+    }
+
+    /**
+     * As {@link #addWorker(long, long)}, the worker started inside {@code namespace} (null: none), reaching the
+     * coordinator at the namespace's host address (the cluster must listen there: {@link Builder#listenOn}). Its task
+     * delay and upload pause can be changed while it runs ({@link #setFaultHooks}).
+     */
+    public int addWorker(long taskDelayMillis, long uploadPauseMillis, NetworkNamespace namespace) throws IOException {
         int index = workers.size();
         String name = "worker-" + (index + 1);
         Path workerDir = Files.createDirectories(dir.resolve("workers").resolve(name));
-        List<String> args = List.of("--coordinator", "127.0.0.1:" + port,
+        String host = namespace == null ? "127.0.0.1" : namespace.hostAddress();
+        List<String> args = List.of("--coordinator", host + ":" + port,
                 "--ca", caCertificate().toString(), "--token", Credentials.load(dir).joinToken(), "--name", name,
                 "--data-dir", workerDir.toString(), "--task-delay-ms", Long.toString(taskDelayMillis),
-                "--upload-pause-ms", Long.toString(uploadPauseMillis));
+                "--upload-pause-ms", Long.toString(uploadPauseMillis),
+                "--fault-hooks", workerDir.resolve("fault-hooks.properties").toString());
         workerNames.add(name);
         workerArgs.add(args);
+        namespaces.add(namespace);
         workers.add(launchWorker(index));
         return index;
     }
 
+    /** From its next task on, worker {@code index} waits {@code taskDelayMillis} before each task and pauses its upload. */
+    public void setFaultHooks(int index, long taskDelayMillis, long uploadPauseMillis) throws IOException {
+        Path file = workerDataDir(index).resolve("fault-hooks.properties");
+        Path next = workerDataDir(index).resolve("fault-hooks.next");
+        Files.writeString(next, "task-delay-ms=" + taskDelayMillis + "\nupload-pause-ms=" + uploadPauseMillis + "\n");
+        Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
     private Process launchWorker(int index) throws IOException {
         Path workerDir = workerDataDir(index);
-        return launch(WorkerMain.class, workerDir.resolve("worker-" + System.nanoTime() + ".log"),
+        return launch(WorkerMain.class, workerDir.resolve("worker-" + System.nanoTime() + ".log"), namespaces.get(index),
                 workerArgs.get(index).toArray(String[]::new));
     }
 
@@ -263,12 +295,22 @@ public final class FaultCluster implements AutoCloseable {
     }
 
     private Process launch(Class<?> main, Path log, String... args) throws IOException {
+        return launch(main, log, null, args);
+    }
+
+    private Process launch(Class<?> main, Path log, NetworkNamespace namespace, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-opens=java.base/java.nio=ALL-UNNAMED", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 main.getName()));
         command.addAll(List.of(args));
         command.addAll(List.of("--exit-with-parent", Long.toString(ProcessHandle.current().pid())));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> launched = namespace == null ? command : namespace.wrap(command);
+        return new ProcessBuilder(launched).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** The coordinator's process id (for measuring it: its memory, its CPU). */
+    public long coordinatorPid() {
+        return coordinator.pid();
     }
 
     private static void signal(String signal, Process process) {
@@ -313,6 +355,18 @@ public final class FaultCluster implements AutoCloseable {
             kill(worker);
         }
         kill(coordinator);
+        String keep = System.getProperty("mallard.test.keepLogs");
+        if (keep != null) {
+            // -Dmallard.test.keepLogs=DIR: the processes' logs outlive the cluster, for a look at a failure
+            try (Stream<Path> logs = Files.walk(dir)) {
+                Path target = Files.createDirectories(Path.of(keep).resolve(dir.getFileName()));
+                for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
+                    Files.copy(log, target.resolve(dir.relativize(log).toString().replace('/', '-')));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
@@ -330,6 +384,9 @@ public final class FaultCluster implements AutoCloseable {
         private double speculationMultiplier;
         private long speculationMinMillis = 1_000;
         private final List<String> coordinatorArgs = new ArrayList<>();
+        private List<String> hosts = List.of();
+        private String bindHost;
+        private String advertiseHost;
         private double scaleFactor = 0.01;
         private long measurementRows = 50_000;
         private Path cacheDir = Path.of(System.getProperty("mallard.test.cache",
@@ -365,6 +422,17 @@ public final class FaultCluster implements AutoCloseable {
         public Builder speculation(double multiplier, long minMillis) {
             this.speculationMultiplier = multiplier;
             this.speculationMinMillis = minMillis;
+            return this;
+        }
+
+        /**
+         * The coordinator listens on {@code bind} (e.g. 0.0.0.0) and workers download shards from {@code advertise}, which
+         * its certificate names too (for workers in a {@link NetworkNamespace}).
+         */
+        public Builder listenOn(String bind, String advertise) {
+            this.bindHost = bind;
+            this.advertiseHost = advertise;
+            this.hosts = List.of(advertise);
             return this;
         }
 

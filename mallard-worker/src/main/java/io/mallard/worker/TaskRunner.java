@@ -52,10 +52,10 @@ final class TaskRunner {
     private final FlightClient client;
     private final BufferAllocator allocator;
     private final Map<String, ShardDatabase> shards;
-    private final long delayMillis;
+    /** Fault injection (tests): a wait before each task and a pause after each task's first batch. */
+    private volatile FaultHooks hooks;
     private final long uploadStallMillis;
-    /** Fault injection: a pause after each task's first batch was sent (0: none). */
-    private volatile long uploadPauseMillis;
+
     private final ExecutorService queries;
     private final Map<String, Set<Statement>> running = new ConcurrentHashMap<>();
     private final Map<TaskKey, Set<Statement>> runningByTask = new ConcurrentHashMap<>();
@@ -74,7 +74,7 @@ final class TaskRunner {
         this.client = client;
         this.allocator = allocator;
         this.shards = shards;
-        this.delayMillis = delayMillis;
+        this.hooks = new FaultHooks(null, delayMillis, 0);
         this.uploadStallMillis = uploadStallMillis;
         this.queries = queries;
     }
@@ -183,15 +183,16 @@ final class TaskRunner {
         }
     }
 
-    /** Fault injection for tests: the pause after a task's first batch (0: none). */
-    void pauseUploads(long millis) {
-        this.uploadPauseMillis = millis;
+    /** Fault injection for tests: where the task delay and upload pause come from from now on. */
+    void useFaultHooks(FaultHooks faultHooks) {
+        this.hooks = faultHooks;
     }
 
     private void pauseMidUpload() {
-        if (uploadPauseMillis > 0) {
+        long pause = hooks.uploadPauseMillis();
+        if (pause > 0) {
             try {
-                Thread.sleep(uploadPauseMillis);
+                Thread.sleep(pause);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new Upload.Broken("interrupted mid-upload", e);
@@ -200,8 +201,9 @@ final class TaskRunner {
     }
 
     private void delay() throws InterruptedException {
-        if (delayMillis > 0) {
-            Thread.sleep(delayMillis);
+        long delay = hooks.taskDelayMillis();
+        if (delay > 0) {
+            Thread.sleep(delay);
         }
     }
 

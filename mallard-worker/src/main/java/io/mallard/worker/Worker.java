@@ -8,6 +8,7 @@ import io.mallard.protocol.Messages.PollReply;
 import io.mallard.protocol.Messages.ShardGrant;
 import io.mallard.protocol.Messages.TaskSpec;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,7 +75,7 @@ public final class Worker implements AutoCloseable {
         this.queries = Executors.newFixedThreadPool(config.taskThreads(), daemon("mallard-query"));
         this.runner = new TaskRunner(link.client(), allocator, shards.databases(), config.taskDelayMillis(),
                 config.uploadStallMillis(), queries);
-        runner.pauseUploads(config.uploadPauseMillis());
+        runner.useFaultHooks(new FaultHooks(null, config.taskDelayMillis(), config.uploadPauseMillis()));
         this.poller = new Thread(this::pollLoop, "mallard-poll");
         this.poller.setDaemon(true);
     }
@@ -93,6 +94,14 @@ public final class Worker implements AutoCloseable {
         }
         worker.poller.start();
         return worker;
+    }
+
+    /**
+     * Fault injection for tests: from now on the task delay and upload pause are read from {@code file} (properties
+     * {@code task-delay-ms}, {@code upload-pause-ms}) whenever it changed.
+     */
+    public void useFaultHooks(Path file) {
+        runner.useFaultHooks(new FaultHooks(file, config.taskDelayMillis(), config.uploadPauseMillis()));
     }
 
     /** Arrow memory held right now; zero when no task runs. */

@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * A bare worker entry point for process-level tests and embedded launchers ({@code mallard worker} is the user-facing
  * command). Arguments: {@code --coordinator HOST:PORT --ca FILE --token TOKEN --name NAME --data-dir DIR
- * [--task-delay-ms N] [--upload-pause-ms N] [--drain-timeout-ms N] [--exit-with-parent PID]}. SIGTERM drains
+ * [--task-delay-ms N] [--upload-pause-ms N] [--fault-hooks FILE] [--drain-timeout-ms N] [--exit-with-parent PID]}. SIGTERM drains
  * the worker (see {@link Worker#drain()}).
  */
 public final class WorkerMain {
@@ -31,6 +31,9 @@ public final class WorkerMain {
             ParentWatch.exitWhenGone(Long.parseLong(options.get("--exit-with-parent")));
         }
         Worker worker = Worker.start(config);
+        if (options.containsKey("--fault-hooks")) {
+            worker.useFaultHooks(Path.of(options.get("--fault-hooks")));
+        }
         // SIGTERM drains: running tasks end and the shards are taken over by other workers before this one leaves
         Runtime.getRuntime().addShutdownHook(new Thread(worker::drain));
         System.out.println("worker " + worker.workerId() + " running");

@@ -15,6 +15,7 @@ import io.mallard.coordinator.combine.SpillArea;
 import io.mallard.coordinator.flightsql.MallardFlightSqlProducer;
 import io.mallard.coordinator.flightsql.StatementExecutor;
 import io.mallard.coordinator.query.QueryManager;
+import io.mallard.coordinator.system.CoordinatorStats;
 import io.mallard.coordinator.system.MetadataStore;
 import io.mallard.coordinator.system.SystemTables;
 import io.mallard.data.Manifest;
@@ -110,7 +111,7 @@ public final class Coordinator implements AutoCloseable {
             resources.add(0, scratch);
             AtomicReference<StatementExecutor> statementsRef = new AtomicReference<>();
             SystemTables system = new SystemTables(metadata, registry::status,
-                    () -> statementsRef.get() == null ? List.of() : statementsRef.get().running(), allocator);
+                    () -> statementsRef.get() == null ? List.of() : statementsRef.get().running(), allocator, this::stats);
             statements = new StatementExecutor(queries, system, metadata, allocator, registry::drain);
             statementsRef.set(statements);
             MallardFlightSqlProducer flightSql = new MallardFlightSqlProducer(statements, system, reference, scratch,
@@ -201,6 +202,15 @@ public final class Coordinator implements AutoCloseable {
 
     public int activeQueries() {
         return queries.activeQueries();
+    }
+
+    /** The coordinator's own figures, as {@code mallard.coordinator} shows them. */
+    public CoordinatorStats stats() {
+        Runtime runtime = Runtime.getRuntime();
+        return new CoordinatorStats(allocator.getAllocatedMemory(), allocator.getPeakMemoryAllocation(),
+                allocator.getLimit(), queries.spillArea().openFiles(), queries.spillArea().spilledBytes(),
+                queries.activeQueries(), queries.queuedQueries(),
+                statements == null ? 0 : statements.waitingForClients(), runtime.totalMemory() - runtime.freeMemory());
     }
 
     /** Answers held back now because their clients do not read fast enough (back-pressure). */

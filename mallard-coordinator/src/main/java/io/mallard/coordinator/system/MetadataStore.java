@@ -55,6 +55,7 @@ public final class MetadataStore implements AutoCloseable {
                 + "version VARCHAR, cpus INTEGER, memory_bytes BIGINT)",
         "CREATE OR REPLACE TABLE live.shards (shard_id VARCHAR, dataset VARCHAR, size_bytes BIGINT, sha256 VARCHAR, "
                 + "replicas VARCHAR[], state VARCHAR)",
+        "CREATE OR REPLACE TABLE live.coordinator (" + CoordinatorStats.COLUMNS + ")",
         "CREATE SCHEMA IF NOT EXISTS mallard",
         "CREATE OR REPLACE VIEW mallard.queries AS SELECT *, session_id = getvariable('mallard_session') AS current_session "
                 + "FROM (SELECT * FROM history.queries UNION ALL SELECT * FROM live.queries) WHERE " + VISIBLE,
@@ -62,9 +63,10 @@ public final class MetadataStore implements AutoCloseable {
                 + "SELECT * FROM live.tasks) WHERE " + VISIBLE,
         "CREATE OR REPLACE VIEW mallard.workers AS SELECT * FROM live.workers",
         "CREATE OR REPLACE VIEW mallard.shards AS SELECT * FROM live.shards",
+        "CREATE OR REPLACE VIEW mallard.coordinator AS SELECT * FROM live.coordinator",
     };
     /** The tables of the {@code mallard} schema, as clients see them. */
-    public static final List<String> SYSTEM_TABLES = List.of("queries", "tasks", "workers", "shards");
+    public static final List<String> SYSTEM_TABLES = List.of("queries", "tasks", "workers", "shards", "coordinator");
 
     /** How long a finished statement may wait before the writer appends it together with the others that finished. */
     static final long FLUSH_MILLIS = 200;
@@ -311,20 +313,23 @@ public final class MetadataStore implements AutoCloseable {
     }
 
     /** Replaces the snapshot of live state that the {@code mallard} views show, in one transaction. */
-    void refresh(Messages.ClusterStatus cluster, Collection<QueryRecord> running) throws SQLException {
+    void refresh(Messages.ClusterStatus cluster, Collection<QueryRecord> running, CoordinatorStats stats)
+            throws SQLException {
         awaitWrites();
-        refreshLive(cluster, running);
+        refreshLive(cluster, running, stats);
     }
 
-    private synchronized void refreshLive(Messages.ClusterStatus cluster, Collection<QueryRecord> running) throws SQLException {
+    private synchronized void refreshLive(Messages.ClusterStatus cluster, Collection<QueryRecord> running,
+            CoordinatorStats stats) throws SQLException {
         connection.setAutoCommit(false);
         try (Statement statement = connection.createStatement()) {
-            for (String table : List.of("live.queries", "live.tasks", "live.workers", "live.shards")) {
+            for (String table : List.of("live.queries", "live.tasks", "live.workers", "live.shards", "live.coordinator")) {
                 statement.execute("DELETE FROM " + table);
             }
             append(connection, "live", running);
             insertWorkers(cluster.workers());
             insertShards(cluster.shards());
+            insertCoordinator(stats);
             connection.commit();
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
@@ -367,6 +372,22 @@ public final class MetadataStore implements AutoCloseable {
                 insert.setString(6, s.trustedOn().isEmpty() ? "unserved" : "served");
                 insert.execute();
             }
+        }
+    }
+
+    private void insertCoordinator(CoordinatorStats c) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO live.coordinator VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            insert.setLong(1, c.arrowBytes());
+            insert.setLong(2, c.arrowPeakBytes());
+            insert.setLong(3, c.budgetBytes());
+            insert.setInt(4, c.spillFiles());
+            insert.setLong(5, c.spilledBytes());
+            insert.setInt(6, c.runningQueries());
+            insert.setInt(7, c.queuedQueries());
+            insert.setInt(8, c.heldForClients());
+            insert.setLong(9, c.heapBytes());
+            insert.execute();
         }
     }
 

@@ -24,7 +24,7 @@ import org.apache.arrow.vector.ipc.ArrowReader;
 
 /**
  * Answers SELECTs over the {@code mallard} schema ({@code mallard.queries}, {@code mallard.tasks}, {@code mallard.workers},
- * {@code mallard.shards}) from the metadata DuckDB, after refreshing its snapshot of the live cluster. A statement is
+ * {@code mallard.shards}, {@code mallard.coordinator}) from the metadata DuckDB, after refreshing its snapshot of the live cluster. A statement is
  * routed here when DuckDB's parser finds a table of schema {@code mallard} in it; mixing system tables with dataset
  * tables in one statement is refused, since the two live in different databases.
  */
@@ -35,6 +35,7 @@ public final class SystemTables {
     private final Supplier<Messages.ClusterStatus> cluster;
     private final Supplier<Collection<QueryRecord>> running;
     private final BufferAllocator allocator;
+    private final Supplier<CoordinatorStats> coordinator;
 
     /**
      * @param cluster the registry's current view of workers and shards
@@ -42,10 +43,17 @@ public final class SystemTables {
      */
     public SystemTables(MetadataStore store, Supplier<Messages.ClusterStatus> cluster,
             Supplier<Collection<QueryRecord>> running, BufferAllocator allocator) {
+        this(store, cluster, running, allocator, () -> new CoordinatorStats(0, 0, 0, 0, 0, 0, 0, 0, 0));
+    }
+
+    /** @param coordinator the coordinator's own figures, for {@code mallard.coordinator} */
+    public SystemTables(MetadataStore store, Supplier<Messages.ClusterStatus> cluster,
+            Supplier<Collection<QueryRecord>> running, BufferAllocator allocator, Supplier<CoordinatorStats> coordinator) {
         this.store = store;
         this.cluster = cluster;
         this.running = running;
         this.allocator = allocator;
+        this.coordinator = coordinator;
     }
 
     /** Who runs a system-table query: non-admins see only their own queries and tasks. */
@@ -124,7 +132,7 @@ public final class SystemTables {
     public Result execute(String sql, Viewer viewer) {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
-            store.refresh(cluster.get(), running.get());
+            store.refresh(cluster.get(), running.get(), coordinator.get());
             Connection connection = store.newConnection();
             resources.add(connection);
             setVariables(connection, viewer);
