@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Benchmarks: Mallard beside a single DuckDB over the same data, the fixed cost of a query, and the "
                 + "coordinator at scale. Figures are ratios measured side by side in one run; see docs/benchmarks.md.",
         subcommands = {BenchTpchCommand.class, BenchChallengeCommand.class, BenchOverheadCommand.class,
-            BenchScaleCommand.class, BenchShardsCommand.class, BenchJmhCommand.class})
+            BenchScaleCommand.class, BenchShardsCommand.class, BenchJmhCommand.class, BenchFaultsCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -412,6 +412,17 @@ public final class FaultCluster implements AutoCloseable {
             return this;
         }
 
+        /** Where generated data is kept and reused (default: the tests' cache under the temporary directory). */
+        public Builder cacheDir(Path dir) {
+            this.cacheDir = dir;
+            return this;
+        }
+
+        public Builder scaleFactor(double sf) {
+            this.scaleFactor = sf;
+            return this;
+        }
+
         /** How long a worker may owe its next poll before it is suspected (default 3 s). */
         public Builder suspectMillis(long millis) {
             this.suspectMillis = millis;

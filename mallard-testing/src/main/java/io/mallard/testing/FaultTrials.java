@@ -77,11 +77,12 @@ public final class FaultTrials implements AutoCloseable {
     /**
      * One query's fate in one trial.
      *
-     * @param victimInvolved whether the victim ran a task of it when the fault landed
-     * @param millis         from the query's start to its answer or error
+     * @param victimInvolved   whether the victim ran a task of it when the fault landed
+     * @param millis           from the query's start to its answer or error
+     * @param afterFaultMillis from the fault to the query's answer or error
      */
     public record Trial(Family family, Moment moment, int replicas, Query query, Outcome outcome, boolean victimInvolved,
-            long millis, String detail) {
+            long millis, long afterFaultMillis, String detail) {
     }
 
     /** One injection: its trials and, for a silent fault, how long the coordinator took to suspect the victim. */
@@ -122,6 +123,12 @@ public final class FaultTrials implements AutoCloseable {
      * the cut included, can be injected into it.
      */
     public static FaultTrials start(int replicas, boolean withNetworkCut) throws IOException, SQLException {
+        return start(replicas, withNetworkCut, null);
+    }
+
+    /** As {@link #start(int, boolean)}, keeping the generated data under {@code cacheDir} (null: the tests' cache). */
+    public static FaultTrials start(int replicas, boolean withNetworkCut, java.nio.file.Path cacheDir)
+            throws IOException, SQLException {
         NetworkNamespace namespace = withNetworkCut ? NetworkNamespace.create() : null;
         FaultCluster cluster = null;
         try {
@@ -129,6 +136,9 @@ public final class FaultTrials implements AutoCloseable {
             // by suspicion, and back in rotation without losing its registration
             FaultCluster.Builder builder = FaultCluster.builder().workers(1).shards(4).replicas(replicas).leaseMillis(5_000)
                     .suspectMillis(1_000);
+            if (cacheDir != null) {
+                builder.cacheDir(cacheDir);
+            }
             if (namespace != null) {
                 builder.listenOn("0.0.0.0", namespace.hostAddress());
             }
@@ -222,7 +232,7 @@ public final class FaultTrials implements AutoCloseable {
             }
             List<Trial> trials = new ArrayList<>();
             for (int i = 0; i < QUERIES.size(); i++) {
-                trials.add(judge(family, moment, QUERIES.get(i), running.get(i), started.get(i),
+                trials.add(judge(family, moment, QUERIES.get(i), running.get(i), started.get(i), injected,
                         involved.contains(QUERIES.get(i).sql())));
             }
             trace(family, "judged after " + (System.nanoTime() - injected) / 1_000_000 + " ms");
@@ -319,29 +329,36 @@ public final class FaultTrials implements AutoCloseable {
     }
 
     private Trial judge(Family family, Moment moment, Query query, CompletableFuture<QueryRows> answer, long startNanos,
-            boolean involved) {
+            long faultNanos, boolean involved) {
         try {
             QueryRows rows = answer.get(HANG_SECONDS, TimeUnit.SECONDS);
-            long millis = (System.nanoTime() - startNanos) / 1_000_000;
+            long end = System.nanoTime();
             Optional<String> difference = oracle.difference(query.sql(), rows);
-            return new Trial(family, moment, replicas, query, difference.isEmpty() ? Outcome.CORRECT : Outcome.WRONG,
-                    involved, millis, difference.orElse(""));
+            return trial(family, moment, query, difference.isEmpty() ? Outcome.CORRECT : Outcome.WRONG, involved,
+                    startNanos, faultNanos, end, difference.orElse(""));
         } catch (TimeoutException e) {
-            return new Trial(family, moment, replicas, query, Outcome.HUNG, involved, HANG_SECONDS * 1000,
+            return trial(family, moment, query, Outcome.HUNG, involved, startNanos, faultNanos, System.nanoTime(),
                     "no answer after " + HANG_SECONDS + " s");
         } catch (ExecutionException e) {
-            long millis = (System.nanoTime() - startNanos) / 1_000_000;
+            long end = System.nanoTime();
             if (e.getCause() instanceof MallardException m) {
-                return new Trial(family, moment, replicas, query, clear(m) ? Outcome.CLEAR_ERROR : Outcome.UNCLEAR_ERROR,
-                        involved, millis, m.code() + ": " + m.getMessage());
+                return trial(family, moment, query, clear(m) ? Outcome.CLEAR_ERROR : Outcome.UNCLEAR_ERROR, involved,
+                        startNanos, faultNanos, end, m.code() + ": " + m.getMessage());
             }
-            return new Trial(family, moment, replicas, query, Outcome.UNCLEAR_ERROR, involved, millis, e.getCause().toString());
+            return trial(family, moment, query, Outcome.UNCLEAR_ERROR, involved, startNanos, faultNanos, end,
+                    e.getCause().toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         } catch (SQLException e) {
             throw new IllegalStateException("the oracle failed", e);
         }
+    }
+
+    private Trial trial(Family family, Moment moment, Query query, Outcome outcome, boolean involved, long startNanos,
+            long faultNanos, long endNanos, String detail) {
+        return new Trial(family, moment, replicas, query, outcome, involved, (endNanos - startNanos) / 1_000_000,
+                Math.max(0, endNanos - faultNanos) / 1_000_000, detail);
     }
 
     /** A clear error: a worker's failure that names the shard it cost. */
