@@ -1,6 +1,12 @@
 package io.mallard.cli;
 
 import io.mallard.client.MallardSqlClient;
+import io.mallard.coordinator.cluster.WorkerRegistry;
+import io.mallard.data.DataParams;
+import io.mallard.data.DatasetManifest;
+import io.mallard.data.Manifest;
+import io.mallard.data.ShardInfo;
+import io.mallard.protocol.Messages;
 import io.mallard.common.Json;
 import io.mallard.testing.FaultCluster;
 import io.mallard.testing.FaultTrials;
@@ -87,10 +93,14 @@ final class BenchFaultsCommand implements Callable<Integer> {
         summary.put("addedLatency", addedLatency(trials, undisturbed));
         summary.put("detectionMillis", Map.of("median", median(detections), "max",
                 detections.stream().mapToLong(Long::longValue).max().orElse(-1), "samples", detections.size()));
+        System.err.println("   outcomes " + summary.get("outcomes") + "; added latency " + summary.get("addedLatency")
+                + "; detection " + summary.get("detectionMillis"));
         System.err.println("== the coordinator's memory on a gather larger than its budget");
-        summary.put("memory", memory(cache));
-        System.err.println("== shards moved on join and drain");
-        summary.put("placement", placement(cache));
+        summary.put("memory", section(() -> memory(cache)));
+        System.err.println("   " + summary.get("memory"));
+        System.err.println("== shards moved on join and drain (the coordinator's placement, 1,024 shards)");
+        summary.put("placement", section(BenchFaultsCommand::placement));
+        System.err.println("   " + summary.get("placement"));
 
         print(summary, trials);
         Map<String, Object> params = new LinkedHashMap<>();
@@ -201,37 +211,66 @@ final class BenchFaultsCommand implements Callable<Integer> {
         return figures;
     }
 
-    /** The shards whose holders changed when a fifth worker joined four (R = 2, 16 shards), and when it drained. */
-    private Map<String, Object> placement(Path cache) throws Exception {
+    /** A measurement that failed is reported as its error, and the others still run. */
+    private static Map<String, Object> section(Measurement measurement) {
+        try {
+            return measurement.run();
+        } catch (Exception | AssertionError e) {
+            e.printStackTrace();
+            return Map.of("error", String.valueOf(e.getMessage()));
+        }
+    }
+
+    @FunctionalInterface
+    private interface Measurement {
+        Map<String, Object> run() throws Exception;
+    }
+
+    /**
+     * The shards whose holders changed when a worker joined N others and when it drained again, by the coordinator's
+     * own placement ({@link WorkerRegistry}: rendezvous hashing, incremental joins, rebalance after departures) over
+     * 1,024 shards, R = 2, N = 2, 4, 8, 16.
+     */
+    private static Map<String, Object> placement() throws Exception {
+        int shardCount = 1_024;
+        List<ShardInfo> shards = new ArrayList<>();
+        for (int s = 0; s < shardCount; s++) {
+            shards.add(new ShardInfo("p-" + s, "p", s, "p-" + s + ".duckdb", 1, "00", Map.of()));
+        }
+        Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, 1, "1970-01-01T00:00:00Z", new DataParams(0.01, 0, 42),
+                "oracle.duckdb", "reference.duckdb", List.of(new DatasetManifest("p", shardCount,
+                        "duckdb:hash(key) % shard_count", List.of(), shards)));
         Map<String, Object> figures = new LinkedHashMap<>();
-        try (FaultCluster cluster = FaultCluster.builder().cacheDir(cache).shards(16).workers(4).replicas(2)
-                .leaseMillis(10_000).build(); MallardSqlClient client = cluster.client()) {
-            Map<String, Set<String>> before = holders(client);
-            int joined = cluster.addWorker(0);
-            cluster.awaitServed(5, 120_000);
-            Map<String, Set<String>> afterJoin = holders(client);
-            client.query("CALL mallard_drain('" + cluster.workerName(joined) + "')");
-            cluster.awaitWorkerExit(joined, 120_000);
-            cluster.awaitServed(4, 120_000);
-            Map<String, Set<String>> afterDrain = holders(client);
-            figures.put("workersBefore", 4);
-            figures.put("replicas", 2);
-            figures.put("shards", before.size());
-            figures.put("join", moved(before, afterJoin));
-            figures.put("drain", moved(afterJoin, afterDrain));
-            figures.put("expectedShardsMovedOnJoin", "R/(N+1) = 2/5 = 0.40 of shards, 1/(N+1) = 0.20 of placements");
+        figures.put("shards", shardCount);
+        figures.put("replicas", 2);
+        for (int n : List.of(2, 4, 8, 16)) {
+            try (WorkerRegistry registry = new WorkerRegistry(manifest, Path.of("."), "token", 2, 60_000, 1_000,
+                    (shard, worker) -> "https://example.invalid/" + shard, id -> { })) {
+                for (int w = 0; w < n; w++) {
+                    registry.register(new Messages.RegisterWorker("token", "w" + w, "0", 1, 1, 0));
+                }
+                Map<String, Set<String>> before = assigned(registry);
+                String joined = registry.register(new Messages.RegisterWorker("token", "joining", "0", 1, 1, 0)).workerId();
+                Map<String, Set<String>> afterJoin = assigned(registry);
+                registry.drain(joined);
+                Map<String, Set<String>> afterDrain = assigned(registry);
+                Map<String, Object> point = new LinkedHashMap<>();
+                point.put("join", moved(before, afterJoin));
+                point.put("drain", moved(afterJoin, afterDrain));
+                point.put("expectedShardsMovedFraction", round(2.0 / (n + 1)));
+                point.put("expectedPlacementsMovedFraction", round(1.0 / (n + 1)));
+                figures.put("N=" + n, point);
+            }
         }
         return figures;
     }
 
-    /** Shard → the workers placement assigns it to (workers by name: a worker that registers again keeps its name). */
-    private static Map<String, Set<String>> holders(MallardSqlClient client) {
+    /** Shard → the live workers placement assigns it to. */
+    private static Map<String, Set<String>> assigned(WorkerRegistry registry) {
         Map<String, Set<String>> holders = new HashMap<>();
-        for (List<Object> row : client.query("SELECT name, shards FROM mallard.workers WHERE state <> 'gone'").rows()) {
-            @SuppressWarnings("unchecked")
-            List<Object> shards = (List<Object>) row.get(1);
-            for (Object shard : shards) {
-                holders.computeIfAbsent(String.valueOf(shard), k -> new HashSet<>()).add((String) row.get(0));
+        for (Messages.WorkerView w : registry.status().workers()) {
+            if (!w.state().equals("gone") && !w.state().equals("draining")) {
+                w.assigned().forEach(shard -> holders.computeIfAbsent(shard, k -> new HashSet<>()).add(w.id()));
             }
         }
         return holders;

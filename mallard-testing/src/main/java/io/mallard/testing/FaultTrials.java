@@ -323,6 +323,44 @@ public final class FaultTrials implements AutoCloseable {
                 .mapToInt(w -> w.trusted().size()).max().orElse(0);
     }
 
+    /** The victim's index in the cluster (its fault hooks, its data directory). */
+    public int victim() {
+        return victim;
+    }
+
+    /** The slow worker's index (each of its tasks waits {@link #SLOW_TASK_MILLIS}). */
+    public int slowWorker() {
+        return victim - 1;
+    }
+
+    /**
+     * Kills the victim, overwrites 4 KiB in the middle of every shard file it keeps (same size, other bytes), starts it
+     * again and waits until the cluster is served. Returns the shards it holds then, each of which it must have
+     * downloaded again.
+     */
+    public List<io.mallard.data.ShardInfo> restartVictimWithDamagedFiles() throws IOException {
+        cluster.killWorker(victim);
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(cluster.workerDataDir(victim))) {
+            for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".duckdb")).toList()) {
+                try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+                        java.nio.file.StandardOpenOption.WRITE)) {
+                    java.nio.ByteBuffer junk = java.nio.ByteBuffer.allocate(4096);
+                    for (int i = 0; i < junk.capacity(); i++) {
+                        junk.put((byte) (i * 31 + 7));
+                    }
+                    channel.write(junk.flip(), channel.size() / 2);
+                }
+            }
+        }
+        cluster.restartWorker(victim);
+        cluster.awaitServed(3, 120_000);
+        ensureVictimHoldsShards();
+        List<String> held = cluster.workers().stream()
+                .filter(w -> w.name().equals(cluster.workerName(victim)) && !w.state().equals("gone"))
+                .flatMap(w -> w.trusted().stream()).toList();
+        return cluster.manifest().allShards().stream().filter(s -> held.contains(s.id())).toList();
+    }
+
     /** Whether the victim runs in a network namespace (the CUT family can run). */
     public boolean canCut() {
         return namespace != null;

@@ -59,8 +59,9 @@ public final class LocalCluster implements AutoCloseable {
                 .withLease(options.leaseMillis, Math.min(1000, options.leaseMillis / 3))
                 .withShardWait(options.shardWaitMillis).withReplicas(options.replicas)
                 .withQueryTimeout(options.queryTimeoutMillis)
+                // a spill directory of its own: test clusters share their data directory, and DuckDB its temp files
                 .withLimits(new CoordinatorConfig.Limits(options.maxRunningQueries, options.memoryBytes,
-                        options.spillDir));
+                        options.spillDir != null ? options.spillDir : metadataDir.resolve("spill")));
         this.coordinator = Coordinator.start(config);
         try {
             for (int i = 0; i < options.workers; i++) {

@@ -26,6 +26,8 @@ final class LeaseReaper implements AutoCloseable {
     private final Consumer<String> onWorkerLost;
     private final Consumer<String> onWorkerSuspected;
     private final ScheduledExecutorService timer;
+    /** When the last round ran (0 before the first): a round that comes late means the coordinator itself stalled. */
+    private long lastRoundMillis;
 
     /**
      * @param suspectMillis     how long a worker may owe its next poll before it is suspected
@@ -65,8 +67,11 @@ final class LeaseReaper implements AutoCloseable {
     void reap() {
         List<Noticed> lost = new ArrayList<>();
         List<Noticed> suspected = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        // after a stall of the coordinator's own (a long GC pause) every worker owes a poll: suspect nobody this round
+        boolean stalled = lastRoundMillis > 0 && now - lastRoundMillis > suspectMillis;
+        lastRoundMillis = now;
         state.locked(() -> {
-            long now = System.currentTimeMillis();
             for (WorkerSession w : state.workers.values()) {
                 if (w.state != WorkerState.GONE && now - w.lastSeenMillis > leaseMillis) {
                     w.state = WorkerState.GONE;
@@ -74,7 +79,7 @@ final class LeaseReaper implements AutoCloseable {
                         state.untrust(w, shardId);
                     }
                     lost.add(new Noticed(w.id, w.label(), now - w.lastSeenMillis));
-                } else if (w.state != WorkerState.GONE && !w.suspected && w.owesPollSince > 0
+                } else if (!stalled && w.state != WorkerState.GONE && !w.suspected && w.owesPollSince > 0
                         && now - w.owesPollSince > suspectMillis) {
                     w.suspected = true;
                     suspected.add(new Noticed(w.id, w.label(), now - w.owesPollSince));

@@ -173,6 +173,11 @@ final class UploadFixture implements AutoCloseable {
         client.close();
         server.close();
         registry.close();
+        // a refused upload's last messages may still be on their way into a stream Flight is closing
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (allocator.getAllocatedMemory() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(10_000_000);
+        }
         allocator.close(); // throws if a batch was leaked
     }
 }
