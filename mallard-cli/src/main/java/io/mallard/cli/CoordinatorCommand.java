@@ -35,6 +35,35 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--lease-ms", defaultValue = "10000", description = "Worker heartbeat lease (default: ${DEFAULT-VALUE}).")
     long leaseMillis;
 
+    @Option(names = "--suspect-ms", defaultValue = "3000", description = "A worker that owes its next poll for longer is "
+            + "suspected: no new tasks, its running tasks duplicated on other replicas (default: ${DEFAULT-VALUE}).")
+    long suspectMillis;
+
+    @Option(names = "--speculation-multiplier", defaultValue = "3", description = "Duplicate a task running longer than "
+            + "this many times the median of its finished siblings; 0 turns speculation off (default: ${DEFAULT-VALUE}).")
+    double speculationMultiplier;
+
+    @Option(names = "--speculation-min-ms", defaultValue = "1000", description = "… and longer than this (default: "
+            + "${DEFAULT-VALUE}).")
+    long speculationMinMillis;
+
+    @Option(names = "--query-timeout-ms", defaultValue = "600000", description = "Default query timeout; a session may set "
+            + "its own with SET mallard.query_timeout = '30s'; 0: none (default: ${DEFAULT-VALUE}).")
+    long queryTimeoutMillis;
+
+    @Option(names = "--max-running-queries", defaultValue = "64", description = "Queries running at once; more wait in a "
+            + "first-come, first-served queue, shown as queued in mallard.queries (default: ${DEFAULT-VALUE}).")
+    int maxRunningQueries;
+
+    @Option(names = "--memory-bytes", defaultValue = "0", description = "Memory budget for query data on the coordinator "
+            + "(received batches spill to disk beyond half of it; each combine database's DuckDB limit); 0: a quarter "
+            + "of the machine's or container's memory (default: ${DEFAULT-VALUE}).")
+    long memoryBytes;
+
+    @Option(names = "--spill-dir", description = "Where received batches and DuckDB's temporary files spill (default: "
+            + "DIR/spill).")
+    Path spillDir;
+
     @Option(names = "--insecure", description = "Serve Flight in plaintext. Never use outside a closed test network.")
     boolean insecure;
 
@@ -72,9 +101,11 @@ final class CoordinatorCommand implements Callable<Integer> {
         parent.apply();
         CoordinatorConfig config = new CoordinatorConfig(dir, host, port, shardPort,
                 advertiseHost == null ? host : advertiseHost, replicas, leaseMillis, Math.min(1000, leaseMillis / 3),
-                60_000, 600_000, insecure).withStore(store.config()).withImports(imports.config())
+                60_000, queryTimeoutMillis, insecure).withStore(store.config()).withImports(imports.config())
                 .withCompaction(new CompactionPolicy(!noCompaction, compactionMaxFiles, compactionDeletedFraction,
-                        compactionSmallRows, compactionIntervalMillis));
+                        compactionSmallRows, compactionIntervalMillis))
+                .withFaults(new CoordinatorConfig.Faults(suspectMillis, speculationMultiplier, speculationMinMillis))
+                .withLimits(new CoordinatorConfig.Limits(maxRunningQueries, memoryBytes, spillDir));
         Coordinator coordinator = Coordinator.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -6,7 +6,6 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,6 +36,11 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--insecure", description = "Plaintext Flight, only against a coordinator started with --insecure.")
     boolean insecure;
 
+    @Option(names = "--drain-timeout-ms", defaultValue = "60000", description = "On SIGTERM (or when an administrator "
+            + "drains it) the worker finishes its running tasks and waits until other workers have taken its shards over, "
+            + "at most this long, then leaves (default: ${DEFAULT-VALUE}).")
+    long drainTimeoutMillis;
+
     @Option(names = "--task-delay-ms", hidden = true, defaultValue = "0")
     long taskDelayMillis;
 
@@ -55,15 +59,13 @@ final class WorkerCommand implements Callable<Integer> {
         Path dir = dataDir != null ? dataDir : Files.createTempDirectory("mallard-worker-");
         Worker worker = Worker.start(new WorkerConfig(coordinator.substring(0, colon),
                 Integer.parseInt(coordinator.substring(colon + 1)), ca, joinToken, workerName, dir, taskThreads,
-                taskDelayMillis, insecure));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            worker.close();
-            stopped.countDown();
-        }));
+                taskDelayMillis, insecure).withDrainTimeout(drainTimeoutMillis));
+        // SIGTERM drains: running tasks end and other workers take the shards over before this one leaves
+        Runtime.getRuntime().addShutdownHook(new Thread(worker::drain));
         System.out.println("worker " + worker.workerId() + " (" + workerName + ") joined " + coordinator + ", shards in " + dir);
         System.out.flush();
-        stopped.await();
+        worker.awaitStopped(); // also when an administrator drained it
+        System.out.println("worker " + workerName + " left");
         return 0;
     }
 }

@@ -1,58 +1,89 @@
 package io.mallard.client;
 
+import io.grpc.ManagedChannel;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.protocol.WireErrors;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
 import org.apache.arrow.flight.CallOption;
 import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightGrpcUtils;
 import org.apache.arrow.flight.FlightRuntimeException;
-import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.grpc.CredentialCallOption;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 
 /**
  * A logged-in Flight connection to a coordinator, shared by both clients: TLS trusting the cluster's CA (or plaintext
- * with {@code insecure}), user name and password exchanged for a bearer token that every call carries.
+ * with {@code insecure}), user name and password exchanged for a bearer token that every call carries. The connection
+ * pings the coordinator every {@link #KEEPALIVE_MILLIS} (also while idle) and gives up on it after
+ * {@link #KEEPALIVE_TIMEOUT_MILLIS} without an answer, so a coordinator that vanished (killed, its host gone) fails the
+ * calls waiting on it with CONNECTION_FAILED instead of leaving them hanging.
  */
-record FlightLogin(BufferAllocator allocator, FlightClient flight, CallOption token) implements AutoCloseable {
+record FlightLogin(ConnectOptions options, BufferAllocator allocator, ManagedChannel channel, FlightClient flight,
+        CallOption token) implements AutoCloseable {
+    /** How often the connection is pinged, and how long a ping may go unanswered. */
+    static final long KEEPALIVE_MILLIS = 10_000;
+    static final long KEEPALIVE_TIMEOUT_MILLIS = 5_000;
 
     /** Connects and logs in; fails with AUTHENTICATION_FAILED on a wrong user or password. */
     static FlightLogin open(ConnectOptions options) {
         BufferAllocator allocator = new RootAllocator();
+        ManagedChannel channel = null;
         FlightClient flight = null;
         try {
-            FlightClient.Builder builder = FlightClient.builder(allocator, options.insecure()
-                    ? Location.forGrpcInsecure(options.host(), options.port())
-                    : Location.forGrpcTls(options.host(), options.port()));
-            if (!options.insecure()) {
-                // the builder reads the stream only in build(), so hand it the bytes, not an open file
-                builder.useTls().trustedCertificates(new ByteArrayInputStream(Files.readAllBytes(options.caCertificate())));
+            NettyChannelBuilder builder = NettyChannelBuilder.forAddress(options.host(), options.port())
+                    .maxInboundMessageSize(Integer.MAX_VALUE)
+                    .keepAliveTime(KEEPALIVE_MILLIS, TimeUnit.MILLISECONDS)
+                    .keepAliveTimeout(KEEPALIVE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+                    .keepAliveWithoutCalls(true);
+            if (options.insecure()) {
+                builder.usePlaintext();
+            } else {
+                builder.sslContext(GrpcSslContexts.forClient().trustManager(options.caCertificate().toFile()).build());
             }
-            flight = builder.build();
-            CredentialCallOption token = flight.authenticateBasicToken(options.user(), options.password())
-                    .orElseThrow(() -> new MallardException(ErrorCode.AUTHENTICATION_FAILED, "the coordinator issued no token"));
-            return new FlightLogin(allocator, flight, token);
-        } catch (IOException e) {
-            close(flight, allocator);
+            channel = builder.build();
+            flight = FlightGrpcUtils.createFlightClient(allocator, channel, new ArrayList<>());
+            return new FlightLogin(options, allocator, channel, flight, logIn(flight, options));
+        } catch (IOException | IllegalArgumentException e) {
+            close(flight, channel, allocator);
             throw new MallardException(ErrorCode.INVALID_ARGUMENT, "cannot read CA certificate " + options.caCertificate()
                     + ": " + e.getMessage(), e);
         } catch (FlightRuntimeException e) {
-            close(flight, allocator);
+            close(flight, channel, allocator);
             throw WireErrors.fromFlight(e);
         } catch (RuntimeException e) {
-            close(flight, allocator);
+            close(flight, channel, allocator);
             throw e;
         }
     }
 
-    private static void close(FlightClient flight, BufferAllocator allocator) {
+    private static CallOption logIn(FlightClient flight, ConnectOptions options) {
+        CredentialCallOption token = flight.authenticateBasicToken(options.user(), options.password())
+                .orElseThrow(() -> new MallardException(ErrorCode.AUTHENTICATION_FAILED, "the coordinator issued no token"));
+        return token;
+    }
+
+    /** A new session's token over the same connection (the coordinator restarted and forgot the old one). */
+    CallOption logInAgain() {
+        return logIn(flight, options);
+    }
+
+    /** The next call connects at once, not after gRPC's growing reconnect pause. */
+    void resetConnectBackoff() {
+        channel.resetConnectBackoff();
+    }
+
+    private static void close(FlightClient flight, ManagedChannel channel, BufferAllocator allocator) {
         try {
             if (flight != null) {
-                flight.close();
+                flight.close(); // closes the channel it was made over
+            } else if (channel != null) {
+                channel.shutdownNow();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -62,6 +93,6 @@ record FlightLogin(BufferAllocator allocator, FlightClient flight, CallOption to
 
     @Override
     public void close() {
-        close(flight, allocator);
+        close(flight, channel, allocator);
     }
 }

@@ -3,19 +3,25 @@ package io.mallard.client;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.common.rows.QueryRows;
+import io.mallard.common.SetStatement;
 import io.mallard.protocol.SessionOptionText;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.arrow.flight.CallOption;
 import org.apache.arrow.flight.CancelFlightInfoRequest;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStatusCode;
 import org.apache.arrow.flight.GetSessionOptionsRequest;
 import org.apache.arrow.flight.SessionOptionValue;
 import org.apache.arrow.flight.sql.FlightSqlClient;
@@ -39,7 +45,10 @@ public final class MallardSqlClient implements AutoCloseable {
     private final FlightLogin login;
     private final FlightClient flight;
     private final FlightSqlClient sql;
-    private final CallOption auth;
+    /** The session's bearer token; replaced when the coordinator no longer knows it (it restarted). */
+    private volatile CallOption auth;
+    /** Settings this client changed, applied again to a new session after the coordinator restarted. */
+    private final Map<String, String> sessionSettings = new LinkedHashMap<>();
     private volatile FlightInfo running;
 
     private MallardSqlClient(FlightLogin login) {
@@ -49,15 +58,55 @@ public final class MallardSqlClient implements AutoCloseable {
         this.auth = login.token();
     }
 
-    /** Connects and logs in; fails with AUTHENTICATION_FAILED on a wrong user or password. */
+    /**
+     * Connects and logs in; fails with AUTHENTICATION_FAILED on a wrong user or password, and with CONNECTION_FAILED
+     * (Flight status UNAVAILABLE) when the coordinator cannot be reached.
+     */
     public static MallardSqlClient connect(ConnectOptions options) {
         return new MallardSqlClient(FlightLogin.open(options));
+    }
+
+    /**
+     * Runs one exchange with the session's token. When the coordinator no longer knows the token (it restarted), this
+     * logs in again, applies the settings this client had changed to the new session, and runs the exchange once more
+     * (it has not started then: a token is checked before anything runs). A failure to reach the coordinator resets
+     * the connection's back-off, so that the next call tries at once instead of after gRPC's growing pause.
+     */
+    private <T> T withSession(Function<CallOption, T> exchange) {
+        CallOption used = auth;
+        try {
+            return exchange.apply(used);
+        } catch (FlightRuntimeException e) {
+            if (e.status().code() == FlightStatusCode.UNAVAILABLE) {
+                login.resetConnectBackoff();
+            }
+            if (e.status().code() != FlightStatusCode.UNAUTHENTICATED) {
+                throw e;
+            }
+            renewSession(used);
+            return exchange.apply(auth);
+        }
+    }
+
+    private synchronized void renewSession(CallOption expired) {
+        if (auth != expired) {
+            return; // another thread renewed it already
+        }
+        auth = login.logInAgain();
+        for (Map.Entry<String, String> setting : sessionSettings.entrySet()) {
+            sql.executeUpdate("SET " + setting.getKey() + " = '" + setting.getValue() + "'", auth);
+        }
+    }
+
+    private synchronized void remember(String name, String value) {
+        sessionSettings.put(name.toLowerCase(Locale.ROOT), value);
     }
 
     /** Runs a statement and returns all its rows (a SET statement returns no columns). */
     public QueryRows query(String statement) {
         FlightResults.Rows rows = new FlightResults.Rows();
         execute(statement, true, rows);
+        SetStatement.parse(statement).ifPresent(set -> remember(set.name(), set.value()));
         return rows.rows();
     }
 
@@ -70,15 +119,23 @@ public final class MallardSqlClient implements AutoCloseable {
         });
     }
 
-    /** @param cancellable whether {@link #cancel()} is to stop this statement (not so for progress looks) */
+    /**
+     * @param cancellable whether {@link #cancel()} is to stop this statement (not so for progress looks). Only the
+     *                    statement's start is tried again with a new session: once it ran, its results are read with
+     *                    the token it ran with, and a failure then is the statement's (a change is never applied twice)
+     */
     private void execute(String statement, boolean cancellable, FlightResults.StreamReader reader) {
         FlightResults.read(() -> {
-            FlightInfo info = sql.execute(statement, auth);
+            CallOption[] token = new CallOption[1];
+            FlightInfo info = withSession(t -> {
+                token[0] = t;
+                return sql.execute(statement, t);
+            });
             if (cancellable) {
                 running = info;
             }
             try {
-                FlightResults.readEndpoints(sql, info, auth, reader);
+                FlightResults.readEndpoints(sql, info, token[0], reader);
             } finally {
                 if (cancellable) {
                     running = null;
@@ -103,13 +160,14 @@ public final class MallardSqlClient implements AutoCloseable {
             throw new MallardException(ErrorCode.INVALID_ARGUMENT, "settings look like mallard.name = value, not "
                     + name + " = " + value);
         }
-        FlightResults.read(() -> sql.executeUpdate("SET " + name + " = " + value, auth));
+        FlightResults.read(() -> withSession(token -> sql.executeUpdate("SET " + name + " = " + value, token)));
+        remember(name, value);
     }
 
     /** This session's settings as the coordinator holds them (Flight SQL session options). */
     public Map<String, String> settings() {
         Map<String, SessionOptionValue> options = FlightResults.read(
-                () -> flight.getSessionOptions(new GetSessionOptionsRequest(), auth).getSessionOptions());
+                () -> withSession(token -> flight.getSessionOptions(new GetSessionOptionsRequest(), token)).getSessionOptions());
         Map<String, String> settings = new TreeMap<>();
         options.forEach((name, value) -> settings.put(name, Objects.requireNonNullElse(SessionOptionText.of(value), "")));
         return settings;
@@ -142,7 +200,8 @@ public final class MallardSqlClient implements AutoCloseable {
     public List<String> tables() {
         FlightResults.Rows rows = new FlightResults.Rows();
         FlightResults.read(() -> {
-            FlightResults.readEndpoints(sql, sql.getTables(null, null, null, null, false, auth), auth, rows);
+            FlightInfo info = withSession(token -> sql.getTables(null, null, null, null, false, token));
+            FlightResults.readEndpoints(sql, info, auth, rows);
             return null;
         });
         List<String> names = new ArrayList<>();
@@ -160,12 +219,14 @@ public final class MallardSqlClient implements AutoCloseable {
      * {@code rows}.
      */
     public long ingest(String table, ArrowReader rows, IngestOptions options) {
+        // not through withSession: a stream that was read in part cannot be sent again
         return FlightResults.read(() -> Ingestion.run(flight, auth, table, rows, options));
     }
 
     /** Prepares a statement with {@code ?} parameters; close it when done. */
     public PreparedQuery prepare(String statement) {
-        return new PreparedQuery(sql, FlightResults.read(() -> sql.prepare(statement, auth)), login.allocator(), auth);
+        return FlightResults.read(() -> withSession(token -> new PreparedQuery(sql, sql.prepare(statement, token),
+                login.allocator(), token)));
     }
 
     private static long number(Object value) {

@@ -90,15 +90,25 @@ public final class Messages {
         }
     }
 
-    /** Everything the coordinator has for a worker at this poll; {@code revoked}: files the worker may delete. */
-    public record PollReply(List<FileGrant> grants, List<String> revoked, List<TaskSpec> tasks, List<String> cancelledQueries)
-            implements Message {
-        public static PollReply empty() {
-            return new PollReply(List.of(), List.of(), List.of(), List.of());
+    /**
+     * Everything the coordinator has for a worker at this poll: shards to download and to drop, tasks to run, queries
+     * and single task attempts to cancel (an attempt is cancelled when a duplicate of it answered first or it was given
+     * up), and whether the worker is to drain: finish its tasks, hand its shards over, and leave.
+     */
+    public record PollReply(List<FileGrant> grants, List<String> revoked, List<TaskSpec> tasks, List<String> cancelledQueries,
+            List<TaskKey> cancelledTasks, boolean drain) implements Message {
+        public PollReply {
+            cancelledTasks = cancelledTasks == null ? List.of() : List.copyOf(cancelledTasks);
         }
 
+        public static PollReply empty() {
+            return new PollReply(List.of(), List.of(), List.of(), List.of(), List.of(), false);
+        }
+
+        /** Nothing to do (the drain flag is a standing state, not news: it rides along on every reply). */
         public boolean isEmpty() {
-            return grants.isEmpty() && revoked.isEmpty() && tasks.isEmpty() && cancelledQueries.isEmpty();
+            return grants.isEmpty() && revoked.isEmpty() && tasks.isEmpty() && cancelledQueries.isEmpty()
+                    && cancelledTasks.isEmpty();
         }
     }
 

@@ -4,18 +4,28 @@ import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The settings a client session sends with each query ({@link io.mallard.common.SetStatement} reads the SQL that
  * changes them).
  *
- * @param distributed false: answer on the coordinator alone, from its full copies, or fail saying so
- * @param summarize   false: return the workers' raw partial results with a {@code shard} column, not the combined answer
+ * @param distributed        false: answer on the coordinator alone, from its full copies, or fail saying so
+ * @param summarize          false: return the workers' raw partial results with a {@code shard} column, not the
+ *                           combined answer
+ * @param queryTimeoutMillis how long a query of this session may run before it is stopped with TIMEOUT; 0 for no limit,
+ *                           {@link #CLUSTER_DEFAULT} for the coordinator's default
  */
-public record QuerySettings(boolean distributed, boolean summarize) {
+public record QuerySettings(boolean distributed, boolean summarize, long queryTimeoutMillis) {
     public static final String DISTRIBUTED = "mallard.distributed";
     public static final String SUMMARIZE = "mallard.summarize";
-    public static final QuerySettings DEFAULTS = new QuerySettings(true, true);
+    public static final String QUERY_TIMEOUT = "mallard.query_timeout";
+    /** A query timeout not set by the session: the coordinator's default applies. */
+    public static final long CLUSTER_DEFAULT = -1;
+    public static final QuerySettings DEFAULTS = new QuerySettings(true, true, CLUSTER_DEFAULT);
+    /** A duration: a number with a unit ({@code ms}, {@code s}, {@code m}, {@code h}); a bare number is milliseconds. */
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|min|h)?", Pattern.CASE_INSENSITIVE);
 
     /** Reads settings sent with a query; unknown names and values are refused. */
     public static QuerySettings of(Map<String, String> values) {
@@ -31,12 +41,34 @@ public record QuerySettings(boolean distributed, boolean summarize) {
 
     /** This with one setting changed. */
     public QuerySettings with(String name, String value) {
-        boolean flag = parseFlag(name, value);
         return switch (name.toLowerCase(Locale.ROOT)) {
-            case DISTRIBUTED -> new QuerySettings(flag, summarize);
-            case SUMMARIZE -> new QuerySettings(distributed, flag);
+            case DISTRIBUTED -> new QuerySettings(parseFlag(name, value), summarize, queryTimeoutMillis);
+            case SUMMARIZE -> new QuerySettings(distributed, parseFlag(name, value), queryTimeoutMillis);
+            case QUERY_TIMEOUT -> new QuerySettings(distributed, summarize, parseDuration(name, value));
             default -> throw new MallardException(ErrorCode.INVALID_ARGUMENT, "unknown setting " + name
-                    + " (known: " + DISTRIBUTED + ", " + SUMMARIZE + ")");
+                    + " (known: " + DISTRIBUTED + ", " + SUMMARIZE + ", " + QUERY_TIMEOUT + ")");
+        };
+    }
+
+    /** The query timeout that applies: the session's, else {@code clusterDefaultMillis}; 0 for none. */
+    public long effectiveTimeoutMillis(long clusterDefaultMillis) {
+        return queryTimeoutMillis == CLUSTER_DEFAULT ? clusterDefaultMillis : queryTimeoutMillis;
+    }
+
+    /** {@code 30s}, {@code 500ms}, {@code 2m}, {@code 1h}, or a bare number of milliseconds; 0 is no limit. */
+    static long parseDuration(String name, String value) {
+        Matcher m = DURATION.matcher(value.strip());
+        if (!m.matches()) {
+            throw new MallardException(ErrorCode.INVALID_ARGUMENT, name + " takes a duration such as '30s', '500ms', "
+                    + "'2m' or '1h' (0: no limit), not " + value);
+        }
+        long amount = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "ms" : m.group(2).toLowerCase(Locale.ROOT);
+        return switch (unit) {
+            case "s" -> amount * 1_000;
+            case "m", "min" -> amount * 60_000;
+            case "h" -> amount * 3_600_000;
+            default -> amount;
         };
     }
 

@@ -53,7 +53,7 @@ class CodecTest {
                 new WorkerRegistered("w-1", "session-token", 30_000L, 1_000L),
                 new Poll("w-1", List.of("tpch-0001", "tpch-0002")),
                 new PollReply(List.of(new FileGrant("0a1b2c3d4e5f", "https://127.0.0.1:1/s?sig=a%2Fb", 123_456L, "ab".repeat(32))),
-                        List.of("tpch-0009"), List.of(task), List.of("q-0")),
+                        List.of("tpch-0009"), List.of(task), List.of("q-0"), List.of(task.taskKey()), true),
                 new FileReady("w-1", "0a1b2c3d4e5f"),
                 new Challenge("0a1b2c3d4e5f", "00ff".repeat(8)),
                 new FileProof("w-1", "0a1b2c3d4e5f", "00ff".repeat(8), "cd".repeat(32)),

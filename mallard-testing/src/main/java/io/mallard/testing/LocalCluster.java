@@ -66,8 +66,11 @@ public final class LocalCluster implements AutoCloseable {
         this.config = CoordinatorConfig.defaults(dir).withMetadataFile(metadataDir.resolve("metadata.duckdb"))
                 .withLease(options.leaseMillis, Math.min(1000, options.leaseMillis / 3))
                 .withShardWait(options.shardWaitMillis).withReplicas(options.replicas)
-                .withQueryTimeout(60_000) // a stuck test fails in a minute, not ten
-                .withStore(options.store).withImports(options.imports).withCompaction(options.compaction);
+                .withQueryTimeout(options.queryTimeoutMillis)
+                .withStore(options.store).withImports(options.imports).withCompaction(options.compaction)
+                // a spill directory of its own: test clusters share their data directory, and DuckDB its temp files
+                .withLimits(new CoordinatorConfig.Limits(options.maxRunningQueries, options.memoryBytes,
+                        options.spillDir != null ? options.spillDir : metadataDir.resolve("spill")));
         this.coordinator = Coordinator.start(config);
         try {
             for (int i = 0; i < options.workers; i++) {
@@ -124,6 +127,11 @@ public final class LocalCluster implements AutoCloseable {
         if (!workers.isEmpty()) {
             awaitAllShardsServed(120_000);
         }
+    }
+
+    /** Polls {@code condition} every 50 ms until it holds; throws when it still does not after the timeout. */
+    public void await(String what, long timeoutMillis, java.util.function.BooleanSupplier condition) {
+        Await.until(what, java.time.Duration.ofMillis(timeoutMillis), condition);
     }
 
     /** Waits until every shard is proved on at least one live worker. */
@@ -292,6 +300,10 @@ public final class LocalCluster implements AutoCloseable {
         private StoreConfig store = StoreConfig.local();
         private ImportConfig imports = ImportConfig.none();
         private CompactionPolicy compaction = CompactionPolicy.OFF;
+        private long queryTimeoutMillis = 60_000; // a stuck test fails in a minute, not ten
+        private int maxRunningQueries = CoordinatorConfig.Limits.DEFAULTS.maxRunningQueries();
+        private long memoryBytes;
+        private Path spillDir;
         private Path cacheDir = Path.of(System.getProperty("mallard.test.cache",
                 System.getProperty("java.io.tmpdir") + File.separator + "mallard-test-data"));
 
@@ -363,6 +375,25 @@ public final class LocalCluster implements AutoCloseable {
         /** Background compaction (off by default; {@code coordinator().compactor().compactNow()} runs a round). */
         public Builder compaction(CompactionPolicy policy) {
             this.compaction = policy;
+            return this;
+        }
+
+        /** The coordinator's default query timeout (default 60 s). */
+        public Builder queryTimeoutMillis(long millis) {
+            this.queryTimeoutMillis = millis;
+            return this;
+        }
+
+        /** Queries running at once on the coordinator; more wait in its queue. */
+        public Builder maxRunningQueries(int n) {
+            this.maxRunningQueries = n;
+            return this;
+        }
+
+        /** The coordinator's memory budget for query data, and where it spills (null: DIR/spill). */
+        public Builder memory(long bytes, Path spill) {
+            this.memoryBytes = bytes;
+            this.spillDir = spill;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.mallard.testing;
 
+import io.mallard.bench.faults.FaultCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 

@@ -45,6 +45,8 @@ import javax.net.ssl.SSLException;
 final class ShardFetcher {
     private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShardFetcher.class);
+
     private final HttpClient clusterHttp;
     private final HttpClient otherHttp;
     private final String coordinatorHost;
@@ -83,11 +85,18 @@ final class ShardFetcher {
         return dataDir;
     }
 
-    /** Returns the verified local file, or throws SHARD_VERIFICATION_FAILED (the bad bytes are deleted). */
+    /**
+     * Returns the verified local file, or throws SHARD_VERIFICATION_FAILED (the bad bytes are deleted). A file kept from
+     * before whose hash no longer matches (damaged on disk) is deleted and downloaded again.
+     */
     Path fetch(FileGrant grant) throws IOException, InterruptedException {
         Path target = fileOf(grant.fileId());
-        if (Files.exists(target) && Files.size(target) == grant.size() && grant.sha256().equals(sha256(target))) {
+        if (matches(grant)) {
             return target;
+        }
+        if (Files.deleteIfExists(target)) {
+            LOG.warn("file {}: the copy on disk does not match the granted SHA-256; deleted, downloading it again",
+                    grant.fileId());
         }
         URI url = URI.create(grant.url());
         HttpClient http = clientFor(grant.fileId(), url);
@@ -208,6 +217,12 @@ final class ShardFetcher {
         } catch (GeneralSecurityException e) {
             throw new IOException("the JVM's default TLS trust store cannot be loaded: " + e.getMessage(), e);
         }
+    }
+
+    /** Whether the file is on disk with the granted size and SHA-256. */
+    boolean matches(FileGrant grant) throws IOException {
+        Path file = fileOf(grant.fileId());
+        return Files.exists(file) && Files.size(file) == grant.size() && grant.sha256().equals(sha256(file));
     }
 
     static String sha256(Path file) throws IOException {

@@ -29,6 +29,8 @@ final class SharedUpload implements AutoCloseable {
     private final Function<Opening, Upload> opener;
     private VectorSchemaRoot root;
     private Upload upload;
+    /** Tasks that stopped early because the coordinator cancelled just them, not yet ended on the upload. */
+    private final java.util.Set<Integer> withdrawn = new java.util.TreeSet<>();
     private boolean finished;
     private boolean closed;
 
@@ -83,8 +85,20 @@ final class SharedUpload implements AutoCloseable {
         upload.send(BatchTag.end(index).encode(), cancelled);
     }
 
+    /**
+     * Task {@code index} stopped early because the coordinator cancelled that attempt (a duplicate answered first): it
+     * is ended on the upload as the receiver expects, and the coordinator, which no longer counts that attempt, drops
+     * whatever it sent. Its end goes out when the upload completes (never, if no task ever opened it).
+     */
+    synchronized void withdraw(int index) {
+        withdrawn.add(index);
+    }
+
     synchronized void complete() {
         if (upload != null) {
+            for (int index : withdrawn) {
+                end(index, () -> { });
+            }
             upload.complete();
         }
         finished = true;

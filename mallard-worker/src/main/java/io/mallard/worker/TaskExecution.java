@@ -23,9 +23,16 @@ import org.slf4j.LoggerFactory;
 final class TaskExecution implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskExecution.class);
 
+    /**
+     * Rows per uploaded batch. Each batch is one Flight message, which the coordinator must take whole into its memory
+     * budget before it can spill it: a quarter of DuckDB's 65,536 keeps a wide table's message to a few MiB.
+     */
+    static final int UPLOAD_BATCH_ROWS = 16_384;
+
     final TaskSpec task;
     private final long startNanos = System.nanoTime();
     private final Set<Statement> running;
+    private final Set<Statement> runningOfTask;
     private final WorkerDatabase.TaskConnection connection;
     private final Statement statement;
     private final ResultSet resultSet;
@@ -33,13 +40,15 @@ final class TaskExecution implements AutoCloseable {
     private final long executedNanos;
 
     /**
-     * @param held    the files the worker holds: the task may read only those
-     * @param running the statements of the task's query, where a cancel finds this one
+     * @param held          the files the worker holds: the task may read only those
+     * @param running       the statements of the task's query, where a cancel of the query finds this one
+     * @param runningOfTask the statements of this task attempt, where a cancel of just this attempt finds this one
      */
     TaskExecution(TaskSpec task, WorkerDatabase database, Set<String> held, Set<Statement> running,
-            BufferAllocator allocator) {
+            Set<Statement> runningOfTask, BufferAllocator allocator) {
         this.task = task;
         this.running = running;
+        this.runningOfTask = runningOfTask;
         WorkerDatabase.TaskConnection c = null;
         Statement s = null;
         ResultSet rs = null;
@@ -47,11 +56,13 @@ final class TaskExecution implements AutoCloseable {
             c = database.connect(task, held);
             s = c.connection().createStatement();
             running.add(s);
+            runningOfTask.add(s);
             rs = s.executeQuery(task.sql());
-            this.reader = DuckArrow.export(rs, allocator);
+            this.reader = DuckArrow.export(rs, allocator, UPLOAD_BATCH_ROWS);
         } catch (SQLException | RuntimeException e) {
             if (s != null) {
                 running.remove(s);
+                runningOfTask.remove(s);
             }
             closeAll(c, s, rs, null);
             throw e instanceof SQLException sql ? DuckErrors.translate(sql) : (RuntimeException) e;
@@ -96,6 +107,7 @@ final class TaskExecution implements AutoCloseable {
     @Override
     public void close() {
         running.remove(statement);
+        runningOfTask.remove(statement);
         closeAll(connection, statement, resultSet, reader);
     }
 

@@ -7,6 +7,7 @@ import io.mallard.protocol.ErrorInfo;
 import io.mallard.protocol.Messages;
 import io.mallard.protocol.Messages.TaskSpec;
 import io.mallard.protocol.Rpc;
+import io.mallard.protocol.TaskKey;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -52,11 +53,16 @@ final class TaskRunner {
     private final BufferAllocator allocator;
     private final WorkerDatabase database;
     private final java.util.function.Supplier<Set<String>> held;
-    private final long delayMillis;
+    /** Fault injection (tests): a wait before each task and a pause after each task's first batch. */
+    private volatile FaultHooks hooks;
     private final long uploadStallMillis;
+
     private final ExecutorService queries;
     private final Map<String, Set<Statement>> running = new ConcurrentHashMap<>();
+    private final Map<TaskKey, Set<Statement>> runningByTask = new ConcurrentHashMap<>();
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+    /** Single attempts the coordinator gave up or no longer needs (a duplicate answered first). */
+    private final Set<TaskKey> cancelledTasks = ConcurrentHashMap.newKeySet();
     private final Set<Upload> uploads = ConcurrentHashMap.newKeySet();
 
     TaskRunner(FlightClient client, BufferAllocator allocator, WorkerDatabase database,
@@ -71,7 +77,7 @@ final class TaskRunner {
         this.allocator = allocator;
         this.database = database;
         this.held = held;
-        this.delayMillis = delayMillis;
+        this.hooks = new FaultHooks(null, delayMillis, 0);
         this.uploadStallMillis = uploadStallMillis;
         this.queries = queries;
     }
@@ -103,7 +109,7 @@ final class TaskRunner {
                 return;
             }
             TaskSpec task = tasks.get(futures.indexOf(failure.future));
-            if (cancelled.contains(task.queryId())) {
+            if (isCancelled(task)) {
                 upload.abort(cancelledError(task.queryId()));
             } else {
                 handleFailure(workerId, task, failure.cause, auth);
@@ -152,7 +158,7 @@ final class TaskRunner {
     void run(String workerId, TaskSpec task, CallOption auth) {
         try {
             delay();
-            if (cancelled.contains(task.queryId())) {
+            if (isCancelled(task)) {
                 return;
             }
             try (TaskExecution execution = execution(task)) {
@@ -162,6 +168,8 @@ final class TaskRunner {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             handleFailure(workerId, task, e, auth);
+        } finally {
+            runningByTask.remove(task.taskKey());
         }
     }
 
@@ -169,8 +177,8 @@ final class TaskRunner {
     private void handleFailure(String workerId, TaskSpec task, Throwable e, CallOption auth) {
         if (e instanceof Upload.Broken broken) {
             LOG.warn("upload of task {} failed: {}", task.key(), broken.getMessage());
-        } else if (cancelled.contains(task.queryId())) {
-            LOG.debug("task {} ended by the cancel of its query", task.key());
+        } else if (isCancelled(task)) {
+            LOG.debug("task {} ended by a cancel", task.key());
         } else if (e instanceof MallardException m) {
             report(workerId, task, m, auth);
         } else {
@@ -178,15 +186,34 @@ final class TaskRunner {
         }
     }
 
+    /** Fault injection for tests: where the task delay and upload pause come from from now on. */
+    void useFaultHooks(FaultHooks faultHooks) {
+        this.hooks = faultHooks;
+    }
+
+    private void pauseMidUpload() {
+        long pause = hooks.uploadPauseMillis();
+        if (pause > 0) {
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Upload.Broken("interrupted mid-upload", e);
+            }
+        }
+    }
+
     private void delay() throws InterruptedException {
-        if (delayMillis > 0) {
-            Thread.sleep(delayMillis);
+        long delay = hooks.taskDelayMillis();
+        if (delay > 0) {
+            Thread.sleep(delay);
         }
     }
 
     private TaskExecution execution(TaskSpec task) {
         return new TaskExecution(task, database, held.get(),
-                running.computeIfAbsent(task.queryId(), k -> ConcurrentHashMap.newKeySet()), allocator);
+                running.computeIfAbsent(task.queryId(), k -> ConcurrentHashMap.newKeySet()),
+                runningByTask.computeIfAbsent(task.taskKey(), k -> ConcurrentHashMap.newKeySet()), allocator);
     }
 
     /**
@@ -195,9 +222,22 @@ final class TaskRunner {
      * dictionaries once per stream; the tasks of one stream share their SQL, so then all of them go alone.
      */
     private void executeInto(SharedUpload upload, int index, TaskSpec task, CallOption auth) {
-        if (cancelled.contains(task.queryId())) {
-            throw cancelledError(task.queryId());
+        try {
+            executeIntoUnlessCancelled(upload, index, task, auth);
+        } catch (RuntimeException e) {
+            if (!cancelledTasks.contains(task.taskKey()) || cancelled.contains(task.queryId())) {
+                throw e;
+            }
+            // only this attempt was cancelled (a duplicate answered first): the stream's other tasks go on
+            LOG.debug("task {} cancelled: {}", task.key(), e.getMessage());
+            upload.withdraw(index);
+        } finally {
+            runningByTask.remove(task.taskKey());
         }
+    }
+
+    private void executeIntoUnlessCancelled(SharedUpload upload, int index, TaskSpec task, CallOption auth) {
+        checkCancelled(task);
         try (TaskExecution execution = execution(task)) {
             boolean more = execution.next();
             VectorSchemaRoot answer = execution.root();
@@ -205,10 +245,13 @@ final class TaskRunner {
                 sendAlone(upload.workerId, execution, more, auth);
                 return;
             }
-            Runnable check = () -> checkCancelled(task.queryId());
+            Runnable check = () -> checkCancelled(task);
             upload.open(answer.getSchema(), task);
-            while (more) {
+            for (boolean first = true; more; first = false) {
                 upload.send(answer, index, check);
+                if (first) {
+                    pauseMidUpload();
+                }
                 more = execution.next();
             }
             upload.end(index, check);
@@ -231,9 +274,12 @@ final class TaskRunner {
         FlightDescriptor descriptor = FlightDescriptor.command(Codec.encode(Messages.TaskResult.of(workerId, task)));
         Upload upload = open(descriptor, execution.root(), execution.reader(), task.key(), auth);
         try {
-            Runnable check = () -> checkCancelled(task.queryId());
-            for (boolean more = loaded; more; more = execution.next()) {
+            Runnable check = () -> checkCancelled(task);
+            for (boolean more = loaded, first = true; more; more = execution.next(), first = false) {
                 upload.send(null, check);
+                if (first) {
+                    pauseMidUpload();
+                }
             }
             upload.complete();
             execution.logTimes();
@@ -260,9 +306,16 @@ final class TaskRunner {
         return field.getDictionary() != null || field.getChildren().stream().anyMatch(TaskRunner::hasDictionary);
     }
 
-    private void checkCancelled(String queryId) {
-        if (cancelled.contains(queryId)) {
-            throw cancelledError(queryId);
+    private boolean isCancelled(TaskSpec task) {
+        return cancelled.contains(task.queryId()) || cancelledTasks.contains(task.taskKey());
+    }
+
+    private void checkCancelled(TaskSpec task) {
+        if (cancelled.contains(task.queryId())) {
+            throw cancelledError(task.queryId());
+        }
+        if (cancelledTasks.contains(task.taskKey())) {
+            throw new MallardException(ErrorCode.QUERY_CANCELLED, "task " + task.key() + " was cancelled");
         }
     }
 
@@ -292,6 +345,24 @@ final class TaskRunner {
                     statement.cancel();
                 } catch (SQLException e) {
                     LOG.debug("cancel of {} failed", queryId, e);
+                }
+            }
+        }
+    }
+
+    /** Stops one task attempt: the coordinator no longer needs its answer. The query's other tasks go on. */
+    void cancelTask(TaskKey task) {
+        if (cancelledTasks.size() > 10_000) {
+            cancelledTasks.clear(); // keys of long-finished attempts
+        }
+        cancelledTasks.add(task);
+        Set<Statement> statements = runningByTask.get(task);
+        if (statements != null) {
+            for (Statement statement : List.copyOf(statements)) {
+                try {
+                    statement.cancel();
+                } catch (SQLException e) {
+                    LOG.debug("cancel of {} failed", task, e);
                 }
             }
         }

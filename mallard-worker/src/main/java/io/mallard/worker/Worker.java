@@ -8,15 +8,18 @@ import io.mallard.protocol.Messages.PollReply;
 import io.mallard.protocol.Messages.FileGrant;
 import io.mallard.protocol.Messages.TaskSpec;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.flight.auth2.BearerCredentialWriter;
 import org.apache.arrow.flight.grpc.CredentialCallOption;
 import org.apache.arrow.memory.BufferAllocator;
@@ -54,6 +57,11 @@ public final class Worker implements AutoCloseable {
     private final String instance;
     private volatile Session session;
     private volatile boolean closed;
+    /** Handing its shards over and finishing its tasks before it leaves (SIGTERM, or the coordinator asked). */
+    private volatile boolean draining;
+    /** Groups of tasks handed to the task pool and not yet ended. */
+    private final AtomicInteger runningGroups = new AtomicInteger();
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Worker(WorkerConfig config) throws IOException {
         this.config = config;
@@ -83,6 +91,7 @@ public final class Worker implements AutoCloseable {
         this.queries = Executors.newFixedThreadPool(config.taskThreads(), daemon("mallard-query"));
         this.runner = new TaskRunner(link.client(), allocator, database, files::held, config.taskDelayMillis(),
                 config.uploadStallMillis(), queries);
+        runner.useFaultHooks(new FaultHooks(null, config.taskDelayMillis(), config.uploadPauseMillis()));
         this.poller = new Thread(this::pollLoop, "mallard-poll");
         this.poller.setDaemon(true);
     }
@@ -101,6 +110,14 @@ public final class Worker implements AutoCloseable {
         }
         worker.poller.start();
         return worker;
+    }
+
+    /**
+     * Fault injection for tests: from now on the task delay and upload pause are read from {@code file} (properties
+     * {@code task-delay-ms}, {@code upload-pause-ms}) whenever it changed.
+     */
+    public void useFaultHooks(Path file) {
+        runner.useFaultHooks(new FaultHooks(file, config.taskDelayMillis(), config.uploadPauseMillis()));
     }
 
     /** Arrow memory held right now; zero when no task runs. */
@@ -209,6 +226,7 @@ public final class Worker implements AutoCloseable {
         for (String queryId : reply.cancelledQueries()) {
             runner.cancel(queryId);
         }
+        reply.cancelledTasks().forEach(runner::cancelTask);
         for (String fileId : reply.revoked()) {
             files.revoke(fileId);
         }
@@ -223,14 +241,69 @@ public final class Worker implements AutoCloseable {
             byStream.computeIfAbsent(List.of(task.queryId(), task.stream()), k -> new ArrayList<>()).add(task);
         }
         for (List<TaskSpec> group : byStream.values()) {
+            runningGroups.incrementAndGet();
             try {
-                tasks.submit(() -> runner.runAll(s.workerId(), group, s.auth()));
+                tasks.submit(() -> {
+                    try {
+                        runner.runAll(s.workerId(), group, s.auth());
+                    } finally {
+                        runningGroups.decrementAndGet();
+                    }
+                });
             } catch (RejectedExecutionException e) {
+                runningGroups.decrementAndGet();
                 if (!closed) {
                     throw e;
                 }
             }
         }
+        if (reply.drain() && !draining) {
+            // an administrator drains this worker: it hands its shards over, finishes its tasks, and stops
+            Thread drain = new Thread(this::drain, "mallard-drain");
+            drain.setDaemon(true);
+            drain.start();
+        }
+    }
+
+    /**
+     * A planned departure (SIGTERM, or the coordinator's drain): tells the coordinator, which gives this worker no new
+     * tasks but for shards no other worker holds yet and places its shards on the others; keeps polling, so that its
+     * running tasks end and each shard is taken back once its new holder proved it; then stops. Gives up waiting after
+     * the drain timeout. No query fails because of a drain.
+     */
+    public void drain() {
+        if (closed) {
+            return;
+        }
+        draining = true;
+        Session s = session;
+        boolean told = false;
+        if (s != null) {
+            try {
+                link.call(new Messages.Leaving(s.workerId()), Messages.Ack.class, config.callTimeoutMillis(), s.auth());
+                told = true;
+            } catch (MallardException e) {
+                LOG.warn("could not tell the coordinator that this worker drains: {}", e.getMessage());
+            }
+        }
+        long deadline = System.currentTimeMillis() + config.drainTimeoutMillis();
+        // without the coordinator nobody takes the shards over: only the running tasks are waited for
+        while (!closed && System.currentTimeMillis() < deadline
+                && (runningGroups.get() > 0 || told && !files.held().isEmpty())) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        LOG.info("drained: {} task groups running, {} files held; leaving", runningGroups.get(), files.held().size());
+        close();
+    }
+
+    /** Waits until this worker stopped (closed, or drained by the coordinator). */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
     }
 
     /**
@@ -309,5 +382,6 @@ public final class Worker implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         allocator.close();
+        stopped.countDown();
     }
 }

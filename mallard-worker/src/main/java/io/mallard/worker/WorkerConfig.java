@@ -17,10 +17,17 @@ import java.nio.file.Path;
  * @param connectTimeoutMillis how long to keep trying to reach a coordinator that is not up yet at start-up
  * @param callTimeoutMillis deadline of every request/response call to the coordinator (a poll: its interval plus this)
  * @param uploadStallMillis an upload the coordinator takes no data from for this long is abandoned
+ * @param uploadPauseMillis fault injection for tests: pause this long after each task's first batch is sent, so that
+ *                         a test can act while an upload is half done (0 in production)
+ * @param drainTimeoutMillis longest a draining worker waits for its tasks to end and its shards to be taken over
+ *                         before it leaves anyway
  */
 public record WorkerConfig(String coordinatorHost, int coordinatorPort, Path caCertificate, String joinToken, String name,
         Path dataDir, int taskThreads, long taskDelayMillis, boolean insecure, long connectTimeoutMillis,
-        long callTimeoutMillis, long uploadStallMillis) {
+        long callTimeoutMillis, long uploadStallMillis, long uploadPauseMillis, long drainTimeoutMillis) {
+
+    /** Default drain limit: 60 s. */
+    public static final long DEFAULT_DRAIN_TIMEOUT_MILLIS = 60_000;
 
     /** Default call deadline: 30 s. */
     public static final long DEFAULT_CALL_TIMEOUT_MILLIS = 30_000;
@@ -31,7 +38,7 @@ public record WorkerConfig(String coordinatorHost, int coordinatorPort, Path caC
     public WorkerConfig(String coordinatorHost, int coordinatorPort, Path caCertificate, String joinToken, String name,
             Path dataDir, int taskThreads, long taskDelayMillis, boolean insecure) {
         this(coordinatorHost, coordinatorPort, caCertificate, joinToken, name, dataDir, taskThreads, taskDelayMillis,
-                insecure, 120_000, DEFAULT_CALL_TIMEOUT_MILLIS, DEFAULT_UPLOAD_STALL_MILLIS);
+                insecure, 120_000, DEFAULT_CALL_TIMEOUT_MILLIS, DEFAULT_UPLOAD_STALL_MILLIS, 0, DEFAULT_DRAIN_TIMEOUT_MILLIS);
     }
 
     public WorkerConfig {
@@ -47,6 +54,9 @@ public record WorkerConfig(String coordinatorHost, int coordinatorPort, Path caC
         if (taskThreads < 1) {
             throw new IllegalArgumentException("task threads must be at least 1");
         }
+        if (uploadPauseMillis < 0 || taskDelayMillis < 0 || drainTimeoutMillis < 0) {
+            throw new IllegalArgumentException("fault-injection delays must be >= 0");
+        }
         if (callTimeoutMillis < 1 || uploadStallMillis < 1) {
             throw new IllegalArgumentException("call timeout and upload stall limit must be positive");
         }
@@ -54,11 +64,24 @@ public record WorkerConfig(String coordinatorHost, int coordinatorPort, Path caC
 
     public WorkerConfig withConnectTimeout(long millis) {
         return new WorkerConfig(coordinatorHost, coordinatorPort, caCertificate, joinToken, name, dataDir, taskThreads,
-                taskDelayMillis, insecure, millis, callTimeoutMillis, uploadStallMillis);
+                taskDelayMillis, insecure, millis, callTimeoutMillis, uploadStallMillis, uploadPauseMillis, drainTimeoutMillis);
     }
 
     public WorkerConfig withUploadStall(long millis) {
         return new WorkerConfig(coordinatorHost, coordinatorPort, caCertificate, joinToken, name, dataDir, taskThreads,
-                taskDelayMillis, insecure, connectTimeoutMillis, callTimeoutMillis, millis);
+                taskDelayMillis, insecure, connectTimeoutMillis, callTimeoutMillis, millis, uploadPauseMillis,
+                drainTimeoutMillis);
+    }
+
+    public WorkerConfig withUploadPause(long millis) {
+        return new WorkerConfig(coordinatorHost, coordinatorPort, caCertificate, joinToken, name, dataDir, taskThreads,
+                taskDelayMillis, insecure, connectTimeoutMillis, callTimeoutMillis, uploadStallMillis, millis,
+                drainTimeoutMillis);
+    }
+
+    public WorkerConfig withDrainTimeout(long millis) {
+        return new WorkerConfig(coordinatorHost, coordinatorPort, caCertificate, joinToken, name, dataDir, taskThreads,
+                taskDelayMillis, insecure, connectTimeoutMillis, callTimeoutMillis, uploadStallMillis, uploadPauseMillis,
+                millis);
     }
 }

@@ -4,12 +4,12 @@ import io.mallard.common.ParentWatch;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * A bare worker entry point for process-level tests and embedded launchers ({@code mallard worker} is the user-facing
  * command). Arguments: {@code --coordinator HOST:PORT --ca FILE --token TOKEN --name NAME --data-dir DIR
- * [--task-delay-ms N] [--exit-with-parent PID]}.
+ * [--task-delay-ms N] [--upload-pause-ms N] [--fault-hooks FILE] [--drain-timeout-ms N] [--exit-with-parent PID]}. SIGTERM drains
+ * the worker (see {@link Worker#drain()}).
  */
 public final class WorkerMain {
     private WorkerMain() {
@@ -23,17 +23,21 @@ public final class WorkerMain {
         String[] address = options.get("--coordinator").split(":");
         WorkerConfig config = new WorkerConfig(address[0], Integer.parseInt(address[1]), Path.of(options.get("--ca")),
                 options.get("--token"), options.getOrDefault("--name", "worker"), Path.of(options.get("--data-dir")),
-                2, Long.parseLong(options.getOrDefault("--task-delay-ms", "0")), false);
+                2, Long.parseLong(options.getOrDefault("--task-delay-ms", "0")), false)
+                .withUploadPause(Long.parseLong(options.getOrDefault("--upload-pause-ms", "0")))
+                .withDrainTimeout(Long.parseLong(options.getOrDefault("--drain-timeout-ms",
+                        Long.toString(WorkerConfig.DEFAULT_DRAIN_TIMEOUT_MILLIS))));
         if (options.containsKey("--exit-with-parent")) {
             ParentWatch.exitWhenGone(Long.parseLong(options.get("--exit-with-parent")));
         }
         Worker worker = Worker.start(config);
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            worker.close();
-            stop.countDown();
-        }));
+        if (options.containsKey("--fault-hooks")) {
+            worker.useFaultHooks(Path.of(options.get("--fault-hooks")));
+        }
+        // SIGTERM drains: running tasks end and the shards are taken over by other workers before this one leaves
+        Runtime.getRuntime().addShutdownHook(new Thread(worker::drain));
         System.out.println("worker " + worker.workerId() + " running");
-        stop.await();
+        worker.awaitStopped(); // also when the coordinator drained it
+        System.exit(0);
     }
 }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
                 + "coordinator at scale. Figures are ratios measured side by side in one run; see docs/benchmarks.md.",
         subcommands = {BenchTpchCommand.class, BenchChallengeCommand.class, BenchOverheadCommand.class,
             BenchScaleCommand.class, BenchShardsCommand.class, BenchLoadCommand.class, BenchAppendsCommand.class,
-            BenchJmhCommand.class})
+            BenchFaultsCommand.class, BenchJmhCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

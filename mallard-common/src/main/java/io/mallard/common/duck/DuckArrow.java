@@ -23,8 +23,13 @@ public final class DuckArrow {
 
     /** Streams a DuckDB result as Arrow batches allocated from {@code allocator}; closing the reader frees them. */
     public static ArrowReader export(ResultSet resultSet, BufferAllocator allocator) throws SQLException {
+        return export(resultSet, allocator, BATCH_ROWS);
+    }
+
+    /** As {@link #export(ResultSet, BufferAllocator)}, with at most {@code batchRows} rows per batch. */
+    public static ArrowReader export(ResultSet resultSet, BufferAllocator allocator, int batchRows) throws SQLException {
         DuckDBResultSet duck = resultSet.unwrap(DuckDBResultSet.class);
-        return (ArrowReader) duck.arrowExportStream(allocator, BATCH_ROWS);
+        return (ArrowReader) duck.arrowExportStream(allocator, batchRows);
     }
 
     /**

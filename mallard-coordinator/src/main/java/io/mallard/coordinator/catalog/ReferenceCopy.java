@@ -58,10 +58,25 @@ public final class ReferenceCopy implements AutoCloseable {
      */
     public static ReferenceCopy build(Path file, Snapshot snapshot, TableWriter writer, BufferAllocator allocator,
             int threads) throws SQLException, IOException {
+        return build(file, snapshot, writer, allocator, threads, 0, null);
+    }
+
+    /**
+     * As above, with DuckDB's memory limit and temporary directory: GATHER combines and LOCAL queries run here, bounded,
+     * spilling to {@code tempDirectory} beyond {@code memoryLimitBytes} (0: DuckDB's default).
+     */
+    public static ReferenceCopy build(Path file, Snapshot snapshot, TableWriter writer, BufferAllocator allocator,
+            int threads, long memoryLimitBytes, Path tempDirectory) throws SQLException, IOException {
         Files.deleteIfExists(file);
         Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".wal"));
         java.util.Properties properties = new java.util.Properties();
         properties.setProperty("threads", Integer.toString(threads));
+        if (memoryLimitBytes > 0) {
+            properties.setProperty("memory_limit", Math.max(1, memoryLimitBytes >> 20) + "MB");
+        }
+        if (tempDirectory != null) {
+            properties.setProperty("temp_directory", tempDirectory.toAbsolutePath().toString());
+        }
         DuckDBConnection reference = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
         try {
             // clients' SQL runs here for LOCAL queries: no files, no extensions, no setting changes

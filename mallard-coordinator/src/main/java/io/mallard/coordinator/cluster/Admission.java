@@ -18,6 +18,7 @@ final class Admission {
 
     private final ClusterState state;
     private final Placement placement;
+    private final Mailbox mailbox;
     private final String joinToken;
     private final long leaseMillis;
     private final long pollMillis;
@@ -28,11 +29,12 @@ final class Admission {
     private int nextWorker = 1;
 
     /** @param onReplaced called, outside the lock, with the id of a session a new registration of its worker ended */
-    Admission(ClusterState state, Placement placement, String joinToken, long leaseMillis, long pollMillis,
-            java.util.function.Consumer<String> onReplaced) {
+    Admission(ClusterState state, Placement placement, Mailbox mailbox, String joinToken, long leaseMillis,
+            long pollMillis, java.util.function.Consumer<String> onReplaced) {
         this.onReplaced = onReplaced;
         this.state = state;
         this.placement = placement;
+        this.mailbox = mailbox;
         this.joinToken = joinToken;
         this.leaseMillis = leaseMillis;
         this.pollMillis = pollMillis;
@@ -86,15 +88,55 @@ final class Admission {
         });
     }
 
-    /** A clean shutdown: the worker gets no new tasks and its shards are placed on the others. */
+    /**
+     * A worker leaves: it drains (no new tasks but for shards nobody else holds yet; its shards are placed on the others
+     * and taken back from it once their new holders proved them). A draining worker that holds nothing and runs no task
+     * any more has left: it is gone at once, without waiting for its lease.
+     */
     void leaving(String workerId) {
-        state.locked(() -> {
+        String left = state.locked(() -> {
             WorkerSession w = state.workers.get(workerId);
-            if (w != null && w.state.isLive()) {
-                w.state = WorkerState.DRAINING;
-                placement.rebalance();
+            if (w == null || w.state == WorkerState.GONE) {
+                return null;
             }
+            if (w.state == WorkerState.DRAINING && w.trusted.isEmpty() && w.running.isEmpty()) {
+                w.state = WorkerState.GONE;
+                w.granted.clear();
+                return w.label();
+            }
+            drain(w);
+            return null;
         });
+        if (left != null) {
+            LOG.info("worker {} drained and left", left);
+        }
+    }
+
+    /**
+     * Drains a worker named by id or name (its newest registration that is not gone), as an administrator asks: it
+     * hears of it in its next poll reply. Returns how it stands.
+     */
+    String drain(String worker) {
+        String outcome = state.locked(() -> {
+            WorkerSession w = state.workers.values().stream()
+                    .filter(o -> o.state != WorkerState.GONE && (o.id.equals(worker) || o.name.equals(worker)))
+                    .reduce((first, second) -> second)
+                    .orElseThrow(() -> new MallardException(ErrorCode.INVALID_ARGUMENT, "no live worker " + worker));
+            drain(w);
+            return w.label() + " is draining: " + w.trusted.size() + " shards to hand over, " + w.running.size()
+                    + " tasks running";
+        });
+        LOG.info("{}", outcome);
+        return outcome;
+    }
+
+    /** Caller holds the lock. */
+    private void drain(WorkerSession w) {
+        if (w.state.isLive()) {
+            w.state = WorkerState.DRAINING;
+            placement.rebalance();
+        }
+        mailbox.answerNow(w); // it hears at once that it drains
     }
 
     private static String tokenHash(String token) {

@@ -209,7 +209,10 @@ final class ClusterState {
                 continue;
             }
             boolean current = snapshot.file(fileId).isPresent();
-            if (!current || provedElsewhere(fileId, w)) {
+            // a draining worker also gives back what no live worker will ever take over (it was the last one)
+            boolean handedOver = provedElsewhere(fileId, w)
+                    || w.state == WorkerState.DRAINING && !neededByLiveWorker(fileId);
+            if (!current || handedOver) {
                 w.granted.remove(fileId);
                 w.proved.remove(fileId);
                 w.verifying.remove(fileId);
@@ -236,5 +239,12 @@ final class ClusterState {
             }
         }
         return false;
+    }
+
+    /** Whether a live worker needs the file by placement (a draining worker keeps such a file until it is proved). */
+    private boolean neededByLiveWorker(String fileId) {
+        DataFile file = snapshot.file(fileId).orElse(null);
+        return file != null && workers.values().stream().anyMatch(o -> o.state.isLive()
+                && o.assigned.stream().anyMatch(s -> file.belongsTo(Snapshot.shardNumber(s))));
     }
 }

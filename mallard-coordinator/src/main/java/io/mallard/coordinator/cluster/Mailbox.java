@@ -4,6 +4,7 @@ import io.mallard.data.table.DataFile;
 import io.mallard.protocol.Messages.FileGrant;
 import io.mallard.protocol.Messages.PollReply;
 import io.mallard.protocol.Messages.TaskSpec;
+import io.mallard.protocol.TaskKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -11,6 +12,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Each worker's mailbox and its long-poll. A poll is answered at once when there is something (grants, revocations,
@@ -20,6 +23,7 @@ import java.util.function.Consumer;
  * after it is released ({@link ClusterState#send}).
  */
 final class Mailbox implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Mailbox.class);
     private final ClusterState state;
     private final BiFunction<DataFile, String, String> grantUrl;
     private final long pollMillis;
@@ -79,8 +83,17 @@ final class Mailbox implements AutoCloseable {
                 state.send(() -> earlier.answer.accept(PollReply.empty()));
             }
             w.lastSeenMillis = System.currentTimeMillis();
+            w.owesPollSince = 0;
+            if (w.suspected) {
+                w.suspected = false;
+                String label = w.label();
+                state.send(() -> LOG.info("worker {} polls again: no longer suspected", label));
+                state.signalChange(); // queries waiting for a holder of its shards
+            }
             PollReply reply = drain(w);
-            if (!reply.isEmpty() || state.closed || !w.state.isLive()) {
+            // a draining worker's poll waits like any other (answered at once, it polled in a tight loop)
+            if (!reply.isEmpty() || state.closed || w.state == WorkerState.GONE) {
+                w.owesPollSince = w.lastSeenMillis;
                 state.send(() -> answer.accept(reply));
                 return;
             }
@@ -105,6 +118,11 @@ final class Mailbox implements AutoCloseable {
         answerWaiting(w, false);
     }
 
+    /** Answers {@code w}'s waiting long-poll now, also with nothing but its state (drain). Caller holds the lock. */
+    void answerNow(WorkerSession w) {
+        answerWaiting(w, true);
+    }
+
     /** Wakes every long-poll and every query waiting for a shard's holder. Caller holds the lock. */
     void wakeAll() {
         state.workers.values().forEach(this::wake);
@@ -119,10 +137,11 @@ final class Mailbox implements AutoCloseable {
         }
         w.lastSeenMillis = System.currentTimeMillis();
         PollReply reply = drain(w);
-        if (reply.isEmpty() && !regardless && !state.closed && w.state.isLive()) {
+        if (reply.isEmpty() && !regardless && !state.closed && w.state != WorkerState.GONE) {
             return;
         }
         w.waiting = null;
+        w.owesPollSince = w.lastSeenMillis;
         pending.cancelTimeout();
         state.send(() -> pending.answer.accept(reply));
     }
@@ -149,8 +168,10 @@ final class Mailbox implements AutoCloseable {
         w.tasks.clear();
         List<String> cancels = new ArrayList<>(w.cancels);
         w.cancels.clear();
+        List<TaskKey> cancelledTasks = new ArrayList<>(w.cancelledTasks);
+        w.cancelledTasks.clear();
         w.refreshState();
-        return new PollReply(grants, revoked, tasks, cancels);
+        return new PollReply(grants, revoked, tasks, cancels, cancelledTasks, w.state == WorkerState.DRAINING);
     }
 
     @Override

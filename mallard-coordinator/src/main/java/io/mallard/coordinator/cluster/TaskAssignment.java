@@ -7,9 +7,11 @@ import io.mallard.protocol.Messages.TaskSpec;
 import io.mallard.protocol.TaskKey;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Hands tasks to workers: each to a live worker that proved the task's shard, the least busy first. A worker's running
@@ -38,7 +40,7 @@ final class TaskAssignment {
         try {
             for (TaskSpec task : tasks) {
                 while (true) {
-                    WorkerSession best = leastBusyHolder(task);
+                    WorkerSession best = leastBusyHolder(task, Set.of());
                     if (best != null) {
                         chosen.accept(task, best.id);
                         best.tasks.add(task);
@@ -63,11 +65,40 @@ final class TaskAssignment {
     }
 
     /**
-     * The live worker that proved every file the task reads and runs the fewest tasks (a holder by placement first), or
-     * null. The task reads the version its query pinned, which a worker of the shard may hold although a newer commit
-     * gave the shard files it has not proved yet.
+     * Hands one task to the least busy live worker that proved the files it reads, other than {@code excluded} (the
+     * workers that already ran it), at once or not at all: a retry goes only to a worker that proved them already.
      */
-    private WorkerSession leastBusyHolder(TaskSpec task) {
+    Optional<Assignment> assignElsewhere(TaskSpec task, Set<String> excluded, Consumer<String> chosen) {
+        Assignment assigned;
+        state.lock();
+        try {
+            WorkerSession best = leastBusyHolder(task, excluded);
+            if (best == null) {
+                return Optional.empty();
+            }
+            chosen.accept(best.id);
+            best.tasks.add(task);
+            best.running.put(task.taskKey(), task.fileIds());
+            assigned = new Assignment(best.id, best.label());
+            mailbox.wake(best);
+        } finally {
+            state.unlock();
+        }
+        return Optional.of(assigned);
+    }
+
+    /**
+     * The live worker not in {@code excluded} that proved every file the task reads and runs the fewest tasks (a holder
+     * by placement first), or null; a draining worker only when no other has them (it serves its shards until their new
+     * holders proved them: no query waits for a handover). The task reads the version its query pinned, which a worker
+     * of the shard may hold although a newer commit gave the shard files it has not proved yet.
+     */
+    private WorkerSession leastBusyHolder(TaskSpec task, Set<String> excluded) {
+        WorkerSession best = leastBusyHolder(task, excluded, false);
+        return best != null ? best : leastBusyHolder(task, excluded, true);
+    }
+
+    private WorkerSession leastBusyHolder(TaskSpec task, Set<String> excluded, boolean draining) {
         String shardId = task.shardId();
         List<String> files = task.fileIds();
         Set<WorkerSession> candidates = new LinkedHashSet<>(state.provedBy(shardId));
@@ -78,7 +109,8 @@ final class TaskAssignment {
         }
         WorkerSession best = null;
         for (WorkerSession w : candidates) {
-            if (!w.state.isLive() || !w.proved.containsAll(files)) {
+            boolean eligible = draining ? w.state == WorkerState.DRAINING && !w.suspected : w.takesTasks();
+            if (!eligible || !w.proved.containsAll(files) || excluded.contains(w.id)) {
                 continue;
             }
             if (best == null || w.running.size() < best.running.size() || w.running.size() == best.running.size()
@@ -109,6 +141,19 @@ final class TaskAssignment {
             WorkerSession w = state.workers.get(workerId);
             if (w != null) {
                 w.running.remove(task);
+            }
+        });
+    }
+
+    /** Takes one task attempt back if the worker has not picked it up yet, else tells the worker to cancel it. */
+    void cancelTask(String workerId, TaskKey task) {
+        state.locked(() -> {
+            WorkerSession w = state.workers.get(workerId);
+            if (w != null && w.state != WorkerState.GONE) {
+                if (!w.tasks.removeIf(t -> t.taskKey().equals(task))) {
+                    w.cancelledTasks.add(task);
+                    mailbox.wake(w);
+                }
             }
         });
     }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BiConsumer;
@@ -43,7 +44,7 @@ public final class WorkerRegistry implements AutoCloseable {
      */
     public WorkerRegistry(Snapshot snapshot, Function<DataFile, Path> localCopy, String joinToken, int replicas,
             long leaseMillis, long pollMillis, BiFunction<DataFile, String, String> grantUrl, Consumer<String> onWorkerLost) {
-        this(snapshot, localCopy, joinToken, replicas, leaseMillis, pollMillis, 0, grantUrl, onWorkerLost, fileId -> false);
+        this(snapshot, localCopy, joinToken, replicas, leaseMillis, pollMillis, grantUrl, onWorkerLost, fileId -> false);
     }
 
     /**
@@ -53,25 +54,42 @@ public final class WorkerRegistry implements AutoCloseable {
     public WorkerRegistry(Snapshot snapshot, Function<DataFile, Path> localCopy, String joinToken, int replicas,
             long leaseMillis, long pollMillis, BiFunction<DataFile, String, String> grantUrl, Consumer<String> onWorkerLost,
             java.util.function.Predicate<String> pinned) {
-        this(snapshot, localCopy, joinToken, replicas, leaseMillis, pollMillis, 0, grantUrl, onWorkerLost, pinned);
+        this(snapshot, localCopy, joinToken, replicas, new Liveness(leaseMillis, pollMillis, leaseMillis), 0, grantUrl,
+                onWorkerLost, id -> { }, pinned);
     }
 
     /**
-     * @param holdBackMillis for this long after start a worker is granted only the files it says it holds: after a
-     *                       restart of the coordinator the workers register one by one, and the first would otherwise
-     *                       be granted (and download) every shard before the others are back
-     * @param pinned         file ids that a version a running query pinned names (kept with their workers)
+     * How the registry judges workers alive.
+     *
+     * @param leaseMillis   a worker silent for longer is gone: out of placement
+     * @param pollMillis    longest a long-poll waits for mail
+     * @param suspectMillis a worker that owes its next poll for longer is suspected: no new tasks, its running ones
+     *                      duplicated elsewhere, until it polls again
+     */
+    public record Liveness(long leaseMillis, long pollMillis, long suspectMillis) {
+    }
+
+    /**
+     * @param holdBackMillis    for this long after start a worker is granted only the files it says it holds: after a
+     *                          restart of the coordinator the workers register one by one, and the first would
+     *                          otherwise be granted (and download) every shard before the others are back
+     * @param onWorkerSuspected called with a worker's id, outside the lock, when it became suspected (silent past the
+     *                          suspicion limit, or its connection broke)
+     * @param pinned            file ids that a version a running query pinned names (kept with their workers)
      */
     public WorkerRegistry(Snapshot snapshot, Function<DataFile, Path> localCopy, String joinToken, int replicas,
-            long leaseMillis, long pollMillis, long holdBackMillis, BiFunction<DataFile, String, String> grantUrl,
-            Consumer<String> onWorkerLost, java.util.function.Predicate<String> pinned) {
+            Liveness liveness, long holdBackMillis, BiFunction<DataFile, String, String> grantUrl,
+            Consumer<String> onWorkerLost, Consumer<String> onWorkerSuspected, java.util.function.Predicate<String> pinned) {
+        long leaseMillis = liveness.leaseMillis();
+        long pollMillis = liveness.pollMillis();
         this.state = new ClusterState(snapshot, pinned);
         this.mailbox = new Mailbox(state, grantUrl, pollMillis, holdBackMillis);
         Placement placement = new Placement(state, mailbox, replicas);
-        this.admission = new Admission(state, placement, joinToken, leaseMillis, pollMillis, onWorkerLost);
+        this.admission = new Admission(state, placement, mailbox, joinToken, leaseMillis, pollMillis, onWorkerLost);
         this.trust = new Trust(state, mailbox, localCopy);
         this.assignment = new TaskAssignment(state, mailbox);
-        this.reaper = new LeaseReaper(state, placement, leaseMillis, onWorkerLost);
+        this.reaper = new LeaseReaper(state, placement, leaseMillis, liveness.suspectMillis(), onWorkerLost,
+                onWorkerSuspected);
     }
 
     // ---- admission
@@ -90,8 +108,18 @@ public final class WorkerRegistry implements AutoCloseable {
         return admission.workerForToken(token);
     }
 
+    /** The worker leaves: it drains, or, drained already, is gone. */
     public void leaving(String workerId) {
         admission.leaving(workerId);
+    }
+
+    /**
+     * An administrator drains a worker (by id or name): no new tasks but for shards no one else holds yet, its shards
+     * placed on the others; it hears of it in its next poll reply, hands its shards over and leaves. Returns how it
+     * stands; INVALID_ARGUMENT when no such worker is live.
+     */
+    public String drain(String worker) {
+        return admission.drain(worker);
     }
 
     // ---- mailbox
@@ -120,6 +148,11 @@ public final class WorkerRegistry implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }
+    }
+
+    /** The worker's long-poll call broke off (connection closed or reset): it is suspected at once. */
+    public void connectionLost(String workerId) {
+        reaper.connectionLost(workerId);
     }
 
     // ---- trust
@@ -187,6 +220,19 @@ public final class WorkerRegistry implements AutoCloseable {
         assignment.assignAll(tasks, waitMillis, chosen, assigned);
     }
 
+    /**
+     * Hands one task at once to the least busy live worker that proved its shard and is not in {@code excluded}, calling
+     * {@code chosen} with its id before the worker can see the task; empty, handing out nothing, when there is none.
+     */
+    public Optional<Assignment> assignElsewhere(TaskSpec task, Set<String> excluded, Consumer<String> chosen) {
+        return assignment.assignElsewhere(task, excluded, chosen);
+    }
+
+    /** Tells the worker to drop one task attempt (taken back at once if it has not picked it up yet). */
+    public void cancelTask(String workerId, TaskKey task) {
+        assignment.cancelTask(workerId, task);
+    }
+
     /** The task's attempt ended on the worker (answered, failed, or given up). */
     public void taskFinished(String workerId, TaskKey task) {
         assignment.taskFinished(workerId, task);
@@ -204,7 +250,7 @@ public final class WorkerRegistry implements AutoCloseable {
         return state.locked(() -> {
             long now = System.currentTimeMillis();
             List<Messages.WorkerView> views = state.workers.values().stream()
-                    .map(w -> new Messages.WorkerView(w.id, w.name, w.state.name().toLowerCase(), List.copyOf(w.assigned),
+                    .map(w -> new Messages.WorkerView(w.id, w.name, w.displayState(), List.copyOf(w.assigned),
                             List.copyOf(w.trusted), now - w.lastSeenMillis, w.cpus, w.memoryBytes, w.running.size(),
                             w.version, w.address))
                     .toList();

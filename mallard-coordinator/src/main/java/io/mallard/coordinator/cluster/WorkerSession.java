@@ -21,6 +21,16 @@ final class WorkerSession {
     /** What placement hashes: the worker's stable instance identity, or its session id when it has none. */
     final String placementKey;
     long lastSeenMillis;
+    /**
+     * Since when the worker owes the coordinator its next poll (its last one was answered and no new one arrived), or 0
+     * while a poll of it is here. A healthy worker polls again within milliseconds of an answer.
+     */
+    long owesPollSince;
+    /**
+     * Silent for longer than the suspicion limit, or its connection broke: it gets no new tasks, and its running ones
+     * are duplicated elsewhere, until it polls again. Not yet out of placement (that is the lease).
+     */
+    boolean suspected;
     /** host:port of the worker's connection as the coordinator saw it (behind NAT: the NAT's address). */
     String address = "";
     WorkerState state = WorkerState.REGISTERED;
@@ -44,6 +54,8 @@ final class WorkerSession {
     final Set<String> cancels = new LinkedHashSet<>();
     /** Tasks handed to the worker and not yet finished, with the files each reads. */
     final Map<TaskKey, java.util.List<String>> running = new java.util.LinkedHashMap<>();
+    /** Single task attempts to cancel (a duplicate answered first, or the attempt was given up). */
+    final Set<TaskKey> cancelledTasks = new LinkedHashSet<>();
 
     /** The worker's long-poll while it waits for something to pick up (tasks, grants, revocations, cancellations). */
     Mailbox.PendingPoll waiting;
@@ -74,6 +86,16 @@ final class WorkerSession {
     /** "w2 (edge-7, pid 1234)": how errors and logs name a worker. */
     String label() {
         return id + " (" + name + (pid > 0 ? ", pid " + pid : "") + ")";
+    }
+
+    /** The state as status views show it: a suspected live worker shows as suspected. */
+    String displayState() {
+        return suspected && state.isLive() ? "suspected" : state.name().toLowerCase();
+    }
+
+    /** Whether new tasks may go to this worker. */
+    boolean takesTasks() {
+        return state.isLive() && !suspected;
     }
 
     void refreshState() {

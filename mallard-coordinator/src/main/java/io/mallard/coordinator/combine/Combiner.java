@@ -22,18 +22,15 @@ public final class Combiner {
     private final DuckDBConnection reference;
     private final DuckDBConnection database;
     private final BufferAllocator allocator;
-    private final long timeoutMillis;
 
     /**
-     * @param reference     the coordinator's reference database (full dimension and replicated tables)
-     * @param database      the in-memory database partial aggregates combine in ({@link #openDatabase()})
-     * @param timeoutMillis how long a combine waits for the workers' streams before the query times out
+     * @param reference the coordinator's reference database (full dimension and replicated tables)
+     * @param database  the in-memory database partial aggregates combine in ({@link #openDatabase()})
      */
-    public Combiner(DuckDBConnection reference, DuckDBConnection database, BufferAllocator allocator, long timeoutMillis) {
+    public Combiner(DuckDBConnection reference, DuckDBConnection database, BufferAllocator allocator) {
         this.reference = reference;
         this.database = database;
         this.allocator = allocator;
-        this.timeoutMillis = timeoutMillis;
     }
 
     /**
@@ -47,7 +44,7 @@ public final class Combiner {
         for (DistributedPlan.WorkerStream stream : plan.streams()) {
             // registered views and temporary tables are local to this connection and shadow the (empty) table
             String view = stream.materialize() ? "__mallard_stream_" + stream.name() : stream.name();
-            PartialsReader answers = new PartialsReader(allocator, input, input.answers(stream.name()), timeoutMillis);
+            PartialsReader answers = new PartialsReader(allocator, input, input.answers(stream.name()));
             resources.push(DuckArrow.register(connection, view, answers, allocator));
             if (stream.materialize()) {
                 try (Statement copy = connection.createStatement()) {
@@ -65,8 +62,17 @@ public final class Combiner {
      * floating-point sums, reproducible; concurrent queries still run side by side on their own connections.
      */
     public static DuckDBConnection openDatabase() throws SQLException {
+        return openDatabase(0, null);
+    }
+
+    /**
+     * As {@link #openDatabase()}, bounded: DuckDB holds at most {@code memoryLimitBytes} and spills beyond that to
+     * {@code tempDirectory} (a query that still cannot fit fails with OUT_OF_MEMORY); 0 and null for DuckDB's defaults.
+     */
+    public static DuckDBConnection openDatabase(long memoryLimitBytes, java.nio.file.Path tempDirectory) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("threads", "1");
+        bound(properties, memoryLimitBytes, tempDirectory);
         DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
         try {
             DuckLockdown.apply(connection);
@@ -75,5 +81,15 @@ public final class Combiner {
             throw e;
         }
         return connection;
+    }
+
+    /** Sets DuckDB's memory limit and spill directory in a connection's properties (before it opens and is locked). */
+    public static void bound(Properties properties, long memoryLimitBytes, java.nio.file.Path tempDirectory) {
+        if (memoryLimitBytes > 0) {
+            properties.setProperty("memory_limit", Math.max(1, memoryLimitBytes >> 20) + "MB");
+        }
+        if (tempDirectory != null) {
+            properties.setProperty("temp_directory", tempDirectory.toAbsolutePath().toString());
+        }
     }
 }

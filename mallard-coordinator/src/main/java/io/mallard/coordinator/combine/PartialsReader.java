@@ -1,45 +1,44 @@
 package io.mallard.coordinator.combine;
 
-import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * One stream of the workers' results (partial aggregates, or a gathered table) as one Arrow stream for DuckDB: shard
- * after shard in a fixed order (so floating-point sums combine the same way every run), each batch handed over as soon
- * as it has arrived. Blocks while the next shard's batches are still on their way; fails as soon as the query fails.
+ * after shard in a fixed order (so floating-point sums combine the same way every run), each shard's batches once an
+ * attempt at it has ended ({@link ShardStream}), those spilled to disk read back one at a time. Blocks while the next
+ * shard's answer is still on its way; fails as soon as the query fails (a timeout or a cancel fails it too, so this
+ * needs no deadline of its own).
  */
 final class PartialsReader extends ArrowReader {
     private final CombineInput query;
     private final List<ShardStream> slots;
-    private final long deadlineNanos;
     private int current;
+    /** The spill file whose batches are being read, or null. */
+    private SpillFile reading;
 
-    PartialsReader(BufferAllocator allocator, CombineInput query, List<ShardStream> slots, long timeoutMillis) {
+    PartialsReader(BufferAllocator allocator, CombineInput query, List<ShardStream> slots) {
         super(allocator);
         this.query = query;
         this.slots = slots;
-        this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     }
 
     @Override
     protected Schema readSchema() throws IOException {
         ShardStream first = slots.get(0);
         try {
-            return first.schema.get(remainingMillis(), TimeUnit.MILLISECONDS);
+            return first.schema.get();
         } catch (ExecutionException e) {
             throw new IOException(e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw timeout();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
@@ -48,7 +47,29 @@ final class PartialsReader extends ArrowReader {
 
     @Override
     public boolean loadNextBatch() throws IOException {
+        try {
+            return loadNext();
+        } catch (org.apache.arrow.memory.OutOfMemoryException e) {
+            // reading spilled batches back needs memory too: the query fails as the budget's, not as DuckDB's error
+            MallardException outOfMemory = new MallardException(io.mallard.common.ErrorCode.OUT_OF_MEMORY, "the query "
+                    + "needs more than the coordinator's memory budget for query data (--memory-bytes): "
+                    + e.getMessage(), e);
+            query.fail(outOfMemory);
+            throw new IOException(outOfMemory.getMessage(), outOfMemory);
+        }
+    }
+
+    private boolean loadNext() throws IOException {
         while (current < slots.size()) {
+            if (reading != null) {
+                ArrowRecordBatch batch = reading.next(allocator);
+                if (batch != null) {
+                    load(batch);
+                    return true;
+                }
+                reading.close();
+                reading = null;
+            }
             ShardStream slot = slots.get(current);
             ShardStream.Item item;
             try {
@@ -59,18 +80,15 @@ final class PartialsReader extends ArrowReader {
             }
             MallardException failure = query.failure();
             if (failure != null) {
-                if (item != null && item.batch() != null) {
-                    item.batch().close();
+                if (item != null) {
+                    item.free();
                 }
                 throw new IOException(failure.getMessage(), failure);
             }
             if (item == null) {
-                if (remainingMillis() <= 0) {
-                    throw timeout();
-                }
                 continue;
             }
-            if (item.batch() == null) {
+            if (item.isEnd()) {
                 slot.closeDictionaries();
                 current++;
                 continue;
@@ -80,23 +98,20 @@ final class PartialsReader extends ArrowReader {
                 loadDictionary(dictionary);
             }
             slot.closeDictionaries();
-            try (var batch = item.batch()) {
-                new VectorLoader(getVectorSchemaRoot()).load(batch);
+            if (item.spilled() != null) {
+                reading = item.spilled(); // its batches next, one at a time
+                continue;
             }
+            load(item.batch());
             return true;
         }
         return false;
     }
 
-    private long remainingMillis() {
-        return TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-    }
-
-    private IOException timeout() {
-        MallardException e = new MallardException(ErrorCode.TIMEOUT, "query " + query.queryId() + " timed out waiting for shard "
-                + slots.get(Math.min(current, slots.size() - 1)).shardId());
-        query.fail(e);
-        return new IOException(e.getMessage(), e);
+    private void load(ArrowRecordBatch batch) throws IOException {
+        try (batch) {
+            new VectorLoader(getVectorSchemaRoot()).load(batch);
+        }
     }
 
     @Override
@@ -106,6 +121,10 @@ final class PartialsReader extends ArrowReader {
 
     @Override
     protected void closeReadSource() {
+        if (reading != null) {
+            reading.close();
+            reading = null;
+        }
         slots.forEach(ShardStream::discard);
     }
 }

@@ -12,8 +12,9 @@ import org.apache.arrow.flight.SessionOptionValueFactory;
 import org.apache.arrow.flight.SetSessionOptionsResult;
 
 /**
- * Flight SQL session options: {@code mallard.distributed} and {@code mallard.summarize} (booleans or their text) change
- * the session's settings like {@code SET mallard.… = …}; {@code catalog} and {@code schema} are accepted when they name
+ * Flight SQL session options: {@code mallard.distributed} and {@code mallard.summarize} (booleans or their text) and
+ * {@code mallard.query_timeout} (a duration such as {@code 30s}) change the session's settings like
+ * {@code SET mallard.… = …}; {@code catalog} and {@code schema} are accepted when they name
  * Mallard's own. Anything else is refused per option, the others still apply.
  */
 final class SessionOptions {
@@ -31,7 +32,8 @@ final class SessionOptions {
                 }
                 return;
             }
-            if (!name.equals(QuerySettings.DISTRIBUTED) && !name.equals(QuerySettings.SUMMARIZE)) {
+            if (!name.equals(QuerySettings.DISTRIBUTED) && !name.equals(QuerySettings.SUMMARIZE)
+                    && !name.equals(QuerySettings.QUERY_TIMEOUT)) {
                 errors.put(name, new SetSessionOptionsResult.Error(SetSessionOptionsResult.ErrorValue.INVALID_NAME));
                 return;
             }
@@ -46,9 +48,14 @@ final class SessionOptions {
 
     static GetSessionOptionsResult get(ClientSession session) {
         QuerySettings settings = session.settings();
-        return new GetSessionOptionsResult(Map.of(
+        Map<String, SessionOptionValue> options = new HashMap<>(Map.of(
                 QuerySettings.DISTRIBUTED, SessionOptionValueFactory.makeSessionOptionValue(settings.distributed()),
                 QuerySettings.SUMMARIZE, SessionOptionValueFactory.makeSessionOptionValue(settings.summarize()),
                 "catalog", SessionOptionValueFactory.makeSessionOptionValue(CatalogMetadata.CATALOG)));
+        if (settings.queryTimeoutMillis() != QuerySettings.CLUSTER_DEFAULT) {
+            options.put(QuerySettings.QUERY_TIMEOUT,
+                    SessionOptionValueFactory.makeSessionOptionValue(settings.queryTimeoutMillis() + "ms"));
+        }
+        return new GetSessionOptionsResult(options);
     }
 }

@@ -55,6 +55,9 @@ final class StatementDescriber {
         if (SetStatement.parse(sql).isPresent()) {
             return new Described(List.of(), EMPTY, EMPTY);
         }
+        if (AdminStatements.drainTarget(sql).isPresent()) {
+            return new Described(List.of(), EMPTY, AdminStatements.DRAIN_SCHEMA);
+        }
         java.util.Optional<io.mallard.coordinator.tables.TableStatement> table = TableChanges.recognize(sql);
         if (table.isPresent()) {
             // a change answers with its Count; SHOW TABLES and DESCRIBE with the reference database's answer to them

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
 import org.apache.arrow.flight.FlightStream;
@@ -45,13 +46,17 @@ public final class StatementExecutor {
     static final String SYSTEM = "SYSTEM";
     /** The strategy name of the statements that create, change or describe tables. */
     static final String TABLE = "TABLE";
+    /** The strategy name of administrators' statements ({@link AdminStatements}). */
+    static final String ADMIN = "ADMIN";
 
     private final QueryManager queries;
     private final TableChanges tables;
     private final SystemTables system;
     private final MetadataStore history;
     private final BufferAllocator allocator;
+    private final AdminStatements admin;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger waitingForClients = new java.util.concurrent.atomic.AtomicInteger();
 
     /** A statement being streamed: what the system tables show of it while it runs. */
     private static final class Running {
@@ -77,18 +82,21 @@ public final class StatementExecutor {
         }
     }
 
+    /** @param drainer drains a worker by id or name ({@code CALL mallard_drain('w2')}) and says how it stands */
     public StatementExecutor(QueryManager queries, TableChanges tables, SystemTables system, MetadataStore history,
-            BufferAllocator allocator) {
+            BufferAllocator allocator, Function<String, String> drainer) {
         this.queries = queries;
         this.tables = tables;
         this.system = system;
         this.history = history;
         this.allocator = allocator;
+        this.admin = new AdminStatements(drainer);
     }
 
     /** The statements streaming now, as the system tables show them. */
     public Collection<QueryRecord> running() {
-        return running.values().stream().map(r -> r.record("running", null)).toList();
+        return running.values().stream().map(r -> r.record(queries.isQueued(r.queryId) ? "queued" : "running", null))
+                .toList();
     }
 
     /** Cancels a statement by id; false when it is not running. */
@@ -195,8 +203,18 @@ public final class StatementExecutor {
         listener.setOnCancelHandler(() -> cancel(queryId, "the client cancelled the stream"));
         CallCancellation gone = CallCancellation.onCancel(() -> cancel(queryId, "the client cancelled the call"));
         try {
-            Optional<TableStatement> table = TableChanges.recognize(sql);
-            if (table.isPresent()) {
+            Optional<String> drain = AdminStatements.drainTarget(sql);
+            Optional<TableStatement> table = drain.isPresent() ? Optional.empty() : TableChanges.recognize(sql);
+            if (drain.isPresent()) {
+                statement.stats = () -> new QueryStats(ADMIN, List.of());
+                try (VectorSchemaRoot answer = admin.drain(caller, drain.get(), allocator)) {
+                    listener.start(answer);
+                    statement.rows = answer.getRowCount();
+                    listener.putNext();
+                }
+                record(statement, "finished", null);
+                listener.completed();
+            } else if (table.isPresent()) {
                 statement.stats = () -> new QueryStats(TABLE, List.of());
                 try (QueryResult result = tables.execute(queryId, table.get(), sql, caller.name(), caller.isAdmin(),
                         session.settings())) {
@@ -237,9 +255,7 @@ public final class StatementExecutor {
             boolean more = reader.loadNextBatch();
             listener.start(reader.getVectorSchemaRoot(), reader);
             while (more) {
-                if (listener.isCancelled() || statement.cancelled) {
-                    throw new MallardException(ErrorCode.QUERY_CANCELLED, "the client cancelled query " + statement.queryId);
-                }
+                awaitClient(statement, listener);
                 statement.rows += reader.getVectorSchemaRoot().getRowCount();
                 listener.putNext();
                 more = reader.loadNextBatch();
@@ -251,6 +267,40 @@ public final class StatementExecutor {
         // recorded before the client hears the end, so its next look at mallard.queries finds this query
         record(statement, "finished", null);
         listener.completed();
+    }
+
+    /**
+     * Back-pressure: the next batch is produced only once the client took the last ones (gRPC's flow control says it
+     * is ready), so a slow client holds the combine back instead of piling answers up in the coordinator's memory.
+     */
+    private void awaitClient(Running statement, ServerStreamListener listener) {
+        long parkNanos = 50_000;
+        boolean counted = false;
+        try {
+            while (true) {
+                if (listener.isCancelled() || statement.cancelled) {
+                    throw new MallardException(ErrorCode.QUERY_CANCELLED, "the client cancelled query " + statement.queryId);
+                }
+                if (listener.isReady()) {
+                    return;
+                }
+                if (!counted) {
+                    counted = true;
+                    waitingForClients.incrementAndGet();
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(parkNanos);
+                parkNanos = Math.min(10_000_000, parkNanos * 2);
+            }
+        } finally {
+            if (counted) {
+                waitingForClients.decrementAndGet();
+            }
+        }
+    }
+
+    /** Answers held back now because their clients do not read fast enough. */
+    public int waitingForClients() {
+        return waitingForClients.get();
     }
 
     private void record(Running statement, String status, MallardException error) {

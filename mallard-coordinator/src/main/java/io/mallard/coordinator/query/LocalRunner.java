@@ -1,5 +1,6 @@
 package io.mallard.coordinator.query;
 
+import io.mallard.common.MallardException;
 import io.mallard.common.Resources;
 import io.mallard.common.duck.DuckArrow;
 import io.mallard.common.duck.DuckErrors;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.duckdb.DuckDBConnection;
@@ -40,14 +42,17 @@ final class LocalRunner {
         this.allocator = allocator;
     }
 
-    /** Runs a LOCAL plan's SQL on the reference database. */
-    QueryResult run(String queryId, DistributedPlan plan) {
+    /** Runs a LOCAL plan's SQL on the reference database, unless {@code stopped} says why it must not. */
+    QueryResult run(String queryId, DistributedPlan plan, Supplier<MallardException> stopped) {
         Resources resources = new Resources();
         try {
             resources.onClose(() -> running.remove(queryId));
             Connection connection = resources.push(reference.duplicate());
             Statement statement = resources.push(connection.createStatement());
             running.put(queryId, statement);
+            if (stopped.get() != null) {
+                throw stopped.get(); // stopped before a cancel could find the statement
+            }
             ResultSet rs = resources.push(statement.executeQuery(plan.combineSql()));
             ArrowReader reader = resources.push(DuckArrow.export(rs, allocator));
             return new QueryResult(queryId, plan, reader, resources.transfer(), () -> null)
@@ -56,6 +61,9 @@ final class LocalRunner {
             RuntimeException error = DuckErrors.translate(e);
             resources.closeAfter(error);
             throw error;
+        } catch (RuntimeException e) {
+            resources.closeAfter(e);
+            throw e;
         }
     }
 

@@ -4,9 +4,11 @@ import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.common.Resources;
 import io.mallard.common.duck.DuckErrors;
+import io.mallard.coordinator.CoordinatorConfig;
 import io.mallard.coordinator.cluster.WorkerRegistry;
 import io.mallard.coordinator.combine.CombineSession;
 import io.mallard.coordinator.combine.Combiner;
+import io.mallard.coordinator.combine.SpillArea;
 import io.mallard.coordinator.scheduling.DistributedQuery;
 import io.mallard.coordinator.scheduling.QueryStats;
 import io.mallard.coordinator.scheduling.Scheduler;
@@ -48,21 +50,33 @@ public final class QueryManager implements AutoCloseable {
     private final Combiner combiner;
     /** One in-memory DuckDB for every combine (and text answer); each query uses a connection of its own. */
     private final DuckDBConnection combineDatabase;
+    private final QueryControls controls;
+    private final SpillArea spill;
+    private final long defaultTimeoutMillis;
 
     /**
      * @param snapshot the catalog's current version: what a query starting now is planned against
      * @param pin      pins the current version for a query that reads it, until the query's result is closed
+     * @param spill    where received batches go when the coordinator's memory for query data runs short
      */
     public QueryManager(DistributedPlanner planner, WorkerRegistry registry, Supplier<Snapshot> snapshot,
-            Supplier<PinnedSnapshot> pin, DuckDBConnection reference, BufferAllocator allocator, long shardWaitMillis,
-            long queryTimeoutMillis) throws SQLException {
-        this.combineDatabase = Combiner.openDatabase();
+            Supplier<PinnedSnapshot> pin, DuckDBConnection reference, BufferAllocator allocator, SpillArea spill,
+            CoordinatorConfig config) throws SQLException {
+        long budget = config.memoryBudgetBytes();
+        this.combineDatabase = Combiner.openDatabase(budget, config.spillDir().resolve("duckdb-combine"));
         this.snapshot = snapshot;
         this.pin = pin;
         this.plans = new PlanCache(planner, snapshot);
         this.local = new LocalRunner(reference, combineDatabase, allocator);
-        this.scheduler = new Scheduler(registry, shardWaitMillis);
-        this.combiner = new Combiner(reference, combineDatabase, allocator, queryTimeoutMillis);
+        this.spill = spill;
+        this.scheduler = new Scheduler(registry, config.shardWaitMillis(), config.faults().speculationMultiplier(),
+                config.faults().speculationMinMillis(), spill);
+        spill.onExhausted(() -> scheduler.stopAll(new MallardException(ErrorCode.OUT_OF_MEMORY, "the coordinator's memory "
+                + "budget for query data (" + (config.memoryBudgetBytes() >> 20) + " MiB, --memory-bytes) cannot fit "
+                + "the workers' answers even with every waiting batch spilled to disk")));
+        this.combiner = new Combiner(reference, combineDatabase, allocator);
+        this.defaultTimeoutMillis = config.queryTimeoutMillis();
+        this.controls = new QueryControls(config.limits().maxRunningQueries(), this::stopRunning);
     }
 
     /** Plans a query; plans are cached by their exact text. */
@@ -101,23 +115,33 @@ public final class QueryManager implements AutoCloseable {
             String figures = ExplainAnalyzer.run(this, analyzed.get(), settings);
             return local.text(plan, PlanPrinter.print(plan, plans.shardsOf(plan)) + figures);
         }
-        long start = System.nanoTime();
-        DistributedPlan plan = plans.plan(sql, settings);
-        if (!settings.distributed() && plan.isDistributed()) {
-            throw new MallardException(ErrorCode.INVALID_ARGUMENT, "mallard.distributed is off, but this query reads "
-                    + "partitioned tables, whose rows only the workers hold (the coordinator keeps full copies of dimension "
-                    + "and replicated tables); SET mallard.distributed = true");
+        // the query's clock starts now (queued time counts) and it waits for its turn among the running queries
+        QueryControls.Control control = controls.admit(queryId, settings.effectiveTimeoutMillis(defaultTimeoutMillis));
+        try {
+            long start = System.nanoTime();
+            DistributedPlan plan = plans.plan(sql, settings);
+            if (!settings.distributed() && plan.isDistributed()) {
+                throw new MallardException(ErrorCode.INVALID_ARGUMENT, "mallard.distributed is off, but this query reads "
+                        + "partitioned tables, whose rows only the workers hold (the coordinator keeps full copies of "
+                        + "dimension and replicated tables); SET mallard.distributed = true");
+            }
+            LOG.debug("query {} planned in {} us: {}", queryId, (System.nanoTime() - start) / 1000, plan.strategy());
+            QueryResult result = plan.isDistributed() ? runDistributed(queryId, plan, control)
+                    : local.run(queryId, plan, control::reason);
+            return result.stoppedBy(control::reason).whenClosed(control);
+        } catch (RuntimeException e) {
+            control.close();
+            throw control.reason() != null ? control.reason() : e;
         }
-        LOG.debug("query {} planned in {} us: {}", queryId, (System.nanoTime() - start) / 1000, plan.strategy());
-        return plan.isDistributed() ? runDistributed(queryId, plan) : local.run(queryId, plan);
     }
 
     /** Hands the tasks out, then starts the combine over their answers; the first failure wins. */
-    private QueryResult runDistributed(String queryId, DistributedPlan plan) {
+    private QueryResult runDistributed(String queryId, DistributedPlan plan, QueryControls.Control control) {
         PinnedSnapshot version = pin.get(); // the query reads this version, whatever commits meanwhile
         Snapshot pinned = version.snapshot();
         try {
-            QueryResult result = runDistributed(queryId, plan, pinned, (stream, shard) -> plans.tables(pinned, stream, shard));
+            QueryResult result = runDistributed(queryId, plan, pinned, (stream, shard) -> plans.tables(pinned, stream, shard),
+                    control);
             result.onClose(version);
             return result;
         } catch (RuntimeException e) {
@@ -128,19 +152,31 @@ public final class QueryManager implements AutoCloseable {
 
     /**
      * Runs a plan made elsewhere (the row queries of DELETE and UPDATE, whose worker SQL reads a table's rows view) at
-     * the version {@code pinned}; every stream's tasks read {@code tables} there.
+     * the version {@code pinned}; every stream's tasks read {@code tables} there. It takes its turn among the running
+     * queries and has the cluster's default timeout.
      */
     public QueryResult executePlan(String queryId, DistributedPlan plan, Snapshot pinned, java.util.Set<String> tables) {
-        return runDistributed(queryId, plan, pinned, (stream, shard) -> plans.tables(pinned, tables, shard));
+        QueryControls.Control control = controls.admit(queryId, defaultTimeoutMillis);
+        try {
+            return runDistributed(queryId, plan, pinned, (stream, shard) -> plans.tables(pinned, tables, shard), control)
+                    .stoppedBy(control::reason).whenClosed(control);
+        } catch (RuntimeException e) {
+            control.close();
+            throw control.reason() != null ? control.reason() : e;
+        }
     }
 
     private QueryResult runDistributed(String queryId, DistributedPlan plan, Snapshot pinned,
-            java.util.function.BiFunction<DistributedPlan.WorkerStream, String, List<io.mallard.protocol.Messages.TableScan>> tables) {
+            java.util.function.BiFunction<DistributedPlan.WorkerStream, String, List<io.mallard.protocol.Messages.TableScan>> tables,
+            QueryControls.Control control) {
         long start = System.nanoTime();
         DistributedQuery query = scheduler.register(queryId, plan, plans.shardsByDataset(plan), tables);
         Resources resources = new Resources();
         resources.onClose(() -> scheduler.finish(query));
         try {
+            if (control.reason() != null) {
+                throw control.reason(); // stopped before the scheduler knew it
+            }
             scheduler.dispatch(query);
             LOG.debug("query {} dispatched after {} us", queryId, (System.nanoTime() - start) / 1000);
             CombineSession combine = combiner.open(plan, query, resources);
@@ -175,11 +211,36 @@ public final class QueryManager implements AutoCloseable {
      * combine is interrupted and its tasks are cancelled on the workers. Returns false when no such query is running.
      */
     public boolean cancel(String queryId, String reason) {
-        if (local.cancel(queryId)) {
+        MallardException cancelled = new MallardException(ErrorCode.QUERY_CANCELLED, "query " + queryId
+                + " was cancelled: " + reason);
+        if (controls.stop(queryId, cancelled)) {
             LOG.info("query {} cancelled: {}", queryId, reason);
             return true;
         }
-        return scheduler.cancel(queryId, reason);
+        return stopRunning(queryId, cancelled); // a query run without controls (EXPLAIN ANALYZE's inner runs have them)
+    }
+
+    /** Stops what a running query started: a LOCAL statement in DuckDB, or the tasks and combine of a distributed one. */
+    private boolean stopRunning(String queryId, MallardException why) {
+        if (local.cancel(queryId)) {
+            return true;
+        }
+        return scheduler.stop(queryId, why);
+    }
+
+    /** Whether the query waits for its turn (more queries run than the coordinator's limit). */
+    public boolean isQueued(String queryId) {
+        return controls.isQueued(queryId);
+    }
+
+    /** Where received batches spill once the coordinator's memory passed half its budget. */
+    public SpillArea spillArea() {
+        return spill;
+    }
+
+    /** Queries waiting for their turn now. */
+    public int queuedQueries() {
+        return controls.queued();
     }
 
     /** The strategy and tasks of a running distributed query, also while it is still starting. */
@@ -207,9 +268,14 @@ public final class QueryManager implements AutoCloseable {
         scheduler.taskFailed(workerId, failed);
     }
 
-    /** A worker missed its lease: every query with a task on it fails, naming worker and shard. */
+    /** A worker missed its lease: its tasks run on other holders of their shards, or their queries fail. */
     public void workerLost(String workerId) {
         scheduler.workerLost(workerId);
+    }
+
+    /** A worker is suspected (silent, or its connection broke): its running tasks get duplicates elsewhere. */
+    public void workerSuspected(String workerId) {
+        scheduler.workerSuspected(workerId);
     }
 
     public int activeQueries() {
@@ -218,6 +284,7 @@ public final class QueryManager implements AutoCloseable {
 
     @Override
     public void close() {
+        controls.close();
         scheduler.close();
         try {
             combineDatabase.close();

@@ -20,7 +20,7 @@ public final class QueryResult implements AutoCloseable {
     /** Released after everything else the query holds (the version it pinned). */
     private final List<AutoCloseable> last = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private final Supplier<MallardException> failure;
+    private volatile Supplier<MallardException> failure;
     private volatile Supplier<QueryStats> stats = () -> new QueryStats("", List.of());
 
     /** @param resources everything the query holds, the reader among them; closing the result closes them in reverse */
@@ -63,6 +63,19 @@ public final class QueryResult implements AutoCloseable {
 
     QueryResult withStats(Supplier<QueryStats> source) {
         this.stats = source;
+        return this;
+    }
+
+    /** The reason the query was stopped (cancelled, timed out), if any, comes before any other failure. */
+    QueryResult stoppedBy(Supplier<MallardException> reason) {
+        Supplier<MallardException> inner = failure;
+        this.failure = () -> reason.get() != null ? reason.get() : inner.get();
+        return this;
+    }
+
+    /** Closes {@code resource} once everything the query holds is closed (as {@link #onClose}). */
+    QueryResult whenClosed(AutoCloseable resource) {
+        onClose(resource);
         return this;
     }
 

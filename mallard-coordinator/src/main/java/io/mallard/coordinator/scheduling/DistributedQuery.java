@@ -4,6 +4,7 @@ import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.coordinator.combine.CombineInput;
 import io.mallard.coordinator.combine.ShardStream;
+import io.mallard.coordinator.combine.SpillArea;
 import io.mallard.planner.plan.DistributedPlan;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,15 +37,18 @@ public final class DistributedQuery implements CombineInput {
     /**
      * @param shardsByDataset the shards of every dataset the plan's streams read
      * @param tables          what the task of a stream on a shard reads
+     * @param spill           where its received batches go when the coordinator's memory runs short
      */
     DistributedQuery(String id, DistributedPlan plan, Map<String, List<String>> shardsByDataset,
-            java.util.function.BiFunction<DistributedPlan.WorkerStream, String, List<io.mallard.protocol.Messages.TableScan>> tables) {
+            java.util.function.BiFunction<DistributedPlan.WorkerStream, String, List<io.mallard.protocol.Messages.TableScan>> tables,
+            SpillArea spill) {
         this.id = id;
         this.plan = plan;
         Map<String, List<ShardSlot>> streams = new LinkedHashMap<>();
         for (DistributedPlan.WorkerStream stream : plan.streams()) {
             List<ShardSlot> slotsOfStream = shardsByDataset.getOrDefault(stream.dataset(), List.of()).stream()
-                    .map(shard -> new ShardSlot(id, stream.name(), shard, stream.sql(), tables.apply(stream, shard))).toList();
+                    .map(shard -> new ShardSlot(id, stream.name(), shard, stream.sql(), tables.apply(stream, shard), spill))
+                    .toList();
             streams.put(stream.name(), slotsOfStream);
         }
         this.byStream = Map.copyOf(streams);
@@ -60,6 +64,11 @@ public final class DistributedQuery implements CombineInput {
     @Override
     public List<ShardStream> answers(String stream) {
         return byStream.get(stream).stream().map(s -> s.answer).toList();
+    }
+
+    /** The slots, stream by stream. */
+    java.util.Collection<List<ShardSlot>> slotsByStream() {
+        return byStream.values();
     }
 
     ShardSlot slot(String stream, String shardId) {
@@ -97,6 +106,11 @@ public final class DistributedQuery implements CombineInput {
         }
     }
 
+    /** Whether the scheduler ended the query (its result closed). */
+    boolean isFinished() {
+        return finished;
+    }
+
     /** Marks the query ended; returns false if it already was. */
     synchronized boolean finish() {
         boolean first = !finished;
@@ -127,10 +141,13 @@ public final class DistributedQuery implements CombineInput {
 
     /** The query's tasks as they stand now. */
     public QueryStats stats() {
-        List<QueryStats.TaskStats> tasks = slots.stream().map(s -> new QueryStats.TaskStats(s.shardId, s.stream,
-                s.attempt, s.workerId, s.answer.rows(), s.answer.bytes(),
-                s.done() ? "finished" : failure() != null ? "cancelled" : "running",
-                ((s.answer.endNanos() == 0 ? System.nanoTime() : s.answer.endNanos()) - startNanos) / 1_000_000)).toList();
+        List<QueryStats.TaskStats> tasks = slots.stream().map(s -> {
+            TaskAttempt current = s.current();
+            return new QueryStats.TaskStats(s.shardId, s.stream, current == null ? 0 : current.number,
+                    current == null ? null : current.workerId, s.answer.rows(), s.answer.bytes(),
+                    s.done() ? "finished" : failure() != null ? "cancelled" : "running",
+                    ((s.answer.endNanos() == 0 ? System.nanoTime() : s.answer.endNanos()) - startNanos) / 1_000_000);
+        }).toList();
         return new QueryStats(plan.strategy().name(), tasks);
     }
 
@@ -145,7 +162,8 @@ public final class DistributedQuery implements CombineInput {
     }
 
     public Timeline timeline() {
-        return new Timeline(slots.size(), slots.stream().map(s -> s.workerId).filter(Objects::nonNull).distinct().count(),
+        return new Timeline(slots.size(), slots.stream().map(ShardSlot::current).filter(Objects::nonNull)
+                .map(a -> a.workerId).filter(Objects::nonNull).distinct().count(),
                 rowsShipped(), bytesShipped(), startNanos, dispatchedNanos,
                 slots.stream().mapToLong(s -> s.answer.firstBatchNanos()).filter(t -> t > 0).min().orElse(0),
                 slots.stream().mapToLong(s -> s.answer.endNanos()).max().orElse(0));

@@ -18,9 +18,12 @@ import io.mallard.coordinator.catalog.TableWriter;
 import io.mallard.coordinator.tables.Compactor;
 import io.mallard.coordinator.tables.TableChanges;
 import io.mallard.coordinator.cluster.WorkerRegistry;
+import io.mallard.coordinator.combine.Combiner;
+import io.mallard.coordinator.combine.SpillArea;
 import io.mallard.coordinator.flightsql.MallardFlightSqlProducer;
 import io.mallard.coordinator.flightsql.StatementExecutor;
 import io.mallard.coordinator.query.QueryManager;
+import io.mallard.coordinator.system.CoordinatorStats;
 import io.mallard.coordinator.system.MetadataStore;
 import io.mallard.coordinator.system.SystemTables;
 import io.mallard.data.store.ShardStore;
@@ -58,11 +61,14 @@ public final class Coordinator implements AutoCloseable {
     static final Duration DOWNLOAD_URL_TTL = Duration.ofMinutes(10);
     /** Largest message a peer may send: 256 MiB (an Arrow batch of partial results stays far below). */
     static final int MAX_MESSAGE_BYTES = 256 << 20;
+    /** How often the coordinator pings an idle connection, and how long a ping may go unanswered. */
+    static final long KEEPALIVE_SECONDS = 5;
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final FlightServer server;
     private final WorkerRegistry registry;
     private final QueryManager queries;
+    private final StatementExecutor statements;
     private final ShardServer shards;
     private final CoordinatorConfig config;
     private final BufferAllocator allocator;
@@ -78,7 +84,11 @@ public final class Coordinator implements AutoCloseable {
         }
         Credentials credentials = Credentials.load(config.dir());
         TlsMaterial tls = TlsMaterial.load(layout.tls());
-        allocator = new RootAllocator(Math.max(256L << 20, ResourceLimits.detect().memoryBytes() / 4));
+        // the Arrow memory of query data (received batches, combine results, answers) is bounded by the budget;
+        // received batches go to disk beyond half of it, or whenever an allocation would pass it
+        SpillArea spill = new SpillArea(config.memoryBudgetBytes() / 2, config.spillDir().resolve("batches"));
+        allocator = new RootAllocator(spill, config.memoryBudgetBytes());
+        spill.attach(allocator);
         resources.add(allocator);
         try {
             StoreConfig storeConfig = config.store();
@@ -106,8 +116,9 @@ public final class Coordinator implements AutoCloseable {
             }
             TableWriter writer = new TableWriter(catalog, layout.work(), readable);
             resources.add(0, writer);
+            // GATHER combines and LOCAL queries run in the reference copy: bounded, spilling to disk beyond the budget
             ReferenceCopy referenceCopy = ReferenceCopy.build(layout.reference(), catalog.snapshot(), writer, allocator,
-                    ResourceLimits.detect().cpus());
+                    ResourceLimits.detect().cpus(), config.memoryBudgetBytes(), config.spillDir().resolve("duckdb-reference"));
             resources.add(0, referenceCopy);
             DuckDBConnection reference = referenceCopy.connection();
             catalog.onCommit(snapshot -> {
@@ -121,19 +132,25 @@ public final class Coordinator implements AutoCloseable {
             AtomicReference<QueryManager> queriesRef = new AtomicReference<>();
             // workers come back one by one after a restart: for a few polls, grant each only what it holds already
             registry = new WorkerRegistry(catalog.snapshot(), catalog::localCopy, credentials.joinToken(), config.replicas(),
-                    config.leaseMillis(), config.pollMillis(), Math.min(config.leaseMillis(), 3 * config.pollMillis()),
+                    new WorkerRegistry.Liveness(config.leaseMillis(), config.pollMillis(), config.faults().suspectMillis()),
+                    Math.min(config.leaseMillis(), 3 * config.pollMillis()),
                     (file, worker) -> store.downloadUrl(file.storeKey(), worker, DOWNLOAD_URL_TTL).toString(), id -> {
                         QueryManager q = queriesRef.get();
                         if (q != null) {
                             q.workerLost(id);
+                        }
+                    }, id -> {
+                        QueryManager q = queriesRef.get();
+                        if (q != null) {
+                            q.workerSuspected(id);
                         }
                     }, catalog::pinnedByOldVersion);
             resources.add(0, registry);
             catalog.onCommit(registry::onSnapshot);
             DistributedPlanner planner = new DistributedPlanner(new PlannerCatalog(catalog::snapshot),
                     new DuckDbSqlEngine(reference.duplicate()));
-            queries = new QueryManager(planner, registry, catalog::snapshot, catalog::pin, reference, allocator, config.shardWaitMillis(),
-                    config.queryTimeoutMillis());
+            queries = new QueryManager(planner, registry, catalog::snapshot, catalog::pin, reference, allocator, spill,
+                    config);
             queriesRef.set(queries);
             resources.add(0, queries);
             MetadataStore metadata = MetadataStore.open(config.metadataFile());
@@ -143,11 +160,11 @@ public final class Coordinator implements AutoCloseable {
             AtomicReference<StatementExecutor> statementsRef = new AtomicReference<>();
             SystemTables system = new SystemTables(metadata, registry::status,
                     () -> statementsRef.get() == null ? List.of() : statementsRef.get().running(),
-                    new SystemTables.CatalogSource(catalog::tableSummaries, catalog::commitsAfter), allocator);
+                    new SystemTables.CatalogSource(catalog::tableSummaries, catalog::commitsAfter), allocator, this::stats);
             TableChanges tables = new TableChanges(writer, queries, reference, allocator, imports, config.compaction());
             compactor = tables.compactor();
             resources.add(0, compactor);
-            StatementExecutor statements = new StatementExecutor(queries, tables, system, metadata, allocator);
+            statements = new StatementExecutor(queries, tables, system, metadata, allocator, registry::drain);
             statementsRef.set(statements);
             MallardFlightSqlProducer flightSql = new MallardFlightSqlProducer(statements, system, reference, scratch,
                     allocator, TOKEN_TTL_MILLIS, VERSION);
@@ -162,7 +179,11 @@ public final class Coordinator implements AutoCloseable {
                     .transportHint("grpc.builderConsumer", (java.util.function.Consumer<io.grpc.netty.NettyServerBuilder>)
                             // workers ping idle connections every 10 s to notice a vanished peer (CoordinatorLink)
                             netty -> netty.intercept(new PeerAddress()).permitKeepAliveTime(5, TimeUnit.SECONDS)
-                                    .permitKeepAliveWithoutCalls(true));
+                                    .permitKeepAliveWithoutCalls(true)
+                                    // and the coordinator pings its peers: a call from a worker that was cut off or
+                                    // frozen (an upload it never finishes) ends within seconds, not at TCP's timeout
+                                    .keepAliveTime(KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+                                    .keepAliveTimeout(KEEPALIVE_SECONDS, TimeUnit.SECONDS));
             if (!config.insecure()) {
                 builder.useTls(tls.serverCertificateChain().toFile(), tls.serverPrivateKey().toFile());
             }
@@ -242,6 +263,30 @@ public final class Coordinator implements AutoCloseable {
 
     public int activeQueries() {
         return queries.activeQueries();
+    }
+
+    /** The coordinator's own figures, as {@code mallard.coordinator} shows them. */
+    public CoordinatorStats stats() {
+        Runtime runtime = Runtime.getRuntime();
+        return new CoordinatorStats(allocator.getAllocatedMemory(), allocator.getPeakMemoryAllocation(),
+                allocator.getLimit(), queries.spillArea().openFiles(), queries.spillArea().spilledBytes(),
+                queries.activeQueries(), queries.queuedQueries(),
+                statements == null ? 0 : statements.waitingForClients(), runtime.totalMemory() - runtime.freeMemory());
+    }
+
+    /** Answers held back now because their clients do not read fast enough (back-pressure). */
+    public int answersWaitingForClients() {
+        return statements.waitingForClients();
+    }
+
+    /** Spill files that exist now; zero when no query runs. */
+    public int spillFiles() {
+        return queries.spillArea().openFiles();
+    }
+
+    /** Bytes of received batches written to spill files since start. */
+    public long spilledBytes() {
+        return queries.spillArea().spilledBytes();
     }
 
     @Override

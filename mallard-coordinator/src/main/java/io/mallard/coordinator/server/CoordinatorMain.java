@@ -10,9 +10,11 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * A bare coordinator entry point for process-level tests ({@code mallard coordinator} is the user-facing command).
- * Arguments: {@code --dir DIR --port PORT [--lease-ms N] [--replicas R] [--metadata-file FILE]
- * [--compaction-interval-ms N] [--exit-with-parent PID]}; compaction runs (with the default thresholds) only when
- * its interval is given. Prints one line with the port once it listens.
+ * Arguments: {@code --dir DIR --port PORT [--host ADDRESS] [--advertise-host HOST] [--lease-ms N] [--replicas R]
+ * [--metadata-file FILE] [--compaction-interval-ms N] [--suspect-ms N] [--speculation-multiplier X]
+ * [--speculation-min-ms N] [--query-timeout-ms N] [--max-running-queries N] [--memory-bytes N] [--spill-dir DIR]
+ * [--exit-with-parent PID]}; compaction runs (with the default thresholds) only when its interval is given. Prints
+ * one line with the port once it listens.
  */
 public final class CoordinatorMain {
     private CoordinatorMain() {
@@ -38,6 +40,23 @@ public final class CoordinatorMain {
         config = config.withCompaction(options.containsKey("--compaction-interval-ms")
                 ? CompactionPolicy.DEFAULTS.withInterval(Long.parseLong(options.get("--compaction-interval-ms")))
                 : CompactionPolicy.OFF);
+        if (options.containsKey("--host")) {
+            config = config.withHost(options.get("--host"), options.getOrDefault("--advertise-host", options.get("--host")));
+        }
+        CoordinatorConfig.Faults faults = CoordinatorConfig.Faults.DEFAULTS;
+        config = config.withFaults(new CoordinatorConfig.Faults(
+                Long.parseLong(options.getOrDefault("--suspect-ms", Long.toString(faults.suspectMillis()))),
+                Double.parseDouble(options.getOrDefault("--speculation-multiplier",
+                        Double.toString(faults.speculationMultiplier()))),
+                Long.parseLong(options.getOrDefault("--speculation-min-ms", Long.toString(faults.speculationMinMillis())))));
+        if (options.containsKey("--query-timeout-ms")) {
+            config = config.withQueryTimeout(Long.parseLong(options.get("--query-timeout-ms")));
+        }
+        CoordinatorConfig.Limits limits = CoordinatorConfig.Limits.DEFAULTS;
+        config = config.withLimits(new CoordinatorConfig.Limits(
+                Integer.parseInt(options.getOrDefault("--max-running-queries", Integer.toString(limits.maxRunningQueries()))),
+                Long.parseLong(options.getOrDefault("--memory-bytes", "0")),
+                options.containsKey("--spill-dir") ? Path.of(options.get("--spill-dir")) : null));
         Coordinator coordinator = Coordinator.start(config);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

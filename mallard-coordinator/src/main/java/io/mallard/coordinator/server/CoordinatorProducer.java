@@ -1,5 +1,6 @@
 package io.mallard.coordinator.server;
 
+import io.grpc.Context;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.coordinator.cluster.WorkerRegistry;
@@ -45,8 +46,18 @@ final class CoordinatorProducer extends NoOpFlightProducer {
             Identity caller = Identity.decode(context.peerIdentity());
             Message message = Codec.decode(action.getBody());
             if (message instanceof Messages.Poll poll) {
+                String workerId = caller.requireWorker(Optional.of(poll.workerId()));
+                // a poll that breaks off while it waits is a worker that died or was cut off: noticed at once
+                Context call = Context.current();
+                Context.CancellationListener broken = cancelled -> {
+                    if (cancelled.cancellationCause() != null) {
+                        registry.connectionLost(workerId);
+                    }
+                };
+                call.addListener(broken, Runnable::run);
                 // answered later, by whichever thread has work for the worker: no thread waits for it
-                registry.poll(caller.requireWorker(Optional.of(poll.workerId())), poll.held(), reply -> {
+                registry.poll(workerId, poll.held(), reply -> {
+                    call.removeListener(broken);
                     listener.onNext(new Result(Codec.encode(reply)));
                     listener.onCompleted();
                 });

@@ -62,6 +62,7 @@ public final class MetadataStore implements AutoCloseable {
         // the catalog's commit log, appended to as commits are seen (it only grows), emptied when the coordinator starts
         "CREATE OR REPLACE TABLE live.commits (version BIGINT, committed_at TIMESTAMP, user_name VARCHAR, kind VARCHAR, "
                 + "table_name VARCHAR, statement VARCHAR, rows_added BIGINT, rows_removed BIGINT)",
+        "CREATE OR REPLACE TABLE live.coordinator (" + CoordinatorStats.COLUMNS + ")",
         "CREATE SCHEMA IF NOT EXISTS mallard",
         "CREATE OR REPLACE VIEW mallard.queries AS SELECT *, session_id = getvariable('mallard_session') AS current_session "
                 + "FROM (SELECT * FROM history.queries UNION ALL SELECT * FROM live.queries) WHERE " + VISIBLE,
@@ -74,9 +75,11 @@ public final class MetadataStore implements AutoCloseable {
         "CREATE OR REPLACE VIEW mallard.commits AS SELECT version, committed_at, user_name, kind, table_name, "
                 + "CASE WHEN getvariable('mallard_admin') THEN statement END AS statement, rows_added, rows_removed "
                 + "FROM live.commits",
+        "CREATE OR REPLACE VIEW mallard.coordinator AS SELECT * FROM live.coordinator",
     };
     /** The tables of the {@code mallard} schema, as clients see them. */
-    public static final List<String> SYSTEM_TABLES = List.of("queries", "tasks", "workers", "shards", "tables", "commits");
+    public static final List<String> SYSTEM_TABLES = List.of("queries", "tasks", "workers", "shards", "tables", "commits",
+            "coordinator");
 
     /** How long a finished statement may wait before the writer appends it together with the others that finished. */
     static final long FLUSH_MILLIS = 200;
@@ -96,10 +99,20 @@ public final class MetadataStore implements AutoCloseable {
     private final ConcurrentLinkedQueue<QueryRecord> pending = new ConcurrentLinkedQueue<>();
     /** The newest commit copied into {@code live.commits}. Guarded by this. */
     private long commitsSeen;
+    /** The queued statements, also on disk until their batch is written; null when the history is in memory only. */
+    private final HistoryJournal journal;
+    /** Makes appending to the journal and queueing one step, so that a batch taken is exactly what the journal held. */
+    private final Object journalLock = new Object();
 
-    private MetadataStore(DuckDBConnection connection) {
+    private MetadataStore(DuckDBConnection connection, HistoryJournal journal) {
         this.connection = connection;
+        this.journal = journal;
         writer.scheduleWithFixedDelay(this::flush, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** The journal of a metadata file: next to it. */
+    static Path journalOf(Path file) {
+        return file.resolveSibling(file.getFileName() + ".journal");
     }
 
     /**
@@ -109,33 +122,86 @@ public final class MetadataStore implements AutoCloseable {
      */
     public static MetadataStore open(Path file) throws SQLException {
         DuckDBConnection connection;
+        boolean onDisk = true;
         try {
             connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
         } catch (SQLException e) {
             LOG.warn("cannot open the metadata file {} ({}): query history is kept in memory and lost at shutdown",
                     file, e.getMessage());
             connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
+            onDisk = false;
         }
+        HistoryJournal journal = null;
         try (Statement statement = connection.createStatement()) {
             for (String ddl : SCHEMA) {
                 statement.execute(ddl);
             }
             DuckLockdown.apply(connection);
-            return new MetadataStore(connection);
+            if (onDisk) {
+                replay(connection, journalOf(file));
+                journal = new HistoryJournal(journalOf(file));
+                journal.rewrite(List.of());
+            }
+            return new MetadataStore(connection, journal);
+        } catch (java.io.IOException e) {
+            connection.close();
+            throw new SQLException("cannot open the history journal of " + file + ": " + e.getMessage(), e);
         } catch (SQLException | RuntimeException e) {
+            if (journal != null) {
+                journal.close();
+            }
             connection.close();
             throw e;
         }
     }
+
+    /**
+     * Writes the statements a journal holds that the history lacks: they finished after the last batch before the
+     * coordinator stopped without closing (killed).
+     */
+    private static void replay(DuckDBConnection connection, Path journalFile) throws SQLException, java.io.IOException {
+        List<QueryRecord> missing = new ArrayList<>();
+        try (PreparedStatement known = connection.prepareStatement("SELECT count(*) FROM history.queries WHERE query_id = ?")) {
+            for (QueryRecord query : HistoryJournal.read(journalFile)) {
+                known.setString(1, query.queryId());
+                try (java.sql.ResultSet rs = known.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) == 0) {
+                        missing.add(query);
+                    }
+                }
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        writeBatch(connection, missing);
+        LOG.info("{} statements that finished before the coordinator stopped were written to the history from {}",
+                missing.size(), journalFile);
+    }
+
+
 
     /** A connection of its own for one client statement; the caller closes it. */
     Connection newConnection() throws SQLException {
         return connection.duplicate();
     }
 
-    /** Appends a finished statement and its tasks to the history, in the background (see {@link #awaitWrites}). */
+    /**
+     * Appends a finished statement and its tasks to the history: at once to the journal (one write), in the background
+     * to the history's tables (see {@link #awaitWrites}).
+     */
     public void record(QueryRecord query) {
-        pending.add(query);
+        synchronized (journalLock) {
+            if (journal != null) {
+                try {
+                    journal.append(query);
+                } catch (RuntimeException e) {
+                    LOG.warn("query {} could not be journaled: {}", query.queryId(), e.getMessage());
+                }
+            }
+            pending.add(query);
+        }
     }
 
     /** Waits until every statement recorded so far is in the history, so a read of the system tables sees it. */
@@ -152,8 +218,10 @@ public final class MetadataStore implements AutoCloseable {
     /** Writes what is queued in one transaction; on the writer thread, or at close once the writer has stopped. */
     private void flush() {
         List<QueryRecord> batch = new ArrayList<>();
-        for (QueryRecord query; (query = pending.poll()) != null;) {
-            batch.add(query);
+        synchronized (journalLock) {
+            for (QueryRecord query; (query = pending.poll()) != null;) {
+                batch.add(query);
+            }
         }
         if (batch.isEmpty()) {
             return;
@@ -161,14 +229,30 @@ public final class MetadataStore implements AutoCloseable {
         try {
             write(batch);
         } catch (SQLException | RuntimeException e) {
+            // the journal keeps them: the next start writes them
             LOG.warn("{} queries could not be written to the history: {}", batch.size(), e.getMessage());
+            return;
+        }
+        synchronized (journalLock) {
+            if (journal != null) {
+                try {
+                    journal.rewrite(List.copyOf(pending)); // what finished since the batch was taken
+                } catch (RuntimeException e) {
+                    LOG.warn("the history journal could not be emptied: {}", e.getMessage());
+                }
+            }
         }
     }
 
     private synchronized void write(List<QueryRecord> batch) throws SQLException {
+        writeBatch(connection, batch);
+    }
+
+    /** Appends statements to the history in one transaction. */
+    private static void writeBatch(DuckDBConnection connection, List<QueryRecord> batch) throws SQLException {
         connection.setAutoCommit(false);
         try {
-            append("history", batch);
+            append(connection, "history", batch);
             connection.commit();
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
@@ -179,7 +263,8 @@ public final class MetadataStore implements AutoCloseable {
     }
 
     /** Appends statements to {@code schema.queries} and their tasks to {@code schema.tasks}, in the open transaction. */
-    private void append(String schema, Collection<QueryRecord> statements) throws SQLException {
+    private static void append(DuckDBConnection connection, String schema, Collection<QueryRecord> statements)
+            throws SQLException {
         try (DuckDBAppender queries = connection.createAppender(schema, "queries")) {
             for (QueryRecord query : statements) {
                 appendQuery(queries, query);
@@ -243,26 +328,28 @@ public final class MetadataStore implements AutoCloseable {
     }
 
     /** Replaces the snapshot of live state that the {@code mallard} views show, in one transaction. */
-    void refresh(Messages.ClusterStatus cluster, Collection<QueryRecord> running, SystemTables.CatalogSource catalog)
-            throws SQLException {
+    void refresh(Messages.ClusterStatus cluster, Collection<QueryRecord> running, SystemTables.CatalogSource catalog,
+            CoordinatorStats stats) throws SQLException {
         awaitWrites();
-        refreshLive(cluster, running, catalog);
+        refreshLive(cluster, running, catalog, stats);
     }
 
     private synchronized void refreshLive(Messages.ClusterStatus cluster, Collection<QueryRecord> running,
-            SystemTables.CatalogSource catalog) throws SQLException {
+            SystemTables.CatalogSource catalog, CoordinatorStats stats) throws SQLException {
         List<TableSummary> tables = catalog.tables().get();
         List<CommitRecord> commits = catalog.commitsAfter().apply(commitsSeen);
         connection.setAutoCommit(false);
         try (Statement statement = connection.createStatement()) {
-            for (String table : List.of("live.queries", "live.tasks", "live.workers", "live.shards", "live.tables")) {
+            for (String table : List.of("live.queries", "live.tasks", "live.workers", "live.shards", "live.tables",
+                    "live.coordinator")) {
                 statement.execute("DELETE FROM " + table);
             }
-            append("live", running);
+            append(connection, "live", running);
             insertWorkers(cluster.workers());
             insertShards(cluster.shards());
             insertTables(tables);
             appendCommits(commits);
+            insertCoordinator(stats);
             connection.commit();
             if (!commits.isEmpty()) {
                 commitsSeen = commits.get(commits.size() - 1).version();
@@ -345,6 +432,22 @@ public final class MetadataStore implements AutoCloseable {
         }
     }
 
+    private void insertCoordinator(CoordinatorStats c) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO live.coordinator VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            insert.setLong(1, c.arrowBytes());
+            insert.setLong(2, c.arrowPeakBytes());
+            insert.setLong(3, c.budgetBytes());
+            insert.setInt(4, c.spillFiles());
+            insert.setLong(5, c.spilledBytes());
+            insert.setInt(6, c.runningQueries());
+            insert.setInt(7, c.queuedQueries());
+            insert.setInt(8, c.heldForClients());
+            insert.setLong(9, c.heapBytes());
+            insert.execute();
+        }
+    }
+
     private Array array(List<String> values) throws SQLException {
         return connection.createArrayOf("VARCHAR", values.toArray(new String[0]));
     }
@@ -365,6 +468,9 @@ public final class MetadataStore implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         flush(); // what finished after the writer's last run
+        if (journal != null) {
+            journal.close();
+        }
         synchronized (this) {
             closeConnection();
         }

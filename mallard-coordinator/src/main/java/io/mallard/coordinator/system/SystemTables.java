@@ -29,7 +29,7 @@ import org.apache.arrow.vector.ipc.ArrowReader;
 
 /**
  * Answers SELECTs over the {@code mallard} schema ({@code mallard.queries}, {@code mallard.tasks}, {@code mallard.workers},
- * {@code mallard.shards}, {@code mallard.tables}, {@code mallard.commits}) from the metadata DuckDB, after refreshing its snapshot of the live cluster. A statement is
+ * {@code mallard.shards}, {@code mallard.tables}, {@code mallard.commits}, {@code mallard.coordinator}) from the metadata DuckDB, after refreshing its snapshot of the live cluster. A statement is
  * routed here when DuckDB's parser finds a table of schema {@code mallard} in it; mixing system tables with dataset
  * tables in one statement is refused, since the two live in different databases.
  */
@@ -43,6 +43,7 @@ public final class SystemTables {
     private final BufferAllocator allocator;
     /** DuckDB's parser, on a connection of the metadata database per call. */
     private final SqlEngine parser;
+    private final Supplier<CoordinatorStats> coordinator;
 
     /**
      * @param cluster the registry's current view of workers and shards
@@ -50,12 +51,20 @@ public final class SystemTables {
      */
     public SystemTables(MetadataStore store, Supplier<Messages.ClusterStatus> cluster,
             Supplier<Collection<QueryRecord>> running, CatalogSource catalog, BufferAllocator allocator) {
+        this(store, cluster, running, catalog, allocator, () -> new CoordinatorStats(0, 0, 0, 0, 0, 0, 0, 0, 0));
+    }
+
+    /** @param coordinator the coordinator's own figures, for {@code mallard.coordinator} */
+    public SystemTables(MetadataStore store, Supplier<Messages.ClusterStatus> cluster,
+            Supplier<Collection<QueryRecord>> running, CatalogSource catalog, BufferAllocator allocator,
+            Supplier<CoordinatorStats> coordinator) {
         this.store = store;
         this.cluster = cluster;
         this.running = running;
         this.catalog = catalog;
         this.allocator = allocator;
         this.parser = DuckDbSqlEngine.perCall(store::newConnection);
+        this.coordinator = coordinator;
     }
 
     /**
@@ -131,7 +140,7 @@ public final class SystemTables {
     public Result execute(String sql, Viewer viewer) {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
-            store.refresh(cluster.get(), running.get(), catalog);
+            store.refresh(cluster.get(), running.get(), catalog, coordinator.get());
             Connection connection = store.newConnection();
             resources.add(connection);
             setVariables(connection, viewer);

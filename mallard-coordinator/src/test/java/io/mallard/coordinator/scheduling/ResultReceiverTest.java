@@ -7,35 +7,12 @@ import io.mallard.common.MallardException;
 import io.mallard.coordinator.cluster.RegistryFixture;
 import io.mallard.coordinator.cluster.WorkerRegistry;
 import io.mallard.coordinator.combine.ShardStream;
-import io.mallard.coordinator.server.ServerErrors;
-import io.mallard.planner.plan.DistributedPlan;
-import io.mallard.planner.plan.Strategy;
+import io.mallard.coordinator.scheduling.UploadFixture.Batch;
 import io.mallard.protocol.BatchTag;
-import io.mallard.protocol.Codec;
 import io.mallard.protocol.Messages;
-import io.mallard.protocol.WireErrors;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.apache.arrow.flight.AsyncPutListener;
-import org.apache.arrow.flight.FlightClient;
-import org.apache.arrow.flight.FlightDescriptor;
-import org.apache.arrow.flight.FlightRuntimeException;
-import org.apache.arrow.flight.FlightServer;
-import org.apache.arrow.flight.FlightStream;
-import org.apache.arrow.flight.Location;
-import org.apache.arrow.flight.NoOpFlightProducer;
-import org.apache.arrow.flight.PutResult;
-import org.apache.arrow.memory.ArrowBuf;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.types.pojo.ArrowType;
-import org.apache.arrow.vector.types.pojo.Field;
-import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,48 +24,24 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing is left allocated.
  */
 class ResultReceiverTest {
-    private static final String STREAM = DistributedPlan.PARTIALS;
-    private static final Schema SCHEMA = new Schema(List.of(Field.nullable("k", new ArrowType.Int(64, true))));
+    private static final String STREAM = UploadFixture.STREAM;
 
     @TempDir
     Path dir;
 
-    private final BufferAllocator allocator = new RootAllocator();
-    private WorkerRegistry registry;
-    private Scheduler scheduler;
-    private FlightServer server;
-    private FlightClient client;
+    private UploadFixture fixture;
     private String worker;
 
     @BeforeEach
     void start() throws Exception {
-        registry = RegistryFixture.registry(dir, 2, 1, 60_000, 60_000);
+        WorkerRegistry registry = RegistryFixture.registry(dir, 2, 1, 60_000, 60_000);
         worker = RegistryFixture.join(registry, dir, "a");
-        scheduler = new Scheduler(registry, 1_000);
-        server = FlightServer.builder(allocator, Location.forGrpcInsecure("127.0.0.1", 0), new NoOpFlightProducer() {
-            @Override
-            public Runnable acceptPut(CallContext context, FlightStream stream, StreamListener<PutResult> ack) {
-                return () -> {
-                    try {
-                        Messages.TaskResult header = Codec.decode(stream.getDescriptor().getCommand(), Messages.TaskResult.class);
-                        scheduler.acceptResult(header.workerId(), header, stream);
-                        ack.onCompleted();
-                    } catch (RuntimeException e) {
-                        ack.onError(WireErrors.toFlight(ServerErrors.translate(e)));
-                    }
-                };
-            }
-        }).build().start();
-        client = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.getPort())).build();
+        fixture = new UploadFixture(registry);
     }
 
     @AfterEach
     void stop() throws Exception {
-        scheduler.close();
-        client.close();
-        server.close();
-        registry.close();
-        allocator.close(); // throws if a batch was leaked
+        fixture.close();
     }
 
     @Test
@@ -148,71 +101,23 @@ class ResultReceiverTest {
         finish(query);
     }
 
-    /** One batch to send: its app metadata (null for none) and its values. */
-    private record Batch(byte[] tag, long... values) {
-        Batch(BatchTag tag, long... values) {
-            this(tag.encode(), values);
-        }
-
-        static Batch untagged(long... values) {
-            return new Batch((byte[]) null, values);
-        }
-    }
-
     private DistributedQuery dispatch(String queryId) throws InterruptedException {
-        DistributedPlan plan = new DistributedPlan(Strategy.PUSHDOWN_SCAN, "SELECT k FROM t",
-                List.of(new DistributedPlan.WorkerStream(STREAM, "measurements", "SELECT k FROM t")),
-                "SELECT * FROM " + STREAM, List.of(), "");
-        DistributedQuery query = scheduler.register(queryId, plan, Map.of("measurements", List.of("shard-000", "shard-001")),
-                (stream, shard) -> RegistryFixture.task(registry, queryId, shard).tables());
-        scheduler.dispatch(query);
-        return query;
+        return fixture.dispatch(queryId);
     }
 
     private void finish(DistributedQuery query) {
-        scheduler.finish(query);
-        assertThat(scheduler.activeQueries()).isZero();
+        fixture.finish(query);
     }
 
     private static Messages.TaskResult header(String queryId, String workerId, int attempt, String... shards) {
-        List<Messages.TaskRef> tasks = new ArrayList<>();
-        for (String shard : shards) {
-            tasks.add(new Messages.TaskRef(shard, attempt));
-        }
-        return new Messages.TaskResult(workerId, queryId, STREAM, tasks);
+        return UploadFixture.header(queryId, workerId, attempt, shards);
     }
 
-    /** Uploads the batches as a worker would; returns the coordinator's refusal, or null when it accepted. */
     private MallardException upload(Messages.TaskResult header, List<Batch> batches) {
-        try (VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator)) {
-            FlightClient.ClientStreamListener put = client.startPut(FlightDescriptor.command(Codec.encode(header)), root,
-                    new AsyncPutListener());
-            try {
-                for (Batch batch : batches) {
-                    BigIntVector k = (BigIntVector) root.getVector(0);
-                    k.allocateNew(batch.values().length);
-                    for (int i = 0; i < batch.values().length; i++) {
-                        k.set(i, batch.values()[i]);
-                    }
-                    root.setRowCount(batch.values().length);
-                    if (batch.tag() == null) {
-                        put.putNext();
-                    } else {
-                        ArrowBuf tag = allocator.buffer(batch.tag().length);
-                        tag.writeBytes(batch.tag());
-                        put.putNext(tag);
-                    }
-                }
-                put.completed();
-                put.getResult();
-                return null;
-            } catch (FlightRuntimeException e) {
-                return WireErrors.fromFlight(e);
-            }
-        }
+        return fixture.upload(header, batches);
     }
 
     private int runningTasks() {
-        return registry.status().workers().stream().mapToInt(Messages.WorkerView::runningTasks).sum();
+        return fixture.runningTasks();
     }
 }

@@ -1,4 +1,4 @@
-package io.mallard.testing;
+package io.mallard.bench.faults;
 
 import io.mallard.client.ConnectOptions;
 import io.mallard.client.MallardSqlClient;
@@ -9,7 +9,6 @@ import io.mallard.coordinator.bootstrap.Bootstrap;
 import io.mallard.coordinator.bootstrap.BootstrapOptions;
 import io.mallard.coordinator.server.CoordinatorMain;
 import io.mallard.data.DataParams;
-import io.mallard.data.table.Snapshot;
 import io.mallard.common.rows.QueryRows;
 import io.mallard.worker.WorkerMain;
 import java.io.File;
@@ -43,6 +42,10 @@ public final class FaultCluster implements AutoCloseable {
     private final int port;
     private final List<Process> workers = new ArrayList<>();
     private final List<String> workerNames = new ArrayList<>();
+    /** Each worker's launch arguments, to start it again as it was. */
+    private final List<List<String>> workerArgs = new ArrayList<>();
+    /** The network namespace each worker runs in, or null. */
+    private final List<NetworkNamespace> namespaces = new ArrayList<>();
     private Process coordinator;
     private int coordinatorStarts;
 
@@ -54,7 +57,7 @@ public final class FaultCluster implements AutoCloseable {
         this.dir = Files.createTempDirectory(options.cacheDir, "fault-cluster-");
         try {
             this.data = Bootstrap.run(new BootstrapOptions(dir, params, options.shards, "admin", cache.resolve("oracle"),
-                    List.of()), null);
+                    options.hosts), null);
             this.adminPassword = Bootstrap.adminPassword(dir);
             this.metadataFile = dir.resolve("metadata.duckdb");
             this.port = freePort();
@@ -96,19 +99,25 @@ public final class FaultCluster implements AutoCloseable {
             throw new IllegalStateException("the coordinator is running");
         }
         coordinatorStarts++;
-        List<String> jvm = pauseBeforeCommit == null ? List.of()
-                : List.of("-Dmallard.fault.pauseBeforeCommit=" + pauseBeforeCommit);
-        List<String> args = new ArrayList<>(List.of("--dir", dir.toString(), "--port", Integer.toString(port), "--lease-ms",
-                Long.toString(options.leaseMillis), "--replicas", Integer.toString(options.replicas), "--metadata-file",
-                metadataFile.toString()));
+        List<String> args = new ArrayList<>(List.of("--dir", dir.toString(), "--port", Integer.toString(port),
+                "--lease-ms", Long.toString(options.leaseMillis), "--replicas", Integer.toString(options.replicas),
+                "--metadata-file", metadataFile.toString(), "--suspect-ms", Long.toString(options.suspectMillis),
+                "--speculation-multiplier", Double.toString(options.speculationMultiplier),
+                "--speculation-min-ms", Long.toString(options.speculationMinMillis)));
+        if (options.bindHost != null) {
+            args.addAll(List.of("--host", options.bindHost, "--advertise-host", options.advertiseHost));
+        }
         if (compactionIntervalMillis > 0) {
             args.addAll(List.of("--compaction-interval-ms", Long.toString(compactionIntervalMillis)));
         }
-        coordinator = launch(CoordinatorMain.class, coordinatorLog(), jvm, args.toArray(String[]::new));
+        args.addAll(options.coordinatorArgs);
+        List<String> jvm = pauseBeforeCommit == null ? List.of()
+                : List.of("-Dmallard.fault.pauseBeforeCommit=" + pauseBeforeCommit);
+        coordinator = launch(CoordinatorMain.class, coordinatorLog(), null, jvm, args.toArray(String[]::new));
         await("the coordinator to answer", 60_000, () -> {
             if (!coordinator.isAlive()) {
                 throw new IllegalStateException("the coordinator exited with " + coordinator.exitValue() + "; see "
-                        + dir.resolve("coordinator-" + coordinatorStarts + ".log"));
+                        + coordinatorLog());
             }
             try (MallardSqlClient client = client()) {
                 client.query("SELECT 1");
@@ -119,9 +128,11 @@ public final class FaultCluster implements AutoCloseable {
         });
     }
 
-    /** {@code kill -9} of the coordinator: it dies without telling anyone. */
-    public void killCoordinator() {
-        kill(coordinator);
+    /** Kills the coordinator and starts it again on the same directory and port with replication factor {@code r}. */
+    public void restartCoordinator(int r) throws IOException {
+        killCoordinator();
+        options.replicas = r;
+        startCoordinator();
     }
 
     /** What the coordinator's fault injection logs when a commit stops before it is recorded. */
@@ -172,32 +183,73 @@ public final class FaultCluster implements AutoCloseable {
         }
     }
 
+    /** {@code kill -9} of the coordinator: it dies without telling anyone. */
+    public void killCoordinator() {
+        kill(coordinator);
+    }
+
     /**
      * Starts one more worker process; {@code taskDelayMillis} > 0 makes it wait that long before running each task, so
      * that a test can act while the task is in flight. Returns its index.
      */
     public int addWorker(long taskDelayMillis) throws IOException {
+        return addWorker(taskDelayMillis, 0);
+    }
+
+    /**
+     * As {@link #addWorker(long)}; {@code uploadPauseMillis} > 0 makes the worker pause that long after the first batch
+     * of each task's upload, so that a test can act while an upload is half done.
+     */
+    public int addWorker(long taskDelayMillis, long uploadPauseMillis) throws IOException {
+        return addWorker(taskDelayMillis, uploadPauseMillis, null);
+    }
+
+    /**
+     * As {@link #addWorker(long, long)}, the worker started inside {@code namespace} (null: none), reaching the
+     * coordinator at the namespace's host address (the cluster must listen there: {@link Builder#listenOn}). Its task
+     * delay and upload pause can be changed while it runs ({@link #setFaultHooks}).
+     */
+    public int addWorker(long taskDelayMillis, long uploadPauseMillis, NetworkNamespace namespace) throws IOException {
         int index = workers.size();
         String name = "worker-" + (index + 1);
+        Path workerDir = Files.createDirectories(dir.resolve("workers").resolve(name));
+        String host = namespace == null ? "127.0.0.1" : namespace.hostAddress();
+        List<String> args = List.of("--coordinator", host + ":" + port,
+                "--ca", caCertificate().toString(), "--token", Credentials.load(dir).joinToken(), "--name", name,
+                "--data-dir", workerDir.toString(), "--task-delay-ms", Long.toString(taskDelayMillis),
+                "--upload-pause-ms", Long.toString(uploadPauseMillis),
+                "--fault-hooks", workerDir.resolve("fault-hooks.properties").toString());
         workerNames.add(name);
-        workers.add(launchWorker(index, taskDelayMillis));
+        workerArgs.add(args);
+        namespaces.add(namespace);
+        workers.add(launchWorker(index));
         return index;
     }
 
-    /** Starts worker {@code index} again, after it was killed, with its name and data directory. */
-    public void restartWorker(int index) throws IOException {
-        if (workers.get(index).isAlive()) {
-            throw new IllegalStateException("worker " + workerNames.get(index) + " is running");
-        }
-        workers.set(index, launchWorker(index, 0));
+    /** From its next task on, worker {@code index} waits {@code taskDelayMillis} before each task and pauses its upload. */
+    public void setFaultHooks(int index, long taskDelayMillis, long uploadPauseMillis) throws IOException {
+        Path file = workerDataDir(index).resolve("fault-hooks.properties");
+        Path next = workerDataDir(index).resolve("fault-hooks.next");
+        Files.writeString(next, "task-delay-ms=" + taskDelayMillis + "\nupload-pause-ms=" + uploadPauseMillis + "\n");
+        Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private Process launchWorker(int index, long taskDelayMillis) throws IOException {
-        String name = workerNames.get(index);
-        Path workerDir = Files.createDirectories(dir.resolve("workers").resolve(name));
-        return launch(WorkerMain.class, workerDir.resolve("worker.log"), List.of(), "--coordinator", "127.0.0.1:" + port,
-                "--ca", caCertificate().toString(), "--token", Credentials.load(dir).joinToken(), "--name", name,
-                "--data-dir", workerDir.toString(), "--task-delay-ms", Long.toString(taskDelayMillis));
+    private Process launchWorker(int index) throws IOException {
+        Path workerDir = workerDataDir(index);
+        return launch(WorkerMain.class, workerDir.resolve("worker.log"), namespaces.get(index), List.of(),
+                workerArgs.get(index).toArray(String[]::new));
+    }
+
+    /** Starts worker {@code index} again, as it was started, with the same data directory; it must not be running. */
+    public void restartWorker(int index) throws IOException {
+        if (workers.get(index).isAlive()) {
+            throw new IllegalStateException(workerNames.get(index) + " is running");
+        }
+        workers.set(index, launchWorker(index));
+    }
+
+    public boolean isWorkerAlive(int index) {
+        return workers.get(index).isAlive();
     }
 
     /** The directory where worker {@code index} keeps its shard files. */
@@ -221,6 +273,16 @@ public final class FaultCluster implements AutoCloseable {
     /** SIGCONT: the frozen worker carries on where it stopped. */
     public void thawWorker(int index) {
         signal("CONT", workers.get(index));
+    }
+
+    /** SIGTERM: the worker drains (finishes its tasks, hands its shards over) and exits. */
+    public void terminateWorker(int index) {
+        signal("TERM", workers.get(index));
+    }
+
+    /** Waits until worker {@code index}'s process exited; fails after the timeout. */
+    public void awaitWorkerExit(int index, long timeoutMillis) {
+        await(workerNames.get(index) + " to exit", timeoutMillis, () -> !workers.get(index).isAlive());
     }
 
     public void killWorker(int index) {
@@ -270,11 +332,11 @@ public final class FaultCluster implements AutoCloseable {
 
     /** Polls {@code condition} every 50 ms until it holds; throws when it still does not after the timeout. */
     public void await(String what, long timeoutMillis, BooleanSupplier condition) {
+        String described = what + " (logs in " + dir + ")";
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (!condition.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out after " + timeoutMillis + " ms waiting for " + what + " (logs in " + dir
-                        + ")");
+                throw new AssertionError("timed out after " + timeoutMillis + " ms waiting for " + described);
             }
             try {
                 TimeUnit.MILLISECONDS.sleep(50);
@@ -294,6 +356,11 @@ public final class FaultCluster implements AutoCloseable {
         return adminPassword;
     }
 
+    /** The catalog's version as bootstrap left it: the generated tables and their files. */
+    public io.mallard.data.table.Snapshot snapshot() {
+        return data.snapshot();
+    }
+
     public Path caCertificate() {
         return new ClusterLayout(dir).caCertificate();
     }
@@ -307,16 +374,23 @@ public final class FaultCluster implements AutoCloseable {
         return dir;
     }
 
-    private Process launch(Class<?> main, Path log, List<String> jvmOptions, String... args) throws IOException {
+    private Process launch(Class<?> main, Path log, NetworkNamespace namespace, List<String> jvmOptions, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-opens=java.base/java.nio=ALL-UNNAMED", "-Xmx512m"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         command.addAll(List.of("--exit-with-parent", Long.toString(ProcessHandle.current().pid())));
+        List<String> launched = namespace == null ? command : namespace.wrap(command);
         // appended to, so that the log of a process started again on the same file keeps what the first one wrote
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
+        return new ProcessBuilder(launched).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
                 log.toFile())).start();
+    }
+
+    /** The coordinator's process id (for measuring it: its memory, its CPU). */
+    public long coordinatorPid() {
+        return coordinator.pid();
     }
 
     private static void signal(String signal, Process process) {
@@ -361,6 +435,18 @@ public final class FaultCluster implements AutoCloseable {
             kill(worker);
         }
         kill(coordinator);
+        String keep = System.getProperty("mallard.test.keepLogs");
+        if (keep != null) {
+            // -Dmallard.test.keepLogs=DIR: the processes' logs outlive the cluster, for a look at a failure
+            try (Stream<Path> logs = Files.walk(dir)) {
+                Path target = Files.createDirectories(Path.of(keep).resolve(dir.getFileName()));
+                for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
+                    Files.copy(log, target.resolve(dir.relativize(log).toString().replace('/', '-')));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
@@ -374,6 +460,13 @@ public final class FaultCluster implements AutoCloseable {
         private int shards = 4;
         private int replicas = 1;
         private long leaseMillis = 3_000;
+        private long suspectMillis = 3_000;
+        private double speculationMultiplier;
+        private long speculationMinMillis = 1_000;
+        private final List<String> coordinatorArgs = new ArrayList<>();
+        private List<String> hosts = List.of();
+        private String bindHost;
+        private String advertiseHost;
         private double scaleFactor = 0.01;
         private long measurementRows = 50_000;
         private Path cacheDir = Path.of(System.getProperty("mallard.test.cache",
@@ -396,6 +489,47 @@ public final class FaultCluster implements AutoCloseable {
 
         public Builder leaseMillis(long millis) {
             this.leaseMillis = millis;
+            return this;
+        }
+
+        /** Where generated data is kept and reused (default: the tests' cache under the temporary directory). */
+        public Builder cacheDir(Path dir) {
+            this.cacheDir = dir;
+            return this;
+        }
+
+        public Builder scaleFactor(double sf) {
+            this.scaleFactor = sf;
+            return this;
+        }
+
+        /** How long a worker may owe its next poll before it is suspected (default 3 s). */
+        public Builder suspectMillis(long millis) {
+            this.suspectMillis = millis;
+            return this;
+        }
+
+        /** Duplicates tasks running {@code multiplier} times their finished siblings' median (default: off). */
+        public Builder speculation(double multiplier, long minMillis) {
+            this.speculationMultiplier = multiplier;
+            this.speculationMinMillis = minMillis;
+            return this;
+        }
+
+        /**
+         * The coordinator listens on {@code bind} (e.g. 0.0.0.0) and workers download shards from {@code advertise}, which
+         * its certificate names too (for workers in a {@link NetworkNamespace}).
+         */
+        public Builder listenOn(String bind, String advertise) {
+            this.bindHost = bind;
+            this.advertiseHost = advertise;
+            this.hosts = List.of(advertise);
+            return this;
+        }
+
+        /** More arguments of {@code CoordinatorMain} (limits, timeouts). */
+        public Builder coordinatorArgs(String... args) {
+            this.coordinatorArgs.addAll(List.of(args));
             return this;
         }
 
