@@ -154,7 +154,8 @@ final class ClusterState {
         }
         candidates.addAll(w.trusted);
         for (String shardId : candidates) {
-            if (w.state.isLive() && w.proved.containsAll(filesOf(shardId)) && !hasRejected(w, shardId)) {
+            // a draining worker still serves what it proved, until the new holders proved it too
+            if (w.state != WorkerState.GONE && w.proved.containsAll(filesOf(shardId)) && !hasRejected(w, shardId)) {
                 trust(w, shardId);
             } else {
                 untrust(w, shardId);
