@@ -147,8 +147,10 @@ public final class Coordinator implements AutoCloseable {
                     }, catalog::pinnedByOldVersion);
             resources.add(0, registry);
             catalog.onCommit(registry::onSnapshot);
+            java.sql.Connection planning = reference.duplicate();
+            resources.add(0, planning); // an open connection keeps the reference database's DuckDB instance alive
             DistributedPlanner planner = new DistributedPlanner(new PlannerCatalog(catalog::snapshot),
-                    new DuckDbSqlEngine(reference.duplicate()));
+                    new DuckDbSqlEngine(planning));
             queries = new QueryManager(planner, registry, catalog::snapshot, catalog::pin, reference, allocator, spill,
                     config);
             queriesRef.set(queries);
