@@ -36,6 +36,9 @@ class SystemTablesTest {
     void systemTablesShowQueriesTasksWorkersAndShardsAndTheHistorySurvivesARestart() throws Exception {
         try (LocalCluster cluster = LocalCluster.builder().shards(4).workers(2).privateData(true).build();
                 Oracle oracle = new Oracle(cluster.oracleFile())) {
+            // every shard has a holder once the first worker proved them all; the query below must meet both workers
+            cluster.await("both workers trusted with their shards", 60_000, () -> cluster.coordinator().status().workers()
+                    .stream().filter(w -> w.state().equals("trusted")).count() == 2);
             String marker = UUID.randomUUID().toString();
             String distributed = "SELECT l_returnflag, count(*) AS n FROM lineitem WHERE '" + marker
                     + "' <> '' GROUP BY l_returnflag ORDER BY l_returnflag";

@@ -213,7 +213,10 @@ public final class FaultCluster implements AutoCloseable {
         int index = workers.size();
         String name = "worker-" + (index + 1);
         Path workerDir = Files.createDirectories(dir.resolve("workers").resolve(name));
-        String host = namespace == null ? "127.0.0.1" : namespace.hostAddress();
+        // a worker dials the address the coordinator advertises for downloads, so that it trusts only the cluster CA
+        // there (a worker trusts another host's certificate only through the JVM's default trust store)
+        String host = namespace != null ? namespace.hostAddress()
+                : options.advertiseHost != null ? options.advertiseHost : "127.0.0.1";
         List<String> args = List.of("--coordinator", host + ":" + port,
                 "--ca", caCertificate().toString(), "--token", Credentials.load(dir).joinToken(), "--name", name,
                 "--data-dir", workerDir.toString(), "--task-delay-ms", Long.toString(taskDelayMillis),
