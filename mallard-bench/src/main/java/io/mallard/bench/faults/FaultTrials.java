@@ -150,7 +150,12 @@ public final class FaultTrials implements AutoCloseable {
             cluster.addWorker(SLOW_TASK_MILLIS, 0);
             cluster.addWorker(0, 0, namespace);
             cluster.awaitServed(3, 120_000);
-            return new FaultTrials(namespace, cluster, replicas);
+            FaultTrials trials = new FaultTrials(namespace, cluster, replicas);
+            trials.ensureVictimHoldsShards();
+            if (Boolean.getBoolean("mallard.test.traceFaults")) {
+                cluster.workers().forEach(w -> System.out.println("FAULT-TRACE worker " + w));
+            }
+            return trials;
         } catch (IOException | SQLException | RuntimeException e) {
             if (cluster != null) {
                 cluster.close();
@@ -311,12 +316,13 @@ public final class FaultTrials implements AutoCloseable {
     }
 
     /**
-     * Placement follows the workers' ids, and a worker that registered again has a new one: with R = 1 and a few
-     * shards it may hold none. Then it registers once more (a new id), a few times at most.
+     * Placement follows the workers' instance identities (kept in their data directories): with R = 1 and a few shards
+     * the victim may hold none. Then it starts again as a new instance (its identity file removed), a few times at most.
      */
     private void ensureVictimHoldsShards() throws IOException {
         for (int i = 0; i < 8 && victimShards() == 0; i++) {
             cluster.killWorker(victim);
+            java.nio.file.Files.deleteIfExists(cluster.workerDataDir(victim).resolve("instance-id"));
             cluster.restartWorker(victim);
             cluster.awaitServed(3, 120_000);
         }
