@@ -68,8 +68,9 @@ public final class MetadataStore implements AutoCloseable {
                 + "FROM (SELECT * FROM history.queries UNION ALL SELECT * FROM live.queries) WHERE " + VISIBLE,
         "CREATE OR REPLACE VIEW mallard.tasks AS SELECT * FROM (SELECT * FROM history.tasks UNION ALL "
                 + "SELECT * FROM live.tasks) WHERE " + VISIBLE,
-        "CREATE OR REPLACE VIEW mallard.workers AS SELECT * FROM live.workers",
-        "CREATE OR REPLACE VIEW mallard.shards AS SELECT * FROM live.shards",
+        // admins only (SystemTables refuses the others with PERMISSION_DENIED; the views show them nothing either)
+        "CREATE OR REPLACE VIEW mallard.workers AS SELECT * FROM live.workers WHERE getvariable('mallard_admin')",
+        "CREATE OR REPLACE VIEW mallard.shards AS SELECT * FROM live.shards WHERE getvariable('mallard_admin')",
         "CREATE OR REPLACE VIEW mallard.tables AS SELECT * FROM live.tables",
         // every user sees who changed what and when; the statement's text (it may hold data) only admins
         "CREATE OR REPLACE VIEW mallard.commits AS SELECT version, committed_at, user_name, kind, table_name, "
