@@ -2,6 +2,7 @@ package io.mallard.coordinator.system;
 
 import io.mallard.common.duck.DuckErrors;
 import io.mallard.common.duck.DuckLockdown;
+import io.mallard.common.security.OwnerOnlyFiles;
 import io.mallard.coordinator.catalog.CommitRecord;
 import io.mallard.coordinator.catalog.TableSummary;
 import io.mallard.coordinator.scheduling.QueryStats;
@@ -125,7 +126,10 @@ public final class MetadataStore implements AutoCloseable {
         DuckDBConnection connection;
         boolean onDisk = true;
         try {
+            OwnerOnlyFiles.directory(file.toAbsolutePath().getParent()); // every user's SQL: the owner's alone
             connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
+        } catch (java.io.IOException e) {
+            throw new SQLException("cannot make the directory of " + file + " private: " + e.getMessage(), e);
         } catch (SQLException e) {
             LOG.warn("cannot open the metadata file {} ({}): query history is kept in memory and lost at shutdown",
                     file, e.getMessage());
@@ -139,6 +143,7 @@ public final class MetadataStore implements AutoCloseable {
             }
             DuckLockdown.apply(connection);
             if (onDisk) {
+                OwnerOnlyFiles.files(file, OwnerOnlyFiles.walOf(file));
                 replay(connection, journalOf(file));
                 journal = new HistoryJournal(journalOf(file));
                 journal.rewrite(List.of());
@@ -146,7 +151,8 @@ public final class MetadataStore implements AutoCloseable {
             return new MetadataStore(connection, journal);
         } catch (java.io.IOException e) {
             connection.close();
-            throw new SQLException("cannot open the history journal of " + file + ": " + e.getMessage(), e);
+            throw new SQLException("cannot make the files of " + file + " private or open its history journal: "
+                    + e.getMessage(), e);
         } catch (SQLException | RuntimeException e) {
             if (journal != null) {
                 journal.close();
