@@ -3,6 +3,7 @@ package io.mallard.coordinator.catalog;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.mallard.common.Json;
 import io.mallard.common.duck.DuckLockdown;
+import io.mallard.common.security.OwnerOnlyFiles;
 import io.mallard.data.TableRole;
 import io.mallard.data.table.ColumnDef;
 import io.mallard.data.table.DataFile;
@@ -57,8 +58,14 @@ final class CatalogStore implements AutoCloseable {
 
     /** Opens (creating if needed) the catalog file, locked against anything but this code's SQL. */
     static CatalogStore open(Path file) throws SQLException {
+        try {
+            OwnerOnlyFiles.directory(file.toAbsolutePath().getParent());
+        } catch (java.io.IOException e) {
+            throw new SQLException("cannot make the directory of " + file + " private: " + e.getMessage(), e);
+        }
         DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
         try {
+            OwnerOnlyFiles.files(file, OwnerOnlyFiles.walOf(file));
             DuckLockdown.apply(connection);
             try (Statement s = connection.createStatement()) {
                 for (String ddl : SCHEMA) {
@@ -66,6 +73,9 @@ final class CatalogStore implements AutoCloseable {
                 }
             }
             return new CatalogStore(connection);
+        } catch (java.io.IOException e) {
+            connection.close();
+            throw new SQLException("cannot make " + file + " private: " + e.getMessage(), e);
         } catch (SQLException | RuntimeException e) {
             connection.close();
             throw e;

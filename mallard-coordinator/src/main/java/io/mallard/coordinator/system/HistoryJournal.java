@@ -1,6 +1,7 @@
 package io.mallard.coordinator.system;
 
 import io.mallard.common.Json;
+import io.mallard.common.security.OwnerOnlyFiles;
 import io.mallard.coordinator.scheduling.QueryStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +47,9 @@ final class HistoryJournal implements AutoCloseable {
 
     HistoryJournal(Path file) throws IOException {
         this.file = file;
-        this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        this.channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND), OwnerOnlyFiles.newFile(file.toAbsolutePath().getParent()));
+        OwnerOnlyFiles.files(file); // a journal from an earlier version may have been created 0644
     }
 
     /** The statements a journal holds; a torn last line (the process died while writing it) is skipped. */

@@ -2,6 +2,7 @@ package io.mallard.coordinator.system;
 
 import io.mallard.common.duck.DuckErrors;
 import io.mallard.common.duck.DuckLockdown;
+import io.mallard.common.security.OwnerOnlyFiles;
 import io.mallard.coordinator.catalog.CommitRecord;
 import io.mallard.coordinator.catalog.TableSummary;
 import io.mallard.coordinator.scheduling.QueryStats;
@@ -68,8 +69,9 @@ public final class MetadataStore implements AutoCloseable {
                 + "FROM (SELECT * FROM history.queries UNION ALL SELECT * FROM live.queries) WHERE " + VISIBLE,
         "CREATE OR REPLACE VIEW mallard.tasks AS SELECT * FROM (SELECT * FROM history.tasks UNION ALL "
                 + "SELECT * FROM live.tasks) WHERE " + VISIBLE,
-        "CREATE OR REPLACE VIEW mallard.workers AS SELECT * FROM live.workers",
-        "CREATE OR REPLACE VIEW mallard.shards AS SELECT * FROM live.shards",
+        // admins only (SystemTables refuses the others with PERMISSION_DENIED; the views show them nothing either)
+        "CREATE OR REPLACE VIEW mallard.workers AS SELECT * FROM live.workers WHERE getvariable('mallard_admin')",
+        "CREATE OR REPLACE VIEW mallard.shards AS SELECT * FROM live.shards WHERE getvariable('mallard_admin')",
         "CREATE OR REPLACE VIEW mallard.tables AS SELECT * FROM live.tables",
         // every user sees who changed what and when; the statement's text (it may hold data) only admins
         "CREATE OR REPLACE VIEW mallard.commits AS SELECT version, committed_at, user_name, kind, table_name, "
@@ -124,7 +126,10 @@ public final class MetadataStore implements AutoCloseable {
         DuckDBConnection connection;
         boolean onDisk = true;
         try {
+            OwnerOnlyFiles.directory(file.toAbsolutePath().getParent()); // every user's SQL: the owner's alone
             connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
+        } catch (java.io.IOException e) {
+            throw new SQLException("cannot make the directory of " + file + " private: " + e.getMessage(), e);
         } catch (SQLException e) {
             LOG.warn("cannot open the metadata file {} ({}): query history is kept in memory and lost at shutdown",
                     file, e.getMessage());
@@ -138,6 +143,7 @@ public final class MetadataStore implements AutoCloseable {
             }
             DuckLockdown.apply(connection);
             if (onDisk) {
+                OwnerOnlyFiles.files(file, OwnerOnlyFiles.walOf(file));
                 replay(connection, journalOf(file));
                 journal = new HistoryJournal(journalOf(file));
                 journal.rewrite(List.of());
@@ -145,7 +151,8 @@ public final class MetadataStore implements AutoCloseable {
             return new MetadataStore(connection, journal);
         } catch (java.io.IOException e) {
             connection.close();
-            throw new SQLException("cannot open the history journal of " + file + ": " + e.getMessage(), e);
+            throw new SQLException("cannot make the files of " + file + " private or open its history journal: "
+                    + e.getMessage(), e);
         } catch (SQLException | RuntimeException e) {
             if (journal != null) {
                 journal.close();

@@ -7,6 +7,9 @@ import io.mallard.common.duck.DuckArrow;
 import io.mallard.common.duck.DuckErrors;
 import io.mallard.coordinator.catalog.CommitRecord;
 import io.mallard.coordinator.catalog.TableSummary;
+import io.mallard.planner.ast.TableRef;
+import io.mallard.planner.ast.TableReferences;
+import io.mallard.planner.sql.ClientFunctions;
 import io.mallard.planner.sql.DuckDbSqlEngine;
 import io.mallard.planner.sql.ParsedSql;
 import io.mallard.planner.sql.SqlEngine;
@@ -18,10 +21,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.apache.arrow.memory.BufferAllocator;
@@ -35,6 +38,8 @@ import org.apache.arrow.vector.ipc.ArrowReader;
  */
 public final class SystemTables {
     public static final String SCHEMA = "mallard";
+    /** The system tables only admins read: the cluster's hosts, their addresses and which shards each one holds. */
+    static final Set<String> ADMIN_ONLY = Set.of("workers", "shards");
 
     private final MetadataStore store;
     private final Supplier<Messages.ClusterStatus> cluster;
@@ -92,7 +97,13 @@ public final class SystemTables {
         }
     }
 
-    /** Whether {@code sql} reads the {@code mallard} schema (and only it). */
+    /**
+     * Whether {@code sql} reads the {@code mallard} schema; if it does, it must read nothing else. The metadata database
+     * also holds every user's unfiltered history ({@code history.*}, {@code live.*}) and DuckDB's own views and
+     * functions, which show its file paths and settings: a statement routed here may name only {@code mallard.*} tables
+     * and its own CTEs, call no table function and no function that reads settings (an allow-list on DuckDB's parse
+     * tree, so {@code query_table('history.queries')} or a sub-query over {@code duckdb_databases} is refused).
+     */
     public boolean reads(String sql) {
         if (!sql.toLowerCase(Locale.ROOT).contains(SCHEMA)) {
             return false; // the common case costs no parse
@@ -101,43 +112,81 @@ public final class SystemTables {
         if (parsed.failed()) {
             return false; // not a SELECT: the regular path reports what is wrong with it
         }
-        List<JsonNode> tables = new ArrayList<>();
-        Set<String> ctes = new HashSet<>();
-        parsed.statements().forEach(statement -> collect(statement, tables, ctes));
-        boolean system = false;
-        List<String> others = new ArrayList<>();
-        for (JsonNode table : tables) {
-            String schema = table.path("schema_name").asText("");
-            String name = table.path("table_name").asText("");
-            if (schema.equalsIgnoreCase(SCHEMA)) {
-                system = true;
-            } else if (!(schema.isEmpty() && ctes.contains(name.toLowerCase(Locale.ROOT)))) {
-                others.add(schema.isEmpty() ? name : schema + "." + name);
-            }
+        Set<String> read = tablesRead(parsed);
+        if (read.isEmpty()) {
+            return false;
         }
-        if (system && !others.isEmpty()) {
-            throw new MallardException(ErrorCode.UNSUPPORTED_STATEMENT, "system tables (mallard.*) cannot be combined "
-                    + "with dataset tables in one statement: " + String.join(", ", others));
-        }
-        return system;
+        parsed.statements().forEach(this::checkReachesOnlySystemTables);
+        parsed.statements().forEach(ClientFunctions::check);
+        return true;
     }
 
-    private static void collect(JsonNode node, List<JsonNode> tables, Set<String> ctes) {
-        if (node.isObject()) {
-            if ("BASE_TABLE".equals(node.path("type").asText())) {
-                tables.add(node);
+    /** The {@code mallard} tables a statement names (lower case), empty when it names none. */
+    private static Set<String> tablesRead(ParsedSql parsed) {
+        Set<String> read = new TreeSet<>();
+        parsed.statements().forEach(statement -> TableReferences.forEach(statement, (ref, cte) -> {
+            if (ref.isBaseTable() && !cte && ref.schema().equalsIgnoreCase(SCHEMA)) {
+                read.add(ref.tableName().toLowerCase(Locale.ROOT));
             }
-            for (JsonNode entry : node.path("cte_map").path("map")) {
-                ctes.add(entry.path("key").asText("").toLowerCase(Locale.ROOT));
+        }));
+        return read;
+    }
+
+    /** Refuses a non-admin a statement that names an admin-only system table (its views show them no rows either). */
+    private void checkVisible(String sql, Viewer viewer) {
+        if (viewer.admin()) {
+            return;
+        }
+        ParsedSql parsed = parser.parse(sql);
+        Set<String> denied = new TreeSet<>(parsed.failed() ? Set.of() : tablesRead(parsed));
+        denied.retainAll(ADMIN_ONLY);
+        if (!denied.isEmpty()) {
+            throw new MallardException(ErrorCode.PERMISSION_DENIED, denied.stream().map(t -> SCHEMA + "." + t)
+                    .collect(java.util.stream.Collectors.joining(", ")) + ": only admins may read the cluster's "
+                    + "workers and shard placement; " + viewer.user() + " is not an admin");
+        }
+    }
+
+    private void checkReachesOnlySystemTables(JsonNode statement) {
+        List<String> others = new ArrayList<>();
+        int[] position = {-1};
+        TableReferences.forEach(statement, (ref, cte) -> {
+            String kind = ref.kind();
+            boolean allowed = switch (kind) {
+                case TableRef.BASE_TABLE -> cte || (ref.schema().equalsIgnoreCase(SCHEMA)
+                        && ref.node().path("catalog_name").asText("").isEmpty());
+                case TableRef.JOIN, TableRef.SUBQUERY, "EMPTY", "EXPRESSION_LIST" -> true;
+                default -> false;
+            };
+            if (!allowed) {
+                others.add(describe(ref));
+                if (position[0] < 0 && ref.node().path("query_location").canConvertToInt()) {
+                    position[0] = ref.node().path("query_location").asInt();
+                }
             }
+        });
+        if (!others.isEmpty()) {
+            throw new MallardException(ErrorCode.UNSUPPORTED_STATEMENT, "a statement over the system tables (mallard.*) "
+                    + "reads only them and its own CTEs; it cannot also read " + String.join(", ", others),
+                    position[0], null);
         }
-        if (node.isContainerNode()) {
-            node.forEach(child -> collect(child, tables, ctes));
+    }
+
+    private static String describe(TableRef ref) {
+        if (ref.isBaseTable()) {
+            String catalogName = ref.node().path("catalog_name").asText("");
+            return (catalogName.isEmpty() ? "" : catalogName + ".") + (ref.schema().isEmpty() ? "" : ref.schema() + ".")
+                    + ref.tableName();
         }
+        if ("TABLE_FUNCTION".equals(ref.kind())) {
+            return "the table function " + ref.node().path("function").path("function_name").asText() + "()";
+        }
+        return "a table reference of kind " + ref.kind().toLowerCase(Locale.ROOT);
     }
 
     /** Runs a SELECT over the {@code mallard} schema for {@code viewer}. */
     public Result execute(String sql, Viewer viewer) {
+        checkVisible(sql, viewer);
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             store.refresh(cluster.get(), running.get(), catalog, coordinator.get());
@@ -162,6 +211,7 @@ public final class SystemTables {
 
     /** DuckDB's prepared-statement view of a system-table query, for its result columns before it runs. */
     public <T> T describe(String sql, Viewer viewer, Describer<T> describer) {
+        checkVisible(sql, viewer);
         try (Connection connection = store.newConnection()) {
             setVariables(connection, viewer);
             try (PreparedStatement prepared = connection.prepareStatement(sql)) {

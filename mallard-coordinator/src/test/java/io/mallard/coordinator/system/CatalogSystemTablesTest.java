@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,38 +41,18 @@ class CatalogSystemTablesTest {
                     catalog, allocator);
             String sql = "SELECT version, user_name, kind, table_name, statement, rows_added FROM mallard.commits ORDER BY version";
 
-            assertThat(rows(system, sql, new SystemTables.Viewer("reader", false, "s1"))).containsExactly(
+            assertThat(SystemRows.of(system, sql, new SystemTables.Viewer("reader", false, "s1"))).containsExactly(
                     List.of(1L, "admin", "CREATE TABLE", "ev", "null", 0L),
                     List.of(2L, "admin", "INSERT", "ev", "null", 1L));
             log.add(new CommitRecord(3, T2, "mallard", "COMPACT", "ev", "compaction of shard-001", 0, 0));
-            assertThat(rows(system, sql, new SystemTables.Viewer("admin", true, "s2"))).extracting(r -> r.get(4))
+            assertThat(SystemRows.of(system, sql, new SystemTables.Viewer("admin", true, "s2"))).extracting(r -> r.get(4))
                     .containsExactly("CREATE TABLE ev (secret VARCHAR)", "INSERT INTO ev VALUES ('hunter2')",
                             "compaction of shard-001");
             assertThat(asked).as("each refresh asks only for commits it has not copied").containsExactly(0L, 2L);
 
-            assertThat(rows(system, "SELECT name, role, array_to_string(shard_key, ','), shard_count, rows, bytes, files, version, "
+            assertThat(SystemRows.of(system, "SELECT name, role, array_to_string(shard_key, ','), shard_count, rows, bytes, files, version, "
                     + "CAST(last_commit AS VARCHAR) FROM mallard.tables", new SystemTables.Viewer("reader", false, "s1")))
                     .containsExactly(List.of("ev", "partitioned", "secret", 4, 1L, 2048L, 1, 2L, "2026-12-06 10:05:00"));
         }
-    }
-
-    /** The rows of a system-table query, each value as Arrow's Java object (text as String, NULL as "null"). */
-    private static List<List<Object>> rows(SystemTables system, String sql, SystemTables.Viewer viewer) throws Exception {
-        List<List<Object>> rows = new ArrayList<>();
-        try (SystemTables.Result result = system.execute(sql, viewer)) {
-            while (result.reader().loadNextBatch()) {
-                VectorSchemaRoot root = result.reader().getVectorSchemaRoot();
-                for (int r = 0; r < root.getRowCount(); r++) {
-                    List<Object> row = new ArrayList<>();
-                    for (var vector : root.getFieldVectors()) {
-                        Object value = vector.getObject(r);
-                        row.add(value == null ? "null" : value instanceof org.apache.arrow.vector.util.Text ? value.toString()
-                                : value);
-                    }
-                    rows.add(row);
-                }
-            }
-        }
-        return rows;
     }
 }

@@ -6,7 +6,9 @@ import io.mallard.common.MallardException;
 import io.mallard.planner.ast.Ast;
 import io.mallard.planner.ast.ColumnRef;
 import io.mallard.planner.ast.TableRef;
+import io.mallard.planner.ast.TableReferences;
 import io.mallard.planner.catalog.Catalog;
+import io.mallard.planner.sql.ClientFunctions;
 import io.mallard.planner.sql.OutputColumn;
 import io.mallard.planner.sql.SqlEngine;
 import java.util.List;
@@ -25,10 +27,35 @@ final class StatementBinder {
         this.engine = engine;
     }
 
-    /** The statement, or DuckDB's error (syntax, binder, unknown table) for it. */
+    /**
+     * The statement, or DuckDB's error (syntax, binder, unknown table) for it, or the refusal of a function client SQL
+     * may not call or of a relation DuckDB knows but the catalog does not (its system views: {@code duckdb_settings},
+     * {@code pg_catalog.*}, {@code information_schema.*}, …). Both are refused before a LOCAL plan could run them on the
+     * coordinator's reference database.
+     */
     Statement bind(String sql) {
         ObjectNode tree = engine.parseSelect(sql);
-        return new Statement(sql, tree, describe(sql, tree), PartitionedReads.any(tree, catalog));
+        ClientFunctions.check(tree);
+        List<OutputColumn> output = describe(sql, tree);
+        rejectTablesOutsideTheCatalog(tree);
+        return new Statement(sql, tree, output, PartitionedReads.any(tree, catalog));
+    }
+
+    /** Every base table must be a CTE in scope or a catalog table, named without a database and in no other schema. */
+    private void rejectTablesOutsideTheCatalog(ObjectNode tree) {
+        TableReferences.forEach(tree, (ref, cte) -> {
+            if (!ref.isBaseTable() || cte) {
+                return;
+            }
+            boolean inMain = ref.node().path("catalog_name").asText("").isEmpty()
+                    && (ref.schema().isEmpty() || ref.schema().equalsIgnoreCase("main"));
+            if (!inMain || catalog.table(ref.tableName()).isEmpty()) {
+                String name = ref.schema().isEmpty() ? ref.tableName() : ref.schema() + "." + ref.tableName();
+                int position = ref.node().path("query_location").canConvertToInt() ? ref.node().path("query_location").asInt() : -1;
+                throw new MallardException(ErrorCode.TABLE_NOT_FOUND, "Table with name " + name + " does not exist: "
+                        + "queries read the cluster's tables (and the mallard.* system tables)", position, null);
+            }
+        });
     }
 
     /**
