@@ -25,6 +25,7 @@ class FailureDetectionTest {
                 .speculation(3.0, 500).build()) {
             int slow = cluster.addWorker(30_000); // far slower than any sibling, but alive and polling
             cluster.awaitServed(3, 120_000);
+            cluster.ensureHoldsShards(slow, 3);
             try (MallardSqlClient client = cluster.client(); Oracle oracle = new Oracle(cluster.oracleFile())) {
                 CompletableFuture<QueryRows> running = CompletableFuture.supplyAsync(() -> client.query(SQL));
                 cluster.await("tasks on the slow worker", 30_000, () -> liveRow(cluster, slow).runningTasks() > 0);

@@ -38,6 +38,7 @@ class WorkerRecoveryTest {
         try (FaultCluster cluster = FaultCluster.builder().workers(1).shards(4).leaseMillis(3_000).build()) {
             int victim = cluster.addWorker(2_000); // its tasks wait 2 s: the freeze lands while one is in flight
             cluster.awaitServed(2, 120_000);
+            cluster.ensureHoldsShards(victim, 2);
             FaultCluster.WorkerRow before = row(cluster, victim);
             assertThat(before.trusted()).as("the victim must hold shards for this test").isNotEmpty();
 
@@ -66,6 +67,7 @@ class WorkerRecoveryTest {
         try (FaultCluster cluster = FaultCluster.builder().workers(1).shards(4).leaseMillis(3_000).build()) {
             int slow = cluster.addWorker(2_000); // a task of it is in flight when the coordinator dies
             cluster.awaitServed(2, 120_000);
+            cluster.ensureHoldsShards(slow, 2);
             Map<Path, FileTime> shardFiles = shardFiles(cluster);
             assertThat(shardFiles).isNotEmpty();
 

@@ -259,7 +259,7 @@ public final class Worker implements AutoCloseable {
         }
         if (reply.drain() && !draining) {
             // an administrator drains this worker: it hands its shards over, finishes its tasks, and stops
-            Thread drain = new Thread(this::drain, "mallard-drain");
+            Thread drain = new Thread(() -> drain(false), "mallard-drain");
             drain.setDaemon(true);
             drain.start();
         }
@@ -272,13 +272,21 @@ public final class Worker implements AutoCloseable {
      * the drain timeout. No query fails because of a drain.
      */
     public void drain() {
+        drain(true);
+    }
+
+    /**
+     * @param tell whether the coordinator must be told first (SIGTERM); when it asked for the drain it knows. Closing
+     *             tells it again: a draining worker that says it leaves is gone at once.
+     */
+    private void drain(boolean tell) {
         if (closed) {
             return;
         }
         draining = true;
         Session s = session;
-        boolean told = false;
-        if (s != null) {
+        boolean told = !tell && s != null;
+        if (tell && s != null) {
             try {
                 link.call(new Messages.Leaving(s.workerId()), Messages.Ack.class, config.callTimeoutMillis(), s.auth());
                 told = true;

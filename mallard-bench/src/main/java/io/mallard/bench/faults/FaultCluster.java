@@ -251,6 +251,28 @@ public final class FaultCluster implements AutoCloseable {
         workers.set(index, launchWorker(index));
     }
 
+    /**
+     * Placement follows the workers' instance identities (kept in their data directories), so with a few shards and
+     * R = 1 a worker may be given none. Until worker {@code index} holds shards, it is started again as a new instance
+     * (its identity file removed), a few times at most; then {@code n} workers serve every shard.
+     */
+    public void ensureHoldsShards(int index, int n) throws IOException {
+        for (int i = 0; i < 8 && trustedShards(index) == 0; i++) {
+            killWorker(index);
+            Files.deleteIfExists(workerDataDir(index).resolve("instance-id"));
+            restartWorker(index);
+            awaitServed(n, 120_000);
+        }
+        if (trustedShards(index) == 0) {
+            throw new IllegalStateException(workerNames.get(index) + " holds no shard after eight new identities");
+        }
+    }
+
+    private int trustedShards(int index) {
+        return workers().stream().filter(w -> w.name().equals(workerNames.get(index)) && !w.state().equals("gone"))
+                .mapToInt(w -> w.trusted().size()).max().orElse(0);
+    }
+
     public boolean isWorkerAlive(int index) {
         return workers.get(index).isAlive();
     }

@@ -315,22 +315,8 @@ public final class FaultTrials implements AutoCloseable {
         ensureVictimHoldsShards();
     }
 
-    /**
-     * Placement follows the workers' instance identities (kept in their data directories): with R = 1 and a few shards
-     * the victim may hold none. Then it starts again as a new instance (its identity file removed), a few times at most.
-     */
     private void ensureVictimHoldsShards() throws IOException {
-        for (int i = 0; i < 8 && victimShards() == 0; i++) {
-            cluster.killWorker(victim);
-            java.nio.file.Files.deleteIfExists(cluster.workerDataDir(victim).resolve("instance-id"));
-            cluster.restartWorker(victim);
-            cluster.awaitServed(3, 120_000);
-        }
-    }
-
-    private int victimShards() {
-        return cluster.workers().stream().filter(w -> w.name().equals(cluster.workerName(victim)) && !w.state().equals("gone"))
-                .mapToInt(w -> w.trusted().size()).max().orElse(0);
+        cluster.ensureHoldsShards(victim, 3);
     }
 
     /** The victim's index in the cluster (its fault hooks, its data directory). */
@@ -415,7 +401,7 @@ public final class FaultTrials implements AutoCloseable {
     /** A clear error: a worker's failure that names the shard it cost. */
     static boolean clear(MallardException e) {
         return (e.code() == ErrorCode.WORKER_FAILED || e.code() == ErrorCode.NO_WORKER_FOR_SHARD)
-                && e.getMessage().matches("(?s).*\\b(tpch|measurements)-\\d+.*");
+                && e.getMessage().matches("(?s).*\\bshard-\\d+.*");
     }
 
     /** (query sql, worker id, state, rows) of every task of the queries running now. */

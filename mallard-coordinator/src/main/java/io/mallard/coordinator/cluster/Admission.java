@@ -89,26 +89,37 @@ final class Admission {
     }
 
     /**
-     * A worker leaves: it drains (no new tasks but for shards nobody else holds yet; its shards are placed on the others
-     * and taken back from it once their new holders proved them). A draining worker that holds nothing and runs no task
-     * any more has left: it is gone at once, without waiting for its lease.
+     * A worker says it leaves. A live worker drains (no new tasks but for shards nobody else holds yet; its shards are
+     * placed on the others and taken back from it once their new holders proved them). A draining worker says so again
+     * when it stops (drained, or its drain timed out): it is gone at once, without waiting for its lease, and whatever
+     * it still ran is run elsewhere as for a lost worker.
      */
     void leaving(String workerId) {
-        String left = state.locked(() -> {
+        record Left(String label, boolean busy) {
+        }
+        Left left = state.locked(() -> {
             WorkerSession w = state.workers.get(workerId);
             if (w == null || w.state == WorkerState.GONE) {
                 return null;
             }
-            if (w.state == WorkerState.DRAINING && w.trusted.isEmpty() && w.running.isEmpty()) {
+            if (w.state == WorkerState.DRAINING) {
+                boolean busy = !w.running.isEmpty();
                 w.state = WorkerState.GONE;
                 w.granted.clear();
-                return w.label();
+                for (String shardId : java.util.List.copyOf(w.trusted)) {
+                    state.untrust(w, shardId);
+                }
+                placement.rebalance();
+                return new Left(w.label(), busy);
             }
             drain(w);
             return null;
         });
         if (left != null) {
-            LOG.info("worker {} drained and left", left);
+            LOG.info("worker {} drained and left{}", left.label(), left.busy() ? " with tasks still running" : "");
+            if (left.busy()) {
+                onReplaced.accept(workerId); // its tasks run elsewhere, or their queries fail naming the shard
+            }
         }
     }
 
