@@ -73,12 +73,23 @@ public final class MallardSqlClient implements AutoCloseable {
      * the connection's back-off, so that the next call tries at once instead of after gRPC's growing pause.
      */
     private <T> T withSession(Function<CallOption, T> exchange) {
+        return withSession(exchange, true);
+    }
+
+    /**
+     * @param reconnect whether a refused connection is tried again: nothing reached the coordinator then, and the
+     *                  channel may still be waiting out gRPC's reconnect pause from an outage that is over
+     */
+    private <T> T withSession(Function<CallOption, T> exchange, boolean reconnect) {
         CallOption used = auth;
         try {
             return exchange.apply(used);
         } catch (FlightRuntimeException e) {
             if (e.status().code() == FlightStatusCode.UNAVAILABLE) {
                 login.resetConnectBackoff();
+                if (reconnect && neverConnected(e)) {
+                    return withSession(exchange, false);
+                }
             }
             if (e.status().code() != FlightStatusCode.UNAUTHENTICATED) {
                 throw e;
@@ -86,6 +97,16 @@ public final class MallardSqlClient implements AutoCloseable {
             renewSession(used);
             return exchange.apply(auth);
         }
+    }
+
+    /** Whether the call failed because no connection could be made (so the coordinator never saw it). */
+    private static boolean neverConnected(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private synchronized void renewSession(CallOption expired) {
