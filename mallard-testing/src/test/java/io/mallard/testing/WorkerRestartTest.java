@@ -40,6 +40,7 @@ class WorkerRestartTest {
             both(client, duck, "CREATE TABLE w2 AS SELECT i AS id FROM range(0, 1000) r(i)");
             client.query("ALTER TABLE w2 SET PARTITIONED BY (id)");
             cluster.awaitServed(2, 60_000);
+            cluster.ensureHoldsShards(0, 2);
             Map<String, FileState> before = workerFiles(cluster, 0);
             Set<String> storedBefore = storeIds(cluster);
 
