@@ -1,5 +1,6 @@
 package io.mallard.client;
 
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
@@ -8,6 +9,7 @@ import io.mallard.common.MallardException;
 import io.mallard.protocol.WireErrors;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.flight.CallOption;
 import org.apache.arrow.flight.FlightClient;
@@ -76,6 +78,29 @@ record FlightLogin(ConnectOptions options, BufferAllocator allocator, ManagedCha
     /** The next call connects at once, not after gRPC's growing reconnect pause. */
     void resetConnectBackoff() {
         channel.resetConnectBackoff();
+    }
+
+    /**
+     * Connects again at once, not after gRPC's reconnect pause, and waits up to {@code timeoutMillis} for the outcome:
+     * true when the connection is ready, false when it was refused again (or the time ran out).
+     */
+    boolean reconnect(long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        channel.resetConnectBackoff();
+        ConnectivityState state = channel.getState(true);
+        boolean attempted = state != ConnectivityState.TRANSIENT_FAILURE;
+        while (state != ConnectivityState.READY && !(attempted && state == ConnectivityState.TRANSIENT_FAILURE)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || state == ConnectivityState.SHUTDOWN) {
+                return false;
+            }
+            CountDownLatch changed = new CountDownLatch(1);
+            channel.notifyWhenStateChanged(state, changed::countDown);
+            changed.await(left, TimeUnit.NANOSECONDS);
+            state = channel.getState(true);
+            attempted |= state == ConnectivityState.CONNECTING || state == ConnectivityState.IDLE;
+        }
+        return state == ConnectivityState.READY;
     }
 
     private static void close(FlightClient flight, ManagedChannel channel, BufferAllocator allocator) {

@@ -42,6 +42,8 @@ import org.apache.arrow.vector.ipc.ArrowReader;
  * }</pre>
  */
 public final class MallardSqlClient implements AutoCloseable {
+    /** How long a client whose connection was refused waits for a new one before it reports the refusal. */
+    private static final long RECONNECT_MILLIS = 2_000;
     private final FlightLogin login;
     private final FlightClient flight;
     private final FlightSqlClient sql;
@@ -87,7 +89,7 @@ public final class MallardSqlClient implements AutoCloseable {
         } catch (FlightRuntimeException e) {
             if (e.status().code() == FlightStatusCode.UNAVAILABLE) {
                 login.resetConnectBackoff();
-                if (reconnect && neverConnected(e)) {
+                if (reconnect && neverConnected(e) && reconnected()) {
                     return withSession(exchange, false);
                 }
             }
@@ -96,6 +98,16 @@ public final class MallardSqlClient implements AutoCloseable {
             }
             renewSession(used);
             return exchange.apply(auth);
+        }
+    }
+
+    /** Whether a new connection to the coordinator could be made within a couple of seconds. */
+    private boolean reconnected() {
+        try {
+            return login.reconnect(RECONNECT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
