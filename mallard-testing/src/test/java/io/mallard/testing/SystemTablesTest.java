@@ -36,7 +36,8 @@ class SystemTablesTest {
     void systemTablesShowQueriesTasksWorkersAndShardsAndTheHistorySurvivesARestart() throws Exception {
         try (LocalCluster cluster = LocalCluster.builder().shards(4).workers(2).privateData(true).build();
                 Oracle oracle = new Oracle(cluster.oracleFile())) {
-            // every shard has a holder once the first worker proved them all; the query below must meet both workers
+            // every shard has a holder once the first worker proved them all: wait until each serves what placement
+            // gave it (with R = 1 and four shards one worker may be given all of them)
             cluster.await("both workers trusted with their shards", 60_000, () -> cluster.coordinator().status().workers()
                     .stream().filter(w -> w.state().equals("trusted")).count() == 2);
             String marker = UUID.randomUUID().toString();
@@ -61,7 +62,8 @@ class SystemTablesTest {
                 assertThat((Long) first.get(6)).isEqualTo(oracle.query(distributed).rows().size());
                 assertThat((Long) first.get(7)).isPositive();
                 assertThat((Long) first.get(8)).isPositive();
-                assertThat(((Number) first.get(10)).intValue()).isEqualTo(2);
+                int workersOfQuery = ((Number) first.get(10)).intValue();
+                assertThat(workersOfQuery).isBetween(1, 2);
                 assertThat(history.rows().get(1).subList(2, 4)).containsExactly("LOCAL", "finished");
                 assertThat(history.rows().get(2).get(3)).isEqualTo("failed");
                 assertThat(history.rows().get(2).get(9)).isEqualTo("TABLE_NOT_FOUND");
@@ -70,6 +72,8 @@ class SystemTablesTest {
                         + "JOIN mallard.queries q USING (query_id) WHERE q.sql = '" + distributed.replace("'", "''")
                         + "' ORDER BY shard_id");
                 assertThat(tasks.rows()).hasSize(4).allMatch(r -> r.get(2).equals("finished") && (Long) r.get(3) > 0);
+                assertThat(tasks.rows().stream().map(r -> r.get(1)).distinct().count())
+                        .as("the query's workers are its tasks' workers").isEqualTo(workersOfQuery);
                 assertThat(tasks.rows().stream().map(r -> r.get(0)).toList())
                         .containsExactly("shard-000", "shard-001", "shard-002", "shard-003");
 
