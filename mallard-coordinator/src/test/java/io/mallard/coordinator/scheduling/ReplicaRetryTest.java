@@ -12,7 +12,6 @@ import io.mallard.protocol.ErrorInfo;
 import io.mallard.protocol.Messages;
 import io.mallard.protocol.Messages.TaskSpec;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -142,16 +141,8 @@ class ReplicaRetryTest {
         assertThat(fixture.runningTasks()).isZero();
     }
 
-    /** Each shard's task of the first attempt, by the worker it went to (read from their poll replies). */
     private Map<String, String> handedOut() throws InterruptedException {
-        Map<String, String> holder = new HashMap<>();
-        for (String worker : workers) {
-            for (TaskSpec task : fixture.registry.poll(worker).tasks()) {
-                holder.put(task.shardId(), worker);
-            }
-        }
-        assertThat(holder).containsOnlyKeys("shard-000", "shard-001");
-        return holder;
+        return fixture.handedOut(workers);
     }
 
     /** The one task the worker's next poll replies carry (a broken upload is noticed on the server's own thread). */

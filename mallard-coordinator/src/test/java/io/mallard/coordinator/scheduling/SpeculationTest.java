@@ -11,7 +11,6 @@ import io.mallard.protocol.Messages.TaskSpec;
 import io.mallard.protocol.TaskKey;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -88,14 +87,7 @@ class SpeculationTest {
     }
 
     private Map<String, String> handedOut() throws InterruptedException {
-        Map<String, String> holder = new HashMap<>();
-        for (String worker : workers) {
-            for (TaskSpec task : fixture.registry.poll(worker).tasks()) {
-                holder.put(task.shardId(), worker);
-            }
-        }
-        assertThat(holder).containsOnlyKeys("shard-000", "shard-001");
-        return holder;
+        return fixture.handedOut(workers);
     }
 
     /** The tasks of the worker's next poll replies that carry any. */

@@ -95,6 +95,18 @@ final class UploadFixture implements AutoCloseable {
         return query;
     }
 
+    /** Each shard's task of the first attempt, by the worker it went to (read from the workers' poll replies). */
+    Map<String, String> handedOut(List<String> workers) throws InterruptedException {
+        Map<String, String> holder = new java.util.HashMap<>();
+        for (String worker : workers) {
+            for (Messages.TaskSpec task : registry.poll(worker).tasks()) {
+                holder.put(task.shardId(), worker);
+            }
+        }
+        assertThat(holder).containsOnlyKeys("shard-000", "shard-001");
+        return holder;
+    }
+
     void finish(DistributedQuery query) {
         scheduler.finish(query);
         assertThat(scheduler.activeQueries()).isZero();
