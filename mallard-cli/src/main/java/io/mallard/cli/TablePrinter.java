@@ -14,7 +14,7 @@ import java.util.Locale;
  * its outer columns, with a footer that says how many there are.
  */
 final class TablePrinter {
-    /** Longest cell, in characters. */
+    /** Longest cell, in characters, when there are several columns. */
     private static final int MAX_CELL = 40;
     /** A result with more rows shows this many: half from the top, half from the bottom. */
     static final int DEFAULT_MAX_ROWS = 40;
@@ -37,11 +37,13 @@ final class TablePrinter {
             return;
         }
         List<Integer> rowIndexes = shownRows(result.rows().size(), maxRows);
+        // one column (a plan, a list of names) may take the whole width: EXPLAIN's lines are not cut
+        int maxCell = columnCount == 1 ? Math.max(MAX_CELL, width - 4) : MAX_CELL;
         List<List<String>> cells = new ArrayList<>();
         for (int r : rowIndexes) {
             List<String> line = new ArrayList<>();
             for (int c = 0; c < columnCount; c++) {
-                line.add(r < 0 ? "·" : cut(format(result.rows().get(r).get(c))));
+                line.add(r < 0 ? "·" : cut(format(result.rows().get(r).get(c)), maxCell));
             }
             cells.add(line);
         }
@@ -49,7 +51,7 @@ final class TablePrinter {
         int[] widths = new int[columnCount];
         boolean[] numeric = new boolean[columnCount];
         for (int c = 0; c < columnCount; c++) {
-            widths[c] = Math.max(cut(result.columns().get(c)).length(), c < types.size() ? types.get(c).length() : 0);
+            widths[c] = Math.max(cut(result.columns().get(c), maxCell).length(), c < types.size() ? types.get(c).length() : 0);
             for (List<String> line : cells) {
                 widths[c] = Math.max(widths[c], line.get(c).length());
             }
@@ -68,7 +70,7 @@ final class TablePrinter {
             widths[last] += missing; // a narrow result still has room for its footer
         }
         out.println(border('┌', '┬', '┐', columns, widths));
-        out.println(line(columns, widths, numeric, c -> cut(result.columns().get(c)), false));
+        out.println(line(columns, widths, numeric, c -> cut(result.columns().get(c), maxCell), false));
         out.println(line(columns, widths, numeric, c -> c < types.size() ? types.get(c) : "", false));
         out.println(border('├', '┼', '┤', columns, widths));
         for (List<String> row : cells) {
@@ -165,22 +167,14 @@ final class TablePrinter {
         return right ? spaces + s : s + spaces;
     }
 
+    /** A value as DuckDB's shell prints it ({@link DuckText}). */
     static String format(Object value) {
-        if (value == null) {
-            return "NULL";
-        }
-        if (value instanceof BigDecimal d) {
-            return d.toPlainString();
-        }
-        if (value instanceof java.time.LocalDateTime t) {
-            return t.toLocalDate() + " " + t.toLocalTime();
-        }
-        return value.toString();
+        return DuckText.format(value);
     }
 
-    private static String cut(String s) {
+    private static String cut(String s, int maxCell) {
         String flat = s.replace('\n', ' ').replace('\r', ' ').replace('\t', ' ');
-        return flat.length() <= MAX_CELL ? flat : flat.substring(0, MAX_CELL - 1) + "…";
+        return flat.length() <= maxCell ? flat : flat.substring(0, maxCell - 1) + "…";
     }
 
     private static boolean isNumeric(String arrowType) {

@@ -38,20 +38,7 @@ final class TextFormats {
                 json.writeStartObject();
                 for (int c = 0; c < result.columns().size(); c++) {
                     json.writeFieldName(result.columns().get(c));
-                    Object value = row.get(c);
-                    if (value == null) {
-                        json.writeNull();
-                    } else if (value instanceof BigDecimal d) {
-                        json.writeNumber(d);
-                    } else if (value instanceof Long l) {
-                        json.writeNumber(l);
-                    } else if (value instanceof Double d && Double.isFinite(d)) {
-                        json.writeNumber(d);
-                    } else if (value instanceof Boolean b) {
-                        json.writeBoolean(b);
-                    } else {
-                        json.writeString(TablePrinter.format(value));
-                    }
+                    write(json, row.get(c));
                 }
                 json.writeEndObject();
             }
@@ -60,6 +47,38 @@ final class TextFormats {
             throw new UncheckedIOException(e);
         }
         out.println();
+    }
+
+    /** Numbers, booleans and NULL as JSON's own; lists as arrays, structs and maps as objects; the rest as DuckDB spells it. */
+    private static void write(JsonGenerator json, Object value) throws IOException {
+        if (value == null) {
+            json.writeNull();
+        } else if (value instanceof BigDecimal d) {
+            json.writeNumber(d);
+        } else if (value instanceof Long l) {
+            json.writeNumber(l);
+        } else if (value instanceof java.math.BigInteger i) {
+            json.writeNumber(i);
+        } else if (value instanceof Double d && Double.isFinite(d)) {
+            json.writeNumber(d);
+        } else if (value instanceof Boolean b) {
+            json.writeBoolean(b);
+        } else if (value instanceof List<?> list) {
+            json.writeStartArray();
+            for (Object element : list) {
+                write(json, element);
+            }
+            json.writeEndArray();
+        } else if (value instanceof java.util.Map<?, ?> map) {
+            json.writeStartObject();
+            for (java.util.Map.Entry<?, ?> e : map.entrySet()) {
+                json.writeFieldName(e.getKey() instanceof String s ? s : TablePrinter.format(e.getKey()));
+                write(json, e.getValue());
+            }
+            json.writeEndObject();
+        } else {
+            json.writeString(TablePrinter.format(value));
+        }
     }
 
     static void markdown(QueryRows result, PrintWriter out) {

@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * DIR/catalog.duckdb   the catalog: tables, the files that hold their rows, the commit log
  * DIR/data/store/     the embedded shard store: every table's immutable files, tables/ID/SHARD/FILE.duckdb (unused when
  *                     the cluster's store is an S3 bucket)
- * DIR/data/           oracle.duckdb (the generated data unsharded), reference.duckdb (rebuilt by the coordinator),
+ * DIR/data/           oracle.duckdb (the generated data unsharded), mallard.duckdb (the reference copy, rebuilt by
+ *                     the coordinator; named so that DuckDB calls the database mallard, as JDBC metadata does),
  *                     work/ (files being written, spill; cache/: verified copies of an S3 store's files the coordinator
  *                     reads itself; imports/: objects downloaded for one statement, deleted after it)
  * DIR/metadata.duckdb   the coordinator's own metadata: query and task history (created by the coordinator)
@@ -40,7 +41,13 @@ public record ClusterLayout(Path dir) {
         return data().resolve("store");
     }
 
+    /** The reference copy: its file name is the database's name in DuckDB ({@code current_database()}). */
     public Path reference() {
+        return data().resolve(io.mallard.planner.plan.DistributedPlanner.DATABASE + ".duckdb");
+    }
+
+    /** Where versions before the database was named {@code mallard} kept the reference copy (removed at start). */
+    public Path formerReference() {
         return data().resolve("reference.duckdb");
     }
 

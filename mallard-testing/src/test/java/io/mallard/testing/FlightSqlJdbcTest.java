@@ -67,7 +67,7 @@ class FlightSqlJdbcTest {
             assertThat(metadata.getDatabaseProductName()).isEqualTo("Mallard");
             assertThat(metadata.getDatabaseProductVersion()).isNotBlank();
             assertThat(metadata.getIdentifierQuoteString()).isEqualTo("\"");
-            assertThat(metadata.isReadOnly()).isTrue();
+            assertThat(metadata.isReadOnly()).isFalse();
             assertThat(column(metadata.getCatalogs(), "TABLE_CAT")).containsExactly("mallard");
             assertThat(column(metadata.getSchemas(), "TABLE_SCHEM")).contains("main", "mallard");
             assertThat(column(metadata.getTableTypes(), "TABLE_TYPE")).contains("TABLE", "SYSTEM TABLE");

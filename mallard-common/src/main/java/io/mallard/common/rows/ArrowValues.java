@@ -45,10 +45,18 @@ import org.apache.arrow.vector.util.Text;
  * 32 bits, BigInteger for UBIGINT, LocalTime for TIME, OffsetDateTime for a timestamp with time zone, and the vector's
  * own object for the rest (e.g. LocalDateTime, PeriodDuration, byte[]). Nested values are plain Java too, converted
  * element by element like top-level ones: a list is a {@link List}, a struct a {@link LinkedHashMap} from field name to
- * value in field order, a map a {@link LinkedHashMap} from key to value in entry order.
+ * value in field order, a map a {@link MapValue} from key to value in entry order.
  */
 public final class ArrowValues {
     private ArrowValues() {
+    }
+
+    /**
+     * A MAP value: entries in order. Its own class, so that a printer can tell it from a struct (both are maps in Java);
+     * equal to any map with the same entries, as a struct would be.
+     */
+    public static final class MapValue extends LinkedHashMap<Object, Object> {
+        private static final long serialVersionUID = 1L;
     }
 
     public static List<List<Object>> rows(VectorSchemaRoot root) {
@@ -151,7 +159,7 @@ public final class ArrowValues {
             StructVector entries = (StructVector) v.getDataVector();
             FieldVector keys = (FieldVector) entries.getChildByOrdinal(0);
             FieldVector values = (FieldVector) entries.getChildByOrdinal(1);
-            Map<Object, Object> map = new LinkedHashMap<>();
+            MapValue map = new MapValue();
             for (int e = v.getElementStartIndex(index); e < v.getElementEndIndex(index); e++) {
                 map.put(value(keys, e, dictionaries), value(values, e, dictionaries));
             }

@@ -25,7 +25,7 @@ import org.duckdb.DuckDBConnection;
  * no primary or foreign keys.
  */
 final class CatalogMetadata {
-    static final String CATALOG = "mallard";
+    static final String CATALOG = io.mallard.planner.plan.DistributedPlanner.DATABASE;
     static final String DATA_SCHEMA = "main";
     static final String TABLE = "TABLE";
     static final String SYSTEM_TABLE = "SYSTEM TABLE";
@@ -135,10 +135,15 @@ final class CatalogMetadata {
     }
 
     private static boolean catalogMatches(String catalog) {
-        return catalog == null || catalog.isEmpty() || catalog.equals(CATALOG);
+        return catalog == null || catalog.isEmpty() || catalog.equalsIgnoreCase(CATALOG);
     }
 
-    /** SQL LIKE as JDBC metadata patterns use it: % and _ wildcards, backslash escapes; null or empty matches all. */
+    /**
+     * SQL LIKE as JDBC metadata patterns use it: % and _ wildcards, backslash escapes; null or empty matches all. Case is
+     * ignored, as DuckDB ignores it in identifiers: JDBC tools that believe the server stores names in upper case (the
+     * Flight SQL driver says so whatever the server answers) ask for {@code LINEITEM} when the user typed
+     * {@code lineitem}.
+     */
     static boolean like(String pattern, String value) {
         if (pattern == null || pattern.isEmpty()) {
             return true;
@@ -156,6 +161,7 @@ final class CatalogMetadata {
                 regex.append(Pattern.quote(String.valueOf(c)));
             }
         }
-        return Pattern.compile(regex.toString(), Pattern.DOTALL).matcher(value).matches();
+        return Pattern.compile(regex.toString(), Pattern.DOTALL | Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)
+                .matcher(value).matches();
     }
 }

@@ -3,7 +3,11 @@ package io.mallard.coordinator.flightsql;
 import org.apache.arrow.flight.sql.SqlInfoBuilder;
 import org.apache.arrow.flight.sql.impl.FlightSql;
 
-/** What {@code GetSqlInfo} says about Mallard: a read-only SQL server speaking DuckDB's dialect, with cancellation. */
+/**
+ * What {@code GetSqlInfo} says about Mallard: a SQL server speaking DuckDB's dialect, with tables a client can create and
+ * change (each statement commits on its own: no client transactions), bulk ingest and cancellation. JDBC tools read
+ * these on connect (sqlline asks for the default transaction isolation; without an answer the driver throws).
+ */
 final class ServerSqlInfo {
     private ServerSqlInfo() {
     }
@@ -13,7 +17,7 @@ final class ServerSqlInfo {
                 .withFlightSqlServerName("Mallard")
                 .withFlightSqlServerVersion(version)
                 .withFlightSqlServerArrowVersion("18.3.0")
-                .withFlightSqlServerReadOnly(true)
+                .withFlightSqlServerReadOnly(false)
                 .withFlightSqlServerSql(true)
                 .withFlightSqlServerSubstrait(false)
                 .withFlightSqlServerTransaction(FlightSql.SqlSupportedTransaction.SQL_SUPPORTED_TRANSACTION_NONE)
@@ -27,9 +31,12 @@ final class ServerSqlInfo {
                 .withSqlCatalogTerm("catalog")
                 .withSqlDdlCatalog(false)
                 .withSqlDdlSchema(false)
-                .withSqlDdlTable(false)
+                .withSqlDdlTable(true)
                 .withSqlAllTablesAreSelectable(true)
                 .withSqlTransactionsSupported(false)
+                .withSqlDefaultTransactionIsolation(java.sql.Connection.TRANSACTION_NONE)
+                .withSqlSupportedTransactionsIsolationLevels(FlightSql.SqlTransactionIsolationLevel.SQL_TRANSACTION_NONE)
+                .withSqlDataDefinitionCausesTransactionCommit(true)
                 .withSqlSupportsColumnAliasing(true)
                 .withSqlNullPlusNullIsNull(true)
                 .withSqlSupportsTableCorrelationNames(true)

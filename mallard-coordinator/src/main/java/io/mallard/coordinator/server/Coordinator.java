@@ -117,6 +117,8 @@ public final class Coordinator implements AutoCloseable {
             TableWriter writer = new TableWriter(catalog, layout.work(), readable);
             resources.add(0, writer);
             // GATHER combines and LOCAL queries run in the reference copy: bounded, spilling to disk beyond the budget
+            java.nio.file.Files.deleteIfExists(layout.formerReference());
+            java.nio.file.Files.deleteIfExists(layout.formerReference().resolveSibling("reference.duckdb.wal"));
             ReferenceCopy referenceCopy = ReferenceCopy.build(layout.reference(), catalog.snapshot(), writer, allocator,
                     ResourceLimits.detect().cpus(), config.memoryBudgetBytes(), config.spillDir().resolve("duckdb-reference"));
             resources.add(0, referenceCopy);

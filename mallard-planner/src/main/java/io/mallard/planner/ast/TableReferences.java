@@ -23,12 +23,24 @@ public final class TableReferences {
         void visit(TableRef ref, boolean cte);
     }
 
+    /** Receives one table reference with the names of the CTEs in scope where it stands (lower case). */
+    @FunctionalInterface
+    public interface ScopeVisitor {
+        void visit(TableRef ref, Set<String> ctesInScope);
+    }
+
     /** Visits every table reference below {@code tree}, outer before inner. */
     public static void forEach(JsonNode tree, Visitor visitor) {
+        forEachInScope(tree, (ref, scope) -> visitor.visit(ref, ref.isBaseTable() && ref.isUnqualified()
+                && scope.contains(ref.tableName().toLowerCase(Locale.ROOT))));
+    }
+
+    /** As {@link #forEach}, with every CTE name in scope (also for a qualified reference, which no CTE can answer). */
+    public static void forEachInScope(JsonNode tree, ScopeVisitor visitor) {
         walk(tree, Set.of(), visitor);
     }
 
-    private static void walk(JsonNode node, Set<String> ctes, Visitor visitor) {
+    private static void walk(JsonNode node, Set<String> ctes, ScopeVisitor visitor) {
         if (node == null || node.isNull()) {
             return;
         }
@@ -48,9 +60,7 @@ public final class TableReferences {
             }
         }
         if (!Ast.isExpression(node) && node.has("type") && isTableReference(node)) {
-            TableRef ref = new TableRef((ObjectNode) node);
-            visitor.visit(ref, ref.isBaseTable() && ref.isUnqualified()
-                    && scope.contains(ref.tableName().toLowerCase(Locale.ROOT)));
+            visitor.visit(new TableRef((ObjectNode) node), scope);
         }
         for (JsonNode child : node) {
             walk(child, scope, visitor);

@@ -17,6 +17,12 @@ import java.util.Optional;
  * {@link Refusal}, and the first refusal is the reason the fallbacks name.
  */
 public final class DistributedPlanner {
+    /**
+     * The name of the cluster's one database: the catalog of JDBC metadata, DuckDB's {@code current_database()} on the
+     * coordinator, and the qualifier clients may write ({@code mallard.main.lineitem}).
+     */
+    public static final String DATABASE = "mallard";
+
     private final SqlEngine engine;
     private final Catalog catalog;
     private final StatementBinder binder;

@@ -37,25 +37,51 @@ final class StatementBinder {
         ObjectNode tree = engine.parseSelect(sql);
         ClientFunctions.check(tree);
         List<OutputColumn> output = describe(sql, tree);
-        rejectTablesOutsideTheCatalog(tree);
+        if (resolveTablesInTheCatalog(tree)) {
+            // every strategy, and the LOCAL text itself, then reads the tables under their plain names
+            return bind(engine.render(tree));
+        }
         return new Statement(sql, tree, output, PartitionedReads.any(tree, catalog));
     }
 
-    /** Every base table must be a CTE in scope or a catalog table, named without a database and in no other schema. */
-    private void rejectTablesOutsideTheCatalog(ObjectNode tree) {
-        TableReferences.forEach(tree, (ref, cte) -> {
+    /**
+     * Every base table must be a CTE in scope or a catalog table, named as {@code t}, {@code main.t} or
+     * {@code mallard.main.t} (the cluster's one database is called {@value DistributedPlanner#DATABASE} everywhere: in JDBC metadata, in
+     * DuckDB's {@code current_database()} on the coordinator). Qualified names are made plain in the tree (returns
+     * true when one was), since workers and combines find each table under its plain name. A qualified name that a CTE in scope
+     * shadows when plain is refused rather than changed in meaning.
+     */
+    private boolean resolveTablesInTheCatalog(ObjectNode tree) {
+        boolean[] changed = {false};
+        TableReferences.forEachInScope(tree, (ref, ctes) -> {
+            boolean cte = ref.isUnqualified() && ctes.contains(ref.tableName().toLowerCase(java.util.Locale.ROOT));
             if (!ref.isBaseTable() || cte) {
                 return;
             }
-            boolean inMain = ref.node().path("catalog_name").asText("").isEmpty()
+            String database = ref.node().path("catalog_name").asText("");
+            boolean inMain = (database.isEmpty() || database.equalsIgnoreCase(DistributedPlanner.DATABASE))
                     && (ref.schema().isEmpty() || ref.schema().equalsIgnoreCase("main"));
+            int position = ref.node().path("query_location").canConvertToInt() ? ref.node().path("query_location").asInt() : -1;
             if (!inMain || catalog.table(ref.tableName()).isEmpty()) {
                 String name = ref.schema().isEmpty() ? ref.tableName() : ref.schema() + "." + ref.tableName();
-                int position = ref.node().path("query_location").canConvertToInt() ? ref.node().path("query_location").asInt() : -1;
                 throw new MallardException(ErrorCode.TABLE_NOT_FOUND, "Table with name " + name + " does not exist: "
                         + "queries read the cluster's tables (and the mallard.* system tables)", position, null);
             }
+            if (!ref.isUnqualified()) {
+                if (ctes.contains(ref.tableName().toLowerCase(java.util.Locale.ROOT))) {
+                    throw new MallardException(ErrorCode.UNSUPPORTED_STATEMENT, "the table " + ref.tableName()
+                            + " is named with its schema where a CTE of the same name is in scope; rename the CTE",
+                            position, null);
+                }
+                ref.node().put("catalog_name", "");
+                ref.node().put("schema_name", "");
+                if (ref.node().path("qualified_name").isObject()) {
+                    ((ObjectNode) ref.node().get("qualified_name")).putArray("path").add(ref.tableName());
+                }
+                changed[0] = true;
+            }
         });
+        return changed[0];
     }
 
     /**
