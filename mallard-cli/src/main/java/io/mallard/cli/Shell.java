@@ -30,9 +30,17 @@ final class Shell {
             ".set summarize on|off     off: show each shard's partial results instead of the combined answer",
             ".timer on|off             print each statement's run time",
             ".explain SQL              show the distributed plan",
+            ".tables [PATTERN]         list tables (LIKE pattern)",
+            ".schema [TABLE]           show CREATE TABLE statements",
             ".workers                  list workers (mallard.workers)",
             ".shards                   list shards (mallard.shards)",
-            ".format box|csv|json|markdown",
+            ".read FILE                run the statements of a file",
+            ".output [FILE]            send results to a file (no FILE: back to the screen)",
+            ".once FILE                send the next result to a file",
+            ".maxrows N                rows a boxed table shows (default 40)",
+            ".nullvalue TEXT           how NULL prints",
+            ".headers on|off           column names in csv output",
+            ".mode box|csv|json|markdown|line  (also .format)",
             ".help                     this text",
             ".quit                     leave (also Ctrl-D)",
             "Statements end with ';'. Ctrl-C cancels a running query. System tables: mallard.queries, mallard.tasks, "
@@ -46,6 +54,13 @@ final class Shell {
     private ResultFormat format;
     private boolean timer;
     private boolean quit;
+    private int maxRows = TablePrinter.DEFAULT_MAX_ROWS;
+    /** What NULL prints as; null: each format's own (empty in csv, NULL elsewhere). */
+    private String nullValue;
+    private boolean headers = true;
+    /** Where results go: {@code out} unless {@code .output} or {@code .once} chose a file. */
+    private PrintWriter results;
+    private boolean once;
 
     /**
      * @param terminal true when a person watches: progress lines for long queries
@@ -58,6 +73,7 @@ final class Shell {
         this.format = format;
         this.terminal = terminal;
         this.width = width;
+        this.results = out;
     }
 
     /** Runs every statement and dot-command of a script; returns the number that failed. */
@@ -80,9 +96,12 @@ final class Shell {
         List<String> words = new ArrayList<>(SqlKeywords.KEYWORDS);
         words.addAll(SqlKeywords.DOT_COMMANDS);
         try {
-            words.addAll(client.tables());
+            for (java.util.Map.Entry<String, List<MallardSqlClient.Column>> table : client.columns().entrySet()) {
+                words.add(table.getKey());
+                table.getValue().forEach(c -> words.add(c.name()));
+            }
         } catch (MallardException e) {
-            // completion of table names is a convenience
+            // completion of table and column names is a convenience
         }
         LineReader reader = LineReaderBuilder.builder().terminal(screen).appName("mallard")
                 .parser(new SqlLineParser())
@@ -163,11 +182,39 @@ final class Shell {
             return; // SET and friends
         }
         switch (format) {
-            case BOX -> TablePrinter.print(rows, TablePrinter.DEFAULT_MAX_ROWS, width.getAsInt(), out);
-            case CSV -> TextFormats.csv(rows, out);
-            case JSON -> TextFormats.json(rows, out);
-            case MARKDOWN -> TextFormats.markdown(rows, out);
+            case BOX -> TablePrinter.print(rows, maxRows, width.getAsInt(), nullValue == null ? "NULL" : nullValue, results);
+            case CSV -> TextFormats.csv(rows, headers, nullValue == null ? "" : nullValue, results);
+            case JSON -> TextFormats.json(rows, results);
+            case MARKDOWN -> TextFormats.markdown(rows, nullValue == null ? "NULL" : nullValue, results);
+            case LINE -> TextFormats.line(rows, nullValue == null ? "NULL" : nullValue, results);
         }
+        results.flush();
+        if (once) {
+            output(null);
+        }
+    }
+
+    /** Results go to {@code file} from now on (null: back to the screen), closing the file used before. */
+    private void output(Path file) {
+        if (results != out) {
+            results.close();
+        }
+        once = false;
+        if (file == null) {
+            results = out;
+            return;
+        }
+        try {
+            results = new PrintWriter(java.nio.file.Files.newBufferedWriter(file, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            results = out;
+            throw new MallardException(io.mallard.common.ErrorCode.IO_ERROR, "cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Closes a file that {@code .output} opened. */
+    void close() {
+        output(null);
     }
 
     /** Runs a dot-command; false if it failed or is unknown. */
@@ -197,6 +244,36 @@ final class Shell {
                     timer = on;
                 }
                 case ".format", ".mode" -> format = ResultFormat.parse(argument);
+                case ".tables" -> tables(argument);
+                case ".schema" -> schema(argument);
+                case ".read" -> {
+                    if (argument.isEmpty()) {
+                        return usage(".read FILE");
+                    }
+                    return read(Path.of(argument));
+                }
+                case ".output" -> output(argument.isEmpty() ? null : Path.of(argument));
+                case ".once" -> {
+                    if (argument.isEmpty()) {
+                        return usage(".once FILE");
+                    }
+                    output(Path.of(argument));
+                    once = true;
+                }
+                case ".maxrows" -> {
+                    if (!argument.matches("[1-9][0-9]{0,8}")) {
+                        return usage(".maxrows N (N > 0)");
+                    }
+                    maxRows = Integer.parseInt(argument);
+                }
+                case ".nullvalue" -> nullValue = argument;
+                case ".headers" -> {
+                    Boolean on = onOff(argument);
+                    if (on == null) {
+                        return usage(".headers on|off");
+                    }
+                    headers = on;
+                }
                 case ".set" -> {
                     String[] setting = argument.split("\\s+");
                     Boolean on = setting.length == 2 ? onOff(setting[1]) : null;
@@ -218,6 +295,59 @@ final class Shell {
         } finally {
             out.flush();
             err.flush();
+        }
+    }
+
+    /** The tables whose names match the LIKE pattern (all without one), in columns as DuckDB's shell lists them. */
+    private void tables(String pattern) {
+        java.util.regex.Pattern like = likePattern(pattern.isEmpty() ? "%" : pattern);
+        List<String> names = client.tables().stream().filter(n -> like.matcher(n).matches()).sorted().toList();
+        int columnWidth = names.stream().mapToInt(String::length).max().orElse(0) + 2;
+        int perLine = Math.max(1, width.getAsInt() / Math.max(1, columnWidth));
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < names.size(); i++) {
+            line.append(i % perLine == perLine - 1 || i == names.size() - 1 ? names.get(i)
+                    : String.format(Locale.ROOT, "%-" + columnWidth + "s", names.get(i)));
+            if (i % perLine == perLine - 1 || i == names.size() - 1) {
+                results.println(line);
+                line.setLength(0);
+            }
+        }
+        results.flush();
+    }
+
+    /** {@code CREATE TABLE} statements for the tables named like the pattern, from the catalog's metadata. */
+    private void schema(String pattern) {
+        java.util.regex.Pattern like = likePattern(pattern.isEmpty() ? "%" : pattern);
+        for (java.util.Map.Entry<String, List<MallardSqlClient.Column>> table : client.columns().entrySet()) {
+            if (like.matcher(table.getKey()).matches()) {
+                results.println("CREATE TABLE " + table.getKey() + "(" + String.join(", ", table.getValue().stream()
+                        .map(c -> quoted(c.name()) + " " + c.type()).toList()) + ");");
+            }
+        }
+        results.flush();
+    }
+
+    private static String quoted(String name) {
+        return name.matches("[a-z_][a-z0-9_]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    /** SQL LIKE ({@code %}, {@code _}), ignoring case as DuckDB's names do. */
+    private static java.util.regex.Pattern likePattern(String pattern) {
+        StringBuilder regex = new StringBuilder();
+        for (char c : pattern.toCharArray()) {
+            regex.append(c == '%' ? ".*" : c == '_' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
+        }
+        return java.util.regex.Pattern.compile(regex.toString(), java.util.regex.Pattern.CASE_INSENSITIVE);
+    }
+
+    /** Runs a script file's statements and dot-commands; false if it cannot be read or any of them failed. */
+    private boolean read(Path file) {
+        try (BufferedReader in = java.nio.file.Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+            return runScript(in) == 0;
+        } catch (IOException e) {
+            err.println("error: IO_ERROR: cannot read " + file + ": " + e.getMessage());
+            return false;
         }
     }
 

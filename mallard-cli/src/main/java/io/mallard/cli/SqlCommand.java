@@ -29,7 +29,7 @@ final class SqlCommand implements Callable<Integer> {
     @Option(names = "-c", description = "Run these statements (separated by ';') and exit.")
     String command;
 
-    @Option(names = "--format", defaultValue = "box", description = "box, csv, json or markdown (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = "box", description = "box, csv, json, markdown or line (default: ${DEFAULT-VALUE}).")
     String format;
 
     @Option(names = "--history", description = "History file of the prompt (default: ~/.mallard_history).")
@@ -47,7 +47,11 @@ final class SqlCommand implements Callable<Integer> {
                 Reader source = command != null ? new StringReader(command)
                         : new InputStreamReader(System.in, StandardCharsets.UTF_8);
                 Shell shell = new Shell(client, out, err, resultFormat, false, () -> TablePrinter.DEFAULT_WIDTH);
-                return shell.runScript(new BufferedReader(source)) == 0 ? 0 : 1;
+                try {
+                    return shell.runScript(new BufferedReader(source)) == 0 ? 0 : 1;
+                } finally {
+                    shell.close(); // a file .output opened
+                }
             }
             try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
                 return interactive(client, terminal, resultFormat, history, options) == 0 ? 0 : 1;
@@ -63,7 +67,11 @@ final class SqlCommand implements Callable<Integer> {
                 + ". Statements end with ';'. .help for commands.");
         Shell shell = new Shell(client, out, out, format, true,
                 () -> terminal.getWidth() > 0 ? terminal.getWidth() : TablePrinter.DEFAULT_WIDTH);
-        return shell.runInteractive(terminal, history != null ? history
-                : Path.of(System.getProperty("user.home"), ".mallard_history"));
+        try {
+            return shell.runInteractive(terminal, history != null ? history
+                    : Path.of(System.getProperty("user.home"), ".mallard_history"));
+        } finally {
+            shell.close(); // a file .output opened
+        }
     }
 }

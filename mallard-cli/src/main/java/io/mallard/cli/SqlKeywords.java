@@ -13,7 +13,8 @@ final class SqlKeywords {
             "variance", "median", "quantile", "string_agg", "extract", "date_trunc", "coalesce", "mallard.distributed",
             "mallard.summarize", "mallard.queries", "mallard.tasks", "mallard.workers", "mallard.shards");
     static final List<String> DOT_COMMANDS = List.of(".set", ".timer", ".explain", ".workers", ".shards", ".format",
-            ".help", ".quit", ".exit");
+            ".mode", ".tables", ".schema", ".read", ".output", ".once", ".maxrows", ".nullvalue", ".headers", ".help",
+            ".quit", ".exit");
 
     private SqlKeywords() {
     }

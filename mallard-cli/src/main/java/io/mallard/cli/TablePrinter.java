@@ -31,6 +31,11 @@ final class TablePrinter {
     }
 
     static void print(QueryRows result, int maxRows, int width, PrintWriter out) {
+        print(result, maxRows, width, "NULL", out);
+    }
+
+    /** As above, with {@code nullValue} shown for NULL ({@code .nullvalue}). */
+    static void print(QueryRows result, int maxRows, int width, String nullValue, PrintWriter out) {
         int columnCount = result.columns().size();
         if (columnCount == 0) {
             out.println("OK");
@@ -43,7 +48,8 @@ final class TablePrinter {
         for (int r : rowIndexes) {
             List<String> line = new ArrayList<>();
             for (int c = 0; c < columnCount; c++) {
-                line.add(r < 0 ? "·" : cut(format(result.rows().get(r).get(c)), maxCell));
+                Object value = r < 0 ? null : result.rows().get(r).get(c);
+                line.add(r < 0 ? "·" : cut(value == null ? nullValue : format(value), maxCell));
             }
             cells.add(line);
         }

@@ -10,15 +10,42 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.List;
 
-/** CSV (RFC 4180), JSON (an array of objects) and Markdown renderings of a result, every row, nothing cut. */
+/**
+ * CSV (RFC 4180), JSON (an array of objects), Markdown and line ({@code column = value}, a row per block) renderings of
+ * a result, every row, nothing cut.
+ */
 final class TextFormats {
     private TextFormats() {
     }
 
     static void csv(QueryRows result, PrintWriter out) {
-        out.println(String.join(",", result.columns().stream().map(TextFormats::csvField).toList()));
+        csv(result, true, "", out);
+    }
+
+    /** With or without the header line, and {@code nullValue} for NULL (empty by default). */
+    static void csv(QueryRows result, boolean headers, String nullValue, PrintWriter out) {
+        if (headers) {
+            out.println(String.join(",", result.columns().stream().map(TextFormats::csvField).toList()));
+        }
         for (List<Object> row : result.rows()) {
-            out.println(String.join(",", row.stream().map(v -> v == null ? "" : csvField(TablePrinter.format(v))).toList()));
+            out.println(String.join(",", row.stream().map(v -> csvField(v == null ? nullValue : TablePrinter.format(v)))
+                    .toList()));
+        }
+    }
+
+    /** Each row as lines {@code column = value}, the names right-aligned, a blank line between rows (DuckDB's .mode line). */
+    static void line(QueryRows result, String nullValue, PrintWriter out) {
+        int width = result.columns().stream().mapToInt(String::length).max().orElse(0);
+        for (int r = 0; r < result.rows().size(); r++) {
+            if (r > 0) {
+                out.println();
+            }
+            List<Object> row = result.rows().get(r);
+            for (int c = 0; c < result.columns().size(); c++) {
+                Object v = row.get(c);
+                out.println(" ".repeat(width - result.columns().get(c).length()) + result.columns().get(c) + " = "
+                        + (v == null ? nullValue : TablePrinter.format(v)));
+            }
         }
     }
 
@@ -82,10 +109,15 @@ final class TextFormats {
     }
 
     static void markdown(QueryRows result, PrintWriter out) {
+        markdown(result, "NULL", out);
+    }
+
+    static void markdown(QueryRows result, String nullValue, PrintWriter out) {
         out.println("| " + String.join(" | ", result.columns().stream().map(TextFormats::markdownCell).toList()) + " |");
         out.println("|" + "---|".repeat(result.columns().size()));
         for (List<Object> row : result.rows()) {
-            out.println("| " + String.join(" | ", row.stream().map(v -> markdownCell(TablePrinter.format(v))).toList()) + " |");
+            out.println("| " + String.join(" | ", row.stream()
+                    .map(v -> markdownCell(v == null ? nullValue : TablePrinter.format(v))).toList()) + " |");
         }
     }
 

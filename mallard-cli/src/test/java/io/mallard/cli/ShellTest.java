@@ -73,6 +73,62 @@ class ShellTest {
     }
 
     @Test
+    void duckDbsDotCommandsListReadRedirectAndShape(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path script = dir.resolve("part.sql");
+        java.nio.file.Files.writeString(script, "SELECT count(*) AS n FROM region;\n.bogus\n");
+        java.nio.file.Path once = dir.resolve("once.csv");
+        java.nio.file.Path output = dir.resolve("output.txt");
+        String text = String.join("\n",
+                ".tables line%",
+                ".tables",
+                ".schema nation",
+                ".read " + script,
+                ".read " + dir.resolve("missing.sql"),
+                ".mode csv",
+                ".headers off",
+                ".nullvalue (null)",
+                ".once " + once,
+                "SELECT r_name, NULL AS nothing FROM region ORDER BY r_name LIMIT 2;",
+                "SELECT 'back on screen' AS s;",
+                ".headers on",
+                ".output " + output,
+                "SELECT 1 AS a;",
+                "SELECT 2 AS b;",
+                ".output",
+                ".mode line",
+                ".nullvalue NULL",
+                "SELECT 1 AS a, NULL AS longer_name;",
+                ".mode box",
+                ".maxrows 4",
+                "SELECT n_name FROM nation ORDER BY n_name;",
+                ".maxrows zero");
+        StringWriter out = new StringWriter();
+        Shell shell = new Shell(client, new PrintWriter(out), new PrintWriter(out), ResultFormat.BOX, false, () -> 120);
+        int failures = shell.runScript(new BufferedReader(new StringReader(text)));
+        shell.close();
+        String printed = out.toString();
+        List<String> lines = printed.lines().toList();
+        assertThat(lines.get(0).strip()).isEqualTo("lineitem");
+        String listed = String.join(" ", lines.subList(1, lines.indexOf(lines.stream()
+                .filter(l -> l.startsWith("CREATE TABLE")).findFirst().orElseThrow())));
+        assertThat(listed.split("\\s+")).contains("customer", "lineitem", "nation", "region", "mallard.queries")
+                .doesNotContain("CREATE");
+        List<String> nationColumns = oracle.query("SELECT column_name || ' ' || column_type FROM (DESCRIBE nation)").rows()
+                .stream().map(r -> (String) r.get(0)).toList();
+        assertThat(printed).contains("CREATE TABLE nation(" + String.join(", ", nationColumns) + ");");
+        assertThat(cells(printed)).contains(count("region"));
+        assertThat(printed).contains("unknown command .bogus").contains("cannot read " + dir.resolve("missing.sql"));
+        List<String> regions = oracle.query("SELECT r_name FROM region ORDER BY r_name LIMIT 2").rows().stream()
+                .map(r -> r.get(0) + ",(null)").toList();
+        assertThat(java.nio.file.Files.readAllLines(once)).isEqualTo(regions);
+        assertThat(printed).contains("back on screen").doesNotContain(regions.get(0));
+        assertThat(java.nio.file.Files.readAllLines(output)).containsExactly("a", "1", "b", "2");
+        assertThat(printed).contains("          a = 1\nlonger_name = NULL");
+        assertThat(printed).contains("25 rows (4 shown)");
+        assertThat(failures).isEqualTo(3); // the script (its .bogus), the missing file, .maxrows zero
+    }
+
+    @Test
     void scriptRunsStatementsAndDotCommandsAndCountsFailures() throws Exception {
         String script = String.join("\n",
                 "SELECT count(*)",

@@ -244,6 +244,45 @@ public final class MallardSqlClient implements AutoCloseable {
         return names;
     }
 
+    /** A column of a table as the catalog describes it: its name and DuckDB type. */
+    public record Column(String name, String type) {
+    }
+
+    /**
+     * The columns of every table a query can read, by table name as {@link #tables()} names them, from the catalog's
+     * metadata (no query runs).
+     */
+    public Map<String, List<Column>> columns() {
+        FlightResults.Rows rows = new FlightResults.Rows();
+        FlightResults.read(() -> {
+            FlightInfo info = withSession(token -> sql.getTables(null, null, null, null, true, token));
+            FlightResults.readEndpoints(sql, info, auth, rows);
+            return null;
+        });
+        Map<String, List<Column>> tables = new LinkedHashMap<>();
+        for (List<Object> row : rows.rows().rows()) {
+            String name = "main".equals(row.get(1)) ? (String) row.get(2) : row.get(1) + "." + row.get(2);
+            List<Column> columns = new ArrayList<>();
+            for (org.apache.arrow.vector.types.pojo.Field field : schemaOf((byte[]) row.get(4)).getFields()) {
+                String type = field.getMetadata().get("ARROW:FLIGHT:SQL:TYPE_NAME");
+                columns.add(new Column(field.getName(), type == null ? field.getType().toString() : type));
+            }
+            tables.put(name, columns);
+        }
+        return tables;
+    }
+
+    private static org.apache.arrow.vector.types.pojo.Schema schemaOf(byte[] serialized) {
+        try {
+            return org.apache.arrow.vector.ipc.message.MessageSerializer.deserializeSchema(
+                    new org.apache.arrow.vector.ipc.ReadChannel(java.nio.channels.Channels.newChannel(
+                            new java.io.ByteArrayInputStream(serialized))));
+        } catch (java.io.IOException e) {
+            throw new MallardException(ErrorCode.PROTOCOL_ERROR, "the coordinator sent a table schema that does not "
+                    + "read: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Loads the rows of {@code rows} into {@code table} by Flight SQL bulk ingest and returns the rows added. Batches go
      * out as the coordinator takes them, so a reader that produces them as it goes (DuckDB's Arrow export of a query
