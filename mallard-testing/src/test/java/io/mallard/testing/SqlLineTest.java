@@ -25,6 +25,7 @@ import sqlline.SqlLine;
  * JDBC tools as users run them: sqlline (from Maven Central) with the Flight SQL JDBC driver — connect, list tables,
  * list a table's columns typed in lower case, run queries — and the metadata walk a GUI tool such as DBeaver does on
  * connect. The cluster's database is called {@code mallard} everywhere: tables may be named {@code mallard.main.t}.
+ * And the DuckDB statements such users type: each works or says why not.
  */
 class SqlLineTest {
     private static LocalCluster cluster;
@@ -121,6 +122,36 @@ class SqlLineTest {
                     .map(r -> (String) r.get(0)).toList());
             assertThat(names(metadata.getTables(null, null, "NOSUCHTABLE", null), "TABLE_NAME")).isEmpty();
             assertThat(names(metadata.getPrimaryKeys(null, null, "lineitem"), "COLUMN_NAME")).isEmpty();
+        }
+    }
+
+    @Test
+    void duckDbStatementsUsersTypeWorkOrSayWhyNot() throws Exception {
+        try (io.mallard.client.MallardSqlClient client = io.mallard.client.MallardSqlClient.connect(
+                io.mallard.client.ConnectOptions.tls("127.0.0.1", cluster.coordinator().port(), "admin",
+                        cluster.adminPassword(), cluster.caCertificate()))) {
+            for (String sql : List.of(
+                    "PIVOT lineitem ON l_returnflag IN ('A', 'N', 'R') USING sum(l_quantity) GROUP BY l_linestatus "
+                            + "ORDER BY l_linestatus",
+                    "SELECT * FROM (SELECT l_linestatus, count(*) AS n, sum(l_quantity) AS q FROM lineitem "
+                            + "GROUP BY l_linestatus) UNPIVOT (v FOR k IN (n, q)) ORDER BY l_linestatus, k",
+                    "DESCRIBE lineitem")) {
+                assertThat(oracle.difference(sql, client.query(sql))).as(sql).isEmpty();
+            }
+            // the coordinator's DuckDB is the oracle's version
+            assertThat(oracle.difference("SELECT * FROM pragma_version()", client.query("PRAGMA version"))).isEmpty();
+            for (String[] refused : new String[][] {
+                {"PIVOT lineitem ON l_returnflag USING sum(l_quantity)", "IN ('a', 'b')"},
+                {"SET threads = 4", "mallard.query_timeout"},
+                {"PRAGMA database_list", "mallard.* system tables"},
+                {"BEGIN TRANSACTION", "commits on its own"},
+            }) {
+                io.mallard.common.MallardException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                        io.mallard.common.MallardException.class, () -> client.query(refused[0]));
+                assertThat(e).as(refused[0]).isNotNull();
+                assertThat(e.code()).as(refused[0]).isEqualTo(io.mallard.common.ErrorCode.UNSUPPORTED_STATEMENT);
+                assertThat(e.getMessage()).as(refused[0]).contains(refused[1]);
+            }
         }
     }
 

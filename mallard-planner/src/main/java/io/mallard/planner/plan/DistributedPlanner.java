@@ -44,7 +44,8 @@ public final class DistributedPlanner {
         this.strategies = List.copyOf(all);
     }
 
-    public DistributedPlan plan(String sql) {
+    public DistributedPlan plan(String text) {
+        String sql = io.mallard.planner.sql.NonQueries.asQuery(text).orElse(text);
         Statement statement = binder.bind(sql);
         if (statement.readsPartitioned()) {
             binder.rejectRowid(statement);

@@ -23,11 +23,37 @@ final class PartitionedReads {
     private PartitionedReads() {
     }
 
-    /** Whether the statement reads any partitioned table. */
+    /**
+     * Whether the statement reads rows of any partitioned table. A table that is only described ({@code DESCRIBE t},
+     * {@code DESCRIBE SELECT …}) has its columns read, not its rows: the coordinator's copy, which has every table's
+     * columns, answers that alone.
+     */
     static boolean any(JsonNode statement, Catalog catalog) {
         Map<String, Integer> counts = new HashMap<>();
-        count(statement, Set.of(), catalog, counts);
+        collect(withoutDescribed(statement), Set.of(), catalog, t -> t.kind() == TableKind.PARTITIONED, counts);
         return !counts.isEmpty();
+    }
+
+    /** The statement with the queries that DESCRIBE shows the columns of left out (a copy, when there are any). */
+    private static JsonNode withoutDescribed(JsonNode statement) {
+        if (statement == null || !statement.toString().contains("\"DESCRIBE\"")) {
+            return statement;
+        }
+        JsonNode copy = statement.deepCopy();
+        dropDescribed(copy);
+        return copy;
+    }
+
+    private static void dropDescribed(JsonNode node) {
+        if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+            if ("SHOW_REF".equals(object.path("type").asText()) && "DESCRIBE".equals(object.path("show_type").asText())) {
+                object.remove("query");
+                return;
+            }
+            object.forEach(PartitionedReads::dropDescribed);
+        } else if (node != null && node.isArray()) {
+            node.forEach(PartitionedReads::dropDescribed);
+        }
     }
 
     /** Adds to {@code counts} how often each partitioned table (by catalog name) is read. */

@@ -18,6 +18,8 @@ public final class ClientFunctions {
     /** Table functions that make rows from their arguments alone. */
     static final Set<String> ROW_GENERATORS = Set.of("range", "generate_series", "unnest", "repeat", "repeat_row",
             "json_each", "json_tree");
+    /** Table functions that show a fact about the server that is no secret: DuckDB's version ({@code PRAGMA version}). */
+    static final Set<String> SERVER_FACTS = Set.of("pragma_version");
     /**
      * Table functions that run SQL, or read a table, named in a string: the planner cannot see what they read, and on
      * the coordinator they would read its reference copy, where partitioned tables are empty.
@@ -51,7 +53,7 @@ public final class ClientFunctions {
                     + "the planner cannot see (on the coordinator it would read a copy in which partitioned tables are "
                     + "empty); name the tables in FROM instead", position(ref), null);
         }
-        if (!ROW_GENERATORS.contains(name)) {
+        if (!ROW_GENERATORS.contains(name) && !SERVER_FACTS.contains(name)) {
             throw new MallardException(ErrorCode.PERMISSION_DENIED, "table function " + name + "() is not available to "
                     + "client queries: it reads files or the server's own state; table functions allowed: "
                     + String.join(", ", ROW_GENERATORS.stream().sorted().toList()), position(ref), null);

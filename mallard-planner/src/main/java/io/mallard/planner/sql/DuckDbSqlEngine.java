@@ -87,8 +87,7 @@ public final class DuckDbSqlEngine implements SqlEngine {
                 throw new MallardException(ErrorCode.SYNTAX_ERROR, "Parser Error: " + error.message(), error.position(), null);
             }
             if (error.message().contains("Only SELECT statements")) {
-                throw new MallardException(ErrorCode.UNSUPPORTED_STATEMENT,
-                        "only SELECT queries can run against a Mallard dataset (datasets are read-only)");
+                throw new MallardException(ErrorCode.UNSUPPORTED_STATEMENT, NonQueries.whyNot(sql));
             }
             throw new MallardException(ErrorCode.SYNTAX_ERROR, error.message(), error.position(), null);
         }

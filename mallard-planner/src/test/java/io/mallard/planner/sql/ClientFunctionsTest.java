@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Each name of {@link ClientFunctions}'s table is a function of the pinned DuckDB, of the kind the table says. */
 class ClientFunctionsTest {
     static Stream<String> tableFunctions() {
-        return Stream.concat(ClientFunctions.ROW_GENERATORS.stream(), ClientFunctions.SQL_IN_TEXT.stream());
+        return Stream.of(ClientFunctions.ROW_GENERATORS, ClientFunctions.SQL_IN_TEXT, ClientFunctions.SERVER_FACTS).flatMap(Set::stream);
     }
 
     @ParameterizedTest
