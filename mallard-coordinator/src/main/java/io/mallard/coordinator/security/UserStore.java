@@ -151,7 +151,7 @@ public final class UserStore {
     }
 
     private void update(String sql, Object... values) {
-        try (Connection connection = connections.open(); PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = open(); PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < values.length; i++) {
                 statement.setObject(i + 1, values[i]);
             }
@@ -163,8 +163,23 @@ public final class UserStore {
         }
     }
 
+    /**
+     * A connection that commits each statement: a duplicate of the metadata database's connection takes over its
+     * auto-commit state, which is off while the history writer has a transaction open.
+     */
+    private Connection open() throws SQLException {
+        Connection connection = connections.open();
+        try {
+            connection.setAutoCommit(true);
+            return connection;
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
     private void seed(List<UserRecord> seed) {
-        try (Connection connection = connections.open()) {
+        try (Connection connection = open()) {
             for (UserRecord record : seed) {
                 try (PreparedStatement seen = connection.prepareStatement("SELECT count(*) FROM auth.seeded WHERE name = ?")) {
                     seen.setString(1, record.name());
@@ -198,7 +213,7 @@ public final class UserStore {
     private void reload() {
         Map<String, Set<String>> grants = new HashMap<>();
         List<String[]> rows = new ArrayList<>();
-        try (Connection connection = connections.open();
+        try (Connection connection = open();
                 PreparedStatement users = connection.prepareStatement(
                         "SELECT name, role, password_hash, generation FROM auth.users");
                 PreparedStatement tables = connection.prepareStatement("SELECT user_name, table_name FROM auth.grants")) {

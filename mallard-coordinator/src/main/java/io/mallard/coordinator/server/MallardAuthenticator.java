@@ -53,6 +53,9 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
         String bearer = AuthUtilities.getValueFromAuthHeader(headers, Auth2Constants.BEARER_PREFIX);
         if (bearer != null) {
             SignedJWT jwt = parse(bearer);
+            if (jwt == null && looksLikeJwt(bearer)) {
+                throw refused("the token is not a well-formed signed JWT");
+            }
             if (jwt == null) {
                 Optional<String> worker = registry.workerForToken(bearer);
                 if (worker.isPresent()) {
@@ -72,8 +75,13 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
         return result(Identity.ANONYMOUS, null);
     }
 
+    /** Worker session tokens are base64url without dots; a JWT has three dot-separated parts. */
+    private static boolean looksLikeJwt(String bearer) {
+        return bearer.chars().filter(c -> c == '.').count() == 2;
+    }
+
     private static SignedJWT parse(String bearer) {
-        if (bearer.chars().filter(c -> c == '.').count() != 2) {
+        if (!looksLikeJwt(bearer)) {
             return null;
         }
         try {
