@@ -27,9 +27,10 @@ import java.util.List;
 /**
  * The coordinator's bearer tokens: JWTs signed with HS256 under a key of this cluster ({@code DIR/token-key.json},
  * 0600, made at the first start), carrying the user ({@code sub}), its role when issued ({@code role}), the user's
- * token generation ({@code gen}), the cluster's id ({@code aud}, and {@code iss} {@value #ISSUER}), issue time and
- * expiry. A token is refused when its signature does not verify, when it expired, when it was issued by another
- * cluster, when its user was dropped and when its user's password changed since (the generation moved on).
+ * token generation ({@code gen}), the coordinator run that issued it ({@code boot}), the cluster's id ({@code aud};
+ * {@code iss} is {@value #ISSUER}), issue time and expiry. A token is refused when its signature does not verify, when it expired, when it was issued by another
+ * cluster, when its user was dropped, when its user's password changed since (the generation moved on) and when the
+ * coordinator restarted since (client sessions live in its memory).
  */
 public final class TokenService {
     /** The key file in the cluster directory. */
@@ -38,6 +39,7 @@ public final class TokenService {
     public static final String ISSUER = "mallard";
     static final String ROLE = "role";
     static final String GENERATION = "gen";
+    static final String BOOT = "boot";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int KEY_BYTES = 32;
 
@@ -45,6 +47,12 @@ public final class TokenService {
     private final byte[] key;
     private final long ttlMillis;
     private final Clock clock;
+    /**
+     * This coordinator run: a client session (its settings, prepared statements) lives in the coordinator's memory, so
+     * a token of an earlier run is refused and the client logs in again and sets its session up anew, as it did when
+     * tokens were kept in memory.
+     */
+    private final String boot = Secrets.randomToken(9);
 
     TokenService(String clusterId, byte[] key, long ttlMillis, Clock clock) {
         this.clusterId = clusterId;
@@ -91,6 +99,7 @@ public final class TokenService {
                 .subject(user.name())
                 .claim(ROLE, user.role().sqlName())
                 .claim(GENERATION, user.generation())
+                .claim(BOOT, boot)
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plusMillis(ttlMillis)))
                 .jwtID(Secrets.randomToken(12))
@@ -134,6 +143,9 @@ public final class TokenService {
         Date expires = claims.getExpirationTime();
         if (expires == null || !expires.toInstant().isAfter(clock.instant())) {
             throw refused("the token expired" + (expires == null ? "" : " at " + expires.toInstant()) + "; log in again");
+        }
+        if (!boot.equals(claims.getClaim(BOOT))) {
+            throw refused("the token was issued before the coordinator restarted; log in again");
         }
         String name = claims.getSubject();
         MallardUser user = users.user(name).orElseThrow(() -> refused("the token's user " + name + " no longer exists"));
