@@ -157,6 +157,21 @@ class TokensTest {
     }
 
     @Test
+    void usersOutliveARestartTheirTokensDoNot() throws Exception {
+        admin.query("CREATE USER rhea WITH PASSWORD 'rhea-pass-1'");
+        admin.query("GRANT writer TO rhea");
+        String before = login("rhea", "rhea-pass-1");
+        assertThat(call(before)).isNull();
+        cluster.restartCoordinator();
+        assertRefused(before, "before the coordinator restarted");
+        assertThat(call(login("rhea", "rhea-pass-1"))).as("the user and its password are kept").isNull();
+        assertThat(admin.query("SELECT role FROM mallard.users WHERE user_name = 'rhea'").rows().toString())
+                .as("the admin's client logged in again on its own").isEqualTo("[[writer]]");
+        assertThat(admin.query("SELECT count(*) FROM mallard.users WHERE user_name = 'admin'").rows().toString())
+                .as("the bootstrap admin is copied in once").isEqualTo("[[1]]");
+    }
+
+    @Test
     void externalTokensNeedTheIssuersKeyIssuerAudienceAndAKnownUser() throws Exception {
         assertThat(call(external(ISSUER, AUDIENCE, "rita", 300, issuerKey))).as("a valid external token").isNull();
         assertRefused(external("https://elsewhere.test", AUDIENCE, "rita", 300, issuerKey), "issuer");

@@ -123,6 +123,9 @@ class UsersAndGrantsTest {
                 .isEqualTo(List.of(List.of("none", List.of())));
         admin.query("GRANT writer TO temp");
         admin.query("GRANT SELECT ON secret TO temp");
+        MallardException unknown = catchThrowableOfType(MallardException.class,
+                () -> admin.query("GRANT SELECT ON no_such_table TO temp"));
+        assertThat(unknown.code()).isEqualTo(ErrorCode.TABLE_NOT_FOUND);
         assertThat(admin.query("SELECT role, select_grants FROM mallard.users WHERE user_name = 'temp'").rows())
                 .isEqualTo(List.of(List.of("writer", List.of("secret"))));
         admin.query("DROP USER temp");

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * What a user may do, decided from its current role and grants (a role changed with GRANT or REVOKE counts from the
@@ -22,11 +23,16 @@ import java.util.Set;
 public final class AccessControl {
     private final UserStore users;
     private final SqlEngine parser;
+    private final Predicate<String> tableExists;
 
-    /** @param parser DuckDB's parser, to find the tables a query reads */
-    public AccessControl(UserStore users, SqlEngine parser) {
+    /**
+     * @param parser      DuckDB's parser, to find the tables a query reads
+     * @param tableExists whether the catalog has a table of that name now (a grant must name one)
+     */
+    public AccessControl(UserStore users, SqlEngine parser, Predicate<String> tableExists) {
         this.users = users;
         this.parser = parser;
+        this.tableExists = tableExists;
     }
 
     /** The store of users, roles and grants. */
@@ -129,6 +135,9 @@ public final class AccessControl {
             }
             users.setRole(s.user(), Role.NONE);
         } else if (statement instanceof UserStatement.GrantSelect s) {
+            if (!tableExists.test(s.table())) {
+                throw new MallardException(ErrorCode.TABLE_NOT_FOUND, "no table " + s.table() + " to grant SELECT on");
+            }
             users.grantSelect(s.user(), s.table());
         } else if (statement instanceof UserStatement.RevokeSelect s) {
             return users.revokeSelect(s.user(), s.table()) ? 1 : 0;

@@ -171,7 +171,8 @@ public final class Coordinator implements AutoCloseable {
             resources.add(0, compactor);
             // users live in the metadata database; the credentials file's users (the bootstrap admin) are copied in
             UserStore users = UserStore.open(metadata::newConnection, credentials.users());
-            AccessControl access = new AccessControl(users, DuckDbSqlEngine.perCall(parser::duplicate));
+            AccessControl access = new AccessControl(users, DuckDbSqlEngine.perCall(parser::duplicate),
+                    table -> catalog.snapshot().table(table).isPresent());
             TokenService tokens = TokenService.open(config.dir(), config.auth().tokenTtlMillis());
             Optional<ExternalIssuer> external = config.auth().externalJwt() == null ? Optional.empty()
                     : Optional.of(ExternalIssuer.open(config.auth().externalJwt()));
