@@ -88,7 +88,8 @@ public final class StatementExecutor {
         QueryRecord record(String status, MallardException error) {
             return new QueryRecord(queryId, sql, caller.name(), caller.session(), started,
                     (System.nanoTime() - startNanos) / 1_000_000, stats.get(), rows, status,
-                    error == null ? null : error.code().wireName(), error == null ? null : error.getMessage());
+                    error == null ? null : error.code().wireName(),
+                    error == null ? null : UserStatementParser.mask(error.getMessage())); // DuckDB's errors quote the text
         }
     }
 

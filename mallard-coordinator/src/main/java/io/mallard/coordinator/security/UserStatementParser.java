@@ -17,21 +17,25 @@ public final class UserStatementParser {
     private static final String NAME = "([A-Za-z_][A-Za-z0-9_.@-]{0,62}|\"[^\":]{1,63}\")";
     private static final String PASSWORD = "'((?:[^']|'')*)'";
     private static final String END = "\\s*;?\\s*$";
+    /** Space and comments before the statement's first keyword. */
+    private static final String LEAD = "^(?:\\s|--[^\\n]*(?:\\n|$)|/\\*.*?\\*/)*";
     private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.DOTALL;
+    /** Text that may hold a user statement somewhere (after comments, among other statements): masked wherever kept. */
+    private static final Pattern MENTIONS_USER = Pattern.compile(".*\\b(?:CREATE|ALTER)\\s+USER\\b.*", FLAGS);
     private static final Pattern LOOKS_LIKE = Pattern.compile(
-            "^\\s*(?:(?:CREATE|ALTER|DROP)\\s+USER\\b|GRANT\\b|REVOKE\\b).*", FLAGS);
+            LEAD + "(?:(?:CREATE|ALTER|DROP)\\s+USER\\b|GRANT\\b|REVOKE\\b).*", FLAGS);
     private static final Pattern CREATE = Pattern.compile(
-            "^\\s*CREATE\\s+USER\\s+" + NAME + "\\s+(?:WITH\\s+)?PASSWORD\\s+" + PASSWORD + END, FLAGS);
+            LEAD + "CREATE\\s+USER\\s+" + NAME + "\\s+(?:WITH\\s+)?PASSWORD\\s+" + PASSWORD + END, FLAGS);
     private static final Pattern ALTER = Pattern.compile(
-            "^\\s*ALTER\\s+USER\\s+" + NAME + "\\s+(?:WITH\\s+)?PASSWORD\\s+" + PASSWORD + END, FLAGS);
-    private static final Pattern DROP = Pattern.compile("^\\s*DROP\\s+USER\\s+(IF\\s+EXISTS\\s+)?" + NAME + END, FLAGS);
+            LEAD + "ALTER\\s+USER\\s+" + NAME + "\\s+(?:WITH\\s+)?PASSWORD\\s+" + PASSWORD + END, FLAGS);
+    private static final Pattern DROP = Pattern.compile(LEAD + "DROP\\s+USER\\s+(IF\\s+EXISTS\\s+)?" + NAME + END, FLAGS);
     private static final Pattern GRANT_SELECT = Pattern.compile(
-            "^\\s*GRANT\\s+SELECT\\s+ON\\s+(?:TABLE\\s+)?" + NAME + "\\s+TO\\s+" + NAME + END, FLAGS);
+            LEAD + "GRANT\\s+SELECT\\s+ON\\s+(?:TABLE\\s+)?" + NAME + "\\s+TO\\s+" + NAME + END, FLAGS);
     private static final Pattern REVOKE_SELECT = Pattern.compile(
-            "^\\s*REVOKE\\s+SELECT\\s+ON\\s+(?:TABLE\\s+)?" + NAME + "\\s+FROM\\s+" + NAME + END, FLAGS);
-    private static final Pattern GRANT_ROLE = Pattern.compile("^\\s*GRANT\\s+" + NAME + "\\s+TO\\s+" + NAME + END, FLAGS);
+            LEAD + "REVOKE\\s+SELECT\\s+ON\\s+(?:TABLE\\s+)?" + NAME + "\\s+FROM\\s+" + NAME + END, FLAGS);
+    private static final Pattern GRANT_ROLE = Pattern.compile(LEAD + "GRANT\\s+" + NAME + "\\s+TO\\s+" + NAME + END, FLAGS);
     private static final Pattern REVOKE_ROLE = Pattern.compile(
-            "^\\s*REVOKE\\s+" + NAME + "\\s+FROM\\s+" + NAME + END, FLAGS);
+            LEAD + "REVOKE\\s+" + NAME + "\\s+FROM\\s+" + NAME + END, FLAGS);
     /** A password literal, also an unterminated one (it runs to the end of the text). */
     private static final Pattern PASSWORD_LITERAL = Pattern.compile("(\\bPASSWORD\\s+)'(?:[^']|'')*'?", FLAGS);
 
@@ -79,12 +83,15 @@ public final class UserStatementParser {
                 + "GRANT SELECT ON table TO name and REVOKE SELECT ON table FROM name", 0, null);
     }
 
-    /** {@code sql} with the password of a user statement replaced by {@code '***'}; any other statement as it is. */
-    public static String mask(String sql) {
-        if (sql == null || !looksLikeUserStatement(sql)) {
-            return sql;
+    /**
+     * {@code text} (a statement, or an error message that quotes one) with the password of any {@code CREATE USER} or
+     * {@code ALTER USER} in it replaced by {@code '***'}; any other text as it is.
+     */
+    public static String mask(String text) {
+        if (text == null || !MENTIONS_USER.matcher(text).matches()) {
+            return text;
         }
-        return PASSWORD_LITERAL.matcher(sql).replaceAll("$1'***'");
+        return PASSWORD_LITERAL.matcher(text).replaceAll("$1'***'");
     }
 
     private static Role grantable(String name) {

@@ -55,6 +55,17 @@ class UserStatementParserTest {
                 .isEqualTo("CREATE USER alice WITH PASSWORD '***'");
         assertThat(UserStatementParser.mask("alter user alice password 'open")).isEqualTo("alter user alice password '***'");
         assertThat(UserStatementParser.mask("DROP USER alice")).isEqualTo("DROP USER alice");
+        assertThat(UserStatementParser.mask("SELECT 1; /* x */ create user bob with password 'p1'"))
+                .as("among other statements").isEqualTo("SELECT 1; /* x */ create user bob with password '***'");
+        assertThat(UserStatementParser.mask("Parser Error: syntax error at or near \"USER\"\nLINE 1: SELECT CREATE USER x "
+                + "PASSWORD 'p2'")).as("an error quoting the text").doesNotContain("p2");
+    }
+
+    @Test
+    void leadingCommentsDoNotHideAUserStatement() {
+        assertThat(parse("-- set up\n/* the reader */ GRANT reader TO alice"))
+                .isEqualTo(new UserStatement.GrantRole(Role.READER, "alice"));
+        assertThat(UserStatementParser.mask("/* c */ ALTER USER a WITH PASSWORD 'p3'")).doesNotContain("p3");
     }
 
     private static UserStatement parse(String sql) {
