@@ -60,7 +60,7 @@ final class StatementDescriber {
             return new Described(List.of(), EMPTY, EMPTY);
         }
         if (io.mallard.coordinator.security.UserStatementParser.parse(sql).isPresent()) { // a malformed one fails here
-            return new Described(List.of(), EMPTY, StatementExecutor.COUNT_SCHEMA);
+            return new Described(List.of(), EMPTY, CountAnswer.SCHEMA);
         }
         if (AdminStatements.drainTarget(sql).isPresent()) {
             return new Described(List.of(), EMPTY, AdminStatements.DRAIN_SCHEMA);

@@ -54,10 +54,6 @@ public final class StatementExecutor {
     /** The strategy name of the statements that manage users, roles and grants. */
     static final String USERS = "USERS";
 
-    /** The answer of a user statement, as DuckDB answers a change. */
-    static final Schema COUNT_SCHEMA = new Schema(List.of(
-            org.apache.arrow.vector.types.pojo.Field.nullable("Count", new org.apache.arrow.vector.types.pojo.ArrowType.Int(64, true))));
-
     private final QueryManager queries;
     private final TableChanges tables;
     private final SystemTables system;
@@ -273,7 +269,7 @@ public final class StatementExecutor {
             if (users) {
                 statement.stats = () -> new QueryStats(USERS, List.of());
                 statement.rows = runUsers(caller, sql);
-                try (VectorSchemaRoot answer = countAnswer(statement.rows)) {
+                try (VectorSchemaRoot answer = CountAnswer.of(statement.rows, allocator)) {
                     listener.start(answer);
                     listener.putNext();
                 }
@@ -320,16 +316,6 @@ public final class StatementExecutor {
             gone.close();
             running.remove(queryId);
         }
-    }
-
-    /** DuckDB's answer to a change: one row, one BIGINT column {@code Count}. */
-    private VectorSchemaRoot countAnswer(long count) {
-        VectorSchemaRoot root = VectorSchemaRoot.create(COUNT_SCHEMA, allocator);
-        org.apache.arrow.vector.BigIntVector column = (org.apache.arrow.vector.BigIntVector) root.getVector(0);
-        column.allocateNew(1);
-        column.set(0, count);
-        root.setRowCount(1);
-        return root;
     }
 
     private void send(Running statement, ArrowReader reader, ServerStreamListener listener,
