@@ -87,6 +87,23 @@ final class CoordinatorCommand implements Callable<Integer> {
             description = "Rewrite a data file whose deleted rows exceed this share (default: ${DEFAULT-VALUE}).")
     double compactionDeletedFraction;
 
+    @Option(names = "--token-ttl-ms", defaultValue = "43200000",
+            description = "How long a bearer token issued at login lives (default: ${DEFAULT-VALUE}, 12 h).")
+    long tokenTtlMillis;
+
+    @Option(names = "--jwt-issuer", description = "Also take JWTs of this identity provider (its exact iss).")
+    String jwtIssuer;
+
+    @Option(names = "--jwt-audience", description = "With --jwt-issuer: a value the tokens' aud must include.")
+    String jwtAudience;
+
+    @Option(names = "--jwt-jwks", description = "With --jwt-issuer: a JWK set file with the provider's public keys.")
+    Path jwtJwks;
+
+    @Option(names = "--jwt-user-claim", defaultValue = "sub",
+            description = "With --jwt-issuer: the claim naming the Mallard user (default: ${DEFAULT-VALUE}).")
+    String jwtUserClaim;
+
     @Mixin
     StoreOptions store;
 
@@ -105,7 +122,9 @@ final class CoordinatorCommand implements Callable<Integer> {
                 .withCompaction(new CompactionPolicy(!noCompaction, compactionMaxFiles, compactionDeletedFraction,
                         compactionSmallRows, compactionIntervalMillis))
                 .withFaults(new CoordinatorConfig.Faults(suspectMillis, speculationMultiplier, speculationMinMillis))
-                .withLimits(new CoordinatorConfig.Limits(maxRunningQueries, memoryBytes, spillDir));
+                .withLimits(new CoordinatorConfig.Limits(maxRunningQueries, memoryBytes, spillDir))
+                .withAuth(new CoordinatorConfig.Auth(tokenTtlMillis, jwtIssuer == null ? null
+                        : new CoordinatorConfig.ExternalJwt(jwtIssuer, jwtAudience, jwtJwks, jwtUserClaim)));
         Coordinator coordinator = Coordinator.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -106,6 +106,7 @@ final class Shell {
         LineReader reader = LineReaderBuilder.builder().terminal(screen).appName("mallard")
                 .parser(new SqlLineParser())
                 .completer(new AggregateCompleter(new StringsCompleter(words)))
+                .history(new MaskingHistory()) // no password of a user statement in ~/.mallard_history
                 .variable(LineReader.HISTORY_FILE, historyFile)
                 .variable(LineReader.SECONDARY_PROMPT_PATTERN, "    ...> ")
                 .option(LineReader.Option.CASE_INSENSITIVE, true)

@@ -9,6 +9,7 @@ import java.nio.file.Path;
  * DIR/tls/            ca.pem, ca-key.pem, server.pem, server-key.pem
  * DIR/credentials.json  join token, URL signing key, users (Argon2id)
  * DIR/admin-password.txt
+ * DIR/token-key.json   the key that signs bearer tokens and the cluster's id (0600, made by the coordinator)
  * DIR/catalog.duckdb   the catalog: tables, the files that hold their rows, the commit log
  * DIR/data/store/     the embedded shard store: every table's immutable files, tables/ID/SHARD/FILE.duckdb (unused when
  *                     the cluster's store is an S3 bucket)
@@ -16,7 +17,7 @@ import java.nio.file.Path;
  *                     the coordinator; named so that DuckDB calls the database mallard, as JDBC metadata does),
  *                     work/ (files being written, spill; cache/: verified copies of an S3 store's files the coordinator
  *                     reads itself; imports/: objects downloaded for one statement, deleted after it)
- * DIR/metadata.duckdb   the coordinator's own metadata: query and task history (created by the coordinator)
+ * DIR/metadata.duckdb   the coordinator's own metadata: query and task history, users and grants (created by the coordinator)
  * </pre>
  */
 public record ClusterLayout(Path dir) {

@@ -22,11 +22,45 @@ import java.nio.file.Path;
  * @param compaction       when small files are merged in the background
  * @param faults           how worker failures are noticed and worked around
  * @param limits           what the coordinator lets queries use
+ * @param auth             bearer tokens' lifetime and the external JWT issuer, if any
  */
 public record CoordinatorConfig(Path dir, String host, int port, int shardPort, String advertisedHost, int replicas,
         long leaseMillis, long pollMillis, long shardWaitMillis, long queryTimeoutMillis, boolean insecure,
         Path metadataFile, StoreConfig store, ImportConfig imports, CompactionPolicy compaction, Faults faults,
-        Limits limits) {
+        Limits limits, Auth auth) {
+
+    /**
+     * How clients authenticate beyond user and password.
+     *
+     * @param tokenTtlMillis how long a bearer token issued at login lives (the client logs in again when it expired)
+     * @param externalJwt    the identity provider whose JWTs are taken, or null for none
+     */
+    public record Auth(long tokenTtlMillis, ExternalJwt externalJwt) {
+        public static final Auth DEFAULTS = new Auth(12 * 3600_000L, null);
+
+        public Auth {
+            if (tokenTtlMillis < 1_000) {
+                throw new IllegalArgumentException("a token must live at least a second, got " + tokenTtlMillis + " ms");
+            }
+        }
+    }
+
+    /**
+     * An identity provider whose JWTs the coordinator takes.
+     *
+     * @param issuer    the exact {@code iss} its tokens carry
+     * @param audience  a value their {@code aud} must include
+     * @param jwks      a JWK set file with the provider's public keys
+     * @param userClaim the claim naming the Mallard user (default {@code sub})
+     */
+    public record ExternalJwt(String issuer, String audience, Path jwks, String userClaim) {
+        public ExternalJwt {
+            if (issuer == null || issuer.isBlank() || audience == null || audience.isBlank() || jwks == null) {
+                throw new IllegalArgumentException("an external JWT issuer needs an issuer, an audience and a JWKS file");
+            }
+            userClaim = userClaim == null || userClaim.isBlank() ? "sub" : userClaim;
+        }
+    }
 
     /**
      * How worker failures are noticed and worked around.
@@ -70,7 +104,7 @@ public record CoordinatorConfig(Path dir, String host, int port, int shardPort, 
             long leaseMillis, long pollMillis, long shardWaitMillis, long queryTimeoutMillis, boolean insecure) {
         this(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis, shardWaitMillis,
                 queryTimeoutMillis, insecure, new ClusterLayout(dir).metadata(), StoreConfig.local(), ImportConfig.none(),
-                CompactionPolicy.DEFAULTS, Faults.DEFAULTS, Limits.DEFAULTS);
+                CompactionPolicy.DEFAULTS, Faults.DEFAULTS, Limits.DEFAULTS, Auth.DEFAULTS);
     }
 
     public CoordinatorConfig {
@@ -89,6 +123,7 @@ public record CoordinatorConfig(Path dir, String host, int port, int shardPort, 
         }
         store = store == null ? StoreConfig.local() : store;
         imports = imports == null ? ImportConfig.none() : imports;
+        auth = auth == null ? Auth.DEFAULTS : auth;
         if (compaction == null || faults == null || limits == null) {
             throw new IllegalArgumentException("compaction, faults and limits are required (CompactionPolicy.OFF, "
                     + "Faults.DEFAULTS, Limits.DEFAULTS)");
@@ -114,73 +149,80 @@ public record CoordinatorConfig(Path dir, String host, int port, int shardPort, 
     public CoordinatorConfig withLease(long newLeaseMillis, long newPollMillis) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, newLeaseMillis,
                 newPollMillis, shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction,
-                faults, limits);
+                faults, limits, auth);
     }
 
     public CoordinatorConfig withShardWait(long millis) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
-                millis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, faults, limits);
+                millis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, faults, limits, auth);
     }
 
     public CoordinatorConfig withQueryTimeout(long millis) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
-                shardWaitMillis, millis, insecure, metadataFile, store, imports, compaction, faults, limits);
+                shardWaitMillis, millis, insecure, metadataFile, store, imports, compaction, faults, limits, auth);
     }
 
     /** Keeps the query history in another file than DIR/metadata.duckdb (test clusters share a data directory). */
     public CoordinatorConfig withMetadataFile(Path file) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
-                shardWaitMillis, queryTimeoutMillis, insecure, file, store, imports, compaction, faults, limits);
+                shardWaitMillis, queryTimeoutMillis, insecure, file, store, imports, compaction, faults, limits, auth);
     }
 
     public CoordinatorConfig withPort(int newPort) {
         return new CoordinatorConfig(dir, host, newPort, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, faults,
-                limits);
+                limits, auth);
     }
 
     /** Listens on {@code newHost} and tells workers to download shards from {@code newAdvertisedHost}. */
     public CoordinatorConfig withHost(String newHost, String newAdvertisedHost) {
         return new CoordinatorConfig(dir, newHost, port, shardPort, newAdvertisedHost, replicas, leaseMillis,
                 pollMillis, shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction,
-                faults, limits);
+                faults, limits, auth);
     }
 
     public CoordinatorConfig withReplicas(int r) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, r, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, faults,
-                limits);
+                limits, auth);
     }
 
     /** Keeps the table files in {@code newStore} (which must be the one the cluster was bootstrapped with). */
     public CoordinatorConfig withStore(StoreConfig newStore) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, newStore, imports, compaction, faults,
-                limits);
+                limits, auth);
     }
 
     /** Lets statements read files from the import directory and the S3 import source of {@code newImports}. */
     public CoordinatorConfig withImports(ImportConfig newImports) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, newImports, compaction, faults,
-                limits);
+                limits, auth);
     }
 
     /** When small files are merged in the background ({@link CompactionPolicy#OFF}: never on its own). */
     public CoordinatorConfig withCompaction(CompactionPolicy policy) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
-                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, policy, faults, limits);
+                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, policy, faults, limits, auth);
     }
 
     public CoordinatorConfig withFaults(Faults newFaults) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, newFaults,
-                limits);
+                limits, auth);
     }
 
     public CoordinatorConfig withLimits(Limits newLimits) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, faults,
-                newLimits);
+                newLimits, auth);
+    }
+
+    /** Issues tokens living {@code newAuth.tokenTtlMillis()} and takes the external issuer's JWTs, if any. */
+    public CoordinatorConfig withAuth(Auth newAuth) {
+        return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
+                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, faults, limits,
+                newAuth);
     }
 }

@@ -70,7 +70,8 @@ public final class LocalCluster implements AutoCloseable {
                 .withStore(options.store).withImports(options.imports).withCompaction(options.compaction)
                 // a spill directory of its own: test clusters share their data directory, and DuckDB its temp files
                 .withLimits(new CoordinatorConfig.Limits(options.maxRunningQueries, options.memoryBytes,
-                        options.spillDir != null ? options.spillDir : metadataDir.resolve("spill")));
+                        options.spillDir != null ? options.spillDir : metadataDir.resolve("spill")))
+                .withAuth(options.auth);
         this.coordinator = Coordinator.start(config);
         try {
             for (int i = 0; i < options.workers; i++) {
@@ -207,6 +208,12 @@ public final class LocalCluster implements AutoCloseable {
                 caCertificate()));
     }
 
+    /** An application client (Flight SQL) logged in as {@code user}. The caller closes it. */
+    public MallardSqlClient sqlClient(String user, String password) {
+        return MallardSqlClient.connect(ConnectOptions.tls("127.0.0.1", coordinator.port(), user, password,
+                caCertificate()));
+    }
+
     public Path caCertificate() {
         return new ClusterLayout(dir).caCertificate();
     }
@@ -304,6 +311,7 @@ public final class LocalCluster implements AutoCloseable {
         private int maxRunningQueries = CoordinatorConfig.Limits.DEFAULTS.maxRunningQueries();
         private long memoryBytes;
         private Path spillDir;
+        private CoordinatorConfig.Auth auth = CoordinatorConfig.Auth.DEFAULTS;
         private Path cacheDir = Path.of(System.getProperty("mallard.test.cache",
                 System.getProperty("java.io.tmpdir") + File.separator + "mallard-test-data"));
 
@@ -394,6 +402,12 @@ public final class LocalCluster implements AutoCloseable {
         public Builder memory(long bytes, Path spill) {
             this.memoryBytes = bytes;
             this.spillDir = spill;
+            return this;
+        }
+
+        /** Bearer tokens' lifetime and the external JWT issuer the coordinator takes tokens of. */
+        public Builder auth(CoordinatorConfig.Auth newAuth) {
+            this.auth = newAuth;
             return this;
         }
 

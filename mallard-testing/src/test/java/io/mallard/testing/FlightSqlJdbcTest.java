@@ -174,6 +174,33 @@ class FlightSqlJdbcTest {
     }
 
     @Test
+    void usersAndGrantsAreManagedWithTheStatementsAJdbcToolSends() throws Exception {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.executeUpdate("CREATE USER jdbc_user WITH PASSWORD 'jdbc-pass-1'");
+            statement.execute("GRANT SELECT ON nation TO jdbc_user");
+        }
+        try (Connection user = DriverManager.getConnection(JdbcRows.url(cluster),
+                JdbcRows.credentials("jdbc_user", "jdbc-pass-1")); Statement statement = user.createStatement()) {
+            try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM nation")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isEqualTo(25);
+            }
+            SQLException denied = catchThrowableOfType(SQLException.class,
+                    () -> statement.executeQuery("SELECT count(*) FROM region"));
+            assertThat(denied.getMessage()).contains("PERMISSION_DENIED", "region");
+            SQLException notAdmin = catchThrowableOfType(SQLException.class,
+                    () -> statement.executeUpdate("DROP USER admin"));
+            assertThat(notAdmin.getMessage()).contains("PERMISSION_DENIED", "DROP USER");
+        }
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.executeUpdate("DROP USER jdbc_user");
+        }
+        SQLException gone = catchThrowableOfType(SQLException.class, () -> DriverManager.getConnection(
+                JdbcRows.url(cluster), JdbcRows.credentials("jdbc_user", "jdbc-pass-1")).close());
+        assertThat(gone.getMessage()).contains("AUTHENTICATION_FAILED");
+    }
+
+    @Test
     void wrongPasswordIsRefused() {
         SQLException e = catchThrowableOfType(SQLException.class, () -> DriverManager.getConnection(JdbcRows.url(cluster),
                 JdbcRows.credentials("admin", "wrong")).close());

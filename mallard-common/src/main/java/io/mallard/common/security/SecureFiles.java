@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Writes files atomically with chosen POSIX permissions, so a secret is never briefly world-readable. */
-final class SecureFiles {
+public final class SecureFiles {
     private static final Logger LOG = LoggerFactory.getLogger(SecureFiles.class);
     static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     static final Set<PosixFilePermission> WORLD_READABLE = PosixFilePermissions.fromString("rw-r--r--");
@@ -22,7 +22,7 @@ final class SecureFiles {
     private SecureFiles() {}
 
     /** Replaces {@code file} with {@code content}, mode 0600 where POSIX permissions exist. */
-    static void writeOwnerOnly(Path file, byte[] content) throws IOException {
+    public static void writeOwnerOnly(Path file, byte[] content) throws IOException {
         write(file, content, OWNER_ONLY);
     }
 
@@ -32,7 +32,7 @@ final class SecureFiles {
     }
 
     /** Logs a warning when a secret file can be read by the group or others. */
-    static void warnIfReadableByOthers(Path file) throws IOException {
+    public static void warnIfReadableByOthers(Path file) throws IOException {
         if (isPosix(file.toAbsolutePath().getParent())) {
             Set<PosixFilePermission> perms = EnumSet.copyOf(Files.getPosixFilePermissions(file));
             perms.retainAll(EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ));

@@ -73,7 +73,7 @@ public final class MallardFlightSqlProducer extends FlightSqlMetadata {
         this.allocator = allocator;
         this.sessions = new ClientSessions(sessionIdleMillis);
         this.binder = binder;
-        this.describer = new StatementDescriber(reference, system, schemas);
+        this.describer = new StatementDescriber(reference, system, schemas, executor.access());
     }
 
     // ---- statements

@@ -40,7 +40,11 @@ final class StatementDescriber {
     private final ArrowSchemas schemas;
     private volatile TextCache<Described> described = new TextCache<>(512);
 
-    StatementDescriber(DuckDBConnection reference, SystemTables system, ArrowSchemas schemas) {
+    private final io.mallard.coordinator.security.AccessControl access;
+
+    StatementDescriber(DuckDBConnection reference, SystemTables system, ArrowSchemas schemas,
+            io.mallard.coordinator.security.AccessControl access) {
+        this.access = access;
         this.reference = reference;
         this.system = system;
         this.schemas = schemas;
@@ -55,11 +59,17 @@ final class StatementDescriber {
         if (SetStatement.parse(sql).isPresent()) {
             return new Described(List.of(), EMPTY, EMPTY);
         }
+        if (io.mallard.coordinator.security.UserStatementParser.parse(sql).isPresent()) { // a malformed one fails here
+            return new Described(List.of(), EMPTY, CountAnswer.SCHEMA);
+        }
         if (AdminStatements.drainTarget(sql).isPresent()) {
             return new Described(List.of(), EMPTY, AdminStatements.DRAIN_SCHEMA);
         }
         java.util.Optional<io.mallard.coordinator.tables.TableStatement> table = TableChanges.recognize(sql);
         if (table.isPresent()) {
+            if (table.get().readsOnly() && table.get().table() != null) {
+                access.requireRead(caller.name(), table.get().table());
+            }
             // a change answers with its Count; SHOW TABLES and DESCRIBE with the reference database's answer to them
             String answer = TableChanges.readSql(table.get());
             try (Connection connection = reference.duplicate(); PreparedStatement prepared = connection.prepareStatement(answer)) {
@@ -75,6 +85,7 @@ final class StatementDescriber {
         if (system.reads(sql)) {
             return system.describe(sql, StatementExecutor.viewer(caller), this::read);
         }
+        access.requireReadable(caller.name(), sql); // the schema of a table is not shown to who may not read it
         return described.get(sql, text -> {
             try (Connection connection = reference.duplicate(); PreparedStatement prepared = connection.prepareStatement(text)) {
                 return read(prepared);

@@ -7,6 +7,9 @@ import io.mallard.common.SetStatement;
 import io.mallard.coordinator.query.QueryManager;
 import io.mallard.coordinator.query.QueryResult;
 import io.mallard.coordinator.scheduling.QueryStats;
+import io.mallard.coordinator.security.AccessControl;
+import io.mallard.coordinator.security.UserStatement;
+import io.mallard.coordinator.security.UserStatementParser;
 import io.mallard.coordinator.server.Identity;
 import io.mallard.coordinator.server.ServerErrors;
 import io.mallard.coordinator.system.MetadataStore;
@@ -48,6 +51,8 @@ public final class StatementExecutor {
     static final String TABLE = "TABLE";
     /** The strategy name of administrators' statements ({@link AdminStatements}). */
     static final String ADMIN = "ADMIN";
+    /** The strategy name of the statements that manage users, roles and grants. */
+    static final String USERS = "USERS";
 
     private final QueryManager queries;
     private final TableChanges tables;
@@ -55,6 +60,7 @@ public final class StatementExecutor {
     private final MetadataStore history;
     private final BufferAllocator allocator;
     private final AdminStatements admin;
+    private final AccessControl access;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger waitingForClients = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -71,26 +77,36 @@ public final class StatementExecutor {
 
         Running(String queryId, String sql, Identity caller) {
             this.queryId = queryId;
-            this.sql = sql;
+            this.sql = UserStatementParser.mask(sql); // a user statement's password never reaches the history
             this.caller = caller;
         }
 
         QueryRecord record(String status, MallardException error) {
             return new QueryRecord(queryId, sql, caller.name(), caller.session(), started,
                     (System.nanoTime() - startNanos) / 1_000_000, stats.get(), rows, status,
-                    error == null ? null : error.code().wireName(), error == null ? null : error.getMessage());
+                    error == null ? null : error.code().wireName(),
+                    error == null ? null : UserStatementParser.mask(error.getMessage())); // DuckDB's errors quote the text
         }
     }
 
-    /** @param drainer drains a worker by id or name ({@code CALL mallard_drain('w2')}) and says how it stands */
+    /**
+     * @param drainer drains a worker by id or name ({@code CALL mallard_drain('w2')}) and says how it stands
+     * @param access  what each user may do; runs the user statements
+     */
     public StatementExecutor(QueryManager queries, TableChanges tables, SystemTables system, MetadataStore history,
-            BufferAllocator allocator, Function<String, String> drainer) {
+            BufferAllocator allocator, Function<String, String> drainer, AccessControl access) {
+        this.access = access;
         this.queries = queries;
         this.tables = tables;
         this.system = system;
         this.history = history;
         this.allocator = allocator;
         this.admin = new AdminStatements(drainer);
+    }
+
+    /** What each user may do. */
+    public AccessControl access() {
+        return access;
     }
 
     /** The statements streaming now, as the system tables show them. */
@@ -117,15 +133,18 @@ public final class StatementExecutor {
      * it added or removed; recorded in the history like any statement.
      */
     public long update(Identity caller, ClientSession session, String sql) {
+        if (UserStatementParser.looksLikeUserStatement(sql)) {
+            return manageUsers(caller, UUID.randomUUID().toString(), sql);
+        }
         TableStatement table = TableChanges.recognize(sql).orElseThrow(() -> new MallardException(
-                ErrorCode.UNSUPPORTED_STATEMENT, "only table changes (CREATE, INSERT, UPDATE, DELETE, ALTER, DROP…) and "
-                        + "SET mallard.… run as updates; queries run as queries"));
+                ErrorCode.UNSUPPORTED_STATEMENT, "only table changes (CREATE, INSERT, UPDATE, DELETE, ALTER, DROP…), "
+                        + "user statements (CREATE USER, GRANT…) and SET mallard.… run as updates; queries run as queries"));
         String queryId = UUID.randomUUID().toString();
         Running statement = new Running(queryId, sql, caller);
         statement.stats = () -> new QueryStats(TABLE, List.of());
         running.put(queryId, statement);
         try (CallCancellation gone = CallCancellation.onCancel(() -> cancel(queryId, "the client cancelled the call"));
-                QueryResult result = tables.execute(queryId, table, sql, caller.name(), caller.isAdmin(), session.settings())) {
+                QueryResult result = runTable(queryId, caller, table, sql, session)) {
             long count = TableChanges.count(result);
             statement.rows = count;
             record(statement, "finished", null);
@@ -151,7 +170,8 @@ public final class StatementExecutor {
         running.put(queryId, statement);
         FlightStreamReader rows = new FlightStreamReader(stream, n -> statement.rows += n);
         try {
-            long count = tables.ingest(options, rows, caller.name(), caller.isAdmin());
+            access.requireWriter(caller.name(), "bulk ingest", options.table());
+            long count = tables.ingest(options, rows, caller.name());
             statement.rows = count;
             record(statement, "finished", null);
             return count;
@@ -167,6 +187,45 @@ public final class StatementExecutor {
         }
     }
 
+    /**
+     * Runs a user statement (CREATE USER, GRANT…) and records it, its password masked; returns the users or grants it
+     * changed.
+     */
+    private long manageUsers(Identity caller, String queryId, String sql) {
+        Running statement = new Running(queryId, sql, caller);
+        statement.stats = () -> new QueryStats(USERS, List.of());
+        running.put(queryId, statement);
+        try {
+            long count = runUsers(caller, sql);
+            statement.rows = count;
+            record(statement, "finished", null);
+            return count;
+        } catch (RuntimeException e) {
+            MallardException error = ServerErrors.translate(e);
+            record(statement, "failed", error);
+            throw error;
+        } finally {
+            running.remove(queryId);
+        }
+    }
+
+    private long runUsers(Identity caller, String sql) {
+        UserStatement parsed = UserStatementParser.parse(sql).orElseThrow();
+        long count = access.execute(caller.name(), parsed);
+        LOG.info("{} by {}: user {}", parsed.getClass().getSimpleName(), caller.name(), parsed.user());
+        return count;
+    }
+
+    /** A table statement after checking the caller's rights: changes need a writer, DESCRIBE a grant on the table. */
+    private QueryResult runTable(String queryId, Identity caller, TableStatement table, String sql, ClientSession session) {
+        if (!table.readsOnly()) {
+            access.requireWriter(caller.name(), table.verb(), table.table());
+        } else if (table.table() != null) {
+            access.requireRead(caller.name(), table.table());
+        }
+        return tables.execute(queryId, table, sql, caller.name(), session.settings());
+    }
+
     /** Records a statement refused before it ran (it did not parse or bind), so the history shows it too. */
     public void rejected(Identity caller, String sql, MallardException error) {
         if (SetStatement.parse(sql).isEmpty()) {
@@ -176,6 +235,7 @@ public final class StatementExecutor {
 
     /** What a SELECT over system tables runs as, for the caller. */
     static SystemTables.Viewer viewer(Identity caller) {
+        // the identity's role is the user's role at this call (the authenticator reads it from the user store)
         return new SystemTables.Viewer(caller.name(), caller.isAdmin(), caller.session());
     }
 
@@ -204,8 +264,18 @@ public final class StatementExecutor {
         CallCancellation gone = CallCancellation.onCancel(() -> cancel(queryId, "the client cancelled the call"));
         try {
             Optional<String> drain = AdminStatements.drainTarget(sql);
-            Optional<TableStatement> table = drain.isPresent() ? Optional.empty() : TableChanges.recognize(sql);
-            if (drain.isPresent()) {
+            boolean users = drain.isEmpty() && UserStatementParser.looksLikeUserStatement(sql);
+            Optional<TableStatement> table = drain.isPresent() || users ? Optional.empty() : TableChanges.recognize(sql);
+            if (users) {
+                statement.stats = () -> new QueryStats(USERS, List.of());
+                statement.rows = runUsers(caller, sql);
+                try (VectorSchemaRoot answer = CountAnswer.of(statement.rows, allocator)) {
+                    listener.start(answer);
+                    listener.putNext();
+                }
+                record(statement, "finished", null);
+                listener.completed();
+            } else if (drain.isPresent()) {
                 statement.stats = () -> new QueryStats(ADMIN, List.of());
                 try (VectorSchemaRoot answer = admin.drain(caller, drain.get(), allocator)) {
                     listener.start(answer);
@@ -216,8 +286,7 @@ public final class StatementExecutor {
                 listener.completed();
             } else if (table.isPresent()) {
                 statement.stats = () -> new QueryStats(TABLE, List.of());
-                try (QueryResult result = tables.execute(queryId, table.get(), sql, caller.name(), caller.isAdmin(),
-                        session.settings())) {
+                try (QueryResult result = runTable(queryId, caller, table.get(), sql, session)) {
                     send(statement, result.reader(), listener, result::failure);
                 }
             } else if (system.reads(sql)) {
@@ -227,6 +296,7 @@ public final class StatementExecutor {
                 }
             } else {
                 statement.stats = () -> queries.stats(queryId).orElse(null); // until execute returns
+                access.requireReadable(caller.name(), sql);
                 try (QueryResult result = queries.execute(queryId, sql, session.settings())) {
                     statement.stats = result::stats;
                     send(statement, result.reader(), listener, result::failure);

@@ -23,6 +23,10 @@ import io.mallard.coordinator.combine.SpillArea;
 import io.mallard.coordinator.flightsql.MallardFlightSqlProducer;
 import io.mallard.coordinator.flightsql.StatementExecutor;
 import io.mallard.coordinator.query.QueryManager;
+import io.mallard.coordinator.security.AccessControl;
+import io.mallard.coordinator.security.ExternalIssuer;
+import io.mallard.coordinator.security.TokenService;
+import io.mallard.coordinator.security.UserStore;
 import io.mallard.coordinator.system.CoordinatorStats;
 import io.mallard.coordinator.system.MetadataStore;
 import io.mallard.coordinator.system.SystemTables;
@@ -39,6 +43,7 @@ import java.sql.SQLException;
 import io.mallard.common.duck.DuckLockdown;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -55,8 +60,6 @@ public final class Coordinator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
     /** The version reported to clients (Flight SQL server info). */
     public static final String VERSION = "0.1.0";
-    /** Lifetime of a user's bearer token, and so of an idle client session. */
-    static final long TOKEN_TTL_MILLIS = 12 * 3600_000L;
     /** How long a file's download URL works: long enough for a worker's download queue, short for a leaked URL. */
     static final Duration DOWNLOAD_URL_TTL = Duration.ofMinutes(10);
     /** Largest message a peer may send: 256 MiB (an Arrow batch of partial results stays far below). */
@@ -168,17 +171,24 @@ public final class Coordinator implements AutoCloseable {
             TableChanges tables = new TableChanges(writer, queries, reference, allocator, imports, config.compaction());
             compactor = tables.compactor();
             resources.add(0, compactor);
-            statements = new StatementExecutor(queries, tables, system, metadata, allocator, registry::drain);
+            // users live in the metadata database; the credentials file's users (the bootstrap admin) are copied in
+            UserStore users = UserStore.open(metadata::newConnection, credentials.users());
+            AccessControl access = new AccessControl(users, DuckDbSqlEngine.perCall(parser::duplicate),
+                    table -> catalog.snapshot().table(table).isPresent());
+            TokenService tokens = TokenService.open(config.dir(), config.auth().tokenTtlMillis());
+            Optional<ExternalIssuer> external = config.auth().externalJwt() == null ? Optional.empty()
+                    : Optional.of(ExternalIssuer.open(config.auth().externalJwt()));
+            statements = new StatementExecutor(queries, tables, system, metadata, allocator, registry::drain, access);
             statementsRef.set(statements);
             MallardFlightSqlProducer flightSql = new MallardFlightSqlProducer(statements, system, reference, scratch,
-                    allocator, TOKEN_TTL_MILLIS, VERSION);
+                    allocator, config.auth().tokenTtlMillis(), VERSION);
             resources.add(0, flightSql);
             catalog.onCommit(snapshot -> flightSql.tablesChanged());
             Location location = config.insecure() ? Location.forGrpcInsecure(config.host(), config.port())
                     : Location.forGrpcTls(config.host(), config.port());
             FlightServer.Builder builder = FlightServer.builder(allocator, location,
                             new EndpointRouter(new CoordinatorProducer(registry, queries, statements), flightSql))
-                    .headerAuthenticator(new MallardAuthenticator(credentials, registry, TOKEN_TTL_MILLIS))
+                    .headerAuthenticator(new MallardAuthenticator(users, tokens, external, registry))
                     .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                     .transportHint("grpc.builderConsumer", (java.util.function.Consumer<io.grpc.netty.NettyServerBuilder>)
                             // workers ping idle connections every 10 s to notice a vanished peer (CoordinatorLink)

@@ -100,6 +100,7 @@ final class CoordinatorProducer extends NoOpFlightProducer {
         }
         if (message instanceof Messages.ExplainRequest explain) {
             caller.requireUser();
+            statements.access().requireReadable(caller.name(), explain.sql());
             DistributedPlan plan = queries.plan(explain.sql());
             List<String> shards = queries.shardsOf(plan);
             return new Messages.PlanDescription(plan.strategy().name(), plan.workerSql(), plan.combineSql(), shards,

@@ -78,10 +78,21 @@ public final class MetadataStore implements AutoCloseable {
                 + "CASE WHEN getvariable('mallard_admin') THEN statement END AS statement, rows_added, rows_removed "
                 + "FROM live.commits",
         "CREATE OR REPLACE VIEW mallard.coordinator AS SELECT * FROM live.coordinator",
+        // users, roles and table grants (UserStore); the password hashes never reach a view
+        "CREATE SCHEMA IF NOT EXISTS auth",
+        "CREATE TABLE IF NOT EXISTS auth.users (name VARCHAR PRIMARY KEY, role VARCHAR NOT NULL, "
+                + "password_hash VARCHAR NOT NULL, generation VARCHAR NOT NULL, created TIMESTAMP)",
+        "CREATE TABLE IF NOT EXISTS auth.grants (user_name VARCHAR NOT NULL, table_name VARCHAR NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS auth.seeded (name VARCHAR NOT NULL)",
+        // admins only, like mallard.workers
+        "CREATE OR REPLACE VIEW mallard.users AS SELECT u.name AS user_name, u.role, u.created, "
+                + "coalesce(list(g.table_name ORDER BY g.table_name) FILTER (WHERE g.table_name IS NOT NULL), []) "
+                + "AS select_grants FROM auth.users u LEFT JOIN auth.grants g ON g.user_name = u.name "
+                + "WHERE getvariable('mallard_admin') GROUP BY u.name, u.role, u.created ORDER BY u.name",
     };
     /** The tables of the {@code mallard} schema, as clients see them. */
     public static final List<String> SYSTEM_TABLES = List.of("queries", "tasks", "workers", "shards", "tables", "commits",
-            "coordinator");
+            "coordinator", "users");
 
     /** How long a finished statement may wait before the writer appends it together with the others that finished. */
     static final long FLUSH_MILLIS = 200;
@@ -189,8 +200,10 @@ public final class MetadataStore implements AutoCloseable {
 
 
 
-    /** A connection of its own for one client statement; the caller closes it. */
-    Connection newConnection() throws SQLException {
+    /**
+     * A connection of its own, for one client statement or the coordinator's own tables (users); the caller closes it.
+     */
+    public Connection newConnection() throws SQLException {
         return connection.duplicate();
     }
 

@@ -39,7 +39,7 @@ import org.apache.arrow.vector.ipc.ArrowReader;
 public final class SystemTables {
     public static final String SCHEMA = "mallard";
     /** The system tables only admins read: the cluster's hosts, their addresses and which shards each one holds. */
-    static final Set<String> ADMIN_ONLY = Set.of("workers", "shards");
+    static final Set<String> ADMIN_ONLY = Set.of("workers", "shards", "users");
 
     private final MetadataStore store;
     private final Supplier<Messages.ClusterStatus> cluster;
@@ -143,7 +143,7 @@ public final class SystemTables {
         if (!denied.isEmpty()) {
             throw new MallardException(ErrorCode.PERMISSION_DENIED, denied.stream().map(t -> SCHEMA + "." + t)
                     .collect(java.util.stream.Collectors.joining(", ")) + ": only admins may read the cluster's "
-                    + "workers and shard placement; " + viewer.user() + " is not an admin");
+                    + "workers, shard placement and users; " + viewer.user() + " is not an admin");
         }
     }
 

@@ -87,15 +87,14 @@ public final class TableChanges {
     }
 
     /**
-     * Runs a table statement for {@code user}. Changes need an admin until users and roles exist. The answer is DuckDB's:
-     * a {@code Count} of rows added or removed, or the rows of SHOW TABLES and DESCRIBE.
+     * Runs a table statement for {@code user}, whose rights the caller checked. The answer is DuckDB's: a {@code Count}
+     * of rows added or removed, or the rows of SHOW TABLES and DESCRIBE.
      */
-    public QueryResult execute(String queryId, TableStatement statement, String sql, String user, boolean admin,
+    public QueryResult execute(String queryId, TableStatement statement, String sql, String user,
             QuerySettings settings) {
         if (statement.readsOnly()) {
             return describe(queryId, statement);
         }
-        requireAdmin(user, admin);
         TableWriter.Origin origin = new TableWriter.Origin(user, sql, new Cancellation());
         running.put(queryId, origin.cancellation());
         try {
@@ -143,23 +142,15 @@ public final class TableChanges {
     /**
      * Bulk ingest (Flight SQL's {@code CommandStatementIngest}): the rows of {@code stream} into a table, which the
      * ingest may make or replace as {@code options} say. The stream's columns are checked against the table before its
-     * rows are read; the rows are staged while they arrive without holding up other changes, then added in one commit.
+     * rows are read (the caller checked the user's rights); the rows are staged while they arrive without holding up other changes, then added in one commit.
      * A stream that breaks, or rows that do not fit, commit nothing. Returns the rows added.
      */
-    public long ingest(IngestOptions options, ArrowReader stream, String user, boolean admin) {
-        requireAdmin(user, admin);
+    public long ingest(IngestOptions options, ArrowReader stream, String user) {
         long start = System.nanoTime();
         long count = ingest.run(options, stream, new TableWriter.Origin(user, options.describe()));
         LOG.info("ingest into {} by {}: {} rows in {} ms", options.table(), user, count,
                 (System.nanoTime() - start) / 1_000_000);
         return count;
-    }
-
-    private static void requireAdmin(String user, boolean admin) {
-        if (!admin) {
-            throw new MallardException(ErrorCode.PERMISSION_DENIED, "only an admin may create, load, change or drop tables"
-                    + " (" + user + " is not one)");
-        }
     }
 
     private long apply(TableStatement statement, TableWriter.Origin origin, QuerySettings settings) {

@@ -126,6 +126,32 @@ public sealed interface TableStatement {
         return null;
     }
 
+    /** The statement's leading keywords, as refusals name it ({@code CREATE TABLE}, {@code INSERT}…). */
+    default String verb() {
+        if (this instanceof CreateTable) {
+            return "CREATE TABLE";
+        } else if (this instanceof InsertInto) {
+            return "INSERT";
+        } else if (this instanceof Delete) {
+            return "DELETE";
+        } else if (this instanceof Update) {
+            return "UPDATE";
+        } else if (this instanceof Truncate) {
+            return "TRUNCATE";
+        } else if (this instanceof DropTable) {
+            return "DROP TABLE";
+        } else if (this instanceof CopyFrom) {
+            return "COPY";
+        } else if (this instanceof Compact) {
+            return "CALL mallard_compact";
+        } else if (this instanceof ShowTables) {
+            return "SHOW TABLES";
+        } else if (this instanceof DescribeTable) {
+            return "DESCRIBE";
+        }
+        return "ALTER TABLE";
+    }
+
     /** Whether the statement only reads (SHOW TABLES, DESCRIBE). */
     default boolean readsOnly() {
         return this instanceof ShowTables || this instanceof DescribeTable;
