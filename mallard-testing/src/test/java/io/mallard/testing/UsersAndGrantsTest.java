@@ -145,6 +145,7 @@ class UsersAndGrantsTest {
                 "SELECT count(*) FROM events WHERE id IN (SELECT code FROM secret)",
                 "SELECT (SELECT max(code) FROM secret) AS c",
                 "SELECT * FROM (SELECT code FROM main.secret) t",
+                "SELECT code FROM mallard.main.secret",
                 "SELECT id FROM events UNION ALL SELECT code FROM secret",
                 "EXPLAIN SELECT code FROM secret",
                 "DESCRIBE secret")) {

@@ -95,7 +95,10 @@ public final class AccessControl {
         Set<String> refused = new LinkedHashSet<>();
         int[] position = {-1};
         parsed.statements().forEach(statement -> TableReferences.forEach(statement, (ref, cte) -> {
-            boolean catalogTable = ref.isBaseTable() && !cte && ref.node().path("catalog_name").asText("").isEmpty()
+            String database = ref.node().path("catalog_name").asText("");
+            // the planner reads t, main.t and mallard.main.t alike (StatementBinder)
+            boolean catalogTable = ref.isBaseTable() && !cte
+                    && (database.isEmpty() || database.equalsIgnoreCase(io.mallard.planner.plan.DistributedPlanner.DATABASE))
                     && (ref.schema().isEmpty() || ref.schema().equalsIgnoreCase("main"));
             if (catalogTable && !user.mayRead(ref.tableName())) {
                 refused.add(ref.tableName().toLowerCase(Locale.ROOT));
