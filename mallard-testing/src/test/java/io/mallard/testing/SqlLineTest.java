@@ -138,6 +138,13 @@ class SqlLineTest {
                     "DESCRIBE lineitem")) {
                 assertThat(oracle.difference(sql, client.query(sql))).as(sql).isEmpty();
             }
+            // the logged-in user, on the coordinator and in a distributed plan alike
+            io.mallard.common.rows.QueryRows who = client.query("SELECT current_user, session_user, current_role");
+            assertThat(who.columns()).containsExactly("current_user", "session_user", "current_role");
+            assertThat(who.rows()).containsExactly(List.of("admin", "admin", "admin"));
+            String counted = "SELECT l_returnflag, upper(current_user) AS u, count(*) AS n FROM lineitem "
+                    + "GROUP BY ALL ORDER BY ALL";
+            assertThat(oracle.difference(counted.replace("current_user", "'admin'"), client.query(counted))).isEmpty();
             // the coordinator's DuckDB is the oracle's version
             assertThat(oracle.difference("SELECT * FROM pragma_version()", client.query("PRAGMA version"))).isEmpty();
             for (String[] refused : new String[][] {

@@ -86,7 +86,7 @@ final class StatementDescriber {
             return system.describe(sql, StatementExecutor.viewer(caller), this::read);
         }
         access.requireReadable(caller.name(), sql); // the schema of a table is not shown to who may not read it
-        return described.get(sql, text -> {
+        return described.get(access.withSessionUser(caller.name(), sql), text -> {
             try (Connection connection = reference.duplicate(); PreparedStatement prepared = connection.prepareStatement(text)) {
                 return read(prepared);
             } catch (SQLException e) {

@@ -297,7 +297,8 @@ public final class StatementExecutor {
             } else {
                 statement.stats = () -> queries.stats(queryId).orElse(null); // until execute returns
                 access.requireReadable(caller.name(), sql);
-                try (QueryResult result = queries.execute(queryId, sql, session.settings())) {
+                String own = access.withSessionUser(caller.name(), sql);
+                try (QueryResult result = queries.execute(queryId, own, session.settings())) {
                     statement.stats = result::stats;
                     send(statement, result.reader(), listener, result::failure);
                 }

@@ -77,6 +77,13 @@ public final class AccessControl {
         }
     }
 
+    /** The statement with {@code current_user}, {@code session_user} and {@code current_role} as the caller's. */
+    public String withSessionUser(String name, String sql) {
+        MallardUser user = current(name);
+        return io.mallard.planner.sql.SessionUser.substitute(sql, name,
+                user.role() == Role.NONE ? "none" : user.role().sqlName(), parser);
+    }
+
     /**
      * Refuses a query that reads a table the user may not read, naming every such table and pointing at the first. A
      * user whose role reads every table costs no parse; a statement that does not parse is left to the regular path,
