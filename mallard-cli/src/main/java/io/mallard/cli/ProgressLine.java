@@ -55,13 +55,20 @@ final class ProgressLine implements AutoCloseable {
         }
     }
 
-    /** "shards 3/8 · 1,234,567 rows · 2.4 s" (shards as tasks: one per shard and stream). */
+    /**
+     * "shards 3/8 · 1,234,567 rows · 2.4 s" (shards as tasks: one per shard and stream); once every shard is done, the
+     * coordinator's own part: "shards 8/8 done · combining 1,234,567 rows on the coordinator · 2.4 s".
+     */
     static String render(Optional<Progress> progress, long elapsedMillis) {
         String time = String.format("%.1f s", elapsedMillis / 1000.0);
         if (progress.isEmpty() || progress.get().tasks() == 0) {
             return "running · " + time;
         }
         Progress p = progress.get();
+        if (p.tasksDone() >= p.tasks()) {
+            return String.format("shards %d/%d done · combining %,d rows on the coordinator · %s", p.tasksDone(), p.tasks(),
+                    p.rowsShipped(), time);
+        }
         return String.format("shards %d/%d · %,d rows · %s", p.tasksDone(), p.tasks(), p.rowsShipped(), time);
     }
 

@@ -74,6 +74,8 @@ class TablePrinterTest {
     void progressLineSaysShardsRowsAndTime() {
         assertThat(ProgressLine.render(Optional.of(new Progress(3, 8, 1_234_567, 0)), 2_400))
                 .isEqualTo("shards 3/8 · 1,234,567 rows · 2.4 s");
+        assertThat(ProgressLine.render(Optional.of(new Progress(8, 8, 1_234_567, 0)), 2_400))
+                .isEqualTo("shards 8/8 done · combining 1,234,567 rows on the coordinator · 2.4 s");
         assertThat(ProgressLine.render(Optional.empty(), 1_000)).isEqualTo("running · 1.0 s");
     }
 }
