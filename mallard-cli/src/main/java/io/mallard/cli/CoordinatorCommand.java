@@ -14,6 +14,10 @@ import picocli.CommandLine.Option;
 @Command(name = "coordinator", mixinStandardHelpOptions = true,
         description = "Run the coordinator over a cluster directory made by `mallard bootstrap`. Runs until stopped.")
 final class CoordinatorCommand implements Callable<Integer> {
+    @Option(names = ConfigFile.OPTION, paramLabel = "FILE", description = "Settings file: every option as a key without "
+            + "its dashes (port = 31337); options on the command line win; an unknown key is an error.")
+    java.nio.file.Path config;
+
     @Option(names = "--dir", required = true, description = "Cluster directory.")
     Path dir;
 

@@ -30,7 +30,16 @@ public final class Main implements Runnable {
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-        System.exit(commandLine().execute(args));
+        CommandLine commandLine = commandLine();
+        String[] expanded;
+        try {
+            expanded = ConfigFile.expand(commandLine, args);
+        } catch (MallardException e) {
+            System.err.println("error: " + e.describe());
+            System.exit(1);
+            return;
+        }
+        System.exit(commandLine.execute(expanded));
     }
 
     /** The program's command line: errors reach the user as {@code error: CODE: message} and exit code 1. */

@@ -15,6 +15,10 @@ import picocli.CommandLine.Option;
         description = "Run a worker. It dials out to the coordinator (nothing needs to reach it), downloads and verifies "
                 + "its shards, proves possession, and answers tasks. Start any number, in any order.")
 final class WorkerCommand implements Callable<Integer> {
+    @Option(names = ConfigFile.OPTION, paramLabel = "FILE", description = "Settings file: every option as a key without "
+            + "its dashes (port = 31337); options on the command line win; an unknown key is an error.")
+    java.nio.file.Path config;
+
     @Option(names = "--coordinator", required = true, description = "HOST:PORT of the coordinator's Flight endpoint.")
     String coordinator;
 
