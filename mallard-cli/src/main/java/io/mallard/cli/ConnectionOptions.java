@@ -59,6 +59,9 @@ final class ConnectionOptions {
                 first(user, file.getProperty("user"), "admin"), secret, insecure ? null : Path.of(caFile), insecure);
     }
 
+    /** The keys a connection file may hold; any other is a typo and an error. */
+    static final java.util.List<String> KEYS = java.util.List.of("host", "port", "user", "password", "ca");
+
     private Properties loadConfig() throws IOException {
         Properties properties = new Properties();
         Path file = config != null ? config : DEFAULT_CONFIG;
@@ -68,6 +71,12 @@ final class ConnectionOptions {
         if (Files.exists(file)) {
             try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 properties.load(reader);
+            }
+        }
+        for (String key : properties.stringPropertyNames()) {
+            if (!KEYS.contains(key)) {
+                throw new MallardException(ErrorCode.INVALID_ARGUMENT, "unknown key " + key + " in " + file + " (keys: "
+                        + String.join(", ", KEYS) + ")");
             }
         }
         return properties;

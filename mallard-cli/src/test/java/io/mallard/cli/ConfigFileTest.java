@@ -50,4 +50,17 @@ class ConfigFileTest {
                 () -> coordinator("coordinator", "--config", dir.resolve("missing").toString())).getMessage())
                 .contains("cannot read the config file");
     }
+
+    @Test
+    void theClientsConnectionFileRefusesTyposToo(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("client.properties"), "host = db.internal\nprot = 1\n");
+        ConnectionOptions options = new ConnectionOptions();
+        options.config = file;
+        options.ca = dir.resolve("ca.pem");
+        assertThat(catchThrowableOfType(MallardException.class, () -> options.resolve(false)).getMessage())
+                .contains("unknown key prot", "host, port, user, password, ca");
+        Files.writeString(file, "host = db.internal\nport = 1234\n");
+        assertThat(options.resolve(false).host()).isEqualTo("db.internal");
+        assertThat(options.resolve(false).port()).isEqualTo(1234);
+    }
 }
