@@ -22,11 +22,13 @@ import java.nio.file.Path;
  * @param compaction       when small files are merged in the background
  * @param faults           how worker failures are noticed and worked around
  * @param limits           what the coordinator lets queries use
+ * @param httpPort         the web port: {@code /metrics}, {@code /health}, {@code /ready} (and later the web page); 0 picks
+ *                         a free one
  */
 public record CoordinatorConfig(Path dir, String host, int port, int shardPort, String advertisedHost, int replicas,
         long leaseMillis, long pollMillis, long shardWaitMillis, long queryTimeoutMillis, boolean insecure,
         Path metadataFile, StoreConfig store, ImportConfig imports, CompactionPolicy compaction, Faults faults,
-        Limits limits) {
+        Limits limits, int httpPort) {
 
     /**
      * How worker failures are noticed and worked around.
@@ -70,7 +72,7 @@ public record CoordinatorConfig(Path dir, String host, int port, int shardPort, 
             long leaseMillis, long pollMillis, long shardWaitMillis, long queryTimeoutMillis, boolean insecure) {
         this(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis, shardWaitMillis,
                 queryTimeoutMillis, insecure, new ClusterLayout(dir).metadata(), StoreConfig.local(), ImportConfig.none(),
-                CompactionPolicy.DEFAULTS, Faults.DEFAULTS, Limits.DEFAULTS);
+                CompactionPolicy.DEFAULTS, Faults.DEFAULTS, Limits.DEFAULTS, 0);
     }
 
     public CoordinatorConfig {
@@ -81,7 +83,7 @@ public record CoordinatorConfig(Path dir, String host, int port, int shardPort, 
             throw new IllegalArgumentException("the lease (" + leaseMillis + " ms) must be longer than the poll interval ("
                     + pollMillis + " ms)");
         }
-        if (port < 0 || shardPort < 0) {
+        if (port < 0 || shardPort < 0 || httpPort < 0) {
             throw new IllegalArgumentException("ports must be >= 0");
         }
         if (queryTimeoutMillis < 0) {
@@ -114,73 +116,80 @@ public record CoordinatorConfig(Path dir, String host, int port, int shardPort, 
     public CoordinatorConfig withLease(long newLeaseMillis, long newPollMillis) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, newLeaseMillis,
                 newPollMillis, shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction,
-                faults, limits);
+                faults, limits, httpPort);
     }
 
     public CoordinatorConfig withShardWait(long millis) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
-                millis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, faults, limits);
+                millis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, faults, limits, httpPort);
     }
 
     public CoordinatorConfig withQueryTimeout(long millis) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
-                shardWaitMillis, millis, insecure, metadataFile, store, imports, compaction, faults, limits);
+                shardWaitMillis, millis, insecure, metadataFile, store, imports, compaction, faults, limits, httpPort);
     }
 
     /** Keeps the query history in another file than DIR/metadata.duckdb (test clusters share a data directory). */
     public CoordinatorConfig withMetadataFile(Path file) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
-                shardWaitMillis, queryTimeoutMillis, insecure, file, store, imports, compaction, faults, limits);
+                shardWaitMillis, queryTimeoutMillis, insecure, file, store, imports, compaction, faults, limits, httpPort);
     }
 
     public CoordinatorConfig withPort(int newPort) {
         return new CoordinatorConfig(dir, host, newPort, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, faults,
-                limits);
+                limits, httpPort);
     }
 
     /** Listens on {@code newHost} and tells workers to download shards from {@code newAdvertisedHost}. */
     public CoordinatorConfig withHost(String newHost, String newAdvertisedHost) {
         return new CoordinatorConfig(dir, newHost, port, shardPort, newAdvertisedHost, replicas, leaseMillis,
                 pollMillis, shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction,
-                faults, limits);
+                faults, limits, httpPort);
     }
 
     public CoordinatorConfig withReplicas(int r) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, r, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, faults,
-                limits);
+                limits, httpPort);
     }
 
     /** Keeps the table files in {@code newStore} (which must be the one the cluster was bootstrapped with). */
     public CoordinatorConfig withStore(StoreConfig newStore) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, newStore, imports, compaction, faults,
-                limits);
+                limits, httpPort);
     }
 
     /** Lets statements read files from the import directory and the S3 import source of {@code newImports}. */
     public CoordinatorConfig withImports(ImportConfig newImports) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, newImports, compaction, faults,
-                limits);
+                limits, httpPort);
     }
 
     /** When small files are merged in the background ({@link CompactionPolicy#OFF}: never on its own). */
     public CoordinatorConfig withCompaction(CompactionPolicy policy) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
-                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, policy, faults, limits);
+                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, policy, faults, limits, httpPort);
     }
 
     public CoordinatorConfig withFaults(Faults newFaults) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, newFaults,
-                limits);
+                limits, httpPort);
+    }
+
+    /** Serves {@code /metrics}, {@code /health} and {@code /ready} on {@code newHttpPort} (0: a free one). */
+    public CoordinatorConfig withHttpPort(int newHttpPort) {
+        return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
+                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, faults, limits,
+                newHttpPort);
     }
 
     public CoordinatorConfig withLimits(Limits newLimits) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, faults,
-                newLimits);
+                newLimits, httpPort);
     }
 }

@@ -55,6 +55,7 @@ public final class StatementExecutor {
     private final MetadataStore history;
     private final BufferAllocator allocator;
     private final AdminStatements admin;
+    private final java.util.function.Consumer<QueryRecord> recorded;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger waitingForClients = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -82,9 +83,14 @@ public final class StatementExecutor {
         }
     }
 
-    /** @param drainer drains a worker by id or name ({@code CALL mallard_drain('w2')}) and says how it stands */
+    /**
+     * @param drainer  drains a worker by id or name ({@code CALL mallard_drain('w2')}) and says how it stands
+     * @param recorded told of every statement the history records (the metrics count them)
+     */
     public StatementExecutor(QueryManager queries, TableChanges tables, SystemTables system, MetadataStore history,
-            BufferAllocator allocator, Function<String, String> drainer) {
+            BufferAllocator allocator, Function<String, String> drainer,
+            java.util.function.Consumer<QueryRecord> recorded) {
+        this.recorded = recorded;
         this.queries = queries;
         this.tables = tables;
         this.system = system;
@@ -308,8 +314,10 @@ public final class StatementExecutor {
         if (stats != null && stats.strategy().equals(SYSTEM)) {
             return; // reads of the system tables (the shell's progress line polls them) show only while they run
         }
+        QueryRecord record = statement.record(status, error);
         try {
-            history.record(statement.record(status, error));
+            recorded.accept(record);
+            history.record(record);
         } catch (RuntimeException e) {
             LOG.warn("query {} could not be written to the history: {}", statement.queryId, e.getMessage());
         }

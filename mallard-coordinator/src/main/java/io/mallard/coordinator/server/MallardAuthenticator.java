@@ -12,10 +12,13 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.arrow.flight.CallHeaders;
 import org.apache.arrow.flight.auth2.Auth2Constants;
 import org.apache.arrow.flight.auth2.AuthUtilities;
 import org.apache.arrow.flight.auth2.CallHeaderAuthenticator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Authenticates every Flight call. Basic credentials (user and password, Argon2id-verified) are exchanged for an
@@ -23,6 +26,8 @@ import org.apache.arrow.flight.auth2.CallHeaderAuthenticator;
  * without credentials pass as anonymous and may only register a worker, whose join token is checked there.
  */
 final class MallardAuthenticator implements CallHeaderAuthenticator {
+    private static final Logger LOG = LoggerFactory.getLogger(MallardAuthenticator.class);
+
     private record Session(Identity identity, long expiresAtMillis) {
     }
 
@@ -31,6 +36,7 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
     private final long tokenTtlMillis;
     /** Keyed by SHA-256 of the token, so a lookup's timing says nothing about a token's bytes. */
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final LongAdder failedLogins = new LongAdder();
 
     MallardAuthenticator(Credentials credentials, WorkerRegistry registry, long tokenTtlMillis) {
         this.credentials = credentials;
@@ -54,6 +60,8 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
             if (worker.isPresent()) {
                 return result(Identity.worker(worker.get()), null);
             }
+            failedLogins.increment();
+            LOG.warn("refused a call{}: unknown or expired bearer token", from());
             throw refused("unknown or expired token");
         }
         return result(Identity.ANONYMOUS, null);
@@ -64,13 +72,23 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
         try {
             decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
+            failedLogins.increment();
+            LOG.warn("refused a login{}: malformed credentials", from());
             throw refused("malformed credentials");
         }
         int colon = decoded.indexOf(':');
         String user = colon < 0 ? decoded : decoded.substring(0, colon);
-        char[] password = colon < 0 ? new char[0] : decoded.substring(colon + 1).toCharArray();
+        if (colon < 0 || colon == decoded.length() - 1) {
+            failedLogins.increment();
+            LOG.warn("refused a login as {}{}: no password given", printable(user), from());
+            throw refused("no password given for user " + printable(user));
+        }
+        char[] password = decoded.substring(colon + 1).toCharArray();
         Optional<UserRecord> record = credentials.authenticate(user, password);
         if (record.isEmpty()) {
+            failedLogins.increment();
+            // the user name, never the password
+            LOG.warn("refused a login as {}{}: wrong user name or password", printable(user), from());
             throw refused("wrong user name or password");
         }
         String token = Secrets.randomToken(32);
@@ -80,6 +98,22 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
         sessions.values().removeIf(s -> s.expiresAtMillis() <= now);
         sessions.put(hash(token), new Session(identity, now + tokenTtlMillis));
         return result(identity, token);
+    }
+
+    /** Logins and bearer tokens refused since start. */
+    long failedLogins() {
+        return failedLogins.sum();
+    }
+
+    private static String from() {
+        String address = PeerAddress.current();
+        return address.isEmpty() ? "" : " from " + address;
+    }
+
+    /** A user name as it may appear in a log line: quoted, control characters replaced, at most 64 characters. */
+    private static String printable(String user) {
+        String cut = user.length() > 64 ? user.substring(0, 64) + "…" : user;
+        return "'" + cut.replaceAll("\\p{Cntrl}", "?") + "'";
     }
 
     /** A refusal that carries Mallard's error code to the client, like every other error. */
