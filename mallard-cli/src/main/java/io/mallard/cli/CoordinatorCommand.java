@@ -26,6 +26,10 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--shard-port", defaultValue = "0", description = "HTTPS port of the shard store; 0 picks a free one.")
     int shardPort;
 
+    @Option(names = "--http-port", defaultValue = "31338", description = "Web port: /metrics, /health, /ready (HTTPS with "
+            + "the cluster's certificate; HTTP with --insecure); 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
     @Option(names = "--advertise-host", description = "Host workers use to download shards (default: --host).")
     String advertiseHost;
 
@@ -105,7 +109,8 @@ final class CoordinatorCommand implements Callable<Integer> {
                 .withCompaction(new CompactionPolicy(!noCompaction, compactionMaxFiles, compactionDeletedFraction,
                         compactionSmallRows, compactionIntervalMillis))
                 .withFaults(new CoordinatorConfig.Faults(suspectMillis, speculationMultiplier, speculationMinMillis))
-                .withLimits(new CoordinatorConfig.Limits(maxRunningQueries, memoryBytes, spillDir));
+                .withLimits(new CoordinatorConfig.Limits(maxRunningQueries, memoryBytes, spillDir))
+                .withHttpPort(httpPort);
         Coordinator coordinator = Coordinator.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -115,6 +120,7 @@ final class CoordinatorCommand implements Callable<Integer> {
         System.out.println("coordinator listening on " + host + ":" + coordinator.port() + (insecure ? " (PLAINTEXT)" : " (TLS)")
                 + ", table files in " + config.store().describe()
                 + (coordinator.shardPort() < 0 ? "" : " (served on port " + coordinator.shardPort() + ")"));
+        System.out.println("web (metrics, health, readiness) at " + coordinator.webUrl());
         System.out.flush();
         stopped.await();
         return 0;

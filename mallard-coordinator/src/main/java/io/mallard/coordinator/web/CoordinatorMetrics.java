@@ -51,6 +51,8 @@ public final class CoordinatorMetrics implements AutoCloseable {
             new Messages.ClusterStatus(List.of(), List.of()));
     private Supplier<Messages.ClusterStatus> clusterSource = cluster::get;
     private final MultiGauge workersByState;
+    /** Micrometer holds the objects its gauges and function counters read only weakly: they are held here. */
+    private final List<Object> sources = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public CoordinatorMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -68,7 +70,10 @@ public final class CoordinatorMetrics implements AutoCloseable {
         return registry;
     }
 
-    /** Counts a statement as the history records it: by strategy and outcome, with its latency. */
+    /**
+     * Counts a statement as the history records it (before its client hears the end): by strategy and outcome, with
+     * its latency, its tasks and what its workers shipped.
+     */
     public void statementRecorded(QueryRecord record) {
         String strategy = record.stats() == null || record.stats().strategy().isEmpty() ? "UNPLANNED"
                 : record.stats().strategy();
@@ -78,21 +83,27 @@ public final class CoordinatorMetrics implements AutoCloseable {
                 .tags("strategy", strategy, "outcome", record.status())
                 .publishPercentileHistogram().minimumExpectedValue(MIN_LATENCY).maximumExpectedValue(MAX_LATENCY)
                 .register(registry).record(Duration.ofMillis(record.durationMillis()));
+        if (record.stats() != null && !record.stats().tasks().isEmpty()) {
+            Counter.builder("mallard.tasks").description("Tasks of distributed statements (one per shard and stream)")
+                    .tag("strategy", strategy).register(registry).increment(record.stats().tasks().size());
+            Counter.builder("mallard.shipped.rows").description("Rows the workers shipped (accepted attempts)")
+                    .register(registry).increment(record.stats().rowsShipped());
+            Counter.builder("mallard.shipped.bytes").description("Arrow bytes the workers shipped (accepted attempts)")
+                    .register(registry).increment(record.stats().bytesShipped());
+        }
     }
 
-    /** Tasks, retries, duplicates and what the workers shipped. */
+    /** Retried and duplicated task attempts. */
     public CoordinatorMetrics bindScheduler(SchedulerTotals totals) {
-        counter("mallard.tasks", "Tasks of distributed queries (one per shard and stream)", totals::tasks);
         counter("mallard.task.retries", "Task attempts started after a worker failed one", totals::retries);
         counter("mallard.task.duplicates", "Task attempts started beside a running one (speculation, suspected "
                 + "workers)", totals::duplicates);
-        counter("mallard.shipped.rows", "Rows the workers shipped (accepted attempts)", totals::rowsShipped);
-        counter("mallard.shipped.bytes", "Arrow bytes the workers shipped (accepted attempts)", totals::bytesShipped);
         return this;
     }
 
     /** Files verified on workers, proofs of possession, refused joins. */
     public CoordinatorMetrics bindTrust(TrustTotals totals) {
+        sources.add(totals);
         counter("mallard.shard.files.verified", "Table files workers downloaded and verified", totals::filesVerified);
         counter("mallard.shard.files.rejected", "Table files whose hash did not match on a worker", totals::filesRejected);
         FunctionCounter.builder("mallard.shard.proofs", totals, TrustTotals::proofsAccepted)
@@ -121,6 +132,7 @@ public final class CoordinatorMetrics implements AutoCloseable {
     /** Arrow memory for query data, spilling, running and queued queries. */
     public CoordinatorMetrics bindMemory(BufferAllocator allocator, SpillArea spill, IntSupplier running,
             IntSupplier queued) {
+        sources.addAll(List.of(allocator, spill, running, queued));
         Gauge.builder("mallard.arrow.allocated", allocator, BufferAllocator::getAllocatedMemory).baseUnit("bytes")
                 .description("Arrow memory held for query data now").register(registry);
         Gauge.builder("mallard.arrow.peak", allocator, BufferAllocator::getPeakMemoryAllocation).baseUnit("bytes")
@@ -162,6 +174,7 @@ public final class CoordinatorMetrics implements AutoCloseable {
     }
 
     private void counter(String name, String description, LongSupplier value) {
+        sources.add(value);
         FunctionCounter.builder(name, value, LongSupplier::getAsLong).description(description).register(registry);
     }
 
