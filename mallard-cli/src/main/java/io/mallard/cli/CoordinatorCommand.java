@@ -100,8 +100,12 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Mixin
     ParentOption parent;
 
+    @Mixin
+    LogOptions log;
+
     @Override
     public Integer call() throws Exception {
+        log.apply();
         parent.apply();
         CoordinatorConfig config = new CoordinatorConfig(dir, host, port, shardPort,
                 advertiseHost == null ? host : advertiseHost, replicas, leaseMillis, Math.min(1000, leaseMillis / 3),
