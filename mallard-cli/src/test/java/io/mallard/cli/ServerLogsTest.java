@@ -91,7 +91,8 @@ class ServerLogsTest {
                 && m.endsWith(": wrong user name or password"));
         assertThat(warnings(events)).anyMatch(m -> m.startsWith("refused a login as 'admin'")
                 && m.endsWith(": no password given"));
-        assertThat(warnings(events)).anyMatch(m -> m.startsWith("refused worker intruder")
+        assertThat(warnings(events)).anyMatch(m -> m.startsWith("refused worker intruder (pid ")
+                && m.contains(" from 127.0.0.1:")
                 && m.endsWith(": invalid join token"));
         assertThat(String.join("\n", lines)).doesNotContain(WRONG_PASSWORD).doesNotContain(WRONG_TOKEN);
     }

@@ -61,7 +61,7 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
                 return result(Identity.worker(worker.get()), null);
             }
             failedLogins.increment();
-            LOG.warn("refused a call{}: unknown or expired bearer token", from());
+            LOG.warn("refused a call: unknown or expired bearer token");
             throw refused("unknown or expired token");
         }
         return result(Identity.ANONYMOUS, null);
@@ -73,22 +73,23 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
             decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             failedLogins.increment();
-            LOG.warn("refused a login{}: malformed credentials", from());
+            LOG.warn("refused a login: malformed credentials");
             throw refused("malformed credentials");
         }
         int colon = decoded.indexOf(':');
         String user = colon < 0 ? decoded : decoded.substring(0, colon);
         if (colon < 0 || colon == decoded.length() - 1) {
             failedLogins.increment();
-            LOG.warn("refused a login as {}{}: no password given", printable(user), from());
+            LOG.warn("refused a login as {}: no password given", printable(user));
             throw refused("no password given for user " + printable(user));
         }
         char[] password = decoded.substring(colon + 1).toCharArray();
         Optional<UserRecord> record = credentials.authenticate(user, password);
         if (record.isEmpty()) {
             failedLogins.increment();
-            // the user name, never the password
-            LOG.warn("refused a login as {}{}: wrong user name or password", printable(user), from());
+            // the user name, never the password (the peer's address is not known here: Flight authenticates before
+            // the call reaches the interceptor that records it)
+            LOG.warn("refused a login as {}: wrong user name or password", printable(user));
             throw refused("wrong user name or password");
         }
         String token = Secrets.randomToken(32);
@@ -103,11 +104,6 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
     /** Logins and bearer tokens refused since start. */
     long failedLogins() {
         return failedLogins.sum();
-    }
-
-    private static String from() {
-        String address = PeerAddress.current();
-        return address.isEmpty() ? "" : " from " + address;
     }
 
     /** A user name as it may appear in a log line: quoted, control characters replaced, at most 64 characters. */
