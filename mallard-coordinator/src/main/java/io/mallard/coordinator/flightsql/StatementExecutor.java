@@ -315,8 +315,8 @@ public final class StatementExecutor {
             return; // reads of the system tables (the shell's progress line polls them) show only while they run
         }
         QueryRecord record = statement.record(status, error);
+        recorded.accept(record); // the metrics: counting in memory, nothing to fail
         try {
-            recorded.accept(record);
             history.record(record);
         } catch (RuntimeException e) {
             LOG.warn("query {} could not be written to the history: {}", statement.queryId, e.getMessage());
