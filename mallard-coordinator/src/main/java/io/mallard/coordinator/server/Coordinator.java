@@ -99,7 +99,19 @@ public final class Coordinator implements AutoCloseable {
         resources.add(allocator);
         metrics = new CoordinatorMetrics();
         resources.add(metrics);
+        AtomicReference<WorkerRegistry> registryRef = new AtomicReference<>();
         try {
+            // the web port answers from the start: /health while the catalog and the reference copy load, /ready
+            // (503) until the coordinator is started and every shard has a trusted worker
+            WebRouter router = new WebRouter();
+            metrics.addTo(router);
+            new Probes(() -> started, () -> {
+                WorkerRegistry r = registryRef.get();
+                return r == null ? new Messages.ClusterStatus(List.of(), List.of()) : r.status();
+            }).addTo(router);
+            web = new WebServer(config.host(), config.httpPort(), config.insecure() ? null : tls.serverSslContext(),
+                    router);
+            resources.add(0, web);
             StoreConfig storeConfig = config.store();
             // the local store's files are served by the coordinator; an S3 store's are downloaded from S3 itself
             shards = storeConfig.isLocal() ? new ShardServer(config.host(), config.shardPort(), config.advertisedHost(),
@@ -215,12 +227,9 @@ public final class Coordinator implements AutoCloseable {
             if (shards != null) {
                 metrics.bindShardDownloads(shards::filesServed, shards::bytesServed, shards::downloadsRefused);
             }
-            WebRouter router = new WebRouter();
-            metrics.addTo(router);
-            new Probes(() -> started, registry::status).addTo(router);
-            web = new WebServer(config.host(), config.httpPort(), config.insecure() ? null : tls.serverSslContext(),
-                    router);
-            resources.add(0, web);
+            registryRef.set(registry);
+            resources.remove(web);
+            resources.add(0, web); // stops answering first when the coordinator stops
             started = true;
             LOG.info("coordinator listening on {}:{}; web (metrics, health) at {}; table files in {}{}", config.host(),
                     server.getPort(), web.url(config.advertisedHost()), storeConfig.describe(),

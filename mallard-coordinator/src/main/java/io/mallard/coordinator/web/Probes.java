@@ -18,6 +18,10 @@ public final class Probes {
     private final BooleanSupplier catalogLoaded;
     private final Supplier<Messages.ClusterStatus> cluster;
 
+    /**
+     * @param catalogLoaded whether the coordinator finished starting (catalog, reference copy, Flight endpoint)
+     * @param cluster       the workers and shards as they stand
+     */
     public Probes(BooleanSupplier catalogLoaded, Supplier<Messages.ClusterStatus> cluster) {
         this.catalogLoaded = catalogLoaded;
         this.cluster = cluster;
@@ -44,7 +48,7 @@ public final class Probes {
     /** Why the coordinator cannot answer queries yet, or null when it can. */
     public String notReady() {
         if (!catalogLoaded.getAsBoolean()) {
-            return "the catalog is not loaded";
+            return "the coordinator is starting (loading the catalog and its copy of the reference tables)";
         }
         Messages.ClusterStatus status = cluster.get();
         List<String> unserved = status.shards().stream().filter(s -> s.trustedOn().isEmpty())
