@@ -55,8 +55,18 @@ public final class ProcessCluster implements AutoCloseable {
     public static ProcessCluster start(Path dir, int workers, int port, PrintStream out,
             java.util.function.Function<String, List<String>> jvmOptions, List<String> coordinatorArgs)
             throws IOException, InterruptedException {
+        return start(dir, workers, port, 0, out, jvmOptions, coordinatorArgs);
+    }
+
+    /**
+     * As {@link #start(Path, int, int, PrintStream, java.util.function.Function, List)}, with the coordinator's web port
+     * ({@code /metrics}, {@code /health}, {@code /ready}); 0 picks a free one.
+     */
+    public static ProcessCluster start(Path dir, int workers, int port, int webPort, PrintStream out,
+            java.util.function.Function<String, List<String>> jvmOptions, List<String> coordinatorArgs)
+            throws IOException, InterruptedException {
         int chosen = port == 0 ? freePort() : port;
-        int web = freePort();
+        int web = webPort == 0 ? freePort() : webPort;
         ProcessCluster cluster = new ProcessCluster(dir, chosen, web);
         try {
             Path logs = Files.createDirectories(dir.resolve("logs"));
