@@ -30,11 +30,13 @@ public final class MallardLogging {
     public static void install() {
         System.setProperty(PROVIDER_PROPERTY, MallardLogProvider.class.getName());
         System.setProperty("slf4j.internal.verbosity", "WARN"); // not SLF4J's own note that it loads this backend
+        JulBridge.install();
     }
 
     /**
-     * Sets format and level. Arrow logs only warnings unless the level is more verbose than INFO; Arrow's handshake
-     * logs a stack trace for every refused login (the caller gets the error anyway) and is off.
+     * Sets format and level. Arrow logs only warnings and gRPC only errors unless the level is more verbose than INFO
+     * (gRPC warns with a stack trace about a host that does not resolve, which the caller's error says already);
+     * Arrow's handshake logs a stack trace for every refused login (the caller gets the error anyway) and is off.
      */
     public static void configure(LogFormat format, LogLevel level) {
         configure(format, level, System.err);
@@ -44,7 +46,9 @@ public final class MallardLogging {
     public static void configure(LogFormat format, LogLevel level, PrintStream out) {
         Map<String, LogLevel> overrides = new LinkedHashMap<>();
         overrides.put("org.apache.arrow.flight.auth2.ClientHandshakeWrapper", LogLevel.OFF);
-        overrides.put("org.apache.arrow", level.ordinal() < LogLevel.INFO.ordinal() ? level : LogLevel.WARN);
+        boolean verbose = level.ordinal() < LogLevel.INFO.ordinal();
+        overrides.put("org.apache.arrow", verbose ? level : LogLevel.WARN);
+        overrides.put("io.grpc", verbose ? level : LogLevel.ERROR);
         settings = new Settings(Objects.requireNonNull(format), Objects.requireNonNull(level), Map.copyOf(overrides),
                 Objects.requireNonNull(out));
     }

@@ -59,6 +59,27 @@ class MallardLoggingTest {
     }
 
     @Test
+    void javaUtilLoggingRecordsComeThroughTheSameWay() throws Exception {
+        MallardLogging.configure(LogFormat.JSON, LogLevel.INFO, out);
+        JulBridge bridge = new JulBridge();
+        java.util.logging.LogRecord record = new java.util.logging.LogRecord(java.util.logging.Level.WARNING,
+                "channel {0} closed");
+        record.setLoggerName("io.netty.channel.Example");
+        record.setParameters(new Object[] {7});
+        bridge.publish(record);
+        java.util.logging.LogRecord grpc = new java.util.logging.LogRecord(java.util.logging.Level.WARNING,
+                "Failed to resolve name");
+        grpc.setLoggerName("io.grpc.internal.ManagedChannelImpl");
+        bridge.publish(grpc); // gRPC logs only errors at INFO
+        JsonNode line = new ObjectMapper().readTree(lines().get(0));
+        assertThat(lines()).hasSize(1);
+        assertThat(line.get("level").asText()).isEqualTo("WARN");
+        assertThat(line.get("logger").asText()).isEqualTo("io.netty.channel.Example");
+        assertThat(line.get("message").asText()).isEqualTo("channel 7 closed");
+        OffsetDateTime.parse(line.get("time").asText(), LogLine.TIME);
+    }
+
+    @Test
     void textLinesStartWithDateAndTime() {
         MallardLogging.configure(LogFormat.TEXT, LogLevel.DEBUG, out);
         Logger log = provider.getLoggerFactory().getLogger("io.mallard.worker.Worker");
