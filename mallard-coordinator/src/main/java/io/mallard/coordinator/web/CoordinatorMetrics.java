@@ -36,9 +36,9 @@ import org.apache.arrow.memory.BufferAllocator;
 /**
  * The coordinator's Prometheus metrics ({@code /metrics}), one registry per coordinator. Statements are counted as the
  * query history records them; everything else is read from the parts that count it ({@link SchedulerTotals},
- * {@link TrustTotals}, the allocator, the spill area, the worker registry) when Prometheus scrapes. What workers report
- * in their heartbeats (CPUs, memory, running tasks) is summed over the live workers: workers dial out, so the
- * coordinator is where their figures are scraped.
+ * {@link TrustTotals}, the allocator, the spill area, the worker registry) when Prometheus scrapes. What the coordinator
+ * knows of its workers (CPUs and memory from their registration, tasks running on them) is summed over the live ones:
+ * workers dial out, so the coordinator is where their figures are scraped.
  */
 public final class CoordinatorMetrics implements AutoCloseable {
     /** Latency buckets from 5 ms to 10 min: interactive queries and long scans both land in a useful bucket. */
@@ -150,7 +150,7 @@ public final class CoordinatorMetrics implements AutoCloseable {
         return this;
     }
 
-    /** Workers by state, shards, and what live workers report in their heartbeats; read once per scrape. */
+    /** Workers by state, shards, and the live workers' CPUs, memory and running tasks; read once per scrape. */
     public CoordinatorMetrics bindCluster(Supplier<Messages.ClusterStatus> source) {
         clusterSource = source;
         Gauge.builder("mallard.shards", cluster, c -> c.get().shards().size())
@@ -159,10 +159,10 @@ public final class CoordinatorMetrics implements AutoCloseable {
                 c -> c.get().shards().stream().filter(s -> !s.trustedOn().isEmpty()).count())
                 .description("Shards with at least one trusted holder").register(registry);
         Gauge.builder("mallard.workers.cpus", cluster, c -> live(c.get()).mapToLong(Messages.WorkerView::cpus).sum())
-                .description("CPUs of the live workers, as their heartbeats report them").register(registry);
+                .description("CPUs of the live workers, as they reported them when they registered").register(registry);
         Gauge.builder("mallard.workers.memory", cluster,
                 c -> live(c.get()).mapToLong(Messages.WorkerView::memoryBytes).sum()).baseUnit("bytes")
-                .description("Memory of the live workers, as their heartbeats report it").register(registry);
+                .description("Memory of the live workers, as they reported it when they registered").register(registry);
         Gauge.builder("mallard.workers.running.tasks", cluster,
                 c -> live(c.get()).mapToLong(Messages.WorkerView::runningTasks).sum())
                 .description("Tasks running on the live workers").register(registry);
