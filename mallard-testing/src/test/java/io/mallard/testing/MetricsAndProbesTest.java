@@ -94,6 +94,11 @@ class MetricsAndProbesTest {
                 });
                 assertThat(gauges).isEqualTo(expected).containsEntry("mallard_workers{state=\"trusted\"}", 2.0);
             }
+            // a worker proves a file right after its challenge: wait for the last answers, then none may have failed
+            cluster.await("every challenge answered", 30_000, () -> {
+                Map<String, Double> now = scrapeUnchecked(http, web);
+                return sum(now, "mallard_shard_proofs_total") == sum(now, "mallard_shard_files_verified_total");
+            });
             Map<String, Double> after = scrape(http, web);
             double verified = sum(after, "mallard_shard_files_verified_total");
             assertThat(verified).isPositive();
@@ -136,6 +141,14 @@ class MetricsAndProbesTest {
             samples.put(m.group(1) + (m.group(2) == null ? "" : m.group(2)), Double.parseDouble(m.group(3)));
         }
         return samples;
+    }
+
+    private static Map<String, Double> scrapeUnchecked(HttpClient http, String web) {
+        try {
+            return scrape(http, web);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The sum of the samples of {@code name} that carry every one of {@code labels}. */
