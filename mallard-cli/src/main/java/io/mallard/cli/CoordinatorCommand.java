@@ -30,6 +30,10 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--shard-port", defaultValue = "0", description = "HTTPS port of the shard store; 0 picks a free one.")
     int shardPort;
 
+    @Option(names = "--http-port", defaultValue = "31338", description = "Web port: /metrics, /health, /ready (HTTPS with "
+            + "the cluster's certificate; HTTP with --insecure); 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
     @Option(names = "--advertise-host", description = "Host workers use to download shards (default: --host).")
     String advertiseHost;
 
@@ -117,8 +121,12 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Mixin
     ParentOption parent;
 
+    @Mixin
+    LogOptions log;
+
     @Override
     public Integer call() throws Exception {
+        log.apply();
         parent.apply();
         CoordinatorConfig config = new CoordinatorConfig(dir, host, port, shardPort,
                 advertiseHost == null ? host : advertiseHost, replicas, leaseMillis, Math.min(1000, leaseMillis / 3),
@@ -128,7 +136,8 @@ final class CoordinatorCommand implements Callable<Integer> {
                 .withFaults(new CoordinatorConfig.Faults(suspectMillis, speculationMultiplier, speculationMinMillis))
                 .withLimits(new CoordinatorConfig.Limits(maxRunningQueries, memoryBytes, spillDir))
                 .withAuth(new CoordinatorConfig.Auth(tokenTtlMillis, jwtIssuer == null ? null
-                        : new CoordinatorConfig.ExternalJwt(jwtIssuer, jwtAudience, jwtJwks, jwtUserClaim)));
+                        : new CoordinatorConfig.ExternalJwt(jwtIssuer, jwtAudience, jwtJwks, jwtUserClaim)))
+                .withHttpPort(httpPort);
         Coordinator coordinator = Coordinator.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -138,6 +147,7 @@ final class CoordinatorCommand implements Callable<Integer> {
         System.out.println("coordinator listening on " + host + ":" + coordinator.port() + (insecure ? " (PLAINTEXT)" : " (TLS)")
                 + ", table files in " + config.store().describe()
                 + (coordinator.shardPort() < 0 ? "" : " (served on port " + coordinator.shardPort() + ")"));
+        System.out.println("web (metrics, health, readiness) at " + coordinator.webUrl());
         System.out.flush();
         stopped.await();
         return 0;

@@ -86,7 +86,8 @@ final class DemoCommand implements Callable<Integer> {
             System.out.printf("%n%s in %.1f s%n", mismatches == 0 ? "ALL MATCH" : mismatches + " QUERIES DID NOT MATCH",
                     (System.nanoTime() - started) / 1e9);
             if (shell) {
-                System.out.println("\nSQL prompt against the running cluster (.help for commands, .quit to stop the cluster).");
+                System.out.println("\nSQL prompt against the running cluster at 127.0.0.1:" + cluster.port()
+                        + " (.help for commands, .quit to stop the cluster); web (metrics, health) at " + cluster.webUrl());
                 cluster.shell();
             }
         }

@@ -2,6 +2,8 @@ package io.mallard.cli;
 
 import io.mallard.cli.bench.BenchCommand;
 import io.mallard.common.MallardException;
+import io.mallard.common.logging.LogLevel;
+import io.mallard.common.logging.MallardLogging;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,15 +23,12 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        // servers log what they do; interactive commands print their own output and only warnings
+        // servers log what they do; interactive commands print their own output and only warnings. The server commands'
+        // --log-level and --log-format apply on top (LogOptions); loggers read the settings on every event.
         boolean server = args.length > 0 && (args[0].equals("coordinator") || args[0].equals("worker"));
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("mallard.log", server ? "info" : "warn"));
-        System.setProperty("org.slf4j.simpleLogger.log.org.apache.arrow", System.getProperty("mallard.log", "warn"));
-        // the handshake logs a stack trace for every refused connection; the error reaches the caller anyway
-        System.setProperty("org.slf4j.simpleLogger.log.org.apache.arrow.flight.auth2.ClientHandshakeWrapper", "off");
-        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
-        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        MallardLogging.install();
+        MallardLogging.configure(MallardLogging.format(null),
+                MallardLogging.level(null, server ? LogLevel.INFO : LogLevel.WARN));
         CommandLine commandLine = commandLine();
         String[] expanded;
         try {

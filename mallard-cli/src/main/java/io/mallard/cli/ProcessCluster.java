@@ -26,12 +26,14 @@ import org.jline.terminal.TerminalBuilder;
 public final class ProcessCluster implements AutoCloseable {
     private final Path dir;
     private final int port;
+    private final int webPort;
     private final List<Process> processes = new ArrayList<>();
     private final Thread shutdownHook = new Thread(this::stopAll, "mallard-stop-children");
 
-    private ProcessCluster(Path dir, int port) {
+    private ProcessCluster(Path dir, int port, int webPort) {
         this.dir = dir;
         this.port = port;
+        this.webPort = webPort;
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
@@ -53,13 +55,24 @@ public final class ProcessCluster implements AutoCloseable {
     public static ProcessCluster start(Path dir, int workers, int port, PrintStream out,
             java.util.function.Function<String, List<String>> jvmOptions, List<String> coordinatorArgs)
             throws IOException, InterruptedException {
+        return start(dir, workers, port, 0, out, jvmOptions, coordinatorArgs);
+    }
+
+    /**
+     * As {@link #start(Path, int, int, PrintStream, java.util.function.Function, List)}, with the coordinator's web port
+     * ({@code /metrics}, {@code /health}, {@code /ready}); 0 picks a free one.
+     */
+    public static ProcessCluster start(Path dir, int workers, int port, int webPort, PrintStream out,
+            java.util.function.Function<String, List<String>> jvmOptions, List<String> coordinatorArgs)
+            throws IOException, InterruptedException {
         int chosen = port == 0 ? freePort() : port;
-        ProcessCluster cluster = new ProcessCluster(dir, chosen);
+        int web = webPort == 0 ? freePort() : webPort;
+        ProcessCluster cluster = new ProcessCluster(dir, chosen, web);
         try {
             Path logs = Files.createDirectories(dir.resolve("logs"));
             out.println("starting coordinator on 127.0.0.1:" + chosen + " (log: " + logs.resolve("coordinator.log") + ")");
             List<String> coordinator = new ArrayList<>(List.of("coordinator", "--dir", dir.toString(), "--port",
-                    Integer.toString(chosen)));
+                    Integer.toString(chosen), "--http-port", Integer.toString(web)));
             coordinator.addAll(coordinatorArgs);
             cluster.launch(logs.resolve("coordinator.log"), List.of(), jvmOptions.apply("coordinator"),
                     coordinator.toArray(String[]::new));
@@ -82,6 +95,11 @@ public final class ProcessCluster implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The coordinator's web address: {@code /metrics}, {@code /health}, {@code /ready}. */
+    public String webUrl() {
+        return "https://127.0.0.1:" + webPort + "/";
     }
 
     /** A client logged in as the admin user; the caller closes it. */

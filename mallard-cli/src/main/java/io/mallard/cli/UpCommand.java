@@ -26,6 +26,10 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "31337", description = "Flight port (default: ${DEFAULT-VALUE}).")
     int port;
 
+    @Option(names = "--http-port", defaultValue = "31338", description = "Web port: /metrics, /health, /ready; 0 picks "
+            + "a free one (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
     @Mixin
     DataOptions data;
 
@@ -42,10 +46,12 @@ final class UpCommand implements Callable<Integer> {
         imports.config(); // refuse bad import options before starting anything
         List<String> coordinatorArgs = new ArrayList<>(store.args());
         coordinatorArgs.addAll(imports.args());
-        try (ProcessCluster cluster = ProcessCluster.start(dir, workers, port, System.out, name -> List.of(),
+        try (ProcessCluster cluster = ProcessCluster.start(dir, workers, port, httpPort, System.out, name -> List.of(),
                 coordinatorArgs)) {
             ClusterLayout layout = new ClusterLayout(dir);
             System.out.printf("%nMallard is up: coordinator at 127.0.0.1:%d (TLS), %d workers.%n", cluster.port(), workers);
+            System.out.printf("  web:         %s (metrics at /metrics, probes at /health and /ready; trust the CA)%n",
+                    cluster.webUrl());
             System.out.printf("  user:        admin%n  password:    in %s%n  CA:          %s%n  join token:  in %s%n",
                     layout.adminPassword().toAbsolutePath(), layout.caCertificate().toAbsolutePath(),
                     dir.resolve("credentials.json").toAbsolutePath());

@@ -51,8 +51,12 @@ final class WorkerCommand implements Callable<Integer> {
     @Mixin
     ParentOption parent;
 
+    @Mixin
+    LogOptions log;
+
     @Override
     public Integer call() throws Exception {
+        log.apply();
         parent.apply();
         String joinToken = token != null ? token : System.getenv("MALLARD_JOIN_TOKEN");
         int colon = coordinator.lastIndexOf(':');

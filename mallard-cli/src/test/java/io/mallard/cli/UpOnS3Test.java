@@ -57,7 +57,7 @@ class UpOnS3Test {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                     Main.class.getName(), "up", "--dir", cluster.toString(), "--workers", "1", "--port",
-                    Integer.toString(port), "--sf", "0.001", "--rows", "1000", "--shards", "2",
+                    Integer.toString(port), "--http-port", "0", "--sf", "0.001", "--rows", "1000", "--shards", "2",
                     "--store", "s3://cli-store/clusters/one", "--store-endpoint", s3.endpoint().toString(),
                     "--store-path-style", "--import-dir", importDir.toString(),
                     "--import-s3-endpoint", s3.endpoint().toString(), "--import-s3-path-style"));

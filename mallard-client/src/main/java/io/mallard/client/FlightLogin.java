@@ -6,7 +6,7 @@ import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
-import io.mallard.protocol.WireErrors;
+import io.mallard.protocol.ConnectionErrors;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -32,7 +32,10 @@ record FlightLogin(ConnectOptions options, BufferAllocator allocator, ManagedCha
     static final long KEEPALIVE_MILLIS = 10_000;
     static final long KEEPALIVE_TIMEOUT_MILLIS = 5_000;
 
-    /** Connects and logs in; fails with AUTHENTICATION_FAILED on a wrong user or password. */
+    /**
+     * Connects and logs in; fails with AUTHENTICATION_FAILED on a wrong user or password, CONNECTION_FAILED when the
+     * coordinator cannot be reached and TLS_FAILED when the TLS handshake fails ({@link ConnectionErrors}).
+     */
     static FlightLogin open(ConnectOptions options) {
         BufferAllocator allocator = new RootAllocator();
         ManagedChannel channel = null;
@@ -57,11 +60,19 @@ record FlightLogin(ConnectOptions options, BufferAllocator allocator, ManagedCha
                     + ": " + e.getMessage(), e);
         } catch (FlightRuntimeException e) {
             close(flight, channel, allocator);
-            throw WireErrors.fromFlight(e);
+            throw ConnectionErrors.explain(e, target(options));
+        } catch (MallardException e) {
+            close(flight, channel, allocator);
+            throw ConnectionErrors.explain(e, target(options));
         } catch (RuntimeException e) {
             close(flight, channel, allocator);
             throw e;
         }
+    }
+
+    /** The coordinator {@code options} connect to, for connection errors. */
+    static ConnectionErrors.Target target(ConnectOptions options) {
+        return new ConnectionErrors.Target(options.host(), options.port(), options.insecure(), options.caCertificate());
     }
 
     private static CallOption logIn(FlightClient flight, ConnectOptions options) {

@@ -27,6 +27,8 @@ public enum ErrorCode {
     QUERY_CANCELLED("QUERY_CANCELLED", ErrorType.USER, "57014"),
     WORKER_FAILED("WORKER_FAILED", ErrorType.RESOURCES, "58000"),
     CONNECTION_FAILED("CONNECTION_FAILED", ErrorType.RESOURCES, "08006"),
+    /** The TLS handshake failed: a certificate the CA does not vouch for, or TLS on one side only. */
+    TLS_FAILED("TLS_FAILED", ErrorType.USER, "08001"),
     NO_WORKER_FOR_SHARD("NO_WORKER_FOR_SHARD", ErrorType.RESOURCES, "53000"),
     SHARD_VERIFICATION_FAILED("SHARD_VERIFICATION_FAILED", ErrorType.RESOURCES, "XX001"),
     TIMEOUT("TIMEOUT", ErrorType.RESOURCES, "57014"),

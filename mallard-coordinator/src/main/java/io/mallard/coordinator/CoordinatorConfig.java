@@ -23,11 +23,13 @@ import java.nio.file.Path;
  * @param faults           how worker failures are noticed and worked around
  * @param limits           what the coordinator lets queries use
  * @param auth             bearer tokens' lifetime and the external JWT issuer, if any
+ * @param httpPort         the web port: {@code /metrics}, {@code /health}, {@code /ready} (and later the web page); 0 picks
+ *                         a free one
  */
 public record CoordinatorConfig(Path dir, String host, int port, int shardPort, String advertisedHost, int replicas,
         long leaseMillis, long pollMillis, long shardWaitMillis, long queryTimeoutMillis, boolean insecure,
         Path metadataFile, StoreConfig store, ImportConfig imports, CompactionPolicy compaction, Faults faults,
-        Limits limits, Auth auth) {
+        Limits limits, Auth auth, int httpPort) {
 
     /**
      * How clients authenticate beyond user and password.
@@ -104,7 +106,7 @@ public record CoordinatorConfig(Path dir, String host, int port, int shardPort, 
             long leaseMillis, long pollMillis, long shardWaitMillis, long queryTimeoutMillis, boolean insecure) {
         this(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis, shardWaitMillis,
                 queryTimeoutMillis, insecure, new ClusterLayout(dir).metadata(), StoreConfig.local(), ImportConfig.none(),
-                CompactionPolicy.DEFAULTS, Faults.DEFAULTS, Limits.DEFAULTS, Auth.DEFAULTS);
+                CompactionPolicy.DEFAULTS, Faults.DEFAULTS, Limits.DEFAULTS, Auth.DEFAULTS, 0);
     }
 
     public CoordinatorConfig {
@@ -115,7 +117,7 @@ public record CoordinatorConfig(Path dir, String host, int port, int shardPort, 
             throw new IllegalArgumentException("the lease (" + leaseMillis + " ms) must be longer than the poll interval ("
                     + pollMillis + " ms)");
         }
-        if (port < 0 || shardPort < 0) {
+        if (port < 0 || shardPort < 0 || httpPort < 0) {
             throw new IllegalArgumentException("ports must be >= 0");
         }
         if (queryTimeoutMillis < 0) {
@@ -149,80 +151,87 @@ public record CoordinatorConfig(Path dir, String host, int port, int shardPort, 
     public CoordinatorConfig withLease(long newLeaseMillis, long newPollMillis) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, newLeaseMillis,
                 newPollMillis, shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction,
-                faults, limits, auth);
+                faults, limits, auth, httpPort);
     }
 
     public CoordinatorConfig withShardWait(long millis) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
-                millis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, faults, limits, auth);
+                millis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, faults, limits, auth, httpPort);
     }
 
     public CoordinatorConfig withQueryTimeout(long millis) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
-                shardWaitMillis, millis, insecure, metadataFile, store, imports, compaction, faults, limits, auth);
+                shardWaitMillis, millis, insecure, metadataFile, store, imports, compaction, faults, limits, auth, httpPort);
     }
 
     /** Keeps the query history in another file than DIR/metadata.duckdb (test clusters share a data directory). */
     public CoordinatorConfig withMetadataFile(Path file) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
-                shardWaitMillis, queryTimeoutMillis, insecure, file, store, imports, compaction, faults, limits, auth);
+                shardWaitMillis, queryTimeoutMillis, insecure, file, store, imports, compaction, faults, limits, auth, httpPort);
     }
 
     public CoordinatorConfig withPort(int newPort) {
         return new CoordinatorConfig(dir, host, newPort, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, faults,
-                limits, auth);
+                limits, auth, httpPort);
     }
 
     /** Listens on {@code newHost} and tells workers to download shards from {@code newAdvertisedHost}. */
     public CoordinatorConfig withHost(String newHost, String newAdvertisedHost) {
         return new CoordinatorConfig(dir, newHost, port, shardPort, newAdvertisedHost, replicas, leaseMillis,
                 pollMillis, shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction,
-                faults, limits, auth);
+                faults, limits, auth, httpPort);
     }
 
     public CoordinatorConfig withReplicas(int r) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, r, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, faults,
-                limits, auth);
+                limits, auth, httpPort);
     }
 
     /** Keeps the table files in {@code newStore} (which must be the one the cluster was bootstrapped with). */
     public CoordinatorConfig withStore(StoreConfig newStore) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, newStore, imports, compaction, faults,
-                limits, auth);
+                limits, auth, httpPort);
     }
 
     /** Lets statements read files from the import directory and the S3 import source of {@code newImports}. */
     public CoordinatorConfig withImports(ImportConfig newImports) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, newImports, compaction, faults,
-                limits, auth);
+                limits, auth, httpPort);
     }
 
     /** When small files are merged in the background ({@link CompactionPolicy#OFF}: never on its own). */
     public CoordinatorConfig withCompaction(CompactionPolicy policy) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
-                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, policy, faults, limits, auth);
+                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, policy, faults, limits, auth, httpPort);
     }
 
     public CoordinatorConfig withFaults(Faults newFaults) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, newFaults,
-                limits, auth);
+                limits, auth, httpPort);
+    }
+
+    /** Serves {@code /metrics}, {@code /health} and {@code /ready} on {@code newHttpPort} (0: a free one). */
+    public CoordinatorConfig withHttpPort(int newHttpPort) {
+        return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
+                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, faults, limits,
+                auth, newHttpPort);
     }
 
     public CoordinatorConfig withLimits(Limits newLimits) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, faults,
-                newLimits, auth);
+                newLimits, auth, httpPort);
     }
 
     /** Issues tokens living {@code newAuth.tokenTtlMillis()} and takes the external issuer's JWTs, if any. */
     public CoordinatorConfig withAuth(Auth newAuth) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, faults, limits,
-                newAuth);
+                newAuth, httpPort);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.mallard.client.ConnectOptions;
 import io.mallard.client.MallardClient;
+import io.mallard.client.MallardSqlClient;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.common.security.Credentials;
@@ -70,9 +71,11 @@ class SecurityTest {
 
     @Test
     void plaintextConnectionToTheTlsCoordinatorFails() {
-        MallardException e = catchThrowableOfType(MallardException.class, () -> MallardClient.connect(new ConnectOptions(
+        MallardException e = catchThrowableOfType(MallardException.class, () -> MallardSqlClient.connect(new ConnectOptions(
                 "127.0.0.1", cluster.coordinator().port(), "admin", cluster.adminPassword(), null, true)));
-        assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.CONNECTION_FAILED);
+        assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.TLS_FAILED);
+        assertThat(e.getMessage()).isEqualTo("127.0.0.1:" + cluster.coordinator().port() + " closed the plaintext "
+                + "connection: the coordinator requires TLS (leave out --insecure and trust the cluster's CA with --ca)");
     }
 
     @Test
@@ -80,8 +83,85 @@ class SecurityTest {
         TlsMaterial other = TlsMaterial.generate(temp.resolve("other-ca"), java.util.List.of());
         MallardException e = catchThrowableOfType(MallardException.class, () -> MallardClient.connect("127.0.0.1",
                 cluster.coordinator().port(), other.caCertificate(), "admin", cluster.adminPassword()));
-        assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.CONNECTION_FAILED);
-        assertThat(e.getMessage()).contains("unable to find valid certification path");
+        assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.TLS_FAILED);
+        assertThat(e.getMessage()).startsWith("the certificate of 127.0.0.1:" + cluster.coordinator().port()
+                + " is not trusted: it is not signed by the CA in " + other.caCertificate())
+                .contains("unable to find valid certification path").doesNotContain("SslHandler", "io exception");
+        // the SQL client says the same
+        MallardException sql = catchThrowableOfType(MallardException.class, () -> MallardSqlClient.connect(
+                ConnectOptions.tls("127.0.0.1", cluster.coordinator().port(), "admin", cluster.adminPassword(),
+                        other.caCertificate())));
+        assertThat(sql.code()).isEqualTo(ErrorCode.TLS_FAILED);
+        assertThat(sql.getMessage()).isEqualTo(e.getMessage());
+    }
+
+    @Test
+    void aWrongPortIsAConnectionFailureThatSaysNothingListens() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort(); // free again once closed: nothing listens there
+        }
+        MallardException e = catchThrowableOfType(MallardException.class, () -> MallardSqlClient.connect(
+                ConnectOptions.tls("127.0.0.1", closed, "admin", cluster.adminPassword(), cluster.caCertificate())));
+        assertThat(e.code()).isEqualTo(ErrorCode.CONNECTION_FAILED);
+        assertThat(e.getMessage()).isEqualTo("nothing accepts connections at 127.0.0.1:" + closed + " (connection "
+                + "refused): is the coordinator running, and is " + closed + " its SQL (Flight) port?");
+    }
+
+    @Test
+    void anUnknownHostIsAConnectionFailureThatNamesIt() {
+        MallardException e = catchThrowableOfType(MallardException.class, () -> MallardSqlClient.connect(
+                ConnectOptions.tls("no-such-host.invalid", cluster.coordinator().port(), "admin",
+                        cluster.adminPassword(), cluster.caCertificate())));
+        assertThat(e.code()).isEqualTo(ErrorCode.CONNECTION_FAILED);
+        assertThat(e.getMessage()).isEqualTo("unknown host 'no-such-host.invalid': the name does not resolve; check "
+                + "the coordinator's address");
+    }
+
+    @Test
+    void tlsToAPlaintextServerSaysItDoesNotAnswerInTls() throws Exception {
+        // a plaintext server that answers at once, as a coordinator started with --insecure does
+        try (java.net.ServerSocket plain = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread answering = new Thread(() -> {
+                try (java.net.Socket s = plain.accept()) {
+                    s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes());
+                    s.getOutputStream().flush();
+                    s.getInputStream().read();
+                } catch (java.io.IOException ignored) {
+                    // the client hung up: the test checks what it saw
+                }
+            });
+            answering.start();
+            int port = plain.getLocalPort();
+            MallardException e = catchThrowableOfType(MallardException.class, () -> MallardSqlClient.connect(
+                    ConnectOptions.tls("127.0.0.1", port, "admin", cluster.adminPassword(), cluster.caCertificate())));
+            assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.TLS_FAILED);
+            assertThat(e.getMessage()).isEqualTo("127.0.0.1:" + port + " does not answer in TLS: a coordinator started "
+                    + "with --insecure needs --insecure here too (or is this another service's port?)");
+            answering.join(10_000);
+        }
+    }
+
+    @Test
+    void aMissingPasswordIsNotCalledAWrongOne() {
+        for (String missing : new String[] {null, ""}) {
+            MallardException e = catchThrowableOfType(MallardException.class, () -> MallardSqlClient.connect(
+                    ConnectOptions.tls("127.0.0.1", cluster.coordinator().port(), "admin", missing,
+                            cluster.caCertificate())));
+            assertThat(e.code()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED);
+            assertThat(e.getMessage()).isEqualTo("no password given for user 'admin'");
+        }
+    }
+
+    @Test
+    void aWorkerTrustingAnotherCaFailsAtOnceWithTheReason() throws Exception {
+        TlsMaterial other = TlsMaterial.generate(temp.resolve("worker-other-ca"), java.util.List.of());
+        WorkerConfig config = new WorkerConfig("127.0.0.1", cluster.coordinator().port(), other.caCertificate(),
+                Credentials.load(cluster.dir()).joinToken(), "wrong-ca", temp.resolve("wrong-ca"), 1, 0, false);
+        MallardException e = catchThrowableOfType(MallardException.class, () -> Worker.start(config));
+        assertThat(e.code()).isEqualTo(ErrorCode.TLS_FAILED);
+        assertThat(e.getMessage()).contains("is not signed by the CA in " + other.caCertificate());
+        assertThat(cluster.status().workers()).noneMatch(w -> w.name().equals("wrong-ca"));
     }
 
     @Test

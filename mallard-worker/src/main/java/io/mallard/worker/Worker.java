@@ -3,6 +3,7 @@ package io.mallard.worker;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.common.security.ResourceLimits;
+import io.mallard.protocol.ConnectionErrors;
 import io.mallard.protocol.Messages;
 import io.mallard.protocol.Messages.PollReply;
 import io.mallard.protocol.Messages.FileGrant;
@@ -137,8 +138,14 @@ public final class Worker implements AutoCloseable {
             try {
                 register();
                 return;
-            } catch (MallardException e) {
-                if (e.code() == ErrorCode.AUTHENTICATION_FAILED || System.currentTimeMillis() + backoff > deadline) {
+            } catch (MallardException failure) {
+                MallardException e = ConnectionErrors.explain(failure, new ConnectionErrors.Target(
+                        config.coordinatorHost(), config.coordinatorPort(), config.insecure(), config.caCertificate()));
+                // a wrong token or CA does not heal by waiting: say so at once
+                if (e.code() == ErrorCode.AUTHENTICATION_FAILED || e.code() == ErrorCode.TLS_FAILED
+                        || System.currentTimeMillis() + backoff > deadline) {
+                    LOG.error("cannot join the coordinator at {}:{}: {}", config.coordinatorHost(),
+                            config.coordinatorPort(), e.describe());
                     throw e;
                 }
                 LOG.info("coordinator {}:{} not reachable yet ({}); retrying", config.coordinatorHost(),

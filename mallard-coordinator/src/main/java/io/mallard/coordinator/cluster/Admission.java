@@ -22,6 +22,7 @@ final class Admission {
     private final String joinToken;
     private final long leaseMillis;
     private final long pollMillis;
+    private final TrustTotals totals;
     private final java.util.function.Consumer<String> onReplaced;
     /** SHA-256 of a session token → worker id. */
     private final Map<String, String> workersByTokenHash = new ConcurrentHashMap<>();
@@ -30,7 +31,7 @@ final class Admission {
 
     /** @param onReplaced called, outside the lock, with the id of a session a new registration of its worker ended */
     Admission(ClusterState state, Placement placement, Mailbox mailbox, String joinToken, long leaseMillis,
-            long pollMillis, java.util.function.Consumer<String> onReplaced) {
+            long pollMillis, java.util.function.Consumer<String> onReplaced, TrustTotals totals) {
         this.onReplaced = onReplaced;
         this.state = state;
         this.placement = placement;
@@ -38,11 +39,16 @@ final class Admission {
         this.joinToken = joinToken;
         this.leaseMillis = leaseMillis;
         this.pollMillis = pollMillis;
+        this.totals = totals;
     }
 
     /** Admits a worker that knows the join token, gives it an id and a session token, and places shards on it. */
     Messages.WorkerRegistered register(Messages.RegisterWorker request, String address) {
         if (!Secrets.constantTimeEquals(joinToken, request.joinToken())) {
+            totals.joinsRefused.increment();
+            // never the token itself: only who tried, from where
+            LOG.warn("refused worker {} (pid {}){}: invalid join token", request.name(), request.pid(),
+                    address.isEmpty() ? "" : " from " + address);
             throw new MallardException(ErrorCode.AUTHENTICATION_FAILED, "invalid join token");
         }
         String token = Secrets.randomToken(32);

@@ -25,11 +25,13 @@ final class Trust {
     private final Mailbox mailbox;
     /** The coordinator's local copy of a stored file, to check proofs against. */
     private final Function<DataFile, Path> localCopy;
+    private final TrustTotals totals;
 
-    Trust(ClusterState state, Mailbox mailbox, Function<DataFile, Path> localCopy) {
+    Trust(ClusterState state, Mailbox mailbox, Function<DataFile, Path> localCopy, TrustTotals totals) {
         this.state = state;
         this.mailbox = mailbox;
         this.localCopy = localCopy;
+        this.totals = totals;
     }
 
     /** The worker has the file's bytes and verified their hash: issue a single-use nonce. */
@@ -43,6 +45,7 @@ final class Trust {
             w.nonces.put(fileId, nonce);
             w.verifying.add(fileId);
             w.refreshState();
+            totals.filesVerified.increment();
             return new Messages.Challenge(fileId, nonce);
         });
     }
@@ -56,12 +59,15 @@ final class Trust {
                 state.snapshot.file(fileId).orElse(null)));
         if (challenge.nonce() == null || challenge.file() == null
                 || !Secrets.constantTimeEquals(challenge.nonce(), proof.nonce())) {
+            totals.proofsFailed.increment();
+            LOG.warn("worker {} sent a proof for file {} without an outstanding challenge", proof.workerId(), fileId);
             return new Messages.Ack(false, "no outstanding challenge for file " + fileId);
         }
         // reading the file takes as long as the disk (or the store) does: never under the lock
         String expected = ShardProofs.digest(challenge.nonce(), localCopy.apply(challenge.file()));
         boolean ok = Secrets.constantTimeEquals(expected, proof.digest());
         String label = state.locked(() -> record(proof.workerId(), fileId, ok));
+        (ok ? totals.proofsAccepted : totals.proofsFailed).increment();
         if (ok) {
             LOG.debug("worker {} proved file {}", label, fileId);
         } else {
@@ -100,6 +106,7 @@ final class Trust {
             state.refreshTrust(w);
             return w.label();
         });
+        totals.filesRejected.increment();
         LOG.warn("worker {} rejected file {}: {}", label, rejected.fileId(), rejected.reason());
     }
 }

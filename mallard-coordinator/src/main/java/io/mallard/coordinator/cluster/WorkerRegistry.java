@@ -25,6 +25,7 @@ import java.util.function.Function;
  * parts share one {@link ClusterState} and its lock; nothing is sent while the lock is held.
  */
 public final class WorkerRegistry implements AutoCloseable {
+    private final TrustTotals totals = new TrustTotals();
     private final ClusterState state;
     private final Mailbox mailbox;
     private final Admission admission;
@@ -85,8 +86,9 @@ public final class WorkerRegistry implements AutoCloseable {
         this.state = new ClusterState(snapshot, pinned);
         this.mailbox = new Mailbox(state, grantUrl, pollMillis, holdBackMillis);
         Placement placement = new Placement(state, mailbox, replicas);
-        this.admission = new Admission(state, placement, mailbox, joinToken, leaseMillis, pollMillis, onWorkerLost);
-        this.trust = new Trust(state, mailbox, localCopy);
+        this.admission = new Admission(state, placement, mailbox, joinToken, leaseMillis, pollMillis, onWorkerLost,
+                totals);
+        this.trust = new Trust(state, mailbox, localCopy, totals);
         this.assignment = new TaskAssignment(state, mailbox);
         this.reaper = new LeaseReaper(state, placement, leaseMillis, liveness.suspectMillis(), onWorkerLost,
                 onWorkerSuspected);
@@ -244,6 +246,11 @@ public final class WorkerRegistry implements AutoCloseable {
     }
 
     // ---- views
+
+    /** Files verified, proofs accepted and failed, joins refused since start. */
+    public TrustTotals trustTotals() {
+        return totals;
+    }
 
     /** Workers with their state and shards, and shards with the workers that proved them. */
     public Messages.ClusterStatus status() {

@@ -61,6 +61,7 @@ public final class StatementExecutor {
     private final BufferAllocator allocator;
     private final AdminStatements admin;
     private final AccessControl access;
+    private final java.util.function.Consumer<QueryRecord> recorded;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger waitingForClients = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -90,12 +91,15 @@ public final class StatementExecutor {
     }
 
     /**
-     * @param drainer drains a worker by id or name ({@code CALL mallard_drain('w2')}) and says how it stands
-     * @param access  what each user may do; runs the user statements
+     * @param drainer  drains a worker by id or name ({@code CALL mallard_drain('w2')}) and says how it stands
+     * @param access   what each user may do; runs the user statements
+     * @param recorded told of every statement the history records (the metrics count them)
      */
     public StatementExecutor(QueryManager queries, TableChanges tables, SystemTables system, MetadataStore history,
-            BufferAllocator allocator, Function<String, String> drainer, AccessControl access) {
+            BufferAllocator allocator, Function<String, String> drainer, AccessControl access,
+            java.util.function.Consumer<QueryRecord> recorded) {
         this.access = access;
+        this.recorded = recorded;
         this.queries = queries;
         this.tables = tables;
         this.system = system;
@@ -379,8 +383,10 @@ public final class StatementExecutor {
         if (stats != null && stats.strategy().equals(SYSTEM)) {
             return; // reads of the system tables (the shell's progress line polls them) show only while they run
         }
+        QueryRecord record = statement.record(status, error);
+        recorded.accept(record); // the metrics: counting in memory, nothing to fail
         try {
-            history.record(statement.record(status, error));
+            history.record(record);
         } catch (RuntimeException e) {
             LOG.warn("query {} could not be written to the history: {}", statement.queryId, e.getMessage());
         }

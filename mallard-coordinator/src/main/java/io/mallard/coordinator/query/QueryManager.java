@@ -233,6 +233,11 @@ public final class QueryManager implements AutoCloseable {
         return controls.isQueued(queryId);
     }
 
+    /** Tasks, retries, duplicates, rows and bytes of the distributed queries that ended since start. */
+    public io.mallard.coordinator.scheduling.SchedulerTotals schedulerTotals() {
+        return scheduler.totals();
+    }
+
     /** Where received batches spill once the coordinator's memory passed half its budget. */
     public SpillArea spillArea() {
         return spill;

@@ -37,6 +37,7 @@ public final class Scheduler implements AutoCloseable {
     private final Retries retries;
     private final Speculation speculation;
     private final SpillArea spill;
+    private final SchedulerTotals totals = new SchedulerTotals();
 
     /** @param shardWaitMillis how long a task waits for a worker that proved its shard */
     public Scheduler(WorkerRegistry registry, long shardWaitMillis) {
@@ -94,6 +95,7 @@ public final class Scheduler implements AutoCloseable {
             return;
         }
         active.remove(query.id);
+        totals.queryEnded(query);
         MallardException failure = query.failure();
         LOG.info("query {} {} {} in {} ms: {} tasks ({} attempts), {} rows and {} bytes shipped{}", query.id,
                 query.plan.strategy(), failure == null ? "finished" : "failed",
@@ -227,6 +229,11 @@ public final class Scheduler implements AutoCloseable {
 
     public int activeQueries() {
         return active.size();
+    }
+
+    /** Tasks, retries, duplicates, rows and bytes of the queries that ended since start. */
+    public SchedulerTotals totals() {
+        return totals;
     }
 
     /** Fails and ends every running query. */

@@ -134,6 +134,11 @@ final class ShardSlot {
         return attempts.stream().anyMatch(a -> a.duplicate);
     }
 
+    /** Duplicates started beside a running attempt (at most one). */
+    int duplicateCount() {
+        return (int) attempts.stream().filter(a -> a.duplicate).count();
+    }
+
     int attemptCount() {
         return attempts.size();
     }

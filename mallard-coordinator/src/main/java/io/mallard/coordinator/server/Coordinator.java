@@ -30,6 +30,10 @@ import io.mallard.coordinator.security.UserStore;
 import io.mallard.coordinator.system.CoordinatorStats;
 import io.mallard.coordinator.system.MetadataStore;
 import io.mallard.coordinator.system.SystemTables;
+import io.mallard.coordinator.web.CoordinatorMetrics;
+import io.mallard.coordinator.web.Probes;
+import io.mallard.coordinator.web.WebRouter;
+import io.mallard.coordinator.web.WebServer;
 import io.mallard.data.store.ShardStore;
 import java.time.Duration;
 import io.mallard.planner.plan.DistributedPlanner;
@@ -75,6 +79,9 @@ public final class Coordinator implements AutoCloseable {
     private final ShardServer shards;
     private final CoordinatorConfig config;
     private final BufferAllocator allocator;
+    private final CoordinatorMetrics metrics;
+    private final WebServer web;
+    private volatile boolean started;
     private Catalog catalog;
     private Compactor compactor;
 
@@ -93,7 +100,21 @@ public final class Coordinator implements AutoCloseable {
         allocator = new RootAllocator(spill, config.memoryBudgetBytes());
         spill.attach(allocator);
         resources.add(allocator);
+        metrics = new CoordinatorMetrics();
+        resources.add(metrics);
+        AtomicReference<WorkerRegistry> registryRef = new AtomicReference<>();
         try {
+            // the web port answers from the start: /health while the catalog and the reference copy load, /ready
+            // (503) until the coordinator is started and every shard has a trusted worker
+            WebRouter router = new WebRouter();
+            metrics.addTo(router);
+            new Probes(() -> started, () -> {
+                WorkerRegistry r = registryRef.get();
+                return r == null ? new Messages.ClusterStatus(List.of(), List.of()) : r.status();
+            }).addTo(router);
+            web = new WebServer(config.host(), config.httpPort(), config.insecure() ? null : tls.serverSslContext(),
+                    router);
+            resources.add(0, web);
             StoreConfig storeConfig = config.store();
             // the local store's files are served by the coordinator; an S3 store's are downloaded from S3 itself
             shards = storeConfig.isLocal() ? new ShardServer(config.host(), config.shardPort(), config.advertisedHost(),
@@ -178,8 +199,10 @@ public final class Coordinator implements AutoCloseable {
             TokenService tokens = TokenService.open(config.dir(), config.auth().tokenTtlMillis());
             Optional<ExternalIssuer> external = config.auth().externalJwt() == null ? Optional.empty()
                     : Optional.of(ExternalIssuer.open(config.auth().externalJwt()));
-            statements = new StatementExecutor(queries, tables, system, metadata, allocator, registry::drain, access);
+            statements = new StatementExecutor(queries, tables, system, metadata, allocator, registry::drain, access,
+                    metrics::statementRecorded);
             statementsRef.set(statements);
+            MallardAuthenticator authenticator = new MallardAuthenticator(users, tokens, external, registry);
             MallardFlightSqlProducer flightSql = new MallardFlightSqlProducer(statements, system, reference, scratch,
                     allocator, config.auth().tokenTtlMillis(), VERSION);
             resources.add(0, flightSql);
@@ -188,7 +211,7 @@ public final class Coordinator implements AutoCloseable {
                     : Location.forGrpcTls(config.host(), config.port());
             FlightServer.Builder builder = FlightServer.builder(allocator, location,
                             new EndpointRouter(new CoordinatorProducer(registry, queries, statements), flightSql))
-                    .headerAuthenticator(new MallardAuthenticator(users, tokens, external, registry))
+                    .headerAuthenticator(authenticator)
                     .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                     .transportHint("grpc.builderConsumer", (java.util.function.Consumer<io.grpc.netty.NettyServerBuilder>)
                             // workers ping idle connections every 10 s to notice a vanished peer (CoordinatorLink)
@@ -210,8 +233,19 @@ public final class Coordinator implements AutoCloseable {
                 }
             });
             compactor.start();
-            LOG.info("coordinator listening on {}:{}; table files in {}{}", config.host(), server.getPort(),
-                    storeConfig.describe(), shards == null ? "" : " (served on port " + shards.port() + ")");
+            metrics.bindScheduler(queries.schedulerTotals()).bindTrust(registry.trustTotals())
+                    .bindLogins(authenticator::failedLogins).bindCluster(registry::status)
+                    .bindMemory(allocator, spill, queries::activeQueries, queries::queuedQueries);
+            if (shards != null) {
+                metrics.bindShardDownloads(shards::filesServed, shards::bytesServed, shards::downloadsRefused);
+            }
+            registryRef.set(registry);
+            resources.remove(web);
+            resources.add(0, web); // stops answering first when the coordinator stops
+            started = true;
+            LOG.info("coordinator listening on {}:{}; web (metrics, health) at {}; table files in {}{}", config.host(),
+                    server.getPort(), web.url(config.advertisedHost()), storeConfig.describe(),
+                    shards == null ? "" : " (served on port " + shards.port() + ")");
         } catch (IOException | SQLException | RuntimeException | java.security.GeneralSecurityException e) {
             close();
             if (e instanceof MallardException refused) {
@@ -245,6 +279,26 @@ public final class Coordinator implements AutoCloseable {
 
     public int port() {
         return server.getPort();
+    }
+
+    /** The web port: {@code /metrics}, {@code /health}, {@code /ready}. */
+    public int webPort() {
+        return web.port();
+    }
+
+    /** The web address, {@code https://HOST:PORT/} ({@code http://} when insecure), for the advertised host. */
+    public String webUrl() {
+        return web.url(config.advertisedHost());
+    }
+
+    /** The web port's router, to serve more pages from. */
+    public WebRouter webRouter() {
+        return web.router();
+    }
+
+    /** The coordinator's metrics, as {@code /metrics} shows them. */
+    public CoordinatorMetrics metrics() {
+        return metrics;
     }
 
     /** The port the local store's files are served on; -1 when the store is S3 (workers download from S3). */

@@ -13,7 +13,7 @@ import java.util.concurrent.CountDownLatch;
  * Arguments: {@code --dir DIR --port PORT [--host ADDRESS] [--advertise-host HOST] [--lease-ms N] [--replicas R]
  * [--metadata-file FILE] [--compaction-interval-ms N] [--suspect-ms N] [--speculation-multiplier X]
  * [--speculation-min-ms N] [--query-timeout-ms N] [--max-running-queries N] [--memory-bytes N] [--spill-dir DIR]
- * [--exit-with-parent PID]}; compaction runs (with the default thresholds) only when its interval is given. Prints
+ * [--http-port PORT] [--exit-with-parent PID]}; compaction runs (with the default thresholds) only when its interval is given. Prints
  * one line with the port once it listens.
  */
 public final class CoordinatorMain {
@@ -32,7 +32,8 @@ public final class CoordinatorMain {
         CoordinatorConfig config = CoordinatorConfig.defaults(Path.of(options.get("--dir")))
                 .withPort(Integer.parseInt(options.getOrDefault("--port", "0")))
                 .withLease(lease, Math.min(1000, lease / 3))
-                .withReplicas(Integer.parseInt(options.getOrDefault("--replicas", "1")));
+                .withReplicas(Integer.parseInt(options.getOrDefault("--replicas", "1")))
+                .withHttpPort(Integer.parseInt(options.getOrDefault("--http-port", "0")));
         if (options.containsKey("--metadata-file")) {
             config = config.withMetadataFile(Path.of(options.get("--metadata-file")));
         }

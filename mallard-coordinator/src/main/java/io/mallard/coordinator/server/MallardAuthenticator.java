@@ -13,6 +13,7 @@ import io.mallard.protocol.WireErrors;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.arrow.flight.CallHeaders;
 import org.apache.arrow.flight.auth2.Auth2Constants;
 import org.apache.arrow.flight.auth2.AuthUtilities;
@@ -35,6 +36,7 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
     private final TokenService tokens;
     private final Optional<ExternalIssuer> external;
     private final WorkerRegistry registry;
+    private final LongAdder failedLogins = new LongAdder();
 
     MallardAuthenticator(UserStore users, TokenService tokens, Optional<ExternalIssuer> external,
             WorkerRegistry registry) {
@@ -54,6 +56,8 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
         if (bearer != null) {
             SignedJWT jwt = parse(bearer);
             if (jwt == null && looksLikeJwt(bearer)) {
+                failedLogins.increment();
+                LOG.warn("refused a call: a bearer token that is not a well-formed signed JWT");
                 throw refused("the token is not a well-formed signed JWT");
             }
             if (jwt == null) {
@@ -61,6 +65,8 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
                 if (worker.isPresent()) {
                     return result(Identity.worker(worker.get()), null);
                 }
+                failedLogins.increment();
+                LOG.warn("refused a call: unknown bearer token");
                 throw refused("unknown token");
             }
             try {
@@ -68,7 +74,8 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
                         : external.get().verify(jwt, users);
                 return result(Identity.user(user.name(), user.role().sqlName(), session(bearer)), null);
             } catch (MallardException e) {
-                LOG.info("token refused: {}", e.getMessage()); // the reason, never the token
+                failedLogins.increment();
+                LOG.warn("refused a call: {}", e.getMessage()); // the reason, never the token
                 throw WireErrors.toFlight(e);
             }
         }
@@ -96,14 +103,25 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
         try {
             decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
+            failedLogins.increment();
+            LOG.warn("refused a login: malformed credentials");
             throw refused("malformed credentials");
         }
         int colon = decoded.indexOf(':');
         String user = colon < 0 ? decoded : decoded.substring(0, colon);
-        char[] password = colon < 0 ? new char[0] : decoded.substring(colon + 1).toCharArray();
+        if (colon < 0 || colon == decoded.length() - 1) {
+            failedLogins.increment();
+            LOG.warn("refused a login as {}: no password given", printable(user));
+            throw refused("no password given for user " + printable(user));
+        }
+        char[] password = decoded.substring(colon + 1).toCharArray();
         Optional<MallardUser> record = users.authenticate(user, password);
         java.util.Arrays.fill(password, '\0');
         if (record.isEmpty()) {
+            failedLogins.increment();
+            // the user name, never the password (the peer's address is not known here: Flight authenticates before
+            // the call reaches the interceptor that records it)
+            LOG.warn("refused a login as {}: wrong user name or password", printable(user));
             throw refused("wrong user name or password");
         }
         String token = tokens.issue(record.get());
@@ -114,6 +132,17 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
     /** The session id is derived from the token, never the token itself: it shows up in logs and system tables. */
     private static String session(String token) {
         return Secrets.sha256Hex(token.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+    }
+
+    /** Logins and bearer tokens refused since start. */
+    long failedLogins() {
+        return failedLogins.sum();
+    }
+
+    /** A user name as it may appear in a log line: quoted, control characters replaced, at most 64 characters. */
+    private static String printable(String user) {
+        String cut = user.length() > 64 ? user.substring(0, 64) + "…" : user;
+        return "'" + cut.replaceAll("\\p{Cntrl}", "?") + "'";
     }
 
     /** A refusal that carries Mallard's error code to the client, like every other error. */

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,9 @@ public final class ShardServer implements AutoCloseable {
     private final Path root;
     private final UrlSigner signer;
     private final String advertisedHost;
+    private final LongAdder filesServed = new LongAdder();
+    private final LongAdder bytesServed = new LongAdder();
+    private final LongAdder refused = new LongAdder();
 
     /** @param root the local store's directory ({@code LocalShardStore}): a key's file is {@code root/key} */
     public ShardServer(String bindHost, int port, String advertisedHost, SSLContext ssl, Path root, UrlSigner signer)
@@ -75,6 +79,7 @@ public final class ShardServer implements AutoCloseable {
             UrlSigner.Verdict verdict = signer.verify(key, UrlSigner.parseQuery(exchange.getRequestURI().getRawQuery()),
                     System.currentTimeMillis() / 1000);
             if (verdict != UrlSigner.Verdict.OK) {
+                refused.increment();
                 LOG.warn("refused file download {} from {}: {}", key, exchange.getRemoteAddress(), verdict);
                 reply(exchange, 403, "refused: " + verdict.name().toLowerCase());
                 return;
@@ -87,9 +92,25 @@ public final class ShardServer implements AutoCloseable {
             exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
             exchange.sendResponseHeaders(200, Files.size(file));
             try (InputStream in = Files.newInputStream(file); OutputStream out = exchange.getResponseBody()) {
-                in.transferTo(out);
+                bytesServed.add(in.transferTo(out));
             }
+            filesServed.increment();
         }
+    }
+
+    /** Files served whole since start. */
+    public long filesServed() {
+        return filesServed.sum();
+    }
+
+    /** Bytes of the files served since start. */
+    public long bytesServed() {
+        return bytesServed.sum();
+    }
+
+    /** Downloads refused for a bad or expired signature since start. */
+    public long downloadsRefused() {
+        return refused.sum();
     }
 
     private static void reply(HttpExchange exchange, int status, String message) throws IOException {
