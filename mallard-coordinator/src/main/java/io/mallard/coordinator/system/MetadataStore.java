@@ -204,7 +204,11 @@ public final class MetadataStore implements AutoCloseable {
      * A connection of its own, for one client statement or the coordinator's own tables (users); the caller closes it.
      */
     public Connection newConnection() throws SQLException {
-        return connection.duplicate();
+        Connection duplicate = connection.duplicate();
+        // a duplicate takes the original's auto-commit flag: made while the history writer is inside a transaction it
+        // would start with auto-commit off, and whatever it wrote would be rolled back when it is closed
+        duplicate.setAutoCommit(true);
+        return duplicate;
     }
 
     /**
