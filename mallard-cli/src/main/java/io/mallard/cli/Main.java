@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "mallard", mixinStandardHelpOptions = true, version = "mallard 0.1.0",
         description = "A distributed SQL engine with DuckDB on every worker.",
         subcommands = {DemoCommand.class, UpCommand.class, BootstrapCommand.class, CoordinatorCommand.class,
-            WorkerCommand.class, SqlCommand.class, LoadCommand.class, UserCommand.class, BenchCommand.class})
+            WorkerCommand.class, SqlCommand.class, LoadCommand.class, UserCommand.class, AuditCommand.class,
+            BenchCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -10,7 +10,9 @@ import io.mallard.coordinator.scheduling.QueryStats;
 import io.mallard.coordinator.security.AccessControl;
 import io.mallard.coordinator.security.UserStatement;
 import io.mallard.coordinator.security.UserStatementParser;
+import io.mallard.coordinator.audit.AuditLog;
 import io.mallard.coordinator.server.Identity;
+import io.mallard.coordinator.server.PeerAddress;
 import io.mallard.coordinator.server.ServerErrors;
 import io.mallard.coordinator.system.MetadataStore;
 import io.mallard.coordinator.system.QueryRecord;
@@ -61,6 +63,7 @@ public final class StatementExecutor {
     private final BufferAllocator allocator;
     private final AdminStatements admin;
     private final AccessControl access;
+    private final AuditLog audit;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger waitingForClients = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -69,6 +72,8 @@ public final class StatementExecutor {
         final String queryId;
         final String sql;
         final Identity caller;
+        /** Read on the call's thread: the gRPC context that knows the address is not there on others. */
+        final String source = PeerAddress.current();
         final Instant started = Instant.now();
         final long startNanos = System.nanoTime();
         volatile Supplier<QueryStats> stats = () -> null;
@@ -92,10 +97,12 @@ public final class StatementExecutor {
     /**
      * @param drainer drains a worker by id or name ({@code CALL mallard_drain('w2')}) and says how it stands
      * @param access  what each user may do; runs the user statements
+     * @param audit   where every statement is recorded with its caller, address and outcome
      */
     public StatementExecutor(QueryManager queries, TableChanges tables, SystemTables system, MetadataStore history,
-            BufferAllocator allocator, Function<String, String> drainer, AccessControl access) {
+            BufferAllocator allocator, Function<String, String> drainer, AccessControl access, AuditLog audit) {
         this.access = access;
+        this.audit = audit;
         this.queries = queries;
         this.tables = tables;
         this.system = system;
@@ -247,7 +254,13 @@ public final class StatementExecutor {
         try {
             Optional<SetStatement> set = SetStatement.parse(sql);
             if (set.isPresent()) {
-                session.set(set.get().name(), set.get().value());
+                try {
+                    session.set(set.get().name(), set.get().value());
+                } catch (RuntimeException e) {
+                    audit(caller, PeerAddress.current(), "statement", sql, "failed", ServerErrors.translate(e));
+                    throw e;
+                }
+                audit(caller, PeerAddress.current(), "statement", sql, "ok", null);
                 try (VectorSchemaRoot empty = VectorSchemaRoot.create(new Schema(List.of()), allocator)) {
                     listener.start(empty);
                     listener.completed();
@@ -373,8 +386,17 @@ public final class StatementExecutor {
         return waitingForClients.get();
     }
 
+    /** Appends a statement to the audit log, its text and error masked as in the history. */
+    private void audit(Identity caller, String source, String event, String sql, String outcome, MallardException error) {
+        audit.append(event, caller.name(), source, UserStatementParser.mask(sql), outcome,
+                error == null ? null : error.code().wireName(),
+                error == null ? null : UserStatementParser.mask(error.getMessage()));
+    }
+
     private void record(Running statement, String status, MallardException error) {
         QueryStats stats = statement.stats.get();
+        audit(statement.caller, statement.source, stats != null && stats.strategy().equals(USERS) ? "users" : "statement",
+                statement.sql, status.equals("finished") ? "ok" : status, error);
         if (stats != null && stats.strategy().equals(SYSTEM)) {
             return; // reads of the system tables (the shell's progress line polls them) show only while they run
         }

@@ -9,6 +9,7 @@ import io.mallard.common.security.UrlSigner;
 import io.mallard.coordinator.ClusterLayout;
 import io.mallard.coordinator.CoordinatorConfig;
 import io.mallard.coordinator.StoreConfig;
+import io.mallard.coordinator.audit.AuditLog;
 import io.mallard.coordinator.imports.ImportSources;
 import io.mallard.coordinator.catalog.Catalog;
 import io.mallard.coordinator.catalog.GarbageCollector;
@@ -178,7 +179,12 @@ public final class Coordinator implements AutoCloseable {
             TokenService tokens = TokenService.open(config.dir(), config.auth().tokenTtlMillis());
             Optional<ExternalIssuer> external = config.auth().externalJwt() == null ? Optional.empty()
                     : Optional.of(ExternalIssuer.open(config.auth().externalJwt()));
-            statements = new StatementExecutor(queries, tables, system, metadata, allocator, registry::drain, access);
+            // next to the metadata file, like the history it extends: DIR/audit/audit.log unless --metadata-file moves both
+            AuditLog audit = AuditLog.open(AuditLog.besideMetadata(config.metadataFile()), metadata.auditIndex());
+            resources.add(0, audit);
+            system.beforeEachRead(audit::flushIndex);
+            statements = new StatementExecutor(queries, tables, system, metadata, allocator, registry::drain, access,
+                    audit);
             statementsRef.set(statements);
             MallardFlightSqlProducer flightSql = new MallardFlightSqlProducer(statements, system, reference, scratch,
                     allocator, config.auth().tokenTtlMillis(), VERSION);
@@ -188,7 +194,7 @@ public final class Coordinator implements AutoCloseable {
                     : Location.forGrpcTls(config.host(), config.port());
             FlightServer.Builder builder = FlightServer.builder(allocator, location,
                             new EndpointRouter(new CoordinatorProducer(registry, queries, statements), flightSql))
-                    .headerAuthenticator(new MallardAuthenticator(users, tokens, external, registry))
+                    .headerAuthenticator(new MallardAuthenticator(users, tokens, external, registry, audit))
                     .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                     .transportHint("grpc.builderConsumer", (java.util.function.Consumer<io.grpc.netty.NettyServerBuilder>)
                             // workers ping idle connections every 10 s to notice a vanished peer (CoordinatorLink)

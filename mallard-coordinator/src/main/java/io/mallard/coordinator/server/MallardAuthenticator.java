@@ -4,6 +4,7 @@ import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import com.nimbusds.jwt.SignedJWT;
 import io.mallard.common.security.Secrets;
+import io.mallard.coordinator.audit.AuditLog;
 import io.mallard.coordinator.security.ExternalIssuer;
 import io.mallard.coordinator.security.MallardUser;
 import io.mallard.coordinator.security.TokenService;
@@ -35,9 +36,11 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
     private final TokenService tokens;
     private final Optional<ExternalIssuer> external;
     private final WorkerRegistry registry;
+    private final AuditLog audit;
 
     MallardAuthenticator(UserStore users, TokenService tokens, Optional<ExternalIssuer> external,
-            WorkerRegistry registry) {
+            WorkerRegistry registry, AuditLog audit) {
+        this.audit = audit;
         this.users = users;
         this.tokens = tokens;
         this.external = external;
@@ -54,14 +57,14 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
         if (bearer != null) {
             SignedJWT jwt = parse(bearer);
             if (jwt == null && looksLikeJwt(bearer)) {
-                throw refused("the token is not a well-formed signed JWT");
+                throw tokenRefused(null, "the token is not a well-formed signed JWT");
             }
             if (jwt == null) {
                 Optional<String> worker = registry.workerForToken(bearer);
                 if (worker.isPresent()) {
                     return result(Identity.worker(worker.get()), null);
                 }
-                throw refused("unknown token");
+                throw tokenRefused(null, "unknown token");
             }
             try {
                 MallardUser user = TokenService.isOwn(jwt) || external.isEmpty() ? tokens.verify(jwt, users)
@@ -69,10 +72,28 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
                 return result(Identity.user(user.name(), user.role().sqlName(), session(bearer)), null);
             } catch (MallardException e) {
                 LOG.info("token refused: {}", e.getMessage()); // the reason, never the token
+                audit.append("token", claimedSubject(jwt), PeerAddress.current(), null, "refused", e.code().wireName(),
+                        e.getMessage());
                 throw WireErrors.toFlight(e);
             }
         }
         return result(Identity.ANONYMOUS, null);
+    }
+
+    /** A refused bearer token, audited without the token itself. */
+    private RuntimeException tokenRefused(String user, String why) {
+        audit.append("token", user, PeerAddress.current(), null, "refused", ErrorCode.AUTHENTICATION_FAILED.wireName(),
+                why);
+        return refused(why);
+    }
+
+    /** The subject a refused token claims (unverified: the audit shows who it pretended to be), or null. */
+    private static String claimedSubject(SignedJWT jwt) {
+        try {
+            return jwt.getJWTClaimsSet().getSubject();
+        } catch (java.text.ParseException e) {
+            return null;
+        }
     }
 
     /** Worker session tokens are base64url without dots; a JWT has three dot-separated parts. */
@@ -96,6 +117,8 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
         try {
             decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
+            audit.append("login", null, PeerAddress.current(), null, "refused", ErrorCode.AUTHENTICATION_FAILED.wireName(),
+                    "malformed credentials");
             throw refused("malformed credentials");
         }
         int colon = decoded.indexOf(':');
@@ -104,8 +127,11 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
         Optional<MallardUser> record = users.authenticate(user, password);
         java.util.Arrays.fill(password, '\0');
         if (record.isEmpty()) {
+            audit.append("login", user, PeerAddress.current(), null, "refused", ErrorCode.AUTHENTICATION_FAILED.wireName(),
+                    "wrong user name or password");
             throw refused("wrong user name or password");
         }
+        audit.append("login", record.get().name(), PeerAddress.current(), null, "ok", null, null);
         String token = tokens.issue(record.get());
         Identity identity = Identity.user(record.get().name(), record.get().role().sqlName(), session(token));
         return result(identity, token);

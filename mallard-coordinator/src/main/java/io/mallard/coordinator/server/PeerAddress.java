@@ -11,14 +11,14 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 /**
- * The network address a call came from (host:port), for {@code mallard.workers}. Flight does not expose it, so a gRPC
+ * The network address a call came from (host:port), for {@code mallard.workers} and the audit log. Flight does not expose it, so a gRPC
  * interceptor puts the transport's remote address in the call's {@link Context}, where the handler reads it.
  */
-final class PeerAddress implements ServerInterceptor {
+public final class PeerAddress implements ServerInterceptor {
     private static final Context.Key<String> ADDRESS = Context.key("mallard-peer-address");
 
     /** The address of the call being handled on this thread, or empty. */
-    static String current() {
+    public static String current() {
         String address = ADDRESS.get();
         return address == null ? "" : address;
     }
