@@ -78,7 +78,7 @@ public final class WireErrors {
             case QUERY_CANCELLED -> CallStatus.CANCELLED;
             case TIMEOUT -> CallStatus.TIMED_OUT;
             case WORKER_FAILED, NO_WORKER_FOR_SHARD, CONNECTION_FAILED -> CallStatus.UNAVAILABLE;
-            case OUT_OF_MEMORY -> CallStatus.RESOURCE_EXHAUSTED;
+            case OUT_OF_MEMORY, LIMIT_EXCEEDED -> CallStatus.RESOURCE_EXHAUSTED;
             case INTERNAL_ERROR, PROTOCOL_ERROR, IO_ERROR -> CallStatus.INTERNAL;
             default -> CallStatus.INVALID_ARGUMENT;
         };

@@ -46,6 +46,7 @@ class WireErrorsTest {
         assertThat(statusOf(ErrorCode.TIMEOUT)).isEqualTo(FlightStatusCode.TIMED_OUT);
         assertThat(statusOf(ErrorCode.WORKER_FAILED)).isEqualTo(FlightStatusCode.UNAVAILABLE);
         assertThat(statusOf(ErrorCode.OUT_OF_MEMORY)).isEqualTo(FlightStatusCode.RESOURCE_EXHAUSTED);
+        assertThat(statusOf(ErrorCode.LIMIT_EXCEEDED)).isEqualTo(FlightStatusCode.RESOURCE_EXHAUSTED);
         assertThat(statusOf(ErrorCode.INTERNAL_ERROR)).isEqualTo(FlightStatusCode.INTERNAL);
         assertThat(statusOf(ErrorCode.SYNTAX_ERROR)).isEqualTo(FlightStatusCode.INVALID_ARGUMENT);
         FlightRuntimeException f = WireErrors.toFlight(new MallardException(ErrorCode.SYNTAX_ERROR, "bad", 4, null));

@@ -8,6 +8,8 @@ import io.mallard.coordinator.query.QueryManager;
 import io.mallard.coordinator.query.QueryResult;
 import io.mallard.coordinator.scheduling.QueryStats;
 import io.mallard.coordinator.security.AccessControl;
+import io.mallard.coordinator.security.ClientLimits;
+import io.mallard.coordinator.security.RoleSlots;
 import io.mallard.coordinator.security.UserStatement;
 import io.mallard.coordinator.security.UserStatementParser;
 import io.mallard.coordinator.audit.AuditLog;
@@ -64,6 +66,8 @@ public final class StatementExecutor {
     private final AdminStatements admin;
     private final AccessControl access;
     private final AuditLog audit;
+    private final ClientLimits limits;
+    private final RoleSlots roleSlots;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger waitingForClients = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -82,7 +86,7 @@ public final class StatementExecutor {
 
         Running(String queryId, String sql, Identity caller) {
             this.queryId = queryId;
-            this.sql = UserStatementParser.mask(sql); // a user statement's password never reaches the history
+            this.sql = UserStatementParser.mask(shortened(sql)); // a user statement's password never reaches the history
             this.caller = caller;
         }
 
@@ -98,11 +102,15 @@ public final class StatementExecutor {
      * @param drainer drains a worker by id or name ({@code CALL mallard_drain('w2')}) and says how it stands
      * @param access  what each user may do; runs the user statements
      * @param audit   where every statement is recorded with its caller, address and outcome
+     * @param limits  what bounds each client: SQL size, per-role concurrency and timeouts
      */
     public StatementExecutor(QueryManager queries, TableChanges tables, SystemTables system, MetadataStore history,
-            BufferAllocator allocator, Function<String, String> drainer, AccessControl access, AuditLog audit) {
+            BufferAllocator allocator, Function<String, String> drainer, AccessControl access, AuditLog audit,
+            ClientLimits limits) {
         this.access = access;
         this.audit = audit;
+        this.limits = limits;
+        this.roleSlots = new RoleSlots(limits.roles());
         this.queries = queries;
         this.tables = tables;
         this.system = system;
@@ -140,6 +148,7 @@ public final class StatementExecutor {
      * it added or removed; recorded in the history like any statement.
      */
     public long update(Identity caller, ClientSession session, String sql) {
+        checkSize(caller, sql);
         if (UserStatementParser.looksLikeUserStatement(sql)) {
             return manageUsers(caller, UUID.randomUUID().toString(), sql);
         }
@@ -150,7 +159,8 @@ public final class StatementExecutor {
         Running statement = new Running(queryId, sql, caller);
         statement.stats = () -> new QueryStats(TABLE, List.of());
         running.put(queryId, statement);
-        try (CallCancellation gone = CallCancellation.onCancel(() -> cancel(queryId, "the client cancelled the call"));
+        try (RoleSlots.Slot slot = roleSlots.enter(caller.name(), caller.role());
+                CallCancellation gone = CallCancellation.onCancel(() -> cancel(queryId, "the client cancelled the call"));
                 QueryResult result = runTable(queryId, caller, table, sql, session)) {
             long count = TableChanges.count(result);
             statement.rows = count;
@@ -230,7 +240,44 @@ public final class StatementExecutor {
         } else if (table.table() != null) {
             access.requireRead(caller.name(), table.table());
         }
-        return tables.execute(queryId, table, sql, caller.name(), session.settings());
+        return tables.execute(queryId, table, sql, caller.name(), forRole(caller, session.settings()));
+    }
+
+    /** How much of a statement refused for its size the history and the audit log keep. */
+    private static final int KEPT_OF_OVERSIZED = 1_000;
+
+    /** A statement's text as kept: whole, or the start of one too large to run. */
+    private static String shortened(String sql) {
+        return sql.length() <= 64 * KEPT_OF_OVERSIZED ? sql : sql.substring(0, KEPT_OF_OVERSIZED) + "… ("
+                + sql.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + " bytes, not kept)";
+    }
+
+    /**
+     * Refuses a statement text larger than the limit with {@code LIMIT_EXCEEDED}, before anything parses it; the
+     * refusal is recorded with the text's start only.
+     */
+    public void checkSize(Identity caller, String sql) {
+        if ((long) sql.length() * 3 <= limits.maxSqlBytes()) {
+            return; // at most 3 UTF-8 bytes per char: surely within the limit, without encoding it
+        }
+        long bytes = sql.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > limits.maxSqlBytes()) {
+            MallardException error = new MallardException(ErrorCode.LIMIT_EXCEEDED, "the statement's text is " + bytes
+                    + " bytes; the coordinator takes at most " + limits.maxSqlBytes() + " (its --max-sql-bytes)");
+            rejected(caller, sql, error);
+            throw error;
+        }
+    }
+
+    /** The settings a statement of {@code caller} runs with: its role's timeout caps the session's. */
+    private io.mallard.protocol.QuerySettings forRole(Identity caller, io.mallard.protocol.QuerySettings settings) {
+        long roleTimeout = roleSlots.timeoutMillis(caller.role());
+        if (roleTimeout <= 0) {
+            return settings;
+        }
+        long asked = settings.queryTimeoutMillis();
+        long capped = asked > 0 ? Math.min(asked, roleTimeout) : roleTimeout;
+        return new io.mallard.protocol.QuerySettings(settings.distributed(), settings.summarize(), capped);
     }
 
     /** Records a statement refused before it ran (it did not parse or bind), so the history shows it too. */
@@ -251,6 +298,12 @@ public final class StatementExecutor {
      * listener as Flight errors carrying the Mallard code.
      */
     public void stream(Identity caller, ClientSession session, String queryId, String sql, ServerStreamListener listener) {
+        try {
+            checkSize(caller, sql);
+        } catch (MallardException e) {
+            listener.error(WireErrors.toFlight(e));
+            return;
+        }
         try {
             Optional<SetStatement> set = SetStatement.parse(sql);
             if (set.isPresent()) {
@@ -299,7 +352,8 @@ public final class StatementExecutor {
                 listener.completed();
             } else if (table.isPresent()) {
                 statement.stats = () -> new QueryStats(TABLE, List.of());
-                try (QueryResult result = runTable(queryId, caller, table.get(), sql, session)) {
+                try (RoleSlots.Slot slot = roleSlots.enter(caller.name(), caller.role());
+                        QueryResult result = runTable(queryId, caller, table.get(), sql, session)) {
                     send(statement, result.reader(), listener, result::failure);
                 }
             } else if (system.reads(sql)) {
@@ -310,7 +364,8 @@ public final class StatementExecutor {
             } else {
                 statement.stats = () -> queries.stats(queryId).orElse(null); // until execute returns
                 access.requireReadable(caller.name(), sql);
-                try (QueryResult result = queries.execute(queryId, sql, session.settings())) {
+                try (RoleSlots.Slot slot = roleSlots.enter(caller.name(), caller.role());
+                        QueryResult result = queries.execute(queryId, sql, forRole(caller, session.settings()))) {
                     statement.stats = result::stats;
                     send(statement, result.reader(), listener, result::failure);
                 }

@@ -26,6 +26,7 @@ import io.mallard.coordinator.flightsql.StatementExecutor;
 import io.mallard.coordinator.query.QueryManager;
 import io.mallard.coordinator.security.AccessControl;
 import io.mallard.coordinator.security.ExternalIssuer;
+import io.mallard.coordinator.security.LoginThrottle;
 import io.mallard.coordinator.security.TokenService;
 import io.mallard.coordinator.security.UserStore;
 import io.mallard.coordinator.system.CoordinatorStats;
@@ -184,17 +185,18 @@ public final class Coordinator implements AutoCloseable {
             resources.add(0, audit);
             system.beforeEachRead(audit::flushIndex);
             statements = new StatementExecutor(queries, tables, system, metadata, allocator, registry::drain, access,
-                    audit);
+                    audit, config.auth().clients());
             statementsRef.set(statements);
             MallardFlightSqlProducer flightSql = new MallardFlightSqlProducer(statements, system, reference, scratch,
-                    allocator, config.auth().tokenTtlMillis(), VERSION);
+                    allocator, config.auth().tokenTtlMillis(), config.auth().clients(), VERSION);
             resources.add(0, flightSql);
             catalog.onCommit(snapshot -> flightSql.tablesChanged());
             Location location = config.insecure() ? Location.forGrpcInsecure(config.host(), config.port())
                     : Location.forGrpcTls(config.host(), config.port());
             FlightServer.Builder builder = FlightServer.builder(allocator, location,
                             new EndpointRouter(new CoordinatorProducer(registry, queries, statements), flightSql))
-                    .headerAuthenticator(new MallardAuthenticator(users, tokens, external, registry, audit))
+                    .headerAuthenticator(new MallardAuthenticator(users, tokens, external, registry, audit,
+                            new LoginThrottle(config.auth().clients().logins(), System::currentTimeMillis)))
                     .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                     .transportHint("grpc.builderConsumer", (java.util.function.Consumer<io.grpc.netty.NettyServerBuilder>)
                             // workers ping idle connections every 10 s to notice a vanished peer (CoordinatorLink)

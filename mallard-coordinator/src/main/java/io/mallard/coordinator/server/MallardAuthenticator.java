@@ -6,6 +6,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.mallard.common.security.Secrets;
 import io.mallard.coordinator.audit.AuditLog;
 import io.mallard.coordinator.security.ExternalIssuer;
+import io.mallard.coordinator.security.LoginThrottle;
 import io.mallard.coordinator.security.MallardUser;
 import io.mallard.coordinator.security.TokenService;
 import io.mallard.coordinator.security.UserStore;
@@ -37,10 +38,12 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
     private final Optional<ExternalIssuer> external;
     private final WorkerRegistry registry;
     private final AuditLog audit;
+    private final LoginThrottle throttle;
 
     MallardAuthenticator(UserStore users, TokenService tokens, Optional<ExternalIssuer> external,
-            WorkerRegistry registry, AuditLog audit) {
+            WorkerRegistry registry, AuditLog audit, LoginThrottle throttle) {
         this.audit = audit;
+        this.throttle = throttle;
         this.users = users;
         this.tokens = tokens;
         this.external = external;
@@ -123,15 +126,25 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
         }
         int colon = decoded.indexOf(':');
         String user = colon < 0 ? decoded : decoded.substring(0, colon);
+        String address = PeerAddress.current();
+        try {
+            throttle.check(user, address); // before the costly password check
+        } catch (MallardException e) {
+            audit.append("login", user, address, null, "refused", e.code().wireName(), e.getMessage());
+            LOG.info("login of {} from {} refused: {}", user, address, e.getMessage());
+            throw WireErrors.toFlight(e);
+        }
         char[] password = colon < 0 ? new char[0] : decoded.substring(colon + 1).toCharArray();
         Optional<MallardUser> record = users.authenticate(user, password);
         java.util.Arrays.fill(password, '\0');
         if (record.isEmpty()) {
+            throttle.failed(user, address);
             audit.append("login", user, PeerAddress.current(), null, "refused", ErrorCode.AUTHENTICATION_FAILED.wireName(),
                     "wrong user name or password");
             throw refused("wrong user name or password");
         }
-        audit.append("login", record.get().name(), PeerAddress.current(), null, "ok", null, null);
+        throttle.succeeded(user);
+        audit.append("login", record.get().name(), address, null, "ok", null, null);
         String token = tokens.issue(record.get());
         Identity identity = Identity.user(record.get().name(), record.get().role().sqlName(), session(token));
         return result(identity, token);
