@@ -18,8 +18,14 @@ final class ClientSessions {
     private final int maxSessions;
     private final long idleMillis;
     private final long tokenTtlMillis;
+    private final java.util.function.LongSupplier clock;
 
     ClientSessions(int maxSessions, long idleMillis, long tokenTtlMillis) {
+        this(maxSessions, idleMillis, tokenTtlMillis, System::currentTimeMillis);
+    }
+
+    ClientSessions(int maxSessions, long idleMillis, long tokenTtlMillis, java.util.function.LongSupplier clock) {
+        this.clock = clock;
         this.maxSessions = maxSessions;
         this.idleMillis = idleMillis;
         this.tokenTtlMillis = tokenTtlMillis;
@@ -32,7 +38,7 @@ final class ClientSessions {
         if (id.isEmpty()) {
             throw new MallardException(ErrorCode.AUTHENTICATION_FAILED, "this call carries no session token");
         }
-        long now = System.currentTimeMillis();
+        long now = clock.getAsLong();
         if (ended.containsKey(id)) {
             throw idle();
         }
@@ -52,7 +58,7 @@ final class ClientSessions {
             }
         }
         ClientSession session = sessions.computeIfAbsent(id, ClientSession::new);
-        session.touch();
+        session.touch(now);
         return session;
     }
 
