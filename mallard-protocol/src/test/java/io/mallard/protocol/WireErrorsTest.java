@@ -79,6 +79,17 @@ class WireErrorsTest {
     }
 
     @Test
+    void aMallardDescriptionWhoseMetadataWasLostKeepsItsCodeWhenTheStatusAgrees() {
+        MallardException kept = WireErrors.fromFlight(CallStatus.RESOURCE_EXHAUSTED
+                .withDescription("LIMIT_EXCEEDED: too many failed logins").toRuntimeException());
+        assertThat(kept.code()).isEqualTo(ErrorCode.LIMIT_EXCEEDED);
+        assertThat(kept.getMessage()).isEqualTo("too many failed logins");
+        MallardException mismatched = WireErrors.fromFlight(CallStatus.UNAUTHENTICATED
+                .withDescription("LIMIT_EXCEEDED: a proxy's words").toRuntimeException());
+        assertThat(mismatched.code()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED);
+    }
+
+    @Test
     void foreignErrorWithoutDescriptionIsNamedByItsStatus() {
         MallardException e = WireErrors.fromFlight(CallStatus.UNAVAILABLE.toRuntimeException());
         assertThat(e.code()).isEqualTo(ErrorCode.CONNECTION_FAILED);
