@@ -200,7 +200,8 @@ public final class Coordinator implements AutoCloseable {
                     .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                     .transportHint("grpc.builderConsumer", (java.util.function.Consumer<io.grpc.netty.NettyServerBuilder>)
                             // workers ping idle connections every 10 s to notice a vanished peer (CoordinatorLink)
-                            netty -> netty.intercept(new PeerAddress()).permitKeepAliveTime(5, TimeUnit.SECONDS)
+                            netty -> netty.intercept(new PeerAddress()).addStreamTracerFactory(PeerAddress.tracer())
+                                    .permitKeepAliveTime(5, TimeUnit.SECONDS)
                                     .permitKeepAliveWithoutCalls(true)
                                     // and the coordinator pings its peers: a call from a worker that was cut off or
                                     // frozen (an upload it never finishes) ends within seconds, not at TCP's timeout
