@@ -140,10 +140,16 @@ class ClientLimitsTest {
             MallardException nested = catchThrowableOfType(MallardException.class,
                     () -> admin.query("SELECT " + "(SELECT ".repeat(240) + "1" + ")".repeat(240)));
             assertThat(nested.getMessage()).as("sub-queries count several levels each").contains("depth limit of 250");
-            MallardException fromDeep = catchThrowableOfType(MallardException.class, () -> admin.query(
+            // 400 sub-queries in FROM: DuckDB's binder refuses them where it binds first; where Mallard parses first
+            // (a statement over system tables), the parse tree is deeper than Jackson reads
+            MallardException bound = catchThrowableOfType(MallardException.class, () -> admin.query(
                     "SELECT count(*) FROM " + "(SELECT * FROM ".repeat(400) + "region" + ")".repeat(400)));
-            assertThat(fromDeep.code()).as(fromDeep.getMessage()).isEqualTo(ErrorCode.LIMIT_EXCEEDED);
-            assertThat(fromDeep.getMessage()).contains("nests too deeply", "1000 levels");
+            assertThat(bound.code()).as(bound.getMessage()).isEqualTo(ErrorCode.BINDER_ERROR);
+            assertThat(bound.getMessage()).contains("depth limit of 250");
+            MallardException parsed = catchThrowableOfType(MallardException.class, () -> admin.query(
+                    "SELECT count(*) FROM " + "(SELECT * FROM ".repeat(400) + "mallard.tables" + ")".repeat(400)));
+            assertThat(parsed.code()).as(parsed.getMessage()).isEqualTo(ErrorCode.LIMIT_EXCEEDED);
+            assertThat(parsed.getMessage()).contains("nests too deeply", "1000 levels");
             assertThat(admin.query(QUICK).rows()).isEqualTo(List.of(List.of(5L)));
             List<List<Object>> history = admin.query("SELECT length(sql) < 2000, error_code FROM mallard.queries "
                     + "WHERE error_code = 'LIMIT_EXCEEDED' AND user_name = 'admin'").rows();
