@@ -153,7 +153,7 @@ public final class MallardFlightSqlProducer extends FlightSqlMetadata {
         Optional<SetStatement> set = SetStatement.parse(sql);
         long count = 0;
         if (set.isPresent()) {
-            session.set(set.get().name(), set.get().value());
+            executor.set(caller, session, set.get(), sql);
         } else {
             count = executor.update(caller, session, sql);
         }

@@ -280,6 +280,17 @@ public final class StatementExecutor {
         return new io.mallard.protocol.QuerySettings(settings.distributed(), settings.summarize(), capped);
     }
 
+    /** Runs {@code SET mallard.…} in the session; audited (the history does not keep SETs). */
+    public void set(Identity caller, ClientSession session, SetStatement set, String sql) {
+        try {
+            session.set(set.name(), set.value());
+        } catch (RuntimeException e) {
+            audit(caller, PeerAddress.current(), "statement", sql, "failed", ServerErrors.translate(e));
+            throw e;
+        }
+        audit(caller, PeerAddress.current(), "statement", sql, "ok", null);
+    }
+
     /** Records a statement refused before it ran (it did not parse or bind), so the history shows it too. */
     public void rejected(Identity caller, String sql, MallardException error) {
         if (SetStatement.parse(sql).isEmpty()) {
@@ -307,13 +318,7 @@ public final class StatementExecutor {
         try {
             Optional<SetStatement> set = SetStatement.parse(sql);
             if (set.isPresent()) {
-                try {
-                    session.set(set.get().name(), set.get().value());
-                } catch (RuntimeException e) {
-                    audit(caller, PeerAddress.current(), "statement", sql, "failed", ServerErrors.translate(e));
-                    throw e;
-                }
-                audit(caller, PeerAddress.current(), "statement", sql, "ok", null);
+                set(caller, session, set.get(), sql);
                 try (VectorSchemaRoot empty = VectorSchemaRoot.create(new Schema(List.of()), allocator)) {
                     listener.start(empty);
                     listener.completed();
