@@ -2,8 +2,10 @@ package io.mallard.cli;
 
 import io.mallard.coordinator.CompactionPolicy;
 import io.mallard.coordinator.CoordinatorConfig;
+import io.mallard.coordinator.security.ClientLimits;
 import io.mallard.coordinator.server.Coordinator;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -112,6 +114,29 @@ final class CoordinatorCommand implements Callable<Integer> {
             description = "With --jwt-issuer: the claim naming the Mallard user (default: ${DEFAULT-VALUE}).")
     String jwtUserClaim;
 
+    @Option(names = "--role-limits", description = "Per-role limits, one option per role: ROLE:queries=N,timeout=D "
+            + "(e.g. reader:queries=2,timeout=30s). queries: statements of the role's users running at once, more are "
+            + "refused (LIMIT_EXCEEDED); timeout: replaces --query-timeout-ms for the role, a session may set less, "
+            + "not more (default: none).")
+    List<String> roleLimits = List.of();
+
+    @Option(names = "--max-sessions", defaultValue = "1000", description = "Client sessions (logins) open at once; "
+            + "more are refused (default: ${DEFAULT-VALUE}).")
+    int maxSessions;
+
+    @Option(names = "--session-idle-timeout-ms", defaultValue = "3600000", description = "A session unused this long "
+            + "ends; its client logs in again (default: ${DEFAULT-VALUE}, 1 h).")
+    long sessionIdleMillis;
+
+    @Option(names = "--max-sql-bytes", defaultValue = "1048576", description = "Largest statement text taken, in UTF-8 "
+            + "bytes; larger ones are refused before they are parsed (default: ${DEFAULT-VALUE}, 1 MiB).")
+    long maxSqlBytes;
+
+    @Option(names = "--login-lockout", defaultValue = "5,50,60s,60s", description = "Failed logins: PER_USER,PER_ADDRESS,"
+            + "WINDOW,LOCKOUT: that many failures of one user name, or from one address, within WINDOW lock it out for "
+            + "LOCKOUT (default: ${DEFAULT-VALUE}).")
+    String loginLockout;
+
     @Mixin
     StoreOptions store;
 
@@ -136,7 +161,10 @@ final class CoordinatorCommand implements Callable<Integer> {
                 .withFaults(new CoordinatorConfig.Faults(suspectMillis, speculationMultiplier, speculationMinMillis))
                 .withLimits(new CoordinatorConfig.Limits(maxRunningQueries, memoryBytes, spillDir))
                 .withAuth(new CoordinatorConfig.Auth(tokenTtlMillis, jwtIssuer == null ? null
-                        : new CoordinatorConfig.ExternalJwt(jwtIssuer, jwtAudience, jwtJwks, jwtUserClaim)))
+                        : new CoordinatorConfig.ExternalJwt(jwtIssuer, jwtAudience, jwtJwks, jwtUserClaim),
+                        ClientLimits.DEFAULTS.withRoles(ClientLimits.parseRoles(roleLimits))
+                                .withSessions(maxSessions, sessionIdleMillis).withMaxSqlBytes(maxSqlBytes)
+                                .withLogins(ClientLimits.LoginPolicy.parse(loginLockout))))
                 .withHttpPort(httpPort);
         Coordinator coordinator = Coordinator.start(config);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         description = "A distributed SQL engine with DuckDB on every worker.",
         subcommands = {DemoCommand.class, UpCommand.class, BootstrapCommand.class, JoinTokenCommand.class,
             CoordinatorCommand.class, WorkerCommand.class, SqlCommand.class, LoadCommand.class, UserCommand.class,
+            AuditCommand.class,
             BenchCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -34,6 +34,8 @@ public enum ErrorCode {
     TIMEOUT("TIMEOUT", ErrorType.RESOURCES, "57014"),
     OUT_OF_MEMORY("OUT_OF_MEMORY", ErrorType.RESOURCES, "53200"),
     IO_ERROR("IO_ERROR", ErrorType.RESOURCES, "58030"),
+    /** A limit the operator set was reached (concurrent queries of a role, sessions, SQL size, login attempts). */
+    LIMIT_EXCEEDED("LIMIT_EXCEEDED", ErrorType.RESOURCES, "53400"),
     PROTOCOL_ERROR("PROTOCOL_ERROR", ErrorType.INTERNAL, "08P01"),
     INTERNAL_ERROR("INTERNAL_ERROR", ErrorType.INTERNAL, "XX000");
 

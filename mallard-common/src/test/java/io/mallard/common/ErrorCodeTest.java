@@ -37,6 +37,7 @@ class ErrorCodeTest {
         FROZEN.put(ErrorCode.TIMEOUT, "TIMEOUT");
         FROZEN.put(ErrorCode.OUT_OF_MEMORY, "OUT_OF_MEMORY");
         FROZEN.put(ErrorCode.IO_ERROR, "IO_ERROR");
+        FROZEN.put(ErrorCode.LIMIT_EXCEEDED, "LIMIT_EXCEEDED");
         FROZEN.put(ErrorCode.PROTOCOL_ERROR, "PROTOCOL_ERROR");
         FROZEN.put(ErrorCode.INTERNAL_ERROR, "INTERNAL_ERROR");
     }

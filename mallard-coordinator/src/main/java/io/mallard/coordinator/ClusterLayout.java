@@ -18,9 +18,16 @@ import java.nio.file.Path;
  *                     work/ (files being written, spill; cache/: verified copies of an S3 store's files the coordinator
  *                     reads itself; imports/: objects downloaded for one statement, deleted after it)
  * DIR/metadata.duckdb   the coordinator's own metadata: query and task history, users and grants (created by the coordinator)
+ * DIR/audit/audit.log   the audit log: JSON lines in a SHA-256 chain (0600 in a 0700 directory, made by the coordinator;
+ *                     beside the metadata file when --metadata-file puts that elsewhere)
  * </pre>
  */
 public record ClusterLayout(Path dir) {
+    /** The audit log when the metadata file is in its default place ({@code mallard audit verify} checks it). */
+    public Path auditLog() {
+        return dir.resolve("audit").resolve("audit.log");
+    }
+
     public Path tls() {
         return dir.resolve("tls");
     }

@@ -36,11 +36,23 @@ public record CoordinatorConfig(Path dir, String host, int port, int shardPort, 
      *
      * @param tokenTtlMillis how long a bearer token issued at login lives (the client logs in again when it expired)
      * @param externalJwt    the identity provider whose JWTs are taken, or null for none
+     * @param clients        what bounds each client: per-role limits, sessions, SQL size, failed logins
      */
-    public record Auth(long tokenTtlMillis, ExternalJwt externalJwt) {
+    public record Auth(long tokenTtlMillis, ExternalJwt externalJwt,
+            io.mallard.coordinator.security.ClientLimits clients) {
         public static final Auth DEFAULTS = new Auth(12 * 3600_000L, null);
 
+        public Auth(long tokenTtlMillis, ExternalJwt externalJwt) {
+            this(tokenTtlMillis, externalJwt, io.mallard.coordinator.security.ClientLimits.DEFAULTS);
+        }
+
+        /** These with other client limits. */
+        public Auth withClients(io.mallard.coordinator.security.ClientLimits newClients) {
+            return new Auth(tokenTtlMillis, externalJwt, newClients);
+        }
+
         public Auth {
+            clients = clients == null ? io.mallard.coordinator.security.ClientLimits.DEFAULTS : clients;
             if (tokenTtlMillis < 1_000) {
                 throw new IllegalArgumentException("a token must live at least a second, got " + tokenTtlMillis + " ms");
             }

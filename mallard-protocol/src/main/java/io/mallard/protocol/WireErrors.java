@@ -6,6 +6,7 @@ import io.mallard.common.MallardException;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.ErrorFlightMetadata;
 import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStatusCode;
 
 /**
  * Carries a {@link MallardException} across Flight: the gRPC status gives the coarse class, the
@@ -37,6 +38,20 @@ public final class WireErrors {
     }
 
     /** Recovers the exact error from a Flight failure; errors not made by Mallard get a code from the gRPC status. */
+    /**
+     * The code of a description in this codec's own {@code CODE: message} form whose metadata was lost on the way (the
+     * Flight header-authentication path keeps only status and description), when that code travels with
+     * {@code status}: a refused login that was {@code LIMIT_EXCEEDED} stays so.
+     */
+    private static java.util.Optional<ErrorCode> describedCode(String description, FlightStatusCode status) {
+        int colon = description.indexOf(": ");
+        if (colon <= 0) {
+            return java.util.Optional.empty();
+        }
+        return ErrorCode.fromWireName(description.substring(0, colon))
+                .filter(named -> toFlight(new MallardException(named, "")).status().code() == status);
+    }
+
     public static MallardException fromFlight(FlightRuntimeException e) {
         ErrorFlightMetadata metadata = e.status().metadata();
         if (metadata != null && metadata.containsKey(METADATA_KEY)) {
@@ -58,6 +73,7 @@ public final class WireErrors {
         };
         String description = e.status().description();
         String message = description == null || description.isEmpty() ? e.status().code().name() : description;
+        code = describedCode(message, e.status().code()).orElse(code);
         if (message.startsWith(code.wireName() + ": ")) {
             message = message.substring(code.wireName().length() + 2); // a Mallard description whose metadata was lost
         }
@@ -78,7 +94,7 @@ public final class WireErrors {
             case QUERY_CANCELLED -> CallStatus.CANCELLED;
             case TIMEOUT -> CallStatus.TIMED_OUT;
             case WORKER_FAILED, NO_WORKER_FOR_SHARD, CONNECTION_FAILED, TLS_FAILED -> CallStatus.UNAVAILABLE;
-            case OUT_OF_MEMORY -> CallStatus.RESOURCE_EXHAUSTED;
+            case OUT_OF_MEMORY, LIMIT_EXCEEDED -> CallStatus.RESOURCE_EXHAUSTED;
             case INTERNAL_ERROR, PROTOCOL_ERROR, IO_ERROR -> CallStatus.INTERNAL;
             default -> CallStatus.INVALID_ARGUMENT;
         };

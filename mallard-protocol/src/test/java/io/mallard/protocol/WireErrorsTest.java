@@ -46,6 +46,7 @@ class WireErrorsTest {
         assertThat(statusOf(ErrorCode.TIMEOUT)).isEqualTo(FlightStatusCode.TIMED_OUT);
         assertThat(statusOf(ErrorCode.WORKER_FAILED)).isEqualTo(FlightStatusCode.UNAVAILABLE);
         assertThat(statusOf(ErrorCode.OUT_OF_MEMORY)).isEqualTo(FlightStatusCode.RESOURCE_EXHAUSTED);
+        assertThat(statusOf(ErrorCode.LIMIT_EXCEEDED)).isEqualTo(FlightStatusCode.RESOURCE_EXHAUSTED);
         assertThat(statusOf(ErrorCode.INTERNAL_ERROR)).isEqualTo(FlightStatusCode.INTERNAL);
         assertThat(statusOf(ErrorCode.SYNTAX_ERROR)).isEqualTo(FlightStatusCode.INVALID_ARGUMENT);
         FlightRuntimeException f = WireErrors.toFlight(new MallardException(ErrorCode.SYNTAX_ERROR, "bad", 4, null));
@@ -75,6 +76,17 @@ class WireErrorsTest {
 
     private static MallardException foreign(CallStatus status) {
         return WireErrors.fromFlight(status.withDescription("foreign failure").toRuntimeException());
+    }
+
+    @Test
+    void aMallardDescriptionWhoseMetadataWasLostKeepsItsCodeWhenTheStatusAgrees() {
+        MallardException kept = WireErrors.fromFlight(CallStatus.RESOURCE_EXHAUSTED
+                .withDescription("LIMIT_EXCEEDED: too many failed logins").toRuntimeException());
+        assertThat(kept.code()).isEqualTo(ErrorCode.LIMIT_EXCEEDED);
+        assertThat(kept.getMessage()).isEqualTo("too many failed logins");
+        MallardException mismatched = WireErrors.fromFlight(CallStatus.UNAUTHENTICATED
+                .withDescription("LIMIT_EXCEEDED: a proxy's words").toRuntimeException());
+        assertThat(mismatched.code()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED);
     }
 
     @Test

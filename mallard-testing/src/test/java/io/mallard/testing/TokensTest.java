@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.arrow.flight.CallHeaders;
@@ -123,6 +124,16 @@ class TokensTest {
         JWTClaimsSet otherCluster = new JWTClaimsSet.Builder(claims).audience("another-cluster").build();
         assertRefused(sign(otherCluster, new MACSigner(Secrets.randomBytes(32))), "another cluster");
         assertRefused(sign(otherCluster, new MACSigner(clusterKey())), "another cluster");
+
+        // each refusal is audited with its reason and the subject the token claimed, never the token itself
+        List<List<Object>> audited = admin.query("SELECT user_name, detail FROM mallard.audit WHERE event = 'token' "
+                + "AND outcome = 'refused' AND error_code = 'AUTHENTICATION_FAILED'").rows();
+        assertThat(audited).anySatisfy(row -> assertThat(row).containsExactly("admin", row.get(1))
+                        .satisfies(r -> assertThat((String) r.get(1)).contains("signature")))
+                .anySatisfy(row -> assertThat((String) row.get(1)).contains("expired"));
+        String log = java.nio.file.Files.readString(io.mallard.coordinator.audit.AuditLog.besideMetadata(
+                cluster.coordinator().config().metadataFile()));
+        assertThat(log).doesNotContain(token).doesNotContain(parts[2]);
     }
 
     @Test

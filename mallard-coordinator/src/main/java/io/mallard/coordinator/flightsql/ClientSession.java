@@ -38,8 +38,8 @@ public final class ClientSession {
         settings = settings.with(name, value);
     }
 
-    void touch() {
-        lastUsedMillis = System.currentTimeMillis();
+    void touch(long nowMillis) {
+        lastUsedMillis = nowMillis;
     }
 
     long lastUsedMillis() {

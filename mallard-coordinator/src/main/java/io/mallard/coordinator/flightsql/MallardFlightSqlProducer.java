@@ -8,6 +8,7 @@ import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.common.SetStatement;
 import io.mallard.coordinator.flightsql.StatementDescriber.Described;
+import io.mallard.coordinator.security.ClientLimits;
 import io.mallard.coordinator.server.Identity;
 import io.mallard.coordinator.server.ServerErrors;
 import io.mallard.coordinator.system.SystemTables;
@@ -61,17 +62,19 @@ public final class MallardFlightSqlProducer extends FlightSqlMetadata {
      * @param scratch   an in-memory DuckDB for type probes and parameter binding
      */
     public MallardFlightSqlProducer(StatementExecutor executor, SystemTables system, DuckDBConnection reference,
-            DuckDBConnection scratch, BufferAllocator allocator, long sessionIdleMillis, String version) {
+            DuckDBConnection scratch, BufferAllocator allocator, long tokenTtlMillis, ClientLimits limits,
+            String version) {
         this(executor, system, reference, new ArrowSchemas(scratch, allocator), new ParameterBinder(scratch), allocator,
-                sessionIdleMillis, version);
+                new ClientSessions(limits.maxSessions(), limits.sessionIdleMillis(), tokenTtlMillis), version);
     }
 
     private MallardFlightSqlProducer(StatementExecutor executor, SystemTables system, DuckDBConnection reference,
-            ArrowSchemas schemas, ParameterBinder binder, BufferAllocator allocator, long sessionIdleMillis, String version) {
+            ArrowSchemas schemas, ParameterBinder binder, BufferAllocator allocator, ClientSessions sessions,
+            String version) {
         super(new CatalogMetadata(reference, system, schemas), ServerSqlInfo.builder(version), allocator);
         this.executor = executor;
         this.allocator = allocator;
-        this.sessions = new ClientSessions(sessionIdleMillis);
+        this.sessions = sessions;
         this.binder = binder;
         this.describer = new StatementDescriber(reference, system, schemas, executor.access());
     }
@@ -80,6 +83,7 @@ public final class MallardFlightSqlProducer extends FlightSqlMetadata {
 
     /** Binds a statement for its schemas; one that does not bind is recorded in the history as failed. */
     private Described describe(Identity caller, String sql) {
+        executor.checkSize(caller, sql); // before DuckDB parses it
         try {
             return describer.describe(caller, sql);
         } catch (RuntimeException e) {
@@ -144,11 +148,12 @@ public final class MallardFlightSqlProducer extends FlightSqlMetadata {
     /** Statements that change something: table changes and {@code SET mallard.…}. */
     private void update(CallContext context, String sql, StreamListener<PutResult> ackStream) {
         Identity caller = caller(context);
+        executor.checkSize(caller, sql);
         ClientSession session = sessions.of(caller);
         Optional<SetStatement> set = SetStatement.parse(sql);
         long count = 0;
         if (set.isPresent()) {
-            session.set(set.get().name(), set.get().value());
+            executor.set(caller, session, set.get(), sql);
         } else {
             count = executor.update(caller, session, sql);
         }

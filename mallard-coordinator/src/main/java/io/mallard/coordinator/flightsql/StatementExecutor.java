@@ -8,9 +8,13 @@ import io.mallard.coordinator.query.QueryManager;
 import io.mallard.coordinator.query.QueryResult;
 import io.mallard.coordinator.scheduling.QueryStats;
 import io.mallard.coordinator.security.AccessControl;
+import io.mallard.coordinator.security.ClientLimits;
+import io.mallard.coordinator.security.RoleSlots;
 import io.mallard.coordinator.security.UserStatement;
 import io.mallard.coordinator.security.UserStatementParser;
+import io.mallard.coordinator.audit.AuditLog;
 import io.mallard.coordinator.server.Identity;
+import io.mallard.coordinator.server.PeerAddress;
 import io.mallard.coordinator.server.ServerErrors;
 import io.mallard.coordinator.system.MetadataStore;
 import io.mallard.coordinator.system.QueryRecord;
@@ -62,6 +66,9 @@ public final class StatementExecutor {
     private final AdminStatements admin;
     private final AccessControl access;
     private final java.util.function.Consumer<QueryRecord> recorded;
+    private final AuditLog audit;
+    private final ClientLimits limits;
+    private final RoleSlots roleSlots;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger waitingForClients = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -70,6 +77,8 @@ public final class StatementExecutor {
         final String queryId;
         final String sql;
         final Identity caller;
+        /** Read on the call's thread: the gRPC context that knows the address is not there on others. */
+        final String source = PeerAddress.current();
         final Instant started = Instant.now();
         final long startNanos = System.nanoTime();
         volatile Supplier<QueryStats> stats = () -> null;
@@ -78,7 +87,7 @@ public final class StatementExecutor {
 
         Running(String queryId, String sql, Identity caller) {
             this.queryId = queryId;
-            this.sql = UserStatementParser.mask(sql); // a user statement's password never reaches the history
+            this.sql = UserStatementParser.mask(shortened(sql)); // a user statement's password never reaches the history
             this.caller = caller;
         }
 
@@ -93,12 +102,17 @@ public final class StatementExecutor {
     /**
      * @param drainer  drains a worker by id or name ({@code CALL mallard_drain('w2')}) and says how it stands
      * @param access   what each user may do; runs the user statements
+     * @param audit    where every statement is recorded with its caller, address and outcome
+     * @param limits   what bounds each client: SQL size, per-role concurrency and timeouts
      * @param recorded told of every statement the history records (the metrics count them)
      */
     public StatementExecutor(QueryManager queries, TableChanges tables, SystemTables system, MetadataStore history,
-            BufferAllocator allocator, Function<String, String> drainer, AccessControl access,
-            java.util.function.Consumer<QueryRecord> recorded) {
+            BufferAllocator allocator, Function<String, String> drainer, AccessControl access, AuditLog audit,
+            ClientLimits limits, java.util.function.Consumer<QueryRecord> recorded) {
         this.access = access;
+        this.audit = audit;
+        this.limits = limits;
+        this.roleSlots = new RoleSlots(limits.roles());
         this.recorded = recorded;
         this.queries = queries;
         this.tables = tables;
@@ -137,6 +151,7 @@ public final class StatementExecutor {
      * it added or removed; recorded in the history like any statement.
      */
     public long update(Identity caller, ClientSession session, String sql) {
+        checkSize(caller, sql);
         if (UserStatementParser.looksLikeUserStatement(sql)) {
             return manageUsers(caller, UUID.randomUUID().toString(), sql);
         }
@@ -147,7 +162,8 @@ public final class StatementExecutor {
         Running statement = new Running(queryId, sql, caller);
         statement.stats = () -> new QueryStats(TABLE, List.of());
         running.put(queryId, statement);
-        try (CallCancellation gone = CallCancellation.onCancel(() -> cancel(queryId, "the client cancelled the call"));
+        try (RoleSlots.Slot slot = roleSlots.enter(caller.name(), caller.role());
+                CallCancellation gone = CallCancellation.onCancel(() -> cancel(queryId, "the client cancelled the call"));
                 QueryResult result = runTable(queryId, caller, table, sql, session)) {
             long count = TableChanges.count(result);
             statement.rows = count;
@@ -227,7 +243,55 @@ public final class StatementExecutor {
         } else if (table.table() != null) {
             access.requireRead(caller.name(), table.table());
         }
-        return tables.execute(queryId, table, sql, caller.name(), session.settings());
+        return tables.execute(queryId, table, sql, caller.name(), forRole(caller, session.settings()));
+    }
+
+    /** How much of a statement refused for its size the history and the audit log keep. */
+    private static final int KEPT_OF_OVERSIZED = 1_000;
+
+    /** A statement's text as kept: whole, or the start of one too large to run. */
+    private static String shortened(String sql) {
+        return sql.length() <= 64 * KEPT_OF_OVERSIZED ? sql : sql.substring(0, KEPT_OF_OVERSIZED) + "… ("
+                + sql.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + " bytes, not kept)";
+    }
+
+    /**
+     * Refuses a statement text larger than the limit with {@code LIMIT_EXCEEDED}, before anything parses it; the
+     * refusal is recorded with the text's start only.
+     */
+    public void checkSize(Identity caller, String sql) {
+        if ((long) sql.length() * 3 <= limits.maxSqlBytes()) {
+            return; // at most 3 UTF-8 bytes per char: surely within the limit, without encoding it
+        }
+        long bytes = sql.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > limits.maxSqlBytes()) {
+            MallardException error = new MallardException(ErrorCode.LIMIT_EXCEEDED, "the statement's text is " + bytes
+                    + " bytes; the coordinator takes at most " + limits.maxSqlBytes() + " (its --max-sql-bytes)");
+            rejected(caller, sql, error);
+            throw error;
+        }
+    }
+
+    /** The settings a statement of {@code caller} runs with: its role's timeout caps the session's. */
+    private io.mallard.protocol.QuerySettings forRole(Identity caller, io.mallard.protocol.QuerySettings settings) {
+        long roleTimeout = roleSlots.timeoutMillis(caller.role());
+        if (roleTimeout <= 0) {
+            return settings;
+        }
+        long asked = settings.queryTimeoutMillis();
+        long capped = asked > 0 ? Math.min(asked, roleTimeout) : roleTimeout;
+        return new io.mallard.protocol.QuerySettings(settings.distributed(), settings.summarize(), capped);
+    }
+
+    /** Runs {@code SET mallard.…} in the session; audited (the history does not keep SETs). */
+    public void set(Identity caller, ClientSession session, SetStatement set, String sql) {
+        try {
+            session.set(set.name(), set.value());
+        } catch (RuntimeException e) {
+            audit(caller, PeerAddress.current(), "statement", sql, "failed", ServerErrors.translate(e));
+            throw e;
+        }
+        audit(caller, PeerAddress.current(), "statement", sql, "ok", null);
     }
 
     /** Records a statement refused before it ran (it did not parse or bind), so the history shows it too. */
@@ -249,9 +313,15 @@ public final class StatementExecutor {
      */
     public void stream(Identity caller, ClientSession session, String queryId, String sql, ServerStreamListener listener) {
         try {
+            checkSize(caller, sql);
+        } catch (MallardException e) {
+            listener.error(WireErrors.toFlight(e));
+            return;
+        }
+        try {
             Optional<SetStatement> set = SetStatement.parse(sql);
             if (set.isPresent()) {
-                session.set(set.get().name(), set.get().value());
+                set(caller, session, set.get(), sql);
                 try (VectorSchemaRoot empty = VectorSchemaRoot.create(new Schema(List.of()), allocator)) {
                     listener.start(empty);
                     listener.completed();
@@ -290,7 +360,8 @@ public final class StatementExecutor {
                 listener.completed();
             } else if (table.isPresent()) {
                 statement.stats = () -> new QueryStats(TABLE, List.of());
-                try (QueryResult result = runTable(queryId, caller, table.get(), sql, session)) {
+                try (RoleSlots.Slot slot = roleSlots.enter(caller.name(), caller.role());
+                        QueryResult result = runTable(queryId, caller, table.get(), sql, session)) {
                     send(statement, result.reader(), listener, result::failure);
                 }
             } else if (system.reads(sql)) {
@@ -302,7 +373,8 @@ public final class StatementExecutor {
                 statement.stats = () -> queries.stats(queryId).orElse(null); // until execute returns
                 access.requireReadable(caller.name(), sql);
                 String own = access.withSessionUser(caller.name(), sql);
-                try (QueryResult result = queries.execute(queryId, own, session.settings())) {
+                try (RoleSlots.Slot slot = roleSlots.enter(caller.name(), caller.role());
+                        QueryResult result = queries.execute(queryId, own, forRole(caller, session.settings()))) {
                     statement.stats = result::stats;
                     send(statement, result.reader(), listener, result::failure);
                 }
@@ -378,8 +450,17 @@ public final class StatementExecutor {
         return waitingForClients.get();
     }
 
+    /** Appends a statement to the audit log, its text and error masked as in the history. */
+    private void audit(Identity caller, String source, String event, String sql, String outcome, MallardException error) {
+        audit.append(event, caller.name(), source, UserStatementParser.mask(sql), outcome,
+                error == null ? null : error.code().wireName(),
+                error == null ? null : UserStatementParser.mask(error.getMessage()));
+    }
+
     private void record(Running statement, String status, MallardException error) {
         QueryStats stats = statement.stats.get();
+        audit(statement.caller, statement.source, stats != null && stats.strategy().equals(USERS) ? "users" : "statement",
+                statement.sql, status.equals("finished") ? "ok" : status, error);
         if (stats != null && stats.strategy().equals(SYSTEM)) {
             return; // reads of the system tables (the shell's progress line polls them) show only while they run
         }

@@ -81,7 +81,7 @@ final class QueryControls implements AutoCloseable {
             if (timeoutMillis > 0) {
                 control.deadline = timer.schedule(() -> stop(queryId, new MallardException(ErrorCode.TIMEOUT, "query "
                         + queryId + " ran longer than its timeout of " + describe(timeoutMillis)
-                        + " (SET mallard.query_timeout, or the coordinator's --query-timeout-ms)")),
+                        + " (SET mallard.query_timeout, or the coordinator's --query-timeout-ms or --role-limits)")),
                         timeoutMillis, TimeUnit.MILLISECONDS);
             }
             control.ticket = admission.enter(queryId);

@@ -9,6 +9,7 @@ import io.mallard.common.security.UrlSigner;
 import io.mallard.coordinator.ClusterLayout;
 import io.mallard.coordinator.CoordinatorConfig;
 import io.mallard.coordinator.StoreConfig;
+import io.mallard.coordinator.audit.AuditLog;
 import io.mallard.coordinator.imports.ImportSources;
 import io.mallard.coordinator.catalog.Catalog;
 import io.mallard.coordinator.catalog.GarbageCollector;
@@ -25,6 +26,7 @@ import io.mallard.coordinator.flightsql.StatementExecutor;
 import io.mallard.coordinator.query.QueryManager;
 import io.mallard.coordinator.security.AccessControl;
 import io.mallard.coordinator.security.ExternalIssuer;
+import io.mallard.coordinator.security.LoginThrottle;
 import io.mallard.coordinator.security.TokenService;
 import io.mallard.coordinator.security.UserStore;
 import io.mallard.coordinator.system.CoordinatorStats;
@@ -199,12 +201,17 @@ public final class Coordinator implements AutoCloseable {
             TokenService tokens = TokenService.open(config.dir(), config.auth().tokenTtlMillis());
             Optional<ExternalIssuer> external = config.auth().externalJwt() == null ? Optional.empty()
                     : Optional.of(ExternalIssuer.open(config.auth().externalJwt()));
+            // next to the metadata file, like the history it extends: DIR/audit/audit.log unless --metadata-file moves both
+            AuditLog audit = AuditLog.open(AuditLog.besideMetadata(config.metadataFile()), metadata.auditIndex());
+            resources.add(0, audit);
+            system.beforeEachRead(audit::flushIndex);
             statements = new StatementExecutor(queries, tables, system, metadata, allocator, registry::drain, access,
-                    metrics::statementRecorded);
+                    audit, config.auth().clients(), metrics::statementRecorded);
             statementsRef.set(statements);
-            MallardAuthenticator authenticator = new MallardAuthenticator(users, tokens, external, registry);
+            MallardAuthenticator authenticator = new MallardAuthenticator(users, tokens, external, registry, audit,
+                    new LoginThrottle(config.auth().clients().logins(), System::currentTimeMillis));
             MallardFlightSqlProducer flightSql = new MallardFlightSqlProducer(statements, system, reference, scratch,
-                    allocator, config.auth().tokenTtlMillis(), VERSION);
+                    allocator, config.auth().tokenTtlMillis(), config.auth().clients(), VERSION);
             resources.add(0, flightSql);
             catalog.onCommit(snapshot -> flightSql.tablesChanged());
             Location location = config.insecure() ? Location.forGrpcInsecure(config.host(), config.port())
@@ -215,7 +222,8 @@ public final class Coordinator implements AutoCloseable {
                     .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                     .transportHint("grpc.builderConsumer", (java.util.function.Consumer<io.grpc.netty.NettyServerBuilder>)
                             // workers ping idle connections every 10 s to notice a vanished peer (CoordinatorLink)
-                            netty -> netty.intercept(new PeerAddress()).permitKeepAliveTime(5, TimeUnit.SECONDS)
+                            netty -> netty.intercept(new PeerAddress()).addStreamTracerFactory(PeerAddress.tracer())
+                                    .permitKeepAliveTime(5, TimeUnit.SECONDS)
                                     .permitKeepAliveWithoutCalls(true)
                                     // and the coordinator pings its peers: a call from a worker that was cut off or
                                     // frozen (an upload it never finishes) ends within seconds, not at TCP's timeout

@@ -4,7 +4,9 @@ import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import com.nimbusds.jwt.SignedJWT;
 import io.mallard.common.security.Secrets;
+import io.mallard.coordinator.audit.AuditLog;
 import io.mallard.coordinator.security.ExternalIssuer;
+import io.mallard.coordinator.security.LoginThrottle;
 import io.mallard.coordinator.security.MallardUser;
 import io.mallard.coordinator.security.TokenService;
 import io.mallard.coordinator.security.UserStore;
@@ -37,9 +39,13 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
     private final Optional<ExternalIssuer> external;
     private final WorkerRegistry registry;
     private final LongAdder failedLogins = new LongAdder();
+    private final AuditLog audit;
+    private final LoginThrottle throttle;
 
     MallardAuthenticator(UserStore users, TokenService tokens, Optional<ExternalIssuer> external,
-            WorkerRegistry registry) {
+            WorkerRegistry registry, AuditLog audit, LoginThrottle throttle) {
+        this.audit = audit;
+        this.throttle = throttle;
         this.users = users;
         this.tokens = tokens;
         this.external = external;
@@ -56,18 +62,14 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
         if (bearer != null) {
             SignedJWT jwt = parse(bearer);
             if (jwt == null && looksLikeJwt(bearer)) {
-                failedLogins.increment();
-                LOG.warn("refused a call: a bearer token that is not a well-formed signed JWT");
-                throw refused("the token is not a well-formed signed JWT");
+                throw tokenRefused(null, "the token is not a well-formed signed JWT");
             }
             if (jwt == null) {
                 Optional<String> worker = registry.workerForToken(bearer);
                 if (worker.isPresent()) {
                     return result(Identity.worker(worker.get()), null);
                 }
-                failedLogins.increment();
-                LOG.warn("refused a call: unknown bearer token");
-                throw refused("unknown token");
+                throw tokenRefused(null, "unknown token");
             }
             try {
                 MallardUser user = TokenService.isOwn(jwt) || external.isEmpty() ? tokens.verify(jwt, users)
@@ -76,10 +78,30 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
             } catch (MallardException e) {
                 failedLogins.increment();
                 LOG.warn("refused a call: {}", e.getMessage()); // the reason, never the token
+                audit.append("token", claimedSubject(jwt), PeerAddress.current(), null, "refused", e.code().wireName(),
+                        e.getMessage());
                 throw WireErrors.toFlight(e);
             }
         }
         return result(Identity.ANONYMOUS, null);
+    }
+
+    /** A refused bearer token, audited without the token itself. */
+    private RuntimeException tokenRefused(String user, String why) {
+        failedLogins.increment();
+        LOG.warn("refused a call: {}", why);
+        audit.append("token", user, PeerAddress.current(), null, "refused", ErrorCode.AUTHENTICATION_FAILED.wireName(),
+                why);
+        return refused(why);
+    }
+
+    /** The subject a refused token claims (unverified: the audit shows who it pretended to be), or null. */
+    private static String claimedSubject(SignedJWT jwt) {
+        try {
+            return jwt.getJWTClaimsSet().getSubject();
+        } catch (java.text.ParseException e) {
+            return null;
+        }
     }
 
     /** Worker session tokens are base64url without dots; a JWT has three dot-separated parts. */
@@ -105,12 +127,25 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
         } catch (IllegalArgumentException e) {
             failedLogins.increment();
             LOG.warn("refused a login: malformed credentials");
+            audit.append("login", null, PeerAddress.current(), null, "refused", ErrorCode.AUTHENTICATION_FAILED.wireName(),
+                    "malformed credentials");
             throw refused("malformed credentials");
         }
         int colon = decoded.indexOf(':');
         String user = colon < 0 ? decoded : decoded.substring(0, colon);
+        String address = PeerAddress.current();
+        try {
+            throttle.check(user, address); // before the costly password check
+        } catch (MallardException e) {
+            audit.append("login", user, address, null, "refused", e.code().wireName(), e.getMessage());
+            LOG.warn("refused a login as {} from {}: {}", printable(user), address, e.getMessage());
+            throw WireErrors.toFlight(e);
+        }
         if (colon < 0 || colon == decoded.length() - 1) {
             failedLogins.increment();
+            throttle.failed(user, address);
+            audit.append("login", user, address, null, "refused", ErrorCode.AUTHENTICATION_FAILED.wireName(),
+                    "no password given");
             LOG.warn("refused a login as {}: no password given", printable(user));
             throw refused("no password given for user " + printable(user));
         }
@@ -119,11 +154,15 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
         java.util.Arrays.fill(password, '\0');
         if (record.isEmpty()) {
             failedLogins.increment();
-            // the user name, never the password (the peer's address is not known here: Flight authenticates before
-            // the call reaches the interceptor that records it)
-            LOG.warn("refused a login as {}: wrong user name or password", printable(user));
+            throttle.failed(user, address);
+            audit.append("login", user, address, null, "refused", ErrorCode.AUTHENTICATION_FAILED.wireName(),
+                    "wrong user name or password");
+            // the user name, never the password
+            LOG.warn("refused a login as {} from {}: wrong user name or password", printable(user), address);
             throw refused("wrong user name or password");
         }
+        throttle.succeeded(user);
+        audit.append("login", record.get().name(), address, null, "ok", null, null);
         String token = tokens.issue(record.get());
         Identity identity = Identity.user(record.get().name(), record.get().role().sqlName(), session(token));
         return result(identity, token);

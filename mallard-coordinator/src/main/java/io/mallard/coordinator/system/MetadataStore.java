@@ -89,10 +89,16 @@ public final class MetadataStore implements AutoCloseable {
                 + "coalesce(list(g.table_name ORDER BY g.table_name) FILTER (WHERE g.table_name IS NOT NULL), []) "
                 + "AS select_grants FROM auth.users u LEFT JOIN auth.grants g ON g.user_name = u.name "
                 + "WHERE getvariable('mallard_admin') GROUP BY u.name, u.role, u.created ORDER BY u.name",
+        // a copy of the audit log for SQL (the log file is the record: `mallard audit verify` checks it), admins only
+        "CREATE SCHEMA IF NOT EXISTS audit",
+        "CREATE TABLE IF NOT EXISTS audit.records (seq BIGINT, time TIMESTAMP, event VARCHAR, user_name VARCHAR, "
+                + "source VARCHAR, statement VARCHAR, outcome VARCHAR, error_code VARCHAR, detail VARCHAR, prev VARCHAR, "
+                + "hash VARCHAR)",
+        "CREATE OR REPLACE VIEW mallard.audit AS SELECT * FROM audit.records WHERE getvariable('mallard_admin')",
     };
     /** The tables of the {@code mallard} schema, as clients see them. */
     public static final List<String> SYSTEM_TABLES = List.of("queries", "tasks", "workers", "shards", "tables", "commits",
-            "coordinator", "users");
+            "coordinator", "users", "audit");
 
     /** How long a finished statement may wait before the writer appends it together with the others that finished. */
     static final long FLUSH_MILLIS = 200;
@@ -199,6 +205,50 @@ public final class MetadataStore implements AutoCloseable {
     }
 
 
+
+    /** The copy of the audit log that {@code mallard.audit} shows. */
+    public io.mallard.coordinator.audit.AuditIndex auditIndex() {
+        return new io.mallard.coordinator.audit.AuditIndex() {
+            @Override
+            public long lastSeq() {
+                try (Connection c = newConnection(); Statement s = c.createStatement();
+                        java.sql.ResultSet rs = s.executeQuery("SELECT coalesce(max(seq), 0) FROM audit.records")) {
+                    rs.next();
+                    return rs.getLong(1);
+                } catch (SQLException e) {
+                    throw DuckErrors.translate(e);
+                }
+            }
+
+            @Override
+            public void clear() {
+                try (Connection c = newConnection(); Statement s = c.createStatement()) {
+                    s.execute("DELETE FROM audit.records");
+                } catch (SQLException e) {
+                    throw DuckErrors.translate(e);
+                }
+            }
+
+            @Override
+            public void append(List<io.mallard.coordinator.audit.AuditRecord> records) {
+                try (DuckDBConnection c = (DuckDBConnection) newConnection();
+                        DuckDBAppender row = c.createAppender("audit", "records")) {
+                    for (io.mallard.coordinator.audit.AuditRecord r : records) {
+                        row.beginRow();
+                        row.append(r.seq());
+                        row.append(java.time.OffsetDateTime.parse(r.time()).toLocalDateTime());
+                        for (String value : new String[] {r.event(), r.user(), r.source(), r.statement(), r.outcome(),
+                                r.errorCode(), r.detail(), r.prev(), r.hash()}) {
+                            text(row, value);
+                        }
+                        row.endRow();
+                    }
+                } catch (SQLException e) {
+                    throw DuckErrors.translate(e);
+                }
+            }
+        };
+    }
 
     /**
      * A connection of its own, for one client statement or the coordinator's own tables (users); the caller closes it.

@@ -32,14 +32,15 @@ import org.apache.arrow.vector.ipc.ArrowReader;
 
 /**
  * Answers SELECTs over the {@code mallard} schema ({@code mallard.queries}, {@code mallard.tasks}, {@code mallard.workers},
- * {@code mallard.shards}, {@code mallard.tables}, {@code mallard.commits}, {@code mallard.coordinator}) from the metadata DuckDB, after refreshing its snapshot of the live cluster. A statement is
+ * {@code mallard.shards}, {@code mallard.tables}, {@code mallard.commits}, {@code mallard.coordinator}, {@code mallard.users},
+ * {@code mallard.audit}) from the metadata DuckDB, after refreshing its snapshot of the live cluster. A statement is
  * routed here when DuckDB's parser finds a table of schema {@code mallard} in it; mixing system tables with dataset
  * tables in one statement is refused, since the two live in different databases.
  */
 public final class SystemTables {
     public static final String SCHEMA = "mallard";
     /** The system tables only admins read: the cluster's hosts, their addresses and which shards each one holds. */
-    static final Set<String> ADMIN_ONLY = Set.of("workers", "shards", "users");
+    static final Set<String> ADMIN_ONLY = Set.of("workers", "shards", "users", "audit");
 
     private final MetadataStore store;
     private final Supplier<Messages.ClusterStatus> cluster;
@@ -49,6 +50,8 @@ public final class SystemTables {
     /** DuckDB's parser, on a connection of the metadata database per call. */
     private final SqlEngine parser;
     private final Supplier<CoordinatorStats> coordinator;
+    /** Brings tables that are copied lazily up to date (the audit log's copy) before a read. */
+    private volatile Runnable beforeRead = () -> { };
 
     /**
      * @param cluster the registry's current view of workers and shards
@@ -143,7 +146,7 @@ public final class SystemTables {
         if (!denied.isEmpty()) {
             throw new MallardException(ErrorCode.PERMISSION_DENIED, denied.stream().map(t -> SCHEMA + "." + t)
                     .collect(java.util.stream.Collectors.joining(", ")) + ": only admins may read the cluster's "
-                    + "workers, shard placement and users; " + viewer.user() + " is not an admin");
+                    + "workers, shard placement, users and audit log; " + viewer.user() + " is not an admin");
         }
     }
 
@@ -184,12 +187,18 @@ public final class SystemTables {
         return "a table reference of kind " + ref.kind().toLowerCase(Locale.ROOT);
     }
 
+    /** Runs {@code refresh} before every read of the system tables (copies the audit log for {@code mallard.audit}). */
+    public void beforeEachRead(Runnable refresh) {
+        this.beforeRead = refresh;
+    }
+
     /** Runs a SELECT over the {@code mallard} schema for {@code viewer}. */
     public Result execute(String sql, Viewer viewer) {
         checkVisible(sql, viewer);
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             store.refresh(cluster.get(), running.get(), catalog, coordinator.get());
+            beforeRead.run();
             Connection connection = store.newConnection();
             resources.add(connection);
             setVariables(connection, viewer);

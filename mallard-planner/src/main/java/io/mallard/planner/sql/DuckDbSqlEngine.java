@@ -66,9 +66,26 @@ public final class DuckDbSqlEngine implements SqlEngine {
         return new DuckDbSqlEngine(connections);
     }
 
+    /**
+     * DuckDB's parse tree as JSON. Jackson refuses JSON nested deeper than its {@code StreamReadConstraints} allow
+     * (1000 levels): DuckDB's {@code max_expression_depth} bounds expressions well below that, but not sub-queries
+     * in FROM, about three levels each, so 330 of them nested pass DuckDB's parser and not Jackson.
+     */
+    private static JsonNode tree(String json) {
+        try {
+            return Json.mapper().readTree(json);
+        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+            throw new MallardException(ErrorCode.LIMIT_EXCEEDED, "the statement nests too deeply: its parse tree is "
+                    + "more than " + Json.mapper().getFactory().streamReadConstraints().getMaxNestingDepth()
+                    + " levels deep (nested sub-queries count about three levels each)");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw MallardException.internal("malformed JSON from json_serialize_sql", e);
+        }
+    }
+
     @Override
     public ParsedSql parse(String sql) {
-        JsonNode result = Json.tree(call(c -> queryString(c, "SELECT json_serialize_sql(?::VARCHAR)", sql)));
+        JsonNode result = tree(call(c -> queryString(c, "SELECT json_serialize_sql(?::VARCHAR)", sql)));
         if (result.path("error").asBoolean(false)) {
             return new ParsedSql(List.of(), Optional.of(new ParsedSql.Error(result.path("error_type").asText(""),
                     result.path("error_message").asText("unparsable statement"), result.path("position").asInt(-1))));
