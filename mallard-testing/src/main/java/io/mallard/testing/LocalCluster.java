@@ -86,6 +86,9 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** The data directories of the workers this cluster started, deleted when it closes. */
+    private final List<Path> workerDirs = new ArrayList<>();
+
     public static Builder builder() {
         return new Builder();
     }
@@ -95,6 +98,7 @@ public final class LocalCluster implements AutoCloseable {
         String name = "worker-" + nextWorker++;
         Path workerDir = dir.resolve("workers").resolve(name + "-" + System.nanoTime());
         Files.createDirectories(workerDir);
+        workerDirs.add(workerDir);
         String joinToken = Credentials.load(dir).joinToken();
         Path ca = new ClusterLayout(dir).caCertificate();
         WorkerHandle handle;
@@ -263,6 +267,9 @@ public final class LocalCluster implements AutoCloseable {
         }
         if (options.privateData) {
             deleteTree(dir);
+        } else {
+            // the data directory is shared by the test classes; the workers' downloaded files are this cluster's own
+            workerDirs.stream().filter(Files::exists).forEach(LocalCluster::deleteTree);
         }
         if (metadataDir != null) {
             deleteTree(metadataDir);
