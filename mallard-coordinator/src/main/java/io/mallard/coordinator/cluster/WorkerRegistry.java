@@ -264,6 +264,14 @@ public final class WorkerRegistry implements AutoCloseable {
         });
     }
 
+    /** Whether {@code workerId} names a registered worker that is not gone (draining workers still hand files over). */
+    public boolean isMember(String workerId) {
+        return workerId != null && state.locked(() -> {
+            WorkerSession w = state.workers.get(workerId);
+            return w != null && w.state != WorkerState.GONE;
+        });
+    }
+
     /** The label of a worker, for error messages: "w2 (edge-7, pid 1234)". */
     public String label(String workerId) {
         return state.locked(() -> {

@@ -34,6 +34,14 @@ final class CoordinatorProducer extends NoOpFlightProducer {
     private final QueryManager queries;
     private final StatementExecutor statements;
 
+    private CertificatePolicy certificates = CertificatePolicy.NONE;
+
+    /** Registrations must then come under the name of the worker's certificate. */
+    CoordinatorProducer requireCertificates(CertificatePolicy policy) {
+        this.certificates = policy;
+        return this;
+    }
+
     CoordinatorProducer(WorkerRegistry registry, QueryManager queries, StatementExecutor statements) {
         this.registry = registry;
         this.queries = queries;
@@ -76,6 +84,7 @@ final class CoordinatorProducer extends NoOpFlightProducer {
 
     private Message handle(Identity caller, Message message, String peerAddress) throws InterruptedException, IOException {
         if (message instanceof Messages.RegisterWorker register) {
+            certificates.checkRegistration(register.name(), PeerCertificate.current());
             return registry.register(register, peerAddress);
         }
         if (message instanceof Messages.FileReady ready) {
