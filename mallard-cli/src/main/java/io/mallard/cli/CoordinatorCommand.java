@@ -91,6 +91,15 @@ final class CoordinatorCommand implements Callable<Integer> {
             description = "How long a bearer token issued at login lives (default: ${DEFAULT-VALUE}, 12 h).")
     long tokenTtlMillis;
 
+    @Option(names = "--worker-mtls", description = "Require a worker certificate of the cluster CA "
+            + "(`mallard bootstrap --worker-cert NAME`) from every worker; a worker registers under its certificate's name.")
+    boolean workerMtls;
+
+    @Option(names = "--client-mtls", description = "Require a certificate of the cluster CA from every connection (TLS "
+            + "refuses one without), and a client certificate (`mallard bootstrap --client-cert NAME`) for users' calls; "
+            + "workers then need theirs too.")
+    boolean clientMtls;
+
     @Option(names = "--jwt-issuer", description = "Also take JWTs of this identity provider (its exact iss).")
     String jwtIssuer;
 
@@ -124,7 +133,8 @@ final class CoordinatorCommand implements Callable<Integer> {
                 .withFaults(new CoordinatorConfig.Faults(suspectMillis, speculationMultiplier, speculationMinMillis))
                 .withLimits(new CoordinatorConfig.Limits(maxRunningQueries, memoryBytes, spillDir))
                 .withAuth(new CoordinatorConfig.Auth(tokenTtlMillis, jwtIssuer == null ? null
-                        : new CoordinatorConfig.ExternalJwt(jwtIssuer, jwtAudience, jwtJwks, jwtUserClaim)));
+                        : new CoordinatorConfig.ExternalJwt(jwtIssuer, jwtAudience, jwtJwks, jwtUserClaim))
+                        .withMtls(workerMtls, clientMtls));
         Coordinator coordinator = Coordinator.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

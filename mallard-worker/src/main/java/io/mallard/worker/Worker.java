@@ -138,6 +138,14 @@ public final class Worker implements AutoCloseable {
                 register();
                 return;
             } catch (MallardException e) {
+                MallardException refused = TlsRefusal.of(e, config.clientCertificate() != null);
+                if (refused != null) {
+                    LOG.error("{}", refused.getMessage());
+                    throw refused; // the coordinator will not take this worker's certificate: retrying cannot help
+                }
+                if (e.code() == ErrorCode.AUTHENTICATION_FAILED) {
+                    LOG.error("the coordinator refused this worker: {}", e.getMessage());
+                }
                 if (e.code() == ErrorCode.AUTHENTICATION_FAILED || System.currentTimeMillis() + backoff > deadline) {
                     throw e;
                 }
