@@ -57,12 +57,13 @@ final class CertificatePolicy {
      * Under {@code --worker-mtls} a worker registers under the name its certificate carries: a holder of the join token
      * and of another worker's certificate cannot pose as a third.
      */
-    void checkRegistration(String claimedName, Optional<X509Certificate> presented) {
+    boolean checkRegistration(String claimedName, Optional<X509Certificate> presented) {
         Optional<String> certified = checkWorker(presented);
         if (certified.isPresent() && !certified.get().equals(claimedName)) {
             throw refused("the worker calls itself '" + claimedName + "' but its certificate names '"
                     + certified.get() + "'; start it with --name " + certified.get());
         }
+        return certified.isPresent();
     }
 
     /** Checks a user's call under {@code --client-mtls}: its connection must carry a client certificate. */

@@ -84,8 +84,8 @@ final class CoordinatorProducer extends NoOpFlightProducer {
 
     private Message handle(Identity caller, Message message, String peerAddress) throws InterruptedException, IOException {
         if (message instanceof Messages.RegisterWorker register) {
-            certificates.checkRegistration(register.name(), PeerCertificate.current());
-            return registry.register(register, peerAddress);
+            boolean certified = certificates.checkRegistration(register.name(), PeerCertificate.current());
+            return registry.register(register, peerAddress, certified);
         }
         if (message instanceof Messages.FileReady ready) {
             return registry.fileReady(caller.requireWorker(Optional.of(ready.workerId())), ready.fileId());
