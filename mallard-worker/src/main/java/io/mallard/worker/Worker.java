@@ -101,6 +101,12 @@ public final class Worker implements AutoCloseable {
      * {@code config.connectTimeoutMillis()} (workers may start first); a wrong join token fails at once.
      */
     public static Worker start(WorkerConfig config) throws IOException {
+        if (config.clientCertificate() != null && config.caCertificate() != null) {
+            // said before connecting: the coordinator can only tell that it got no acceptable certificate
+            io.mallard.common.security.ClientCertificates.problem(config.clientCertificate().certificate(),
+                    config.caCertificate(), java.time.Instant.now()).ifPresent(problem ->
+                    LOG.warn("the worker certificate will not be accepted: {}", problem));
+        }
         Worker worker = new Worker(config);
         try {
             worker.registerWithRetry();

@@ -92,6 +92,36 @@ public final class ClientCertificates {
         return issued;
     }
 
+    /**
+     * What keeps the coordinator from taking the certificate in {@code certificate} (PEM, leaf first), checked locally
+     * against the cluster CA in {@code caCertificate}: not signed by it, or not valid at {@code now}. Empty when neither.
+     * A worker logs this at start: a certificate of another CA is not even sent (the coordinator's TLS request names
+     * the cluster CA), so the coordinator can only say that none was presented.
+     */
+    public static Optional<String> problem(Path certificate, Path caCertificate, Instant now) throws IOException {
+        X509Certificate leaf = Pem.readCertificates(certificate).get(0);
+        List<X509Certificate> cas = Pem.readCertificates(caCertificate);
+        boolean signed = cas.stream().anyMatch(ca -> {
+            try {
+                leaf.verify(ca.getPublicKey());
+                return true;
+            } catch (java.security.GeneralSecurityException e) {
+                return false;
+            }
+        });
+        if (!signed) {
+            return Optional.of(certificate + " (" + leaf.getSubjectX500Principal().getName()
+                    + ") is not issued by the cluster CA in " + caCertificate);
+        }
+        if (now.isAfter(leaf.getNotAfter().toInstant())) {
+            return Optional.of(certificate + " expired on " + leaf.getNotAfter().toInstant());
+        }
+        if (now.isBefore(leaf.getNotBefore().toInstant())) {
+            return Optional.of(certificate + " is valid only from " + leaf.getNotBefore().toInstant());
+        }
+        return Optional.empty();
+    }
+
     /** The role and name in a certificate's subject ({@code OU}, {@code CN}), or empty when it names neither. */
     public static Optional<Holder> holder(X509Certificate certificate) {
         try {

@@ -203,11 +203,12 @@ public final class Coordinator implements AutoCloseable {
             FlightServer.Builder builder = FlightServer.builder(allocator, location,
                             new EndpointRouter(new CoordinatorProducer(registry, queries, statements)
                                     .requireCertificates(certificates), flightSql))
-                    .headerAuthenticator(new MallardAuthenticator(users, tokens, external, registry, certificates))
+                    .headerAuthenticator(new MallardAuthenticator(users, tokens, external, registry))
                     .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                     .transportHint("grpc.builderConsumer", (java.util.function.Consumer<io.grpc.netty.NettyServerBuilder>)
                             // workers ping idle connections every 10 s to notice a vanished peer (CoordinatorLink)
-                            netty -> mutualTls(netty, mutualTls).intercept(new PeerAddress()).intercept(new PeerCertificate())
+                            netty -> mutualTls(netty, mutualTls).intercept(new PeerAddress()).intercept(new PeerCertificate(certificates,
+                                            token -> registry.workerForToken(token).isPresent()))
                                     .permitKeepAliveTime(5, TimeUnit.SECONDS)
                                     .permitKeepAliveWithoutCalls(true)
                                     // and the coordinator pings its peers: a call from a worker that was cut off or

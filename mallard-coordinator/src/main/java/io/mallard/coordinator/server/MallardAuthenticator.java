@@ -35,11 +35,9 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
     private final TokenService tokens;
     private final Optional<ExternalIssuer> external;
     private final WorkerRegistry registry;
-    private final CertificatePolicy certificates;
 
     MallardAuthenticator(UserStore users, TokenService tokens, Optional<ExternalIssuer> external,
-            WorkerRegistry registry, CertificatePolicy certificates) {
-        this.certificates = certificates;
+            WorkerRegistry registry) {
         this.users = users;
         this.tokens = tokens;
         this.external = external;
@@ -50,7 +48,6 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
     public AuthResult authenticate(CallHeaders headers) {
         String basic = AuthUtilities.getValueFromAuthHeader(headers, Auth2Constants.BASIC_PREFIX);
         if (basic != null) {
-            checkCertificate(false);
             return login(basic);
         }
         String bearer = AuthUtilities.getValueFromAuthHeader(headers, Auth2Constants.BEARER_PREFIX);
@@ -62,12 +59,10 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
             if (jwt == null) {
                 Optional<String> worker = registry.workerForToken(bearer);
                 if (worker.isPresent()) {
-                    checkCertificate(true);
                     return result(Identity.worker(worker.get()), null);
                 }
                 throw refused("unknown token");
             }
-            checkCertificate(false);
             try {
                 MallardUser user = TokenService.isOwn(jwt) || external.isEmpty() ? tokens.verify(jwt, users)
                         : external.get().verify(jwt, users);
@@ -77,22 +72,7 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
                 throw WireErrors.toFlight(e);
             }
         }
-        checkCertificate(true); // an anonymous call may only register a worker
         return result(Identity.ANONYMOUS, null);
-    }
-
-    /** Refuses, at the call's headers, a worker's or user's call whose connection lacks the certificate it needs. */
-    private void checkCertificate(boolean workerCall) {
-        try {
-            if (workerCall) {
-                certificates.checkWorker(PeerCertificate.current());
-            } else {
-                certificates.checkUser(PeerCertificate.current());
-            }
-        } catch (MallardException e) {
-            LOG.warn("refused a call from {}: {}", PeerAddress.current(), e.getMessage());
-            throw WireErrors.toFlight(e);
-        }
     }
 
     /** Worker session tokens are base64url without dots; a JWT has three dot-separated parts. */
