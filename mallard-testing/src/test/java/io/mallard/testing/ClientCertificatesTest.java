@@ -61,7 +61,7 @@ class ClientCertificatesTest {
                 now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)), temp);
         try (MallardClient client = MallardClient.connect(
                 plain.withClientCertificate(alice.certificate(), alice.privateKey()))) {
-            assertThat(client.query("SELECT 42 AS answer").rows()).isEqualTo(List.of(List.of(42)));
+            assertThat(client.query("SELECT 42 AS answer").rows()).isEqualTo(List.of(List.of(42L)));
         }
     }
 }
