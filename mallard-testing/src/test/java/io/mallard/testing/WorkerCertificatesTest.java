@@ -70,43 +70,40 @@ class WorkerCertificatesTest {
         }
     }
 
+    /**
+     * Five workers that must be refused, started at once (each is a JVM): without a certificate, with one of another CA,
+     * an expired one, a client's, and another worker's name than its certificate's.
+     */
     @Test
-    void aWorkerWithoutACertificateIsRefusedAtTheCallHeaders() throws Exception {
-        assertRefused("no-cert", null, "requires a worker certificate (--worker-mtls) and the connection presented none");
-    }
-
-    @Test
-    void aWorkerWithACertificateOfAnotherCaIsRefused() throws Exception {
+    void workersWithoutAGoodCertificateAreRefusedAndSayWhyInTheirLog() throws Exception {
+        Path clusterTls = new ClusterLayout(cluster.dir()).tls();
+        Instant now = Instant.now();
         Path otherTls = temp.resolve("other-ca");
         TlsMaterial.generate(otherTls, List.of());
         ClientCertificates.Issued foreign = ClientCertificates.issue(otherTls, ClientCertificates.Role.WORKER, "foreign");
+        ClientCertificates.Issued expired = ClientCertificates.issue(clusterTls, ClientCertificates.Role.WORKER,
+                "expired", now.minus(Duration.ofDays(10)), now.minus(Duration.ofDays(1)), temp.resolve("expired"));
+        ClientCertificates.Issued client = ClientCertificates.issue(clusterTls, ClientCertificates.Role.CLIENT, "alice",
+                now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)), temp.resolve("alice"));
+
+        WorkerHandle none = cluster.startWorkerProcess("no-cert", null);
+        WorkerHandle ofOtherCa = cluster.startWorkerProcess("foreign", certificate(foreign));
+        WorkerHandle outOfDate = cluster.startWorkerProcess("expired", certificate(expired));
+        WorkerHandle asClient = cluster.startWorkerProcess("alice", certificate(client));
+        WorkerHandle misnamed = cluster.startWorkerProcess("edge-10", cluster.issueWorkerCertificate("edge-9", temp));
+
+        assertRefused(none, "requires a worker certificate (--worker-mtls) and the connection presented none");
         // its TLS stack does not even send it (the coordinator asks for the cluster CA's): refused as without one
-        String log = assertRefused("foreign", new WorkerConfig.ClientCertificate(foreign.certificate(),
-                foreign.privateKey()), "requires a worker certificate (--worker-mtls) and the connection presented none");
-        assertThat(log).contains("the worker certificate will not be accepted").contains("is not issued by the cluster CA");
+        assertThat(assertRefused(ofOtherCa, "requires a worker certificate (--worker-mtls) and the connection presented none"))
+                .contains("the worker certificate will not be accepted").contains("is not issued by the cluster CA");
+        assertThat(assertRefused(outOfDate, "TLS handshake with the coordinator failed"))
+                .contains("refused this worker's certificate").contains("expired on");
+        assertRefused(asClient, "presented a client certificate (alice)");
+        assertRefused(misnamed, "its certificate names 'edge-9'");
     }
 
-    @Test
-    void aWorkerWithAnExpiredCertificateIsRefusedInTheHandshake() throws Exception {
-        Instant now = Instant.now();
-        ClientCertificates.Issued expired = ClientCertificates.issue(new ClusterLayout(cluster.dir()).tls(),
-                ClientCertificates.Role.WORKER, "expired", now.minus(Duration.ofDays(10)), now.minus(Duration.ofDays(1)),
-                temp.resolve("expired"));
-        String log = assertRefused("expired", new WorkerConfig.ClientCertificate(expired.certificate(),
-                expired.privateKey()), "TLS handshake with the coordinator failed");
-        assertThat(log).contains("refused this worker's certificate").contains("expired on");
-    }
-
-    @Test
-    void aClientCertificateOrAnotherWorkersNameIsNoWorkerIdentity() throws Exception {
-        Instant now = Instant.now();
-        ClientCertificates.Issued client = ClientCertificates.issue(new ClusterLayout(cluster.dir()).tls(),
-                ClientCertificates.Role.CLIENT, "alice", now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)),
-                temp.resolve("alice"));
-        assertRefused("alice", new WorkerConfig.ClientCertificate(client.certificate(), client.privateKey()),
-                "presented a client certificate (alice)");
-        WorkerConfig.ClientCertificate someoneElse = cluster.issueWorkerCertificate("edge-9", temp);
-        assertRefused("edge-10", someoneElse, "its certificate names 'edge-9'");
+    private static WorkerConfig.ClientCertificate certificate(ClientCertificates.Issued issued) {
+        return new WorkerConfig.ClientCertificate(issued.certificate(), issued.privateKey());
     }
 
     @Test
@@ -164,14 +161,13 @@ class WorkerCertificatesTest {
         return ids.isEmpty() ? null : ids.get(0);
     }
 
-    /** Starts a worker process that must be refused: it exits with an error, its log says why, it never registered. */
-    private String assertRefused(String name, WorkerConfig.ClientCertificate certificate, String why) throws Exception {
-        WorkerHandle worker = cluster.startWorkerProcess(name, certificate);
+    /** A worker process that must be refused: it exits with an error, its log says why, it never registered. */
+    private String assertRefused(WorkerHandle worker, String why) throws Exception {
         int exit = worker.awaitExit(REFUSED_WITHIN);
         String log = Files.readString(worker.log());
         assertThat(exit).as(log).isNotZero();
         assertThat(log).contains(why);
-        assertThat(cluster.status().workers()).noneMatch(w -> w.name().equals(name));
+        assertThat(cluster.status().workers()).noneMatch(w -> w.name().equals(worker.name()));
         return log;
     }
 
