@@ -7,9 +7,13 @@ import javax.net.ssl.SSLException;
 /**
  * Tells a failed TLS handshake with the coordinator from a coordinator that is not up yet: a handshake failure (the
  * coordinator refused this worker's certificate, or presented one the cluster CA did not sign) does not heal by
- * retrying, so the worker stops at once with an error that says what to check.
+ * retrying, so after {@link #ATTEMPTS} in a row (a single one may be a connection cut mid-handshake) the worker stops
+ * with an error that says what to check. A coordinator that is not up yet refuses the connection: no handshake.
  */
 final class TlsRefusal {
+    /** Handshake failures in a row after which a worker stops trying to register. */
+    static final int ATTEMPTS = 3;
+
     private TlsRefusal() {
     }
 

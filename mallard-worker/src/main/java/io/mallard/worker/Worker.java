@@ -139,16 +139,25 @@ public final class Worker implements AutoCloseable {
     private void registerWithRetry() {
         long deadline = System.currentTimeMillis() + config.connectTimeoutMillis();
         long backoff = 200;
+        int handshakesFailed = 0;
         while (true) {
             try {
                 register();
                 return;
             } catch (MallardException e) {
                 MallardException refused = TlsRefusal.of(e, config.clientCertificate() != null);
-                if (refused != null) {
+                // a refused certificate does not heal; a handshake cut by a coordinator going down might: try thrice
+                if (refused != null && ++handshakesFailed >= TlsRefusal.ATTEMPTS) {
                     LOG.error("{}", refused.getMessage());
-                    throw refused; // the coordinator will not take this worker's certificate: retrying cannot help
+                    throw refused;
                 }
+                if (refused != null) {
+                    LOG.warn("{}; trying again", refused.getMessage());
+                    link.reconnectNow(); // a new handshake, not the channel's remembered failure
+                    backoff = pause(backoff);
+                    continue;
+                }
+                handshakesFailed = 0;
                 if (e.code() == ErrorCode.AUTHENTICATION_FAILED) {
                     LOG.error("the coordinator refused this worker: {}", e.getMessage());
                 }
