@@ -34,6 +34,13 @@ final class ConnectionOptions {
     @Option(names = "--ca", description = "The cluster's CA certificate, tls/ca.pem (or ca= in the config file).")
     Path ca;
 
+    @Option(names = "--cert", description = "A client certificate for a coordinator with --client-mtls "
+            + "(tls/clients/NAME.pem from `mallard bootstrap --client-cert NAME`; or cert= in the config file).")
+    Path cert;
+
+    @Option(names = "--key", description = "The private key of --cert (tls/clients/NAME-key.pem; or key= in the config file).")
+    Path key;
+
     @Option(names = "--insecure", description = "Plaintext, for a coordinator started with --insecure.")
     boolean insecure;
 
@@ -53,10 +60,13 @@ final class ConnectionOptions {
             throw new MallardException(ErrorCode.INVALID_ARGUMENT, "--ca is required with TLS: the cluster's tls/ca.pem "
                     + "(or ca= in the config file, or --insecure for a plaintext coordinator)");
         }
+        String certFile = first(cert == null ? null : cert.toString(), file.getProperty("cert"));
+        String keyFile = first(key == null ? null : key.toString(), file.getProperty("key"));
         return new ConnectOptions(
                 first(host, file.getProperty("host"), "127.0.0.1"),
                 Integer.parseInt(first(port == null ? null : port.toString(), file.getProperty("port"), "31337")),
-                first(user, file.getProperty("user"), "admin"), secret, insecure ? null : Path.of(caFile), insecure);
+                first(user, file.getProperty("user"), "admin"), secret, insecure ? null : Path.of(caFile), insecure,
+                certFile == null ? null : Path.of(certFile), keyFile == null ? null : Path.of(keyFile));
     }
 
     /** The keys a connection file may hold; any other is a typo and an error. */

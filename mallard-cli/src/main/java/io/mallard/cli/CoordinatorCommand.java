@@ -101,6 +101,15 @@ final class CoordinatorCommand implements Callable<Integer> {
             description = "How long a bearer token issued at login lives (default: ${DEFAULT-VALUE}, 12 h).")
     long tokenTtlMillis;
 
+    @Option(names = "--worker-mtls", description = "Require a worker certificate of the cluster CA "
+            + "(`mallard bootstrap --worker-cert NAME`) from every worker; a worker registers under its certificate's name.")
+    boolean workerMtls;
+
+    @Option(names = "--client-mtls", description = "Require a certificate of the cluster CA from every connection (TLS "
+            + "refuses one without), and a client certificate (`mallard bootstrap --client-cert NAME`) for users' calls; "
+            + "workers then need theirs too.")
+    boolean clientMtls;
+
     @Option(names = "--jwt-issuer", description = "Also take JWTs of this identity provider (its exact iss).")
     String jwtIssuer;
 
@@ -164,7 +173,8 @@ final class CoordinatorCommand implements Callable<Integer> {
                         : new CoordinatorConfig.ExternalJwt(jwtIssuer, jwtAudience, jwtJwks, jwtUserClaim),
                         ClientLimits.DEFAULTS.withRoles(ClientLimits.parseRoles(roleLimits))
                                 .withSessions(maxSessions, sessionIdleMillis).withMaxSqlBytes(maxSqlBytes)
-                                .withLogins(ClientLimits.LoginPolicy.parse(loginLockout))))
+                                .withLogins(ClientLimits.LoginPolicy.parse(loginLockout)))
+                        .withMtls(workerMtls, clientMtls))
                 .withHttpPort(httpPort);
         Coordinator coordinator = Coordinator.start(config);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -28,7 +28,15 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--ca", required = true, description = "The cluster's CA certificate (tls/ca.pem of the cluster directory).")
     Path ca;
 
-    @Option(names = "--name", description = "Name in logs and errors (default: host name and pid).")
+    @Option(names = "--cert", description = "The worker's certificate for mutual TLS (a coordinator with --worker-mtls "
+            + "requires one): tls/workers/NAME.pem made by `mallard bootstrap --worker-cert NAME`; with --key.")
+    Path cert;
+
+    @Option(names = "--key", description = "The private key of --cert (tls/workers/NAME-key.pem).")
+    Path key;
+
+    @Option(names = "--name", description = "Name in logs and errors (default: host name and pid; with --cert, use the "
+            + "name the certificate was issued for).")
     String name;
 
     @Option(names = "--data-dir", description = "Where shards are kept (default: a new temporary directory).")
@@ -65,9 +73,13 @@ final class WorkerCommand implements Callable<Integer> {
         }
         String workerName = name != null ? name : InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
         Path dir = dataDir != null ? dataDir : Files.createTempDirectory("mallard-worker-");
-        Worker worker = Worker.start(new WorkerConfig(coordinator.substring(0, colon),
+        WorkerConfig config = new WorkerConfig(coordinator.substring(0, colon),
                 Integer.parseInt(coordinator.substring(colon + 1)), ca, joinToken, workerName, dir, taskThreads,
-                taskDelayMillis, insecure).withDrainTimeout(drainTimeoutMillis));
+                taskDelayMillis, insecure).withDrainTimeout(drainTimeoutMillis);
+        if (cert != null || key != null) {
+            config = config.withClientCertificate(new WorkerConfig.ClientCertificate(cert, key));
+        }
+        Worker worker = Worker.start(config);
         // SIGTERM drains: running tasks end and other workers take the shards over before this one leaves
         Runtime.getRuntime().addShutdownHook(new Thread(worker::drain));
         System.out.println("worker " + worker.workerId() + " (" + workerName + ") joined " + coordinator + ", shards in " + dir);

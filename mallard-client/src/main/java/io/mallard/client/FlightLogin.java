@@ -49,7 +49,12 @@ record FlightLogin(ConnectOptions options, BufferAllocator allocator, ManagedCha
             if (options.insecure()) {
                 builder.usePlaintext();
             } else {
-                builder.sslContext(GrpcSslContexts.forClient().trustManager(options.caCertificate().toFile()).build());
+                io.netty.handler.ssl.SslContextBuilder tls = GrpcSslContexts.forClient()
+                        .trustManager(options.caCertificate().toFile());
+                if (options.clientCertificate() != null) {
+                    tls.keyManager(options.clientCertificate().toFile(), options.clientKey().toFile());
+                }
+                builder.sslContext(tls.build());
             }
             channel = builder.build();
             flight = FlightGrpcUtils.createFlightClient(allocator, channel, new ArrayList<>());

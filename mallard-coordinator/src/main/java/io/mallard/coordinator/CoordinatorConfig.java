@@ -37,18 +37,30 @@ public record CoordinatorConfig(Path dir, String host, int port, int shardPort, 
      * @param tokenTtlMillis how long a bearer token issued at login lives (the client logs in again when it expired)
      * @param externalJwt    the identity provider whose JWTs are taken, or null for none
      * @param clients        what bounds each client: per-role limits, sessions, SQL size, failed logins
+     * @param workerMtls     workers must present a certificate of the cluster CA naming a worker ({@code OU=worker})
+     * @param clientMtls     every connection must present a certificate of the cluster CA (TLS requires it), and
+     *                       users' calls one naming a client ({@code OU=client})
      */
     public record Auth(long tokenTtlMillis, ExternalJwt externalJwt,
-            io.mallard.coordinator.security.ClientLimits clients) {
+            io.mallard.coordinator.security.ClientLimits clients, boolean workerMtls, boolean clientMtls) {
         public static final Auth DEFAULTS = new Auth(12 * 3600_000L, null);
 
         public Auth(long tokenTtlMillis, ExternalJwt externalJwt) {
             this(tokenTtlMillis, externalJwt, io.mallard.coordinator.security.ClientLimits.DEFAULTS);
         }
 
+        public Auth(long tokenTtlMillis, ExternalJwt externalJwt, io.mallard.coordinator.security.ClientLimits clients) {
+            this(tokenTtlMillis, externalJwt, clients, false, false);
+        }
+
         /** These with other client limits. */
         public Auth withClients(io.mallard.coordinator.security.ClientLimits newClients) {
-            return new Auth(tokenTtlMillis, externalJwt, newClients);
+            return new Auth(tokenTtlMillis, externalJwt, newClients, workerMtls, clientMtls);
+        }
+
+        /** The same, with the certificates required of workers and clients. */
+        public Auth withMtls(boolean workers, boolean clients) {
+            return new Auth(tokenTtlMillis, externalJwt, this.clients, workers, clients);
         }
 
         public Auth {

@@ -179,9 +179,23 @@ public final class Messages {
     public record ClusterStatusRequest() implements Message {
     }
 
-    /** @param address the worker's network address as the coordinator saw its connection (host:port), or empty */
+    /**
+     * @param id            the coordinator's id for this registration ({@code w1}, {@code w2}, …), never reused: names are
+     *                      labels the worker chose, ids are the identity
+     * @param address       the worker's network address as the coordinator saw its connection (host:port), or empty
+     * @param pid           the process id the worker reported (a claim, like its name)
+     * @param certified     the worker presented a certificate of the cluster CA naming it ({@code --worker-mtls})
+     * @param duplicateName another worker that is not gone registered under the same name
+     */
     public record WorkerView(String id, String name, String state, List<String> assigned, List<String> trusted,
-            long lastHeartbeatMillisAgo, int cpus, long memoryBytes, int runningTasks, String version, String address) {
+            long lastHeartbeatMillisAgo, int cpus, long memoryBytes, int runningTasks, String version, String address,
+            long pid, boolean certified, boolean duplicateName) {
+        public WorkerView(String id, String name, String state, List<String> assigned, List<String> trusted,
+                long lastHeartbeatMillisAgo, int cpus, long memoryBytes, int runningTasks, String version,
+                String address) {
+            this(id, name, state, assigned, trusted, lastHeartbeatMillisAgo, cpus, memoryBytes, runningTasks, version,
+                    address, 0, false, false);
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package io.mallard.testing;
 import io.mallard.client.ConnectOptions;
 import io.mallard.client.MallardClient;
 import io.mallard.client.MallardSqlClient;
+import io.mallard.common.security.ClientCertificates;
 import io.mallard.common.security.Credentials;
 import io.mallard.coordinator.ClusterLayout;
 import io.mallard.coordinator.CompactionPolicy;
@@ -96,28 +97,66 @@ public final class LocalCluster implements AutoCloseable {
     /** Starts one more worker; {@code taskDelayMillis} > 0 makes it wait before each task (fault injection). */
     public WorkerHandle addWorker(boolean asProcess, long taskDelayMillis) throws IOException {
         String name = "worker-" + nextWorker++;
-        Path workerDir = dir.resolve("workers").resolve(name + "-" + System.nanoTime());
-        Files.createDirectories(workerDir);
-        workerDirs.add(workerDir);
-        String joinToken = Credentials.load(dir).joinToken();
-        Path ca = new ClusterLayout(dir).caCertificate();
+        Path workerDir = workerDir(name);
+        // a coordinator that requires worker certificates gets workers with one issued by the cluster CA
+        WorkerConfig.ClientCertificate certificate = config.auth().workerMtls()
+                ? issueWorkerCertificate(name, workerDir) : null;
         WorkerHandle handle;
         if (asProcess) {
-            List<String> command = new ArrayList<>(List.of(javaBinary(), "--add-opens=java.base/java.nio=ALL-UNNAMED",
-                    "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.mallard.worker.WorkerMain",
-                    "--coordinator", "127.0.0.1:" + coordinator.port(), "--ca", ca.toString(), "--token", joinToken,
-                    "--name", name, "--data-dir", workerDir.toString(), "--task-delay-ms", Long.toString(taskDelayMillis),
-                    "--exit-with-parent", Long.toString(ProcessHandle.current().pid())));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(workerDir.resolve("worker.log").toFile()).start();
-            handle = new WorkerHandle(name, null, process);
+            handle = startWorkerProcess(name, workerDir, certificate, taskDelayMillis);
         } else {
-            Worker worker = Worker.start(new WorkerConfig("127.0.0.1", coordinator.port(), ca, joinToken, name, workerDir,
-                    2, taskDelayMillis, false));
+            WorkerConfig workerConfig = new WorkerConfig("127.0.0.1", coordinator.port(), caCertificate(),
+                    Credentials.load(dir).joinToken(), name, workerDir, 2, taskDelayMillis, false);
+            Worker worker = Worker.start(certificate == null ? workerConfig : workerConfig.withClientCertificate(certificate));
             handle = new WorkerHandle(name, worker, null);
         }
         workers.add(handle);
         return handle;
+    }
+
+    /**
+     * Starts a worker process named {@code name} presenting {@code certificate} (null: none), without waiting for it to
+     * join: a test of refusals reads its log ({@link WorkerHandle#log()}) and waits for it to exit. Closed with the
+     * cluster.
+     */
+    public WorkerHandle startWorkerProcess(String name, WorkerConfig.ClientCertificate certificate) throws IOException {
+        WorkerHandle handle = startWorkerProcess(name, workerDir(name), certificate, 0);
+        workers.add(handle);
+        return handle;
+    }
+
+    /** A new directory for a worker's data (and its log, and certificates a test issues for it). */
+    public Path workerDir(String name) throws IOException {
+        Path workerDir = dir.resolve("workers").resolve(name + "-" + System.nanoTime());
+        Files.createDirectories(workerDir);
+        workerDirs.add(workerDir); // deleted when the cluster closes
+        return workerDir;
+    }
+
+    /** A worker certificate for {@code name} from the cluster CA, valid now, written into {@code into}. */
+    public WorkerConfig.ClientCertificate issueWorkerCertificate(String name, Path into) throws IOException {
+        java.time.Instant now = java.time.Instant.now();
+        ClientCertificates.Issued issued = ClientCertificates.issue(new ClusterLayout(dir).tls(),
+                ClientCertificates.Role.WORKER, name, now.minus(java.time.Duration.ofHours(1)),
+                now.plus(java.time.Duration.ofDays(1)), into);
+        return new WorkerConfig.ClientCertificate(issued.certificate(), issued.privateKey());
+    }
+
+    private WorkerHandle startWorkerProcess(String name, Path workerDir, WorkerConfig.ClientCertificate certificate,
+            long taskDelayMillis) throws IOException {
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.mallard.worker.WorkerMain",
+                "--coordinator", "127.0.0.1:" + coordinator.port(), "--ca", caCertificate().toString(),
+                "--token", Credentials.load(dir).joinToken(),
+                "--name", name, "--data-dir", workerDir.toString(), "--task-delay-ms", Long.toString(taskDelayMillis),
+                "--exit-with-parent", Long.toString(ProcessHandle.current().pid())));
+        if (certificate != null) {
+            command.addAll(List.of("--cert", certificate.certificate().toString(),
+                    "--key", certificate.privateKey().toString()));
+        }
+        Path log = workerDir.resolve("worker.log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new WorkerHandle(name, null, process, log);
     }
 
     /**

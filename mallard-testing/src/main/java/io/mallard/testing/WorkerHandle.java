@@ -7,11 +7,33 @@ public final class WorkerHandle implements AutoCloseable {
     private final String name;
     private final Worker inProcess;
     private final Process process;
+    private final java.nio.file.Path log;
 
     WorkerHandle(String name, Worker inProcess, Process process) {
+        this(name, inProcess, process, null);
+    }
+
+    WorkerHandle(String name, Worker inProcess, Process process, java.nio.file.Path log) {
         this.name = name;
         this.inProcess = inProcess;
         this.process = process;
+        this.log = log;
+    }
+
+    /** The process's output (stdout and stderr), or null for a worker in this JVM. */
+    public java.nio.file.Path log() {
+        return log;
+    }
+
+    /** Waits until the process ended; returns its exit code, or throws when it still runs after the timeout. */
+    public int awaitExit(java.time.Duration timeout) throws InterruptedException {
+        if (process == null) {
+            throw new IllegalStateException("worker " + name + " runs in this JVM");
+        }
+        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("worker " + name + " still runs after " + timeout);
+        }
+        return process.exitValue();
     }
 
     public String name() {

@@ -36,7 +36,12 @@ final class CoordinatorLink implements AutoCloseable {
         if (config.insecure()) {
             builder.usePlaintext();
         } else {
-            builder.sslContext(GrpcSslContexts.forClient().trustManager(config.caCertificate().toFile()).build());
+            io.netty.handler.ssl.SslContextBuilder tls = GrpcSslContexts.forClient().trustManager(config.caCertificate().toFile());
+            if (config.clientCertificate() != null) {
+                tls.keyManager(config.clientCertificate().certificate().toFile(),
+                        config.clientCertificate().privateKey().toFile());
+            }
+            builder.sslContext(tls.build());
         }
         this.channel = builder.build();
         this.client = FlightGrpcUtils.createFlightClient(allocator, channel);

@@ -102,6 +102,12 @@ public final class Worker implements AutoCloseable {
      * {@code config.connectTimeoutMillis()} (workers may start first); a wrong join token fails at once.
      */
     public static Worker start(WorkerConfig config) throws IOException {
+        if (config.clientCertificate() != null && config.caCertificate() != null) {
+            // said before connecting: the coordinator can only tell that it got no acceptable certificate
+            io.mallard.common.security.ClientCertificates.problem(config.clientCertificate().certificate(),
+                    config.caCertificate(), java.time.Instant.now()).ifPresent(problem ->
+                    LOG.warn("the worker certificate will not be accepted: {}", problem));
+        }
         Worker worker = new Worker(config);
         try {
             worker.registerWithRetry();
@@ -134,11 +140,25 @@ public final class Worker implements AutoCloseable {
     private void registerWithRetry() {
         long deadline = System.currentTimeMillis() + config.connectTimeoutMillis();
         long backoff = 200;
+        int handshakesFailed = 0;
         while (true) {
             try {
                 register();
                 return;
             } catch (MallardException failure) {
+                MallardException refused = TlsRefusal.of(failure, config.clientCertificate() != null);
+                // a refused certificate does not heal; a handshake cut by a coordinator going down might: try thrice
+                if (refused != null && ++handshakesFailed >= TlsRefusal.ATTEMPTS) {
+                    LOG.error("{}", refused.getMessage());
+                    throw refused;
+                }
+                if (refused != null) {
+                    LOG.warn("{}; trying again", refused.getMessage());
+                    link.reconnectNow(); // a new handshake, not the channel's remembered failure
+                    backoff = pause(backoff);
+                    continue;
+                }
+                handshakesFailed = 0;
                 MallardException e = ConnectionErrors.explain(failure, new ConnectionErrors.Target(
                         config.coordinatorHost(), config.coordinatorPort(), config.insecure(), config.caCertificate()));
                 // a wrong token or CA does not heal by waiting: say so at once

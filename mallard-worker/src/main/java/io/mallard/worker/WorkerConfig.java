@@ -21,10 +21,30 @@ import java.nio.file.Path;
  *                         a test can act while an upload is half done (0 in production)
  * @param drainTimeoutMillis longest a draining worker waits for its tasks to end and its shards to be taken over
  *                         before it leaves anyway
+ * @param clientCertificate the worker's certificate and key for mutual TLS (a coordinator with --worker-mtls requires
+ *                         one), or null
  */
 public record WorkerConfig(String coordinatorHost, int coordinatorPort, Path caCertificate, String joinToken, String name,
         Path dataDir, int taskThreads, long taskDelayMillis, boolean insecure, long connectTimeoutMillis,
-        long callTimeoutMillis, long uploadStallMillis, long uploadPauseMillis, long drainTimeoutMillis) {
+        long callTimeoutMillis, long uploadStallMillis, long uploadPauseMillis, long drainTimeoutMillis,
+        ClientCertificate clientCertificate) {
+
+    /** A PEM certificate chain ({@code mallard bootstrap --worker-cert NAME}: tls/workers/NAME.pem) and its key. */
+    public record ClientCertificate(Path certificate, Path privateKey) {
+        public ClientCertificate {
+            if (certificate == null || privateKey == null) {
+                throw new IllegalArgumentException("a client certificate needs both --cert and --key");
+            }
+        }
+    }
+
+    public WorkerConfig(String coordinatorHost, int coordinatorPort, Path caCertificate, String joinToken, String name,
+            Path dataDir, int taskThreads, long taskDelayMillis, boolean insecure, long connectTimeoutMillis,
+            long callTimeoutMillis, long uploadStallMillis, long uploadPauseMillis, long drainTimeoutMillis) {
+        this(coordinatorHost, coordinatorPort, caCertificate, joinToken, name, dataDir, taskThreads, taskDelayMillis,
+                insecure, connectTimeoutMillis, callTimeoutMillis, uploadStallMillis, uploadPauseMillis,
+                drainTimeoutMillis, null);
+    }
 
     /** Default drain limit: 60 s. */
     public static final long DEFAULT_DRAIN_TIMEOUT_MILLIS = 60_000;
@@ -64,24 +84,31 @@ public record WorkerConfig(String coordinatorHost, int coordinatorPort, Path caC
 
     public WorkerConfig withConnectTimeout(long millis) {
         return new WorkerConfig(coordinatorHost, coordinatorPort, caCertificate, joinToken, name, dataDir, taskThreads,
-                taskDelayMillis, insecure, millis, callTimeoutMillis, uploadStallMillis, uploadPauseMillis, drainTimeoutMillis);
+                taskDelayMillis, insecure, millis, callTimeoutMillis, uploadStallMillis, uploadPauseMillis, drainTimeoutMillis, clientCertificate);
     }
 
     public WorkerConfig withUploadStall(long millis) {
         return new WorkerConfig(coordinatorHost, coordinatorPort, caCertificate, joinToken, name, dataDir, taskThreads,
                 taskDelayMillis, insecure, connectTimeoutMillis, callTimeoutMillis, millis, uploadPauseMillis,
-                drainTimeoutMillis);
+                drainTimeoutMillis, clientCertificate);
     }
 
     public WorkerConfig withUploadPause(long millis) {
         return new WorkerConfig(coordinatorHost, coordinatorPort, caCertificate, joinToken, name, dataDir, taskThreads,
                 taskDelayMillis, insecure, connectTimeoutMillis, callTimeoutMillis, uploadStallMillis, millis,
-                drainTimeoutMillis);
+                drainTimeoutMillis, clientCertificate);
+    }
+
+    /** The same, presenting {@code certificate} to the coordinator (mutual TLS). */
+    public WorkerConfig withClientCertificate(ClientCertificate certificate) {
+        return new WorkerConfig(coordinatorHost, coordinatorPort, caCertificate, joinToken, name, dataDir, taskThreads,
+                taskDelayMillis, insecure, connectTimeoutMillis, callTimeoutMillis, uploadStallMillis, uploadPauseMillis,
+                drainTimeoutMillis, certificate);
     }
 
     public WorkerConfig withDrainTimeout(long millis) {
         return new WorkerConfig(coordinatorHost, coordinatorPort, caCertificate, joinToken, name, dataDir, taskThreads,
                 taskDelayMillis, insecure, connectTimeoutMillis, callTimeoutMillis, uploadStallMillis, uploadPauseMillis,
-                millis);
+                millis, clientCertificate);
     }
 }

@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * A bare worker entry point for process-level tests and embedded launchers ({@code mallard worker} is the user-facing
  * command). Arguments: {@code --coordinator HOST:PORT --ca FILE --token TOKEN --name NAME --data-dir DIR
- * [--task-delay-ms N] [--upload-pause-ms N] [--fault-hooks FILE] [--drain-timeout-ms N] [--exit-with-parent PID]}. SIGTERM drains
+ * [--cert FILE --key FILE] [--task-delay-ms N] [--upload-pause-ms N] [--fault-hooks FILE] [--drain-timeout-ms N] [--exit-with-parent PID]}. SIGTERM drains
  * the worker (see {@link Worker#drain()}).
  */
 public final class WorkerMain {
@@ -27,6 +27,11 @@ public final class WorkerMain {
                 .withUploadPause(Long.parseLong(options.getOrDefault("--upload-pause-ms", "0")))
                 .withDrainTimeout(Long.parseLong(options.getOrDefault("--drain-timeout-ms",
                         Long.toString(WorkerConfig.DEFAULT_DRAIN_TIMEOUT_MILLIS))));
+        if (options.containsKey("--cert") || options.containsKey("--key")) {
+            config = config.withClientCertificate(new WorkerConfig.ClientCertificate(
+                    options.containsKey("--cert") ? Path.of(options.get("--cert")) : null,
+                    options.containsKey("--key") ? Path.of(options.get("--key")) : null));
+        }
         if (options.containsKey("--exit-with-parent")) {
             ParentWatch.exitWhenGone(Long.parseLong(options.get("--exit-with-parent")));
         }

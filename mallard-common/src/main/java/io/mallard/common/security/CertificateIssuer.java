@@ -78,6 +78,40 @@ final class CertificateIssuer {
         return new Issued(sign(builder, ca.keyPair().getPrivate()), keys);
     }
 
+    /**
+     * A client certificate (clientAuth only) for {@code role} ("worker" or "client") named {@code commonName}: subject
+     * {@code O=Mallard, OU=role, CN=commonName}, valid from {@code notBefore} to {@code notAfter}.
+     */
+    static Issued newClient(Issued ca, String role, String commonName, Instant notBefore, Instant notAfter)
+            throws IOException {
+        KeyPair keys = newKeyPair();
+        JcaX509ExtensionUtils utils = extensionUtils();
+        X509Certificate caCert = ca.certificate();
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.O, "Mallard")
+                .addRDN(BCStyle.OU, role)
+                .addRDN(BCStyle.CN, commonName)
+                .build();
+        X509v3CertificateBuilder builder;
+        try {
+            builder = new JcaX509v3CertificateBuilder(caCert, serial(), Date.from(notBefore), Date.from(notAfter),
+                    subject, keys.getPublic())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
+                    .addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(keys.getPublic()))
+                    .addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(caCert));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read the CA certificate", e);
+        }
+        return new Issued(sign(builder, ca.keyPair().getPrivate()), keys);
+    }
+
+    /** The backdated start of a certificate made at {@code now}. */
+    static Instant notBefore(Instant now) {
+        return now.minus(BACKDATE);
+    }
+
     private static KeyPair newKeyPair() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");

@@ -43,7 +43,7 @@ final class Admission {
     }
 
     /** Admits a worker that knows the join token, gives it an id and a session token, and places shards on it. */
-    Messages.WorkerRegistered register(Messages.RegisterWorker request, String address) {
+    Messages.WorkerRegistered register(Messages.RegisterWorker request, String address, boolean certified) {
         if (!Secrets.constantTimeEquals(joinToken, request.joinToken())) {
             totals.joinsRefused.increment();
             // never the token itself: only who tried, from where
@@ -54,11 +54,13 @@ final class Admission {
         String token = Secrets.randomToken(32);
         String tokenHash = tokenHash(token);
         List<String> replaced = new java.util.ArrayList<>();
+        List<String> sameName = new java.util.ArrayList<>();
         WorkerSession session = state.locked(() -> {
             String id = "w" + nextWorker++;
             WorkerSession w = new WorkerSession(id, request.name(), token, request.pid(), request.cpus(),
                     request.memoryBytes(), request.version(), System.currentTimeMillis(), request.instance());
             w.address = address;
+            w.certified = certified;
             for (WorkerSession old : state.workers.values()) {
                 // the same worker registering again (it lost its session): the old session is over, its tasks with it
                 if (old.state.isLive() && old.placementKey.equals(w.placementKey)) {
@@ -68,6 +70,11 @@ final class Admission {
                     replaced.add(old.id);
                 }
             }
+            for (WorkerSession other : state.workers.values()) {
+                if (other.state != WorkerState.GONE && other.name.equals(w.name)) {
+                    sameName.add(other.label());
+                }
+            }
             state.workers.put(id, w);
             workersByTokenHash.put(tokenHash, id);
             placement.placeNewcomer(w);
@@ -75,6 +82,10 @@ final class Admission {
         });
         LOG.info("worker {} registered{}{}", session.label(), address.isEmpty() ? "" : " from " + address,
                 replaced.isEmpty() ? "" : ", replacing its earlier session " + replaced);
+        if (!sameName.isEmpty()) {
+            // names are labels: the new registration gets its own id, and mallard.workers marks both (duplicate_name)
+            LOG.warn("worker {} registered under a name other workers use too: {}", session.label(), sameName);
+        }
         replaced.forEach(onReplaced);
         return new Messages.WorkerRegistered(session.id, token, leaseMillis, pollMillis);
     }

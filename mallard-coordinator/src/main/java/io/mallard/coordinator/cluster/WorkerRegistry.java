@@ -102,7 +102,15 @@ public final class WorkerRegistry implements AutoCloseable {
 
     /** As {@link #register(Messages.RegisterWorker)}, noting the address the worker's connection came from. */
     public Messages.WorkerRegistered register(Messages.RegisterWorker request, String address) {
-        return admission.register(request, address);
+        return admission.register(request, address, false);
+    }
+
+    /**
+     * As {@link #register(Messages.RegisterWorker, String)}; {@code certified}: the worker's connection presented a
+     * certificate of the cluster CA naming a worker of the registered name.
+     */
+    public Messages.WorkerRegistered register(Messages.RegisterWorker request, String address, boolean certified) {
+        return admission.register(request, address, certified);
     }
 
     /** The worker id owning a session token, if that worker is not gone. */
@@ -259,7 +267,9 @@ public final class WorkerRegistry implements AutoCloseable {
             List<Messages.WorkerView> views = state.workers.values().stream()
                     .map(w -> new Messages.WorkerView(w.id, w.name, w.displayState(), List.copyOf(w.assigned),
                             List.copyOf(w.trusted), now - w.lastSeenMillis, w.cpus, w.memoryBytes, w.running.size(),
-                            w.version, w.address))
+                            w.version, w.address, w.pid, w.certified, w.state != WorkerState.GONE
+                                    && state.workers.values().stream().anyMatch(o -> o != w
+                                            && o.state != WorkerState.GONE && o.name.equals(w.name))))
                     .toList();
             List<Messages.ShardView> shards = state.snapshot.shardIds().stream().map(id -> {
                 List<DataFile> files = state.snapshot.filesOfShard(Snapshot.shardNumber(id));
@@ -268,6 +278,14 @@ public final class WorkerRegistry implements AutoCloseable {
                                 .map(w -> w.id).toList());
             }).toList();
             return new Messages.ClusterStatus(views, shards);
+        });
+    }
+
+    /** Whether {@code workerId} names a registered worker that is not gone (draining workers still hand files over). */
+    public boolean isMember(String workerId) {
+        return workerId != null && state.locked(() -> {
+            WorkerSession w = state.workers.get(workerId);
+            return w != null && w.state != WorkerState.GONE;
         });
     }
 

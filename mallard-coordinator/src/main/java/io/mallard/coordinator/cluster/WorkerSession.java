@@ -33,6 +33,8 @@ final class WorkerSession {
     boolean suspected;
     /** host:port of the worker's connection as the coordinator saw it (behind NAT: the NAT's address). */
     String address = "";
+    /** The connection presented a worker certificate of the cluster CA naming this worker's name. */
+    boolean certified;
     WorkerState state = WorkerState.REGISTERED;
     /** Shards placement gives this worker now. */
     final Set<String> assigned = new LinkedHashSet<>();

@@ -66,8 +66,12 @@ public final class Coordinator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
     /** The version reported to clients (Flight SQL server info). */
     public static final String VERSION = "0.1.0";
-    /** How long a file's download URL works: long enough for a worker's download queue, short for a leaked URL. */
-    static final Duration DOWNLOAD_URL_TTL = Duration.ofMinutes(10);
+    /**
+     * How long a file's download URL works: long enough for a worker's download queue (grants are sent as the worker
+     * polls, and it fetches them at once), short for a leaked URL. The local store also refuses a URL of a worker that
+     * is gone; an S3 pre-signed URL is a bearer secret until it expires (docs/security.md).
+     */
+    static final Duration DOWNLOAD_URL_TTL = Duration.ofMinutes(5);
     /** Largest message a peer may send: 256 MiB (an Arrow batch of partial results stays far below). */
     static final int MAX_MESSAGE_BYTES = 256 << 20;
     /** How often the coordinator pings an idle connection, and how long a ping may go unanswered. */
@@ -174,6 +178,9 @@ public final class Coordinator implements AutoCloseable {
                         }
                     }, catalog::pinnedByOldVersion);
             resources.add(0, registry);
+            if (shards != null) {
+                shards.admitOnly(registry::isMember);
+            }
             catalog.onCommit(registry::onSnapshot);
             java.sql.Connection planning = reference.duplicate();
             resources.add(0, planning); // an open connection keeps the reference database's DuckDB instance alive
@@ -216,13 +223,24 @@ public final class Coordinator implements AutoCloseable {
             catalog.onCommit(snapshot -> flightSql.tablesChanged());
             Location location = config.insecure() ? Location.forGrpcInsecure(config.host(), config.port())
                     : Location.forGrpcTls(config.host(), config.port());
+            CertificatePolicy certificates = new CertificatePolicy(config.auth().workerMtls(), config.auth().clientMtls());
+            if (certificates.asksForCertificates() && config.insecure()) {
+                throw new MallardException(ErrorCode.INVALID_ARGUMENT,
+                        "--worker-mtls and --client-mtls need TLS: they cannot be combined with --insecure");
+            }
+            io.netty.handler.ssl.SslContext mutualTls = certificates.asksForCertificates()
+                    ? MutualTls.serverContext(tls, certificates.requiresCertificates()) : null;
             FlightServer.Builder builder = FlightServer.builder(allocator, location,
-                            new EndpointRouter(new CoordinatorProducer(registry, queries, statements), flightSql))
+                            new EndpointRouter(new CoordinatorProducer(registry, queries, statements)
+                                    .requireCertificates(certificates), flightSql))
                     .headerAuthenticator(authenticator)
                     .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                     .transportHint("grpc.builderConsumer", (java.util.function.Consumer<io.grpc.netty.NettyServerBuilder>)
                             // workers ping idle connections every 10 s to notice a vanished peer (CoordinatorLink)
-                            netty -> netty.intercept(new PeerAddress()).addStreamTracerFactory(PeerAddress.tracer())
+                            netty -> mutualTls(netty, mutualTls).intercept(new PeerAddress())
+                                    .addStreamTracerFactory(PeerAddress.tracer())
+                                    .intercept(new PeerCertificate(certificates,
+                                            token -> registry.workerForToken(token).isPresent()))
                                     .permitKeepAliveTime(5, TimeUnit.SECONDS)
                                     .permitKeepAliveWithoutCalls(true)
                                     // and the coordinator pings its peers: a call from a worker that was cut off or
@@ -261,6 +279,12 @@ public final class Coordinator implements AutoCloseable {
             }
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
+    }
+
+    /** Replaces the TLS context Flight made from the server certificate with one that also asks for client certificates. */
+    private static io.grpc.netty.NettyServerBuilder mutualTls(io.grpc.netty.NettyServerBuilder netty,
+            io.netty.handler.ssl.SslContext context) {
+        return context == null ? netty : netty.sslContext(context);
     }
 
     /** Starts a coordinator over a bootstrapped cluster directory. */

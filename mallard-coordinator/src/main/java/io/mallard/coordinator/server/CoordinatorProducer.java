@@ -34,6 +34,14 @@ final class CoordinatorProducer extends NoOpFlightProducer {
     private final QueryManager queries;
     private final StatementExecutor statements;
 
+    private CertificatePolicy certificates = CertificatePolicy.NONE;
+
+    /** Registrations must then come under the name of the worker's certificate. */
+    CoordinatorProducer requireCertificates(CertificatePolicy policy) {
+        this.certificates = policy;
+        return this;
+    }
+
     CoordinatorProducer(WorkerRegistry registry, QueryManager queries, StatementExecutor statements) {
         this.registry = registry;
         this.queries = queries;
@@ -76,7 +84,8 @@ final class CoordinatorProducer extends NoOpFlightProducer {
 
     private Message handle(Identity caller, Message message, String peerAddress) throws InterruptedException, IOException {
         if (message instanceof Messages.RegisterWorker register) {
-            return registry.register(register, peerAddress);
+            boolean certified = certificates.checkRegistration(register.name(), PeerCertificate.current());
+            return registry.register(register, peerAddress, certified);
         }
         if (message instanceof Messages.FileReady ready) {
             return registry.fileReady(caller.requireWorker(Optional.of(ready.workerId())), ready.fileId());

@@ -17,13 +17,15 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The embedded shard store's server: serves the store's files over HTTPS at {@code /store/<key>} to holders of a
- * signed, expiring, file-scoped URL. Anything else gets 403 (bad or expired signature) or 404.
+ * signed, expiring, file-scoped URL. Anything else gets 403 (bad or expired signature, or a URL issued to a worker
+ * that is no longer a live member of the cluster) or 404.
  */
 public final class ShardServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShardServer.class);
@@ -37,6 +39,8 @@ public final class ShardServer implements AutoCloseable {
     private final LongAdder filesServed = new LongAdder();
     private final LongAdder bytesServed = new LongAdder();
     private final LongAdder refused = new LongAdder();
+    /** Whether the worker a URL names may still download: checked at download time, not when the URL was signed. */
+    private volatile Predicate<String> workerIsMember = worker -> true;
 
     /** @param root the local store's directory ({@code LocalShardStore}): a key's file is {@code root/key} */
     public ShardServer(String bindHost, int port, String advertisedHost, SSLContext ssl, Path root, UrlSigner signer)
@@ -54,6 +58,14 @@ public final class ShardServer implements AutoCloseable {
         this.server.setExecutor(executor);
         this.server.createContext(PREFIX, this::handle);
         this.server.start();
+    }
+
+    /**
+     * From now on a URL works only while the worker it names is a member ({@code WorkerRegistry::isMember}): a URL
+     * captured from a worker that is gone is refused even before it expires.
+     */
+    public void admitOnly(Predicate<String> isMember) {
+        this.workerIsMember = isMember;
     }
 
     public int port() {
@@ -82,6 +94,15 @@ public final class ShardServer implements AutoCloseable {
                 refused.increment();
                 LOG.warn("refused file download {} from {}: {}", key, exchange.getRemoteAddress(), verdict);
                 reply(exchange, 403, "refused: " + verdict.name().toLowerCase());
+                return;
+            }
+            // the signature covers the worker's id, so this is the worker the URL was issued to
+            String worker = UrlSigner.parseQuery(exchange.getRequestURI().getRawQuery()).get("worker");
+            if (!workerIsMember.test(worker)) {
+                LOG.warn("refused file download {} from {}: URL issued to worker {}, which is gone", key,
+                        exchange.getRemoteAddress(), worker);
+                reply(exchange, 403, "refused: worker_gone (this URL was issued to worker " + worker
+                        + ", which is no longer a member of the cluster)");
                 return;
             }
             Path file = StoreKey.isValid(key) ? root.resolve(key) : null;

@@ -55,7 +55,8 @@ public final class MetadataStore implements AutoCloseable {
         "CREATE OR REPLACE TABLE live.tasks (" + TASK_COLUMNS + ")",
         "CREATE OR REPLACE TABLE live.workers (worker_id VARCHAR, name VARCHAR, address VARCHAR, state VARCHAR, "
                 + "shards VARCHAR[], trusted_shards VARCHAR[], last_heartbeat TIMESTAMP, running_tasks INTEGER, "
-                + "version VARCHAR, cpus INTEGER, memory_bytes BIGINT)",
+                + "version VARCHAR, cpus INTEGER, memory_bytes BIGINT, pid BIGINT, certified BOOLEAN, "
+                + "duplicate_name BOOLEAN)",
         "CREATE OR REPLACE TABLE live.shards (shard_id VARCHAR, files INTEGER, size_bytes BIGINT, "
                 + "replicas VARCHAR[], state VARCHAR)",
         "CREATE OR REPLACE TABLE live.tables (name VARCHAR, role VARCHAR, shard_key VARCHAR[], shard_count INTEGER, "
@@ -473,7 +474,7 @@ public final class MetadataStore implements AutoCloseable {
 
     private void insertWorkers(List<Messages.WorkerView> workers) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO live.workers VALUES (?, ?, ?, ?, ?::VARCHAR[], ?::VARCHAR[], ?, ?, ?, ?, ?)")) {
+                "INSERT INTO live.workers VALUES (?, ?, ?, ?, ?::VARCHAR[], ?::VARCHAR[], ?, ?, ?, ?, ?, ?, ?, ?)")) {
             long now = System.currentTimeMillis();
             for (Messages.WorkerView w : workers) {
                 insert.setString(1, w.id());
@@ -487,6 +488,9 @@ public final class MetadataStore implements AutoCloseable {
                 insert.setString(9, w.version());
                 insert.setInt(10, w.cpus());
                 insert.setLong(11, w.memoryBytes());
+                insert.setLong(12, w.pid());
+                insert.setBoolean(13, w.certified());
+                insert.setBoolean(14, w.duplicateName());
                 insert.execute();
             }
         }
