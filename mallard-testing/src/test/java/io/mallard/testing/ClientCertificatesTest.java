@@ -46,7 +46,7 @@ class ClientCertificatesTest {
                 cluster.adminPassword(), cluster.caCertificate());
         MallardException without = catchThrowableOfType(MallardException.class, () -> MallardClient.connect(plain));
         assertThat(without).as("refused in the TLS handshake").isNotNull();
-        assertThat(without.code()).as(without.getMessage()).isEqualTo(ErrorCode.CONNECTION_FAILED);
+        assertThat(without.code()).as(without.getMessage()).isEqualTo(ErrorCode.TLS_FAILED);
 
         Path tls = new ClusterLayout(cluster.dir()).tls();
         Instant now = Instant.now();

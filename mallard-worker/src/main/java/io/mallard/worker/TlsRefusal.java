@@ -25,15 +25,26 @@ final class TlsRefusal {
                 tls = ssl;
             }
         }
-        if (tls == null) {
-            return null;
+        if (tls == null || distrusts(failure)) {
+            return null; // not a handshake failure, or this worker does not trust the coordinator: ConnectionErrors says
         }
         String hint = presentedCertificate
                 ? "the coordinator refused this worker's certificate (--cert/--key): it must be issued by the cluster's "
                         + "CA (mallard bootstrap --worker-cert NAME) and valid now"
                 : "the coordinator may require a worker certificate (--worker-mtls): start the worker with --cert and "
                         + "--key, or check that --ca is the cluster's CA";
-        return new MallardException(ErrorCode.AUTHENTICATION_FAILED,
+        return new MallardException(ErrorCode.TLS_FAILED,
                 "TLS handshake with the coordinator failed (" + tls.getMessage() + "): " + hint, failure);
+    }
+
+    /** Whether the handshake failed on this side: the coordinator's certificate is not one the worker's CA signed. */
+    private static boolean distrusts(Throwable failure) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof java.security.cert.CertificateException || t instanceof java.security.cert.CertPathBuilderException
+                    || t instanceof java.security.cert.CertPathValidatorException) {
+                return true;
+            }
+        }
+        return false;
     }
 }
