@@ -8,8 +8,6 @@ import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.coordinator.audit.AuditLog;
 import io.mallard.testing.LocalCluster;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +85,7 @@ class AuditCommandTest {
         String text = Files.readString(log);
         assertThat(text).doesNotContain("rita-first-secret", "rita-second-secret", "not-her-password",
                 cluster.adminPassword());
-        Run verified = run("audit", "verify", "--file", log.toString());
+        CliRun verified = run("audit", "verify", "--file", log.toString());
         assertThat(verified.exit()).as(verified.err()).isZero();
         assertThat(verified.out()).contains("chain intact");
 
@@ -101,11 +99,11 @@ class AuditCommandTest {
         }
         assertThat(edited).as("the refused CREATE TABLE is in the log").isPositive();
         Files.write(log, lines, StandardCharsets.UTF_8);
-        Run tampered = run("audit", "verify", "--file", log.toString());
+        CliRun tampered = run("audit", "verify", "--file", log.toString());
         assertThat(tampered.exit()).isEqualTo(1);
         assertThat(tampered.err()).contains("line " + edited + ":", "hash does not match");
 
-        Run missing = run("audit", "verify", "--dir", dir.toString());
+        CliRun missing = run("audit", "verify", "--dir", dir.toString());
         assertThat(missing.exit()).isEqualTo(1);
         assertThat(missing.err()).contains("no audit log at " + dir.resolve("audit").resolve("audit.log"));
     }
@@ -116,23 +114,8 @@ class AuditCommandTest {
         return row;
     }
 
-    private record Run(int exit, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            exit = Main.commandLine().execute(args);
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 }

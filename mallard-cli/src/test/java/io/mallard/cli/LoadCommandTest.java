@@ -6,10 +6,7 @@ import io.mallard.client.MallardSqlClient;
 import io.mallard.data.Sql;
 import io.mallard.oracle.Oracle;
 import io.mallard.testing.LocalCluster;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -92,9 +89,9 @@ class LoadCommandTest {
 
     @Test
     void parquetCsvAndJsonLoadedByTheCommandAnswerLikeOneDuckDb() throws Exception {
-        Run parquet = load("--table", "events", "--create", "--partition-by", "device_id", glob("parquet/*.parquet"));
-        assertThat(parquet.exit).as(parquet.err).isZero();
-        assertThat(parquet.out).contains("loaded 21,000 rows into events from 3 files");
+        CliRun parquet = load("--table", "events", "--create", "--partition-by", "device_id", glob("parquet/*.parquet"));
+        assertThat(parquet.exit()).as(parquet.err()).isZero();
+        assertThat(parquet.out()).contains("loaded 21,000 rows into events from 3 files");
         execute("CREATE TABLE events AS SELECT * FROM read_parquet(" + Sql.literal(glob("parquet/*.parquet")) + ")");
         assertThat(client.query("DESCRIBE events").rows().stream().map(r -> r.get(0) + " " + r.get(1)).toList())
                 .isEqualTo(oracle.query("DESCRIBE events").rows().stream().map(r -> r.get(0) + " " + r.get(1)).toList());
@@ -105,11 +102,11 @@ class LoadCommandTest {
         // an existing table: CSV files read with its types, then a JSON file appended; columns matched by name
         client.query("CREATE TABLE events_csv " + COLUMNS);
         execute("CREATE TABLE events_csv " + COLUMNS);
-        Run csv = load("--table", "events_csv", glob("csv/part-*.csv"));
-        assertThat(csv.exit).as(csv.err).isZero();
-        assertThat(csv.out).contains("loaded 21,000 rows into events_csv from 3 files");
-        Run json = load("--table", "events_csv", dir.resolve("more.json").toString());
-        assertThat(json.exit).as(json.err).isZero();
+        CliRun csv = load("--table", "events_csv", glob("csv/part-*.csv"));
+        assertThat(csv.exit()).as(csv.err()).isZero();
+        assertThat(csv.out()).contains("loaded 21,000 rows into events_csv from 3 files");
+        CliRun json = load("--table", "events_csv", dir.resolve("more.json").toString());
+        assertThat(json.exit()).as(json.err()).isZero();
         execute("INSERT INTO events_csv SELECT * FROM read_csv(" + Sql.literal(glob("csv/part-*.csv")) + ")");
         execute("INSERT INTO events_csv SELECT * FROM read_json(" + Sql.literal(dir.resolve("more.json").toString()) + ")");
         assertMatches("events_csv");
@@ -122,21 +119,21 @@ class LoadCommandTest {
         copy(EVENTS + " FROM range(0, 3000) t(i)", "bad-1.csv", "HEADER");
         copy("SELECT * REPLACE (CASE WHEN id = 2500 THEN 'twelve' ELSE CAST(reading AS VARCHAR) END AS reading) FROM ("
                 + EVENTS + " FROM range(0, 3000) t(i))", "bad-2.csv", "HEADER");
-        Run run = load("--table", "strict_csv", glob("bad-*.csv"));
-        assertThat(run.exit).isEqualTo(1);
+        CliRun run = load("--table", "strict_csv", glob("bad-*.csv"));
+        assertThat(run.exit()).isEqualTo(1);
         // row 2500 of the second file is on line 2502 (after the header): DuckDB's own words, led by the file
-        assertThat(run.err).contains("reading " + bad.toAbsolutePath()).contains("CSV Error on Line: 2502")
+        assertThat(run.err()).contains("reading " + bad.toAbsolutePath()).contains("CSV Error on Line: 2502")
                 .contains("column \"reading\"").contains("\"twelve\"").contains("DOUBLE");
-        assertThat(run.out).doesNotContain("loaded");
+        assertThat(run.out()).doesNotContain("loaded");
         assertThat(client.query("SELECT count(*) FROM strict_csv").rows().get(0).get(0))
                 .as("the first file's rows were sent, but nothing was committed").isEqualTo(0L);
 
         // a bad value in the first rows DuckDB reads (before any row streams) is reported the same way
         Path tiny = Files.writeString(dir.resolve("tiny.csv"), "id,device_id,city,amount,reading,day,ts\n"
                 + "1,2,Zürich,1.5,2.5,2024-01-01,2024-01-01 10:00:00\n2,3,Kraków,2.5,3.5,2024-13-45,2024-01-01 11:00:00\n");
-        Run early = load("--table", "strict_csv", tiny.toString());
-        assertThat(early.exit).isEqualTo(1);
-        assertThat(early.err).contains("reading " + tiny.toAbsolutePath()).contains("CSV Error on Line: 3")
+        CliRun early = load("--table", "strict_csv", tiny.toString());
+        assertThat(early.exit()).isEqualTo(1);
+        assertThat(early.err()).contains("reading " + tiny.toAbsolutePath()).contains("CSV Error on Line: 3")
                 .contains("column \"day\"").contains("2024-13-45");
         assertThat(client.query("SELECT count(*) FROM strict_csv").rows().get(0).get(0)).isEqualTo(0L);
     }
@@ -148,32 +145,32 @@ class LoadCommandTest {
         copy("SELECT id, city, amount, 42 AS extra FROM (" + EVENTS + " FROM range(10) t(i))", "other.parquet",
                 "FORMAT parquet");
 
-        Run mismatch = load("--table", "target", dir.resolve("other.parquet").toString());
-        assertThat(mismatch.exit).isEqualTo(1);
-        assertThat(mismatch.err).contains("other.parquet does not match table target")
+        CliRun mismatch = load("--table", "target", dir.resolve("other.parquet").toString());
+        assertThat(mismatch.exit()).isEqualTo(1);
+        assertThat(mismatch.err()).contains("other.parquet does not match table target")
                 .contains("it has column extra, which table target does not have")
                 .contains("it lacks column device_id, reading, day, ts");
 
-        Run missing = load("--table", "target", dir.resolve("nowhere.parquet").toString());
-        assertThat(missing.err).contains("no such file: " + dir.resolve("nowhere.parquet"));
-        Run unmatched = load("--table", "target", glob("nothing-*.parquet"));
-        assertThat(unmatched.err).contains("no file matches " + glob("nothing-*.parquet"));
-        Run directory = load("--table", "target", dir.resolve("csv").toString());
-        assertThat(directory.err).contains("is a directory");
+        CliRun missing = load("--table", "target", dir.resolve("nowhere.parquet").toString());
+        assertThat(missing.err()).contains("no such file: " + dir.resolve("nowhere.parquet"));
+        CliRun unmatched = load("--table", "target", glob("nothing-*.parquet"));
+        assertThat(unmatched.err()).contains("no file matches " + glob("nothing-*.parquet"));
+        CliRun directory = load("--table", "target", dir.resolve("csv").toString());
+        assertThat(directory.err()).contains("is a directory");
         Path text = Files.writeString(dir.resolve("notes.md"), "# notes\n");
-        Run format = load("--table", "target", text.toString());
-        assertThat(format.err).contains("cannot tell the format of " + text);
+        CliRun format = load("--table", "target", text.toString());
+        assertThat(format.err()).contains("cannot tell the format of " + text);
 
-        Run unknown = load("--table", "no_such_table", dir.resolve("other.parquet").toString());
-        assertThat(unknown.err).contains("no_such_table does not exist (add --create");
-        Run exists = load("--table", "target", "--create", dir.resolve("other.parquet").toString());
-        assertThat(exists.err).contains("target already exists");
-        Run key = load("--table", "target", "--partition-by", "id", dir.resolve("other.parquet").toString());
-        assertThat(key.err).contains("--partition-by applies to a table made with --create");
+        CliRun unknown = load("--table", "no_such_table", dir.resolve("other.parquet").toString());
+        assertThat(unknown.err()).contains("no_such_table does not exist (add --create");
+        CliRun exists = load("--table", "target", "--create", dir.resolve("other.parquet").toString());
+        assertThat(exists.err()).contains("target already exists");
+        CliRun key = load("--table", "target", "--partition-by", "id", dir.resolve("other.parquet").toString());
+        assertThat(key.err()).contains("--partition-by applies to a table made with --create");
 
-        for (Run refused : List.of(mismatch, missing, unmatched, directory, format, unknown, exists, key)) {
-            assertThat(refused.exit).as(refused.err).isEqualTo(1);
-            assertThat(refused.out).doesNotContain("loaded");
+        for (CliRun refused : List.of(mismatch, missing, unmatched, directory, format, unknown, exists, key)) {
+            assertThat(refused.exit()).as(refused.err()).isEqualTo(1);
+            assertThat(refused.out()).doesNotContain("loaded");
         }
         assertThat(client.query("SELECT count(*) FROM target").rows().get(0).get(0)).isEqualTo(1L);
         assertThat(client.tables()).doesNotContain("no_such_table");
@@ -199,28 +196,13 @@ class LoadCommandTest {
     }
 
     /** One run of {@code mallard load}: its exit code and what it printed. */
-    private record Run(int exit, String out, String err) {
-    }
 
-    private static Run load(String... args) {
+    private static CliRun load(String... args) {
         List<String> all = new ArrayList<>(List.of("load", "--host", "127.0.0.1", "--port",
                 Integer.toString(cluster.coordinator().port()), "--ca", cluster.caCertificate().toString(), "--password",
                 cluster.adminPassword(), "--config", emptyConfig().toString()));
         all.addAll(List.of(args));
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            exit = Main.commandLine().execute(all.toArray(String[]::new));
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return CliRun.of(all.toArray(String[]::new));
     }
 
     /** A config file of the test's own, so that a ~/.mallard/config.properties on the machine plays no part. */

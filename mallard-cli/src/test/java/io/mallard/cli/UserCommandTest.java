@@ -7,9 +7,6 @@ import io.mallard.client.MallardSqlClient;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.testing.LocalCluster;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,27 +43,27 @@ class UserCommandTest {
 
     @Test
     void addPasswdRemoveAndListChangeWhoCanDoWhat() throws Exception {
-        Run added = user("admin", cluster.adminPassword(), "add", "alice", "--role", "reader", "--new-password", "alice-1");
+        CliRun added = user("admin", cluster.adminPassword(), "add", "alice", "--role", "reader", "--new-password", "alice-1");
         assertThat(added.exit()).as(added.err()).isZero();
         assertThat(added.out()).contains("user alice created with the reader role");
         assertThat(count("alice", "alice-1", "SELECT count(*) FROM region")).isEqualTo(5L);
 
-        Run granted = user("admin", cluster.adminPassword(), "add", "bob", "--grant", "nation", "--new-password", "bob-1");
+        CliRun granted = user("admin", cluster.adminPassword(), "add", "bob", "--grant", "nation", "--new-password", "bob-1");
         assertThat(granted.exit()).as(granted.err()).isZero();
         assertThat(count("bob", "bob-1", "SELECT count(*) FROM nation")).isEqualTo(25L);
         assertThat(refusal("bob", "bob-1", "SELECT count(*) FROM region").code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
 
-        Run list = user("admin", cluster.adminPassword(), "list");
+        CliRun list = user("admin", cluster.adminPassword(), "list");
         assertThat(list.exit()).as(list.err()).isZero();
         assertThat(list.out()).containsPattern("admin\\s+admin\\s+-").containsPattern("alice\\s+reader\\s+-")
                 .containsPattern("bob\\s+none\\s+nation");
 
-        Run passwd = user("admin", cluster.adminPassword(), "passwd", "alice", "--new-password", "alice-2");
+        CliRun passwd = user("admin", cluster.adminPassword(), "passwd", "alice", "--new-password", "alice-2");
         assertThat(passwd.exit()).as(passwd.err()).isZero();
         assertThat(refusal("alice", "alice-1", "SELECT 1").code()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED);
         assertThat(count("alice", "alice-2", "SELECT count(*) FROM region")).isEqualTo(5L);
 
-        Run removed = user("admin", cluster.adminPassword(), "remove", "bob");
+        CliRun removed = user("admin", cluster.adminPassword(), "remove", "bob");
         assertThat(removed.exit()).as(removed.err()).isZero();
         assertThat(refusal("bob", "bob-1", "SELECT 1").code()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED);
         assertThat(user("admin", cluster.adminPassword(), "list").out()).doesNotContain("bob");
@@ -74,16 +71,16 @@ class UserCommandTest {
 
     @Test
     void aNonAdminOrANameThatIsNoNameIsRefused() throws Exception {
-        Run setup = user("admin", cluster.adminPassword(), "add", "carl", "--role", "writer", "--new-password", "carl-1");
+        CliRun setup = user("admin", cluster.adminPassword(), "add", "carl", "--role", "writer", "--new-password", "carl-1");
         assertThat(setup.exit()).as(setup.err()).isZero();
-        Run byWriter = user("carl", "carl-1", "add", "mallory", "--role", "admin", "--new-password", "m-1");
+        CliRun byWriter = user("carl", "carl-1", "add", "mallory", "--role", "admin", "--new-password", "m-1");
         assertThat(byWriter.exit()).isEqualTo(1);
         assertThat(byWriter.err()).contains("PERMISSION_DENIED", "CREATE USER needs the admin role");
         assertThat(user("carl", "carl-1", "list").err()).contains("PERMISSION_DENIED", "mallard.users");
-        Run own = user("carl", "carl-1", "passwd", "carl", "--new-password", "carl-2");
+        CliRun own = user("carl", "carl-1", "passwd", "carl", "--new-password", "carl-2");
         assertThat(own.exit()).as("a user may change its own password: " + own.err()).isZero();
 
-        Run injected = user("admin", cluster.adminPassword(), "add", "x; DROP TABLE nation", "--new-password", "x-1");
+        CliRun injected = user("admin", cluster.adminPassword(), "add", "x; DROP TABLE nation", "--new-password", "x-1");
         assertThat(injected.exit()).isEqualTo(1);
         assertThat(injected.err()).contains("is not a name");
         assertThat(count("admin", cluster.adminPassword(), "SELECT count(*) FROM nation")).isEqualTo(25L);
@@ -99,10 +96,8 @@ class UserCommandTest {
         return catchThrowableOfType(MallardException.class, () -> count(user, password, sql));
     }
 
-    private record Run(int exit, String out, String err) {
-    }
 
-    private static Run user(String user, String password, String... args) throws Exception {
+    private static CliRun user(String user, String password, String... args) throws Exception {
         Path config = dir.resolve("config.properties");
         if (!Files.exists(config)) {
             Files.writeString(config, "");
@@ -111,19 +106,6 @@ class UserCommandTest {
                 Integer.toString(cluster.coordinator().port()), "--ca", cluster.caCertificate().toString(),
                 "--user", user, "--password", password, "--config", config.toString()));
         all.addAll(List.of(args).subList(1, args.length));
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            exit = Main.commandLine().execute(all.toArray(String[]::new));
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return CliRun.of(all.toArray(String[]::new));
     }
 }
