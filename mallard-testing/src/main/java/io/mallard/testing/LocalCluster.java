@@ -72,7 +72,7 @@ public final class LocalCluster implements AutoCloseable {
                 // a spill directory of its own: test clusters share their data directory, and DuckDB its temp files
                 .withLimits(new CoordinatorConfig.Limits(options.maxRunningQueries, options.memoryBytes,
                         options.spillDir != null ? options.spillDir : metadataDir.resolve("spill")))
-                .withAuth(options.auth);
+                .withAuth(options.auth).withOtlpEndpoint(options.otlpEndpoint);
         this.coordinator = Coordinator.start(config);
         try {
             for (int i = 0; i < options.workers; i++) {
@@ -358,6 +358,7 @@ public final class LocalCluster implements AutoCloseable {
         private long memoryBytes;
         private Path spillDir;
         private CoordinatorConfig.Auth auth = CoordinatorConfig.Auth.DEFAULTS;
+        private String otlpEndpoint;
         private Path cacheDir = Path.of(System.getProperty("mallard.test.cache",
                 System.getProperty("java.io.tmpdir") + File.separator + "mallard-test-data"));
 
@@ -454,6 +455,12 @@ public final class LocalCluster implements AutoCloseable {
         /** Bearer tokens' lifetime and the external JWT issuer the coordinator takes tokens of. */
         public Builder auth(CoordinatorConfig.Auth newAuth) {
             this.auth = newAuth;
+            return this;
+        }
+
+        /** The OpenTelemetry collector the coordinator sends a trace of every statement to. */
+        public Builder otlpEndpoint(String endpoint) {
+            this.otlpEndpoint = endpoint;
             return this;
         }
 
