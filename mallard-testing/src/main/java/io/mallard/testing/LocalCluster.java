@@ -18,7 +18,6 @@ import io.mallard.data.table.Snapshot;
 import io.mallard.protocol.Messages;
 import io.mallard.worker.Worker;
 import io.mallard.worker.WorkerConfig;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -359,8 +358,7 @@ public final class LocalCluster implements AutoCloseable {
         private Path spillDir;
         private CoordinatorConfig.Auth auth = CoordinatorConfig.Auth.DEFAULTS;
         private String otlpEndpoint;
-        private Path cacheDir = Path.of(System.getProperty("mallard.test.cache",
-                System.getProperty("java.io.tmpdir") + File.separator + "mallard-test-data"));
+        private Path cacheDir = io.mallard.data.TestDataCache.directory();
 
         public Builder workers(int n) {
             this.workers = n;
