@@ -1,6 +1,14 @@
 package io.mallard.coordinator.web;
 
+import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.TimeMicroVector;
+import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.types.TimeUnit;
 import java.util.HexFormat;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.ValueVector;
@@ -29,7 +37,29 @@ final class CellText {
                 return values.isNull((int) index) ? null : text(values.getObject((int) index));
             }
         }
+        if (vector instanceof DateDayVector days) {
+            return LocalDate.ofEpochDay(days.get(row)).toString();
+        }
+        if (vector instanceof TimeStampVector stamps && vector.getField().getType() instanceof ArrowType.Timestamp t
+                && t.getTimezone() != null) {
+            return instant(stamps.get(row), t.getUnit()) + "+00";
+        }
+        if (vector instanceof TimeMicroVector micros) {
+            return LocalTime.ofNanoOfDay(micros.get(row) * 1_000).toString();
+        }
         return text(vector.getObject(row));
+    }
+
+    /** A TIMESTAMPTZ as DuckDB prints it in UTC: {@code 2024-01-02 03:04:05+00}. */
+    private static String instant(long value, TimeUnit unit) {
+        Instant instant = switch (unit) {
+            case SECOND -> Instant.ofEpochSecond(value);
+            case MILLISECOND -> Instant.ofEpochMilli(value);
+            case MICROSECOND -> Instant.ofEpochSecond(Math.floorDiv(value, 1_000_000L), Math.floorMod(value, 1_000_000L) * 1_000);
+            case NANOSECOND -> Instant.ofEpochSecond(Math.floorDiv(value, 1_000_000_000L), Math.floorMod(value, 1_000_000_000L));
+        };
+        LocalDateTime utc = LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+        return utc.toLocalDate() + " " + utc.toLocalTime();
     }
 
     private static String text(Object value) {
