@@ -124,6 +124,9 @@ async function run(prefix) {
   clearError();
   remember(picked.text);
   clearTimeout(state.poll);
+  state.query = null; // answers still on their way about the previous statement are dropped
+  $('progress').hidden = true;
+  $('cancel').disabled = true;
   $('plan').hidden = true;
   $('result').hidden = true;
   $('download').disabled = true;
@@ -139,8 +142,9 @@ async function run(prefix) {
   follow(data);
 }
 
-/** Shows a statement as it stands; polls again while it runs. */
+/** Shows a statement as it stands; polls again while it runs. Answers about an earlier statement are dropped. */
 function follow(data) {
+  if (!state.query || data.queryId !== state.query.id) return;
   const running = data.state === 'running';
   $('cancel').disabled = !running;
   $('progress').hidden = !running;
@@ -148,12 +152,13 @@ function follow(data) {
     const p = data.progress || { tasks: 0, tasksFinished: 0, rowsShipped: 0 };
     const share = p.tasks > 0 ? p.tasksFinished / p.tasks : 0;
     $('progress-fill').style.width = `${Math.round(share * 100)}%`;
-    $('progress-text').textContent = `${p.status || 'running'} · ${p.tasksFinished}/${p.tasks} shards · `
-      + `${(p.rowsShipped || 0).toLocaleString('en')} rows shipped · ${data.total.toLocaleString('en')} rows received · `
-      + `${(data.elapsedMillis / 1000).toFixed(1)} s`;
+    const shards = p.tasks > 0 ? `${p.tasksFinished}/${p.tasks} shards · ${(p.rowsShipped || 0).toLocaleString('en')} rows shipped · ` : '';
+    $('progress-text').textContent = `${p.status || 'running'} · ${shards}`
+      + `${data.total.toLocaleString('en')} rows received · ${(data.elapsedMillis / 1000).toFixed(1)} s`;
     $('status').textContent = 'running…';
+    const id = data.queryId;
     state.poll = setTimeout(async () => {
-      const { status, data: next } = await api('GET', `/api/query/${state.query.id}?offset=0&limit=${PAGE}`);
+      const { status, data: next } = await api('GET', `/api/query/${id}?offset=0&limit=${PAGE}`);
       if (status === 200) follow(next);
     }, 250);
     return;

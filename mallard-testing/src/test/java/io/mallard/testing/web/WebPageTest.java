@@ -208,9 +208,10 @@ class WebPageTest {
         browser.findElement(By.id("run")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("progress")));
         wait.until(ExpectedConditions.textMatches(By.id("progress-text"), java.util.regex.Pattern.compile("/2 shards")));
+        WebElement cancel = wait.until(ExpectedConditions.elementToBeClickable(By.id("cancel")));
         screenshot("progress");
         assertThat(cluster.coordinator().activeQueries()).as("the query runs on the worker").isEqualTo(1);
-        browser.findElement(By.id("cancel")).click();
+        cancel.click();
         awaitStatus("cancelled");
         assertThat(browser.findElement(By.id("error")).getText()).startsWith("QUERY_CANCELLED");
         wait.until(d -> cluster.coordinator().activeQueries() == 0);
