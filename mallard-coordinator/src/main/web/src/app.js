@@ -130,6 +130,7 @@ async function run(prefix) {
   $('plan').hidden = true;
   $('result').hidden = true;
   $('download').disabled = true;
+  $('download-parquet').disabled = true;
   $('status').textContent = 'running…';
   const { status, data } = await api('POST', '/api/query', { sql, wait: 300, limit: isExplain(sql) ? 10000 : PAGE });
   if (status !== 200) {
@@ -174,6 +175,7 @@ function follow(data) {
     return;
   }
   $('download').disabled = data.columns.length === 0;
+  $('download-parquet').disabled = data.columns.length === 0;
   showPage(data);
 }
 
@@ -202,19 +204,22 @@ $('next').addEventListener('click', () => turn(PAGE));
 $('cancel').addEventListener('click', async () => {
   if (state.query) await api('POST', `/api/query/${state.query.id}/cancel`);
 });
-$('download').addEventListener('click', async () => {
-  const { status, data } = await api('POST', '/api/download', { sql: state.query.sql });
+/** Downloads the answer: a one-use link asked for by a call with the page's header, then followed as a plain link. */
+async function download(format) {
+  const { status, data } = await api('POST', '/api/download', { sql: state.query.sql, format });
   if (status !== 200) {
     showError(data.error, null);
     return;
   }
   const link = document.createElement('a');
   link.href = data.url;
-  link.download = 'result.csv';
+  link.download = `result.${format}`;
   document.body.append(link);
   link.click();
   link.remove();
-});
+}
+$('download').addEventListener('click', () => download('csv'));
+$('download-parquet').addEventListener('click', () => download('parquet'));
 
 // ---- settings ----
 async function setting(name, on) {

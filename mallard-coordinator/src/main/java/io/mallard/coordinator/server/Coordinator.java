@@ -221,7 +221,7 @@ public final class Coordinator implements AutoCloseable {
                     new LoginThrottle(config.auth().clients().logins(), System::currentTimeMillis));
             // the web page: the same users, logins and statement path as Flight SQL clients
             WebApi webApi = new WebApi(statements, webLogins(authenticator), !config.insecure(),
-                    config.auth().tokenTtlMillis());
+                    config.auth().tokenTtlMillis(), allocator, config.spillDir().resolve("web-downloads"));
             resources.add(0, webApi);
             webApi.addTo(router);
             MallardFlightSqlProducer flightSql = new MallardFlightSqlProducer(statements, system, reference, scratch,

@@ -19,6 +19,9 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.arrow.memory.BufferAllocator;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -36,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * The web page's JSON API under {@code /api/}. A login sets the session cookie (the signed token, HttpOnly, Secure over
  * HTTPS, SameSite=Strict); every other call needs it and is refused with 401 without it. Every call but a download
  * also needs the {@value #CSRF_HEADER} header, which a page of another origin cannot send without the coordinator's
- * consent (it gives none); a download is a one-use ticket asked for by such a call. Statements run through the
+ * consent (it gives none); a download (CSV streamed, Parquet through a temporary file) is a one-use ticket asked for
+ * by such a call. Statements run through the
  * coordinator's own statement path ({@link StatementExecutor}) as the logged-in user, so the history, audit log,
  * access control, limits and cancellation are those of Flight SQL clients.
  */
@@ -53,6 +57,8 @@ public final class WebApi implements AutoCloseable {
 
     private final StatementExecutor statements;
     private final WebLogins logins;
+    private final BufferAllocator allocator;
+    private final Path downloads;
     private final boolean secure;
     private final long sessionMillis;
     private final ObjectMapper json = new ObjectMapper();
@@ -67,7 +73,7 @@ public final class WebApi implements AutoCloseable {
     });
 
     /** A download asked for: whose, which statement, until when. */
-    private record Ticket(String session, String sql, long expiresMillis) {
+    private record Ticket(String session, String sql, boolean parquet, long expiresMillis) {
     }
 
     /** A request's caller and session. */
@@ -77,9 +83,14 @@ public final class WebApi implements AutoCloseable {
     /**
      * @param secure        whether the page is served over HTTPS (the cookie is then Secure)
      * @param sessionMillis how long a login lasts (the token's lifetime)
+     * @param allocator     where a Parquet download's batches are read back
+     * @param downloads     where a Parquet download is written before it is sent (deleted once sent)
      */
-    public WebApi(StatementExecutor statements, WebLogins logins, boolean secure, long sessionMillis) {
+    public WebApi(StatementExecutor statements, WebLogins logins, boolean secure, long sessionMillis,
+            BufferAllocator allocator, Path downloads) {
         this.statements = statements;
+        this.allocator = allocator;
+        this.downloads = downloads;
         this.logins = logins;
         this.secure = secure;
         this.sessionMillis = sessionMillis;
@@ -293,16 +304,21 @@ public final class WebApi implements AutoCloseable {
     }
 
     private void ticket(HttpExchange exchange, Caller caller) throws IOException {
-        String sql = body(exchange).path("sql").asText("");
+        JsonNode body = body(exchange);
+        String sql = body.path("sql").asText("");
         if (sql.isBlank()) {
             throw new MallardException(ErrorCode.INVALID_ARGUMENT, "no statement to download");
+        }
+        String format = body.path("format").asText("csv");
+        if (!format.equals("csv") && !format.equals("parquet")) {
+            throw new MallardException(ErrorCode.INVALID_ARGUMENT, "downloads are csv or parquet, not " + format);
         }
         long now = System.currentTimeMillis();
         tickets.values().removeIf(t -> t.expiresMillis() < now);
         byte[] bytes = new byte[24];
         random.nextBytes(bytes);
         String id = HexFormat.of().formatHex(bytes);
-        tickets.put(id, new Ticket(caller.identity().session(), sql, now + TICKET_MILLIS));
+        tickets.put(id, new Ticket(caller.identity().session(), sql, format.equals("parquet"), now + TICKET_MILLIS));
         send(exchange, 200, Map.of("url", "/api/download/" + id));
     }
 
@@ -319,6 +335,10 @@ public final class WebApi implements AutoCloseable {
                     "no such download (a download link works once, for a minute, in its own session)"));
             return;
         }
+        if (ticket.parquet()) {
+            parquet(exchange, caller, ticket.sql());
+            return;
+        }
         CsvDownload csv = new CsvDownload(() -> {
             exchange.getResponseHeaders().set("Content-Type", "text/csv; charset=utf-8");
             exchange.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"result.csv\"");
@@ -331,6 +351,23 @@ public final class WebApi implements AutoCloseable {
             MallardException e = csv.error() != null ? csv.error()
                     : new MallardException(ErrorCode.INTERNAL_ERROR, "the statement gave no answer");
             error(exchange, 400, e);
+        }
+    }
+
+    /** Runs the statement into a temporary Parquet file, sends it, and deletes it. */
+    private void parquet(HttpExchange exchange, Caller caller, String sql) throws IOException {
+        try (ParquetDownload parquet = new ParquetDownload(downloads)) {
+            statements.stream(caller.identity(), caller.session().settings, UUID.randomUUID().toString(), sql, parquet);
+            if (parquet.error() != null) {
+                error(exchange, 400, parquet.error());
+                return;
+            }
+            Path file = parquet.toParquet(allocator);
+            exchange.getResponseHeaders().set("Content-Type", "application/vnd.apache.parquet");
+            exchange.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"result.parquet\"");
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            exchange.sendResponseHeaders(200, Files.size(file));
+            Files.copy(file, exchange.getResponseBody());
         }
     }
 

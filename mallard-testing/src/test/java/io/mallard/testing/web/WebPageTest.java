@@ -189,6 +189,30 @@ class WebPageTest {
     }
 
     @Test
+    @Order(4)
+    void theParquetDownloadHoldsTheOraclesRows() throws Exception {
+        Object base64 = ((JavascriptExecutor) browser).executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "fetch('/api/download', {method: 'POST', headers: {'X-Mallard-Web': '1', 'Content-Type': "
+                + "'application/json'}, body: JSON.stringify({sql: arguments[0], format: 'parquet'})}).then(r => r.json())"
+                + ".then(t => fetch(t.url)).then(r => r.arrayBuffer()).then(b => {"
+                + "let s = ''; new Uint8Array(b).forEach(x => s += String.fromCharCode(x)); done(btoa(s)); },"
+                + "e => done('failed: ' + e))", QUERY);
+        Path file = Files.createTempFile(Path.of("target"), "web-download-", ".parquet");
+        try (Oracle oracle = new Oracle(cluster.oracleFile())) {
+            Files.write(file, java.util.Base64.getDecoder().decode((String) base64));
+            QueryRows downloaded = oracle.query("SELECT * FROM read_parquet('" + file.toAbsolutePath() + "')");
+            assertThat(oracle.difference(QUERY, downloaded)).isEmpty();
+            assertThat(downloaded.rows()).hasSize(oracle.query(QUERY).rows().size());
+        } finally {
+            Files.deleteIfExists(file);
+        }
+        Path downloads = cluster.coordinator().config().spillDir().resolve("web-downloads");
+        try (Stream<Path> left = Files.list(downloads)) {
+            assertThat(left).as("the download's temporary files are gone").isEmpty();
+        }
+    }
+
+    @Test
     @Order(5)
     void aParseErrorIsMarkedWhereItIs() throws Exception {
         setSql("SELECT count(*)\nFORM lineitem");
