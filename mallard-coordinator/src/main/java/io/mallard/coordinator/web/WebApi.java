@@ -309,6 +309,10 @@ public final class WebApi implements AutoCloseable {
         if (sql.isBlank()) {
             throw new MallardException(ErrorCode.INVALID_ARGUMENT, "no statement to download");
         }
+        if (!StatementExecutor.readsOnly(sql)) {
+            throw new MallardException(ErrorCode.INVALID_ARGUMENT, "only a statement that reads can be downloaded: a "
+                    + "download runs it again");
+        }
         String format = body.path("format").asText("csv");
         if (!format.equals("csv") && !format.equals("parquet")) {
             throw new MallardException(ErrorCode.INVALID_ARGUMENT, "downloads are csv or parquet, not " + format);

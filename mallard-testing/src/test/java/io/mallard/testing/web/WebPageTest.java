@@ -111,6 +111,20 @@ class WebPageTest {
                         + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(noHeader.statusCode()).as("a login without the page's header").isEqualTo(403);
         assertThat(noHeader.headers().firstValue("Set-Cookie")).isEmpty();
+        HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(web + "api/login"))
+                .header("X-Mallard-Web", "1").POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"admin\",\"password\":\""
+                        + cluster.adminPassword() + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(login.statusCode()).isEqualTo(200);
+        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        HttpResponse<String> change = http.send(HttpRequest.newBuilder(URI.create(web + "api/download"))
+                .header("X-Mallard-Web", "1").header("Cookie", cookie)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"sql\":\"DELETE FROM region\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(change.statusCode()).as("a download runs its statement again: changes are refused").isEqualTo(400);
+        assertThat(change.body()).contains("INVALID_ARGUMENT").contains("only a statement that reads");
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(web + "api/logout")).header("X-Mallard-Web", "1")
+                .header("Cookie", cookie).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
         assertThat(http.send(HttpRequest.newBuilder(URI.create(web)).build(), HttpResponse.BodyHandlers.ofString())
                 .headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)
                 .contains("default-src 'self'"));
