@@ -243,14 +243,14 @@ async function read(sql) {
 
 const CLUSTER = [
   ['workers', 'SELECT name, state, len(shards) AS shards, len(trusted_shards) AS trusted, running_tasks, cpus, '
-    + 'memory_bytes, last_heartbeat, version, address FROM mallard.workers ORDER BY name', 'admins only'],
-  ['shards', 'SELECT shard_id, state, replicas, files, size_bytes FROM mallard.shards ORDER BY shard_id', 'admins only'],
+    + 'memory_bytes, last_heartbeat, version, address FROM mallard.workers ORDER BY name', true],
+  ['shards', 'SELECT shard_id, state, replicas, files, size_bytes FROM mallard.shards ORDER BY shard_id', true],
   ['tables', 'SELECT name, role, shard_key, shard_count, rows, bytes, files, version, last_commit '
-    + 'FROM mallard.tables ORDER BY name', ''],
+    + 'FROM mallard.tables ORDER BY name', false],
   ['running', "SELECT query_id, user_name, status, strategy, started, duration_ms, tasks_finished, tasks, sql "
-    + "FROM mallard.queries WHERE status IN ('running', 'queued') ORDER BY started", ''],
+    + "FROM mallard.queries WHERE status IN ('running', 'queued') ORDER BY started", false],
   ['recent', 'SELECT query_id, user_name, status, strategy, started, duration_ms, rows, error_code, error, sql '
-    + "FROM mallard.queries WHERE status NOT IN ('running', 'queued') ORDER BY started DESC LIMIT 50", ''],
+    + "FROM mallard.queries WHERE status NOT IN ('running', 'queued') ORDER BY started DESC LIMIT 50", false],
 ];
 
 const CHART = 'SELECT strftime(date_trunc(\'minute\', started), \'%Y-%m-%d %H:%M\') AS minute, count(*) AS queries, '
@@ -260,9 +260,12 @@ const CHART = 'SELECT strftime(date_trunc(\'minute\', started), \'%Y-%m-%d %H:%M
 async function refreshCluster() {
   $('cluster-status').textContent = 'reading the system tables…';
   try {
-    for (const [id, sql, empty] of CLUSTER) {
-      const data = await read(sql);
-      renderRows($(id), data, state.me.role === 'admin' ? 'none' : (empty || 'none'));
+    for (const [id, sql, adminsOnly] of CLUSTER) {
+      if (adminsOnly && state.me.role !== 'admin') {
+        $(id).textContent = 'shown to admins only'; // the coordinator refuses these tables to everyone else
+      } else {
+        renderRows($(id), await read(sql));
+      }
     }
     drawChart($('chart'), (await read(CHART)).rows);
     $('cluster-status').textContent = `as of ${new Date().toLocaleTimeString()}`;

@@ -34,10 +34,10 @@ export function renderTable(table, data) {
   table.replaceChildren(thead, tbody);
 }
 
-/** A whole small result in a box (the cluster view); {@code empty} says why there may be no rows. */
-export function renderRows(box, data, empty) {
+/** A whole small result in a box (the cluster view). */
+export function renderRows(box, data) {
   if (data.rows.length === 0) {
-    box.textContent = empty === 'none' ? 'none' : `none (${empty})`;
+    box.textContent = 'none';
     return;
   }
   const table = document.createElement('table');

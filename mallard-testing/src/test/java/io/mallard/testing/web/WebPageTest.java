@@ -162,6 +162,7 @@ class WebPageTest {
         setSql(QUERY);
         browser.findElement(By.id("run")).click();
         awaitStatus("finished");
+        assertThat(browser.findElement(By.id("progress")).isDisplayed()).as("no progress bar once finished").isFalse();
         screenshot("query");
         @SuppressWarnings("unchecked")
         List<List<String>> shown = (List<List<String>>) js("return [...document.querySelectorAll('#result-table tbody tr')]"
@@ -329,6 +330,36 @@ class WebPageTest {
         browser.navigate().refresh();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
         assertThat(browser.findElement(By.id("app")).isDisplayed()).as("logged out for good").isFalse();
+    }
+
+    @Test
+    @Order(10)
+    void aReaderSeesWhatTheSystemTablesShowThem() throws Exception {
+        String password = "rita-" + UUID.randomUUID();
+        try (var admin = cluster.sqlClient()) {
+            admin.query("CREATE USER rita WITH PASSWORD '" + password + "'");
+            admin.query("GRANT reader TO rita");
+        }
+        browser.findElement(By.id("user")).clear();
+        browser.findElement(By.id("user")).sendKeys("rita");
+        browser.findElement(By.id("password")).sendKeys(password);
+        browser.findElement(By.id("login-button")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("app")));
+        assertThat(browser.findElement(By.id("who")).getText()).isEqualTo("rita (reader)");
+        setSql("SELECT count(*) FROM region");
+        browser.findElement(By.id("run")).click();
+        awaitStatus("finished");
+        browser.findElement(By.id("tab-cluster")).click();
+        wait.until(ExpectedConditions.textMatches(By.id("cluster-status"), java.util.regex.Pattern.compile("^as of ")));
+        assertThat(browser.findElement(By.id("workers")).getText()).isEqualTo("shown to admins only");
+        assertThat(browser.findElement(By.id("shards")).getText()).isEqualTo("shown to admins only");
+        assertThat(browser.findElement(By.id("tables")).getText()).contains("lineitem");
+        @SuppressWarnings("unchecked")
+        List<String> users = (List<String>) js("return [...document.querySelectorAll('#recent tbody tr')]"
+                + ".map(tr => tr.cells[1].textContent)");
+        assertThat(users).as("a reader sees their own queries only").isNotEmpty().containsOnly("rita");
+        browser.findElement(By.id("logout")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
     }
 
     private static void setSql(String sql) {
