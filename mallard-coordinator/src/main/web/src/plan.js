@@ -18,7 +18,17 @@ export function planParts(text) {
       parts.push({ key: '', value: line });
     }
   }
-  return parts.map((p) => ({ key: p.key, value: p.value.replace(/\s+$/, '') }));
+  // consecutive parts of one key (EXPLAIN ANALYZE's task: lines) are one block
+  const merged = [];
+  for (const p of parts) {
+    const last = merged[merged.length - 1];
+    if (last && last.key === p.key && p.key) {
+      last.value += `\n${p.value}`;
+    } else {
+      merged.push({ ...p });
+    }
+  }
+  return merged.map((p) => ({ key: p.key === 'task' ? 'tasks' : p.key, value: p.value.replace(/\s+$/, '') }));
 }
 
 export function renderPlan(box, data) {

@@ -276,7 +276,11 @@ class WebPageTest {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("plan")));
         @SuppressWarnings("unchecked")
         List<String> keys = (List<String>) js("return [...document.querySelectorAll('#plan dt')].map(d => d.textContent)");
-        assertThat(keys).contains("strategy", "worker", "combine", "analyze", "timeline");
+        assertThat(keys).contains("strategy", "worker", "combine", "analyze", "timeline", "tasks");
+        String tasks = (String) js("return [...document.querySelectorAll('#plan dt')].find(d => d.textContent === 'tasks')"
+                + ".nextElementSibling.textContent");
+        assertThat(tasks.split("\n")).as("one line per shard: rows, bytes, time").hasSize(2)
+                .allMatch(line -> line.matches("shard-00[01]( \\([^)]*\\))? on w\\d+: \\d+ rows, \\d+ bytes, \\d+ ms, finished"));
         String shown = (String) js("return [...document.querySelectorAll('#plan dt')].map(d => d.textContent + ': ' + "
                 + "d.nextElementSibling.textContent).join('\\n')");
         try (var client = cluster.sqlClient()) {
