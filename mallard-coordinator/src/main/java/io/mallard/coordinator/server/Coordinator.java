@@ -35,9 +35,9 @@ import io.mallard.coordinator.system.SystemTables;
 import io.mallard.coordinator.web.CoordinatorMetrics;
 import io.mallard.coordinator.web.Probes;
 import io.mallard.coordinator.web.WebRouter;
-import io.mallard.coordinator.web.WebServer;
 import io.mallard.coordinator.web.WebApi;
 import io.mallard.coordinator.web.WebLogins;
+import io.mallard.coordinator.web.WebServer;
 import io.mallard.data.store.ShardStore;
 import java.time.Duration;
 import io.mallard.planner.plan.DistributedPlanner;
@@ -276,8 +276,8 @@ public final class Coordinator implements AutoCloseable {
             resources.remove(web);
             resources.add(0, web); // stops answering first when the coordinator stops
             started = true;
-            LOG.info("coordinator listening on {}:{}; web page (SQL, cluster, metrics, health) at {}; table files in {}{}", config.host(),
-                    server.getPort(), web.url(config.advertisedHost()), storeConfig.describe(),
+            LOG.info("coordinator listening on {}:{}; web page (SQL, cluster, metrics, health) at {}; table files in {}{}",
+                    config.host(), server.getPort(), web.url(config.advertisedHost()), storeConfig.describe(),
                     shards == null ? "" : " (served on port " + shards.port() + ")");
         } catch (IOException | SQLException | RuntimeException | java.security.GeneralSecurityException e) {
             close();
