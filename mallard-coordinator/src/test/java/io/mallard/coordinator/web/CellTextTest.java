@@ -2,16 +2,16 @@ package io.mallard.coordinator.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.time.LocalDate;
+import io.mallard.common.duck.DuckArrow;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import org.apache.arrow.vector.ipc.ArrowReader;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.DateDayVector;
-import org.apache.arrow.vector.TimeStampMicroTZVector;
-import org.apache.arrow.vector.VarBinaryVector;
-import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
@@ -19,37 +19,40 @@ import org.junit.jupiter.api.Test;
 
 /** How the web page shows a cell and names a column's type, and how its CSV quotes a field. */
 class CellTextTest {
+    /** Each cell equals DuckDB's own CAST(… AS VARCHAR) of the same value; NULL stays null (the page shows NULL). */
     @Test
-    void valuesAreShownAsDuckDbPrintsThemAndNullStaysNull() {
+    void valuesAreShownAsDuckDbPrintsThemAndNullStaysNull() throws Exception {
+        String[] values = {"42::BIGINT", "NULL::BIGINT", "DATE '1998-12-01'", "'a,b'", "'\\xCA\\xFE'::BLOB",
+            "TIMESTAMPTZ '2023-11-14 22:13:20.123456+00'", "TIMESTAMP '2024-01-02 03:04:05'", "[1, NULL, 3]",
+            "{'a': 1, 'b': 'x y'}", "MAP {'k': [1.5, NULL]}", "INTERVAL '1 year 2 days 03:04:05.5'", "1e20::DOUBLE",
+            "'0.10'::DECIMAL(5,2)", "['', 'NULL', 'a,b']", "TIME '12:34:56.789'"};
+        StringBuilder select = new StringBuilder("SELECT ");
+        StringBuilder text = new StringBuilder("SELECT ");
+        for (int i = 0; i < values.length; i++) {
+            select.append(i == 0 ? "" : ", ").append(values[i]).append(" AS c").append(i);
+            text.append(i == 0 ? "" : ", ").append("CAST(").append(values[i]).append(" AS VARCHAR) AS c").append(i);
+        }
         try (BufferAllocator allocator = new RootAllocator();
-                BigIntVector numbers = new BigIntVector("n", allocator);
-                DateDayVector dates = new DateDayVector("d", allocator);
-                VarCharVector text = new VarCharVector("s", allocator);
-                VarBinaryVector blobs = new VarBinaryVector("b", allocator);
-                TimeStampMicroTZVector stamps = new TimeStampMicroTZVector("t", allocator, "UTC")) {
-            numbers.allocateNew(2);
-            numbers.set(0, 42);
-            numbers.setNull(1);
-            numbers.setValueCount(2);
-            dates.allocateNew(1);
-            dates.set(0, (int) LocalDate.of(1998, 12, 1).toEpochDay());
-            dates.setValueCount(1);
-            text.allocateNew(1);
-            text.setSafe(0, "a,b".getBytes(StandardCharsets.UTF_8));
-            text.setValueCount(1);
-            blobs.allocateNew(1);
-            blobs.setSafe(0, new byte[] {(byte) 0xca, (byte) 0xfe});
-            blobs.setValueCount(1);
-            stamps.allocateNew(1);
-            stamps.set(0, 1_700_000_000_123_456L);
-            stamps.setValueCount(1);
-
-            assertThat(CellText.of(numbers, 0, null)).isEqualTo("42");
-            assertThat(CellText.of(numbers, 1, null)).isNull();
-            assertThat(CellText.of(dates, 0, null)).isEqualTo("1998-12-01");
-            assertThat(CellText.of(text, 0, null)).isEqualTo("a,b");
-            assertThat(CellText.of(blobs, 0, null)).isEqualTo("\\xcafe");
-            assertThat(CellText.of(stamps, 0, null)).isEqualTo("2023-11-14 22:13:20.123456+00");
+                Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+                Statement statement = duck.createStatement()) {
+            statement.execute("SET TimeZone = 'UTC'");
+            List<String> expected = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery(text.toString())) {
+                rs.next();
+                for (int i = 0; i < values.length; i++) {
+                    expected.add(rs.getString(i + 1));
+                }
+            }
+            List<String> shown = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery(select.toString());
+                    ArrowReader reader = DuckArrow.export(rs, allocator)) {
+                assertThat(reader.loadNextBatch()).isTrue();
+                for (int i = 0; i < values.length; i++) {
+                    shown.add(CellText.of(reader.getVectorSchemaRoot().getVector(i), 0, reader));
+                }
+            }
+            assertThat(shown).isEqualTo(expected);
+            assertThat(shown.get(1)).as("NULL is null, not the text NULL").isNull();
         }
     }
 
