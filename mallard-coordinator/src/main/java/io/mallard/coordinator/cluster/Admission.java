@@ -51,6 +51,7 @@ final class Admission {
                     address.isEmpty() ? "" : " from " + address);
             throw new MallardException(ErrorCode.AUTHENTICATION_FAILED, "invalid join token");
         }
+        state.memberHook.admit(request); // its local tables: refused here, before it has a session
         String token = Secrets.randomToken(32);
         String tokenHash = tokenHash(token);
         List<String> replaced = new java.util.ArrayList<>();
@@ -86,6 +87,7 @@ final class Admission {
             // names are labels: the new registration gets its own id, and mallard.workers marks both (duplicate_name)
             LOG.warn("worker {} registered under a name other workers use too: {}", session.label(), sameName);
         }
+        state.memberHook.joined(session.id, request);
         replaced.forEach(onReplaced);
         return new Messages.WorkerRegistered(session.id, token, leaseMillis, pollMillis);
     }

@@ -41,6 +41,10 @@ final class ClusterState {
     /** Answers decided under the lock, sent by the thread that releases it. */
     private final Queue<Runnable> outbox = new ConcurrentLinkedQueue<>();
     volatile boolean closed;
+    /** Edge partition id → the worker id that alone answers it (null: not an edge partition, or unknown). */
+    volatile java.util.function.Function<String, String> edgeHolder = partition -> null;
+    /** Admits a joining worker's local tables (may refuse it) and hears that it joined. */
+    volatile WorkerRegistry.MemberHook memberHook = WorkerRegistry.MemberHook.NONE;
 
     /** Files an older version that a running query pinned names: kept with the workers that hold them. */
     private final java.util.function.Predicate<String> pinned;

@@ -49,6 +49,12 @@ final class TaskAssignment {
                         assigned.accept(task, new Assignment(best.id, best.label()));
                         break;
                     }
+                    if (io.mallard.protocol.EdgePartitions.isEdge(task.shardId())) {
+                        // only its own worker has an edge partition's rows: no other can take it, so no waiting
+                        throw new MallardException(ErrorCode.PARTITIONS_OFFLINE, "edge partition "
+                                + io.mallard.protocol.EdgePartitions.label(task.shardId()) + " is offline: its worker is "
+                                + "not connected or has not proved the files of the tables joined with it");
+                    }
                     long left = deadline - System.nanoTime();
                     if (left <= 0 || state.closed) {
                         throw new MallardException(ErrorCode.NO_WORKER_FOR_SHARD, "no trusted worker holds shard "
@@ -94,6 +100,9 @@ final class TaskAssignment {
      * of the shard may hold although a newer commit gave the shard files it has not proved yet.
      */
     private WorkerSession leastBusyHolder(TaskSpec task, Set<String> excluded) {
+        if (io.mallard.protocol.EdgePartitions.isEdge(task.shardId())) {
+            return edgeHolder(task, excluded);
+        }
         WorkerSession best = leastBusyHolder(task, excluded, false);
         return best != null ? best : leastBusyHolder(task, excluded, true);
     }
@@ -119,6 +128,19 @@ final class TaskAssignment {
             }
         }
         return best;
+    }
+
+    /**
+     * The one worker of an edge partition, if it is live, not excluded and proved the files of the central tables the
+     * task reads with it (replicated tables); a suspected worker too, since no other can answer.
+     */
+    private WorkerSession edgeHolder(TaskSpec task, Set<String> excluded) {
+        String id = state.edgeHolder.apply(task.shardId());
+        WorkerSession w = id == null ? null : state.workers.get(id);
+        if (w == null || !w.state.isLive() || excluded.contains(w.id) || !w.proved.containsAll(task.fileIds())) {
+            return null;
+        }
+        return w;
     }
 
     /** Wakes each worker's long-poll once (only theirs: waking all of them costs O(workers) per query). */
