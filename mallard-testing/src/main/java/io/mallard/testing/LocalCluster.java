@@ -142,8 +142,24 @@ public final class LocalCluster implements AutoCloseable {
         return new WorkerConfig.ClientCertificate(issued.certificate(), issued.privateKey());
     }
 
+    /**
+     * Starts a worker process named {@code name} with extra command-line options (local tables: {@code --table
+     * readings=/dir/*.parquet}, {@code --expose …}), without waiting for it to join: a refused one exits with its error
+     * in {@link WorkerHandle#log()}. Closed with the cluster.
+     */
+    public WorkerHandle startWorkerProcess(String name, List<String> options) throws IOException {
+        WorkerHandle handle = startWorkerProcess(name, workerDir(name), null, 0, options);
+        workers.add(handle);
+        return handle;
+    }
+
     private WorkerHandle startWorkerProcess(String name, Path workerDir, WorkerConfig.ClientCertificate certificate,
             long taskDelayMillis) throws IOException {
+        return startWorkerProcess(name, workerDir, certificate, taskDelayMillis, List.of());
+    }
+
+    private WorkerHandle startWorkerProcess(String name, Path workerDir, WorkerConfig.ClientCertificate certificate,
+            long taskDelayMillis, List<String> options) throws IOException {
         List<String> command = new ArrayList<>(List.of(javaBinary(), "--add-opens=java.base/java.nio=ALL-UNNAMED",
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.mallard.worker.WorkerMain",
                 "--coordinator", "127.0.0.1:" + coordinator.port(), "--ca", caCertificate().toString(),
@@ -154,6 +170,7 @@ public final class LocalCluster implements AutoCloseable {
             command.addAll(List.of("--cert", certificate.certificate().toString(),
                     "--key", certificate.privateKey().toString()));
         }
+        command.addAll(options);
         Path log = workerDir.resolve("worker.log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new WorkerHandle(name, null, process, log);

@@ -62,6 +62,7 @@ final class Admission {
                     request.memoryBytes(), request.version(), System.currentTimeMillis(), request.instance());
             w.address = address;
             w.certified = certified;
+            w.hasLocalTables = !request.localTables().isEmpty();
             for (WorkerSession old : state.workers.values()) {
                 // the same worker registering again (it lost its session): the old session is over, its tasks with it
                 if (old.state.isLive() && old.placementKey.equals(w.placementKey)) {

@@ -49,13 +49,18 @@ final class TaskAssignment {
                         assigned.accept(task, new Assignment(best.id, best.label()));
                         break;
                     }
-                    if (io.mallard.protocol.EdgePartitions.isEdge(task.shardId())) {
+                    if (io.mallard.protocol.EdgePartitions.isEdge(task.shardId()) && !edgeHolderLive(task)) {
                         // only its own worker has an edge partition's rows: no other can take it, so no waiting
                         throw new MallardException(ErrorCode.PARTITIONS_OFFLINE, "edge partition "
                                 + io.mallard.protocol.EdgePartitions.label(task.shardId()) + " is offline: its worker is "
-                                + "not connected or has not proved the files of the tables joined with it");
+                                + "not connected");
                     }
                     long left = deadline - System.nanoTime();
+                    if ((left <= 0 || state.closed) && io.mallard.protocol.EdgePartitions.isEdge(task.shardId())) {
+                        throw new MallardException(ErrorCode.PARTITIONS_OFFLINE, "the worker of edge partition "
+                                + io.mallard.protocol.EdgePartitions.label(task.shardId()) + " has not proved the files of "
+                                + "the replicated tables the query joins with it");
+                    }
                     if (left <= 0 || state.closed) {
                         throw new MallardException(ErrorCode.NO_WORKER_FOR_SHARD, "no trusted worker holds shard "
                                 + task.shardId() + " (" + placementNote(task.shardId()) + ")");
@@ -141,6 +146,13 @@ final class TaskAssignment {
             return null;
         }
         return w;
+    }
+
+    /** Whether the worker of an edge partition is registered and not gone (it may still be proving files). */
+    private boolean edgeHolderLive(TaskSpec task) {
+        String id = state.edgeHolder.apply(task.shardId());
+        WorkerSession w = id == null ? null : state.workers.get(id);
+        return w != null && w.state.isLive();
     }
 
     /** Wakes each worker's long-poll once (only theirs: waking all of them costs O(workers) per query). */
