@@ -147,7 +147,7 @@ public final class LocalCluster implements AutoCloseable {
      * readings=/dir/*.parquet}, {@code --expose …}), without waiting for it to join: a refused one exits with its error
      * in {@link WorkerHandle#log()}. Closed with the cluster.
      */
-    public WorkerHandle startWorkerProcess(String name, List<String> options) throws IOException {
+    public WorkerHandle startWorkerWithOptions(String name, List<String> options) throws IOException {
         WorkerHandle handle = startWorkerProcess(name, workerDir(name), null, 0, options);
         workers.add(handle);
         return handle;

@@ -216,6 +216,7 @@ public final class Coordinator implements AutoCloseable {
                     new SystemTables.CatalogSource(catalog::tableSummaries, catalog::commitsAfter, edge::rows), allocator,
                     this::stats);
             TableChanges tables = new TableChanges(writer, queries, reference, allocator, imports, config.compaction());
+            tables.useEdgeTables(edge::has);
             compactor = tables.compactor();
             resources.add(0, compactor);
             // users live in the metadata database; the credentials file's users (the bootstrap admin) are copied in
