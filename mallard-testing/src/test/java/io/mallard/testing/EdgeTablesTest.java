@@ -76,6 +76,12 @@ class EdgeTablesTest {
         execute("COPY (SELECT 'dev-9' AS device_id, 1::BIGINT AS station_id, TIMESTAMP '2026-03-04' AS ts, 1.5::DOUBLE "
                 + "AS temp, 'x' AS secret WHERE false) TO '" + file("device-3", "empty.parquet") + "'");
         oracleReadings(true);
+        // the devices start (a JVM each) while the central tables are made
+        List<WorkerHandle> devices = new ArrayList<>();
+        devices.add(device("device-1", "readings=" + files.resolve("device-1") + "/*.parquet"));
+        device2 = device("device-2", "readings=" + file("device-2", "readings.csv"));
+        devices.add(device2);
+        devices.add(device("device-3", "readings=" + file("device-3", "*.parquet")));
         // central tables: a replicated one the readings join with, a partitioned one they are unioned with
         both("CREATE TABLE stations (station_id BIGINT, name VARCHAR, region VARCHAR)");
         client.query("ALTER TABLE stations SET REPLICATED");
@@ -83,11 +89,6 @@ class EdgeTablesTest {
         both("CREATE TABLE archive (device_id VARCHAR, station_id BIGINT, ts TIMESTAMP, temp DOUBLE)");
         both("INSERT INTO archive SELECT 'dev-' || (i % 9), i % 6, TIMESTAMP '2026-01-01' + INTERVAL (i) HOUR, i / 4.0 "
                 + "FROM range(500) r(i)");
-        List<WorkerHandle> devices = new ArrayList<>();
-        devices.add(device("device-1", "readings=" + files.resolve("device-1") + "/*.parquet"));
-        device2 = device("device-2", "readings=" + file("device-2", "readings.csv"));
-        devices.add(device2);
-        devices.add(device("device-3", "readings=" + file("device-3", "*.parquet")));
         cluster.await("three devices joined and proved the replicated tables", 60_000, () -> cluster.status().workers()
                 .stream().filter(w -> w.name().startsWith("device-") && w.state().equals("trusted")).count() == 3);
         cluster.awaitAllShardsServed(60_000);
