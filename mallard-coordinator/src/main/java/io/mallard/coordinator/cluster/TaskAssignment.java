@@ -136,13 +136,14 @@ final class TaskAssignment {
     }
 
     /**
-     * The one worker of an edge partition, if it is live, not excluded and proved the files of the central tables the
+     * The one worker of an edge partition, if it is not gone, not excluded and proved the files of the central tables the
      * task reads with it (replicated tables); a suspected worker too, since no other can answer.
      */
     private WorkerSession edgeHolder(TaskSpec task, Set<String> excluded) {
         String id = state.edgeHolder.apply(task.shardId());
         WorkerSession w = id == null ? null : state.workers.get(id);
-        if (w == null || !w.state.isLive() || excluded.contains(w.id) || !w.proved.containsAll(task.fileIds())) {
+        // a draining worker still answers its own partitions: no other worker can
+        if (w == null || w.state == WorkerState.GONE || excluded.contains(w.id) || !w.proved.containsAll(task.fileIds())) {
             return null;
         }
         return w;
@@ -152,7 +153,7 @@ final class TaskAssignment {
     private boolean edgeHolderLive(TaskSpec task) {
         String id = state.edgeHolder.apply(task.shardId());
         WorkerSession w = id == null ? null : state.workers.get(id);
-        return w != null && w.state.isLive();
+        return w != null && w.state != WorkerState.GONE;
     }
 
     /** Wakes each worker's long-poll once (only theirs: waking all of them costs O(workers) per query). */
