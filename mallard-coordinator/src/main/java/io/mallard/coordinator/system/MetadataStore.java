@@ -478,6 +478,23 @@ public final class MetadataStore implements AutoCloseable {
                 insert.execute();
             }
         }
+        // each edge table once in mallard.tables: role edge, its partitions as shards, the rows its workers announced;
+        // size, files and versions are the devices' own business
+        java.util.Map<String, long[]> edgeTables = new java.util.LinkedHashMap<>();
+        for (var p : partitions) {
+            long[] sums = edgeTables.computeIfAbsent(p.table(), t -> new long[2]);
+            sums[0]++;
+            sums[1] += p.rows();
+        }
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO live.tables VALUES (?, 'edge', []::VARCHAR[], ?, ?, NULL, NULL, NULL, NULL)")) {
+            for (var e : edgeTables.entrySet()) {
+                insert.setString(1, e.getKey());
+                insert.setInt(2, (int) e.getValue()[0]);
+                insert.setLong(3, e.getValue()[1]);
+                insert.execute();
+            }
+        }
     }
 
     private void appendCommits(List<CommitRecord> commits) throws SQLException {
