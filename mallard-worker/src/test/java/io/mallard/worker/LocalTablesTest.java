@@ -41,6 +41,8 @@ class LocalTablesTest {
                 ResultSet rs = s.executeQuery(task.sql())) {
             rs.next();
             return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw io.mallard.common.duck.DuckErrors.translate(e); // as TaskExecution reports it
         }
     }
 
@@ -73,10 +75,11 @@ class LocalTablesTest {
             MallardException hidden = catchThrowableOfType(MallardException.class,
                     () -> count(database, task("q3", "SELECT count(secret) FROM readings")));
             assertThat(hidden.code()).isEqualTo(ErrorCode.BINDER_ERROR);
-            // query SQL still cannot read files itself
-            MallardException file = catchThrowableOfType(MallardException.class, () -> count(database,
-                    task("q4", "SELECT count(*) FROM read_parquet('" + files.resolve("a.parquet") + "')")));
-            assertThat(file).isNotNull();
+            // the database reads only its data directory and the local tables' directories
+            write("COPY (SELECT 1 AS id) TO '" + dir.resolve("outside.parquet") + "'");
+            MallardException outside = catchThrowableOfType(MallardException.class, () -> count(database,
+                    task("q4", "SELECT count(*) FROM read_parquet('" + dir.resolve("outside.parquet") + "')")));
+            assertThat(outside.code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
         }
     }
 
