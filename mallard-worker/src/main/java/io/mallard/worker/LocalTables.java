@@ -131,7 +131,8 @@ final class LocalTables {
     private LocalTable announce(String key) {
         LocalTableSpec spec = specs.get(key);
         State state = state(spec);
-        long rows = database.count(select(spec, state).select(), select(spec, state).setup());
+        View view = select(spec, state);
+        long rows = database.count(view.select(), view.setup());
         synchronized (this) {
             announced.put(key, state.fingerprint());
         }

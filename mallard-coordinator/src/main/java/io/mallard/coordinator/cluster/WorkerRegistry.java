@@ -318,6 +318,14 @@ public final class WorkerRegistry implements AutoCloseable {
         });
     }
 
+    /** When the worker last polled (epoch millis), also after it left; 0 for an unknown id. */
+    public long lastSeenMillis(String workerId) {
+        return state.locked(() -> {
+            WorkerSession w = state.workers.get(workerId);
+            return w == null ? 0L : w.lastSeenMillis;
+        });
+    }
+
     /** The name a worker registered under, or null when no such worker ever registered. */
     public String nameOf(String workerId) {
         return state.locked(() -> {

@@ -59,6 +59,8 @@ public final class EdgeTables {
     private final Predicate<String> live;
     private final BiConsumer<String, List<LocalColumn>> defineTable;
     private volatile long version;
+    /** When the coordinator last heard from a worker (its last poll), by worker id; 0 if unknown. */
+    private volatile java.util.function.ToLongFunction<String> heardFrom = workerId -> 0;
 
     /**
      * @param catalogHas  whether the catalog has a table of that name (an edge table may not shadow it)
@@ -117,13 +119,13 @@ public final class EdgeTables {
                     created.add(table);
                 }
             }
+            if (!created.isEmpty()) {
+                version++;
+            }
         }
         for (Table table : created) {
             defineTable.accept(table.name(), table.columns());
             LOG.info("edge table {} registered by worker {}: {}", table.name(), request.name(), table.columns());
-        }
-        if (!created.isEmpty()) {
-            version++;
         }
     }
 
@@ -203,14 +205,24 @@ public final class EdgeTables {
         return version;
     }
 
-    /** Every partition with its state, for {@code mallard.partitions}. */
+    /** Where {@link #rows} learns when each worker was last heard from (its last poll). */
+    public void useLastSeen(java.util.function.ToLongFunction<String> lastSeen) {
+        this.heardFrom = lastSeen;
+    }
+
+    /** When the partition's worker was last heard from: its last poll or announcement (epoch millis). */
+    public long lastSeen(Partition p) {
+        return Math.max(p.lastSeenMillis(), heardFrom.applyAsLong(p.workerId()));
+    }
+
+    /** Every partition with its state, for {@code mallard.partitions}; last seen: its worker's last poll or announcement. */
     public List<PartitionRow> rows() {
         List<Partition> all;
         synchronized (this) {
             all = List.copyOf(partitions.values());
         }
         return all.stream().map(p -> new PartitionRow(p.table(), EdgePartitions.label(p.id()), p.worker(), p.workerId(),
-                p.rows(), p.fingerprint(), p.lastSeenMillis(), online(p) ? "online" : "offline")).toList();
+                p.rows(), p.fingerprint(), lastSeen(p), online(p) ? "online" : "offline")).toList();
     }
 
     /** Which columns differ, by position: "column 3: temp DOUBLE here, temp VARCHAR registered; …", or null. */

@@ -46,7 +46,7 @@ record EdgeReads(Map<String, List<String>> partitions, List<String> missing) {
                 } else if (!missing.contains(EdgePartitions.label(p.id()))) {
                     missing.add(EdgePartitions.label(p.id()));
                     missingDetail.add(EdgePartitions.label(p.id()) + " (worker " + p.worker() + ", last seen "
-                            + Instant.ofEpochMilli(p.lastSeenMillis()) + ")");
+                            + Instant.ofEpochMilli(edge.lastSeen(p)) + ")");
                 }
             }
             tableWithoutAny |= online.isEmpty();

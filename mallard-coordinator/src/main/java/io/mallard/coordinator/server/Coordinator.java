@@ -188,6 +188,7 @@ public final class Coordinator implements AutoCloseable {
             // edge tables: rows on the workers that declared them, only their schemas here (docs/edge.md)
             EdgeTables edge = new EdgeTables(name -> catalog.snapshot().table(name).isPresent(), registry::isMember,
                     referenceCopy::defineEdgeTable);
+            edge.useLastSeen(registry::lastSeenMillis);
             registry.useEdgePartitions(edge::holder, new WorkerRegistry.MemberHook() {
                 @Override
                 public void admit(Messages.RegisterWorker request) {
