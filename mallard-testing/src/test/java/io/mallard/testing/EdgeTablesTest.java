@@ -195,7 +195,7 @@ class EdgeTablesTest {
                         org.assertj.core.groups.Tuple.tuple("readings@device-2", "device-2", 200L, "online"),
                         org.assertj.core.groups.Tuple.tuple("readings@device-3", "device-3", 0L, "online"));
         QueryRows table = client.query("SELECT role, shard_count, rows FROM mallard.tables WHERE name = 'readings'");
-        assertThat(table.rows()).containsExactly(List.of("edge", 3, 620L));
+        assertThat(table.rows()).containsExactly(List.of("edge", 3L, 620L));
     }
 
     @Test
