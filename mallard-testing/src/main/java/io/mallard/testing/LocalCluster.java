@@ -115,6 +115,18 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /**
+     * Starts a worker in this JVM named {@code name} with local (edge) tables ({@code mallard worker --table …}); returns
+     * once it registered. A refused one throws its error (EDGE_TABLE_REFUSED, INVALID_ARGUMENT).
+     */
+    public WorkerHandle addEdgeWorker(String name, List<io.mallard.worker.LocalTableSpec> tables) throws IOException {
+        WorkerConfig workerConfig = new WorkerConfig("127.0.0.1", coordinator.port(), caCertificate(),
+                Credentials.load(dir).joinToken(), name, workerDir(name), 2, 0, false);
+        WorkerHandle handle = new WorkerHandle(name, Worker.start(workerConfig, tables), null);
+        workers.add(handle);
+        return handle;
+    }
+
+    /**
      * Starts a worker process named {@code name} presenting {@code certificate} (null: none), without waiting for it to
      * join: a test of refusals reads its log ({@link WorkerHandle#log()}) and waits for it to exit. Closed with the
      * cluster.

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Worker-local (edge) tables on a real cluster: three worker processes, each with its own {@code readings} files that
+ * Worker-local (edge) tables on a real cluster: three workers (device-2, the one that goes offline, a separate
+ * process; the others in this JVM to keep the class fast), each with its own {@code readings} files that
  * the test writes with DuckDB (Parquet on device-1, CSV on device-2, an empty Parquet file on device-3; overlapping and
  * disjoint device ids, NULLs), every query compared with one DuckDB over all of those files together. Then a device
  * appends rows, one goes offline (an error listing its partition; with partial results allowed, the answer over the
@@ -78,10 +79,12 @@ class EdgeTablesTest {
         oracleReadings(true);
         // the devices start (a JVM each) while the central tables are made
         List<WorkerHandle> devices = new ArrayList<>();
-        devices.add(device("device-1", "readings=" + files.resolve("device-1") + "/*.parquet"));
-        device2 = device("device-2", "readings=" + file("device-2", "readings.csv"));
+        device2 = device("device-2", "readings=" + file("device-2", "readings.csv")); // a JVM: it starts first
         devices.add(device2);
-        devices.add(device("device-3", "readings=" + file("device-3", "*.parquet")));
+        devices.add(cluster.addEdgeWorker("device-1", io.mallard.worker.LocalTableSpec.parse(
+                List.of("readings=" + files.resolve("device-1") + "/*.parquet"), List.of("readings:" + EXPOSED.replace(" ", "")))));
+        devices.add(cluster.addEdgeWorker("device-3", io.mallard.worker.LocalTableSpec.parse(
+                List.of("readings=" + file("device-3", "*.parquet")), List.of("readings:" + EXPOSED.replace(" ", "")))));
         // central tables: a replicated one the readings join with, a partitioned one they are unioned with
         both("CREATE TABLE stations (station_id BIGINT, name VARCHAR, region VARCHAR)");
         client.query("ALTER TABLE stations SET REPLICATED");
