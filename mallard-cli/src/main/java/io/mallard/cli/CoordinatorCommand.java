@@ -36,6 +36,10 @@ final class CoordinatorCommand implements Callable<Integer> {
             + "the cluster's certificate; HTTP with --insecure); 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
+    @Option(names = "--otlp-endpoint", description = "Send a trace of every statement (planning, each task attempt, "
+            + "the combine) to this OpenTelemetry collector over OTLP/HTTP, e.g. http://collector:4318 (default: none).")
+    String otlpEndpoint;
+
     @Option(names = "--advertise-host", description = "Host workers use to download shards (default: --host).")
     String advertiseHost;
 
@@ -175,7 +179,7 @@ final class CoordinatorCommand implements Callable<Integer> {
                                 .withSessions(maxSessions, sessionIdleMillis).withMaxSqlBytes(maxSqlBytes)
                                 .withLogins(ClientLimits.LoginPolicy.parse(loginLockout)))
                         .withMtls(workerMtls, clientMtls))
-                .withHttpPort(httpPort);
+                .withHttpPort(httpPort).withOtlpEndpoint(otlpEndpoint);
         Coordinator coordinator = Coordinator.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -27,6 +27,9 @@ public final class Main implements Runnable {
         // servers log what they do; interactive commands print their own output and only warnings. The server commands'
         // --log-level and --log-format apply on top (LogOptions); loggers read the settings on every event.
         boolean server = args.length > 0 && (args[0].equals("coordinator") || args[0].equals("worker"));
+        if (server) {
+            io.mallard.common.duck.DuckNative.loadAndUnlink(); // nothing left in the temp directory, even after kill -9
+        }
         MallardLogging.install();
         MallardLogging.configure(MallardLogging.format(null),
                 MallardLogging.level(null, server ? LogLevel.INFO : LogLevel.WARN));

@@ -25,11 +25,12 @@ import java.nio.file.Path;
  * @param auth             bearer tokens' lifetime and the external JWT issuer, if any
  * @param httpPort         the web port: {@code /metrics}, {@code /health}, {@code /ready} (and later the web page); 0 picks
  *                         a free one
+ * @param otlpEndpoint     the OpenTelemetry collector that gets a trace of every statement (OTLP/HTTP), or null for none
  */
 public record CoordinatorConfig(Path dir, String host, int port, int shardPort, String advertisedHost, int replicas,
         long leaseMillis, long pollMillis, long shardWaitMillis, long queryTimeoutMillis, boolean insecure,
         Path metadataFile, StoreConfig store, ImportConfig imports, CompactionPolicy compaction, Faults faults,
-        Limits limits, Auth auth, int httpPort) {
+        Limits limits, Auth auth, int httpPort, String otlpEndpoint) {
 
     /**
      * How clients authenticate beyond user and password.
@@ -130,7 +131,7 @@ public record CoordinatorConfig(Path dir, String host, int port, int shardPort, 
             long leaseMillis, long pollMillis, long shardWaitMillis, long queryTimeoutMillis, boolean insecure) {
         this(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis, shardWaitMillis,
                 queryTimeoutMillis, insecure, new ClusterLayout(dir).metadata(), StoreConfig.local(), ImportConfig.none(),
-                CompactionPolicy.DEFAULTS, Faults.DEFAULTS, Limits.DEFAULTS, Auth.DEFAULTS, 0);
+                CompactionPolicy.DEFAULTS, Faults.DEFAULTS, Limits.DEFAULTS, Auth.DEFAULTS, 0, null);
     }
 
     public CoordinatorConfig {
@@ -175,87 +176,94 @@ public record CoordinatorConfig(Path dir, String host, int port, int shardPort, 
     public CoordinatorConfig withLease(long newLeaseMillis, long newPollMillis) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, newLeaseMillis,
                 newPollMillis, shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction,
-                faults, limits, auth, httpPort);
+                faults, limits, auth, httpPort, otlpEndpoint);
     }
 
     public CoordinatorConfig withShardWait(long millis) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
-                millis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, faults, limits, auth, httpPort);
+                millis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, faults, limits, auth, httpPort, otlpEndpoint);
     }
 
     public CoordinatorConfig withQueryTimeout(long millis) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
-                shardWaitMillis, millis, insecure, metadataFile, store, imports, compaction, faults, limits, auth, httpPort);
+                shardWaitMillis, millis, insecure, metadataFile, store, imports, compaction, faults, limits, auth, httpPort, otlpEndpoint);
     }
 
     /** Keeps the query history in another file than DIR/metadata.duckdb (test clusters share a data directory). */
     public CoordinatorConfig withMetadataFile(Path file) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
-                shardWaitMillis, queryTimeoutMillis, insecure, file, store, imports, compaction, faults, limits, auth, httpPort);
+                shardWaitMillis, queryTimeoutMillis, insecure, file, store, imports, compaction, faults, limits, auth, httpPort, otlpEndpoint);
     }
 
     public CoordinatorConfig withPort(int newPort) {
         return new CoordinatorConfig(dir, host, newPort, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, faults,
-                limits, auth, httpPort);
+                limits, auth, httpPort, otlpEndpoint);
     }
 
     /** Listens on {@code newHost} and tells workers to download shards from {@code newAdvertisedHost}. */
     public CoordinatorConfig withHost(String newHost, String newAdvertisedHost) {
         return new CoordinatorConfig(dir, newHost, port, shardPort, newAdvertisedHost, replicas, leaseMillis,
                 pollMillis, shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction,
-                faults, limits, auth, httpPort);
+                faults, limits, auth, httpPort, otlpEndpoint);
     }
 
     public CoordinatorConfig withReplicas(int r) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, r, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, faults,
-                limits, auth, httpPort);
+                limits, auth, httpPort, otlpEndpoint);
     }
 
     /** Keeps the table files in {@code newStore} (which must be the one the cluster was bootstrapped with). */
     public CoordinatorConfig withStore(StoreConfig newStore) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, newStore, imports, compaction, faults,
-                limits, auth, httpPort);
+                limits, auth, httpPort, otlpEndpoint);
     }
 
     /** Lets statements read files from the import directory and the S3 import source of {@code newImports}. */
     public CoordinatorConfig withImports(ImportConfig newImports) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, newImports, compaction, faults,
-                limits, auth, httpPort);
+                limits, auth, httpPort, otlpEndpoint);
     }
 
     /** When small files are merged in the background ({@link CompactionPolicy#OFF}: never on its own). */
     public CoordinatorConfig withCompaction(CompactionPolicy policy) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
-                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, policy, faults, limits, auth, httpPort);
+                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, policy, faults, limits, auth, httpPort, otlpEndpoint);
     }
 
     public CoordinatorConfig withFaults(Faults newFaults) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, newFaults,
-                limits, auth, httpPort);
+                limits, auth, httpPort, otlpEndpoint);
     }
 
     /** Serves {@code /metrics}, {@code /health} and {@code /ready} on {@code newHttpPort} (0: a free one). */
     public CoordinatorConfig withHttpPort(int newHttpPort) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, faults, limits,
-                auth, newHttpPort);
+                auth, newHttpPort, otlpEndpoint);
+    }
+
+    /** Sends a trace of every statement to the OpenTelemetry collector at {@code endpoint} (null: none). */
+    public CoordinatorConfig withOtlpEndpoint(String endpoint) {
+        return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
+                shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, faults, limits,
+                auth, httpPort, endpoint == null || endpoint.isBlank() ? null : endpoint);
     }
 
     public CoordinatorConfig withLimits(Limits newLimits) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, faults,
-                newLimits, auth, httpPort);
+                newLimits, auth, httpPort, otlpEndpoint);
     }
 
     /** Issues tokens living {@code newAuth.tokenTtlMillis()} and takes the external issuer's JWTs, if any. */
     public CoordinatorConfig withAuth(Auth newAuth) {
         return new CoordinatorConfig(dir, host, port, shardPort, advertisedHost, replicas, leaseMillis, pollMillis,
                 shardWaitMillis, queryTimeoutMillis, insecure, metadataFile, store, imports, compaction, faults, limits,
-                newAuth, httpPort);
+                newAuth, httpPort, otlpEndpoint);
     }
 }

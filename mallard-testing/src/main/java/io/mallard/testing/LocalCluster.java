@@ -18,7 +18,6 @@ import io.mallard.data.table.Snapshot;
 import io.mallard.protocol.Messages;
 import io.mallard.worker.Worker;
 import io.mallard.worker.WorkerConfig;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -72,7 +71,7 @@ public final class LocalCluster implements AutoCloseable {
                 // a spill directory of its own: test clusters share their data directory, and DuckDB its temp files
                 .withLimits(new CoordinatorConfig.Limits(options.maxRunningQueries, options.memoryBytes,
                         options.spillDir != null ? options.spillDir : metadataDir.resolve("spill")))
-                .withAuth(options.auth);
+                .withAuth(options.auth).withOtlpEndpoint(options.otlpEndpoint);
         this.coordinator = Coordinator.start(config);
         try {
             for (int i = 0; i < options.workers; i++) {
@@ -387,8 +386,8 @@ public final class LocalCluster implements AutoCloseable {
         private long memoryBytes;
         private Path spillDir;
         private CoordinatorConfig.Auth auth = CoordinatorConfig.Auth.DEFAULTS;
-        private Path cacheDir = Path.of(System.getProperty("mallard.test.cache",
-                System.getProperty("java.io.tmpdir") + File.separator + "mallard-test-data"));
+        private String otlpEndpoint;
+        private Path cacheDir = io.mallard.data.TestDataCache.directory();
 
         public Builder workers(int n) {
             this.workers = n;
@@ -483,6 +482,12 @@ public final class LocalCluster implements AutoCloseable {
         /** Bearer tokens' lifetime and the external JWT issuer the coordinator takes tokens of. */
         public Builder auth(CoordinatorConfig.Auth newAuth) {
             this.auth = newAuth;
+            return this;
+        }
+
+        /** The OpenTelemetry collector the coordinator sends a trace of every statement to. */
+        public Builder otlpEndpoint(String endpoint) {
+            this.otlpEndpoint = endpoint;
             return this;
         }
 

@@ -16,6 +16,7 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) throws Exception {
+        io.mallard.common.duck.DuckNative.loadAndUnlink(); // nothing left in the temp directory, even after kill -9
         Map<String, String> options = new HashMap<>();
         java.util.List<String> tables = new java.util.ArrayList<>();
         java.util.List<String> exposes = new java.util.ArrayList<>();

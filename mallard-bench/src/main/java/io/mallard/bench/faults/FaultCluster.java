@@ -11,7 +11,6 @@ import io.mallard.coordinator.server.CoordinatorMain;
 import io.mallard.data.DataParams;
 import io.mallard.common.rows.QueryRows;
 import io.mallard.worker.WorkerMain;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -100,6 +99,7 @@ public final class FaultCluster implements AutoCloseable {
         }
         coordinatorStarts++;
         List<String> args = new ArrayList<>(List.of("--dir", dir.toString(), "--port", Integer.toString(port),
+                "--http-port", "0", // a free web port: suites run clusters side by side, and 31338 may be taken
                 "--lease-ms", Long.toString(options.leaseMillis), "--replicas", Integer.toString(options.replicas),
                 "--metadata-file", metadataFile.toString(), "--suspect-ms", Long.toString(options.suspectMillis),
                 "--speculation-multiplier", Double.toString(options.speculationMultiplier),
@@ -494,8 +494,7 @@ public final class FaultCluster implements AutoCloseable {
         private String advertiseHost;
         private double scaleFactor = 0.01;
         private long measurementRows = 50_000;
-        private Path cacheDir = Path.of(System.getProperty("mallard.test.cache",
-                System.getProperty("java.io.tmpdir") + File.separator + "mallard-test-data"));
+        private Path cacheDir = io.mallard.data.TestDataCache.directory();
 
         public Builder workers(int n) {
             this.workers = n;

@@ -150,6 +150,8 @@ public final class QueryManager implements AutoCloseable {
         try {
             long start = System.nanoTime();
             DistributedPlan plan = plans.plan(sql, settings);
+            QueryStats.Phase planned = QueryStats.Phase.between("plan", start, System.nanoTime(),
+                    java.util.Map.of("mallard.strategy", plan.strategy().name()));
             if (!settings.distributed() && plan.isDistributed()) {
                 throw new MallardException(ErrorCode.INVALID_ARGUMENT, "mallard.distributed is off, but this query reads "
                         + "partitioned tables, whose rows only the workers hold (the coordinator keeps full copies of "
@@ -158,7 +160,7 @@ public final class QueryManager implements AutoCloseable {
             LOG.debug("query {} planned in {} us: {}", queryId, (System.nanoTime() - start) / 1000, plan.strategy());
             QueryResult result = plan.isDistributed() ? runDistributed(queryId, plan, control, settings)
                     : local.run(queryId, plan, control::reason);
-            return result.stoppedBy(control::reason).whenClosed(control);
+            return result.withPhaseFirst(planned).stoppedBy(control::reason).whenClosed(control);
         } catch (RuntimeException e) {
             control.close();
             throw control.reason() != null ? control.reason() : e;

@@ -79,6 +79,13 @@ public final class QueryResult implements AutoCloseable {
         return this;
     }
 
+    /** Puts {@code phase} (the planning) before the phases the figures have. */
+    QueryResult withPhaseFirst(QueryStats.Phase phase) {
+        Supplier<QueryStats> inner = stats;
+        this.stats = () -> inner.get().withPhaseFirst(phase);
+        return this;
+    }
+
     /** The reason the query was stopped (cancelled, timed out), if any, comes before any other failure. */
     QueryResult stoppedBy(Supplier<MallardException> reason) {
         Supplier<MallardException> inner = failure;

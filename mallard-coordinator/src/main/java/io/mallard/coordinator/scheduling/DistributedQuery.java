@@ -148,7 +148,41 @@ public final class DistributedQuery implements CombineInput {
                     s.done() ? "finished" : failure() != null ? "cancelled" : "running",
                     ((s.answer.endNanos() == 0 ? System.nanoTime() : s.answer.endNanos()) - startNanos) / 1_000_000);
         }).toList();
-        return new QueryStats(plan.strategy().name(), tasks);
+        return new QueryStats(plan.strategy().name(), tasks, phases());
+    }
+
+    /**
+     * Each task attempt as a phase (worker, shard, attempt, whether it answered), then the combine: from the dispatch
+     * to now, or to the end of the last answer if the query failed.
+     */
+    private List<QueryStats.Phase> phases() {
+        long now = System.nanoTime();
+        List<QueryStats.Phase> phases = new java.util.ArrayList<>();
+        for (ShardSlot slot : slots) {
+            for (TaskAttempt attempt : slot.attempts()) {
+                boolean answered = slot.answeredBy(attempt);
+                java.util.Map<String, Object> attributes = new java.util.LinkedHashMap<>();
+                attributes.put("mallard.shard", slot.shardId);
+                attributes.put("mallard.stream", slot.stream);
+                attributes.put("mallard.attempt", (long) attempt.number);
+                attributes.put("mallard.duplicate", attempt.duplicate);
+                attributes.put("mallard.outcome", answered ? "answered" : attempt.endNanos == 0 ? "running" : "abandoned");
+                if (attempt.workerId != null) {
+                    attributes.put("mallard.worker", attempt.workerId);
+                }
+                if (answered) {
+                    attributes.put("mallard.rows", slot.answer.rows());
+                    attributes.put("mallard.bytes", slot.answer.bytes());
+                }
+                phases.add(QueryStats.Phase.between("task", attempt.startNanos,
+                        attempt.endNanos == 0 ? now : attempt.endNanos, attributes));
+            }
+        }
+        if (dispatchedNanos > 0) {
+            phases.add(QueryStats.Phase.between("combine", dispatchedNanos, now, java.util.Map.of(
+                    "mallard.rows_received", rowsShipped(), "mallard.bytes_received", bytesShipped())));
+        }
+        return phases;
     }
 
     /**

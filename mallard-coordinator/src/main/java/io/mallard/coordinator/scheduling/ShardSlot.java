@@ -129,6 +129,16 @@ final class ShardSlot {
         return attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
     }
 
+    /** Every attempt started, in order (a withdrawn one, never handed out, is not among them). */
+    List<TaskAttempt> attempts() {
+        return List.copyOf(attempts);
+    }
+
+    /** Whether {@code attempt}'s answer is the shard's answer. */
+    boolean answeredBy(TaskAttempt attempt) {
+        return answeredBy == attempt;
+    }
+
     /** Whether a duplicate of this task was ever started (a task is duplicated once at most). */
     boolean hasDuplicate() {
         return attempts.stream().anyMatch(a -> a.duplicate);

@@ -33,6 +33,7 @@ import io.mallard.coordinator.security.UserStore;
 import io.mallard.coordinator.system.CoordinatorStats;
 import io.mallard.coordinator.system.MetadataStore;
 import io.mallard.coordinator.system.SystemTables;
+import io.mallard.coordinator.telemetry.QueryTraces;
 import io.mallard.coordinator.web.CoordinatorMetrics;
 import io.mallard.coordinator.web.Probes;
 import io.mallard.coordinator.web.WebRouter;
@@ -231,8 +232,15 @@ public final class Coordinator implements AutoCloseable {
             AuditLog audit = AuditLog.open(AuditLog.besideMetadata(config.metadataFile()), metadata.auditIndex());
             resources.add(0, audit);
             system.beforeEachRead(audit::flushIndex);
+            java.util.function.Consumer<io.mallard.coordinator.system.QueryRecord> recorded = metrics::statementRecorded;
+            if (config.otlpEndpoint() != null) {
+                QueryTraces traces = QueryTraces.open(config.otlpEndpoint(), config.advertisedHost(), VERSION);
+                resources.add(0, traces); // closed before the allocator: the last spans are sent on the way down
+                recorded = recorded.andThen(traces);
+                LOG.info("a trace of every statement goes to {}", QueryTraces.traceUri(config.otlpEndpoint()));
+            }
             statements = new StatementExecutor(queries, tables, system, metadata, allocator, registry::drain, access,
-                    audit, config.auth().clients(), metrics::statementRecorded);
+                    audit, config.auth().clients(), recorded);
             statementsRef.set(statements);
             MallardAuthenticator authenticator = new MallardAuthenticator(users, tokens, external, registry, audit,
                     new LoginThrottle(config.auth().clients().logins(), System::currentTimeMillis));

@@ -21,6 +21,7 @@ public final class CoordinatorMain {
     }
 
     public static void main(String[] args) throws Exception {
+        io.mallard.common.duck.DuckNative.loadAndUnlink(); // nothing left in the temp directory, even after kill -9
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             options.put(args[i], args[i + 1]);
