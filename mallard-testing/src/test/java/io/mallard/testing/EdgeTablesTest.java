@@ -77,6 +77,9 @@ class EdgeTablesTest {
         execute("COPY (SELECT 'dev-9' AS device_id, 1::BIGINT AS station_id, TIMESTAMP '2026-03-04' AS ts, 1.5::DOUBLE "
                 + "AS temp, 'x' AS secret WHERE false) TO '" + file("device-3", "empty.parquet") + "'");
         oracleReadings(true);
+        // the generated TPC-H data: customer is a dimension table (its rows follow orders on the shards)
+        execute("ATTACH '" + cluster.oracleFile() + "' AS generated (READ_ONLY)");
+        execute("CREATE VIEW customer AS SELECT * FROM generated.customer");
         // the devices start (a JVM each) while the central tables are made
         List<WorkerHandle> devices = new ArrayList<>();
         device2 = device("device-2", "readings=" + file("device-2", "readings.csv")); // a JVM: it starts first
@@ -180,7 +183,14 @@ class EdgeTablesTest {
                 + "SELECT device_id, temp FROM archive WHERE device_id IN ('dev-3', 'dev-4')");
         same("SELECT device_id, count(*), sum(temp) FROM (SELECT device_id, temp FROM readings UNION ALL "
                 + "SELECT device_id, temp FROM archive) GROUP BY 1 ORDER BY 1");
-        // a central partitioned table does not meet the edge rows on a worker: gathered and joined on the coordinator
+        // a dimension table, the edge table itself and a central partitioned table do not meet the edge rows on a
+        // worker: gathered and joined on the coordinator
+        String dimension = "SELECT c.c_mktsegment, count(*), sum(r.temp) FROM readings r JOIN customer c "
+                + "ON r.station_id = c.c_custkey GROUP BY 1 ORDER BY 1";
+        assertThat(client.explain(dimension)).contains("GATHER");
+        same(dimension);
+        same("SELECT a.device_id, count(*) FROM readings a JOIN readings b ON a.device_id = b.device_id "
+                + "AND a.ts = b.ts GROUP BY 1 ORDER BY 1");
         same("SELECT r.device_id, count(*) FROM readings r JOIN archive a ON r.device_id = a.device_id "
                 + "AND r.station_id = a.station_id GROUP BY 1 ORDER BY 1");
     }
