@@ -187,8 +187,13 @@ public final class Coordinator implements AutoCloseable {
             java.sql.Connection planning = reference.duplicate();
             resources.add(0, planning); // an open connection keeps the reference database's DuckDB instance alive
             // edge tables: rows on the workers that declared them, only their schemas here (docs/edge.md)
+            // a new edge table is also news for the Flight SQL metadata (GetTables), which caches the table list
+            AtomicReference<Runnable> tablesChanged = new AtomicReference<>(() -> { });
             EdgeTables edge = new EdgeTables(name -> catalog.snapshot().table(name).isPresent(), registry::isMember,
-                    referenceCopy::defineEdgeTable);
+                    (name, columns) -> {
+                        referenceCopy.defineEdgeTable(name, columns);
+                        tablesChanged.get().run();
+                    });
             edge.useLastSeen(registry::lastSeenMillis);
             registry.useEdgePartitions(edge::holder, new WorkerRegistry.MemberHook() {
                 @Override
@@ -248,6 +253,7 @@ public final class Coordinator implements AutoCloseable {
                     allocator, config.auth().tokenTtlMillis(), config.auth().clients(), VERSION);
             resources.add(0, flightSql);
             catalog.onCommit(snapshot -> flightSql.tablesChanged());
+            tablesChanged.set(flightSql::tablesChanged);
             Location location = config.insecure() ? Location.forGrpcInsecure(config.host(), config.port())
                     : Location.forGrpcTls(config.host(), config.port());
             CertificatePolicy certificates = new CertificatePolicy(config.auth().workerMtls(), config.auth().clientMtls());
