@@ -75,8 +75,7 @@ public final class EdgeTables {
 
     /**
      * Checks a joining worker's local tables against the registered ones and registers new tables; refused with
-     * EDGE_TABLE_REFUSED (nothing registered) when a schema differs, a name is a catalog table's, or a live worker of
-     * another instance holds the same partition.
+     * EDGE_TABLE_REFUSED (nothing registered) when a schema differs or a name is a catalog table's.
      */
     public void admit(RegisterWorker request) {
         if (request.localTables().isEmpty()) {
@@ -105,12 +104,6 @@ public final class EdgeTables {
                                 + difference);
                     }
                 }
-                Partition held = partitions.get(EdgePartitions.id(table == null ? local.name() : table.name(), request.name()));
-                if (held != null && live.test(held.workerId()) && request.instance() != null
-                        && !request.instance().equals(held.instance())) {
-                    throw refused(request.name(), "partition " + EdgePartitions.label(held.id()) + " is held by live worker "
-                            + held.workerId() + " of the same name; give this worker another --name");
-                }
             }
             for (LocalTable local : request.localTables()) {
                 if (!tables.containsKey(key(local.name()))) {
@@ -137,6 +130,12 @@ public final class EdgeTables {
             Table table = tables.get(key(local.name()));
             names.add(key(local.name()));
             String id = EdgePartitions.id(table.name(), request.name());
+            Partition before = partitions.get(id);
+            if (before != null && !before.workerId().equals(workerId) && live.test(before.workerId())) {
+                // names are labels: a device restarted on a new data directory is a new instance under its old name
+                LOG.warn("partition {} moves from worker {} to {}, which registered under the same name",
+                        EdgePartitions.label(id), before.workerId(), workerId);
+            }
             partitions.put(id, new Partition(id, table.name(), request.name(), workerId, request.instance(), local.rows(),
                     local.fingerprint(), now));
         }
