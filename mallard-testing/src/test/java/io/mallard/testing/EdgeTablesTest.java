@@ -80,9 +80,9 @@ class EdgeTablesTest {
         // the generated TPC-H data: customer is a dimension table (its rows follow orders on the shards)
         execute("ATTACH '" + cluster.oracleFile() + "' AS generated (READ_ONLY)");
         execute("CREATE VIEW customer AS SELECT * FROM generated.customer");
-        // the devices start (a JVM each) while the central tables are made
+        // the devices: device-2 a separate JVM (it is stopped later), the others in this JVM
         List<WorkerHandle> devices = new ArrayList<>();
-        device2 = device("device-2", "readings=" + file("device-2", "readings.csv")); // a JVM: it starts first
+        device2 = device("device-2", "readings=" + file("device-2", "readings.csv")); // it starts while the rest is made
         devices.add(device2);
         devices.add(cluster.addEdgeWorker("device-1", io.mallard.worker.LocalTableSpec.parse(
                 List.of("readings=" + files.resolve("device-1") + "/*.parquet"), List.of("readings:" + EXPOSED.replace(" ", "")))));
