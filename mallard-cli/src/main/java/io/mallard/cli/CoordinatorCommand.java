@@ -189,7 +189,8 @@ final class CoordinatorCommand implements Callable<Integer> {
         System.out.println("coordinator listening on " + host + ":" + coordinator.port() + (insecure ? " (PLAINTEXT)" : " (TLS)")
                 + ", table files in " + config.store().describe()
                 + (coordinator.shardPort() < 0 ? "" : " (served on port " + coordinator.shardPort() + ")"));
-        System.out.println("web (metrics, health, readiness) at " + coordinator.webUrl());
+        System.out.println("web page (SQL and cluster; log in as a Mallard user) at " + coordinator.webUrl()
+                + " (also /metrics, /health, /ready)");
         System.out.flush();
         stopped.await();
         return 0;

@@ -95,7 +95,11 @@ final class DemoCommand implements Callable<Integer> {
                     (System.nanoTime() - started) / 1e9);
             if (shell) {
                 System.out.println("\nSQL prompt against the running cluster at 127.0.0.1:" + cluster.port()
-                        + " (.help for commands, .quit to stop the cluster); web (metrics, health) at " + cluster.webUrl());
+                        + " (.help for commands, .quit to stop the cluster)");
+                ClusterLayout layout = new ClusterLayout(dir);
+                System.out.println("web page (SQL and cluster) at " + cluster.webUrl() + ": log in as admin with the "
+                        + "password in " + layout.adminPassword() + "; the certificate is the demo's own (CA "
+                        + layout.caCertificate() + ")");
                 cluster.shell();
             }
         }

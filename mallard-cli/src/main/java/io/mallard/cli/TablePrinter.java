@@ -1,5 +1,6 @@
 package io.mallard.cli;
 
+import io.mallard.common.rows.DuckText;
 import io.mallard.common.rows.QueryRows;
 import java.io.PrintStream;
 import java.io.PrintWriter;

@@ -50,7 +50,8 @@ final class UpCommand implements Callable<Integer> {
                 coordinatorArgs)) {
             ClusterLayout layout = new ClusterLayout(dir);
             System.out.printf("%nMallard is up: coordinator at 127.0.0.1:%d (TLS), %d workers.%n", cluster.port(), workers);
-            System.out.printf("  web:         %s (metrics at /metrics, probes at /health and /ready; trust the CA)%n",
+            System.out.printf("  web page:    %s (SQL and cluster, log in as admin; metrics at /metrics, probes at "
+                    + "/health and /ready; trust the CA)%n",
                     cluster.webUrl());
             System.out.printf("  user:        admin%n  password:    in %s%n  CA:          %s%n  join token:  in %s%n",
                     layout.adminPassword().toAbsolutePath(), layout.caCertificate().toAbsolutePath(),

@@ -107,7 +107,7 @@ class ServerLogsTest {
             String line;
             while ((line = lines.readLine()) != null) {
                 output.add(line);
-                if (line.startsWith("web (metrics, health, readiness) at https://127.0.0.1:")) {
+                if (line.startsWith("web page (SQL and cluster; log in as a Mallard user) at https://127.0.0.1:")) {
                     web.complete(true);
                 }
             }

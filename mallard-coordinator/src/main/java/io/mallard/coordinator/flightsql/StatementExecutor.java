@@ -298,6 +298,16 @@ public final class StatementExecutor {
         audit(caller, PeerAddress.current(), "statement", sql, "ok", null);
     }
 
+    /**
+     * Whether a statement only reads, so that running it again changes nothing (the web page runs a statement again to
+     * download its answer): not a table change, user statement, drain or SET.
+     */
+    public static boolean readsOnly(String sql) {
+        return SetStatement.parse(sql).isEmpty() && AdminStatements.drainTarget(sql).isEmpty()
+                && !UserStatementParser.looksLikeUserStatement(sql)
+                && TableChanges.recognize(sql).map(TableStatement::readsOnly).orElse(true);
+    }
+
     /** Records a statement refused before it ran (it did not parse or bind), so the history shows it too. */
     public void rejected(Identity caller, String sql, MallardException error) {
         if (SetStatement.parse(sql).isEmpty()) {

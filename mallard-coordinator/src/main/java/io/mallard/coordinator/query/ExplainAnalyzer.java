@@ -16,7 +16,10 @@ final class ExplainAnalyzer {
     private ExplainAnalyzer() {
     }
 
-    /** The figures as plan lines ({@code analyze:} and {@code timeline:}), each ending with a newline. */
+    /**
+     * The figures as plan lines ({@code analyze:}, {@code timeline:}, then a {@code task:} line per task of a
+     * distributed query), each ending with a newline.
+     */
     static String run(QueryManager queries, String sql, QuerySettings settings) {
         long start = System.nanoTime();
         long resultRows = 0;
@@ -30,7 +33,8 @@ final class ExplainAnalyzer {
             } catch (Exception e) {
                 throw result.failure().orElseGet(() -> translate(e));
             }
-            return describe(query.map(DistributedQuery::timeline).orElse(null), start, System.nanoTime(), resultRows);
+            return describe(query.map(DistributedQuery::timeline).orElse(null), start, System.nanoTime(), resultRows)
+                    + perTask(result.stats());
         }
     }
 
@@ -44,6 +48,21 @@ final class ExplainAnalyzer {
                 query.tasks(), query.workers(), query.rows(), query.bytes(), resultRows,
                 millis(start, query.startNanos()), millis(start, query.dispatchedNanos()),
                 millis(start, query.firstBatchNanos()), millis(start, query.lastEndNanos()), millis(start, end));
+    }
+
+    /** One {@code task:} line per task that answered: its shard, worker, rows, bytes and time since the start. */
+    private static String perTask(io.mallard.coordinator.scheduling.QueryStats stats) {
+        if (stats == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder();
+        for (io.mallard.coordinator.scheduling.QueryStats.TaskStats task : stats.tasks()) {
+            out.append(String.format(Locale.ROOT, "task:     %s%s on %s%s: %d rows, %d bytes, %d ms, %s%n",
+                    task.shardId(), task.stream() == null || task.stream().isEmpty() ? "" : " (" + task.stream() + ")",
+                    task.workerId(), task.attempt() > 1 ? " (attempt " + task.attempt() + ")" : "", task.rows(),
+                    task.bytes(), task.elapsedMillis(), task.state()));
+        }
+        return out.toString();
     }
 
     private static String millis(long start, long at) {

@@ -136,7 +136,7 @@ public final class QueryManager implements AutoCloseable {
     public QueryResult execute(String queryId, String sql, QuerySettings settings) {
         Optional<String> explained = ExplainStatement.target(sql);
         if (explained.isPresent()) {
-            DistributedPlan plan = plans.plan(explained.get());
+            DistributedPlan plan = summarized(explained.get(), settings).orElseGet(() -> plans.plan(explained.get()));
             return local.text(plan, describe(plan));
         }
         Optional<String> analyzed = ExplainStatement.analyzeTarget(sql);
@@ -149,7 +149,7 @@ public final class QueryManager implements AutoCloseable {
         QueryControls.Control control = controls.admit(queryId, settings.effectiveTimeoutMillis(defaultTimeoutMillis));
         try {
             long start = System.nanoTime();
-            DistributedPlan plan = plans.plan(sql, settings);
+            DistributedPlan plan = summarized(sql, settings).orElseGet(() -> plans.plan(sql, settings));
             QueryStats.Phase planned = QueryStats.Phase.between("plan", start, System.nanoTime(),
                     java.util.Map.of("mallard.strategy", plan.strategy().name()));
             if (!settings.distributed() && plan.isDistributed()) {
@@ -165,6 +165,14 @@ public final class QueryManager implements AutoCloseable {
             control.close();
             throw control.reason() != null ? control.reason() : e;
         }
+    }
+
+    /** The plan of {@code SUMMARIZE t} for a partitioned table (statistics, sketches and samples, not the rows). */
+    private Optional<DistributedPlan> summarized(String sql, QuerySettings settings) {
+        if (!settings.summarize()) {
+            return Optional.empty(); // the workers' partial results of the general plan, as the setting asks
+        }
+        return SummarizePlan.target(sql).flatMap(table -> SummarizePlan.plan(table, snapshot.get()));
     }
 
     /** Hands the tasks out, then starts the combine over their answers; the first failure wins. */

@@ -37,6 +37,8 @@ import io.mallard.coordinator.telemetry.QueryTraces;
 import io.mallard.coordinator.web.CoordinatorMetrics;
 import io.mallard.coordinator.web.Probes;
 import io.mallard.coordinator.web.WebRouter;
+import io.mallard.coordinator.web.WebApi;
+import io.mallard.coordinator.web.WebLogins;
 import io.mallard.coordinator.web.WebServer;
 import io.mallard.data.store.ShardStore;
 import java.time.Duration;
@@ -249,6 +251,11 @@ public final class Coordinator implements AutoCloseable {
             statementsRef.set(statements);
             MallardAuthenticator authenticator = new MallardAuthenticator(users, tokens, external, registry, audit,
                     new LoginThrottle(config.auth().clients().logins(), System::currentTimeMillis));
+            // the web page: the same users, logins and statement path as Flight SQL clients
+            WebApi webApi = new WebApi(statements, webLogins(authenticator), !config.insecure(),
+                    config.auth().tokenTtlMillis(), allocator, config.spillDir().resolve("web-downloads"));
+            resources.add(0, webApi);
+            webApi.addTo(router);
             MallardFlightSqlProducer flightSql = new MallardFlightSqlProducer(statements, system, reference, scratch,
                     allocator, config.auth().tokenTtlMillis(), config.auth().clients(), VERSION);
             resources.add(0, flightSql);
@@ -302,8 +309,8 @@ public final class Coordinator implements AutoCloseable {
             resources.remove(web);
             resources.add(0, web); // stops answering first when the coordinator stops
             started = true;
-            LOG.info("coordinator listening on {}:{}; web (metrics, health) at {}; table files in {}{}", config.host(),
-                    server.getPort(), web.url(config.advertisedHost()), storeConfig.describe(),
+            LOG.info("coordinator listening on {}:{}; web page (SQL, cluster, metrics, health) at {}; table files in {}{}",
+                    config.host(), server.getPort(), web.url(config.advertisedHost()), storeConfig.describe(),
                     shards == null ? "" : " (served on port " + shards.port() + ")");
         } catch (IOException | SQLException | RuntimeException | java.security.GeneralSecurityException e) {
             close();
@@ -312,6 +319,22 @@ public final class Coordinator implements AutoCloseable {
             }
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
+    }
+
+    /** The web page's logins: a Flight login's checks, throttle and audit, with the browser's address. */
+    private static WebLogins webLogins(MallardAuthenticator authenticator) {
+        return new WebLogins() {
+            @Override
+            public Login login(String user, char[] password, String address) {
+                MallardAuthenticator.Login login = authenticator.login(user, password, address);
+                return new Login(login.identity(), login.token());
+            }
+
+            @Override
+            public Identity verify(String token, String address) {
+                return authenticator.user(token, address);
+            }
+        };
     }
 
     /** Replaces the TLS context Flight made from the server certificate with one that also asks for client certificates. */

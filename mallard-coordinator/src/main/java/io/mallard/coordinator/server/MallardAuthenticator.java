@@ -133,25 +133,42 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
         }
         int colon = decoded.indexOf(':');
         String user = colon < 0 ? decoded : decoded.substring(0, colon);
-        String address = PeerAddress.current();
+        char[] password = colon < 0 ? new char[0] : decoded.substring(colon + 1).toCharArray();
+        try {
+            Login login = login(user, password, PeerAddress.current());
+            return result(login.identity(), login.token());
+        } catch (MallardException e) {
+            throw WireErrors.toFlight(e);
+        } finally {
+            java.util.Arrays.fill(password, '\0');
+        }
+    }
+
+    /** A user logged in: who, and the signed token that stands for the login. */
+    record Login(Identity identity, String token) {
+    }
+
+    /**
+     * Checks a user's password (throttled, audited, counted like every login) and issues a token; refused with
+     * AUTHENTICATION_FAILED (or the throttle's code). Used by Flight logins and by the web page's.
+     */
+    Login login(String user, char[] password, String address) {
         try {
             throttle.check(user, address); // before the costly password check
         } catch (MallardException e) {
             audit.append("login", user, address, null, "refused", e.code().wireName(), e.getMessage());
             LOG.warn("refused a login as {} from {}: {}", printable(user), address, e.getMessage());
-            throw WireErrors.toFlight(e);
+            throw e;
         }
-        if (colon < 0 || colon == decoded.length() - 1) {
+        if (password.length == 0) {
             failedLogins.increment();
             throttle.failed(user, address);
             audit.append("login", user, address, null, "refused", ErrorCode.AUTHENTICATION_FAILED.wireName(),
                     "no password given");
             LOG.warn("refused a login as {}: no password given", printable(user));
-            throw refused("no password given for user " + printable(user));
+            throw new MallardException(ErrorCode.AUTHENTICATION_FAILED, "no password given for user " + printable(user));
         }
-        char[] password = decoded.substring(colon + 1).toCharArray();
         Optional<MallardUser> record = users.authenticate(user, password);
-        java.util.Arrays.fill(password, '\0');
         if (record.isEmpty()) {
             failedLogins.increment();
             throttle.failed(user, address);
@@ -159,13 +176,36 @@ final class MallardAuthenticator implements CallHeaderAuthenticator {
                     "wrong user name or password");
             // the user name, never the password
             LOG.warn("refused a login as {} from {}: wrong user name or password", printable(user), address);
-            throw refused("wrong user name or password");
+            throw new MallardException(ErrorCode.AUTHENTICATION_FAILED, "wrong user name or password");
         }
         throttle.succeeded(user);
         audit.append("login", record.get().name(), address, null, "ok", null, null);
         String token = tokens.issue(record.get());
-        Identity identity = Identity.user(record.get().name(), record.get().role().sqlName(), session(token));
-        return result(identity, token);
+        return new Login(Identity.user(record.get().name(), record.get().role().sqlName(), session(token)), token);
+    }
+
+    /**
+     * The user a token of this coordinator (or of the external issuer) stands for, checked as on every Flight call;
+     * refused with AUTHENTICATION_FAILED, audited without the token. Used by the web page's session cookie.
+     */
+    Identity user(String bearer, String address) {
+        SignedJWT jwt = parse(bearer);
+        if (jwt == null) {
+            failedLogins.increment();
+            audit.append("token", null, address, null, "refused", ErrorCode.AUTHENTICATION_FAILED.wireName(),
+                    "the token is not a well-formed signed JWT");
+            throw new MallardException(ErrorCode.AUTHENTICATION_FAILED, "the session token is not valid: log in again");
+        }
+        try {
+            MallardUser user = TokenService.isOwn(jwt) || external.isEmpty() ? tokens.verify(jwt, users)
+                    : external.get().verify(jwt, users);
+            return Identity.user(user.name(), user.role().sqlName(), session(bearer));
+        } catch (MallardException e) {
+            failedLogins.increment();
+            LOG.warn("refused a web request: {}", e.getMessage()); // the reason, never the token
+            audit.append("token", claimedSubject(jwt), address, null, "refused", e.code().wireName(), e.getMessage());
+            throw e;
+        }
     }
 
     /** The session id is derived from the token, never the token itself: it shows up in logs and system tables. */

@@ -32,7 +32,8 @@ public final class WebServer implements AutoCloseable {
         }
         this.tls = ssl != null;
         this.router = router;
-        this.executor = Executors.newFixedThreadPool(2, r -> {
+        // a download streams for as long as the browser reads: a few at once must not stop the probes
+        this.executor = Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "mallard-web");
             t.setDaemon(true);
             return t;

@@ -1,6 +1,5 @@
-package io.mallard.cli;
+package io.mallard.common.rows;
 
-import io.mallard.common.rows.ArrowValues;
 import java.math.BigDecimal;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -18,14 +17,14 @@ import org.apache.arrow.vector.PeriodDuration;
  * {@code {k=v}}; inside those, strings are quoted only where DuckDB quotes them. Checked against the pinned DuckDB in
  * {@code DuckTextTest}.
  */
-final class DuckText {
+public final class DuckText {
     private static final String SPECIAL_IN_NESTED = "[]{}(),:='\"\\";
 
     private DuckText() {
     }
 
     /** A top-level value; null is {@code NULL}. */
-    static String format(Object value) {
+    public static String format(Object value) {
         return format(value, false);
     }
 
