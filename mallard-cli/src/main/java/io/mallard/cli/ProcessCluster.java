@@ -97,6 +97,26 @@ public final class ProcessCluster implements AutoCloseable {
         return port;
     }
 
+    /**
+     * Starts one more worker process named {@code name} with extra options (local tables: {@code --table …},
+     * {@code --expose …}); its log is {@code logs/NAME.log}. Stopped with the cluster, or earlier by {@link #stop}.
+     */
+    public Process startWorker(String name, List<String> options) throws IOException {
+        List<String> args = new ArrayList<>(List.of("worker", "--coordinator", "127.0.0.1:" + port, "--ca",
+                new ClusterLayout(dir).caCertificate().toString(), "--name", name, "--data-dir",
+                dir.resolve("workers").resolve(name).toString()));
+        args.addAll(options);
+        launch(dir.resolve("logs").resolve(name + ".log"), List.of("MALLARD_JOIN_TOKEN=" + Credentials.load(dir).joinToken()),
+                List.of(), args.toArray(String[]::new));
+        return processes.get(processes.size() - 1);
+    }
+
+    /** Stops one process as SIGTERM does (a worker drains and leaves) and waits for it to end. */
+    public void stop(Process process) {
+        process.destroy();
+        awaitExit(List.of(process));
+    }
+
     /** The coordinator's web address: {@code /metrics}, {@code /health}, {@code /ready}. */
     public String webUrl() {
         return "https://127.0.0.1:" + webPort + "/";

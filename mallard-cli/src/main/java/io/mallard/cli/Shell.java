@@ -165,6 +165,9 @@ final class Shell {
                 rows = client.query(statement);
             }
             print(rows);
+            for (String warning : rows.warnings()) {
+                err.println("warning: " + warning); // a partial answer says what it lacks, never silently
+            }
             return true;
         } catch (MallardException e) {
             err.println("error: " + e.describe());

@@ -53,6 +53,16 @@ final class WorkerCommand implements Callable<Integer> {
             + "at most this long, then leaves (default: ${DEFAULT-VALUE}).")
     long drainTimeoutMillis;
 
+    @Option(names = "--table", paramLabel = "NAME=PATH", description = "A local (edge) table whose files stay on this "
+            + "worker: Parquet or CSV files (a path or glob, e.g. readings=/var/sensors/*.parquet) or a DuckDB file and "
+            + "table (t=db.duckdb:tbl). Queries read it here; the coordinator learns only its columns, row count and "
+            + "fingerprint. Repeatable. See docs/edge.md.")
+    java.util.List<String> tables = new java.util.ArrayList<>();
+
+    @Option(names = "--expose", paramLabel = "NAME:COL,…", description = "Only these columns of local table NAME are "
+            + "visible to the cluster (default: all). Repeatable.")
+    java.util.List<String> exposes = new java.util.ArrayList<>();
+
     @Option(names = "--task-delay-ms", hidden = true, defaultValue = "0")
     long taskDelayMillis;
 
@@ -79,7 +89,7 @@ final class WorkerCommand implements Callable<Integer> {
         if (cert != null || key != null) {
             config = config.withClientCertificate(new WorkerConfig.ClientCertificate(cert, key));
         }
-        Worker worker = Worker.start(config);
+        Worker worker = Worker.start(config, io.mallard.worker.LocalTableSpec.parse(tables, exposes));
         // SIGTERM drains: running tasks end and other workers take the shards over before this one leaves
         Runtime.getRuntime().addShutdownHook(new Thread(worker::drain));
         System.out.println("worker " + worker.workerId() + " (" + workerName + ") joined " + coordinator + ", shards in " + dir);

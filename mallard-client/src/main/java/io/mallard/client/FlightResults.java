@@ -60,6 +60,7 @@ final class FlightResults {
         private final List<String> columns = new ArrayList<>();
         private final List<String> types = new ArrayList<>();
         private final List<List<Object>> rows = new ArrayList<>();
+        private final List<String> warnings = new ArrayList<>();
         private boolean described;
 
         @Override
@@ -73,12 +74,24 @@ final class FlightResults {
                 described = true;
             }
             while (stream.next()) {
+                warning(stream).ifPresent(warnings::add);
                 rows.addAll(ArrowValues.rows(root, stream.getDictionaryProvider()));
             }
         }
 
         QueryRows rows() {
-            return new QueryRows(columns, types, rows);
+            return new QueryRows(columns, types, rows, warnings);
         }
+    }
+
+    /** The warning a batch carries in its app metadata (a partial answer's missing edge partitions), if any. */
+    static java.util.Optional<String> warning(FlightStream stream) {
+        org.apache.arrow.memory.ArrowBuf metadata = stream.getLatestMetadata();
+        if (metadata == null || metadata.readableBytes() == 0) {
+            return java.util.Optional.empty();
+        }
+        byte[] bytes = new byte[(int) metadata.readableBytes()];
+        metadata.getBytes(metadata.readerIndex(), bytes);
+        return java.util.Optional.of(io.mallard.protocol.ResultWarning.decode(bytes).message());
     }
 }

@@ -31,6 +31,10 @@ public enum ErrorCode {
     TLS_FAILED("TLS_FAILED", ErrorType.USER, "08001"),
     NO_WORKER_FOR_SHARD("NO_WORKER_FOR_SHARD", ErrorType.RESOURCES, "53000"),
     SHARD_VERIFICATION_FAILED("SHARD_VERIFICATION_FAILED", ErrorType.RESOURCES, "XX001"),
+    /** Edge partitions a query reads are on workers that are not connected (and the session does not allow partial results). */
+    PARTITIONS_OFFLINE("PARTITIONS_OFFLINE", ErrorType.RESOURCES, "57P03"),
+    /** A worker's local (edge) table was refused: its schema differs from the registered one, or it was not declared. */
+    EDGE_TABLE_REFUSED("EDGE_TABLE_REFUSED", ErrorType.USER, "42804"),
     TIMEOUT("TIMEOUT", ErrorType.RESOURCES, "57014"),
     OUT_OF_MEMORY("OUT_OF_MEMORY", ErrorType.RESOURCES, "53200"),
     IO_ERROR("IO_ERROR", ErrorType.RESOURCES, "58030"),

@@ -34,6 +34,8 @@ class ErrorCodeTest {
         FROZEN.put(ErrorCode.TLS_FAILED, "TLS_FAILED");
         FROZEN.put(ErrorCode.NO_WORKER_FOR_SHARD, "NO_WORKER_FOR_SHARD");
         FROZEN.put(ErrorCode.SHARD_VERIFICATION_FAILED, "SHARD_VERIFICATION_FAILED");
+        FROZEN.put(ErrorCode.PARTITIONS_OFFLINE, "PARTITIONS_OFFLINE");
+        FROZEN.put(ErrorCode.EDGE_TABLE_REFUSED, "EDGE_TABLE_REFUSED");
         FROZEN.put(ErrorCode.TIMEOUT, "TIMEOUT");
         FROZEN.put(ErrorCode.OUT_OF_MEMORY, "OUT_OF_MEMORY");
         FROZEN.put(ErrorCode.IO_ERROR, "IO_ERROR");

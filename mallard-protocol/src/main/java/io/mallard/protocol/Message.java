@@ -21,6 +21,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Messages.TaskFailed.class, name = "TaskFailed"),
     @JsonSubTypes.Type(value = Messages.TaskResult.class, name = "TaskResult"),
     @JsonSubTypes.Type(value = Messages.Leaving.class, name = "Leaving"),
+    @JsonSubTypes.Type(value = Messages.LocalTableChanged.class, name = "LocalTableChanged"),
     @JsonSubTypes.Type(value = Messages.QueryRequest.class, name = "QueryRequest"),
     @JsonSubTypes.Type(value = Messages.ExplainRequest.class, name = "ExplainRequest"),
     @JsonSubTypes.Type(value = Messages.PlanDescription.class, name = "PlanDescription"),
@@ -30,7 +31,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 public sealed interface Message permits Messages.RegisterWorker, Messages.WorkerRegistered, Messages.Poll,
         Messages.PollReply, Messages.FileReady, Messages.Challenge, Messages.FileProof, Messages.FileRejected,
         Messages.Ack, Messages.TaskFailed, Messages.TaskResult, Messages.Leaving, Messages.QueryRequest,
-        Messages.ExplainRequest, Messages.PlanDescription, Messages.ClusterStatusRequest, Messages.ClusterStatus {
+        Messages.ExplainRequest, Messages.PlanDescription, Messages.ClusterStatusRequest, Messages.ClusterStatus,
+        Messages.LocalTableChanged {
 
     /** The Flight action type under which this message travels: its simple class name. */
     default String actionType() {

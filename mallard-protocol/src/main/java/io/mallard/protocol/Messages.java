@@ -15,10 +15,41 @@ public final class Messages {
      * first. Null for a worker without one (placed by its session id).
      */
     public record RegisterWorker(String joinToken, String name, String version, int cpus, long memoryBytes, long pid,
-            String instance) implements Message {
-        public RegisterWorker(String joinToken, String name, String version, int cpus, long memoryBytes, long pid) {
-            this(joinToken, name, version, cpus, memoryBytes, pid, null);
+            String instance, List<LocalTable> localTables) implements Message {
+        public RegisterWorker {
+            localTables = localTables == null ? List.of() : List.copyOf(localTables);
         }
+
+        public RegisterWorker(String joinToken, String name, String version, int cpus, long memoryBytes, long pid,
+                String instance) {
+            this(joinToken, name, version, cpus, memoryBytes, pid, instance, List.of());
+        }
+
+        public RegisterWorker(String joinToken, String name, String version, int cpus, long memoryBytes, long pid) {
+            this(joinToken, name, version, cpus, memoryBytes, pid, null, List.of());
+        }
+    }
+
+    /**
+     * A worker's local (edge) table as it announces it: the columns it exposes (name and DuckDB type, in order), its
+     * row count and a fingerprint of its content (SHA-256 over the files' names, sizes and modification times). The
+     * coordinator never sees the rows themselves.
+     */
+    public record LocalTable(String name, List<LocalColumn> columns, long rows, String fingerprint) {
+        public LocalTable {
+            columns = List.copyOf(columns);
+        }
+    }
+
+    public record LocalColumn(String name, String type) {
+    }
+
+    /**
+     * Worker → coordinator: a local table it declared when it joined changed (rows appended, files added); the
+     * coordinator records the new row count and fingerprint. A table not declared at the join, or a changed schema, is
+     * refused with EDGE_TABLE_REFUSED.
+     */
+    public record LocalTableChanged(String workerId, LocalTable table) implements Message {
     }
 
     /** The worker's identity and session token; every later call carries the token as a bearer credential. */

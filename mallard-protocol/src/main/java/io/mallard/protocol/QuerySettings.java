@@ -16,14 +16,21 @@ import java.util.regex.Pattern;
  *                           combined answer
  * @param queryTimeoutMillis how long a query of this session may run before it is stopped with TIMEOUT; 0 for no limit,
  *                           {@link #CLUSTER_DEFAULT} for the coordinator's default
+ * @param partialResults     true ({@code 'allow'}): a query over edge tables whose partitions are partly offline answers
+ *                           over the connected ones, with the missing ones as a warning; false: it fails
  */
-public record QuerySettings(boolean distributed, boolean summarize, long queryTimeoutMillis) {
+public record QuerySettings(boolean distributed, boolean summarize, long queryTimeoutMillis, boolean partialResults) {
     public static final String DISTRIBUTED = "mallard.distributed";
     public static final String SUMMARIZE = "mallard.summarize";
     public static final String QUERY_TIMEOUT = "mallard.query_timeout";
+    public static final String PARTIAL_RESULTS = "mallard.partial_results";
     /** A query timeout not set by the session: the coordinator's default applies. */
     public static final long CLUSTER_DEFAULT = -1;
-    public static final QuerySettings DEFAULTS = new QuerySettings(true, true, CLUSTER_DEFAULT);
+    public static final QuerySettings DEFAULTS = new QuerySettings(true, true, CLUSTER_DEFAULT, false);
+
+    public QuerySettings(boolean distributed, boolean summarize, long queryTimeoutMillis) {
+        this(distributed, summarize, queryTimeoutMillis, false);
+    }
     /** A duration: a number with a unit ({@code ms}, {@code s}, {@code m}, {@code h}); a bare number is milliseconds. */
     private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|min|h)?", Pattern.CASE_INSENSITIVE);
 
@@ -42,11 +49,13 @@ public record QuerySettings(boolean distributed, boolean summarize, long queryTi
     /** This with one setting changed. */
     public QuerySettings with(String name, String value) {
         return switch (name.toLowerCase(Locale.ROOT)) {
-            case DISTRIBUTED -> new QuerySettings(parseFlag(name, value), summarize, queryTimeoutMillis);
-            case SUMMARIZE -> new QuerySettings(distributed, parseFlag(name, value), queryTimeoutMillis);
-            case QUERY_TIMEOUT -> new QuerySettings(distributed, summarize, parseDuration(name, value));
+            case DISTRIBUTED -> new QuerySettings(parseFlag(name, value), summarize, queryTimeoutMillis, partialResults);
+            case SUMMARIZE -> new QuerySettings(distributed, parseFlag(name, value), queryTimeoutMillis, partialResults);
+            case QUERY_TIMEOUT -> new QuerySettings(distributed, summarize, parseDuration(name, value), partialResults);
+            case PARTIAL_RESULTS -> new QuerySettings(distributed, summarize, queryTimeoutMillis,
+                    parsePartial(name, value));
             default -> throw new MallardException(ErrorCode.INVALID_ARGUMENT, "unknown setting " + name
-                    + " (known: " + DISTRIBUTED + ", " + SUMMARIZE + ", " + QUERY_TIMEOUT + ")");
+                    + " (known: " + DISTRIBUTED + ", " + SUMMARIZE + ", " + QUERY_TIMEOUT + ", " + PARTIAL_RESULTS + ")");
         };
     }
 
@@ -69,6 +78,15 @@ public record QuerySettings(boolean distributed, boolean summarize, long queryTi
             case "m", "min" -> amount * 60_000;
             case "h" -> amount * 3_600_000;
             default -> amount;
+        };
+    }
+
+    /** {@code 'allow'} (a partial answer, with a warning) or {@code 'deny'} (the default: the query fails). */
+    private static boolean parsePartial(String name, String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "allow", "true", "on" -> true;
+            case "deny", "false", "off" -> false;
+            default -> throw new MallardException(ErrorCode.INVALID_ARGUMENT, name + " takes 'allow' or 'deny', not " + value);
         };
     }
 

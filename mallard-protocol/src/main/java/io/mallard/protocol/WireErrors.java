@@ -93,7 +93,7 @@ public final class WireErrors {
             case PERMISSION_DENIED -> CallStatus.UNAUTHORIZED;
             case QUERY_CANCELLED -> CallStatus.CANCELLED;
             case TIMEOUT -> CallStatus.TIMED_OUT;
-            case WORKER_FAILED, NO_WORKER_FOR_SHARD, CONNECTION_FAILED, TLS_FAILED -> CallStatus.UNAVAILABLE;
+            case WORKER_FAILED, NO_WORKER_FOR_SHARD, PARTITIONS_OFFLINE, CONNECTION_FAILED, TLS_FAILED -> CallStatus.UNAVAILABLE;
             case OUT_OF_MEMORY, LIMIT_EXCEEDED -> CallStatus.RESOURCE_EXHAUSTED;
             case INTERNAL_ERROR, PROTOCOL_ERROR, IO_ERROR -> CallStatus.INTERNAL;
             default -> CallStatus.INVALID_ARGUMENT;

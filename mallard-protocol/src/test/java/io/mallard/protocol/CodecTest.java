@@ -62,6 +62,8 @@ class CodecTest {
                 new TaskFailed("w-1", task, new ErrorInfo("BINDER_ERROR", "Binder Error: no column \"x\"", 17)),
                 new TaskResult("w-1", "q-1", "lineitem", List.of(new Messages.TaskRef("tpch-0003", 2), new Messages.TaskRef("tpch-0007", 1))),
                 new Leaving("w-1"),
+                new Messages.LocalTableChanged("w-1", new Messages.LocalTable("readings",
+                        List.of(new Messages.LocalColumn("temp", "DOUBLE")), 42L, "ab".repeat(32))),
                 new QueryRequest("SELECT 1", Map.of("threads", "2", "timeout", "30s")),
                 new ExplainRequest("SELECT count(*) FROM orders"),
                 new PlanDescription("PUSHDOWN_AGG", "SELECT count_star() AS __p0 FROM lineitem",

@@ -114,6 +114,18 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /**
+     * Starts a worker in this JVM named {@code name} with local (edge) tables ({@code mallard worker --table …}); returns
+     * once it registered. A refused one throws its error (EDGE_TABLE_REFUSED, INVALID_ARGUMENT).
+     */
+    public WorkerHandle addEdgeWorker(String name, List<io.mallard.worker.LocalTableSpec> tables) throws IOException {
+        WorkerConfig workerConfig = new WorkerConfig("127.0.0.1", coordinator.port(), caCertificate(),
+                Credentials.load(dir).joinToken(), name, workerDir(name), 2, 0, false);
+        WorkerHandle handle = new WorkerHandle(name, Worker.start(workerConfig, tables), null);
+        workers.add(handle);
+        return handle;
+    }
+
+    /**
      * Starts a worker process named {@code name} presenting {@code certificate} (null: none), without waiting for it to
      * join: a test of refusals reads its log ({@link WorkerHandle#log()}) and waits for it to exit. Closed with the
      * cluster.
@@ -141,8 +153,24 @@ public final class LocalCluster implements AutoCloseable {
         return new WorkerConfig.ClientCertificate(issued.certificate(), issued.privateKey());
     }
 
+    /**
+     * Starts a worker process named {@code name} with extra command-line options (local tables: {@code --table
+     * readings=/dir/*.parquet}, {@code --expose …}), without waiting for it to join: a refused one exits with its error
+     * in {@link WorkerHandle#log()}. Closed with the cluster.
+     */
+    public WorkerHandle startWorkerWithOptions(String name, List<String> options) throws IOException {
+        WorkerHandle handle = startWorkerProcess(name, workerDir(name), null, 0, options);
+        workers.add(handle);
+        return handle;
+    }
+
     private WorkerHandle startWorkerProcess(String name, Path workerDir, WorkerConfig.ClientCertificate certificate,
             long taskDelayMillis) throws IOException {
+        return startWorkerProcess(name, workerDir, certificate, taskDelayMillis, List.of());
+    }
+
+    private WorkerHandle startWorkerProcess(String name, Path workerDir, WorkerConfig.ClientCertificate certificate,
+            long taskDelayMillis, List<String> options) throws IOException {
         List<String> command = new ArrayList<>(List.of(javaBinary(), "--add-opens=java.base/java.nio=ALL-UNNAMED",
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.mallard.worker.WorkerMain",
                 "--coordinator", "127.0.0.1:" + coordinator.port(), "--ca", caCertificate().toString(),
@@ -153,6 +181,7 @@ public final class LocalCluster implements AutoCloseable {
             command.addAll(List.of("--cert", certificate.certificate().toString(),
                     "--key", certificate.privateKey().toString()));
         }
+        command.addAll(options);
         Path log = workerDir.resolve("worker.log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new WorkerHandle(name, null, process, log);

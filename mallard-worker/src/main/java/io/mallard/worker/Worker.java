@@ -64,7 +64,12 @@ public final class Worker implements AutoCloseable {
     private final AtomicInteger runningGroups = new AtomicInteger();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Worker(WorkerConfig config) throws IOException {
+    /** The worker's local (edge) tables; empty when it declared none. */
+    private final LocalTables localTables;
+    /** When the local tables' files were last checked for changes (System.nanoTime). */
+    private long localTablesChecked = System.nanoTime();
+
+    private Worker(WorkerConfig config, List<LocalTableSpec> declared) throws IOException {
         this.config = config;
         this.instance = instanceIdentity(config.dataDir());
         this.allocator = new RootAllocator(Math.max(256L << 20, limits.memoryBytes() / 4));
@@ -77,7 +82,8 @@ public final class Worker implements AutoCloseable {
         // the coordinator's host gets the cluster CA only; other hosts (an S3 endpoint) the JVM's trust store
         ShardFetcher fetcher = new ShardFetcher(config.caCertificate(), config.coordinatorHost(), config.dataDir());
         try {
-            this.database = new WorkerDatabase(config.dataDir(), limits, threadsPerQuery());
+            this.database = new WorkerDatabase(config.dataDir(), limits, threadsPerQuery(),
+                    LocalTables.directories(declared));
         } catch (java.sql.SQLException e) {
             try {
                 link.close();
@@ -87,6 +93,13 @@ public final class Worker implements AutoCloseable {
             allocator.close();
             throw new IOException("cannot open the worker's DuckDB: " + e.getMessage(), e);
         }
+        try {
+            this.localTables = new LocalTables(declared, database, config.name());
+        } catch (RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+        database.useLocalTables(localTables);
         this.files = new FileKeeper(fetcher, database, link, () -> session);
         this.tasks = Executors.newFixedThreadPool(config.taskThreads(), daemon("mallard-task"));
         this.queries = Executors.newFixedThreadPool(config.taskThreads(), daemon("mallard-query"));
@@ -102,13 +115,22 @@ public final class Worker implements AutoCloseable {
      * {@code config.connectTimeoutMillis()} (workers may start first); a wrong join token fails at once.
      */
     public static Worker start(WorkerConfig config) throws IOException {
+        return start(config, List.of());
+    }
+
+    /**
+     * As {@link #start(WorkerConfig)}, with local (edge) tables: their files stay here, the coordinator learns their
+     * columns, row counts and fingerprints when the worker joins, and queries read them through this worker's DuckDB.
+     * INVALID_ARGUMENT when a table's files cannot be read; EDGE_TABLE_REFUSED when the coordinator refuses one.
+     */
+    public static Worker start(WorkerConfig config, List<LocalTableSpec> localTables) throws IOException {
         if (config.clientCertificate() != null && config.caCertificate() != null) {
             // said before connecting: the coordinator can only tell that it got no acceptable certificate
             io.mallard.common.security.ClientCertificates.problem(config.clientCertificate().certificate(),
                     config.caCertificate(), java.time.Instant.now()).ifPresent(problem ->
                     LOG.warn("the worker certificate will not be accepted: {}", problem));
         }
-        Worker worker = new Worker(config);
+        Worker worker = new Worker(config, localTables);
         try {
             worker.registerWithRetry();
         } catch (RuntimeException e) {
@@ -163,6 +185,7 @@ public final class Worker implements AutoCloseable {
                         config.coordinatorHost(), config.coordinatorPort(), config.insecure(), config.caCertificate()));
                 // a wrong token or CA does not heal by waiting: say so at once
                 if (e.code() == ErrorCode.AUTHENTICATION_FAILED || e.code() == ErrorCode.TLS_FAILED
+                        || e.code() == ErrorCode.EDGE_TABLE_REFUSED
                         || System.currentTimeMillis() + backoff > deadline) {
                     LOG.error("cannot join the coordinator at {}:{}: {}", config.coordinatorHost(),
                             config.coordinatorPort(), e.describe());
@@ -177,7 +200,8 @@ public final class Worker implements AutoCloseable {
 
     private void register() {
         Messages.WorkerRegistered registered = link.call(new Messages.RegisterWorker(config.joinToken(), config.name(),
-                VERSION, limits.cpus(), limits.memoryBytes(), ProcessHandle.current().pid(), instance),
+                VERSION, limits.cpus(), limits.memoryBytes(), ProcessHandle.current().pid(), instance,
+                localTables.announceAll()),
                 Messages.WorkerRegistered.class, config.callTimeoutMillis());
         Session previous = session;
         session = new Session(registered.workerId(),
@@ -196,6 +220,7 @@ public final class Worker implements AutoCloseable {
                         s.pollMillis() + config.callTimeoutMillis(), s.auth());
                 backoff = 100;
                 handle(s, reply);
+                announceLocalChanges(s);
             } catch (MallardException e) {
                 if (closed) {
                     return;
@@ -218,6 +243,42 @@ public final class Worker implements AutoCloseable {
                 LOG.error("handling a poll reply failed", e);
                 backoff = pause(backoff);
             }
+        }
+    }
+
+    /** Closes what the constructor opened before it failed. */
+    private void closeQuietly() {
+        try {
+            database.close();
+        } catch (java.sql.SQLException e) {
+            LOG.debug("closing the worker's DuckDB: {}", e.getMessage());
+        }
+        try {
+            link.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        allocator.close();
+    }
+
+    /**
+     * Tells the coordinator about local tables whose files changed (rows appended, files added), at most once a
+     * second: mallard.partitions shows the new row count and fingerprint. Queries do not wait for it: each task reads
+     * the files as they are when its query first reads them.
+     */
+    private void announceLocalChanges(Session s) {
+        if (localTables.isEmpty() || System.nanoTime() - localTablesChecked < TimeUnit.SECONDS.toNanos(1)) {
+            return;
+        }
+        localTablesChecked = System.nanoTime();
+        try {
+            for (Messages.LocalTable table : localTables.changed()) {
+                link.call(new Messages.LocalTableChanged(s.workerId(), table), Messages.Ack.class,
+                        config.callTimeoutMillis(), s.auth());
+                LOG.info("local table {} changed: {} rows", table.name(), table.rows());
+            }
+        } catch (MallardException e) {
+            LOG.warn("could not announce a change of a local table: {}", e.getMessage());
         }
     }
 

@@ -60,6 +60,15 @@ final class WorkerDatabase implements AutoCloseable {
      */
     /** @param dataDir where the worker keeps its files ({@link #fileOf}); the only directory query SQL may read */
     WorkerDatabase(Path dataDir, ResourceLimits limits, int threads) throws SQLException {
+        this(dataDir, limits, threads, List.of());
+    }
+
+    /**
+     * @param localDirectories the directories of the worker's local (edge) tables: readable too, besides the data
+     *                         directory. Query SQL names no files (the coordinator refuses file functions in client SQL);
+     *                         the views of the local tables read them
+     */
+    WorkerDatabase(Path dataDir, ResourceLimits limits, int threads, List<Path> localDirectories) throws SQLException {
         this.dataDir = dataDir;
         Properties properties = new Properties();
         properties.setProperty("threads", Integer.toString(threads));
@@ -69,8 +78,12 @@ final class WorkerDatabase implements AutoCloseable {
         properties.setProperty("disabled_optimizers", ShardSettings.DISABLED_OPTIMIZERS); // see there
         this.connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
         try {
-            String dir = dataDir.toAbsolutePath().normalize().toString();
-            execute("SET allowed_directories = [" + Sql.literal(dir.endsWith("/") ? dir : dir + "/") + "]");
+            List<String> readable = new ArrayList<>();
+            for (Path path : concat(dataDir, localDirectories)) {
+                String dir = path.toAbsolutePath().normalize().toString();
+                readable.add(Sql.literal(dir.endsWith("/") ? dir : dir + "/"));
+            }
+            execute("SET allowed_directories = [" + String.join(", ", readable) + "]");
             DuckLockdown.apply(connection);
         } catch (SQLException | RuntimeException e) {
             connection.close();
@@ -78,8 +91,58 @@ final class WorkerDatabase implements AutoCloseable {
         }
     }
 
+    private static List<Path> concat(Path first, List<Path> rest) {
+        List<Path> all = new ArrayList<>();
+        all.add(first);
+        all.addAll(rest);
+        return all;
+    }
+
+    /** The local tables whose views edge tasks read; none until set. */
+    private volatile LocalTables localTables;
+
+    void useLocalTables(LocalTables tables) {
+        this.localTables = tables;
+    }
+
+    /** The columns (name, DuckDB type) of a SELECT, after running {@code setup}; INVALID_ARGUMENT when it fails. */
+    List<io.mallard.protocol.Messages.LocalColumn> describe(String select, List<String> setup) {
+        List<io.mallard.protocol.Messages.LocalColumn> columns = new ArrayList<>();
+        try (DuckDBConnection c = (DuckDBConnection) connection.duplicate(); Statement s = c.createStatement()) {
+            for (String statement : setup) {
+                s.execute(statement);
+            }
+            try (java.sql.ResultSet rs = s.executeQuery("DESCRIBE " + select)) {
+                while (rs.next()) {
+                    columns.add(new io.mallard.protocol.Messages.LocalColumn(rs.getString(1), rs.getString(2)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new MallardException(ErrorCode.INVALID_ARGUMENT, "cannot read a local table: "
+                    + io.mallard.common.duck.DuckErrors.translate(e).getMessage(), e);
+        }
+        return columns;
+    }
+
+    /** The rows of a SELECT, after running {@code setup}. */
+    long count(String select, List<String> setup) {
+        try (DuckDBConnection c = (DuckDBConnection) connection.duplicate(); Statement s = c.createStatement()) {
+            for (String statement : setup) {
+                s.execute(statement);
+            }
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM (" + select + ")")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw io.mallard.common.duck.DuckErrors.translate(e);
+        }
+    }
+
     /** A connection for one task: its default schema holds the task's tables as views. Close it when the task ends. */
     TaskConnection connect(TaskSpec task, Set<String> held) throws SQLException {
+        LocalTables local = localTables;
+        Map<String, LocalTables.View> edgeViews = local == null ? Map.of() : local.viewsFor(task);
         for (String fileId : task.fileIds()) {
             if (!held.contains(fileId)) {
                 throw new MallardException(ErrorCode.NO_WORKER_FOR_SHARD, "this worker does not hold file " + fileId
@@ -88,7 +151,7 @@ final class WorkerDatabase implements AutoCloseable {
         }
         String schema;
         synchronized (this) {
-            schema = viewSet(task);
+            schema = viewSet(task, edgeViews);
             viewSets.get(schema).users++;
         }
         DuckDBConnection duplicate = null;
@@ -127,8 +190,9 @@ final class WorkerDatabase implements AutoCloseable {
     }
 
     /** The schema of the task's views, made if it does not exist yet. Caller holds this. */
-    private String viewSet(TaskSpec task) throws SQLException {
-        String description = describe(task);
+    private String viewSet(TaskSpec task, Map<String, LocalTables.View> edgeViews) throws SQLException {
+        String description = describe(task) + edgeViews.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + "=" + e.getValue().fingerprint()).toList();
         String schema = "v_" + Secrets.sha256Hex(description.getBytes(StandardCharsets.UTF_8)).substring(0, 24);
         if (viewSets.containsKey(schema)) {
             return schema;
@@ -140,6 +204,13 @@ final class WorkerDatabase implements AutoCloseable {
         List<String> ddl = new ArrayList<>();
         ddl.add("CREATE SCHEMA " + schema);
         for (TableScan table : task.tables()) {
+            LocalTables.View local = edgeViews.get(table.name().toLowerCase(java.util.Locale.ROOT));
+            if (local != null) {
+                // a local table: the worker's own files, at the state the query pinned
+                ddl.addAll(local.setup());
+                ddl.add("CREATE VIEW " + schema + "." + Sql.ident(table.name()) + " AS " + local.select());
+                continue;
+            }
             List<ColumnDef> columns = table.columns().stream().map(c -> new ColumnDef(c.id(), c.name(), c.type(), true))
                     .toList();
             List<ViewSql.FileRead> reads = table.files().stream()

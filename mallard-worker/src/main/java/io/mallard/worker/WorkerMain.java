@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * A bare worker entry point for process-level tests and embedded launchers ({@code mallard worker} is the user-facing
  * command). Arguments: {@code --coordinator HOST:PORT --ca FILE --token TOKEN --name NAME --data-dir DIR
- * [--cert FILE --key FILE] [--task-delay-ms N] [--upload-pause-ms N] [--fault-hooks FILE] [--drain-timeout-ms N] [--exit-with-parent PID]}. SIGTERM drains
+ * [--cert FILE --key FILE] [--table NAME=PATH]… [--expose NAME:COL,…]… [--task-delay-ms N] [--upload-pause-ms N] [--fault-hooks FILE] [--drain-timeout-ms N] [--exit-with-parent PID]}. SIGTERM drains
  * the worker (see {@link Worker#drain()}).
  */
 public final class WorkerMain {
@@ -18,8 +18,14 @@ public final class WorkerMain {
     public static void main(String[] args) throws Exception {
         io.mallard.common.duck.DuckNative.loadAndUnlink(); // nothing left in the temp directory, even after kill -9
         Map<String, String> options = new HashMap<>();
+        java.util.List<String> tables = new java.util.ArrayList<>();
+        java.util.List<String> exposes = new java.util.ArrayList<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i], args[i + 1]);
+            switch (args[i]) {
+                case "--table" -> tables.add(args[i + 1]); // repeatable
+                case "--expose" -> exposes.add(args[i + 1]);
+                default -> options.put(args[i], args[i + 1]);
+            }
         }
         String[] address = options.get("--coordinator").split(":");
         WorkerConfig config = new WorkerConfig(address[0], Integer.parseInt(address[1]), Path.of(options.get("--ca")),
@@ -36,7 +42,14 @@ public final class WorkerMain {
         if (options.containsKey("--exit-with-parent")) {
             ParentWatch.exitWhenGone(Long.parseLong(options.get("--exit-with-parent")));
         }
-        Worker worker = Worker.start(config);
+        Worker worker;
+        try {
+            worker = Worker.start(config, LocalTableSpec.parse(tables, exposes));
+        } catch (io.mallard.common.MallardException e) {
+            System.err.println("error: " + e.describe());
+            System.exit(2);
+            return;
+        }
         if (options.containsKey("--fault-hooks")) {
             worker.useFaultHooks(Path.of(options.get("--fault-hooks")));
         }

@@ -15,14 +15,22 @@ import java.util.function.Supplier;
  */
 public final class PlannerCatalog implements io.mallard.planner.catalog.Catalog {
     private final Supplier<Snapshot> snapshot;
+    private final java.util.function.Function<String, Optional<TableInfo>> edge;
 
     public PlannerCatalog(Supplier<Snapshot> snapshot) {
+        this(snapshot, name -> Optional.empty());
+    }
+
+    /** @param edge the edge tables (rows on the workers that declared them), consulted for names the catalog lacks */
+    public PlannerCatalog(Supplier<Snapshot> snapshot, java.util.function.Function<String, Optional<TableInfo>> edge) {
         this.snapshot = snapshot;
+        this.edge = edge;
     }
 
     @Override
     public Optional<TableInfo> table(String name) {
-        return snapshot.get().table(name).map(PlannerCatalog::info);
+        Optional<TableInfo> central = snapshot.get().table(name).map(PlannerCatalog::info);
+        return central.isPresent() ? central : edge.apply(name);
     }
 
     static TableInfo info(TableDef t) {

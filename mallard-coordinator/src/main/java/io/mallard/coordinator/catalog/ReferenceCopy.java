@@ -45,6 +45,8 @@ public final class ReferenceCopy implements AutoCloseable {
     private final BufferAllocator allocator;
     /** What each table's copy was made from (name, columns, files): a table is rebuilt when this changes. */
     private final Map<Long, String> applied = new HashMap<>();
+    /** Edge tables (lower case): empty tables with their columns, kept through catalog changes (docs/edge.md). */
+    private final Set<String> edgeTables = new HashSet<>();
     private ReferenceCopy(DuckDBConnection reference, TableWriter writer, BufferAllocator allocator) {
         this.reference = reference;
         this.writer = writer;
@@ -126,7 +128,7 @@ public final class ReferenceCopy implements AutoCloseable {
         }
         Set<String> wanted = snapshot.tables().stream().map(t -> t.name().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         for (String existing : tableNames()) {
-            if (!wanted.contains(existing.toLowerCase(Locale.ROOT))) {
+            if (!wanted.contains(existing.toLowerCase(Locale.ROOT)) && !edgeTables.contains(existing.toLowerCase(Locale.ROOT))) {
                 execute("DROP TABLE " + Sql.ident(existing));
             }
         }
@@ -172,6 +174,22 @@ public final class ReferenceCopy implements AutoCloseable {
         LOG.info("reference copy of {} rebuilt in {} ms", table.name(), (System.nanoTime() - start) / 1_000_000);
     }
 
+
+    /**
+     * Makes the empty table of an edge table (its rows stay on the workers): queries bind against it, and a GATHER
+     * combine reads the gathered rows in its place. Kept when the catalog changes.
+     */
+    public synchronized void defineEdgeTable(String name, List<io.mallard.protocol.Messages.LocalColumn> columns) {
+        String ddl = "CREATE TABLE IF NOT EXISTS " + Sql.ident(name) + " (" + columns.stream()
+                .map(c -> Sql.ident(c.name()) + " " + c.type()).collect(Collectors.joining(", ")) + ")";
+        try {
+            execute(ddl);
+        } catch (SQLException e) {
+            throw new io.mallard.common.MallardException(io.mallard.common.ErrorCode.EDGE_TABLE_REFUSED,
+                    "edge table " + name + " cannot be defined: " + e.getMessage(), e);
+        }
+        edgeTables.add(name.toLowerCase(Locale.ROOT));
+    }
 
     private static String alias(String fileId) {
         return "f_" + fileId;

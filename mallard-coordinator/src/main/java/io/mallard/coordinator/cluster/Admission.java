@@ -51,6 +51,7 @@ final class Admission {
                     address.isEmpty() ? "" : " from " + address);
             throw new MallardException(ErrorCode.AUTHENTICATION_FAILED, "invalid join token");
         }
+        state.memberHook.admit(request); // its local tables: refused here, before it has a session
         String token = Secrets.randomToken(32);
         String tokenHash = tokenHash(token);
         List<String> replaced = new java.util.ArrayList<>();
@@ -61,6 +62,7 @@ final class Admission {
                     request.memoryBytes(), request.version(), System.currentTimeMillis(), request.instance());
             w.address = address;
             w.certified = certified;
+            w.hasLocalTables = !request.localTables().isEmpty();
             for (WorkerSession old : state.workers.values()) {
                 // the same worker registering again (it lost its session): the old session is over, its tasks with it
                 if (old.state.isLive() && old.placementKey.equals(w.placementKey)) {
@@ -86,6 +88,7 @@ final class Admission {
             // names are labels: the new registration gets its own id, and mallard.workers marks both (duplicate_name)
             LOG.warn("worker {} registered under a name other workers use too: {}", session.label(), sameName);
         }
+        state.memberHook.joined(session.id, request);
         replaced.forEach(onReplaced);
         return new Messages.WorkerRegistered(session.id, token, leaseMillis, pollMillis);
     }

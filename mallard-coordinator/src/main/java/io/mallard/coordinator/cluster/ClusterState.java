@@ -41,6 +41,10 @@ final class ClusterState {
     /** Answers decided under the lock, sent by the thread that releases it. */
     private final Queue<Runnable> outbox = new ConcurrentLinkedQueue<>();
     volatile boolean closed;
+    /** Edge partition id → the worker id that alone answers it (null: not an edge partition, or unknown). */
+    volatile java.util.function.Function<String, String> edgeHolder = partition -> null;
+    /** Admits a joining worker's local tables (may refuse it) and hears that it joined. */
+    volatile WorkerRegistry.MemberHook memberHook = WorkerRegistry.MemberHook.NONE;
 
     /** Files an older version that a running query pinned names: kept with the workers that hold them. */
     private final java.util.function.Predicate<String> pinned;
@@ -162,6 +166,9 @@ final class ClusterState {
             }
         }
         w.refreshState();
+        if (w.state == WorkerState.TRUSTED && !w.proved.containsAll(sharedFiles(w).stream().map(DataFile::fileId).toList())) {
+            w.state = WorkerState.DOWNLOADING; // an edge worker is ready once it can join with the replicated tables too
+        }
     }
 
     private boolean hasRejected(WorkerSession w, String shardId) {
@@ -204,6 +211,9 @@ final class ClusterState {
         for (String shardId : w.assigned) {
             needed.addAll(filesOf(shardId));
         }
+        for (DataFile f : sharedFiles(w)) {
+            needed.add(f.fileId());
+        }
         List<String> revoked = new ArrayList<>();
         for (String fileId : List.copyOf(w.granted)) {
             if (needed.contains(fileId) || w.runsTaskReading(fileId) || pinned.test(fileId)) {
@@ -225,6 +235,14 @@ final class ClusterState {
             refreshTrust(w);
         }
         return revoked;
+    }
+
+    /** The files every shard shares (replicated tables) when {@code w} holds edge partitions; else none. */
+    List<DataFile> sharedFiles(WorkerSession w) {
+        if (!w.hasLocalTables) {
+            return List.of();
+        }
+        return snapshot.files().stream().filter(f -> f.shard() == DataFile.ALL_SHARDS).toList();
     }
 
     /** Whether a live worker other than {@code except}, that needs the file by placement, proved it. */

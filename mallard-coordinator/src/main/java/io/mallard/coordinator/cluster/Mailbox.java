@@ -154,12 +154,15 @@ final class Mailbox implements AutoCloseable {
         List<FileGrant> grants = new ArrayList<>();
         boolean holdBack = System.currentTimeMillis() < holdBackUntil;
         if (w.state.isLive()) {
+            List<DataFile> wanted = new ArrayList<>();
             for (String shardId : w.assigned) {
-                for (DataFile f : state.snapshot.filesOfShard(io.mallard.data.table.Snapshot.shardNumber(shardId))) {
-                    if (!w.granted.contains(f.fileId()) && (!holdBack || w.held.contains(f.fileId()))) {
-                        w.granted.add(f.fileId());
-                        grants.add(new FileGrant(f.fileId(), grantUrl.apply(f, w.id), f.size(), f.sha256()));
-                    }
+                wanted.addAll(state.snapshot.filesOfShard(io.mallard.data.table.Snapshot.shardNumber(shardId)));
+            }
+            wanted.addAll(state.sharedFiles(w)); // an edge worker joins its partitions with replicated tables
+            for (DataFile f : wanted) {
+                if (!w.granted.contains(f.fileId()) && (!holdBack || w.held.contains(f.fileId()))) {
+                    w.granted.add(f.fileId());
+                    grants.add(new FileGrant(f.fileId(), grantUrl.apply(f, w.id), f.size(), f.sha256()));
                 }
             }
         }

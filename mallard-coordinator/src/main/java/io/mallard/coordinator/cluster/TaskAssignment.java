@@ -49,7 +49,18 @@ final class TaskAssignment {
                         assigned.accept(task, new Assignment(best.id, best.label()));
                         break;
                     }
+                    if (io.mallard.protocol.EdgePartitions.isEdge(task.shardId()) && !edgeHolderLive(task)) {
+                        // only its own worker has an edge partition's rows: no other can take it, so no waiting
+                        throw new MallardException(ErrorCode.PARTITIONS_OFFLINE, "edge partition "
+                                + io.mallard.protocol.EdgePartitions.label(task.shardId()) + " is offline: its worker is "
+                                + "not connected");
+                    }
                     long left = deadline - System.nanoTime();
+                    if ((left <= 0 || state.closed) && io.mallard.protocol.EdgePartitions.isEdge(task.shardId())) {
+                        throw new MallardException(ErrorCode.PARTITIONS_OFFLINE, "the worker of edge partition "
+                                + io.mallard.protocol.EdgePartitions.label(task.shardId()) + " has not proved the files of "
+                                + "the replicated tables the query joins with it");
+                    }
                     if (left <= 0 || state.closed) {
                         throw new MallardException(ErrorCode.NO_WORKER_FOR_SHARD, "no trusted worker holds shard "
                                 + task.shardId() + " (" + placementNote(task.shardId()) + ")");
@@ -94,6 +105,9 @@ final class TaskAssignment {
      * of the shard may hold although a newer commit gave the shard files it has not proved yet.
      */
     private WorkerSession leastBusyHolder(TaskSpec task, Set<String> excluded) {
+        if (io.mallard.protocol.EdgePartitions.isEdge(task.shardId())) {
+            return edgeHolder(task, excluded);
+        }
         WorkerSession best = leastBusyHolder(task, excluded, false);
         return best != null ? best : leastBusyHolder(task, excluded, true);
     }
@@ -119,6 +133,27 @@ final class TaskAssignment {
             }
         }
         return best;
+    }
+
+    /**
+     * The one worker of an edge partition, if it is not gone, not excluded and proved the files of the central tables the
+     * task reads with it (replicated tables); a suspected worker too, since no other can answer.
+     */
+    private WorkerSession edgeHolder(TaskSpec task, Set<String> excluded) {
+        String id = state.edgeHolder.apply(task.shardId());
+        WorkerSession w = id == null ? null : state.workers.get(id);
+        // a draining worker still answers its own partitions: no other worker can
+        if (w == null || w.state == WorkerState.GONE || excluded.contains(w.id) || !w.proved.containsAll(task.fileIds())) {
+            return null;
+        }
+        return w;
+    }
+
+    /** Whether the worker of an edge partition is registered and not gone (it may still be proving files). */
+    private boolean edgeHolderLive(TaskSpec task) {
+        String id = state.edgeHolder.apply(task.shardId());
+        WorkerSession w = id == null ? null : state.workers.get(id);
+        return w != null && w.state != WorkerState.GONE;
     }
 
     /** Wakes each worker's long-poll once (only theirs: waking all of them costs O(workers) per query). */

@@ -33,6 +33,35 @@ public final class WorkerRegistry implements AutoCloseable {
     private final TaskAssignment assignment;
     private final LeaseReaper reaper;
 
+    /**
+     * What else a joining worker must pass: its local (edge) tables are checked after its join token and before it gets
+     * a session ({@code admit} may refuse it), and recorded once it has one ({@code joined}). Both run outside the lock.
+     */
+    public interface MemberHook {
+        MemberHook NONE = new MemberHook() {
+            @Override
+            public void admit(Messages.RegisterWorker request) {
+            }
+
+            @Override
+            public void joined(String workerId, Messages.RegisterWorker request) {
+            }
+        };
+
+        void admit(Messages.RegisterWorker request);
+
+        void joined(String workerId, Messages.RegisterWorker request);
+    }
+
+    /**
+     * Edge partitions: {@code holders} maps an edge partition id to the one worker that may answer it; {@code hook}
+     * admits joining workers' local tables.
+     */
+    public void useEdgePartitions(java.util.function.Function<String, String> holders, MemberHook hook) {
+        state.edgeHolder = holders;
+        state.memberHook = hook;
+    }
+
     /** Which worker a task went to. */
     public record Assignment(String workerId, String label) {
     }
@@ -286,6 +315,22 @@ public final class WorkerRegistry implements AutoCloseable {
         return workerId != null && state.locked(() -> {
             WorkerSession w = state.workers.get(workerId);
             return w != null && w.state != WorkerState.GONE;
+        });
+    }
+
+    /** When the worker last polled (epoch millis), also after it left; 0 for an unknown id. */
+    public long lastSeenMillis(String workerId) {
+        return state.locked(() -> {
+            WorkerSession w = state.workers.get(workerId);
+            return w == null ? 0L : w.lastSeenMillis;
+        });
+    }
+
+    /** The name a worker registered under, or null when no such worker ever registered. */
+    public String nameOf(String workerId) {
+        return state.locked(() -> {
+            WorkerSession w = state.workers.get(workerId);
+            return w == null ? null : w.name;
         });
     }
 

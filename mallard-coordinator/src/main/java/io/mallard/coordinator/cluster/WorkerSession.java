@@ -31,6 +31,11 @@ final class WorkerSession {
      * are duplicated elsewhere, until it polls again. Not yet out of placement (that is the lease).
      */
     boolean suspected;
+    /**
+     * It declared local (edge) tables: it is granted the files every shard shares (replicated tables) whatever its shards,
+     * so that its partitions can be joined with replicated tables on it.
+     */
+    boolean hasLocalTables;
     /** host:port of the worker's connection as the coordinator saw it (behind NAT: the NAT's address). */
     String address = "";
     /** The connection presented a worker certificate of the cluster CA naming this worker's name. */

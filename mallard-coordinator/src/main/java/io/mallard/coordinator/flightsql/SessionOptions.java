@@ -33,7 +33,7 @@ final class SessionOptions {
                 return;
             }
             if (!name.equals(QuerySettings.DISTRIBUTED) && !name.equals(QuerySettings.SUMMARIZE)
-                    && !name.equals(QuerySettings.QUERY_TIMEOUT)) {
+                    && !name.equals(QuerySettings.QUERY_TIMEOUT) && !name.equals(QuerySettings.PARTIAL_RESULTS)) {
                 errors.put(name, new SetSessionOptionsResult.Error(SetSessionOptionsResult.ErrorValue.INVALID_NAME));
                 return;
             }
@@ -52,6 +52,8 @@ final class SessionOptions {
                 QuerySettings.DISTRIBUTED, SessionOptionValueFactory.makeSessionOptionValue(settings.distributed()),
                 QuerySettings.SUMMARIZE, SessionOptionValueFactory.makeSessionOptionValue(settings.summarize()),
                 "catalog", SessionOptionValueFactory.makeSessionOptionValue(CatalogMetadata.CATALOG)));
+        options.put(QuerySettings.PARTIAL_RESULTS,
+                SessionOptionValueFactory.makeSessionOptionValue(settings.partialResults() ? "allow" : "deny"));
         if (settings.queryTimeoutMillis() != QuerySettings.CLUSTER_DEFAULT) {
             options.put(QuerySettings.QUERY_TIMEOUT,
                     SessionOptionValueFactory.makeSessionOptionValue(settings.queryTimeoutMillis() + "ms"));

@@ -84,6 +84,8 @@ public final class StatementExecutor {
         volatile Supplier<QueryStats> stats = () -> null;
         volatile long rows;
         volatile boolean cancelled;
+        /** What the answer lacks (a partial result's missing edge partitions), or null. */
+        volatile io.mallard.protocol.ResultWarning warning;
 
         Running(String queryId, String sql, Identity caller) {
             this.queryId = queryId;
@@ -95,7 +97,8 @@ public final class StatementExecutor {
             return new QueryRecord(queryId, sql, caller.name(), caller.session(), started,
                     (System.nanoTime() - startNanos) / 1_000_000, stats.get(), rows, status,
                     error == null ? null : error.code().wireName(),
-                    error == null ? null : UserStatementParser.mask(error.getMessage())); // DuckDB's errors quote the text
+                    error == null ? null : UserStatementParser.mask(error.getMessage()), // DuckDB's errors quote the text
+                    warning == null ? null : warning.message());
         }
     }
 
@@ -280,7 +283,8 @@ public final class StatementExecutor {
         }
         long asked = settings.queryTimeoutMillis();
         long capped = asked > 0 ? Math.min(asked, roleTimeout) : roleTimeout;
-        return new io.mallard.protocol.QuerySettings(settings.distributed(), settings.summarize(), capped);
+        return new io.mallard.protocol.QuerySettings(settings.distributed(), settings.summarize(), capped,
+                settings.partialResults());
     }
 
     /** Runs {@code SET mallard.…} in the session; audited (the history does not keep SETs). */
@@ -386,6 +390,7 @@ public final class StatementExecutor {
                 try (RoleSlots.Slot slot = roleSlots.enter(caller.name(), caller.role());
                         QueryResult result = queries.execute(queryId, own, forRole(caller, session.settings()))) {
                     statement.stats = result::stats;
+                    statement.warning = result.warning().orElse(null);
                     send(statement, result.reader(), listener, result::failure);
                 }
             }
@@ -411,10 +416,17 @@ public final class StatementExecutor {
             // dictionaries (ENUM columns) go out once, at the start, so the first batch is loaded before it
             boolean more = reader.loadNextBatch();
             listener.start(reader.getVectorSchemaRoot(), reader);
+            // a warning (a partial answer) rides on the first batch's app metadata: an empty one if there is no batch
+            io.mallard.protocol.ResultWarning warning = statement.warning;
+            if (warning != null && !more) {
+                reader.getVectorSchemaRoot().setRowCount(0);
+                putNext(listener, warning);
+            }
             while (more) {
                 awaitClient(statement, listener);
                 statement.rows += reader.getVectorSchemaRoot().getRowCount();
-                listener.putNext();
+                putNext(listener, warning);
+                warning = null;
                 more = reader.loadNextBatch();
             }
         } catch (Exception e) {
@@ -424,6 +436,18 @@ public final class StatementExecutor {
         // recorded before the client hears the end, so its next look at mallard.queries finds this query
         record(statement, "finished", null);
         listener.completed();
+    }
+
+    /** Sends the current batch, with {@code warning} as its app metadata when there is one. */
+    private void putNext(ServerStreamListener listener, io.mallard.protocol.ResultWarning warning) {
+        if (warning == null) {
+            listener.putNext();
+            return;
+        }
+        byte[] bytes = warning.encode();
+        org.apache.arrow.memory.ArrowBuf metadata = allocator.buffer(bytes.length);
+        metadata.writeBytes(bytes);
+        listener.putNext(metadata); // Flight takes the buffer over and releases it once sent
     }
 
     /**

@@ -28,6 +28,9 @@ final class PlanCache {
     /** The catalog tables each worker query reads, by its SQL text. */
     private volatile TextCache<Set<String>> tablesRead = new TextCache<>(2048);
     private volatile List<TableDef> planned = List.of();
+    private volatile long plannedEdgeVersion;
+    /** The edge tables (rows on the workers), or null when the coordinator has none wired. */
+    private volatile io.mallard.coordinator.edge.EdgeTables edge;
 
     PlanCache(DistributedPlanner planner, Supplier<Snapshot> snapshot) {
         this.planner = planner;
@@ -44,27 +47,57 @@ final class PlanCache {
         return settings.summarize() ? plan(sql) : planner.planUnsummarized(sql);
     }
 
-    /** A commit that changed a table's definition (not only its rows) makes every cached plan suspect. */
+    void useEdgeTables(io.mallard.coordinator.edge.EdgeTables edgeTables) {
+        this.edge = edgeTables;
+    }
+
+    io.mallard.coordinator.edge.EdgeTables edge() {
+        return edge;
+    }
+
+    /**
+     * A commit that changed a table's definition (not only its rows), or a new edge table, makes every cached plan
+     * suspect.
+     */
     private void forgetIfTablesChanged() {
         List<TableDef> now = snapshot.get().tables();
-        if (!now.equals(planned)) {
+        long edgeVersion = edge == null ? 0 : edge.version();
+        if (!now.equals(planned) || edgeVersion != plannedEdgeVersion) {
             plans = new TextCache<>(512);
             tablesRead = new TextCache<>(2048);
             planned = now;
+            plannedEdgeVersion = edgeVersion;
         }
     }
 
-    /** The shards a plan's streams read: every shard of the cluster, in shard order. */
+    /**
+     * The shards a plan's streams read: every shard of the cluster, in shard order, for central tables; the partitions
+     * of each edge table it reads ({@code edge:readings@device-1}), connected or not.
+     */
     List<String> shardsOf(DistributedPlan plan) {
-        return plan.streams().isEmpty() ? List.of() : snapshot.get().shardIds();
+        if (plan.streams().isEmpty()) {
+            return List.of();
+        }
+        java.util.LinkedHashSet<String> shards = new java.util.LinkedHashSet<>();
+        for (DistributedPlan.WorkerStream stream : plan.streams()) {
+            var table = edge == null ? java.util.Optional.<io.mallard.coordinator.edge.EdgeTables.Table>empty()
+                    : edge.ofDataset(stream.dataset());
+            if (table.isPresent()) {
+                edge.partitionsOf(table.get().name()).forEach(p -> shards.add(p.id()));
+            } else {
+                shards.addAll(snapshot.get().shardIds());
+            }
+        }
+        return List.copyOf(shards);
     }
 
-    /** For each dataset a plan's streams read, the shards that hold its rows (every shard). */
-    Map<String, List<String>> shardsByDataset(DistributedPlan plan) {
+    /** For each dataset a plan's streams read, the shards that hold its rows: every shard, or the edge partitions read. */
+    Map<String, List<String>> shardsByDataset(DistributedPlan plan, EdgeReads edgeReads) {
         Map<String, List<String>> shards = new LinkedHashMap<>();
         List<String> all = snapshot.get().shardIds();
         for (DistributedPlan.WorkerStream stream : plan.streams()) {
-            shards.putIfAbsent(stream.dataset(), all);
+            List<String> partitions = edgeReads.partitions().get(stream.dataset());
+            shards.putIfAbsent(stream.dataset(), partitions != null ? partitions : all);
         }
         return shards;
     }
@@ -76,10 +109,25 @@ final class PlanCache {
 
     /** The named tables with their columns and files on a shard at {@code pinned}. */
     List<TableScan> tables(Snapshot pinned, Set<String> names, String shardId) {
-        int shard = Snapshot.shardNumber(shardId);
+        boolean edgePartition = io.mallard.protocol.EdgePartitions.isEdge(shardId);
+        // on an edge partition, central tables are read from any shard's files: only replicated ones plan there
+        int shard = edgePartition ? 0 : Snapshot.shardNumber(shardId);
         List<TableScan> scans = new ArrayList<>();
         for (String name : names) {
             TableDef table = pinned.table(name).orElse(null);
+            if (table == null && edge != null && edgePartition) {
+                var local = edge.table(name);
+                if (local.isPresent()) {
+                    // the worker reads its own files: the task names the table and its columns, no files
+                    List<ColumnScan> columns = new ArrayList<>();
+                    for (int i = 0; i < local.get().columns().size(); i++) {
+                        var c = local.get().columns().get(i);
+                        columns.add(new ColumnScan(i, c.name(), c.type()));
+                    }
+                    scans.add(new TableScan(local.get().name(), columns, List.of()));
+                }
+                continue;
+            }
             if (table == null) {
                 continue; // dropped since planning: the worker's binder names it
             }

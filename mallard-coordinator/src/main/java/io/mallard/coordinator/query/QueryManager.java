@@ -79,6 +79,11 @@ public final class QueryManager implements AutoCloseable {
         this.controls = new QueryControls(config.limits().maxRunningQueries(), this::stopRunning);
     }
 
+    /** The edge tables whose partitions distributed queries may read (docs/edge.md). */
+    public void useEdgeTables(io.mallard.coordinator.edge.EdgeTables edge) {
+        plans.useEdgeTables(edge);
+    }
+
     /** Plans a query; plans are cached by their exact text. */
     public DistributedPlan plan(String sql) {
         return plans.plan(sql);
@@ -87,6 +92,31 @@ public final class QueryManager implements AutoCloseable {
     /** The shards a plan's streams read, dataset by dataset. */
     public List<String> shardsOf(DistributedPlan plan) {
         return plans.shardsOf(plan);
+    }
+
+    /**
+     * A plan as EXPLAIN shows it: strategy, worker and combine SQL, and for edge tables the partitions (workers) it
+     * reads with their state now.
+     */
+    public String describe(DistributedPlan plan) {
+        List<String> shards = plans.shardsOf(plan);
+        StringBuilder text = new StringBuilder(PlanPrinter.print(plan, shards));
+        io.mallard.coordinator.edge.EdgeTables edge = plans.edge();
+        if (edge != null) {
+            List<String> partitions = new java.util.ArrayList<>();
+            for (String shard : shards) {
+                if (io.mallard.protocol.EdgePartitions.isEdge(shard)) {
+                    String table = io.mallard.protocol.EdgePartitions.table(shard).orElseThrow();
+                    edge.partitionsOf(table).stream().filter(p -> p.id().equals(shard)).findFirst().ifPresent(p ->
+                            partitions.add(io.mallard.protocol.EdgePartitions.label(shard) + " (worker " + p.workerId()
+                                    + ", " + (edge.online(p) ? "online" : "offline") + ")"));
+                }
+            }
+            if (!partitions.isEmpty()) {
+                text.append("partitions: ").append(String.join(", ", partitions)).append('\n');
+            }
+        }
+        return text.toString();
     }
 
     /** Plans and starts a query; the caller streams and then closes the result. */
@@ -107,13 +137,13 @@ public final class QueryManager implements AutoCloseable {
         Optional<String> explained = ExplainStatement.target(sql);
         if (explained.isPresent()) {
             DistributedPlan plan = summarized(explained.get(), settings).orElseGet(() -> plans.plan(explained.get()));
-            return local.text(plan, PlanPrinter.print(plan, plans.shardsOf(plan)));
+            return local.text(plan, describe(plan));
         }
         Optional<String> analyzed = ExplainStatement.analyzeTarget(sql);
         if (analyzed.isPresent()) {
             DistributedPlan plan = plans.plan(analyzed.get(), settings);
             String figures = ExplainAnalyzer.run(this, analyzed.get(), settings);
-            return local.text(plan, PlanPrinter.print(plan, plans.shardsOf(plan)) + figures);
+            return local.text(plan, describe(plan) + figures);
         }
         // the query's clock starts now (queued time counts) and it waits for its turn among the running queries
         QueryControls.Control control = controls.admit(queryId, settings.effectiveTimeoutMillis(defaultTimeoutMillis));
@@ -128,7 +158,7 @@ public final class QueryManager implements AutoCloseable {
                         + "dimension and replicated tables); SET mallard.distributed = true");
             }
             LOG.debug("query {} planned in {} us: {}", queryId, (System.nanoTime() - start) / 1000, plan.strategy());
-            QueryResult result = plan.isDistributed() ? runDistributed(queryId, plan, control)
+            QueryResult result = plan.isDistributed() ? runDistributed(queryId, plan, control, settings)
                     : local.run(queryId, plan, control::reason);
             return result.withPhaseFirst(planned).stoppedBy(control::reason).whenClosed(control);
         } catch (RuntimeException e) {
@@ -146,14 +176,17 @@ public final class QueryManager implements AutoCloseable {
     }
 
     /** Hands the tasks out, then starts the combine over their answers; the first failure wins. */
-    private QueryResult runDistributed(String queryId, DistributedPlan plan, QueryControls.Control control) {
+    private QueryResult runDistributed(String queryId, DistributedPlan plan, QueryControls.Control control,
+            QuerySettings settings) {
+        // which edge partitions it reads is decided now: offline ones fail it, or are left out with a warning
+        EdgeReads edgeReads = EdgeReads.of(plan, plans.edge(), settings);
         PinnedSnapshot version = pin.get(); // the query reads this version, whatever commits meanwhile
         Snapshot pinned = version.snapshot();
         try {
             QueryResult result = runDistributed(queryId, plan, pinned, (stream, shard) -> plans.tables(pinned, stream, shard),
-                    control);
+                    control, edgeReads);
             result.onClose(version);
-            return result;
+            return result.withWarning(edgeReads.warning());
         } catch (RuntimeException e) {
             version.close();
             throw e;
@@ -168,7 +201,8 @@ public final class QueryManager implements AutoCloseable {
     public QueryResult executePlan(String queryId, DistributedPlan plan, Snapshot pinned, java.util.Set<String> tables) {
         QueryControls.Control control = controls.admit(queryId, defaultTimeoutMillis);
         try {
-            return runDistributed(queryId, plan, pinned, (stream, shard) -> plans.tables(pinned, tables, shard), control)
+            return runDistributed(queryId, plan, pinned, (stream, shard) -> plans.tables(pinned, tables, shard), control,
+                    EdgeReads.NONE)
                     .stoppedBy(control::reason).whenClosed(control);
         } catch (RuntimeException e) {
             control.close();
@@ -178,9 +212,9 @@ public final class QueryManager implements AutoCloseable {
 
     private QueryResult runDistributed(String queryId, DistributedPlan plan, Snapshot pinned,
             java.util.function.BiFunction<DistributedPlan.WorkerStream, String, List<io.mallard.protocol.Messages.TableScan>> tables,
-            QueryControls.Control control) {
+            QueryControls.Control control, EdgeReads edgeReads) {
         long start = System.nanoTime();
-        DistributedQuery query = scheduler.register(queryId, plan, plans.shardsByDataset(plan), tables);
+        DistributedQuery query = scheduler.register(queryId, plan, plans.shardsByDataset(plan, edgeReads), tables);
         Resources resources = new Resources();
         resources.onClose(() -> scheduler.finish(query));
         try {

@@ -22,6 +22,8 @@ public final class QueryResult implements AutoCloseable {
 
     private volatile Supplier<MallardException> failure;
     private volatile Supplier<QueryStats> stats = () -> new QueryStats("", List.of());
+    /** What the answer lacks (a partial answer's offline edge partitions), or null. */
+    private volatile io.mallard.protocol.ResultWarning warning;
 
     /** @param resources everything the query holds, the reader among them; closing the result closes them in reverse */
     public QueryResult(String queryId, DistributedPlan plan, ArrowReader reader, Resources resources,
@@ -59,6 +61,17 @@ public final class QueryResult implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("releasing " + resource, e);
         }
+    }
+
+    /** Marks the answer as carrying {@code warning} (null: none). */
+    QueryResult withWarning(io.mallard.protocol.ResultWarning resultWarning) {
+        this.warning = resultWarning;
+        return this;
+    }
+
+    /** The warning the answer comes with (a partial result's missing edge partitions), if any. */
+    public java.util.Optional<io.mallard.protocol.ResultWarning> warning() {
+        return java.util.Optional.ofNullable(warning);
     }
 
     QueryResult withStats(Supplier<QueryStats> source) {

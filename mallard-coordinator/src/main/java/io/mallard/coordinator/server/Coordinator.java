@@ -15,6 +15,7 @@ import io.mallard.coordinator.catalog.Catalog;
 import io.mallard.coordinator.catalog.GarbageCollector;
 import io.mallard.coordinator.catalog.PlannerCatalog;
 import io.mallard.coordinator.catalog.ReferenceCopy;
+import io.mallard.coordinator.edge.EdgeTables;
 import io.mallard.coordinator.catalog.TableWriter;
 import io.mallard.coordinator.tables.Compactor;
 import io.mallard.coordinator.tables.TableChanges;
@@ -187,10 +188,31 @@ public final class Coordinator implements AutoCloseable {
             catalog.onCommit(registry::onSnapshot);
             java.sql.Connection planning = reference.duplicate();
             resources.add(0, planning); // an open connection keeps the reference database's DuckDB instance alive
-            DistributedPlanner planner = new DistributedPlanner(new PlannerCatalog(catalog::snapshot),
+            // edge tables: rows on the workers that declared them, only their schemas here (docs/edge.md)
+            // a new edge table is also news for the Flight SQL metadata (GetTables), which caches the table list
+            AtomicReference<Runnable> tablesChanged = new AtomicReference<>(() -> { });
+            EdgeTables edge = new EdgeTables(name -> catalog.snapshot().table(name).isPresent(), registry::isMember,
+                    (name, columns) -> {
+                        referenceCopy.defineEdgeTable(name, columns);
+                        tablesChanged.get().run();
+                    });
+            edge.useLastSeen(registry::lastSeenMillis);
+            registry.useEdgePartitions(edge::holder, new WorkerRegistry.MemberHook() {
+                @Override
+                public void admit(Messages.RegisterWorker request) {
+                    edge.admit(request);
+                }
+
+                @Override
+                public void joined(String workerId, Messages.RegisterWorker request) {
+                    edge.joined(workerId, request);
+                }
+            });
+            DistributedPlanner planner = new DistributedPlanner(new PlannerCatalog(catalog::snapshot, edge::tableInfo),
                     new DuckDbSqlEngine(planning));
             queries = new QueryManager(planner, registry, catalog::snapshot, catalog::pin, reference, allocator, spill,
                     config);
+            queries.useEdgeTables(edge);
             queriesRef.set(queries);
             resources.add(0, queries);
             MetadataStore metadata = MetadataStore.open(config.metadataFile());
@@ -200,14 +222,16 @@ public final class Coordinator implements AutoCloseable {
             AtomicReference<StatementExecutor> statementsRef = new AtomicReference<>();
             SystemTables system = new SystemTables(metadata, registry::status,
                     () -> statementsRef.get() == null ? List.of() : statementsRef.get().running(),
-                    new SystemTables.CatalogSource(catalog::tableSummaries, catalog::commitsAfter), allocator, this::stats);
+                    new SystemTables.CatalogSource(catalog::tableSummaries, catalog::commitsAfter, edge::rows), allocator,
+                    this::stats);
             TableChanges tables = new TableChanges(writer, queries, reference, allocator, imports, config.compaction());
+            tables.useEdgeTables(edge::has);
             compactor = tables.compactor();
             resources.add(0, compactor);
             // users live in the metadata database; the credentials file's users (the bootstrap admin) are copied in
             UserStore users = UserStore.open(metadata::newConnection, credentials.users());
             AccessControl access = new AccessControl(users, DuckDbSqlEngine.perCall(parser::duplicate),
-                    table -> catalog.snapshot().table(table).isPresent());
+                    table -> catalog.snapshot().table(table).isPresent() || edge.has(table));
             TokenService tokens = TokenService.open(config.dir(), config.auth().tokenTtlMillis());
             Optional<ExternalIssuer> external = config.auth().externalJwt() == null ? Optional.empty()
                     : Optional.of(ExternalIssuer.open(config.auth().externalJwt()));
@@ -236,6 +260,7 @@ public final class Coordinator implements AutoCloseable {
                     allocator, config.auth().tokenTtlMillis(), config.auth().clients(), VERSION);
             resources.add(0, flightSql);
             catalog.onCommit(snapshot -> flightSql.tablesChanged());
+            tablesChanged.set(flightSql::tablesChanged);
             Location location = config.insecure() ? Location.forGrpcInsecure(config.host(), config.port())
                     : Location.forGrpcTls(config.host(), config.port());
             CertificatePolicy certificates = new CertificatePolicy(config.auth().workerMtls(), config.auth().clientMtls());
@@ -247,7 +272,7 @@ public final class Coordinator implements AutoCloseable {
                     ? MutualTls.serverContext(tls, certificates.requiresCertificates()) : null;
             FlightServer.Builder builder = FlightServer.builder(allocator, location,
                             new EndpointRouter(new CoordinatorProducer(registry, queries, statements)
-                                    .requireCertificates(certificates), flightSql))
+                                    .requireCertificates(certificates).useEdgeTables(edge), flightSql))
                     .headerAuthenticator(authenticator)
                     .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                     .transportHint("grpc.builderConsumer", (java.util.function.Consumer<io.grpc.netty.NettyServerBuilder>)

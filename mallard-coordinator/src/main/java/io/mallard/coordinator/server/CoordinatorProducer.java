@@ -8,7 +8,6 @@ import io.mallard.coordinator.query.QueryManager;
 import io.mallard.coordinator.flightsql.ClientSession;
 import io.mallard.coordinator.flightsql.StatementExecutor;
 import io.mallard.planner.plan.DistributedPlan;
-import io.mallard.planner.plan.PlanPrinter;
 import io.mallard.protocol.Codec;
 import io.mallard.protocol.Message;
 import io.mallard.protocol.Messages;
@@ -37,10 +36,18 @@ final class CoordinatorProducer extends NoOpFlightProducer {
     private CertificatePolicy certificates = CertificatePolicy.NONE;
 
     /** Registrations must then come under the name of the worker's certificate. */
+    /** The edge tables, which hear the workers' re-announcements ({@link Messages.LocalTableChanged}). */
+    CoordinatorProducer useEdgeTables(io.mallard.coordinator.edge.EdgeTables edgeTables) {
+        this.edge = edgeTables;
+        return this;
+    }
+
     CoordinatorProducer requireCertificates(CertificatePolicy policy) {
         this.certificates = policy;
         return this;
     }
+
+    private io.mallard.coordinator.edge.EdgeTables edge;
 
     CoordinatorProducer(WorkerRegistry registry, QueryManager queries, StatementExecutor statements) {
         this.registry = registry;
@@ -103,6 +110,14 @@ final class CoordinatorProducer extends NoOpFlightProducer {
             queries.taskFailed(caller.requireWorker(Optional.of(failed.workerId())), failed);
             return new Messages.Ack(true, "noted");
         }
+        if (message instanceof Messages.LocalTableChanged changed) {
+            String workerId = caller.requireWorker(Optional.of(changed.workerId()));
+            if (edge == null) {
+                throw new MallardException(ErrorCode.EDGE_TABLE_REFUSED, "this coordinator takes no edge tables");
+            }
+            edge.changed(workerId, registry.nameOf(workerId), changed.table());
+            return new Messages.Ack(true, "noted");
+        }
         if (message instanceof Messages.Leaving leaving) {
             registry.leaving(caller.requireWorker(Optional.of(leaving.workerId())));
             return new Messages.Ack(true, "draining");
@@ -113,7 +128,7 @@ final class CoordinatorProducer extends NoOpFlightProducer {
             DistributedPlan plan = queries.plan(explain.sql());
             List<String> shards = queries.shardsOf(plan);
             return new Messages.PlanDescription(plan.strategy().name(), plan.workerSql(), plan.combineSql(), shards,
-                    PlanPrinter.print(plan, shards));
+                    queries.describe(plan));
         }
         if (message instanceof Messages.ClusterStatusRequest) {
             caller.requireUser();

@@ -33,15 +33,15 @@ final class HistoryJournal implements AutoCloseable {
 
     /** A {@link QueryRecord} as a journal line ({@code started} as ISO-8601 text). */
     record Entry(String queryId, String sql, String user, String session, String started, long durationMillis,
-            QueryStats stats, long rows, String status, String errorCode, String error) {
+            QueryStats stats, long rows, String status, String errorCode, String error, String warning) {
         static Entry of(QueryRecord q) {
             return new Entry(q.queryId(), q.sql(), q.user(), q.session(), q.started().toString(), q.durationMillis(),
-                    q.stats(), q.rows(), q.status(), q.errorCode(), q.error());
+                    q.stats(), q.rows(), q.status(), q.errorCode(), q.error(), q.warning());
         }
 
         QueryRecord record() {
             return new QueryRecord(queryId, sql, user, session, Instant.parse(started), durationMillis, stats, rows, status,
-                    errorCode, error);
+                    errorCode, error, warning);
         }
     }
 

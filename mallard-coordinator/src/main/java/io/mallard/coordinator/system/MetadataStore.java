@@ -41,7 +41,7 @@ public final class MetadataStore implements AutoCloseable {
     static final String QUERY_COLUMNS = "query_id VARCHAR, sql VARCHAR, user_name VARCHAR, session_id VARCHAR, "
             + "strategy VARCHAR, started TIMESTAMP, duration_ms BIGINT, workers VARCHAR[], tasks INTEGER, "
             + "tasks_finished INTEGER, rows BIGINT, rows_shipped BIGINT, bytes_shipped BIGINT, status VARCHAR, "
-            + "error_code VARCHAR, error VARCHAR";
+            + "error_code VARCHAR, error VARCHAR, warning VARCHAR";
     static final String TASK_COLUMNS = "query_id VARCHAR, user_name VARCHAR, shard_id VARCHAR, stream VARCHAR, "
             + "attempt INTEGER, worker_id VARCHAR, rows BIGINT, bytes BIGINT, state VARCHAR, elapsed_ms BIGINT";
     /** Who may see a query: admins all, everyone else their own (variables are set per connection, see SystemTables). */
@@ -49,6 +49,8 @@ public final class MetadataStore implements AutoCloseable {
     private static final String[] SCHEMA = {
         "CREATE SCHEMA IF NOT EXISTS history",
         "CREATE TABLE IF NOT EXISTS history.queries (" + QUERY_COLUMNS + ")",
+        // a history from before partial results had no warning column (it is the last one, as in live.queries)
+        "ALTER TABLE history.queries ADD COLUMN IF NOT EXISTS warning VARCHAR",
         "CREATE TABLE IF NOT EXISTS history.tasks (" + TASK_COLUMNS + ")",
         "CREATE SCHEMA IF NOT EXISTS live",
         "CREATE OR REPLACE TABLE live.queries (" + QUERY_COLUMNS + ")",
@@ -65,6 +67,8 @@ public final class MetadataStore implements AutoCloseable {
         "CREATE OR REPLACE TABLE live.commits (version BIGINT, committed_at TIMESTAMP, user_name VARCHAR, kind VARCHAR, "
                 + "table_name VARCHAR, statement VARCHAR, rows_added BIGINT, rows_removed BIGINT)",
         "CREATE OR REPLACE TABLE live.coordinator (" + CoordinatorStats.COLUMNS + ")",
+        "CREATE OR REPLACE TABLE live.partitions (table_name VARCHAR, partition_id VARCHAR, worker VARCHAR, "
+                + "worker_id VARCHAR, rows BIGINT, fingerprint VARCHAR, last_seen TIMESTAMP, state VARCHAR)",
         "CREATE SCHEMA IF NOT EXISTS mallard",
         "CREATE OR REPLACE VIEW mallard.queries AS SELECT *, session_id = getvariable('mallard_session') AS current_session "
                 + "FROM (SELECT * FROM history.queries UNION ALL SELECT * FROM live.queries) WHERE " + VISIBLE,
@@ -79,6 +83,8 @@ public final class MetadataStore implements AutoCloseable {
                 + "CASE WHEN getvariable('mallard_admin') THEN statement END AS statement, rows_added, rows_removed "
                 + "FROM live.commits",
         "CREATE OR REPLACE VIEW mallard.coordinator AS SELECT * FROM live.coordinator",
+        // edge partitions: which worker holds each, how many rows it announced, when it was last seen, online or not
+        "CREATE OR REPLACE VIEW mallard.partitions AS SELECT * FROM live.partitions",
         // users, roles and table grants (UserStore); the password hashes never reach a view
         "CREATE SCHEMA IF NOT EXISTS auth",
         "CREATE TABLE IF NOT EXISTS auth.users (name VARCHAR PRIMARY KEY, role VARCHAR NOT NULL, "
@@ -99,7 +105,7 @@ public final class MetadataStore implements AutoCloseable {
     };
     /** The tables of the {@code mallard} schema, as clients see them. */
     public static final List<String> SYSTEM_TABLES = List.of("queries", "tasks", "workers", "shards", "tables", "commits",
-            "coordinator", "users", "audit");
+            "coordinator", "users", "audit", "partitions");
 
     /** How long a finished statement may wait before the writer appends it together with the others that finished. */
     static final long FLUSH_MILLIS = 200;
@@ -371,6 +377,7 @@ public final class MetadataStore implements AutoCloseable {
         text(row, q.status());
         text(row, q.errorCode());
         text(row, q.error());
+        text(row, q.warning());
         row.endRow();
     }
 
@@ -416,13 +423,14 @@ public final class MetadataStore implements AutoCloseable {
         connection.setAutoCommit(false);
         try (Statement statement = connection.createStatement()) {
             for (String table : List.of("live.queries", "live.tasks", "live.workers", "live.shards", "live.tables",
-                    "live.coordinator")) {
+                    "live.coordinator", "live.partitions")) {
                 statement.execute("DELETE FROM " + table);
             }
             append(connection, "live", running);
             insertWorkers(cluster.workers());
             insertShards(cluster.shards());
             insertTables(tables);
+            insertPartitions(catalog.partitions().get());
             appendCommits(commits);
             insertCoordinator(stats);
             connection.commit();
@@ -450,6 +458,40 @@ public final class MetadataStore implements AutoCloseable {
                 insert.setInt(7, t.files());
                 insert.setLong(8, t.version());
                 insert.setTimestamp(9, t.lastCommit() == null ? null : utc(t.lastCommit()));
+                insert.execute();
+            }
+        }
+    }
+
+    private void insertPartitions(List<io.mallard.coordinator.edge.EdgeTables.PartitionRow> partitions) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO live.partitions VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (var p : partitions) {
+                insert.setString(1, p.table());
+                insert.setString(2, p.partition());
+                insert.setString(3, p.worker());
+                insert.setString(4, p.workerId());
+                insert.setLong(5, p.rows());
+                insert.setString(6, p.fingerprint());
+                insert.setTimestamp(7, utc(java.time.Instant.ofEpochMilli(p.lastSeenMillis())));
+                insert.setString(8, p.state());
+                insert.execute();
+            }
+        }
+        // each edge table once in mallard.tables: role edge, its partitions as shards, the rows its workers announced;
+        // size, files and versions are the devices' own business
+        java.util.Map<String, long[]> edgeTables = new java.util.LinkedHashMap<>();
+        for (var p : partitions) {
+            long[] sums = edgeTables.computeIfAbsent(p.table(), t -> new long[2]);
+            sums[0]++;
+            sums[1] += p.rows();
+        }
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO live.tables VALUES (?, 'edge', []::VARCHAR[], ?, ?, NULL, NULL, NULL, NULL)")) {
+            for (var e : edgeTables.entrySet()) {
+                insert.setString(1, e.getKey());
+                insert.setInt(2, (int) e.getValue()[0]);
+                insert.setLong(3, e.getValue()[1]);
                 insert.execute();
             }
         }

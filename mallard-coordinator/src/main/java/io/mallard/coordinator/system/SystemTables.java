@@ -33,7 +33,7 @@ import org.apache.arrow.vector.ipc.ArrowReader;
 /**
  * Answers SELECTs over the {@code mallard} schema ({@code mallard.queries}, {@code mallard.tasks}, {@code mallard.workers},
  * {@code mallard.shards}, {@code mallard.tables}, {@code mallard.commits}, {@code mallard.coordinator}, {@code mallard.users},
- * {@code mallard.audit}) from the metadata DuckDB, after refreshing its snapshot of the live cluster. A statement is
+ * {@code mallard.audit}, {@code mallard.partitions}) from the metadata DuckDB, after refreshing its snapshot of the live cluster. A statement is
  * routed here when DuckDB's parser finds a table of schema {@code mallard} in it; mixing system tables with dataset
  * tables in one statement is refused, since the two live in different databases.
  */
@@ -79,7 +79,11 @@ public final class SystemTables {
      * What {@code mallard.tables} and {@code mallard.commits} show: the current version's tables, and the commit log
      * after a version (the metadata database appends only the commits it has not seen yet).
      */
-    public record CatalogSource(Supplier<List<TableSummary>> tables, LongFunction<List<CommitRecord>> commitsAfter) {
+    public record CatalogSource(Supplier<List<TableSummary>> tables, LongFunction<List<CommitRecord>> commitsAfter,
+            Supplier<List<io.mallard.coordinator.edge.EdgeTables.PartitionRow>> partitions) {
+        public CatalogSource(Supplier<List<TableSummary>> tables, LongFunction<List<CommitRecord>> commitsAfter) {
+            this(tables, commitsAfter, List::of);
+        }
     }
 
     /** Who runs a system-table query: non-admins see only their own queries and tasks. */

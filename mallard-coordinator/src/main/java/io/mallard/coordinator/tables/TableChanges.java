@@ -189,9 +189,16 @@ public final class TableChanges {
         throw new MallardException(ErrorCode.UNSUPPORTED_STATEMENT, "not a table change: " + statement);
     }
 
+    /** Whether a name is an edge table's (described from the reference database too, though not in the catalog). */
+    private volatile java.util.function.Predicate<String> edgeTable = name -> false;
+
+    public void useEdgeTables(java.util.function.Predicate<String> isEdgeTable) {
+        this.edgeTable = isEdgeTable;
+    }
+
     /** SHOW TABLES and DESCRIBE, answered from the reference database (every table with its columns). */
     private QueryResult describe(String queryId, TableStatement statement) {
-        if (statement instanceof TableStatement.DescribeTable) {
+        if (statement instanceof TableStatement.DescribeTable && !edgeTable.test(statement.table())) {
             Definitions.table(writer.catalog().snapshot(), statement.table());
         }
         return textQuery(queryId, readSql(statement), null);
