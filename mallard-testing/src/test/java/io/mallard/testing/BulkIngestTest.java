@@ -222,7 +222,9 @@ class BulkIngestTest {
         client.query("CREATE TABLE broken (k BIGINT)");
         try (Statement s = duck.createStatement();
                 ResultSet rs = s.executeQuery("SELECT i AS k FROM range(300000) t(i)");
-                ArrowReader rows = new FailingAfter(DuckArrow.export(rs, allocator), 2)) {
+                // the coordinator has the ingest under way before the reader fails (else the call may end before
+                // the coordinator ever started it, and there is nothing to cancel or record)
+                ArrowReader rows = new FailingAfter(DuckArrow.export(rs, allocator), 2, () -> awaitIngestRunning("broken"))) {
             MallardException e = catchThrowableOfType(MallardException.class,
                     () -> client.ingest("broken", rows, IngestOptions.append()));
             assertThat(e.getMessage()).contains("the disk went away");
@@ -317,10 +319,14 @@ class BulkIngestTest {
         private final ArrowReader source;
         private int left;
 
-        FailingAfter(ArrowReader source, int batches) {
+        private final Runnable beforeFailing;
+
+        /** Fails at the batch after {@code batches}, once {@code beforeFailing} returned. */
+        FailingAfter(ArrowReader source, int batches, Runnable beforeFailing) {
             super(null);
             this.source = source;
             this.left = batches;
+            this.beforeFailing = beforeFailing;
         }
 
         @Override
@@ -341,6 +347,7 @@ class BulkIngestTest {
         @Override
         public boolean loadNextBatch() throws IOException {
             if (left-- == 0) {
+                beforeFailing.run();
                 throw new IOException("the disk went away");
             }
             return source.loadNextBatch();
