@@ -1,9 +1,12 @@
 # One image for the coordinator, the workers and the client tools.
 #   docker build -t mallard:0.1.0 .
 #   docker run --rm mallard:0.1.0 --help
-# Stage 1 builds the executable jar with Maven (tests run in CI, not here); stage 2 is a JRE, the jar and a launcher,
-# run as an unprivileged user. The Helm chart in deploy/helm/mallard starts this image.
-FROM maven:3.9-eclipse-temurin-17 AS build
+# Stage 1 builds the executable jar with Maven (tests run in CI, not here); the coordinator's web page is built with
+# npm, so the stage is Node.js 20 with Debian's JDK 17 and Maven. Stage 2 is a JRE, the jar and a launcher, run as an
+# unprivileged user. The Helm chart in deploy/helm/mallard starts this image.
+FROM node:20-bookworm AS build
+RUN apt-get update && apt-get install -y --no-install-recommends openjdk-17-jdk-headless maven \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY pom.xml ./
 COPY mallard-common mallard-common
