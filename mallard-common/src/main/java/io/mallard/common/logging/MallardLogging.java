@@ -35,7 +35,8 @@ public final class MallardLogging {
 
     /**
      * Sets format and level. Arrow logs only warnings and gRPC only errors unless the level is more verbose than INFO
-     * (gRPC warns with a stack trace about a host that does not resolve, which the caller's error says already);
+     * (gRPC warns with a stack trace about a host that does not resolve, which the caller's error says already), and
+     * its HTTP/2 frames are logged only at TRACE;
      * Arrow's handshake logs a stack trace for every refused login (the caller gets the error anyway) and is off.
      */
     public static void configure(LogFormat format, LogLevel level) {
@@ -49,6 +50,10 @@ public final class MallardLogging {
         boolean verbose = level.ordinal() < LogLevel.INFO.ordinal();
         overrides.put("org.apache.arrow", verbose ? level : LogLevel.WARN);
         overrides.put("io.grpc", verbose ? level : LogLevel.ERROR);
+        // gRPC's HTTP/2 frame loggers hex-dump every frame at DEBUG (megabytes per query): only at TRACE
+        LogLevel frames = level == LogLevel.TRACE ? level : verbose ? LogLevel.INFO : LogLevel.ERROR;
+        overrides.put("io.grpc.netty.NettyServerHandler", frames);
+        overrides.put("io.grpc.netty.NettyClientHandler", frames);
         settings = new Settings(Objects.requireNonNull(format), Objects.requireNonNull(level), Map.copyOf(overrides),
                 Objects.requireNonNull(out));
     }

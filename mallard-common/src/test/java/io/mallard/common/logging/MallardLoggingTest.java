@@ -91,6 +91,18 @@ class MallardLoggingTest {
     }
 
     @Test
+    void debugOpensGrpcButNotItsFrameDumpsWhichOnlyTraceShows() {
+        MallardLogging.configure(LogFormat.TEXT, LogLevel.DEBUG, out);
+        assertThat(MallardLogging.levelOf("io.grpc.internal.ManagedChannelImpl")).isEqualTo(LogLevel.DEBUG);
+        assertThat(MallardLogging.levelOf("io.grpc.netty.NettyServerHandler")).isEqualTo(LogLevel.INFO);
+        assertThat(MallardLogging.levelOf("io.grpc.netty.NettyClientHandler")).isEqualTo(LogLevel.INFO);
+        MallardLogging.configure(LogFormat.TEXT, LogLevel.TRACE, out);
+        assertThat(MallardLogging.levelOf("io.grpc.netty.NettyServerHandler")).isEqualTo(LogLevel.TRACE);
+        MallardLogging.configure(LogFormat.TEXT, LogLevel.INFO, out);
+        assertThat(MallardLogging.levelOf("io.grpc.netty.NettyServerHandler")).isEqualTo(LogLevel.ERROR);
+    }
+
+    @Test
     void theLevelSwitchAppliesToLoggersMadeBeforeIt() {
         Logger log = provider.getLoggerFactory().getLogger("io.mallard.Early");
         MallardLogging.configure(LogFormat.TEXT, LogLevel.WARN, out);
