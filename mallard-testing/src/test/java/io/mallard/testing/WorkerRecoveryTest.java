@@ -85,7 +85,10 @@ class WorkerRecoveryTest {
                     assertThat(oracle.difference(SQL, queryWithin(client))).as("query %d after the restart", i).isEmpty();
                 }
             }
-            assertThat(shardFiles(cluster)).as("no shard was downloaded again").isEqualTo(shardFiles);
+            // every file a worker kept is the same file (not downloaded again); a worker may also have fetched shards of
+            // the other one if it registered first, since the restarted coordinator places shards over the workers
+            // registered so far (docs/operations.md, "Restart the coordinator")
+            assertThat(shardFiles(cluster)).as("no kept shard file was downloaded again").containsAllEntriesOf(shardFiles);
         }
     }
 
