@@ -2,7 +2,6 @@ package io.mallard.coordinator.web;
 
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
-import io.mallard.protocol.WireErrors;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -10,7 +9,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
-import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -117,8 +115,7 @@ final class CsvDownload implements ServerStreamListener {
 
     @Override
     public void error(Throwable t) {
-        error = t instanceof FlightRuntimeException flight ? WireErrors.fromFlight(flight)
-                : new MallardException(ErrorCode.INTERNAL_ERROR, "the statement failed");
+        error = StatementFailures.of(t);
     }
 
     @Override

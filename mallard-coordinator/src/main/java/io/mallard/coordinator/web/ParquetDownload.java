@@ -3,7 +3,6 @@ package io.mallard.coordinator.web;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.common.duck.DuckArrow;
-import io.mallard.protocol.WireErrors;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -15,7 +14,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import org.apache.arrow.c.ArrowArrayStream;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
-import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -126,8 +124,7 @@ final class ParquetDownload implements ServerStreamListener, AutoCloseable {
 
     @Override
     public void error(Throwable t) {
-        error = t instanceof FlightRuntimeException flight ? WireErrors.fromFlight(flight)
-                : new MallardException(ErrorCode.INTERNAL_ERROR, "the statement failed");
+        error = StatementFailures.of(t);
         closeWriter();
     }
 

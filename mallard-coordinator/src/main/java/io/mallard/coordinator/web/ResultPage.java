@@ -2,11 +2,9 @@ package io.mallard.coordinator.web;
 
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
-import io.mallard.protocol.WireErrors;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
-import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -140,8 +138,7 @@ final class ResultPage implements ServerStreamListener {
 
     @Override
     public synchronized void error(Throwable t) {
-        error = t instanceof FlightRuntimeException flight ? WireErrors.fromFlight(flight)
-                : t instanceof MallardException m ? m : new MallardException(ErrorCode.INTERNAL_ERROR, "the statement failed");
+        error = StatementFailures.of(t);
         end(error.code() == ErrorCode.QUERY_CANCELLED ? "cancelled" : "failed");
     }
 
