@@ -18,7 +18,15 @@ public final class MallardLogging {
     /** The system property that makes SLF4J use this backend without a service entry. */
     static final String PROVIDER_PROPERTY = "slf4j.provider";
 
-    private record Settings(LogFormat format, LogLevel level, Map<String, LogLevel> overrides, PrintStream out) {
+    /**
+     * @param resolved each logger's level under these settings, resolved once: loggers ask on every event, and Netty
+     *                 asks {@code isDebugEnabled()} many times per request
+     */
+    private record Settings(LogFormat format, LogLevel level, Map<String, LogLevel> overrides, PrintStream out,
+            Map<String, LogLevel> resolved) {
+        Settings(LogFormat format, LogLevel level, Map<String, LogLevel> overrides, PrintStream out) {
+            this(format, level, overrides, out, new java.util.concurrent.ConcurrentHashMap<>());
+        }
     }
 
     private static volatile Settings settings = new Settings(LogFormat.TEXT, LogLevel.INFO, Map.of(), System.err);
@@ -31,6 +39,8 @@ public final class MallardLogging {
         System.setProperty(PROVIDER_PROPERTY, MallardLogProvider.class.getName());
         System.setProperty("slf4j.internal.verbosity", "WARN"); // not SLF4J's own note that it loads this backend
         JulBridge.install();
+        Settings s = settings;
+        JulBridge.applyLevels(s.level(), s.overrides());
     }
 
     /**
@@ -56,6 +66,7 @@ public final class MallardLogging {
         overrides.put("io.grpc.netty.NettyClientHandler", frames);
         settings = new Settings(Objects.requireNonNull(format), Objects.requireNonNull(level), Map.copyOf(overrides),
                 Objects.requireNonNull(out));
+        JulBridge.applyLevels(level, overrides);
     }
 
     /** The level from the first of {@code flag}, {@code MALLARD_LOG_LEVEL}, {@code -Dmallard.log} that is set. */
@@ -82,6 +93,18 @@ public final class MallardLogging {
     /** The level that applies to {@code logger}: the longest matching override, else the global level. */
     static LogLevel levelOf(String logger) {
         Settings s = settings;
+        LogLevel cached = s.resolved().get(logger);
+        if (cached != null) {
+            return cached;
+        }
+        LogLevel level = resolve(s, logger);
+        if (s.resolved().size() < 10_000) { // logger names are few; a bound all the same
+            s.resolved().put(logger, level);
+        }
+        return level;
+    }
+
+    private static LogLevel resolve(Settings s, String logger) {
         LogLevel best = s.level();
         int bestLength = -1;
         for (Map.Entry<String, LogLevel> override : s.overrides().entrySet()) {

@@ -80,6 +80,30 @@ class MallardLoggingTest {
     }
 
     @Test
+    void javaUtilLoggingLevelsMirrorMallardsSoGrpcsFineLoggingStopsAtJul() {
+        JulBridge.install();
+        java.util.logging.Logger grpc = java.util.logging.Logger.getLogger("io.grpc.internal.ClientCallImpl");
+        java.util.logging.Logger frames = java.util.logging.Logger.getLogger("io.grpc.netty.NettyServerHandler");
+        java.util.logging.Logger netty = java.util.logging.Logger.getLogger("io.netty.channel.Example");
+        MallardLogging.configure(LogFormat.TEXT, LogLevel.INFO, out);
+        assertThat(grpc.isLoggable(java.util.logging.Level.FINE)).as("gRPC's FINE at INFO").isFalse();
+        assertThat(grpc.isLoggable(java.util.logging.Level.WARNING)).as("gRPC logs only errors at INFO").isFalse();
+        assertThat(grpc.isLoggable(java.util.logging.Level.SEVERE)).isTrue();
+        assertThat(netty.isLoggable(java.util.logging.Level.FINE)).isFalse();
+        assertThat(netty.isLoggable(java.util.logging.Level.INFO)).isTrue();
+        MallardLogging.configure(LogFormat.TEXT, LogLevel.DEBUG, out);
+        assertThat(grpc.isLoggable(java.util.logging.Level.FINE)).as("gRPC's FINE at DEBUG").isTrue();
+        assertThat(grpc.isLoggable(java.util.logging.Level.FINER)).isFalse();
+        assertThat(frames.isLoggable(java.util.logging.Level.FINE)).as("frame dumps only at TRACE").isFalse();
+        MallardLogging.configure(LogFormat.TEXT, LogLevel.TRACE, out);
+        assertThat(frames.isLoggable(java.util.logging.Level.FINEST)).isTrue();
+        MallardLogging.configure(LogFormat.TEXT, LogLevel.INFO, out);
+        netty.log(java.util.logging.Level.INFO, "channel {0} opened", 3); // what JUL lets through still arrives
+        netty.fine("not written at INFO");
+        assertThat(lines()).singleElement().asString().endsWith("io.netty.channel.Example - channel 3 opened");
+    }
+
+    @Test
     void textLinesStartWithDateAndTime() {
         MallardLogging.configure(LogFormat.TEXT, LogLevel.DEBUG, out);
         Logger log = provider.getLoggerFactory().getLogger("io.mallard.worker.Worker");
