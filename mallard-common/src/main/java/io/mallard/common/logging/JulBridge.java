@@ -2,6 +2,9 @@ package io.mallard.common.logging;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
@@ -18,7 +21,7 @@ final class JulBridge extends Handler {
     /**
      * The JUL loggers given a level of their own: JUL holds loggers weakly, and a collected logger would lose its level.
      */
-    private static final java.util.List<Logger> LEVELLED = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final List<Logger> LEVELLED = new CopyOnWriteArrayList<>();
 
     /**
      * Replaces JUL's console handler with this bridge. JUL's levels then mirror Mallard's ({@link #applyLevels}), so
@@ -34,7 +37,7 @@ final class JulBridge extends Handler {
     }
 
     /** Gives JUL's root the global level and each overridden logger its own; nothing when the bridge is not installed. */
-    static synchronized void applyLevels(LogLevel level, java.util.Map<String, LogLevel> overrides) {
+    static synchronized void applyLevels(LogLevel level, Map<String, LogLevel> overrides) {
         if (!installed) {
             return; // an embedder's or a test's JUL set-up stays as it is
         }
@@ -43,7 +46,7 @@ final class JulBridge extends Handler {
         }
         LEVELLED.clear();
         Logger.getLogger("").setLevel(julLevel(level));
-        for (java.util.Map.Entry<String, LogLevel> override : overrides.entrySet()) {
+        for (Map.Entry<String, LogLevel> override : overrides.entrySet()) {
             Logger logger = Logger.getLogger(override.getKey());
             logger.setLevel(julLevel(override.getValue()));
             LEVELLED.add(logger);

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Mallard's log settings, read by every logger on every event (so they apply to loggers made before they were set):
@@ -25,7 +26,7 @@ public final class MallardLogging {
     private record Settings(LogFormat format, LogLevel level, Map<String, LogLevel> overrides, PrintStream out,
             Map<String, LogLevel> resolved) {
         Settings(LogFormat format, LogLevel level, Map<String, LogLevel> overrides, PrintStream out) {
-            this(format, level, overrides, out, new java.util.concurrent.ConcurrentHashMap<>());
+            this(format, level, overrides, out, new ConcurrentHashMap<>());
         }
     }
 
