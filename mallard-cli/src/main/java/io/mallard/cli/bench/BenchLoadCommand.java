@@ -64,6 +64,10 @@ final class BenchLoadCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3", description = "Timed loads per side (default: ${DEFAULT-VALUE}).")
     int runs;
 
+    @Option(names = "--warmups", defaultValue = "1", description = "Untimed rounds of every step before the timed ones, "
+            + "so that neither side pays for this JVM's or the cluster's JIT (default: ${DEFAULT-VALUE}).")
+    int warmups;
+
     @Option(names = "--inserts", defaultValue = "20", description = "Timed INSERTs for visibility (default: ${DEFAULT-VALUE}).")
     int inserts;
 
@@ -128,15 +132,29 @@ final class BenchLoadCommand implements Callable<Integer> {
         List<Double> duckdbCpu = new ArrayList<>();
         List<Double> readOnlyCpu = new ArrayList<>();
         List<Double> clusterCpu = new ArrayList<>();
+        List<Double> transport = new ArrayList<>();
+        List<Double> transportCpu = new ArrayList<>();
+        List<Double> arrowImport = new ArrayList<>();
+        List<Double> arrowImportCpu = new ArrayList<>();
+        ClusterLayout layout = new ClusterLayout(clusterDir);
         Visibility visibility;
         try (ProcessCluster cluster = ProcessCluster.start(clusterDir, workers, 0, System.err,
                 name -> options.jvmOptions(logs, name));
                 MallardSqlClient client = MallardSqlClient.connect(ConnectOptions.tls("127.0.0.1", cluster.port(), "admin",
-                        Bootstrap.adminPassword(clusterDir), new ClusterLayout(clusterDir).caCertificate()))) {
+                        Bootstrap.adminPassword(clusterDir), layout.caCertificate()))) {
             client.query("DROP TABLE IF EXISTS " + TABLE);
             client.query("DROP TABLE IF EXISTS " + VISIBLE);
             FileLoader.Request request = new FileLoader.Request(TABLE, true,
                     partitionBy == null ? List.of() : List.of(partitionBy), List.of(parquet.toString()));
+            for (int round = 1; round <= warmups; round++) {
+                System.err.println("== warm-up round " + round + " of " + warmups + " (untimed)");
+                FileLoader.load(client, request, new LoadCounters());
+                client.query("DROP TABLE " + TABLE);
+                duckdbOnce(base, parquet);
+                FileLoader.readOnly(request, new LoadCounters());
+                LoadParts.transport(request, layout.tls());
+                LoadParts.duckdbImport(request, base);
+            }
             for (int run = 1; run <= runs; run++) {
                 // the sides take turns, each starting first every other run, so drift and caches fall on both
                 boolean mallardFirst = run % 2 == 1;
@@ -163,10 +181,22 @@ final class BenchLoadCommand implements Callable<Integer> {
                 Timed t = timed(cluster, () -> FileLoader.readOnly(request, new LoadCounters()));
                 readOnly.add(t.millis());
                 readOnlyCpu.add(t.cpuMillis());
+                long[] taken = new long[2];
+                Timed sent = timed(cluster, () -> taken[0] = LoadParts.transport(request, layout.tls()));
+                transport.add(sent.millis());
+                transportCpu.add(sent.cpuMillis());
+                Timed imported = timed(cluster, () -> taken[1] = LoadParts.duckdbImport(request, base));
+                arrowImport.add(imported.millis());
+                arrowImportCpu.add(imported.cpuMillis());
+                if (taken[0] != rows || taken[1] != rows) {
+                    throw new IllegalStateException("the parts took " + taken[0] + " and " + taken[1] + " rows of " + rows);
+                }
                 System.err.printf(Locale.ROOT, "   run %d: mallard load %.0f ms (CPU %.0f ms, of which the cluster's %.0f ms), "
-                        + "DuckDB %.0f ms (CPU %.0f ms), reading alone %.0f ms (CPU %.0f ms)%n", run, mallard.get(run - 1),
+                        + "DuckDB %.0f ms (CPU %.0f ms), reading alone %.0f ms (CPU %.0f ms), reading and sending %.0f ms "
+                        + "(CPU %.0f ms), reading and DuckDB's import %.0f ms (CPU %.0f ms)%n", run, mallard.get(run - 1),
                         mallardCpu.get(run - 1), clusterCpu.get(run - 1), duckdb.get(run - 1), duckdbCpu.get(run - 1),
-                        readOnly.get(run - 1), readOnlyCpu.get(run - 1));
+                        readOnly.get(run - 1), readOnlyCpu.get(run - 1), sent.millis(), sent.cpuMillis(), imported.millis(),
+                        imported.cpuMillis());
             }
             visibility = visibility(client);
             client.query("DROP TABLE " + VISIBLE);
@@ -174,16 +204,38 @@ final class BenchLoadCommand implements Callable<Integer> {
         LoadTimes load = LoadTimes.of("mallard load", mallard, mallardCpu, rows);
         LoadTimes baseline = LoadTimes.of("DuckDB CREATE TABLE AS", duckdb, duckdbCpu, rows);
         LoadTimes reading = LoadTimes.of("client reading alone", readOnly, readOnlyCpu, rows);
+        LoadTimes sending = LoadTimes.of("reading, sent over Flight with TLS (both ends, rows dropped)", transport,
+                transportCpu, rows);
+        LoadTimes importing = LoadTimes.of("reading, DuckDB's import of the Arrow stream into a file", arrowImport,
+                arrowImportCpu, rows);
         double ratio = load.rowsPerSecond() / baseline.rowsPerSecond();
-        return report(started, machine, bytes, load, baseline, reading, ratio, clusterCpu, visibility);
+        Floor floor = Floor.of(reading, sending, importing, baseline, machine.cpus());
+        return report(started, machine, bytes, List.of(load, baseline, reading, sending, importing), ratio, floor,
+                clusterCpu, visibility);
     }
 
-    private int report(LocalDateTime started, Machine machine, long bytes, LoadTimes load, LoadTimes baseline,
-            LoadTimes reading, double ratio, List<Double> clusterCpu, Visibility visibility) throws IOException {
+    /**
+     * What any load along this path costs at least on this machine: the client's reading, the transport and DuckDB's
+     * import of an Arrow stream, each measured alone ({@link LoadParts}), as CPU; over the machine's cores, the shortest
+     * time a load could take with every core busy, and the best ratio of rates that allows against DuckDB's own load.
+     */
+    record Floor(double cpuMillis, int cores, double millis, double bestRatio) {
+        static Floor of(LoadTimes reading, LoadTimes sending, LoadTimes importing, LoadTimes baseline, int cores) {
+            double cpu = reading.medianCpuMillis() + (sending.medianCpuMillis() - reading.medianCpuMillis())
+                    + (importing.medianCpuMillis() - reading.medianCpuMillis());
+            double millis = cpu / cores;
+            return new Floor(cpu, cores, millis, baseline.medianMillis() / millis);
+        }
+    }
+
+    private int report(LocalDateTime started, Machine machine, long bytes, List<LoadTimes> sides, double ratio, Floor floor,
+            List<Double> clusterCpu, Visibility visibility) throws IOException {
+        LoadTimes load = sides.get(0);
+        LoadTimes baseline = sides.get(1);
         String title = String.format(Locale.ROOT, "Load, %,d rows of Parquet (%.1f MB): mallard load into %d shards "
                 + "(%d workers) vs one DuckDB", rows, bytes / 1e6, shards, workers);
         MarkdownTable table = new MarkdownTable("side", ">median s", ">rows/s", ">CPU s (median)", ">runs ms");
-        for (LoadTimes t : List.of(load, baseline, reading)) {
+        for (LoadTimes t : sides) {
             table.row(t.side(), String.format(Locale.ROOT, "%.2f", t.medianMillis() / 1000),
                     String.format(Locale.ROOT, "%,.0f", t.rowsPerSecond()),
                     String.format(Locale.ROOT, "%.2f", t.medianCpuMillis() / 1000), String.join(", ",
@@ -201,6 +253,10 @@ final class BenchLoadCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "ratio of rates (mallard load / DuckDB): %.2f; CPU time per row, DuckDB / mallard "
                 + "load: %.2f (CPU of this JVM and the cluster's processes; the machine's load average was %.1f)%n", ratio,
                 baseline.medianCpuMillis() / load.medianCpuMillis(), Machine.current().loadAverage());
+        System.out.printf(Locale.ROOT, "floor of this path on this machine: reading + sending + DuckDB's import = %.2f CPU s, "
+                + "over %d cores %.2f s at best, so a ratio of at most %.2f (the parts measured alone: a real load also "
+                + "writes and hashes one file per shard, and never keeps every core busy)%n", floor.cpuMillis() / 1000,
+                floor.cores(), floor.millis() / 1000, floor.bestRatio());
         System.out.printf(Locale.ROOT, "%,d-row INSERT, then count(*) until its rows show: INSERT median %.0f ms; "
                 + "visible after its answer: median %.0f ms, p90 %.0f ms, max %.0f ms (%d INSERTs)%n", insertRows,
                 new Samples(visibility.insertMillis()).median(), visibility.medianMillis(), visibility.p90Millis(),
@@ -213,16 +269,19 @@ final class BenchLoadCommand implements Callable<Integer> {
         params.put("workers", workers);
         params.put("partitionBy", partitionBy);
         params.put("runs", runs);
+        params.put("warmups", warmups);
         params.put("inserts", inserts);
         params.put("insertRows", insertRows);
         Map<String, Object> results = new LinkedHashMap<>();
-        results.put("load", List.of(load, baseline, reading));
+        results.put("load", sides);
+        results.put("floor", floor);
         results.put("clusterCpuMillisPerLoad", clusterCpu);
         results.put("visibility", visibility);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("loadRatio", BenchTpchCommand.round(ratio));
         summary.put("mallardRowsPerSecond", Math.round(load.rowsPerSecond()));
         summary.put("duckdbRowsPerSecond", Math.round(baseline.rowsPerSecond()));
+        summary.put("bestRatioOnThisMachine", BenchTpchCommand.round(floor.bestRatio()));
         summary.put("cpuRatio", BenchTpchCommand.round(baseline.medianCpuMillis() / load.medianCpuMillis()));
         summary.put("visibleMedianMillis", BenchTpchCommand.round(visibility.medianMillis()));
         summary.put("targets", targets);

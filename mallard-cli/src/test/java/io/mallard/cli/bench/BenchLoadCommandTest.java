@@ -31,7 +31,9 @@ class BenchLoadCommandTest {
         String report = run("load", "--rows", "30000", "--runs", "2", "--inserts", "3", "--insert-rows", "100",
                 "--shards", "2", "--workers", "1", "--dir", dir.resolve("data").toString(), "--out", out.toString());
         assertThat(report).contains("| mallard load ").contains("| DuckDB CREATE TABLE AS ").contains("| client reading alone ")
-                .contains("ratio of rates").contains("target load rate ratio").contains("target median INSERT-to-visible");
+                .contains("| reading, sent over Flight with TLS ").contains("| reading, DuckDB's import of the Arrow stream ")
+                .contains("ratio of rates").contains("floor of this path on this machine").contains("target load rate ratio")
+                .contains("target median INSERT-to-visible");
         assertThat(Files.exists(dir.resolve("data").resolve("load").resolve("readings-30000.parquet"))).isTrue();
 
         List<Path> files;
@@ -41,7 +43,7 @@ class BenchLoadCommandTest {
         assertThat(files).hasSize(1);
         JsonNode json = Json.mapper().readTree(files.get(0).toFile());
         JsonNode load = json.path("results").path("load");
-        assertThat(load).hasSize(3);
+        assertThat(load).hasSize(5);
         for (JsonNode side : load) {
             assertThat(side.path("millis")).as(side.toString()).hasSize(2);
             assertThat(side.path("rowsPerSecond").asDouble()).as(side.toString()).isPositive();
@@ -52,6 +54,11 @@ class BenchLoadCommandTest {
         assertThat(visibility.path("visibleMillis")).hasSize(3);
         assertThat(visibility.path("queries").get(0).asInt()).isPositive();
         assertThat(json.path("summary").path("loadRatio").asDouble()).isPositive();
+        // the floor is the parts' CPU over the cores: at least the client's reading alone
+        JsonNode floor = json.path("results").path("floor");
+        assertThat(floor.path("cpuMillis").asDouble()).isGreaterThanOrEqualTo(load.get(2).path("medianCpuMillis").asDouble());
+        assertThat(floor.path("millis").asDouble()).isEqualTo(floor.path("cpuMillis").asDouble() / floor.path("cores").asInt());
+        assertThat(json.path("summary").path("bestRatioOnThisMachine").asDouble()).isPositive();
         assertThat(json.path("params").path("rows").asLong()).isEqualTo(30000);
         assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count())
                 .as("child processes left running").isZero();
