@@ -64,8 +64,9 @@ final class BenchLoadCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3", description = "Timed loads per side (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--warmups", defaultValue = "1", description = "Untimed rounds of every step before the timed ones, "
-            + "so that neither side pays for this JVM's or the cluster's JIT (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmups", defaultValue = "3", description = "Untimed rounds of every step before the timed ones, "
+            + "so that neither side pays for this JVM's or the cluster's JIT: a coordinator's ingest of 10 M rows takes "
+            + "about three loads to settle (default: ${DEFAULT-VALUE}).")
     int warmups;
 
     @Option(names = "--inserts", defaultValue = "20", description = "Timed INSERTs for visibility (default: ${DEFAULT-VALUE}).")

@@ -28,7 +28,7 @@ class BenchLoadCommandTest {
     @Test
     void loadAndVisibilityWriteTheirResults() throws IOException {
         Path out = dir.resolve("results");
-        String report = run("load", "--rows", "30000", "--runs", "2", "--inserts", "3", "--insert-rows", "100",
+        String report = run("load", "--rows", "30000", "--runs", "2", "--warmups", "1", "--inserts", "3", "--insert-rows", "100",
                 "--shards", "2", "--workers", "1", "--dir", dir.resolve("data").toString(), "--out", out.toString());
         assertThat(report).contains("| mallard load ").contains("| DuckDB CREATE TABLE AS ").contains("| client reading alone ")
                 .contains("| reading, sent over Flight with TLS ").contains("| reading, DuckDB's import of the Arrow stream ")
