@@ -137,6 +137,8 @@ final class BenchLoadCommand implements Callable<Integer> {
         List<Double> transportCpu = new ArrayList<>();
         List<Double> arrowImport = new ArrayList<>();
         List<Double> arrowImportCpu = new ArrayList<>();
+        List<Double> dealtImport = new ArrayList<>();
+        List<Double> dealtImportCpu = new ArrayList<>();
         ClusterLayout layout = new ClusterLayout(clusterDir);
         Visibility visibility;
         try (ProcessCluster cluster = ProcessCluster.start(clusterDir, workers, 0, System.err,
@@ -156,6 +158,7 @@ final class BenchLoadCommand implements Callable<Integer> {
                 FileLoader.readOnly(request, new LoadCounters());
                 LoadParts.transport(request, layout.tls());
                 LoadParts.duckdbImport(request, base);
+                LoadParts.dealtImport(request, base, shards);
             }
             for (int run = 1; run <= runs; run++) {
                 // the sides take turns, each starting first every other run, so drift and caches fall on both
@@ -183,15 +186,19 @@ final class BenchLoadCommand implements Callable<Integer> {
                 Timed t = timed(cluster, () -> FileLoader.readOnly(request, new LoadCounters()));
                 readOnly.add(t.millis());
                 readOnlyCpu.add(t.cpuMillis());
-                long[] taken = new long[2];
+                long[] taken = new long[3];
                 Timed sent = timed(cluster, () -> taken[0] = LoadParts.transport(request, layout.tls()));
                 transport.add(sent.millis());
                 transportCpu.add(sent.cpuMillis());
                 Timed imported = timed(cluster, () -> taken[1] = LoadParts.duckdbImport(request, base));
                 arrowImport.add(imported.millis());
                 arrowImportCpu.add(imported.cpuMillis());
-                if (taken[0] != rows || taken[1] != rows) {
-                    throw new IllegalStateException("the parts took " + taken[0] + " and " + taken[1] + " rows of " + rows);
+                Timed dealt = timed(cluster, () -> taken[2] = LoadParts.dealtImport(request, base, shards));
+                dealtImport.add(dealt.millis());
+                dealtImportCpu.add(dealt.cpuMillis());
+                if (taken[0] != rows || taken[1] != rows || taken[2] != rows) {
+                    throw new IllegalStateException("the parts took " + taken[0] + ", " + taken[1] + " and " + taken[2]
+                            + " rows of " + rows);
                 }
                 System.err.printf(Locale.ROOT, "   run %d: mallard load %.0f ms (CPU %.0f ms, of which the cluster's %.0f ms), "
                         + "DuckDB %.0f ms (CPU %.0f ms), reading alone %.0f ms (CPU %.0f ms), reading and sending %.0f ms "
@@ -210,9 +217,12 @@ final class BenchLoadCommand implements Callable<Integer> {
                 transportCpu, rows);
         LoadTimes importing = LoadTimes.of("reading, DuckDB's import of the Arrow stream into a file", arrowImport,
                 arrowImportCpu, rows);
+        LoadTimes dealing = LoadTimes.of("reading, dealt to " + shards + " files at once (one DuckDB thread each)",
+                dealtImport, dealtImportCpu, rows);
         double ratio = load.rowsPerSecond() / baseline.rowsPerSecond();
         Floor floor = Floor.of(reading, sending, importing, baseline, machine.cpus());
-        return report(started, machine, bytes, List.of(load, baseline, reading, sending, importing), ratio, floor,
+        return report(started, machine, bytes, List.of(load, baseline, reading, sending, importing, dealing), ratio,
+                floor,
                 clusterCpu, visibility);
     }
 
@@ -259,6 +269,11 @@ final class BenchLoadCommand implements Callable<Integer> {
                 + "over %d cores %.2f s at best, so a ratio of at most %.2f (the parts measured alone: a real load also "
                 + "writes and hashes one file per shard, and never keeps every core busy)%n", floor.cpuMillis() / 1000,
                 floor.cores(), floor.millis() / 1000, floor.bestRatio());
+        LoadTimes reading = sides.get(2);
+        System.out.printf(Locale.ROOT, "importing the stream straight into the %d shard files, dealt, one DuckDB thread each "
+                + "(not yet Mallard's ingest): %.2f CPU s beyond the reading, against %.2f into one file%n", shards,
+                (sides.get(5).medianCpuMillis() - reading.medianCpuMillis()) / 1000,
+                (sides.get(4).medianCpuMillis() - reading.medianCpuMillis()) / 1000);
         System.out.printf(Locale.ROOT, "%,d-row INSERT, then count(*) until its rows show: INSERT median %.0f ms; "
                 + "visible after its answer: median %.0f ms, p90 %.0f ms, max %.0f ms (%d INSERTs)%n", insertRows,
                 new Samples(visibility.insertMillis()).median(), visibility.medianMillis(), visibility.p90Millis(),

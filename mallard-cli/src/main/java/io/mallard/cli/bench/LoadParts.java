@@ -118,6 +118,15 @@ final class LoadParts {
         }
     }
 
+    /**
+     * The request's rows dealt to {@code shards} new database files at once, one DuckDB thread each
+     * ({@link DealtImport}): a way the coordinator could take a stream without staging it.
+     */
+    static long dealtImport(FileLoader.Request request, Path dir, int shards) throws IOException {
+        return FileLoader.read(request, new LoadCounters(), (rows, allocator) -> DealtImport.run(rows, allocator, dir,
+                shards)).rows();
+    }
+
     /** The stream's batches under a reader whose closing leaves the stream open (its owner closes it). */
     private static final class Borrowed extends ArrowReader {
         private final ArrowReader rows;

@@ -31,7 +31,7 @@ class BenchLoadCommandTest {
         String report = run("load", "--rows", "30000", "--runs", "2", "--warmups", "1", "--inserts", "3", "--insert-rows", "100",
                 "--shards", "2", "--workers", "1", "--dir", dir.resolve("data").toString(), "--out", out.toString());
         assertThat(report).contains("| mallard load ").contains("| DuckDB CREATE TABLE AS ").contains("| client reading alone ")
-                .contains("| reading, sent over Flight with TLS ").contains("| reading, DuckDB's import of the Arrow stream ")
+                .contains("| reading, sent over Flight with TLS ").contains("| reading, DuckDB's import of the Arrow stream ").contains("| reading, dealt to 2 files at once ")
                 .contains("ratio of rates").contains("floor of this path on this machine").contains("target load rate ratio")
                 .contains("target median INSERT-to-visible");
         assertThat(Files.exists(dir.resolve("data").resolve("load").resolve("readings-30000.parquet"))).isTrue();
@@ -43,7 +43,7 @@ class BenchLoadCommandTest {
         assertThat(files).hasSize(1);
         JsonNode json = Json.mapper().readTree(files.get(0).toFile());
         JsonNode load = json.path("results").path("load");
-        assertThat(load).hasSize(5);
+        assertThat(load).hasSize(6);
         for (JsonNode side : load) {
             assertThat(side.path("millis")).as(side.toString()).hasSize(2);
             assertThat(side.path("rowsPerSecond").asDouble()).as(side.toString()).isPositive();
