@@ -6,6 +6,10 @@ import io.mallard.common.security.ResourceLimits;
 import io.mallard.protocol.Codec;
 import io.mallard.protocol.Messages;
 import io.mallard.protocol.Messages.TaskSpec;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -127,14 +131,72 @@ class TaskRunnerStallTest {
 
     @Test
     void aCoordinatorThatGoesAwayMidUploadFreesTheTaskThreads() throws Exception {
-        TaskRunner runner = runner(TimeUnit.MINUTES.toMillis(10));
-        CompletableFuture<Void> run = runAsync(runner, tasks(SHARDS));
-        assertThat(coordinator.entered.await(HANG_SECONDS, TimeUnit.SECONDS)).as("the upload reached the coordinator").isTrue();
+        // the worker reaches the coordinator through a relay whose connections the test cuts, as the kernel does when
+        // the coordinator's process dies (closing the Flight server is no such thing: with a call whose handler never
+        // returns, it can leave that call's connection open, and then the worker rightly waits for the stall limit)
+        try (Relay relay = new Relay(server.getPort());
+                FlightClient viaRelay = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", relay.port()))
+                        .build()) {
+            TaskRunner runner = new TaskRunner(viaRelay, allocator, database, shards::held, 0, TimeUnit.MINUTES.toMillis(10),
+                    queries);
+            CompletableFuture<Void> run = runAsync(runner, tasks(SHARDS));
+            assertThat(coordinator.entered.await(HANG_SECONDS, TimeUnit.SECONDS)).as("the upload reached the coordinator")
+                    .isTrue();
 
-        server.close(); // its calls are cancelled, as when the coordinator process dies
+            relay.cut();
 
-        run.get(HANG_SECONDS, TimeUnit.SECONDS);
-        assertFreed(runner);
+            run.get(HANG_SECONDS, TimeUnit.SECONDS);
+            assertFreed(runner);
+        }
+    }
+
+    /** A TCP relay to a local port; {@link #cut} resets every connection through it and takes no new ones. */
+    static final class Relay implements AutoCloseable {
+        private final ServerSocket listener;
+        private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+        private final ExecutorService pumps = Executors.newCachedThreadPool();
+
+        Relay(int target) throws IOException {
+            listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            pumps.submit(() -> {
+                while (!listener.isClosed()) {
+                    Socket in = listener.accept();
+                    Socket out = new Socket(InetAddress.getLoopbackAddress(), target);
+                    sockets.add(in);
+                    sockets.add(out);
+                    pump(in, out);
+                    pump(out, in);
+                }
+                return null;
+            });
+        }
+
+        int port() {
+            return listener.getLocalPort();
+        }
+
+        private void pump(Socket from, Socket to) {
+            pumps.submit(() -> {
+                from.getInputStream().transferTo(to.getOutputStream());
+                return null;
+            });
+        }
+
+        void cut() throws IOException {
+            listener.close();
+            for (Socket s : sockets) {
+                if (!s.isClosed()) {
+                    s.setSoLinger(true, 0); // a reset, not an orderly close
+                    s.close();
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            cut();
+            pumps.shutdownNow();
+        }
     }
 
     private TaskRunner runner(long stallMillis) {
