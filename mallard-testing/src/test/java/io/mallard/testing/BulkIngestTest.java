@@ -10,6 +10,8 @@ import io.mallard.common.MallardException;
 import io.mallard.common.duck.DuckArrow;
 import io.mallard.common.rows.QueryRows;
 import io.mallard.data.Sql;
+import io.mallard.data.table.DataFile;
+import io.mallard.data.table.Snapshot;
 import io.mallard.oracle.Oracle;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -21,6 +23,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -218,6 +221,41 @@ class BulkIngestTest {
     }
 
     @Test
+    void rowsIntoATableWithoutKeyAreSpreadOverEveryShard() throws Exception {
+        // one batch, fewer than there are shards: cut into a share of rows per shard
+        String small = "SELECT i AS k, 'v' || i AS v FROM range(10) t(i)";
+        // five batches of at most 65,536 rows: dealt whole, round robin, as they arrive
+        String large = "SELECT i AS k, 'v' || i AS v FROM range(300000) t(i)";
+        assertThat(ingest("spread_small", small, IngestOptions.create())).isEqualTo(10);
+        assertThat(ingest("spread_large", large, IngestOptions.create())).isEqualTo(300_000);
+        assertThat(ingest("spread_large", small, IngestOptions.append())).isEqualTo(10);
+        assertThat(shardRows("spread_small")).containsExactly(2L, 3L, 2L, 3L);
+        assertThat(shardRows("spread_large")).allMatch(rows -> rows >= 65_536).hasSize(4);
+        for (String table : List.of("spread_small", "spread_large")) {
+            execute("CREATE TABLE " + table + " AS " + small);
+        }
+        execute("INSERT INTO spread_large " + large);
+        for (String table : List.of("spread_small", "spread_large")) {
+            assertMatches(table, List.of("SELECT count(*), sum(k), count(DISTINCT k), min(v), max(v) FROM %s",
+                    "SELECT k, v FROM %s WHERE k %% 9973 = 1 ORDER BY k, v"));
+        }
+    }
+
+    @Test
+    void aRowThatBreaksAConstraintMidStreamCommitsNothingAndLeavesNoFile() throws Exception {
+        client.query("CREATE TABLE strict (k BIGINT NOT NULL, v VARCHAR)");
+        client.query("INSERT INTO strict VALUES (1, 'before')");
+        MallardException e = catchThrowableOfType(MallardException.class, () -> ingest("strict",
+                "SELECT CASE WHEN i = 299999 THEN NULL ELSE i END AS k, 'v' AS v FROM range(300000) t(i)",
+                IngestOptions.append()));
+        assertThat(e.getMessage()).contains("NOT NULL");
+        assertThat(client.query("SELECT k, v FROM strict").rows()).isEqualTo(List.of(List.of(1L, "before")));
+        try (var left = Files.list(cluster.dir().resolve("data").resolve("work").resolve("out"))) {
+            assertThat(left.toList()).as("files the failed ingest was writing").isEmpty();
+        }
+    }
+
+    @Test
     void aReaderThatFailsMidStreamCommitsNothingAndItsErrorReachesTheCaller() throws Exception {
         client.query("CREATE TABLE broken (k BIGINT)");
         try (Statement s = duck.createStatement();
@@ -282,6 +320,17 @@ class BulkIngestTest {
         Await.until("the ingest into " + table + " is over", Duration.ofSeconds(30), () -> !client.query(
                 "SELECT 1 FROM mallard.queries WHERE status <> 'running' AND sql LIKE 'bulk ingest into " + table + "%'")
                 .rows().isEmpty());
+    }
+
+    /** The rows of each shard's data files of {@code table}, by shard. */
+    private static List<Long> shardRows(String table) {
+        Snapshot snapshot = cluster.snapshot();
+        long id = snapshot.table(table).orElseThrow().id();
+        List<Long> rows = new ArrayList<>();
+        for (int shard = 0; shard < snapshot.shardCount(); shard++) {
+            rows.add(snapshot.dataFiles(id, shard).stream().mapToLong(DataFile::rows).sum());
+        }
+        return rows;
     }
 
     private static void assertMatches(String table, List<String> queries) throws SQLException {

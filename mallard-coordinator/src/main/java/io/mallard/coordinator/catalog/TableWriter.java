@@ -45,6 +45,7 @@ public final class TableWriter implements AutoCloseable {
 
     private final Catalog catalog;
     private final DuckDBConnection writer;
+    private final StreamWriter streams;
     private final Path work;
     private final Set<String> attached = new HashSet<>();
     private final FaultInjection faults = FaultInjection.fromEnvironment();
@@ -68,7 +69,8 @@ public final class TableWriter implements AutoCloseable {
             }
             Sql.execute(writer, "SET allowed_directories = [" + String.join(", ", dirs) + "]");
             DuckLockdown.apply(writer);
-        } catch (SQLException | RuntimeException e) {
+            this.streams = new StreamWriter(work);
+        } catch (SQLException | IOException | RuntimeException e) {
             writer.close();
             throw e;
         }
@@ -100,6 +102,11 @@ public final class TableWriter implements AutoCloseable {
 
     public Catalog catalog() {
         return catalog;
+    }
+
+    /** Writes a client's stream straight into shard files of a table spread evenly (see {@link StreamWriter}). */
+    public StreamWriter streams() {
+        return streams;
     }
 
     /** Creates a table with no rows. Its id and column ids are assigned here. */
@@ -194,6 +201,23 @@ public final class TableWriter implements AutoCloseable {
             throw DuckErrors.translate(e);
         } catch (IOException e) {
             throw new MallardException(ErrorCode.IO_ERROR, "writing rows of " + table.name() + " failed: " + e.getMessage(), e);
+        } finally {
+            FileWriter.deleteQuietly(pending.stream().map(Pending::file).toList());
+        }
+    }
+
+    /**
+     * Puts files of {@code table} written by {@link #streams()} into the store as {@link #writeRows} puts its own, without
+     * committing them; the local files are deleted.
+     */
+    public Written storeWritten(TableDef table, List<StreamWriter.ShardFile> written) {
+        List<Pending> pending = written.stream().map(f -> new Pending(f.file(), f.shard(), true)).toList();
+        try {
+            List<DataFile> files = store(table, pending);
+            return new Written(files, pending.stream().mapToLong(p -> p.file().rows()).sum());
+        } catch (IOException e) {
+            throw new MallardException(ErrorCode.IO_ERROR, "storing rows of " + table.name() + " failed: " + e.getMessage(),
+                    e);
         } finally {
             FileWriter.deleteQuietly(pending.stream().map(Pending::file).toList());
         }
@@ -488,6 +512,10 @@ public final class TableWriter implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        writer.close();
+        try {
+            streams.close();
+        } finally {
+            writer.close();
+        }
     }
 }

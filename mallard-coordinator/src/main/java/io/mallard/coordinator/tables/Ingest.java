@@ -3,10 +3,12 @@ package io.mallard.coordinator.tables;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.common.duck.DuckErrors;
+import io.mallard.coordinator.catalog.StreamWriter;
 import io.mallard.coordinator.catalog.TableWriter;
 import io.mallard.data.TableRole;
 import io.mallard.data.table.ColumnDef;
 import io.mallard.data.table.DataFile;
+import io.mallard.data.table.FileWriter;
 import io.mallard.data.table.Snapshot;
 import io.mallard.data.table.TableDef;
 import java.io.IOException;
@@ -21,19 +23,24 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.Lock;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Bulk ingest: a client's Arrow stream into a table. The stream's columns are checked against the table before a row
- * is read, so a mismatch fails at once; the rows are then staged in the writer database while they arrive, apart from
- * other changes (a slow client holds nothing up), and added in one commit taken in the order of all changes: appended
- * like an INSERT, or, for a table the ingest makes or replaces, together with the table's new definition, so the
- * table appears (or is replaced) with its rows or not at all. A stream that breaks commits nothing.
+ * is read, so a mismatch fails at once. Into a table spread evenly (no key, and no dimension table whose shards follow
+ * its rows) the rows are written straight into one new file per shard while they arrive ({@link
+ * io.mallard.coordinator.catalog.StreamWriter}); into any other they are staged in the writer database while they
+ * arrive and split into shard files afterwards. Either way this happens apart from other changes (a slow client holds
+ * nothing up), and the rows are added in one commit taken in the order of all changes: appended like an INSERT, or,
+ * for a table the ingest makes or replaces, together with the table's new definition, so the table appears (or is
+ * replaced) with its rows or not at all. A stream that breaks commits nothing.
  */
 final class Ingest {
     private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
@@ -56,6 +63,12 @@ final class Ingest {
         Optional<TableDef> existing = writer.catalog().snapshot().table(options.table());
         // checked before the rows arrive, and again when they are added (the table may change meanwhile)
         List<String> staging = existing.isPresent() ? target(options, existing.get(), names) : whenMissing(options, names);
+        if (existing.isPresent() && options.ifExists() == IngestOptions.IfExists.APPEND
+                ? spreadEvenly(writer.catalog().snapshot(), existing.get())
+                : options.partitionBy().isEmpty()) {
+            return direct(options, stream, staging, existing.filter(t -> options.ifExists() == IngestOptions.IfExists.APPEND),
+                    origin);
+        }
         long start = System.nanoTime();
         String staged = writer.stageApart(stream, staging, allocator);
         long arrived = System.nanoTime();
@@ -73,6 +86,91 @@ final class Ingest {
             } finally {
                 changes.unlock();
             }
+        }
+    }
+
+    /**
+     * Writes the stream straight into shard files of {@code appendTo}, or of the table the ingest makes or replaces
+     * (when empty), then adds them as {@link #add} adds staged rows.
+     */
+    private long direct(IngestOptions options, ArrowReader stream, List<String> names, Optional<TableDef> appendTo,
+            TableWriter.Origin origin) {
+        TableDef shape = appendTo.orElseGet(() -> new TableDef(0, options.table(), TableRole.PARTITIONED, List.of(),
+                writer.streams().columns(schema(stream), names, allocator), List.of(), names.size()));
+        long start = System.nanoTime();
+        List<StreamWriter.ShardFile> files = writer.streams().write(shape, names, stream, allocator,
+                writer.catalog().snapshot().shardCount());
+        long arrived = System.nanoTime();
+        try {
+            changes.lock();
+            try {
+                long locked = System.nanoTime();
+                long rows = addWritten(options, shape, files, appendTo.isPresent(), origin);
+                LOG.info("ingest into {}: rows received and written to {} files in {} ms, waited {} ms for other changes, "
+                        + "stored and committed in {} ms", options.table(), files.size(), (arrived - start) / 1_000_000,
+                        (locked - arrived) / 1_000_000, (System.nanoTime() - locked) / 1_000_000);
+                return rows;
+            } finally {
+                changes.unlock();
+            }
+        } finally {
+            FileWriter.deleteQuietly(files.stream().map(StreamWriter.ShardFile::file).toList());
+        }
+    }
+
+    /** Under the changes' lock: the written files go in if the table is still as they were written for. */
+    private long addWritten(IngestOptions options, TableDef shape, List<StreamWriter.ShardFile> files, boolean append,
+            TableWriter.Origin origin) {
+        Snapshot now = writer.catalog().snapshot();
+        Optional<TableDef> existing = now.table(options.table());
+        if (!append) {
+            if (existing.isEmpty()) {
+                whenMissing(options, shape.columnNames());
+                return define(now, options, shape.columns(), null, table -> writer.storeWritten(table, files), origin);
+            }
+            target(options, existing.get(), shape.columnNames());
+            if (options.ifExists() != IngestOptions.IfExists.REPLACE) {
+                throw changedMeanwhile(options.table());
+            }
+            Definitions.refuseReferenced(now, existing.get(), "replace");
+            return define(now, options, shape.columns(), existing.get(), table -> writer.storeWritten(table, files), origin);
+        }
+        TableDef table = existing.filter(t -> t.id() == shape.id()).orElseThrow(() -> changedMeanwhile(options.table()));
+        if (!spreadEvenly(now, table)) {
+            throw new MallardException(ErrorCode.INVALID_ARGUMENT, "table " + table.name() + " was given a key or became "
+                    + "referenced by a dimension table while the rows arrived; nothing was changed (load again)");
+        }
+        TableWriter.Written written = writer.storeWritten(shape, files);
+        try {
+            writer.commit(base -> TableChanges.change(origin, KIND, table.name(), List.of(), List.of(), written.files(),
+                    List.of(), written.rows(), 0), shape, origin); // refused if the table's definition changed
+            return written.rows();
+        } catch (RuntimeException e) {
+            writer.discard(written.files());
+            throw e;
+        }
+    }
+
+    /**
+     * Whether new rows of {@code table} go to shards in no particular way: a partitioned table without key, which no
+     * dimension table references (a dimension table's shards follow the referencing rows, see {@link DimensionRows}).
+     */
+    private static boolean spreadEvenly(Snapshot snapshot, TableDef table) {
+        return table.role() == TableRole.PARTITIONED && table.shardKey().isEmpty() && snapshot.tables().stream()
+                .noneMatch(d -> d.role() == TableRole.DIMENSION && d.references().stream()
+                        .anyMatch(r -> r.fromTable().equalsIgnoreCase(table.name())));
+    }
+
+    private static MallardException changedMeanwhile(String table) {
+        return new MallardException(ErrorCode.INVALID_ARGUMENT, "table " + table
+                + " was created, dropped or replaced while the rows arrived; nothing was changed");
+    }
+
+    private static Schema schema(ArrowReader stream) {
+        try {
+            return stream.getVectorSchemaRoot().getSchema();
+        } catch (IOException e) {
+            throw new MallardException(ErrorCode.IO_ERROR, "reading the schema of the stream: " + e.getMessage(), e);
         }
     }
 
@@ -159,35 +257,34 @@ final class Ingest {
         Optional<TableDef> existing = now.table(options.table());
         if (existing.isEmpty()) {
             whenMissing(options, staging);
-            return define(now, options, staged, null, origin);
+            return define(now, options, columnsOf(staged), null, t -> writer.writeRows(t, staged, Map.of()), origin);
         }
         TableDef table = existing.get();
         target(options, table, staging); // the columns are still the table's (by name: case does not matter)
         if (options.ifExists() == IngestOptions.IfExists.REPLACE) {
             Definitions.refuseReferenced(now, table, "replace");
-            return define(now, options, staged, table, origin);
+            return define(now, options, columnsOf(staged), table, t -> writer.writeRows(t, staged, Map.of()), origin);
         }
         return rows.appendStaged(table, staged, origin, KIND);
     }
 
     /**
-     * A new table from the staged rows' columns, with its rows, in one commit; with {@code replaced}, that table is
-     * dropped in the same commit.
+     * A new table of {@code columns}, with the rows {@code write} puts into the store for it, in one commit; with
+     * {@code replaced}, that table is dropped in the same commit.
      */
-    private long define(Snapshot now, IngestOptions options, String staged, TableDef replaced, TableWriter.Origin origin) {
-        List<ColumnDef> columns = columnsOf(staged);
+    private long define(Snapshot now, IngestOptions options, List<ColumnDef> columns, TableDef replaced,
+            Function<TableDef, TableWriter.Written> write, TableWriter.Origin origin) {
         long id = now.tables().stream().mapToLong(TableDef::id).max().orElse(0) + 1;
         List<String> key = resolvedKey(columns.stream().map(ColumnDef::name).toList(), options.partitionBy(),
                 options.table());
         TableDef table = new TableDef(id, options.table(), TableRole.PARTITIONED, key, columns, List.of(), columns.size());
-        TableWriter.Written written = writer.writeRows(table, staged, Map.of());
+        TableWriter.Written written = write.apply(table);
         try {
             writer.commit(base -> {
                 Optional<TableDef> there = base.table(table.name());
                 boolean same = replaced == null ? there.isEmpty() : there.map(t -> t.id() == replaced.id()).orElse(false);
                 if (!same || base.table(id).isPresent()) {
-                    throw new MallardException(ErrorCode.INVALID_ARGUMENT, "table " + table.name()
-                            + " was created, dropped or replaced while the rows arrived; nothing was changed");
+                    throw changedMeanwhile(table.name());
                 }
                 List<Long> dropped = replaced == null ? List.of() : List.of(replaced.id());
                 List<String> removed = replaced == null ? List.of() : base.files().stream()

@@ -56,15 +56,24 @@ public final class FileWriter {
         String values = table.columns().stream()
                 .map(c -> "CAST(src." + Sql.ident(c.name()) + " AS " + c.type() + ")")
                 .collect(Collectors.joining(", "));
-        long rows;
+        long rows = 0;
+        boolean filled = false;
         Sql.execute(connection, "ATTACH " + Sql.literal(file.toString()) + " AS " + alias);
         try {
             Sql.execute(connection, "CREATE TABLE " + alias + ".t (" + columns + ")");
             Sql.execute(connection, "INSERT INTO " + alias + ".t SELECT " + values + " FROM (" + select + ") AS src");
             rows = Sql.queryLong(connection, "SELECT count(*) FROM " + alias + ".t");
             Sql.execute(connection, "CHECKPOINT " + alias);
+            filled = true;
         } finally {
-            Sql.execute(connection, "DETACH " + alias);
+            try {
+                Sql.execute(connection, "DETACH " + alias);
+            } finally {
+                if (!filled) { // a failed write leaves nothing behind
+                    Files.deleteIfExists(file);
+                    Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".wal"));
+                }
+            }
         }
         if (rows == 0) {
             Files.deleteIfExists(file);
