@@ -11,6 +11,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -20,6 +22,8 @@ import java.util.stream.Collectors;
  */
 public final class FileWriter {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** A file column in DuckDB's error for a NULL in a NOT NULL column. */
+    private static final Pattern FILE_COLUMN = Pattern.compile("(NOT NULL constraint failed: )t\\.c(\\d+)\\b");
 
     private final Connection connection;
     private final Path dir;
@@ -61,7 +65,11 @@ public final class FileWriter {
         Sql.execute(connection, "ATTACH " + Sql.literal(file.toString()) + " AS " + alias);
         try {
             Sql.execute(connection, "CREATE TABLE " + alias + ".t (" + columns + ")");
-            Sql.execute(connection, "INSERT INTO " + alias + ".t SELECT " + values + " FROM (" + select + ") AS src");
+            try {
+                Sql.execute(connection, "INSERT INTO " + alias + ".t SELECT " + values + " FROM (" + select + ") AS src");
+            } catch (SQLException e) {
+                throw withColumnNames(e, table);
+            }
             rows = Sql.queryLong(connection, "SELECT count(*) FROM " + alias + ".t");
             Sql.execute(connection, "CHECKPOINT " + alias);
             filled = true;
@@ -80,6 +88,27 @@ public final class FileWriter {
             return null;
         }
         return finish(fileId, file, rows);
+    }
+
+    /**
+     * The error with the table's names for the file's columns ({@code t.c3} is {@code events.device_id}), as one DuckDB
+     * holding the table would name them.
+     */
+    private static SQLException withColumnNames(SQLException e, TableDef table) {
+        String message = e.getMessage();
+        Matcher m = message == null ? null : FILE_COLUMN.matcher(message);
+        if (m == null || !m.find()) {
+            return e;
+        }
+        int id = Integer.parseInt(m.group(2));
+        String name = table.columns().stream().filter(c -> c.id() == id).map(ColumnDef::name).findFirst().orElse(null);
+        if (name == null) {
+            return e;
+        }
+        // the message may be DuckDB's JSON (errors_as_json): the names go in as a JSON string's characters
+        String named = (table.name() + "." + name).replace("\\", "\\\\").replace("\"", "\\\"");
+        return new SQLException(message.substring(0, m.start()) + m.group(1) + named + message.substring(m.end()),
+                e.getSQLState(), e.getErrorCode(), e);
     }
 
     /**
