@@ -217,7 +217,7 @@ final class BenchLoadCommand implements Callable<Integer> {
                 transportCpu, rows);
         LoadTimes importing = LoadTimes.of("reading, DuckDB's import of the Arrow stream into a file", arrowImport,
                 arrowImportCpu, rows);
-        LoadTimes dealing = LoadTimes.of("reading, dealt to " + shards + " files at once (one DuckDB thread each)",
+        LoadTimes dealing = LoadTimes.of("reading, written to " + shards + " shard files as the ingest writes them",
                 dealtImport, dealtImportCpu, rows);
         double ratio = load.rowsPerSecond() / baseline.rowsPerSecond();
         Floor floor = Floor.of(reading, sending, importing, baseline, machine.cpus());
@@ -270,8 +270,8 @@ final class BenchLoadCommand implements Callable<Integer> {
                 + "writes and hashes one file per shard, and never keeps every core busy)%n", floor.cpuMillis() / 1000,
                 floor.cores(), floor.millis() / 1000, floor.bestRatio());
         LoadTimes reading = sides.get(2);
-        System.out.printf(Locale.ROOT, "importing the stream straight into the %d shard files, dealt, one DuckDB thread each "
-                + "(not yet Mallard's ingest): %.2f CPU s beyond the reading, against %.2f into one file%n", shards,
+        System.out.printf(Locale.ROOT, "the ingest's writing of the stream into the %d shard files (dealt, one DuckDB thread "
+                + "each): %.2f CPU s beyond the reading, against %.2f for DuckDB's import into one file%n", shards,
                 (sides.get(5).medianCpuMillis() - reading.medianCpuMillis()) / 1000,
                 (sides.get(4).medianCpuMillis() - reading.medianCpuMillis()) / 1000);
         System.out.printf(Locale.ROOT, "%,d-row INSERT, then count(*) until its rows show: INSERT median %.0f ms; "

@@ -4,7 +4,11 @@ import io.mallard.cli.load.FileLoader;
 import io.mallard.cli.load.LoadCounters;
 import io.mallard.common.duck.DuckArrow;
 import io.mallard.common.security.TlsMaterial;
+import io.mallard.coordinator.catalog.StreamWriter;
 import io.mallard.data.Sql;
+import io.mallard.data.TableRole;
+import io.mallard.data.table.FileWriter;
+import io.mallard.data.table.TableDef;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -13,6 +17,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -31,6 +36,7 @@ import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -119,12 +125,22 @@ final class LoadParts {
     }
 
     /**
-     * The request's rows dealt to {@code shards} new database files at once, one DuckDB thread each
-     * ({@link DealtImport}): a way the coordinator could take a stream without staging it.
+     * The request's rows written into {@code shards} new database files as the coordinator's ingest writes a table
+     * spread evenly ({@link StreamWriter}: dealt to one INSERT per file, one DuckDB thread each), without Flight; the
+     * files are deleted.
      */
-    static long dealtImport(FileLoader.Request request, Path dir, int shards) throws IOException {
-        return FileLoader.read(request, new LoadCounters(), (rows, allocator) -> DealtImport.run(rows, allocator, dir,
-                shards)).rows();
+    static long dealtImport(FileLoader.Request request, Path dir, int shards) throws IOException, SQLException {
+        try (StreamWriter streams = new StreamWriter(dir)) {
+            return FileLoader.read(request, new LoadCounters(), (rows, allocator) -> {
+                Schema schema = rows.getVectorSchemaRoot().getSchema();
+                List<String> names = schema.getFields().stream().map(Field::getName).toList();
+                TableDef table = new TableDef(0, "bench", TableRole.PARTITIONED, List.of(),
+                        streams.columns(schema, names, allocator), List.of(), names.size());
+                List<StreamWriter.ShardFile> files = streams.write(table, names, rows, allocator, shards);
+                FileWriter.deleteQuietly(files.stream().map(StreamWriter.ShardFile::file).toList());
+                return files.stream().mapToLong(f -> f.file().rows()).sum();
+            }).rows();
+        }
     }
 
     /** The stream's batches under a reader whose closing leaves the stream open (its owner closes it). */

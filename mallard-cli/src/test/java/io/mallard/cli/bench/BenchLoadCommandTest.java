@@ -31,7 +31,7 @@ class BenchLoadCommandTest {
         String report = run("load", "--rows", "30000", "--runs", "2", "--warmups", "1", "--inserts", "3", "--insert-rows", "100",
                 "--shards", "2", "--workers", "1", "--dir", dir.resolve("data").toString(), "--out", out.toString());
         assertThat(report).contains("| mallard load ").contains("| DuckDB CREATE TABLE AS ").contains("| client reading alone ")
-                .contains("| reading, sent over Flight with TLS ").contains("| reading, DuckDB's import of the Arrow stream ").contains("| reading, dealt to 2 files at once ")
+                .contains("| reading, sent over Flight with TLS ").contains("| reading, DuckDB's import of the Arrow stream ").contains("| reading, written to 2 shard files as the ingest writes them ")
                 .contains("ratio of rates").contains("floor of this path on this machine").contains("target load rate ratio")
                 .contains("target median INSERT-to-visible");
         assertThat(Files.exists(dir.resolve("data").resolve("load").resolve("readings-30000.parquet"))).isTrue();

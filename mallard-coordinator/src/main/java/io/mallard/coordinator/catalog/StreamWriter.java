@@ -57,7 +57,7 @@ public final class StreamWriter implements AutoCloseable {
     private final Path out;
 
     /** @param work the writer's work directory: files are written under its {@code out}, spill goes to {@code spill} */
-    StreamWriter(Path work) throws SQLException, IOException {
+    public StreamWriter(Path work) throws SQLException, IOException {
         this.out = Files.createDirectories(work.resolve("out"));
         Properties properties = new Properties();
         properties.setProperty("temp_directory", work.resolve("spill").toString());
