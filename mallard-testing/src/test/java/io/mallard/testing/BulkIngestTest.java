@@ -242,6 +242,21 @@ class BulkIngestTest {
     }
 
     @Test
+    void rowsIntoATableADimensionTableReferencesBringTheirDimensionRowsToTheirShards() throws Exception {
+        String stores = "SELECT i AS store, 'store ' || i AS name FROM range(50) t(i)";
+        String sales = "SELECT i AS id, i % 50 AS store FROM range(200000) t(i)";
+        client.query("CREATE TABLE sales (id BIGINT, store BIGINT)"); // no key: spread evenly
+        client.query("CREATE TABLE stores AS " + stores);
+        client.query("ALTER TABLE stores SET DIMENSION (store) REFERENCED BY sales (store)");
+        assertThat(ingest("sales", sales, IngestOptions.append())).isEqualTo(200_000);
+        execute("CREATE TABLE sales AS " + sales);
+        execute("CREATE TABLE stores AS " + stores);
+        // joined on every shard with the dimension rows that shard holds: each sale's store must be there
+        assertMatches("sales", List.of("SELECT st.name, count(*), sum(s.id) FROM %s s JOIN stores st ON s.store = st.store "
+                + "GROUP BY st.name ORDER BY st.name"));
+    }
+
+    @Test
     void aRowThatBreaksAConstraintMidStreamCommitsNothingAndLeavesNoFile() throws Exception {
         client.query("CREATE TABLE strict (k BIGINT NOT NULL, v VARCHAR)");
         client.query("INSERT INTO strict VALUES (1, 'before')");

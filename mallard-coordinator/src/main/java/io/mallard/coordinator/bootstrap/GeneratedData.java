@@ -109,9 +109,9 @@ final class GeneratedData {
             for (TableSpec t : tables) {
                 writer.create(t.name(), t.role(), t.shardKey(), columns(t), references(t), origin);
             }
-            Map<String, String> referencing = new HashMap<>();
+            Map<String, TableWriter.ReferencingRows> referencing = new HashMap<>();
             for (TableSpec t : tables) {
-                referencing.put(t.name(), ORACLE_ALIAS + ".main." + Sql.ident(t.name()));
+                referencing.put(t.name(), TableWriter.ReferencingRows.whole(ORACLE_ALIAS + ".main." + Sql.ident(t.name())));
             }
             for (TableSpec t : tables) {
                 long tableStart = System.nanoTime();

@@ -162,7 +162,7 @@ public final class TableWriter implements AutoCloseable {
      * Appends the rows of {@code relation} (a table or view of the writer database, read as {@code src}; its columns
      * named as the table's) to table {@code name}, in one commit. See {@link #writeRows} for how rows are split.
      */
-    public Snapshot append(String name, String relation, Map<String, String> referencing, Origin origin) {
+    public Snapshot append(String name, String relation, Map<String, ReferencingRows> referencing, Origin origin) {
         TableDef table = table(catalog.snapshot(), name);
         Written written = writeRows(table, relation, referencing);
         try {
@@ -171,6 +171,21 @@ public final class TableWriter implements AutoCloseable {
         } catch (RuntimeException e) {
             discard(written.files());
             throw e;
+        }
+    }
+
+    /**
+     * Where the rows of a table that references a dimension table are, to place the dimension's rows by: one relation
+     * holding all of them, which is split by shard as the table's own rows are split when written from it (by key, or
+     * by {@code rowid} ranges), or one relation per shard holding the rows that shard has.
+     */
+    public record ReferencingRows(String whole, List<String> byShard) {
+        public static ReferencingRows whole(String relation) {
+            return new ReferencingRows(relation, null);
+        }
+
+        public static ReferencingRows byShard(List<String> relations) {
+            return new ReferencingRows(null, List.copyOf(relations));
         }
     }
 
@@ -185,7 +200,7 @@ public final class TableWriter implements AutoCloseable {
      * tables reference ({@code referencing}: the relation holding the referencing table's rows, by table name), or,
      * without them, one file every shard holds.
      */
-    public Written writeRows(TableDef table, String relation, Map<String, String> referencing) {
+    public Written writeRows(TableDef table, String relation, Map<String, ReferencingRows> referencing) {
         List<Pending> pending = new ArrayList<>();
         try {
             long start = System.nanoTime();
@@ -423,7 +438,7 @@ public final class TableWriter implements AutoCloseable {
     private record Pending(FileWriter.Written file, int shard, boolean counts) {
     }
 
-    private void writeFiles(TableDef table, String relation, Map<String, String> referencing, List<Pending> out)
+    private void writeFiles(TableDef table, String relation, Map<String, ReferencingRows> referencing, List<Pending> out)
             throws SQLException, IOException {
         FileWriter files = new FileWriter(writer, work.resolve("out"));
         int shards = catalog.info().shardCount();
@@ -458,7 +473,7 @@ public final class TableWriter implements AutoCloseable {
     }
 
     /** Rows of a dimension table that some row of a referencing table in shard {@code shard} references. */
-    private String referenced(TableDef table, Map<String, String> referencing, int shards, int shard)
+    private String referenced(TableDef table, Map<String, ReferencingRows> referencing, int shards, int shard)
             throws SQLException {
         Snapshot snapshot = catalog.snapshot();
         List<String> alternatives = new ArrayList<>();
@@ -468,10 +483,15 @@ public final class TableWriter implements AutoCloseable {
             for (int k = 0; k < r.fromColumns().size(); k++) {
                 equal.add("f." + Sql.ident(r.fromColumns().get(k)) + " = src." + Sql.ident(r.toColumns().get(k)));
             }
-            String relation = referencing.get(r.fromTable());
-            String filter = FileWriter.shardFilter(from, shards, shard, FileWriter.rowidBound(writer, from, relation))
+            ReferencingRows rows = referencing.get(r.fromTable());
+            if (rows.byShard() != null) {
+                alternatives.add("EXISTS (SELECT 1 FROM " + rows.byShard().get(shard) + " AS f WHERE "
+                        + String.join(" AND ", equal) + ")");
+                continue;
+            }
+            String filter = FileWriter.shardFilter(from, shards, shard, FileWriter.rowidBound(writer, from, rows.whole()))
                     .replace("src.", "f.");
-            alternatives.add("EXISTS (SELECT 1 FROM " + relation + " AS f WHERE " + filter + " AND "
+            alternatives.add("EXISTS (SELECT 1 FROM " + rows.whole() + " AS f WHERE " + filter + " AND "
                     + String.join(" AND ", equal) + ")");
         }
         return "(" + String.join(" OR ", alternatives) + ")";

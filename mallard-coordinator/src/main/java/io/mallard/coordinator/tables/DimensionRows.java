@@ -80,14 +80,21 @@ final class DimensionRows {
         return added;
     }
 
-    /** The relations holding the referencing tables' rows, for loading a dimension table's shard subsets whole. */
-    Map<String, String> referencingRelations(Snapshot snapshot, TableDef dimension) {
-        Map<String, String> relations = new HashMap<>();
+    /**
+     * The referencing tables' rows, by shard (each shard's rows are those of its own files, however the table's rows were
+     * split), for loading a dimension table's shard subsets whole.
+     */
+    Map<String, TableWriter.ReferencingRows> referencingRelations(Snapshot snapshot, TableDef dimension) {
+        Map<String, TableWriter.ReferencingRows> relations = new HashMap<>();
         for (TableReference ref : dimension.references()) {
             TableDef from = snapshot.table(ref.fromTable()).orElseThrow(() -> new MallardException(ErrorCode.TABLE_NOT_FOUND,
                     "Catalog Error: Table with name " + ref.fromTable() + " does not exist!"));
             try {
-                relations.put(from.name(), rows(snapshot, from, snapshot.fullCopy(from.id())));
+                List<String> byShard = new ArrayList<>();
+                for (int shard = 0; shard < snapshot.shardCount(); shard++) {
+                    byShard.add(rows(snapshot, from, snapshot.dataFiles(from.id(), shard)));
+                }
+                relations.put(from.name(), TableWriter.ReferencingRows.byShard(byShard));
             } catch (SQLException e) {
                 throw DuckErrors.translate(e);
             }

@@ -63,11 +63,10 @@ final class Ingest {
         Optional<TableDef> existing = writer.catalog().snapshot().table(options.table());
         // checked before the rows arrive, and again when they are added (the table may change meanwhile)
         List<String> staging = existing.isPresent() ? target(options, existing.get(), names) : whenMissing(options, names);
-        if (existing.isPresent() && options.ifExists() == IngestOptions.IfExists.APPEND
-                ? spreadEvenly(writer.catalog().snapshot(), existing.get())
-                : options.partitionBy().isEmpty()) {
-            return direct(options, stream, staging, existing.filter(t -> options.ifExists() == IngestOptions.IfExists.APPEND),
-                    origin);
+        boolean append = existing.isPresent() && options.ifExists() == IngestOptions.IfExists.APPEND;
+        // a table the ingest makes (or makes anew) is spread evenly unless partition_by gives it a key
+        if (append ? spreadEvenly(writer.catalog().snapshot(), existing.get()) : options.partitionBy().isEmpty()) {
+            return direct(options, stream, staging, append ? existing : Optional.empty(), origin);
         }
         long start = System.nanoTime();
         String staged = writer.stageApart(stream, staging, allocator);

@@ -286,7 +286,7 @@ final class RowChanges {
         String staged = stageQuery(new TableStatement.Part("SELECT * FROM " + Sql.ident(table.name()), 0),
                 table.columnNames(), QuerySettings.DEFAULTS);
         try {
-            Map<String, String> referencing = new DimensionRows(writer).referencingRelations(pinned, redefined);
+            Map<String, TableWriter.ReferencingRows> referencing = new DimensionRows(writer).referencingRelations(pinned, redefined);
             TableWriter.Written written = writer.writeRows(redefined, staged, referencing);
             try {
                 writer.commit(base -> {
