@@ -242,7 +242,7 @@ class BulkIngestTest {
     }
 
     @Test
-    void rowsIntoATableADimensionTableReferencesBringTheirDimensionRowsToTheirShards() throws Exception {
+    void aTableADimensionTableReferencesGetsItsDimensionRowsOnEveryShard() throws Exception {
         String stores = "SELECT i AS store, 'store ' || i AS name FROM range(50) t(i)";
         String sales = "SELECT i AS id, i % 50 AS store FROM range(200000) t(i)";
         client.query("CREATE TABLE sales (id BIGINT, store BIGINT)"); // no key: spread evenly
@@ -251,9 +251,15 @@ class BulkIngestTest {
         assertThat(ingest("sales", sales, IngestOptions.append())).isEqualTo(200_000);
         execute("CREATE TABLE sales AS " + sales);
         execute("CREATE TABLE stores AS " + stores);
+        // a dimension table made after the rows are there is placed by each shard's own rows
+        String regions = "SELECT i AS store, 'region ' || (i % 3) AS region FROM range(50) t(i)";
+        client.query("CREATE TABLE regions AS " + regions);
+        client.query("ALTER TABLE regions SET DIMENSION (store) REFERENCED BY sales (store)");
+        execute("CREATE TABLE regions AS " + regions);
         // joined on every shard with the dimension rows that shard holds: each sale's store must be there
         assertMatches("sales", List.of("SELECT st.name, count(*), sum(s.id) FROM %s s JOIN stores st ON s.store = st.store "
-                + "GROUP BY st.name ORDER BY st.name"));
+                + "GROUP BY st.name ORDER BY st.name", "SELECT r.region, count(*), sum(s.id) FROM %s s JOIN regions r "
+                + "ON s.store = r.store GROUP BY r.region ORDER BY r.region"));
     }
 
     @Test

@@ -44,7 +44,7 @@ import org.duckdb.DuckDBConnection;
  * only add work on cores the stream's receiving already keeps busy). Nothing is staged, and the files are complete when
  * the last row has arrived. The first batches are held back until there is one for every shard: a stream that ends
  * sooner is cut into equal shares of rows instead, so that a small ingest is spread too. Measured against staging the
- * stream and then writing the shard files: docs/benchmarks.md, "The floor of this path on this machine".
+ * stream and then writing the shard files: docs/benchmarks.md, "Writing the stream straight into the shard files".
  */
 public final class StreamWriter implements AutoCloseable {
     /** Batches a shard's statement may have waiting. */
