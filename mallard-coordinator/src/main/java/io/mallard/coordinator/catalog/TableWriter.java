@@ -197,7 +197,7 @@ public final class TableWriter implements AutoCloseable {
      * Writes the rows of {@code relation} as new files of {@code table} in the store, without committing them. A
      * partitioned table gets one file per shard that has rows, a replicated table one file every shard holds; a
      * dimension table a full copy for the coordinator and, per shard, the rows that shard's rows of the referencing
-     * tables reference ({@code referencing}: the relation holding the referencing table's rows, by table name), or,
+     * tables reference ({@code referencing}: where each referencing table's rows are, by table name), or,
      * without them, one file every shard holds.
      */
     public Written writeRows(TableDef table, String relation, Map<String, ReferencingRows> referencing) {
