@@ -45,7 +45,8 @@ public final class TableWriter implements AutoCloseable {
 
     private final Catalog catalog;
     private final DuckDBConnection writer;
-    private final StreamWriter streams;
+    /** Made on the first ingest that needs it (most writers, the bootstrap's among them, never do). */
+    private StreamWriter streams;
     private final Path work;
     private final Set<String> attached = new HashSet<>();
     private final FaultInjection faults = FaultInjection.fromEnvironment();
@@ -69,8 +70,7 @@ public final class TableWriter implements AutoCloseable {
             }
             Sql.execute(writer, "SET allowed_directories = [" + String.join(", ", dirs) + "]");
             DuckLockdown.apply(writer);
-            this.streams = new StreamWriter(work);
-        } catch (SQLException | IOException | RuntimeException e) {
+        } catch (SQLException | RuntimeException e) {
             writer.close();
             throw e;
         }
@@ -105,7 +105,16 @@ public final class TableWriter implements AutoCloseable {
     }
 
     /** Writes a client's stream straight into shard files of a table spread evenly (see {@link StreamWriter}). */
-    public StreamWriter streams() {
+    public synchronized StreamWriter streams() {
+        if (streams == null) {
+            try {
+                streams = new StreamWriter(work);
+            } catch (SQLException e) {
+                throw DuckErrors.translate(e);
+            } catch (IOException e) {
+                throw new MallardException(ErrorCode.IO_ERROR, "the ingest's database: " + e.getMessage(), e);
+            }
+        }
         return streams;
     }
 
@@ -533,7 +542,11 @@ public final class TableWriter implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         try {
-            streams.close();
+            synchronized (this) {
+                if (streams != null) {
+                    streams.close();
+                }
+            }
         } finally {
             writer.close();
         }
