@@ -41,10 +41,7 @@ import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDefinitionOptions;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.ipc.ArrowReader;
-import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,7 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
  * doubles with NaN, non-ASCII strings, dates, timestamps, lists, structs, NULLs) are streamed by the application client,
  * and queries over the loaded tables answer exactly as one DuckDB over the same files; loads that cannot succeed (a
  * schema that does not match, an unknown table, rows that do not fit, a reader that fails, a client that disconnects
- * mid-stream) leave the table as it was.
+ * mid-stream, a table given a key or dropped while the rows arrive) leave the table as it was.
  */
 class BulkIngestTest {
     private static final int EVENTS = 20_000;
@@ -287,7 +284,7 @@ class BulkIngestTest {
                 ResultSet rs = s.executeQuery("SELECT i AS k FROM range(300000) t(i)");
                 // the coordinator has the ingest under way before the reader fails (else the call may end before
                 // the coordinator ever started it, and there is nothing to cancel or record)
-                ArrowReader rows = new FailingAfter(DuckArrow.export(rs, allocator), 2, () -> awaitIngestRunning("broken"))) {
+                ArrowReader rows = StepAfterBatches.failing(DuckArrow.export(rs, allocator), 2, () -> awaitIngestRunning("broken"))) {
             MallardException e = catchThrowableOfType(MallardException.class,
                     () -> client.ingest("broken", rows, IngestOptions.append()));
             assertThat(e.getMessage()).contains("the disk went away");
@@ -329,6 +326,33 @@ class BulkIngestTest {
         assertThat(client.query("SELECT k, v FROM gone").rows()).isEqualTo(List.of(List.of(1L, "before")));
         assertThat(client.query("SELECT status FROM mallard.queries WHERE sql LIKE 'bulk ingest into gone%'").rows())
                 .isEqualTo(List.of(List.of("cancelled")));
+    }
+
+    @Test
+    void aTableGivenAKeyOrDroppedWhileItsRowsArriveCommitsNothingAndTheIngestSaysWhy() throws Exception {
+        String rows = "SELECT i AS k, 'v' || i AS v FROM range(300000) t(i)";
+        // the table gets a key while the stream, written straight into files of a table spread evenly, holds still
+        client.query("CREATE TABLE keyed_meanwhile (k BIGINT, v VARCHAR)");
+        client.query("INSERT INTO keyed_meanwhile VALUES (1, 'before')");
+        MallardException keyed = catchThrowableOfType(MallardException.class, () -> ingestWithStep("keyed_meanwhile", rows,
+                () -> client.query("ALTER TABLE keyed_meanwhile SET PARTITIONED BY (k)")));
+        assertThat(keyed.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThat(keyed.getMessage()).contains("table keyed_meanwhile was given a key or became referenced by a "
+                + "dimension table while the rows arrived; nothing was changed (load again)");
+        assertThat(client.query("SELECT k, v FROM keyed_meanwhile").rows()).isEqualTo(List.of(List.of(1L, "before")));
+        assertThat(client.query("SELECT len(shard_key), shard_key[1] FROM mallard.tables WHERE name = 'keyed_meanwhile'")
+                .rows()).as("the ALTER that came meanwhile stands").isEqualTo(List.of(List.of(1L, "k")));
+        // the table is dropped meanwhile: it stays dropped
+        client.query("CREATE TABLE dropped_meanwhile (k BIGINT, v VARCHAR)");
+        MallardException dropped = catchThrowableOfType(MallardException.class, () -> ingestWithStep("dropped_meanwhile",
+                rows, () -> client.query("DROP TABLE dropped_meanwhile")));
+        assertThat(dropped.getMessage()).contains("table dropped_meanwhile was created, dropped or replaced while the rows "
+                + "arrived; nothing was changed");
+        assertThat(client.query("SELECT count(*) FROM mallard.tables WHERE name = 'dropped_meanwhile'").rows())
+                .isEqualTo(List.of(List.of(0L)));
+        try (var left = Files.list(cluster.dir().resolve("data").resolve("work").resolve("out"))) {
+            assertThat(left.toList()).as("files the refused ingests wrote").isEmpty();
+        }
     }
 
     private static String events(int rows) {
@@ -373,6 +397,20 @@ class BulkIngestTest {
         }
     }
 
+    /**
+     * As {@link #ingest} into an existing table, with {@code step} run once the coordinator has the ingest under way and
+     * its first batches; then the rest of the rows follow.
+     */
+    private static long ingestWithStep(String table, String sql, Runnable step) throws Exception {
+        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(sql);
+                ArrowReader rows = StepAfterBatches.continuing(DuckArrow.export(rs, allocator), 2, () -> {
+                    awaitIngestRunning(table);
+                    step.run();
+                })) {
+            return client.ingest(table, rows, IngestOptions.append());
+        }
+    }
+
     private static List<List<Object>> columns(QueryRows describe) {
         return describe.rows().stream().map(r -> List.of(r.get(0), r.get(1))).toList();
     }
@@ -385,61 +423,6 @@ class BulkIngestTest {
     private static void execute(String sql) throws SQLException {
         try (Statement s = duck.createStatement()) {
             s.execute(sql);
-        }
-    }
-
-    /** A reader that gives the first {@code batches} batches of another, then fails as a broken source would. */
-    private static final class FailingAfter extends ArrowReader {
-        private final ArrowReader source;
-        private int left;
-
-        private final Runnable beforeFailing;
-
-        /** Fails at the batch after {@code batches}, once {@code beforeFailing} returned. */
-        FailingAfter(ArrowReader source, int batches, Runnable beforeFailing) {
-            super(null);
-            this.source = source;
-            this.left = batches;
-            this.beforeFailing = beforeFailing;
-        }
-
-        @Override
-        public VectorSchemaRoot getVectorSchemaRoot() throws IOException {
-            return source.getVectorSchemaRoot();
-        }
-
-        @Override
-        public Map<Long, Dictionary> getDictionaryVectors() throws IOException {
-            return source.getDictionaryVectors();
-        }
-
-        @Override
-        public Dictionary lookup(long id) {
-            return source.lookup(id);
-        }
-
-        @Override
-        public boolean loadNextBatch() throws IOException {
-            if (left-- == 0) {
-                beforeFailing.run();
-                throw new IOException("the disk went away");
-            }
-            return source.loadNextBatch();
-        }
-
-        @Override
-        public long bytesRead() {
-            return 0;
-        }
-
-        @Override
-        protected void closeReadSource() throws IOException {
-            source.close();
-        }
-
-        @Override
-        protected Schema readSchema() throws IOException {
-            return source.getVectorSchemaRoot().getSchema();
         }
     }
 }

@@ -4,11 +4,14 @@ import io.mallard.bench.faults.FaultCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.mallard.client.IngestOptions;
 import io.mallard.client.MallardSqlClient;
+import io.mallard.common.duck.DuckArrow;
 import io.mallard.common.rows.QueryRows;
 import io.mallard.oracle.Oracle;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,11 +19,15 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code kill -9} of the coordinator process during a load (INSERT … SELECT, while its files are being written and
- * again once they are in the store), a CREATE TABLE … AS, a DELETE, an UPDATE and a compaction. After each restart:
+ * again once they are in the store), a bulk ingest (while the stream is written into a table's files), a CREATE TABLE …
+ * AS, a DELETE, an UPDATE and a compaction. After each restart:
  * every statement the client saw succeed is in the commit log, the interrupted one is not, the tables equal one DuckDB
  * to which exactly the logged statements were applied (so no leftover file changes an answer), the store holds exactly
  * the files the current version names, and the work directory is empty. To kill "during" a commit the coordinator runs
@@ -33,6 +40,7 @@ class CoordinatorCrashTest {
         "SELECT * FROM t ORDER BY ALL",
         "SELECT g, count(*), sum(x), min(id), max(id) FROM t GROUP BY g ORDER BY g",
         "SELECT count(*), sum(x) FROM t",
+        "SELECT count(*), sum(k), min(v), max(v) FROM s",
     };
 
     /** The statements the client saw succeed: each must be in the commit log after every restart. */
@@ -46,21 +54,30 @@ class CoordinatorCrashTest {
                 run(client, "ALTER TABLE t SET PARTITIONED BY (id)");
                 run(client, "INSERT INTO t VALUES (-1, 'neg', -0.5), (-2, 'neg', -1.0)");
                 run(client, "DELETE FROM t WHERE id % 7 = 3");
+                run(client, "CREATE TABLE s AS SELECT i AS k, 'v' || i AS v FROM range(0, 1000) r(i)"); // spread evenly
 
                 // a load killed while its files are being written: the work directory holds them, the store not yet
                 String big = "INSERT INTO t SELECT i, 'big', i * 0.25 FROM range(100000, 2100000) r(i)";
                 CompletableFuture<QueryRows> load = CompletableFuture.supplyAsync(() -> client.query(big));
-                cluster.await("the load's files in the work directory", START_MILLIS, () -> {
-                    try {
-                        return !cluster.workFiles().isEmpty();
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                });
+                awaitWorkFiles(cluster);
                 cluster.killCoordinator();
                 assertFails(load);
                 restartAndVerify(cluster, "INSERT:t", big);
             }
+
+            // a bulk ingest into a table spread evenly, killed while the stream is written straight into its files
+            try (MallardSqlClient client = cluster.client();
+                    Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+                    BufferAllocator allocator = new RootAllocator();
+                    Statement s = duck.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT i AS k, 'ingested' AS v FROM range(1000, 2001000) r(i)");
+                    ArrowReader rows = StepAfterBatches.continuing(DuckArrow.export(rs, allocator), 6, () -> {
+                        awaitWorkFiles(cluster);
+                        cluster.killCoordinator();
+                    })) {
+                assertFails(CompletableFuture.supplyAsync(() -> client.ingest("s", rows, IngestOptions.append())));
+            }
+            restartAndVerify(cluster, "INSERT:t", null);
 
             // the same load, killed once its files are in the store and only the commit is missing
             interruptAndVerify(cluster, "INSERT INTO t SELECT i, 'big', i * 0.25 FROM range(100000, 400000) r(i)",
@@ -128,7 +145,7 @@ class CoordinatorCrashTest {
                 String table = (String) commit.get(1);
                 String statement = (String) commit.get(2);
                 boolean distribution = statement != null && statement.contains(" SET PARTITIONED BY ");
-                if (("t".equals(table) || "u".equals(table)) && !kind.equals("COMPACT") && !distribution) {
+                if (List.of("t", "u", "s").contains(table) && !kind.equals("COMPACT") && !distribution) {
                     try (Statement s = duck.createStatement()) {
                         s.execute(statement);
                     }
@@ -151,12 +168,23 @@ class CoordinatorCrashTest {
         }
     }
 
+    /** Waits until a statement's files are in the coordinator's work directory (being written, not yet stored). */
+    private static void awaitWorkFiles(FaultCluster cluster) {
+        cluster.await("a statement's files in the work directory", START_MILLIS, () -> {
+            try {
+                return !cluster.workFiles().isEmpty();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
     private void run(MallardSqlClient client, String sql) {
         client.query(sql);
         acknowledged.add(sql);
     }
 
-    private static void assertFails(CompletableFuture<QueryRows> statement) throws Exception {
+    private static void assertFails(CompletableFuture<?> statement) throws Exception {
         ExecutionException e = catchThrowableOfType(ExecutionException.class, () -> statement.get(90, TimeUnit.SECONDS));
         assertThat(e).as("the statement's client gets an error when the coordinator dies").isNotNull();
     }

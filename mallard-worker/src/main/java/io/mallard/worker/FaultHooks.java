@@ -4,19 +4,19 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.Properties;
 
 /**
  * Fault injection for tests, never set in production: how long a task waits before it runs ({@code task-delay-ms})
- * and how long its upload pauses after the first batch ({@code upload-pause-ms}), read from a properties file whenever
- * it changed, so that a test can reshape a running worker's timing between trials without restarting it.
+ * and how long its upload pauses after the first batch ({@code upload-pause-ms}), read from a properties file at every
+ * look, so that a test can reshape a running worker's timing between trials without restarting it. (Not only when its
+ * modification time changed: two writes within one tick of the file system's clock have the same time, and a worker that
+ * read the first kept it.)
  */
 final class FaultHooks {
     private final Path file;
     private long taskDelayMillis;
     private long uploadPauseMillis;
-    private FileTime readAt;
 
     FaultHooks(Path file, long taskDelayMillis, long uploadPauseMillis) {
         this.file = file;
@@ -39,8 +39,7 @@ final class FaultHooks {
             return;
         }
         try {
-            FileTime modified = Files.exists(file) ? Files.getLastModifiedTime(file) : null;
-            if (modified == null || modified.equals(readAt)) {
+            if (!Files.exists(file)) {
                 return;
             }
             Properties values = new Properties();
@@ -49,7 +48,6 @@ final class FaultHooks {
             }
             taskDelayMillis = Long.parseLong(values.getProperty("task-delay-ms", "0").strip());
             uploadPauseMillis = Long.parseLong(values.getProperty("upload-pause-ms", "0").strip());
-            readAt = modified;
         } catch (IOException | NumberFormatException e) {
             // a test writing the file right now: the next task reads it again
         }

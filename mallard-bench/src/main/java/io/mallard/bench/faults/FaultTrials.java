@@ -104,6 +104,11 @@ public final class FaultTrials implements AutoCloseable {
     public static final long SLOW_TASK_MILLIS = 800;
     /** The victim's wait or pause at the moment of the fault: long enough to land the fault inside it. */
     static final long VICTIM_HOLD_MILLIS = 4_000;
+    /**
+     * Rounds of four queries at most until the victim reaches the moment: a round whose tasks all went to the other
+     * workers (the least busy holder of a shard takes its task) is run again.
+     */
+    static final int ROUNDS = 10;
     /** Only a hang takes this long. */
     static final long HANG_SECONDS = 60;
 
@@ -181,7 +186,8 @@ public final class FaultTrials implements AutoCloseable {
 
     /**
      * Injects a fault of {@code family} at {@code moment} into four concurrent queries, judges them, and recovers. When
-     * the queries all end before the moment came (the victim got no task of them), they run again, a few times at most.
+     * the queries all end before the moment came (the victim got no task of them), they run again, up to {@link #ROUNDS}
+     * rounds in all.
      */
     public Injection run(Family family, Moment moment) throws Exception {
         if (family == Family.CUT && namespace == null) {
@@ -189,16 +195,30 @@ public final class FaultTrials implements AutoCloseable {
         }
         cluster.setFaultHooks(victim, moment == Moment.TASK_START ? VICTIM_HOLD_MILLIS : 0,
                 moment == Moment.MID_UPLOAD ? VICTIM_HOLD_MILLIS : 0);
+        int victimRan = 0;
         for (int round = 1; ; round++) {
-            Injection injection = attempt(family, moment, round == 5);
+            boolean[] ran = new boolean[1];
+            Injection injection = attempt(family, moment, ran);
             if (injection != null) {
                 return injection;
+            }
+            if (ran[0]) {
+                victimRan++;
+            }
+            System.out.println("FAULT-ROUND " + family + " " + moment + " R=" + replicas + ": round " + round + " ended before "
+                    + "the moment came (the victim " + (ran[0] ? "ran a" : "was seen running no") + " task of its queries)");
+            if (round == ROUNDS) {
+                throw new AssertionError("the moment " + moment + " never came on the victim in " + ROUNDS + " rounds (in "
+                        + victimRan + " of them it was seen running a task)");
             }
         }
     }
 
-    /** One round: the injection, or null when the queries ended before the moment came. */
-    private Injection attempt(Family family, Moment moment, boolean last) throws Exception {
+    /**
+     * One round: the injection, or null when the queries ended before the moment came; {@code victimRan[0]} tells whether
+     * the victim was seen running a task of them.
+     */
+    private Injection attempt(Family family, Moment moment, boolean[] victimRan) throws Exception {
         List<MallardSqlClient> clients = new ArrayList<>();
         List<CompletableFuture<QueryRows>> running = new ArrayList<>();
         List<Long> started = new ArrayList<>();
@@ -217,12 +237,10 @@ public final class FaultTrials implements AutoCloseable {
                 tasks.clear();
                 tasks.addAll(runningTasks(observer));
                 came[0] = reached(moment, tasks, victimId);
+                victimRan[0] |= tasks.stream().anyMatch(t -> victimId.equals(t[1]));
                 return came[0] || running.stream().allMatch(CompletableFuture::isDone);
             });
             if (!came[0]) {
-                if (last) {
-                    throw new AssertionError("the moment " + moment + " never came on the victim in five rounds");
-                }
                 return null;
             }
             // the queries a task of the victim was part of when the fault landed (still running, or for the combine,
