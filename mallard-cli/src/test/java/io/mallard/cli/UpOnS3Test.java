@@ -11,20 +11,15 @@ import io.mallard.data.Datasets;
 import io.mallard.data.store.S3ShardStore;
 import io.mallard.oracle.Oracle;
 import io.mallard.testing.S3ProxyFixture;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,26 +48,15 @@ class UpOnS3Test {
                 statement.execute("COPY (SELECT i + 1000 AS id, 'c' || i AS name FROM range(70) t(i)) TO '"
                         + importDir.resolve("rows.csv") + "' (HEADER)");
             }
-            int port = freePort();
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                    Main.class.getName(), "up", "--dir", cluster.toString(), "--workers", "1", "--port",
+            int port = UpProcess.freePort();
+            try (UpProcess up = UpProcess.start(List.of("--dir", cluster.toString(), "--workers", "1", "--port",
                     Integer.toString(port), "--http-port", "0", "--sf", "0.001", "--rows", "1000", "--shards", "2",
                     "--store", "s3://cli-store/clusters/one", "--store-endpoint", s3.endpoint().toString(),
                     "--store-path-style", "--import-dir", importDir.toString(),
-                    "--import-s3-endpoint", s3.endpoint().toString(), "--import-s3-path-style"));
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            builder.environment().put("AWS_ACCESS_KEY_ID", s3.accessKey());
-            builder.environment().put("AWS_SECRET_ACCESS_KEY", s3.secretKey());
-            Process up = builder.start();
-            List<String> output = Collections.synchronizedList(new ArrayList<>());
-            CompletableFuture<Boolean> ready = new CompletableFuture<>();
-            Thread reader = new Thread(() -> readLines(up, output, ready), "mallard-up-output");
-            reader.setDaemon(true);
-            reader.start();
-            try {
-                assertThat(ready.get(5, TimeUnit.MINUTES)).as("mallard up came up: %s", output).isTrue();
-                List<ProcessHandle> children = up.descendants().filter(ProcessHandle::isAlive).toList();
+                    "--import-s3-endpoint", s3.endpoint().toString(), "--import-s3-path-style"),
+                    Map.of("AWS_ACCESS_KEY_ID", s3.accessKey(), "AWS_SECRET_ACCESS_KEY", s3.secretKey()))) {
+                assertThat(up.awaitUp()).as("mallard up came up: %s", up.output()).isTrue();
+                List<ProcessHandle> children = up.process().descendants().filter(ProcessHandle::isAlive).toList();
                 assertThat(children).hasSize(2);
                 for (ProcessHandle child : children) {
                     String commandLine = read("/proc/" + child.pid() + "/cmdline");
@@ -86,7 +70,7 @@ class UpOnS3Test {
                         assertThat(environment).doesNotContain("AWS_").doesNotContain(s3.secretKey());
                     }
                 }
-                assertThat(String.join("\n", output)).doesNotContain(s3.secretKey());
+                assertThat(up.output()).doesNotContain(s3.secretKey());
 
                 ConnectOptions options = ConnectOptions.tls("127.0.0.1", port, "admin", Bootstrap.adminPassword(cluster),
                         new ClusterLayout(cluster).caCertificate());
@@ -106,39 +90,13 @@ class UpOnS3Test {
                     assertThat(bucket.list("tables/")).isNotEmpty();
                 }
                 assertThat(cluster.resolve("data").resolve("store")).doesNotExist();
-            } finally {
-                up.destroy();
-                if (!up.waitFor(60, TimeUnit.SECONDS)) {
-                    up.destroyForcibly().waitFor();
-                }
             }
             assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count())
                     .as("child processes left running").isZero();
         }
     }
 
-    private static void readLines(Process up, List<String> output, CompletableFuture<Boolean> ready) {
-        try (BufferedReader lines = up.inputReader(StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = lines.readLine()) != null) {
-                output.add(line);
-                if (line.startsWith("Mallard is up")) {
-                    ready.complete(true);
-                }
-            }
-        } catch (IOException e) {
-            ready.completeExceptionally(e);
-        }
-        ready.complete(false); // the process ended before it was up
-    }
-
     private static String read(String procFile) throws IOException {
         return new String(Files.readAllBytes(Path.of(procFile)), StandardCharsets.UTF_8);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -56,8 +56,11 @@ final class GeneratedData {
     }
 
     /**
-     * Makes the catalog hold the generated data of {@code params} in {@code shards} shards: kept when it already does,
-     * made anew when the directory holds only generated data of other parameters; refused when it holds anything else.
+     * Makes the catalog hold the generated data of {@code params} in {@code shards} shards. A catalog made with these
+     * parameters is kept as it is once users have changed anything in it (their tables and their changes to the
+     * generated ones are committed data), and also when nobody has and every generated table is there. A catalog that
+     * holds only generated data, of other parameters or left incomplete by an interrupted bootstrap, is made anew; one
+     * of other parameters that users have changed is refused.
      */
     static Snapshot load(ClusterLayout layout, Path oracle, DataParams params, int shards, StoreConfig storeConfig,
             PrintStream progress) throws IOException, SQLException {
@@ -66,17 +69,20 @@ final class GeneratedData {
             try (ShardStore store = store(layout, storeConfig);
                     Catalog catalog = Catalog.open(layout.catalog(), store, layout.cache())) {
                 storeConfig.requireRecorded(catalog.info().store(), layout.dir());
-                boolean same = wanted.equals(catalog.info().properties().get(PARAMS))
-                        && catalog.info().shardCount() == shards && holdsAll(catalog.snapshot(), params);
-                if (same) {
-                    say(progress, "data: reusing the catalog of " + layout.dir() + " (" + shards + " shards)");
+                String recorded = catalog.info().properties().get(PARAMS);
+                boolean sameParameters = wanted.equals(recorded) && catalog.info().shardCount() == shards;
+                boolean changedByUsers = recorded == null
+                        || !catalog.commitLog(Integer.MAX_VALUE).stream().allMatch(c -> Bootstrap.USER.equals(c.user()));
+                if (sameParameters && (changedByUsers || holdsAll(catalog.snapshot(), params))) {
+                    say(progress, "data: reusing the catalog of " + layout.dir() + " (" + shards + " shards"
+                            + (changedByUsers ? ", with the changes users committed" : "") + ")");
                     return catalog.snapshot();
                 }
-                boolean onlyGenerated = catalog.info().properties().containsKey(PARAMS)
-                        && catalog.commitLog(Integer.MAX_VALUE).stream().allMatch(c -> Bootstrap.USER.equals(c.user()));
-                if (!onlyGenerated) {
+                if (changedByUsers) {
                     throw new MallardException(ErrorCode.INVALID_ARGUMENT, "the cluster directory " + layout.dir()
-                            + " holds other data than generated with these parameters; use a new directory");
+                            + " holds data users committed, made with " + (recorded == null ? "" : describe(recorded) + " ")
+                            + "--shards " + catalog.info().shardCount() + "; start it with those options, or use a new "
+                            + "directory");
                 }
             }
             say(progress, "data: the catalog holds other generated data; making it anew");
@@ -127,9 +133,17 @@ final class GeneratedData {
         }
     }
 
+    /** Whether every generated table of {@code params}, and nothing else, is in {@code snapshot}. */
     private static boolean holdsAll(Snapshot snapshot, DataParams params) {
         return tables(params).stream().allMatch(t -> snapshot.table(t.name()).isPresent())
                 && snapshot.tables().size() == tables(params).size();
+    }
+
+    /** Recorded parameters as the options of {@code mallard up} that give them. */
+    private static String describe(String recorded) {
+        DataParams p = Json.fromBytes(recorded.getBytes(java.nio.charset.StandardCharsets.UTF_8), DataParams.class);
+        return "--sf " + p.scaleFactor() + " --rows " + p.measurementRows() + " --seed " + p.seed()
+                + (p.edgeRows() > 0 ? " --edge-rows " + p.edgeRows() : "");
     }
 
     /** The cluster's store, with no download URLs of the local store: only a running coordinator signs those. */
