@@ -1,9 +1,9 @@
 package io.mallard.coordinator.server;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
+import com.sun.net.httpserver.HttpServer;
 import io.mallard.common.security.UrlSigner;
+import io.mallard.coordinator.web.JdkHttpServers;
 import io.mallard.data.store.StoreKey;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
@@ -31,7 +32,7 @@ public final class ShardServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShardServer.class);
     private static final String PREFIX = "/store/";
 
-    private final HttpsServer server;
+    private final HttpServer server;
     private final ExecutorService executor;
     private final Path root;
     private final UrlSigner signer;
@@ -48,8 +49,7 @@ public final class ShardServer implements AutoCloseable {
         this.root = root;
         this.signer = signer;
         this.advertisedHost = advertisedHost;
-        this.server = HttpsServer.create(new InetSocketAddress(bindHost, port), 0);
-        this.server.setHttpsConfigurator(new HttpsConfigurator(ssl));
+        this.server = JdkHttpServers.create(new InetSocketAddress(bindHost, port), Objects.requireNonNull(ssl, "ssl"));
         this.executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "mallard-shard-server");
             t.setDaemon(true);

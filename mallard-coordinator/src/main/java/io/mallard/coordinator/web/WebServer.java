@@ -1,8 +1,6 @@
 package io.mallard.coordinator.web;
 
 import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
@@ -22,14 +20,7 @@ public final class WebServer implements AutoCloseable {
 
     /** @param ssl the server's TLS context, or null for plain HTTP */
     public WebServer(String bindHost, int port, SSLContext ssl, WebRouter router) throws IOException {
-        InetSocketAddress address = new InetSocketAddress(bindHost, port);
-        if (ssl == null) {
-            server = HttpServer.create(address, 0);
-        } else {
-            HttpsServer https = HttpsServer.create(address, 0);
-            https.setHttpsConfigurator(new HttpsConfigurator(ssl));
-            server = https;
-        }
+        server = JdkHttpServers.create(new InetSocketAddress(bindHost, port), ssl);
         this.tls = ssl != null;
         this.router = router;
         // a download streams for as long as the browser reads: a few at once must not stop the probes
