@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A seeded random sequence of INSERT, DELETE and UPDATE statements on a partitioned, a replicated and a dimension table,
- * applied to Mallard and to one DuckDB alike; after every 20 statements, queries over the three tables (joins through
+ * applied to Mallard and to one DuckDB alike (conditions with sub-queries too: over the replicated table, and correlated
+ * on the shard key); after every 20 statements, queries over the three tables (joins through
  * the dimension included) must answer the same on both, and every statement must report the same row count.
  */
 class DifferentialDmlTest {
@@ -98,13 +99,16 @@ class DifferentialDmlTest {
         }
         if (kind < 50) {
             String[] conditions = {"k % 7 = " + random.nextInt(7), "x > " + random.nextInt(100), "g = 'b'", "g IS NULL",
-                "dt < DATE '2026-03-01'", "dk = " + random.nextInt(8), "d BETWEEN 100 AND 300"};
+                "dt < DATE '2026-03-01'", "dk = " + random.nextInt(8), "d BETWEEN 100 AND 300",
+                "k % 5 IN (SELECT id FROM r WHERE name LIKE 'r" + random.nextInt(5) + "%')",
+                "EXISTS (SELECT * FROM f AS f2 WHERE f2.k = f.k AND f2.x > " + (50 + random.nextInt(50)) + ")"};
             return "DELETE FROM f WHERE " + conditions[random.nextInt(conditions.length)];
         }
         if (kind < 62) {
             String[] sets = {"x = x + 1", "g = upper(g)", "d = d * 2, dt = dt + 30", "dk = (dk + 1) % 8", "k = k + 1",
                 "x = NULL"};
-            String[] conditions = {"k % 5 = " + random.nextInt(5), "g = 'a'", "x < 50", "dk IS NULL", "true"};
+            String[] conditions = {"k % 5 = " + random.nextInt(5), "g = 'a'", "x < 50", "dk IS NULL", "true",
+                "k % 5 NOT IN (SELECT id FROM r WHERE name < 'r" + random.nextInt(5) + "')"};
             return "UPDATE f SET " + sets[random.nextInt(sets.length)] + " WHERE " + conditions[random.nextInt(conditions.length)];
         }
         if (kind < 72) {

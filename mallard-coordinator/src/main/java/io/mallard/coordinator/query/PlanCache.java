@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -105,6 +106,16 @@ final class PlanCache {
     /** What the task of a stream on a shard reads at {@code pinned}: each table with its columns and files there. */
     List<TableScan> tables(Snapshot pinned, DistributedPlan.WorkerStream stream, String shardId) {
         return tables(pinned, tablesRead.get(stream.sql(), planner::tablesRead), shardId);
+    }
+
+    /**
+     * The tables {@code stream}'s SQL reads and {@code named} (read through views the SQL names instead, such as a
+     * table's rows with their positions), with their columns and files on a shard at {@code pinned}.
+     */
+    List<TableScan> tables(Snapshot pinned, DistributedPlan.WorkerStream stream, Set<String> named, String shardId) {
+        Set<String> all = new TreeSet<>(named);
+        all.addAll(tablesRead.get(stream.sql(), planner::tablesRead));
+        return tables(pinned, all, shardId);
     }
 
     /** The named tables with their columns and files on a shard at {@code pinned}. */

@@ -195,13 +195,14 @@ public final class QueryManager implements AutoCloseable {
 
     /**
      * Runs a plan made elsewhere (the row queries of DELETE and UPDATE, whose worker SQL reads a table's rows view) at
-     * the version {@code pinned}; every stream's tasks read {@code tables} there. It takes its turn among the running
+     * the version {@code pinned}; every stream's tasks read {@code tables} there, and the tables their SQL reads (the
+     * sub-queries of a condition). It takes its turn among the running
      * queries and has the cluster's default timeout.
      */
     public QueryResult executePlan(String queryId, DistributedPlan plan, Snapshot pinned, java.util.Set<String> tables) {
         QueryControls.Control control = controls.admit(queryId, defaultTimeoutMillis);
         try {
-            return runDistributed(queryId, plan, pinned, (stream, shard) -> plans.tables(pinned, tables, shard), control,
+            return runDistributed(queryId, plan, pinned, (stream, shard) -> plans.tables(pinned, stream, tables, shard), control,
                     EdgeReads.NONE)
                     .stoppedBy(control::reason).whenClosed(control);
         } catch (RuntimeException e) {

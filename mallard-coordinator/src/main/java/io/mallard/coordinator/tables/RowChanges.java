@@ -373,8 +373,8 @@ final class RowChanges {
         }
         if (plan.strategy() != Strategy.PUSHDOWN_SCAN && plan.strategy() != Strategy.SHARD_LOCAL) {
             throw new MallardException(ErrorCode.NOT_DISTRIBUTED_YET, "this condition cannot be evaluated shard by shard ("
-                    + plan.reason() + "); DELETE and UPDATE of partitioned tables take conditions on the table's own rows "
-                    + "and sub-queries correlated on its shard key", where.at(), null);
+                    + plan.reason() + "); DELETE and UPDATE of partitioned tables take conditions on the table's own rows, "
+                    + "sub-queries correlated on its shard key and sub-queries over replicated tables", where.at(), null);
         }
     }
 

@@ -39,8 +39,26 @@ final class ShardLocalSubqueries {
 
     /** Why some sub-query of {@code where} cannot run on each shard with its outer query, if one cannot. */
     static Optional<Refusal> check(JsonNode where, TableBindings outer, String dataset, Catalog catalog) {
+        List<SubqueryExpression> all = new ArrayList<>();
+        Ast.forEachExpression(where, e -> SubqueryExpression.of(e).ifPresent(all::add));
+        // a sub-query over replicated tables only reads the same complete rows on every shard, so it answers as on one
+        // node, also as NOT IN, under OR or correlated with anything; the sub-queries nested in it were checked with it
         List<SubqueryExpression> subqueries = new ArrayList<>();
-        Ast.forEachExpression(where, e -> SubqueryExpression.of(e).ifPresent(subqueries::add));
+        List<JsonNode> replicatedOnly = new ArrayList<>();
+        for (SubqueryExpression subquery : all) {
+            boolean inside = false;
+            for (JsonNode parent : replicatedOnly) {
+                inside |= contains(parent, subquery.node());
+            }
+            if (inside) {
+                continue;
+            }
+            if (readsOnlyReplicated(subquery, catalog)) {
+                replicatedOnly.add(subquery.node());
+            } else {
+                subqueries.add(subquery);
+            }
+        }
         if (subqueries.isEmpty()) {
             return Optional.empty();
         }
@@ -128,6 +146,52 @@ final class ShardLocalSubqueries {
                 return Optional.of(Refusal.because("sub-queries", at));
             }
         }
+    }
+
+    /**
+     * Whether the sub-query reads replicated tables only (one or more, joined in any way), every sub-query nested in it
+     * too, and nothing in it depends on the order of rows (no LIMIT, no window function): then every shard holds all
+     * the rows it reads, and it gives every shard the answer it gives one node.
+     */
+    static boolean readsOnlyReplicated(SubqueryExpression subquery, Catalog catalog) {
+        Optional<SelectNode> select = subquery.select();
+        if (select.isEmpty() || !select.get().ctes().isEmpty() || select.get().modifier("LIMIT_MODIFIER").isPresent()
+                || select.get().modifier("LIMIT_PERCENT_MODIFIER").isPresent()) {
+            return false;
+        }
+        SelectNode inner = select.get();
+        Attempt<TableBindings> bound = TableBindings.of(inner.from(), catalog);
+        if (!bound.succeeded() || bound.value().bindings().isEmpty()
+                || bound.value().bindings().stream().anyMatch(b -> b.table().kind() != TableKind.REPLICATED)) {
+            return false;
+        }
+        boolean[] allowed = {true};
+        Ast.forEachExpression(inner.node(), e -> {
+            if (e == subquery.node()) {
+                return;
+            }
+            if ("WINDOW".equals(Ast.exprClass(e))) {
+                allowed[0] = false;
+            }
+            Optional<SubqueryExpression> nested = SubqueryExpression.of(e);
+            if (nested.isPresent() && !readsOnlyReplicated(nested.get(), catalog)) {
+                allowed[0] = false;
+            }
+        });
+        return allowed[0];
+    }
+
+    /** Whether {@code node} is {@code tree} or somewhere inside it (by identity). */
+    private static boolean contains(JsonNode tree, JsonNode node) {
+        if (tree == node) {
+            return true;
+        }
+        for (JsonNode child : tree) {
+            if (contains(child, node)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A top-level conjunct {@code inner.key = outer.key} in the sub-query's WHERE. */
