@@ -20,14 +20,14 @@ import org.duckdb.DuckDBConnection;
  */
 public final class Combiner {
     private final DuckDBConnection reference;
-    private final DuckDBConnection database;
+    private final CombineDatabase database;
     private final BufferAllocator allocator;
 
     /**
      * @param reference the coordinator's reference database (full dimension and replicated tables)
-     * @param database  the in-memory database partial aggregates combine in ({@link #openDatabase()})
+     * @param database  the in-memory database partial aggregates combine in
      */
-    public Combiner(DuckDBConnection reference, DuckDBConnection database, BufferAllocator allocator) {
+    public Combiner(DuckDBConnection reference, CombineDatabase database, BufferAllocator allocator) {
         this.reference = reference;
         this.database = database;
         this.allocator = allocator;
@@ -40,7 +40,8 @@ public final class Combiner {
      */
     public CombineSession open(DistributedPlan plan, CombineInput input, Resources resources) throws SQLException {
         // GATHER runs next to the full copies of dimension tables; partial aggregates need nothing but themselves
-        Connection connection = resources.push(plan.combinesOnReference() ? reference.duplicate() : database.duplicate());
+        // (the shared database is replaced first if an earlier query's internal DuckDB error invalidated it)
+        Connection connection = resources.push(plan.combinesOnReference() ? reference.duplicate() : database.connect());
         for (DistributedPlan.WorkerStream stream : plan.streams()) {
             // registered views and temporary tables are local to this connection and shadow the (empty) table
             String view = stream.materialize() ? "__mallard_stream_" + stream.name() : stream.name();

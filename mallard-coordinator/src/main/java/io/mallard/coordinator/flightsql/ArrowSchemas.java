@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -85,8 +86,17 @@ final class ArrowSchemas {
                 || duckType.equals("NULL") || duckType.equals("\"NULL\"")) {
             return new Field("", FieldType.nullable(ArrowType.Utf8.INSTANCE), null);
         }
-        return byType.computeIfAbsent(duckType, this::probe);
+        // an ENUM named without its values (a statement with parameters, which DESCRIBE cannot bind) is sent as text
+        String type = namesEnumWithoutValues(duckType) ? ENUM_WITHOUT_VALUES.matcher(duckType).replaceAll("VARCHAR") : duckType;
+        return byType.computeIfAbsent(type, this::probe);
     }
+
+    /** DuckDB's JDBC driver names an ENUM type {@code ENUM}, without its values: no type DuckDB can cast to. */
+    static boolean namesEnumWithoutValues(String duckType) {
+        return duckType != null && ENUM_WITHOUT_VALUES.matcher(duckType).find();
+    }
+
+    private static final Pattern ENUM_WITHOUT_VALUES = Pattern.compile("\\bENUM\\b(?!\\s*\\()", Pattern.CASE_INSENSITIVE);
 
     private Field probe(String duckType) {
         // the type name comes from DuckDB's own metadata, never from a client

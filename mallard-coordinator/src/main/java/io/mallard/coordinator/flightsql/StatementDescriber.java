@@ -88,6 +88,11 @@ final class StatementDescriber {
         access.requireReadable(caller.name(), sql); // the schema of a table is not shown to who may not read it
         return described.get(access.withSessionUser(caller.name(), sql), text -> {
             try (Connection connection = reference.duplicate(); PreparedStatement prepared = connection.prepareStatement(text)) {
+                List<ArrowSchemas.Column> columns = ArrowSchemas.columns(prepared.getMetaData());
+                if (prepared.getParameterMetaData().getParameterCount() == 0
+                        && columns.stream().anyMatch(c -> ArrowSchemas.namesEnumWithoutValues(c.duckType()))) {
+                    return new Described(List.of(), EMPTY, schemas.schema(describedColumns(connection, text, columns)));
+                }
                 return read(prepared);
             } catch (SQLException e) {
                 throw DuckErrors.translate(e);
@@ -102,5 +107,25 @@ final class StatementDescriber {
             types.add(parameters.getParameterTypeName(p));
         }
         return new Described(types, schemas.parameterSchema(types), schemas.schema(ArrowSchemas.columns(prepared.getMetaData())));
+    }
+
+    /**
+     * The columns with the types {@code DESCRIBE} gives them (same names and order as the prepared statement's): DuckDB's
+     * JDBC driver names an ENUM column's type {@code ENUM}, without its values, where {@code DESCRIBE} names it whole.
+     */
+    private static List<ArrowSchemas.Column> describedColumns(Connection connection, String text,
+            List<ArrowSchemas.Column> prepared) throws SQLException {
+        List<ArrowSchemas.Column> columns = new ArrayList<>();
+        try (java.sql.Statement statement = connection.createStatement();
+                java.sql.ResultSet described = statement.executeQuery("DESCRIBE " + text)) {
+            while (described.next() && columns.size() < prepared.size()) {
+                ArrowSchemas.Column column = prepared.get(columns.size());
+                columns.add(new ArrowSchemas.Column(column.name(), described.getString("column_type")));
+            }
+        }
+        if (columns.size() != prepared.size()) {
+            throw new SQLException("DESCRIBE gave " + columns.size() + " columns where the statement has " + prepared.size());
+        }
+        return columns;
     }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import io.mallard.coordinator.combine.CombineDatabase;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,13 +31,13 @@ final class LocalRunner {
     private static final Logger LOG = LoggerFactory.getLogger(LocalRunner.class);
 
     private final DuckDBConnection reference;
-    private final DuckDBConnection scratch;
+    private final CombineDatabase scratch;
     private final BufferAllocator allocator;
     /** LOCAL queries running now, by id, so that a cancel can interrupt them in DuckDB. */
     private final Map<String, Statement> running = new ConcurrentHashMap<>();
 
     /** @param scratch a database for answers that read no table (the combine database) */
-    LocalRunner(DuckDBConnection reference, DuckDBConnection scratch, BufferAllocator allocator) {
+    LocalRunner(DuckDBConnection reference, CombineDatabase scratch, BufferAllocator allocator) {
         this.reference = reference;
         this.scratch = scratch;
         this.allocator = allocator;
@@ -72,7 +73,7 @@ final class LocalRunner {
         String text = lines.stripTrailing();
         Resources resources = new Resources();
         try {
-            Connection connection = resources.push(scratch.duplicate());
+            Connection connection = resources.push(scratch.connect());
             PreparedStatement statement = resources.push(connection.prepareStatement(
                     "SELECT unnest(string_split(?::VARCHAR, chr(10))) AS plan"));
             statement.setString(1, text);

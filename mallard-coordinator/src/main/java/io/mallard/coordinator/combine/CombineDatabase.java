@@ -1,0 +1,92 @@
+package io.mallard.coordinator.combine;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The in-memory DuckDB that all combines share ({@link Combiner#openDatabase(long, Path)}), replaced by a new one when
+ * DuckDB has invalidated it. DuckDB invalidates a database after an internal error of its own, and every later statement
+ * on it then fails: one query that meets such an error (DuckDB 2.0.0's Arrow import of a list of ENUMs whose lists are
+ * all empty or NULL is one) would otherwise fail every later query until the coordinator restarts. It holds nothing
+ * between queries (each query's views are its connection's own), so a new database loses nothing.
+ */
+public final class CombineDatabase implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CombineDatabase.class);
+
+    private final long memoryLimitBytes;
+    private final Path tempDirectory;
+    private DuckDBConnection database;
+    /** How many databases were opened before the current one. */
+    private long generation;
+
+    /** Opens the database (0 and null for DuckDB's memory limit and spill directory). */
+    public CombineDatabase(long memoryLimitBytes, Path tempDirectory) throws SQLException {
+        this.memoryLimitBytes = memoryLimitBytes;
+        this.tempDirectory = tempDirectory;
+        this.database = Combiner.openDatabase(memoryLimitBytes, tempDirectory);
+    }
+
+    /**
+     * A new connection to the database; the caller closes it. A database DuckDB invalidated (an internal error in an
+     * earlier query) fails every statement, so one is tried first, and such a database is replaced.
+     */
+    public DuckDBConnection connect() throws SQLException {
+        long seen;
+        DuckDBConnection connection;
+        synchronized (this) {
+            seen = generation;
+            connection = (DuckDBConnection) database.duplicate();
+        }
+        try (Statement probe = connection.createStatement()) {
+            probe.execute("SELECT 1");
+            return connection;
+        } catch (SQLException e) {
+            connection.close();
+            if (!replaceIfInvalidated(e, seen)) {
+                throw e;
+            }
+            synchronized (this) {
+                return (DuckDBConnection) database.duplicate();
+            }
+        }
+    }
+
+    /** Whether {@code e} says that DuckDB has invalidated the database it came from. */
+    public static boolean invalidated(SQLException e) {
+        String message = e.getMessage();
+        return message != null && message.contains("database has been invalidated");
+    }
+
+    /**
+     * Replaces database number {@code generation} (whose connection met {@code e}) when {@code e} says DuckDB
+     * invalidated it; returns whether a new database is in place (also when another connection replaced it already).
+     */
+    private synchronized boolean replaceIfInvalidated(SQLException e, long generation) throws SQLException {
+        if (!invalidated(e)) {
+            return false;
+        }
+        if (generation != this.generation) {
+            return true;
+        }
+        DuckDBConnection old = database;
+        database = Combiner.openDatabase(memoryLimitBytes, tempDirectory);
+        this.generation++;
+        LOG.warn("the combine database was invalidated by an internal DuckDB error; a new one replaces it ({})",
+                e.getMessage());
+        try {
+            old.close();
+        } catch (SQLException closing) {
+            LOG.debug("closing the invalidated combine database: {}", closing.getMessage());
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized void close() throws SQLException {
+        database.close();
+    }
+}
