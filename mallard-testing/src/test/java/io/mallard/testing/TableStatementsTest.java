@@ -177,6 +177,9 @@ class TableStatementsTest {
         MallardException notNull = fails("INSERT INTO strict VALUES (NULL, 'c')");
         assertThat(notNull.code()).isEqualTo(ErrorCode.EXECUTION_ERROR);
         assertThat(fails("CREATE TABLE defaults (a INTEGER DEFAULT 1)").code()).isEqualTo(ErrorCode.UNSUPPORTED_STATEMENT);
+        MallardException replace = fails("CREATE OR REPLACE TABLE strict (n INTEGER)");
+        assertThat(replace.code()).isEqualTo(ErrorCode.UNSUPPORTED_STATEMENT);
+        assertThat(replace.getMessage()).contains("CREATE OR REPLACE").contains("DROP TABLE it first");
         assertThat(fails("ALTER TABLE strict SET PARTITIONED BY (nope)").getMessage()).contains("nope");
         same("SELECT * FROM strict ORDER BY n");
         assertThat(client.query("SELECT count(*) FROM mallard.queries WHERE contains(sql, 'not a number') AND status = 'failed'")

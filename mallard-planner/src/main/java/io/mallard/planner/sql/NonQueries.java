@@ -48,6 +48,9 @@ public final class NonQueries {
             case "COPY", "EXPORT", "IMPORT" -> word + " to or from files on the server is refused; load files with "
                     + "mallard load or INSERT INTO t SELECT * FROM read_parquet('s3://…')";
             case "BEGIN", "COMMIT", "ROLLBACK", "START", "ABORT" -> "transactions: each statement commits on its own";
+            case "CREATE" -> "CREATE TABLE t (…), CREATE TABLE t AS SELECT … and CREATE TABLE IF NOT EXISTS run on Mallard; "
+                    + "CREATE OR REPLACE, temporary tables, views, schemas, sequences, macros, types and indexes do not "
+                    + "(to replace a table, DROP TABLE it first)";
             default -> "only queries (SELECT, WITH, VALUES, FROM, DESCRIBE, EXPLAIN) and table statements (CREATE, "
                     + "INSERT, UPDATE, DELETE, ALTER, DROP, TRUNCATE) run on Mallard"
                     + (word.isEmpty() ? "" : "; " + word + " statements do not");
