@@ -180,6 +180,14 @@ class TableStatementsTest {
         MallardException replace = fails("CREATE OR REPLACE TABLE strict (n INTEGER)");
         assertThat(replace.code()).isEqualTo(ErrorCode.UNSUPPORTED_STATEMENT);
         assertThat(replace.getMessage()).contains("CREATE OR REPLACE").contains("DROP TABLE it first");
+        for (String unsupported : List.of("INSERT INTO strict VALUES (2, 'r') RETURNING *",
+                "INSERT INTO strict BY NAME SELECT 3 AS n", "DELETE FROM strict USING strict AS s2 WHERE strict.n = s2.n",
+                "UPDATE strict SET s = t.s FROM strict AS t WHERE strict.n = t.n")) {
+            assertThat(fails(unsupported).code()).as(unsupported).isEqualTo(ErrorCode.UNSUPPORTED_STATEMENT);
+        }
+        // each shard would see its own rows only: refused, not answered per shard
+        MallardException perShard = fails("UPDATE strict SET n = (SELECT max(n) + 1 FROM strict)");
+        assertThat(perShard.code()).as(perShard.getMessage()).isEqualTo(ErrorCode.NOT_DISTRIBUTED_YET);
         assertThat(fails("ALTER TABLE strict SET PARTITIONED BY (nope)").getMessage()).contains("nope");
         same("SELECT * FROM strict ORDER BY n");
         assertThat(client.query("SELECT count(*) FROM mallard.queries WHERE contains(sql, 'not a number') AND status = 'failed'")

@@ -218,6 +218,11 @@ final class RowChanges {
             newValues.add("CAST(" + (value == null ? qualifier + "." + Sql.ident(c.name()) : "(" + value.text() + ")")
                     + " AS " + c.type() + ") AS " + Sql.ident(c.name()));
         }
+        if (table.role() == TableRole.PARTITIONED) {
+            for (TableStatement.Assignment a : s.assignments()) {
+                checkShardLocalValue(table, s.alias(), a.value());
+            }
+        }
         TableStatement.Part where = s.where().orElse(new TableStatement.Part("true", 0));
         // partitioned: one worker query finds the rows and computes their new values; otherwise the rows are found in
         // every copy the coordinator has (a dimension's shards overlap) and the new values computed from the full copy
@@ -375,6 +380,28 @@ final class RowChanges {
             throw new MallardException(ErrorCode.NOT_DISTRIBUTED_YET, "this condition cannot be evaluated shard by shard ("
                     + plan.reason() + "); DELETE and UPDATE of partitioned tables take conditions on the table's own rows, "
                     + "sub-queries correlated on its shard key and sub-queries over replicated tables", where.at(), null);
+        }
+    }
+
+    /**
+     * A new value of a partitioned table's row is computed on the row's shard: it must be answerable there, checked as
+     * the query {@code SELECT value FROM table}. A sub-query there would see only the shard's rows of a partitioned
+     * table (UPDATE t SET v = (SELECT max(k) FROM t) gave each shard its own maximum), and the planner pushes down no
+     * sub-query outside WHERE yet.
+     */
+    private void checkShardLocalValue(TableDef table, String alias, TableStatement.Part value) {
+        String probe = "SELECT (" + value.text() + ") FROM " + Sql.ident(table.name())
+                + (alias == null ? "" : " AS " + Sql.ident(alias));
+        DistributedPlan plan;
+        try {
+            plan = queries.plan(probe);
+        } catch (MallardException e) {
+            throw Definitions.at(e, value.at() - probe.indexOf(value.text()));
+        }
+        if (plan.strategy() != Strategy.PUSHDOWN_SCAN && plan.strategy() != Strategy.SHARD_LOCAL) {
+            throw new MallardException(ErrorCode.NOT_DISTRIBUTED_YET, "this value cannot be computed shard by shard ("
+                    + plan.reason() + "); UPDATE of a partitioned table computes new values from the row's own columns "
+                    + "(a sub-query may choose the rows, in WHERE)", value.at(), null);
         }
     }
 

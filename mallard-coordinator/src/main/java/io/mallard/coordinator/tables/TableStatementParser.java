@@ -111,8 +111,23 @@ final class TableStatementParser {
         if (t.atEnd()) {
             throw t.error("expected VALUES or a query");
         }
+        if (t.peek().is("BY")) {
+            throw unsupported(t, "INSERT … BY NAME and BY POSITION are not supported: name the columns, as in "
+                    + "INSERT INTO t (a, b) SELECT …");
+        }
         int at = t.position();
-        return new TableStatement.InsertInto(name, columns, new Part(t.rest(), at));
+        String rest = t.rest();
+        SqlTokens query = SqlTokens.of(rest);
+        int depth = 0;
+        while (!query.atEnd()) {
+            Token token = query.advance();
+            depth += token.isSymbol("(") ? 1 : token.isSymbol(")") ? -1 : 0;
+            if (depth == 0 && token.is("RETURNING")) {
+                throw new io.mallard.common.MallardException(io.mallard.common.ErrorCode.UNSUPPORTED_STATEMENT,
+                        RETURNING, at + token.start(), null);
+            }
+        }
+        return new TableStatement.InsertInto(name, columns, new Part(rest, at));
     }
 
     private static String alias(SqlTokens t) {
@@ -203,11 +218,23 @@ final class TableStatementParser {
         return new Part(text.substring(from, end).strip(), at + from);
     }
 
+    private static final String RETURNING = "RETURNING is not supported: a change answers with the number of rows it "
+            + "changed; read the rows with a query afterwards";
+
     private static void refuseUnsupported(SqlTokens t) {
         Token next = t.peek();
-        if (next != null && (next.is("USING") || next.is("FROM") || next.is("RETURNING"))) {
-            throw t.error(next.text().toUpperCase() + " is not supported here");
+        if (next != null && next.is("RETURNING")) {
+            throw unsupported(t, RETURNING);
         }
+        if (next != null && (next.is("USING") || next.is("FROM"))) {
+            throw unsupported(t, "DELETE … USING and UPDATE … FROM are not supported: take the other table into the "
+                    + "condition with a sub-query, as in WHERE k IN (SELECT k FROM other WHERE …)");
+        }
+    }
+
+    private static io.mallard.common.MallardException unsupported(SqlTokens t, String message) {
+        return new io.mallard.common.MallardException(io.mallard.common.ErrorCode.UNSUPPORTED_STATEMENT, message,
+                t.position(), null);
     }
 
     private static TableStatement alter(SqlTokens t) {
