@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A seeded random sequence of INSERT, DELETE and UPDATE statements on a partitioned, a replicated and a dimension table,
- * applied to Mallard and to one DuckDB alike (conditions with sub-queries too: over the replicated table, and correlated
- * on the shard key); after every 20 statements, queries over the three tables (joins through
+ * applied to Mallard and to one DuckDB alike (sub-queries too: conditions over the replicated table or correlated on the
+ * shard key, new values from the replicated table); after every 20 statements, queries over the three tables (joins through
  * the dimension included) must answer the same on both, and every statement must report the same row count.
  */
 class DifferentialDmlTest {
@@ -106,7 +106,7 @@ class DifferentialDmlTest {
         }
         if (kind < 62) {
             String[] sets = {"x = x + 1", "g = upper(g)", "d = d * 2, dt = dt + 30", "dk = (dk + 1) % 8", "k = k + 1",
-                "x = NULL"};
+                "x = NULL", "x = (SELECT count(*) FROM r WHERE r.id = f.k % 5)"};
             String[] conditions = {"k % 5 = " + random.nextInt(5), "g = 'a'", "x < 50", "dk IS NULL", "true",
                 "k % 5 NOT IN (SELECT id FROM r WHERE name < 'r" + random.nextInt(5) + "')"};
             return "UPDATE f SET " + sets[random.nextInt(sets.length)] + " WHERE " + conditions[random.nextInt(conditions.length)];

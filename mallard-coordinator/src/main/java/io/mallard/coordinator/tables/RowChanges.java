@@ -385,9 +385,9 @@ final class RowChanges {
 
     /**
      * A new value of a partitioned table's row is computed on the row's shard: it must be answerable there, checked as
-     * the query {@code SELECT value FROM table}. A sub-query there would see only the shard's rows of a partitioned
-     * table (UPDATE t SET v = (SELECT max(k) FROM t) gave each shard its own maximum), and the planner pushes down no
-     * sub-query outside WHERE yet.
+     * the query {@code SELECT value FROM table}. A sub-query over a partitioned table there would see only the shard's
+     * rows (UPDATE t SET v = (SELECT max(k) FROM t) gave each shard its own maximum); one over replicated tables only
+     * answers alike everywhere.
      */
     private void checkShardLocalValue(TableDef table, String alias, TableStatement.Part value) {
         String probe = "SELECT (" + value.text() + ") FROM " + Sql.ident(table.name())
@@ -401,7 +401,7 @@ final class RowChanges {
         if (plan.strategy() != Strategy.PUSHDOWN_SCAN && plan.strategy() != Strategy.SHARD_LOCAL) {
             throw new MallardException(ErrorCode.NOT_DISTRIBUTED_YET, "this value cannot be computed shard by shard ("
                     + plan.reason() + "); UPDATE of a partitioned table computes new values from the row's own columns "
-                    + "(a sub-query may choose the rows, in WHERE)", value.at(), null);
+                    + "and sub-queries over replicated tables", value.at(), null);
         }
     }
 

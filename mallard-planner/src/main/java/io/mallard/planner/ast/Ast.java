@@ -92,6 +92,22 @@ public final class Ast {
         nodes.forEach(node -> forEachExpression(node, visitor));
     }
 
+    /** Whether {@code node} is {@code tree} or anywhere inside it (the same object, not an equal one). */
+    public static boolean contains(JsonNode tree, JsonNode node) {
+        if (tree == node) {
+            return true;
+        }
+        if (tree == null) {
+            return false;
+        }
+        for (JsonNode child : tree) {
+            if (contains(child, node)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Visits every object in the tree (expressions, table references, modifiers, nested queries). */
     public static void forEachObject(JsonNode node, Consumer<ObjectNode> visitor) {
         if (node == null || node.isNull()) {

@@ -45,7 +45,7 @@ final class RowPushdown {
             if ("WINDOW".equals(Ast.exprClass(e)) && !shardLocal) {
                 refused[0] = e;
                 construct[0] = "window functions";
-            } else if ("SUBQUERY".equals(Ast.exprClass(e))) {
+            } else if ("SUBQUERY".equals(Ast.exprClass(e)) && !analysis.shardLocalSubquery().test(e)) {
                 refused[0] = e;
                 construct[0] = "sub-queries";
             }

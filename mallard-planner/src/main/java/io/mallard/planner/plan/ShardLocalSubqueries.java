@@ -48,7 +48,7 @@ final class ShardLocalSubqueries {
         for (SubqueryExpression subquery : all) {
             boolean inside = false;
             for (JsonNode parent : replicatedOnly) {
-                inside |= contains(parent, subquery.node());
+                inside |= Ast.contains(parent, subquery.node());
             }
             if (inside) {
                 continue;
@@ -179,19 +179,6 @@ final class ShardLocalSubqueries {
             }
         });
         return allowed[0];
-    }
-
-    /** Whether {@code node} is {@code tree} or somewhere inside it (by identity). */
-    private static boolean contains(JsonNode tree, JsonNode node) {
-        if (tree == node) {
-            return true;
-        }
-        for (JsonNode child : tree) {
-            if (contains(child, node)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** A top-level conjunct {@code inner.key = outer.key} in the sub-query's WHERE. */

@@ -3,8 +3,10 @@ package io.mallard.planner.plan;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mallard.planner.ast.Ast;
 import io.mallard.planner.ast.SelectNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Constructs no split can keep exact: a sub-query outside WHERE would run on every shard over that shard's rows only
@@ -20,10 +22,25 @@ final class UnsplittableConstructs {
 
     /** The first such construct of the SELECT, in the order its parts are read, if it has one. */
     static Optional<Refusal> find(SelectNode select) {
+        return find(select, e -> false);
+    }
+
+    /**
+     * As {@link #find(SelectNode)}, but a sub-query of the select list that {@code shardLocal} accepts (with everything
+     * inside it) is no such construct: each shard computes it alike.
+     */
+    static Optional<Refusal> find(SelectNode select, Predicate<ObjectNode> shardLocal) {
+        List<ObjectNode> accepted = new ArrayList<>();
+        Ast.forEachExpression(select.node().get("select_list"), e -> {
+            if ("SUBQUERY".equals(Ast.exprClass(e)) && accepted.stream().noneMatch(a -> Ast.contains(a, e))
+                    && shardLocal.test(e)) {
+                accepted.add(e);
+            }
+        });
         Refusal[] found = {null};
         for (String part : PARTS) {
             Ast.forEachExpression(select.node().get(part), e -> {
-                if (found[0] == null) {
+                if (found[0] == null && accepted.stream().noneMatch(a -> Ast.contains(a, e))) {
                     found[0] = refusal(e);
                 }
             });

@@ -18,13 +18,17 @@ class ShardLocalSubqueriesTest extends PlannerTestBase {
         // IN on shard keys, grouped by the key (TPC-H Q18)
         "PUSHDOWN_AGG|SELECT o_custkey, count(*) FROM orders WHERE o_orderkey IN (SELECT l_orderkey FROM lineitem GROUP BY l_orderkey HAVING sum(l_quantity) > 150) GROUP BY 1 ORDER BY 1",
         // sub-queries over replicated tables only: the same complete rows on every shard (IN, NOT IN, under OR, scalar,
-        // correlated, nested), also beside a partitioned table spread without a key
+        // correlated, nested; in the select list of a query that does not aggregate), also beside a table spread
+        // without a key
         "PUSHDOWN_AGG|SELECT count(*) FROM orders WHERE o_custkey % 5 IN (SELECT n_nationkey FROM nation WHERE n_name > 'nation 1')",
         "PUSHDOWN_AGG|SELECT count(*) FROM orders WHERE o_custkey % 5 NOT IN (SELECT n_nationkey FROM nation WHERE n_name LIKE '%3') OR o_shippriority > 0",
         "PUSHDOWN_SCAN|SELECT o_orderkey FROM orders WHERE o_custkey % 5 = (SELECT min(n_nationkey) + 2 FROM nation) ORDER BY 1",
         "PUSHDOWN_AGG|SELECT l_suppkey % 3, count(*) FROM lineitem WHERE EXISTS (SELECT * FROM nation n1 JOIN nation n2 ON n1.n_nationkey = n2.n_nationkey + 1 WHERE n1.n_nationkey = l_suppkey % 5) GROUP BY 1 ORDER BY 1",
         "PUSHDOWN_AGG|SELECT count(*) FROM orders WHERE o_custkey % 5 IN (SELECT DISTINCT n_nationkey FROM nation WHERE n_nationkey IN (SELECT n_nationkey + 1 FROM nation WHERE n_name <> 'nation 2'))",
         "PUSHDOWN_AGG|SELECT count(*) FROM measurements WHERE length(station) % 5 IN (SELECT n_nationkey FROM nation WHERE n_nationkey > 1)",
+        "PUSHDOWN_SCAN|SELECT o_orderkey, (SELECT n_name FROM nation WHERE n_nationkey = o_custkey % 5) AS nation FROM orders ORDER BY 1",
+        "PUSHDOWN_SCAN|SELECT o_orderkey, (SELECT count(*) FROM nation WHERE n_nationkey < o_custkey % 5) AS c FROM orders ORDER BY 1",
+        "PUSHDOWN_AGG|SELECT o_custkey % 5, count(*) FROM orders WHERE (SELECT count(*) FROM nation WHERE n_nationkey < o_custkey % 5) > 1 GROUP BY 1 ORDER BY 1",
         // ... but not with a LIMIT (which rows it keeps depends on their order), nor reading a dimension or partitioned table
         "GATHER|SELECT count(*) FROM orders WHERE o_custkey % 5 IN (SELECT n_nationkey FROM nation LIMIT 3)",
         "GATHER|SELECT count(*) FROM orders WHERE o_custkey % 5 IN (SELECT n_nationkey FROM nation WHERE n_nationkey IN (SELECT s_nationkey FROM supplier))",
