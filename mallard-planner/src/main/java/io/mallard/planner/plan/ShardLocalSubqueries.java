@@ -150,8 +150,8 @@ final class ShardLocalSubqueries {
 
     /**
      * Whether the sub-query reads replicated tables only (one or more, joined in any way), every sub-query nested in it
-     * too, and nothing in it depends on the order of rows (no LIMIT, no window function): then every shard holds all
-     * the rows it reads, and it gives every shard the answer it gives one node.
+     * too, and nothing in it depends on the order of rows or on chance (no LIMIT, window function or sample): then every
+     * shard holds all the rows it reads, and it gives every shard the answer it gives one node.
      */
     static boolean readsOnlyReplicated(SubqueryExpression subquery, Catalog catalog) {
         Optional<SelectNode> select = subquery.select();
@@ -160,6 +160,9 @@ final class ShardLocalSubqueries {
             return false;
         }
         SelectNode inner = select.get();
+        if (inner.hasSample()) {
+            return false;
+        }
         Attempt<TableBindings> bound = TableBindings.of(inner.from(), catalog);
         if (!bound.succeeded() || bound.value().bindings().isEmpty()
                 || bound.value().bindings().stream().anyMatch(b -> b.table().kind() != TableKind.REPLICATED)) {

@@ -31,6 +31,7 @@ class ShardLocalSubqueriesTest extends PlannerTestBase {
         "PUSHDOWN_AGG|SELECT o_custkey % 5, count(*) FROM orders WHERE (SELECT count(*) FROM nation WHERE n_nationkey < o_custkey % 5) > 1 GROUP BY 1 ORDER BY 1",
         // ... but not with a LIMIT (which rows it keeps depends on their order), nor reading a dimension or partitioned table
         "GATHER|SELECT count(*) FROM orders WHERE o_custkey % 5 IN (SELECT n_nationkey FROM nation LIMIT 3)",
+        "GATHER|SELECT count(*) FROM orders WHERE o_custkey % 5 IN (SELECT n_nationkey FROM nation USING SAMPLE 100 PERCENT (bernoulli))",
         "GATHER|SELECT count(*) FROM orders WHERE o_custkey % 5 IN (SELECT n_nationkey FROM nation WHERE n_nationkey IN (SELECT s_nationkey FROM supplier))",
         "GATHER|SELECT count(*) FROM lineitem WHERE l_suppkey IN (SELECT s_suppkey FROM supplier WHERE s_nationkey = 3)",
         // correlated on something else, NOT IN, a global aggregate, another dataset, no partitioned outer table
