@@ -6,7 +6,10 @@ import java.sql.SQLException;
 import org.apache.arrow.c.ArrowArrayStream;
 import org.apache.arrow.c.Data;
 import org.apache.arrow.memory.BufferAllocator;
+import java.util.Optional;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBResultSet;
 
@@ -30,6 +33,30 @@ public final class DuckArrow {
     public static ArrowReader export(ResultSet resultSet, BufferAllocator allocator, int batchRows) throws SQLException {
         DuckDBResultSet duck = resultSet.unwrap(DuckDBResultSet.class);
         return (ArrowReader) duck.arrowExportStream(allocator, batchRows);
+    }
+
+    /**
+     * The first column of {@code schema} with a dictionary-encoded field below its top level (ENUM values inside a
+     * LIST, STRUCT, MAP or ARRAY), if any. DuckDB 2.0.0 fails with an internal error importing such a column when a
+     * batch's lists are all empty or NULL, and then refuses every statement on that database, so no such stream may
+     * reach a DuckDB that other statements share.
+     */
+    public static Optional<String> nestedDictionaryColumn(Schema schema) {
+        for (Field field : schema.getFields()) {
+            if (hasDictionaryBelow(field)) {
+                return Optional.of(field.getName());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean hasDictionaryBelow(Field field) {
+        for (Field child : field.getChildren()) {
+            if (child.getDictionary() != null || hasDictionaryBelow(child)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

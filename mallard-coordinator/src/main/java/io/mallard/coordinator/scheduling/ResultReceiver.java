@@ -90,6 +90,13 @@ final class ResultReceiver {
         try {
             VectorSchemaRoot root = stream.getRoot();
             Schema schema = ShardStream.schemaAsSent(root.getSchema(), stream.getDictionaryProvider());
+            java.util.Optional<String> nested = io.mallard.common.duck.DuckArrow.nestedDictionaryColumn(schema);
+            if (nested.isPresent()) {
+                throw new MallardException(ErrorCode.NOT_DISTRIBUTED_YET, "column " + nested.get() + " holds ENUM values "
+                        + "inside a LIST, STRUCT, MAP or ARRAY, which the coordinator cannot combine yet (DuckDB 2.0.0 "
+                        + "fails on them); cast them to text in the query, as in " + nested.get() + "::VARCHAR[] for a "
+                        + "list");
+            }
             if (claims.size() > 1 && schema.getFields().stream().anyMatch(f -> f.getDictionary() != null)) {
                 throw new MallardException(ErrorCode.PROTOCOL_ERROR, "an upload of several tasks cannot carry dictionaries");
             }

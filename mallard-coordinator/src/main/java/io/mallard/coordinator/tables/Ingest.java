@@ -184,6 +184,12 @@ final class Ingest {
         if (fields.isEmpty()) {
             throw new MallardException(ErrorCode.INVALID_ARGUMENT, "the stream has no columns");
         }
+        java.util.Optional<String> nested = io.mallard.common.duck.DuckArrow.nestedDictionaryColumn(new Schema(fields));
+        if (nested.isPresent()) {
+            throw new MallardException(ErrorCode.INVALID_ARGUMENT, "column " + nested.get() + " holds dictionary-encoded "
+                    + "values (ENUM) inside a list, struct or map, which the coordinator cannot take yet (DuckDB 2.0.0 "
+                    + "fails on them); send them as strings");
+        }
         List<String> names = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (Field f : fields) {
