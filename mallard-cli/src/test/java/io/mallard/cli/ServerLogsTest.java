@@ -12,19 +12,14 @@ import io.mallard.common.MallardException;
 import io.mallard.coordinator.ClusterLayout;
 import io.mallard.worker.Worker;
 import io.mallard.worker.WorkerConfig;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,21 +39,14 @@ class ServerLogsTest {
         Path cluster = dir.resolve("cluster");
         assertThat(Main.commandLine().execute("bootstrap", "--dir", cluster.toString(), "--sf", "0.001", "--rows",
                 "100", "--shards", "1")).isZero();
-        int port = freePort();
+        int port = MallardProcess.freePort();
         Path stderr = dir.resolve("coordinator.err");
-        Process coordinator = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-opens=java.base/java.nio=ALL-UNNAMED", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "coordinator", "--dir", cluster.toString(), "--port", Integer.toString(port),
-                "--http-port", "0", "--log-format", "json", "--exit-with-parent",
-                Long.toString(ProcessHandle.current().pid()))
-                .redirectError(stderr.toFile()).start();
-        List<String> stdout = Collections.synchronizedList(new ArrayList<>());
-        CompletableFuture<Boolean> web = new CompletableFuture<>();
-        Thread reader = new Thread(() -> readLines(coordinator, stdout, web), "coordinator-output");
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            assertThat(web.get(2, TimeUnit.MINUTES)).as("the coordinator printed its web address: %s", stdout).isTrue();
+        try (MallardProcess coordinator = MallardProcess.start(List.of("-Xmx512m"), List.of("coordinator", "--dir",
+                cluster.toString(), "--port", Integer.toString(port), "--http-port", "0", "--log-format", "json",
+                "--exit-with-parent", Long.toString(ProcessHandle.current().pid())), Map.of(), stderr.toFile(),
+                "web page (SQL and cluster; log in as a Mallard user) at https://127.0.0.1:")) {
+            assertThat(coordinator.awaitUp()).as("the coordinator printed its web address: %s", coordinator.output())
+                    .isTrue();
             ClusterLayout layout = new ClusterLayout(cluster);
             MallardException wrong = catchThrowableOfType(MallardException.class, () -> MallardSqlClient.connect(
                     ConnectOptions.tls("127.0.0.1", port, "admin", WRONG_PASSWORD, layout.caCertificate())));
@@ -70,12 +58,7 @@ class ServerLogsTest {
                     "127.0.0.1", port, layout.caCertificate(), WRONG_TOKEN, "intruder", dir.resolve("intruder"), 1, 0,
                     false)));
             assertThat(token.code()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED);
-        } finally {
-            coordinator.destroy(); // SIGTERM: the shutdown hook closes the coordinator
-            if (!coordinator.waitFor(30, TimeUnit.SECONDS)) {
-                coordinator.destroyForcibly().waitFor();
-            }
-        }
+        } // closing sends SIGTERM: the shutdown hook closes the coordinator
         List<String> lines = Files.readAllLines(stderr, StandardCharsets.UTF_8);
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> events = new ArrayList<>();
@@ -100,26 +83,5 @@ class ServerLogsTest {
     private static List<String> warnings(List<JsonNode> events) {
         return events.stream().filter(e -> e.get("level").asText().equals("WARN"))
                 .map(e -> e.get("message").asText()).toList();
-    }
-
-    private static void readLines(Process process, List<String> output, CompletableFuture<Boolean> web) {
-        try (BufferedReader lines = process.inputReader(StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = lines.readLine()) != null) {
-                output.add(line);
-                if (line.startsWith("web page (SQL and cluster; log in as a Mallard user) at https://127.0.0.1:")) {
-                    web.complete(true);
-                }
-            }
-        } catch (IOException e) {
-            web.completeExceptionally(e);
-        }
-        web.complete(false); // the process ended before it printed its address
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

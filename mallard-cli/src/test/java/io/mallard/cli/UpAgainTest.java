@@ -45,10 +45,10 @@ class UpAgainTest {
     @Test
     void upAgainKeepsWhatUsersCommittedAndRefusesOtherDataOptions() throws Exception {
         Path cluster = dir.resolve("cluster");
-        int port = UpProcess.freePort();
+        int port = MallardProcess.freePort();
         List<String> options = List.of("--dir", cluster.toString(), "--workers", "1", "--port", Integer.toString(port),
                 "--http-port", "0", "--sf", "0.001", "--rows", "1000", "--shards", "2");
-        try (UpProcess up = UpProcess.start(options, Map.of())) {
+        try (MallardProcess up = MallardProcess.up(options, Map.of())) {
             assertThat(up.awaitUp()).as("mallard up came up: %s", up.output()).isTrue();
             try (MallardSqlClient client = MallardSqlClient.connect(connect(cluster, port))) {
                 for (String change : CHANGES) {
@@ -65,7 +65,7 @@ class UpAgainTest {
             }
         }
 
-        try (UpProcess again = UpProcess.start(options, Map.of())) {
+        try (MallardProcess again = MallardProcess.up(options, Map.of())) {
             assertThat(again.awaitUp()).as("mallard up came up again: %s", again.output()).isTrue();
             assertThat(again.output()).contains("with the changes users committed");
             try (MallardSqlClient client = MallardSqlClient.connect(connect(cluster, port));
@@ -80,7 +80,7 @@ class UpAgainTest {
 
         List<String> otherData = new ArrayList<>(options);
         otherData.set(otherData.indexOf("0.001"), "0.002");
-        try (UpProcess refused = UpProcess.start(otherData, Map.of())) {
+        try (MallardProcess refused = MallardProcess.up(otherData, Map.of())) {
             assertThat(refused.awaitUp()).as("mallard up with other data options: %s", refused.output()).isFalse();
             assertThat(refused.awaitExit()).isNotZero();
             assertThat(refused.output()).contains("holds data users committed, made with --sf 0.001 --rows 1000 --seed 42 "

@@ -48,8 +48,8 @@ class UpOnS3Test {
                 statement.execute("COPY (SELECT i + 1000 AS id, 'c' || i AS name FROM range(70) t(i)) TO '"
                         + importDir.resolve("rows.csv") + "' (HEADER)");
             }
-            int port = UpProcess.freePort();
-            try (UpProcess up = UpProcess.start(List.of("--dir", cluster.toString(), "--workers", "1", "--port",
+            int port = MallardProcess.freePort();
+            try (MallardProcess up = MallardProcess.up(List.of("--dir", cluster.toString(), "--workers", "1", "--port",
                     Integer.toString(port), "--http-port", "0", "--sf", "0.001", "--rows", "1000", "--shards", "2",
                     "--store", "s3://cli-store/clusters/one", "--store-endpoint", s3.endpoint().toString(),
                     "--store-path-style", "--import-dir", importDir.toString(),

@@ -368,19 +368,10 @@ final class RowChanges {
      * {@code SELECT * FROM table WHERE condition}, which must push down whole.
      */
     private void checkShardLocal(TableDef table, String alias, TableStatement.Part where) {
-        String probe = "SELECT * FROM " + Sql.ident(table.name()) + (alias == null ? "" : " AS " + Sql.ident(alias))
-                + " WHERE " + where.text();
-        DistributedPlan plan;
-        try {
-            plan = queries.plan(probe);
-        } catch (MallardException e) {
-            throw Definitions.at(e, where.at() - probe.indexOf(where.text()));
-        }
-        if (plan.strategy() != Strategy.PUSHDOWN_SCAN && plan.strategy() != Strategy.SHARD_LOCAL) {
-            throw new MallardException(ErrorCode.NOT_DISTRIBUTED_YET, "this condition cannot be evaluated shard by shard ("
-                    + plan.reason() + "); DELETE and UPDATE of partitioned tables take conditions on the table's own rows, "
-                    + "sub-queries correlated on its shard key and sub-queries over replicated tables", where.at(), null);
-        }
+        requirePushedDown("SELECT * FROM " + Sql.ident(table.name()) + (alias == null ? "" : " AS " + Sql.ident(alias))
+                + " WHERE " + where.text(), where, "this condition cannot be evaluated shard by shard", "DELETE and UPDATE "
+                + "of partitioned tables take conditions on the table's own rows, sub-queries correlated on its shard key "
+                + "and sub-queries over replicated tables");
     }
 
     /**
@@ -390,18 +381,23 @@ final class RowChanges {
      * answers alike everywhere.
      */
     private void checkShardLocalValue(TableDef table, String alias, TableStatement.Part value) {
-        String probe = "SELECT (" + value.text() + ") FROM " + Sql.ident(table.name())
-                + (alias == null ? "" : " AS " + Sql.ident(alias));
+        requirePushedDown("SELECT (" + value.text() + ") FROM " + Sql.ident(table.name())
+                + (alias == null ? "" : " AS " + Sql.ident(alias)), value, "this value cannot be computed shard by shard",
+                "UPDATE of a partitioned table computes new values from the row's own columns and sub-queries over "
+                + "replicated tables");
+    }
+
+    /** {@code probe}, which holds {@code part}, must run whole on the shards; otherwise NOT_DISTRIBUTED_YET at it. */
+    private void requirePushedDown(String probe, TableStatement.Part part, String what, String rule) {
         DistributedPlan plan;
         try {
             plan = queries.plan(probe);
         } catch (MallardException e) {
-            throw Definitions.at(e, value.at() - probe.indexOf(value.text()));
+            throw Definitions.at(e, part.at() - probe.indexOf(part.text()));
         }
         if (plan.strategy() != Strategy.PUSHDOWN_SCAN && plan.strategy() != Strategy.SHARD_LOCAL) {
-            throw new MallardException(ErrorCode.NOT_DISTRIBUTED_YET, "this value cannot be computed shard by shard ("
-                    + plan.reason() + "); UPDATE of a partitioned table computes new values from the row's own columns "
-                    + "and sub-queries over replicated tables", value.at(), null);
+            throw new MallardException(ErrorCode.NOT_DISTRIBUTED_YET, what + " (" + plan.reason() + "); " + rule,
+                    part.at(), null);
         }
     }
 
