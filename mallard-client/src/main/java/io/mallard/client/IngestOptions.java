@@ -6,10 +6,13 @@ import java.util.List;
  * How {@link MallardSqlClient#ingest} treats its table, as ADBC's ingest modes do, and the shard key of a table it makes.
  *
  * @param mode        whether the table must exist, must not, may, or is replaced
- * @param partitionBy the shard key of a table the ingest makes (as {@code ALTER TABLE … SET PARTITIONED BY}); empty: its
- *                    rows are spread evenly over the shards
+ * @param partitionBy  the shard key of a table the ingest makes (as {@code ALTER TABLE … SET PARTITIONED BY}); empty:
+ *                     its rows are spread evenly over the shards
+ * @param expectedRows how many rows the stream will carry, when the sender knows (as from a Parquet file's footer),
+ *                     else -1: the coordinator then writes the shards of a table spread evenly one per core at a time,
+ *                     each taking its share (a wrong count spreads the rows less evenly, nothing else)
  */
-public record IngestOptions(Mode mode, List<String> partitionBy) {
+public record IngestOptions(Mode mode, List<String> partitionBy, long expectedRows) {
     /** What the table must be like before the ingest. */
     public enum Mode {
         /** the table exists; the rows are appended */
@@ -27,6 +30,14 @@ public record IngestOptions(Mode mode, List<String> partitionBy) {
             throw new IllegalArgumentException("an ingest mode is required");
         }
         partitionBy = List.copyOf(partitionBy);
+        if (expectedRows < -1) {
+            throw new IllegalArgumentException("expected rows are a count, or -1 when unknown: " + expectedRows);
+        }
+    }
+
+    /** {@code mode} with {@code partitionBy}, the number of rows unknown. */
+    public IngestOptions(Mode mode, List<String> partitionBy) {
+        this(mode, partitionBy, -1);
     }
 
     /** Append to an existing table. */
@@ -41,6 +52,11 @@ public record IngestOptions(Mode mode, List<String> partitionBy) {
 
     /** The same, with the shard key of a table the ingest makes. */
     public IngestOptions partitionedBy(String... columns) {
-        return new IngestOptions(mode, List.of(columns));
+        return new IngestOptions(mode, List.of(columns), expectedRows);
+    }
+
+    /** The same, saying how many rows the stream will carry. */
+    public IngestOptions expecting(long rows) {
+        return new IngestOptions(mode, partitionBy, rows);
     }
 }

@@ -97,6 +97,9 @@ final class Ingestion {
             command.putOptions("partition_by", String.join(",", options.partitionBy().stream()
                     .map(c -> "\"" + c.replace("\"", "\"\"") + "\"").toList()));
         }
+        if (options.expectedRows() >= 0) {
+            command.putOptions("expected_rows", Long.toString(options.expectedRows()));
+        }
         return command.build();
     }
 }

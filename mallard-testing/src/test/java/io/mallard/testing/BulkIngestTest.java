@@ -226,13 +226,17 @@ class BulkIngestTest {
         assertThat(ingest("spread_small", small, IngestOptions.create())).isEqualTo(10);
         assertThat(ingest("spread_large", large, IngestOptions.create())).isEqualTo(300_000);
         assertThat(ingest("spread_large", small, IngestOptions.append())).isEqualTo(10);
+        // the client says how many rows come (as mallard load does for Parquet): each shard takes about its share
+        assertThat(ingest("spread_counted", large, IngestOptions.create().expecting(300_000))).isEqualTo(300_000);
         assertThat(shardRows("spread_small")).containsExactly(2L, 3L, 2L, 3L);
         assertThat(shardRows("spread_large")).allMatch(rows -> rows >= 65_536).hasSize(4);
+        assertThat(shardRows("spread_counted")).allMatch(rows -> Math.abs(rows - 75_000) <= 65_536).hasSize(4);
         for (String table : List.of("spread_small", "spread_large")) {
             execute("CREATE TABLE " + table + " AS " + small);
         }
         execute("INSERT INTO spread_large " + large);
-        for (String table : List.of("spread_small", "spread_large")) {
+        execute("CREATE TABLE spread_counted AS " + large);
+        for (String table : List.of("spread_small", "spread_large", "spread_counted")) {
             assertMatches(table, List.of("SELECT count(*), sum(k), count(DISTINCT k), min(v), max(v) FROM %s",
                     "SELECT k, v FROM %s WHERE k %% 9973 = 1 ORDER BY k, v"));
         }

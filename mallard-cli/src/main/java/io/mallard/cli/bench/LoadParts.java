@@ -73,7 +73,7 @@ final class LoadParts {
                 InputStream ca = Files.newInputStream(tls.caCertificate());
                 FlightClient client = FlightClient.builder(allocator, Location.forGrpcTls("127.0.0.1", server.getPort()))
                         .trustedCertificates(ca).build()) {
-            return FileLoader.read(request, new LoadCounters(), (rows, ignored) -> put(client, rows)).rows();
+            return FileLoader.read(request, new LoadCounters(), (rows, ignored, knownRows) -> put(client, rows)).rows();
         }
     }
 
@@ -103,7 +103,7 @@ final class LoadParts {
         Files.deleteIfExists(file);
         Files.deleteIfExists(dir.resolve("arrow-import.duckdb.wal"));
         try {
-            return FileLoader.read(request, new LoadCounters(), (rows, allocator) -> {
+            return FileLoader.read(request, new LoadCounters(), (rows, allocator, knownRows) -> {
                 try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
                         ArrowArrayStream stream = DuckArrow.register(duck, "arrow_rows", new Borrowed(rows, allocator),
                                 allocator);
@@ -126,17 +126,18 @@ final class LoadParts {
 
     /**
      * The request's rows written into {@code shards} new database files as the coordinator's ingest writes a table
-     * spread evenly ({@link StreamWriter}: dealt to one INSERT per file, one DuckDB thread each), without Flight; the
+     * spread evenly ({@link StreamWriter}, told the number of rows as {@code mallard load} tells it), without Flight; the
      * files are deleted.
      */
     static long dealtImport(FileLoader.Request request, Path dir, int shards) throws IOException, SQLException {
         try (StreamWriter streams = new StreamWriter(dir)) {
-            return FileLoader.read(request, new LoadCounters(), (rows, allocator) -> {
+            return FileLoader.read(request, new LoadCounters(), (rows, allocator, knownRows) -> {
                 Schema schema = rows.getVectorSchemaRoot().getSchema();
                 List<String> names = schema.getFields().stream().map(Field::getName).toList();
                 TableDef table = new TableDef(0, "bench", TableRole.PARTITIONED, List.of(),
                         streams.columns(schema, names, allocator), List.of(), names.size());
-                List<StreamWriter.ShardFile> files = streams.write(table, names, rows, allocator, shards);
+                List<StreamWriter.ShardFile> files = streams.write(table, names, rows, allocator, shards,
+                        knownRows);
                 FileWriter.deleteQuietly(files.stream().map(StreamWriter.ShardFile::file).toList());
                 return files.stream().mapToLong(f -> f.file().rows()).sum();
             }).rows();

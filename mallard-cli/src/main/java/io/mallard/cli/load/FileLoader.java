@@ -67,9 +67,9 @@ public final class FileLoader {
 
     /** Loads the files; {@code counters} follow it while it runs. */
     public static Result load(MallardSqlClient client, Request request, LoadCounters counters) {
-        return run(request, counters, (reader, target, allocator) -> client.ingest(request.table(), reader, request.create()
-                ? IngestOptions.create().partitionedBy(request.partitionBy().toArray(String[]::new))
-                : IngestOptions.append()), table -> tableColumns(client, table));
+        return run(request, counters, (reader, target, allocator, knownRows) -> client.ingest(request.table(), reader,
+                (request.create() ? IngestOptions.create().partitionedBy(request.partitionBy().toArray(String[]::new))
+                        : IngestOptions.append()).expecting(knownRows)), table -> tableColumns(client, table));
     }
 
     /**
@@ -77,7 +77,7 @@ public final class FileLoader {
      * (for the load benchmark's breakdown). The files' own columns are the target, as with {@code create}.
      */
     public static Result readOnly(Request request, LoadCounters counters) {
-        return read(request, counters, (reader, allocator) -> {
+        return read(request, counters, (reader, allocator, knownRows) -> {
             long rows = 0;
             while (reader.loadNextBatch()) {
                 rows += reader.getVectorSchemaRoot().getRowCount();
@@ -88,24 +88,26 @@ public final class FileLoader {
 
     /**
      * Reads the files as {@link #load} would and gives their Arrow stream to {@code rows}, which returns how many rows
-     * it took; the files' own columns are the target, as with {@code create}. The stream stays this method's: the sink
+     * it took (with the number of rows the files' metadata gives, or -1); the files' own columns are the target, as with
+     * {@code create}. The stream stays this method's: the sink
      * must not close it; what the sink allocates to go with its batches comes from {@code allocator}, the stream's own.
      * For the load benchmark, which sends the same stream elsewhere to measure each part of a load.
      */
     public static Result read(Request request, LoadCounters counters, RowsSink rows) {
         return run(new Request(request.table(), true, List.of(), request.files()), counters,
-                (reader, target, allocator) -> rows.take(reader, allocator), table -> List.of());
+                (reader, target, allocator, knownRows) -> rows.take(reader, allocator, knownRows), table -> List.of());
     }
 
     /** Takes the rows of a {@link #read}. */
     @FunctionalInterface
     public interface RowsSink {
-        long take(ArrowReader rows, BufferAllocator allocator) throws IOException;
+        long take(ArrowReader rows, BufferAllocator allocator, long knownRows) throws IOException;
     }
 
     /** What happens to the rows once they are read. */
     private interface Sink {
-        long send(FileRowsReader reader, List<Column> target, BufferAllocator allocator) throws IOException;
+        long send(FileRowsReader reader, List<Column> target, BufferAllocator allocator, long knownRows)
+                throws IOException;
     }
 
     private static Result run(Request request, LoadCounters counters, Sink sink,
@@ -128,7 +130,7 @@ public final class FileLoader {
             counters.start(files.size(), knownRows);
             long rows;
             try (FileRowsReader reader = new FileRowsReader(duck, files, selects, allocator, counters)) {
-                rows = sink.send(reader, target, allocator);
+                rows = sink.send(reader, target, allocator, knownRows);
             }
             return new Result(request.table(), rows, files.size(), files.stream().mapToLong(SourceFile::size).sum(),
                     counters.arrowBytes(), System.nanoTime() - started);

@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.c.ArrowArrayStream;
 import org.apache.arrow.memory.BufferAllocator;
@@ -39,12 +40,15 @@ import org.duckdb.DuckDBConnection;
 
 /**
  * Writes a client's Arrow stream straight into new files of a table spread evenly, one file per shard, while the stream
- * arrives: its batches are dealt round robin to one INSERT per shard file, all running at once in a DuckDB database of
- * its own with one thread, so each statement runs on its own caller's thread (DuckDB's parallelism inside each would
- * only add work on cores the stream's receiving already keeps busy). Nothing is staged, and the files are complete when
- * the last row has arrived. The first batches are held back until there is one for every shard: a stream that ends
- * sooner is cut into equal shares of rows instead, so that a small ingest is spread too. Measured against staging the
- * stream and then writing the shard files: docs/benchmarks.md, "Writing the stream straight into the shard files".
+ * arrives, in a DuckDB database of its own with one thread, so each statement runs on its own caller's thread (DuckDB's
+ * parallelism inside each would only add work on cores the stream's receiving already keeps busy). Nothing is staged,
+ * and the files are complete when the last row has arrived. Each shard's file is one INSERT fed by a queue of batches.
+ * When the client says how many rows it sends, the shards are written a few at a time, one per core ("lanes"): each
+ * open shard takes its share of the rows, ends, and the next shard opens, so no more statements run than there are
+ * cores. Otherwise the batches are dealt round robin to all shards at once. The first batches are held back until there
+ * is one for every shard: a stream that ends sooner is cut into equal shares of rows instead, so that a small ingest is
+ * spread too. Measured against staging the stream and then writing the shard files: docs/benchmarks.md, "Writing the
+ * stream straight into the shard files".
  */
 public final class StreamWriter implements AutoCloseable {
     /** Batches a shard's statement may have waiting. */
@@ -103,31 +107,45 @@ public final class StreamWriter implements AutoCloseable {
      * Writes the rows of {@code rows}, whose columns are {@code table}'s named {@code names} by position, into one new
      * file per shard of {@code shards} that gets rows. Either every file is written or, when the stream or a statement
      * fails, none is left.
+     *
+     * @param expectedRows how many rows the client said it sends, or -1: with it, the shards are written one per core
+     *                     at a time, each taking its share; a wrong count only spreads the rows less evenly
      */
     public List<ShardFile> write(TableDef table, List<String> names, ArrowReader rows, BufferAllocator allocator,
-            int shards) {
+            int shards, long expectedRows) {
+        int lanes = expectedRows < 0 ? shards : Math.min(shards, Runtime.getRuntime().availableProcessors());
+        return write(table, names, rows, allocator, shards, expectedRows, lanes);
+    }
+
+    /** {@link #write} with {@code lanes} shards written at a time ({@code shards}: all at once, dealt round robin). */
+    List<ShardFile> write(TableDef table, List<String> names, ArrowReader rows, BufferAllocator allocator, int shards,
+            long expectedRows, int lanes) {
         Schema schema;
         try {
             schema = rows.getVectorSchemaRoot().getSchema();
         } catch (IOException e) {
             throw new MallardException(ErrorCode.IO_ERROR, "reading the schema of the stream: " + e.getMessage(), e);
         }
-        ExecutorService threads = Executors.newFixedThreadPool(shards, r -> {
+        // the statements start in shard order, as the dealer opens the shards
+        ExecutorService threads = Executors.newFixedThreadPool(lanes, r -> {
             Thread t = new Thread(r, "stream-writer-" + THREADS.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
         List<QueueReader> queues = new ArrayList<>();
         List<Future<FileWriter.Written>> statements = new ArrayList<>();
+        AtomicBoolean failed = new AtomicBoolean();
         boolean written = false;
         try {
             String select = "AS v(" + quoted(names) + ")";
             for (int shard = 0; shard < shards; shard++) {
                 QueueReader queue = new QueueReader(allocator, schema);
                 queues.add(queue);
-                statements.add(threads.submit(() -> writeShard(table, queue, select, allocator)));
+                // a shard whose statement has not started when the write fails never starts
+                statements.add(threads.submit(() -> failed.get() ? null : writeShard(table, queue, select, allocator)));
             }
-            new Dealer(allocator, schema, queues, statements).deal(rows);
+            long share = lanes < shards ? Math.max(1, (expectedRows + shards - 1) / shards) : Long.MAX_VALUE;
+            new Dealer(allocator, schema, queues, statements, lanes, share).deal(rows);
             List<ShardFile> files = new ArrayList<>();
             for (int shard = 0; shard < shards; shard++) {
                 FileWriter.Written file = statements.get(shard).get();
@@ -145,6 +163,7 @@ public final class StreamWriter implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new MallardException(ErrorCode.QUERY_CANCELLED, "the ingest was interrupted", e);
         } finally {
+            failed.set(!written);
             // a statement still reading fails now (so it writes nothing); then every statement has ended
             queues.forEach(QueueReader::abandon);
             threads.shutdown();
@@ -209,23 +228,40 @@ public final class StreamWriter implements AutoCloseable {
         return String.join(", ", names.stream().map(Sql::ident).toList());
     }
 
-    /** Hands the stream's batches to the shards' queues. */
+    /**
+     * Hands the stream's batches to the shards' queues: round robin over the open shards, {@code lanes} of them at a
+     * time. With fewer lanes than shards, an open shard ends when it has about its share of the rows (to the nearest
+     * batch) and the next shard opens in its place; the last open shards take whatever rows remain.
+     */
     private static final class Dealer {
         private final BufferAllocator allocator;
         private final Schema schema;
         private final List<QueueReader> queues;
         private final List<Future<FileWriter.Written>> statements;
-        private int next;
+        private final long share;
+        private final int[] open;
+        private final long[] dealt;
+        private final boolean[] ended;
+        private int nextToOpen;
+        private int turn;
 
         Dealer(BufferAllocator allocator, Schema schema, List<QueueReader> queues,
-                List<Future<FileWriter.Written>> statements) {
+                List<Future<FileWriter.Written>> statements, int lanes, long share) {
             this.allocator = allocator;
             this.schema = schema;
             this.queues = queues;
             this.statements = statements;
+            this.share = share;
+            this.open = new int[lanes];
+            for (int lane = 0; lane < lanes; lane++) {
+                open[lane] = lane;
+            }
+            this.nextToOpen = lanes;
+            this.dealt = new long[queues.size()];
+            this.ended = new boolean[queues.size()];
         }
 
-        /** Each batch, moved into a root of its own, to the next shard; then the end to every shard. */
+        /** Each batch, moved into a root of its own, to the next open shard; then the end to every shard. */
         void deal(ArrowReader rows) throws IOException, InterruptedException, ExecutionException {
             List<VectorSchemaRoot> held = new ArrayList<>();
             try {
@@ -255,8 +291,8 @@ public final class StreamWriter implements AutoCloseable {
                     held = null;
                     handShares(few);
                 }
-                for (QueueReader queue : queues) {
-                    queue.batches.put(Optional.empty());
+                for (int shard = 0; shard < queues.size(); shard++) {
+                    end(shard);
                 }
             } finally {
                 if (held != null) {
@@ -279,44 +315,95 @@ public final class StreamWriter implements AutoCloseable {
             }
         }
 
-        /** Fewer batches than shards: each cut into one share of rows per shard. */
+        /**
+         * Fewer batches than shards: each cut into one share of rows per shard; each shard gets its shares and its
+         * end in turn (so that shards written a few at a time do not wait on each other).
+         */
         private void handShares(List<VectorSchemaRoot> batches) throws IOException, InterruptedException,
                 ExecutionException {
-            List<VectorSchemaRoot> shares = new ArrayList<>();
+            List<List<VectorSchemaRoot>> shares = new ArrayList<>();
             try {
+                for (int shard = 0; shard < queues.size(); shard++) {
+                    shares.add(new ArrayList<>());
+                }
                 for (VectorSchemaRoot batch : batches) {
                     int n = batch.getRowCount();
                     for (int shard = 0; shard < queues.size(); shard++) {
                         int from = (int) ((long) n * shard / queues.size());
                         int to = (int) ((long) n * (shard + 1) / queues.size());
                         if (to > from) {
-                            shares.add(batch.slice(from, to - from));
+                            shares.get(shard).add(batch.slice(from, to - from));
                         }
                     }
                 }
+            } catch (RuntimeException e) {
+                shares.forEach(s -> s.forEach(VectorSchemaRoot::close));
+                throw e;
             } finally {
                 batches.forEach(VectorSchemaRoot::close);
             }
-            // shares of one batch go to consecutive shards, and the next batch's first share to the shard after
-            handAll(shares);
+            int shard = 0;
+            int handed = 0;
+            try {
+                for (; shard < queues.size(); shard++) {
+                    List<VectorSchemaRoot> mine = shares.get(shard);
+                    for (handed = 0; handed < mine.size(); handed++) {
+                        put(shard, mine.get(handed));
+                    }
+                    end(shard);
+                }
+            } finally {
+                if (shard < queues.size()) { // failed: free what was not handed (put freed the one it failed on)
+                    List<VectorSchemaRoot> mine = shares.get(shard);
+                    mine.subList(Math.min(handed + 1, mine.size()), mine.size()).forEach(VectorSchemaRoot::close);
+                    shares.subList(shard + 1, queues.size()).forEach(s -> s.forEach(VectorSchemaRoot::close));
+                }
+            }
         }
 
-        /** Puts a batch in the next shard's queue, or fails when that shard's statement ended (the batch is freed). */
+        /** Hands a batch to the next open shard, opening the next shard first when that one has its share. */
         private void hand(VectorSchemaRoot batch) throws IOException, InterruptedException, ExecutionException {
-            QueueReader queue = queues.get(next);
+            int shard = open[turn];
+            long n = batch.getRowCount();
+            if (nextToOpen < queues.size() && dealt[shard] > 0 && dealt[shard] + n / 2 > share) {
+                try {
+                    end(shard);
+                } catch (InterruptedException | RuntimeException e) {
+                    batch.close();
+                    throw e;
+                }
+                shard = nextToOpen++;
+                open[turn] = shard;
+            }
+            put(shard, batch);
+            dealt[shard] += n;
+            turn = (turn + 1) % open.length;
+        }
+
+        /** Puts a batch in a shard's queue, or fails when that shard's statement ended (the batch is freed). */
+        private void put(int shard, VectorSchemaRoot batch) throws IOException, InterruptedException,
+                ExecutionException {
+            QueueReader queue = queues.get(shard);
             try {
                 while (!queue.batches.offer(Optional.of(batch), POLL_MILLIS, TimeUnit.MILLISECONDS)) {
-                    Future<FileWriter.Written> statement = statements.get(next);
+                    Future<FileWriter.Written> statement = statements.get(shard);
                     if (statement.isDone()) {
                         statement.get(); // its failure, if it failed
-                        throw new IOException("shard " + next + "'s statement ended before the rows did");
+                        throw new IOException("shard " + shard + "'s statement ended before the rows did");
                     }
                 }
             } catch (IOException | InterruptedException | ExecutionException | RuntimeException e) {
                 batch.close();
                 throw e;
             }
-            next = (next + 1) % queues.size();
+        }
+
+        /** Ends a shard's stream (once). */
+        private void end(int shard) throws InterruptedException {
+            if (!ended[shard]) {
+                ended[shard] = true;
+                queues.get(shard).batches.put(Optional.empty());
+            }
         }
     }
 

@@ -12,10 +12,12 @@ import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDe
 /**
  * Reads Flight SQL's bulk ingest command. Tables live in catalog {@code mallard}, schema {@code main}; there are no
  * temporary tables and no transactions. Mallard's own options go in the command's options map:
- * {@code partition_by} = the shard key's columns, comma-separated, for a table the ingest makes.
+ * {@code partition_by} = the shard key's columns, comma-separated, for a table the ingest makes;
+ * {@code expected_rows} = how many rows the stream carries, when the client knows (a hint for writing the shards).
  */
 final class IngestCommand {
     static final String PARTITION_BY = "partition_by";
+    static final String EXPECTED_ROWS = "expected_rows";
 
     private IngestCommand() {
     }
@@ -46,14 +48,30 @@ final class IngestCommand {
             default -> throw refused("say what to do when the table exists (if_exists: FAIL, APPEND or REPLACE)");
         };
         List<String> partitionBy = List.of();
+        long expectedRows = -1;
         for (Map.Entry<String, String> option : command.getOptionsMap().entrySet()) {
             if (option.getKey().equalsIgnoreCase(PARTITION_BY)) {
                 partitionBy = columns(option.getValue());
+            } else if (option.getKey().equalsIgnoreCase(EXPECTED_ROWS)) {
+                expectedRows = count(option.getValue());
             } else {
-                throw refused("unknown ingest option " + option.getKey() + " (Mallard's: " + PARTITION_BY + ")");
+                throw refused("unknown ingest option " + option.getKey() + " (Mallard's: " + PARTITION_BY + ", "
+                        + EXPECTED_ROWS + ")");
             }
         }
-        return new IngestOptions(command.getTable(), create, ifExists, partitionBy);
+        return new IngestOptions(command.getTable(), create, ifExists, partitionBy, expectedRows);
+    }
+
+    private static long count(String value) {
+        try {
+            long rows = Long.parseLong(value.strip());
+            if (rows >= 0) {
+                return rows;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw refused(EXPECTED_ROWS + " is a count of rows (0 or more), not " + value);
     }
 
     /** {@code a, b} or {@code (a, b)}; names may be double-quoted. */

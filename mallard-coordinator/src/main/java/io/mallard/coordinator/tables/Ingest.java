@@ -98,7 +98,7 @@ final class Ingest {
                 writer.streams().columns(schema(stream), names, allocator), List.of(), names.size()));
         long start = System.nanoTime();
         List<StreamWriter.ShardFile> files = writer.streams().write(shape, names, stream, allocator,
-                writer.catalog().snapshot().shardCount());
+                writer.catalog().snapshot().shardCount(), options.expectedRows());
         long arrived = System.nanoTime();
         try {
             changes.lock();

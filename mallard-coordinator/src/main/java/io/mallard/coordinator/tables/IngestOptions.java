@@ -14,8 +14,10 @@ import java.util.Objects;
  * @param ifExists    what happens when the table exists
  * @param partitionBy the shard key of a table the ingest makes (as {@code ALTER TABLE … SET PARTITIONED BY} would set
  *                    it); empty: rows are spread evenly. For an existing table it must be the table's key, or empty.
+ * @param expectedRows how many rows the client says the stream carries, or -1 (see {@code StreamWriter})
  */
-public record IngestOptions(String table, boolean create, IfExists ifExists, List<String> partitionBy) {
+public record IngestOptions(String table, boolean create, IfExists ifExists, List<String> partitionBy,
+        long expectedRows) {
     /** What to do when the table exists. */
     public enum IfExists {
         /** refuse: the ingest meant to make a new table */
@@ -29,6 +31,10 @@ public record IngestOptions(String table, boolean create, IfExists ifExists, Lis
     public IngestOptions {
         Objects.requireNonNull(ifExists, "ifExists");
         partitionBy = List.copyOf(partitionBy);
+        if (expectedRows < -1) {
+            throw new MallardException(ErrorCode.INVALID_ARGUMENT, "bulk ingest: expected_rows is a count of rows, not "
+                    + expectedRows);
+        }
         if (table == null || table.isBlank()) {
             throw new MallardException(ErrorCode.INVALID_ARGUMENT, "a bulk ingest names its table");
         }

@@ -17,14 +17,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * The embedded default store: files under one directory of the coordinator, key {@code a/b/c.duckdb} at
  * {@code <root>/a/b/c.duckdb}. Workers download through the coordinator's HTTPS server with URLs from the supplied
  * {@link DownloadUrlSigner}; that server finds the bytes with {@link #file(String)}.
  *
- * <p>A put copies into {@code <root>/.incoming/}, forces the copy to disk, then renames it into place atomically, so a
- * crash leaves either the old state or the whole new file (plus, at worst, a leftover in {@code .incoming}, which no
+ * <p>A put links (or, on another file system, copies) the file into {@code <root>/.incoming/}, forces it to disk, then
+ * renames it into place atomically, so a crash leaves either the old state or the whole new file (plus, at worst, a leftover in {@code .incoming}, which no
  * key can name, {@link #list} never shows, and the next start of the store removes; {@link #list} shows no other file
  * whose name is not a valid key either). One process owns the directory
  * (the coordinator holds its lock). Directories of deleted files are left in place.
@@ -64,9 +65,14 @@ public final class LocalShardStore implements ShardStore {
     @Override
     public void put(String key, Path localFile) throws IOException {
         Path target = file(key);
-        Path partial = Files.createTempFile(incoming, "put-", ".partial");
+        Path partial = incoming.resolve("put-" + UUID.randomUUID() + ".partial");
         try {
-            Files.copy(localFile, partial, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                // the written file is final: a second name for it spares copying it (on a disk, also writing it again)
+                Files.createLink(partial, localFile);
+            } catch (IOException | UnsupportedOperationException e) {
+                Files.copy(localFile, partial, StandardCopyOption.REPLACE_EXISTING);
+            }
             force(partial, StandardOpenOption.WRITE);
             Files.createDirectories(target.getParent());
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

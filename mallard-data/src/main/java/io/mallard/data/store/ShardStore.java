@@ -23,7 +23,8 @@ public interface ShardStore extends Closeable {
 
     /**
      * Stores a finished local file under {@code key}, atomically: readers see either no file or all of it, never a
-     * partial one. An existing file under the same key is replaced.
+     * partial one. An existing file under the same key is replaced. The local file must not change afterwards (the
+     * embedded store may keep it as a second name of the same file); deleting it is fine.
      */
     void put(String key, Path localFile) throws IOException;
 

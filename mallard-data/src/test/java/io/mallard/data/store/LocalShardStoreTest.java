@@ -67,6 +67,20 @@ class LocalShardStoreTest extends ShardStoreContractTest {
     }
 
     @Test
+    void aStoredFileOutlivesTheLocalFileItWasPutFrom() throws IOException {
+        byte[] bytes = randomBytes(100_000, 15);
+        Path written = write("w", bytes);
+
+        store.put("tables/t/s2/w.duckdb", written);
+        Files.delete(written); // what the coordinator does once a put returns
+
+        assertThat(Files.readAllBytes(local.file("tables/t/s2/w.duckdb"))).isEqualTo(bytes);
+        try (InputStream in = store.open("tables/t/s2/w.duckdb")) {
+            assertThat(in.readAllBytes()).isEqualTo(bytes);
+        }
+    }
+
+    @Test
     void leftoversOfAnInterruptedPutAreNeverListedAndGoAtTheNextStart() throws IOException {
         Path leftover = Files.write(local.root().resolve(".incoming/put-123.partial"), randomBytes(10, 12));
 
