@@ -76,6 +76,13 @@ class UpAgainTest {
                 }
                 assertThat(differences).isEmpty();
             }
+            // a second mallard up on a directory in use says so, naming the process that holds it
+            try (MallardProcess second = MallardProcess.up(options, Map.of())) {
+                assertThat(second.awaitUp()).as("a second mallard up: %s", second.output()).isFalse();
+                assertThat(second.awaitExit()).isNotZero();
+                assertThat(second.output()).contains("error: IO_ERROR: the cluster directory " + cluster.toRealPath()
+                        + " is in use by another process (PID ").contains("stop it (or wait until it has exited)");
+            }
         }
 
         List<String> otherData = new ArrayList<>(options);

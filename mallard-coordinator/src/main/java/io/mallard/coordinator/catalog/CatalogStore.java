@@ -1,7 +1,9 @@
 package io.mallard.coordinator.catalog;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.mallard.common.ErrorCode;
 import io.mallard.common.Json;
+import io.mallard.common.MallardException;
 import io.mallard.common.duck.DuckLockdown;
 import io.mallard.common.security.OwnerOnlyFiles;
 import io.mallard.data.TableRole;
@@ -26,6 +28,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.duckdb.DuckDBConnection;
 
 /**
@@ -50,6 +54,9 @@ final class CatalogStore implements AutoCloseable {
                 + "rows_added BIGINT NOT NULL, rows_removed BIGINT NOT NULL)",
     };
 
+    /** The process DuckDB names as holding a file's lock. */
+    private static final Pattern HOLDER_PID = Pattern.compile("\\(PID (\\d+)\\)");
+
     private final DuckDBConnection connection;
 
     private CatalogStore(DuckDBConnection connection) {
@@ -63,7 +70,15 @@ final class CatalogStore implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new SQLException("cannot make the directory of " + file + " private: " + e.getMessage(), e);
         }
-        DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
+        DuckDBConnection connection;
+        try {
+            connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
+        } catch (SQLException e) {
+            if (e.getMessage() != null && e.getMessage().contains("Could not set lock on file")) {
+                throw inUse(file, e);
+            }
+            throw e;
+        }
         try {
             OwnerOnlyFiles.files(file, OwnerOnlyFiles.walOf(file));
             DuckLockdown.apply(connection);
@@ -80,6 +95,18 @@ final class CatalogStore implements AutoCloseable {
             connection.close();
             throw e;
         }
+    }
+
+    /**
+     * DuckDB's refusal to open a file another process holds, said as what it means for a cluster directory: a
+     * coordinator or {@code mallard up} still running there, or still shutting down.
+     */
+    private static MallardException inUse(Path file, SQLException e) {
+        Matcher pid = HOLDER_PID.matcher(e.getMessage());
+        return new MallardException(ErrorCode.IO_ERROR, "the cluster directory " + file.toAbsolutePath().getParent()
+                + " is in use by another process" + (pid.find() ? " (PID " + pid.group(1) + ")" : "")
+                + ": a coordinator or mallard up running there, or still shutting down; stop it (or wait until it has"
+                + " exited), or use another directory", e);
     }
 
     /** The cluster's shard count and properties, once {@link #initialize} ran. */

@@ -144,7 +144,8 @@ public final class StreamWriter implements AutoCloseable {
                 // a shard whose statement has not started when the write fails never starts
                 statements.add(threads.submit(() -> failed.get() ? null : writeShard(table, queue, select, allocator)));
             }
-            long share = lanes < shards ? Math.max(1, (expectedRows + shards - 1) / shards) : Long.MAX_VALUE;
+            long share = lanes < shards
+                    ? Math.max(1, expectedRows / shards + (expectedRows % shards == 0 ? 0 : 1)) : Long.MAX_VALUE;
             new Dealer(allocator, schema, queues, statements, lanes, share).deal(rows);
             List<ShardFile> files = new ArrayList<>();
             for (int shard = 0; shard < shards; shard++) {
