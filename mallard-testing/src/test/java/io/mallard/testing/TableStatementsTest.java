@@ -6,12 +6,20 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.mallard.client.MallardSqlClient;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
+import io.mallard.common.duck.DuckArrow;
+import io.mallard.common.duck.DuckErrors;
 import io.mallard.common.rows.QueryRows;
 import io.mallard.oracle.Oracle;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import org.apache.arrow.c.ArrowArrayStream;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.duckdb.DuckDBConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -224,6 +232,61 @@ class TableStatementsTest {
             same("SELECT k, tags::VARCHAR[] AS tags FROM empty_tags ORDER BY k");
             same("SELECT n, count(*), sum(k) FROM tallies GROUP BY n ORDER BY n");
             same("SELECT DISTINCT n FROM tallies ORDER BY n");
+        }
+    }
+
+    @Test
+    void aReferenceDatabaseDuckDbInvalidatedIsBuiltAnewAndTheNextStatementsAnswerAsBefore() throws Exception {
+        both("CREATE TABLE shelf (k INTEGER, name VARCHAR)");
+        client.query("ALTER TABLE shelf SET REPLICATED");
+        both("INSERT INTO shelf VALUES (1, 'one'), (2, 'two'), (3, 'three')");
+        both("CREATE TABLE stock AS SELECT i AS id, i % 4 AS k FROM range(1000) t(i)");
+        List<String> queries = List.of("SELECT * FROM shelf ORDER BY k",
+                "SELECT s.name, count(*), sum(t.id) FROM stock t JOIN shelf s ON t.k = s.k GROUP BY s.name ORDER BY s.name",
+                "SELECT k, name FROM shelf WHERE k = (SELECT max(k) FROM shelf)",
+                "SELECT t.k, s.name FROM stock t LEFT JOIN shelf s ON t.k = s.k WHERE t.id < 8 ORDER BY t.id");
+        for (String query : queries) {
+            same(query);
+        }
+        // DuckDB's own internal error on a connection of the reference database invalidates that database
+        try (DuckDBConnection broken = cluster.coordinator().reference().connect()) {
+            invalidate(broken);
+            SQLException after = catchThrowableOfType(SQLException.class, () -> broken.createStatement().execute("SELECT 1"));
+            assertThat(DuckErrors.invalidated(after)).as("the reference database is invalidated").isTrue();
+        }
+        for (String query : queries) {
+            same(query);
+        }
+        assertThat(both("INSERT INTO shelf VALUES (4, 'four')")).isEqualTo(1);
+        for (String query : queries) {
+            same(query);
+        }
+    }
+
+    /** Fails a statement on {@code connection} as DuckDB 2.0.0 fails on a list of ENUMs that are all empty. */
+    private static void invalidate(DuckDBConnection connection) throws Exception {
+        try (BufferAllocator allocator = new RootAllocator(); Statement s = duck.createStatement()) {
+            s.execute("CREATE TEMP TABLE breaking (k INTEGER, tags ENUM('a', 'b')[])");
+            s.execute("INSERT INTO breaking VALUES (1, []), (2, NULL)");
+            ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator);
+            try (ResultSet rows = s.executeQuery("SELECT * FROM breaking")) {
+                org.apache.arrow.c.Data.exportArrayStream(allocator, DuckArrow.export(rows, allocator), stream);
+                connection.registerArrowStream("breaking_answers", stream);
+                try (Statement q = connection.createStatement()) {
+                    SQLException internal = catchThrowableOfType(SQLException.class,
+                            () -> q.executeQuery("SELECT * FROM breaking_answers"));
+                    assertThat((Throwable) internal)
+                            .as("DuckDB fails on the stream (if it no longer does, this test must break the database "
+                                    + "another way)").isNotNull();
+                }
+            } finally {
+                try {
+                    stream.close();
+                } catch (NullPointerException released) {
+                    // DuckDB released (and so closed) the stream when it failed
+                }
+                s.execute("DROP TABLE breaking");
+            }
         }
     }
 

@@ -97,7 +97,7 @@ final class BenchShardsCommand implements Callable<Integer> {
                         catalog.snapshot(), writer, allocator, 1)) {
             Snapshot snapshot = catalog.snapshot();
             DistributedPlanner planner = new DistributedPlanner(new PlannerCatalog(() -> snapshot),
-                    new DuckDbSqlEngine(reference.connection().duplicate()));
+                    new DuckDbSqlEngine(reference.planning()));
             for (NamedQuery query : selected) {
                 plans.add(planner.plan(query.sql()));
             }

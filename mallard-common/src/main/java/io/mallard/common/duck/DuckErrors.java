@@ -15,4 +15,13 @@ public final class DuckErrors {
         DuckError error = DuckError.read(e);
         return new MallardException(DuckErrorCodes.codeOf(error), error.message(), e);
     }
+
+    /**
+     * Whether {@code e} says that DuckDB has invalidated the database it came from: after an internal error of its
+     * own, DuckDB fails every later statement on that database, so it must be replaced.
+     */
+    public static boolean invalidated(SQLException e) {
+        String message = e.getMessage();
+        return message != null && message.contains("database has been invalidated");
+    }
 }

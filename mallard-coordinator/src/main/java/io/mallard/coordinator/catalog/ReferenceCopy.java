@@ -1,6 +1,7 @@
 package io.mallard.coordinator.catalog;
 
 import io.mallard.common.duck.DuckArrow;
+import io.mallard.common.duck.DuckErrors;
 import io.mallard.common.duck.DuckLockdown;
 import io.mallard.data.Sql;
 import io.mallard.data.TableRole;
@@ -9,9 +10,11 @@ import io.mallard.data.table.DataFile;
 import io.mallard.data.table.Snapshot;
 import io.mallard.data.table.TableDef;
 import io.mallard.data.table.ViewSql;
+import io.mallard.planner.sql.DuckDbSqlEngine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,9 +22,11 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.arrow.c.ArrowArrayStream;
@@ -36,18 +41,37 @@ import org.slf4j.LoggerFactory;
  * dimension tables with all their rows, partitioned tables empty. The planner binds queries against it, LOCAL queries
  * and GATHER combines run on it. Rebuilt from the store when the coordinator starts and brought up to date after each
  * commit, table by table; it is locked like every database that runs client SQL.
+ *
+ * <p>DuckDB invalidates a database after an internal error of its own and then fails every later statement on it. A
+ * connection that finds the reference database so ({@link #connect}, the planner's {@link #planning}, a commit's
+ * {@link #apply}) has it built anew from the version last applied, edge tables included; the statement that met the
+ * error fails, the next ones work.
  */
-public final class ReferenceCopy implements AutoCloseable {
+public final class ReferenceCopy implements AutoCloseable, ReferenceConnections {
     private static final Logger LOG = LoggerFactory.getLogger(ReferenceCopy.class);
 
-    private final DuckDBConnection reference;
+    private final Path file;
+    private final Properties properties;
     private final TableWriter writer;
     private final BufferAllocator allocator;
     /** What each table's copy was made from (name, columns, files): a table is rebuilt when this changes. */
     private final Map<Long, String> applied = new HashMap<>();
-    /** Edge tables (lower case): empty tables with their columns, kept through catalog changes (docs/edge.md). */
-    private final Set<String> edgeTables = new HashSet<>();
-    private ReferenceCopy(DuckDBConnection reference, TableWriter writer, BufferAllocator allocator) {
+    /** Edge tables by lower-case name, with their DDL: empty tables kept through catalog changes (docs/edge.md). */
+    private final Map<String, String> edgeTables = new LinkedHashMap<>();
+    private DuckDBConnection reference;
+    /** The file the database is in now: {@link #file}, or after the n-th renewal a file of its own beside it. */
+    private Path current;
+    private int renewals;
+    /** The planner's connection, one at a time ({@link #planning}). */
+    private DuckDBConnection planning;
+    /** The version applied last. */
+    private Snapshot snapshot;
+
+    private ReferenceCopy(Path file, Properties properties, DuckDBConnection reference, TableWriter writer,
+            BufferAllocator allocator) {
+        this.file = file;
+        this.current = file;
+        this.properties = properties;
         this.reference = reference;
         this.writer = writer;
         this.allocator = allocator;
@@ -69,9 +93,8 @@ public final class ReferenceCopy implements AutoCloseable {
      */
     public static ReferenceCopy build(Path file, Snapshot snapshot, TableWriter writer, BufferAllocator allocator,
             int threads, long memoryLimitBytes, Path tempDirectory) throws SQLException, IOException {
-        Files.deleteIfExists(file);
-        Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".wal"));
-        java.util.Properties properties = new java.util.Properties();
+        deleteRenewed(file);
+        Properties properties = new Properties();
         properties.setProperty("threads", Integer.toString(threads));
         if (memoryLimitBytes > 0) {
             properties.setProperty("memory_limit", Math.max(1, memoryLimitBytes >> 20) + "MB");
@@ -79,40 +102,205 @@ public final class ReferenceCopy implements AutoCloseable {
         if (tempDirectory != null) {
             properties.setProperty("temp_directory", tempDirectory.toAbsolutePath().toString());
         }
-        DuckDBConnection reference = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
+        ReferenceCopy copy = new ReferenceCopy(file, properties, open(file, properties), writer, allocator);
         try {
-            // clients' SQL runs here for LOCAL queries: no files, no extensions, no setting changes
-            DuckLockdown.apply(reference);
-            ReferenceCopy copy = new ReferenceCopy(reference, writer, allocator);
             copy.apply(snapshot);
+            synchronized (copy) {
+                if (copy.planning == null) { // (a renewal while the first version was applied made one already)
+                    copy.planning = (DuckDBConnection) copy.reference.duplicate();
+                }
+            }
             return copy;
         } catch (SQLException | IOException | RuntimeException e) {
+            copy.close();
+            throw e;
+        }
+    }
+
+    /** A new, empty database file at {@code file}, locked: clients' SQL runs here (no files, extensions, settings). */
+    private static DuckDBConnection open(Path file, Properties properties) throws SQLException, IOException {
+        Files.deleteIfExists(file);
+        Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".wal"));
+        DuckDBConnection reference = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
+        try {
+            DuckLockdown.apply(reference);
+            return reference;
+        } catch (SQLException | RuntimeException e) {
             reference.close();
             throw e;
         }
     }
 
-    public DuckDBConnection connection() {
-        return reference;
+    /**
+     * A new connection to the reference database; the caller closes it. One is tried first: a database DuckDB
+     * invalidated is built anew, and the connection is one to the new database.
+     */
+    @Override
+    public DuckDBConnection connect() throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            DuckDBConnection base;
+            synchronized (this) {
+                base = reference;
+            }
+            DuckDBConnection connection = null;
+            try {
+                connection = (DuckDBConnection) base.duplicate();
+                try (Statement probe = connection.createStatement()) {
+                    probe.execute("SELECT 1");
+                }
+                return connection;
+            } catch (SQLException e) {
+                closeQuietly(connection);
+                // invalidated, or closed by a renewal meanwhile: renewed (unless another thread did), then once more
+                if (attempt > 1 || !renewIfBroken(e)) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /**
-     * Brings every table's copy to {@code snapshot}: new and changed tables are (re)built, dropped ones removed, all in
-     * one transaction, so that a query running on the reference database meanwhile sees the version before or after.
+     * The planner's connection to the reference database, one call at a time: the current one, renewed when a call
+     * finds the database invalidated.
      */
-    public synchronized void apply(Snapshot snapshot) throws SQLException, IOException {
+    public DuckDbSqlEngine.SharedConnection planning() {
+        return new DuckDbSqlEngine.SharedConnection() {
+            @Override
+            public Connection current() {
+                synchronized (ReferenceCopy.this) {
+                    return planning;
+                }
+            }
+
+            @Override
+            public boolean renewed(SQLException failure) {
+                return DuckErrors.invalidated(failure) && renewIfBroken(failure);
+            }
+        };
+    }
+
+    /**
+     * After {@code failure} on a connection of this database: builds the database anew unless it answers (another
+     * connection renewed it already). Whether a working database is in place.
+     */
+    private synchronized boolean renewIfBroken(SQLException failure) {
+        try (Statement probe = reference.createStatement()) {
+            probe.execute("SELECT 1");
+            return true;
+        } catch (SQLException broken) {
+            try {
+                renew(failure);
+                return true;
+            } catch (SQLException | IOException | RuntimeException e) {
+                LOG.error("the reference database could not be built anew: {}", e.getMessage(), e);
+                return false;
+            }
+        }
+    }
+
+    /** Replaces the database with a new one holding {@link #snapshot}'s tables and the edge tables. */
+    private synchronized void renew(SQLException cause) throws SQLException, IOException {
+        LOG.warn("the reference database was invalidated by an internal DuckDB error ({}); building it anew from version "
+                + "{}", cause.getMessage(), snapshot.version());
+        long start = System.nanoTime();
+        closeQuietly(planning);
+        closeQuietly(reference);
+        // a file of its own: the invalidated database may still be open for queries that were running on it
+        Path previous = current;
+        current = renewed(file, ++renewals);
+        reference = open(current, properties);
+        if (!previous.equals(file)) {
+            deleteDatabaseFile(previous);
+        }
+        applied.clear();
+        applyOnce(snapshot);
+        for (String ddl : edgeTables.values()) {
+            execute(ddl);
+        }
+        planning = (DuckDBConnection) reference.duplicate();
+        LOG.info("reference database built anew in {} ms", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private static Path renewed(Path file, int renewal) {
+        return file.resolveSibling(stem(file) + "-renewed-" + renewal + ".duckdb");
+    }
+
+    private static String stem(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".duckdb") ? name.substring(0, name.length() - ".duckdb".length()) : name;
+    }
+
+    /** Removes the files of databases renewed in an earlier run of the coordinator. */
+    private static void deleteRenewed(Path file) throws IOException {
+        if (!Files.isDirectory(file.toAbsolutePath().getParent())) {
+            return;
+        }
+        String prefix = stem(file) + "-renewed-";
+        try (var siblings = Files.list(file.toAbsolutePath().getParent())) {
+            for (Path sibling : siblings.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
+                Files.deleteIfExists(sibling);
+            }
+        }
+    }
+
+    private static void deleteDatabaseFile(Path database) {
+        try {
+            Files.deleteIfExists(database);
+            Files.deleteIfExists(database.resolveSibling(database.getFileName() + ".wal"));
+        } catch (IOException e) {
+            LOG.warn("could not delete {} (a reference database replaced): {}", database, e.getMessage());
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                LOG.debug("closing a connection to the reference database: {}", e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Brings every table's copy to {@code next}: new and changed tables are (re)built, dropped ones removed, all in
+     * one transaction, so that a query running on the reference database meanwhile sees the version before or after.
+     * A database DuckDB invalidated is built anew at {@code next}.
+     */
+    public synchronized void apply(Snapshot next) throws SQLException, IOException {
+        try {
+            applyOnce(next);
+        } catch (SQLException e) {
+            if (!DuckErrors.invalidated(e)) {
+                throw e;
+            }
+            snapshot = next;
+            renew(e);
+        }
+        snapshot = next;
+    }
+
+    private void applyOnce(Snapshot next) throws SQLException, IOException {
         Map<Long, String> before = new HashMap<>(applied);
         reference.setAutoCommit(false);
         try {
-            applyTables(snapshot);
+            applyTables(next);
             reference.commit();
         } catch (SQLException | IOException | RuntimeException e) {
-            reference.rollback();
+            try {
+                reference.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
             applied.clear();
             applied.putAll(before);
             throw e;
         } finally {
-            reference.setAutoCommit(true);
+            try {
+                reference.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // an invalidated database: the failure above says so
+            }
         }
     }
 
@@ -128,7 +316,7 @@ public final class ReferenceCopy implements AutoCloseable {
         }
         Set<String> wanted = snapshot.tables().stream().map(t -> t.name().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         for (String existing : tableNames()) {
-            if (!wanted.contains(existing.toLowerCase(Locale.ROOT)) && !edgeTables.contains(existing.toLowerCase(Locale.ROOT))) {
+            if (!wanted.contains(existing.toLowerCase(Locale.ROOT)) && !edgeTables.containsKey(existing.toLowerCase(Locale.ROOT))) {
                 execute("DROP TABLE " + Sql.ident(existing));
             }
         }
@@ -188,7 +376,7 @@ public final class ReferenceCopy implements AutoCloseable {
             throw new io.mallard.common.MallardException(io.mallard.common.ErrorCode.EDGE_TABLE_REFUSED,
                     "edge table " + name + " cannot be defined: " + e.getMessage(), e);
         }
-        edgeTables.add(name.toLowerCase(Locale.ROOT));
+        edgeTables.put(name.toLowerCase(Locale.ROOT), ddl);
     }
 
     private static String alias(String fileId) {
@@ -227,7 +415,11 @@ public final class ReferenceCopy implements AutoCloseable {
     }
 
     @Override
-    public void close() throws SQLException {
+    public synchronized void close() throws SQLException {
+        closeQuietly(planning);
         reference.close();
+        if (!current.equals(file)) {
+            deleteDatabaseFile(current);
+        }
     }
 }

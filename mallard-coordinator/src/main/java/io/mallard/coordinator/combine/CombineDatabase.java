@@ -1,5 +1,6 @@
 package io.mallard.coordinator.combine;
 
+import io.mallard.common.duck.DuckErrors;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -57,8 +58,7 @@ public final class CombineDatabase implements AutoCloseable {
 
     /** Whether {@code e} says that DuckDB has invalidated the database it came from. */
     public static boolean invalidated(SQLException e) {
-        String message = e.getMessage();
-        return message != null && message.contains("database has been invalidated");
+        return DuckErrors.invalidated(e);
     }
 
     /**

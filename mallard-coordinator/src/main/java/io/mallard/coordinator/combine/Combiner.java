@@ -3,6 +3,7 @@ package io.mallard.coordinator.combine;
 import io.mallard.common.Resources;
 import io.mallard.common.duck.DuckArrow;
 import io.mallard.common.duck.DuckLockdown;
+import io.mallard.coordinator.catalog.ReferenceConnections;
 import io.mallard.planner.plan.DistributedPlan;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,7 +20,7 @@ import org.duckdb.DuckDBConnection;
  * tables. Each query gets a connection of its own ({@link CombineSession}); the caller owns both databases.
  */
 public final class Combiner {
-    private final DuckDBConnection reference;
+    private final ReferenceConnections reference;
     private final CombineDatabase database;
     private final BufferAllocator allocator;
 
@@ -27,7 +28,7 @@ public final class Combiner {
      * @param reference the coordinator's reference database (full dimension and replicated tables)
      * @param database  the in-memory database partial aggregates combine in
      */
-    public Combiner(DuckDBConnection reference, CombineDatabase database, BufferAllocator allocator) {
+    public Combiner(ReferenceConnections reference, CombineDatabase database, BufferAllocator allocator) {
         this.reference = reference;
         this.database = database;
         this.allocator = allocator;
@@ -41,7 +42,7 @@ public final class Combiner {
     public CombineSession open(DistributedPlan plan, CombineInput input, Resources resources) throws SQLException {
         // GATHER runs next to the full copies of dimension tables; partial aggregates need nothing but themselves
         // (the shared database is replaced first if an earlier query's internal DuckDB error invalidated it)
-        Connection connection = resources.push(plan.combinesOnReference() ? reference.duplicate() : database.connect());
+        Connection connection = resources.push(plan.combinesOnReference() ? reference.connect() : database.connect());
         for (DistributedPlan.WorkerStream stream : plan.streams()) {
             // registered views and temporary tables are local to this connection and shadow the (empty) table
             String view = stream.materialize() ? "__mallard_stream_" + stream.name() : stream.name();

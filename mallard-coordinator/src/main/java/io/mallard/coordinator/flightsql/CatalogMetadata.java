@@ -1,6 +1,7 @@
 package io.mallard.coordinator.flightsql;
 
 import io.mallard.common.duck.DuckErrors;
+import io.mallard.coordinator.catalog.ReferenceConnections;
 import io.mallard.coordinator.system.SystemTables;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -16,7 +17,6 @@ import org.apache.arrow.flight.sql.FlightSqlColumnMetadata;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.duckdb.DuckDBConnection;
 
 /**
  * What a client's catalog browser sees: one catalog, {@value #CATALOG}, with schema {@value #DATA_SCHEMA} holding every
@@ -30,7 +30,7 @@ final class CatalogMetadata {
     static final String TABLE = "TABLE";
     static final String SYSTEM_TABLE = "SYSTEM TABLE";
 
-    private final DuckDBConnection reference;
+    private final ReferenceConnections reference;
     private final SystemTables system;
     private final ArrowSchemas schemas;
     private volatile List<TableInfo> tables;
@@ -39,7 +39,7 @@ final class CatalogMetadata {
     record TableInfo(String schema, String name, String type, List<ArrowSchemas.Column> columns) {
     }
 
-    CatalogMetadata(DuckDBConnection reference, SystemTables system, ArrowSchemas schemas) {
+    CatalogMetadata(ReferenceConnections reference, SystemTables system, ArrowSchemas schemas) {
         this.reference = reference;
         this.system = system;
         this.schemas = schemas;
@@ -57,7 +57,7 @@ final class CatalogMetadata {
 
     private List<TableInfo> load() {
         Map<String, List<ArrowSchemas.Column>> data = new LinkedHashMap<>();
-        try (Connection connection = reference.duplicate(); Statement statement = connection.createStatement();
+        try (Connection connection = reference.connect(); Statement statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery("SELECT table_name, column_name, data_type FROM duckdb_columns() "
                         + "WHERE database_name = current_database() AND schema_name = 'main' "
                         + "AND NOT starts_with(table_name, '__mallard') ORDER BY table_name, column_index")) {

@@ -7,6 +7,7 @@ import com.google.protobuf.Message;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.common.SetStatement;
+import io.mallard.coordinator.catalog.ReferenceConnections;
 import io.mallard.coordinator.flightsql.StatementDescriber.Described;
 import io.mallard.coordinator.security.ClientLimits;
 import io.mallard.coordinator.server.Identity;
@@ -61,14 +62,14 @@ public final class MallardFlightSqlProducer extends FlightSqlMetadata {
      * @param reference the coordinator's reference database (schemas of every table), to bind statements without running them
      * @param scratch   an in-memory DuckDB for type probes and parameter binding
      */
-    public MallardFlightSqlProducer(StatementExecutor executor, SystemTables system, DuckDBConnection reference,
+    public MallardFlightSqlProducer(StatementExecutor executor, SystemTables system, ReferenceConnections reference,
             DuckDBConnection scratch, BufferAllocator allocator, long tokenTtlMillis, ClientLimits limits,
             String version) {
         this(executor, system, reference, new ArrowSchemas(scratch, allocator), new ParameterBinder(scratch), allocator,
                 new ClientSessions(limits.maxSessions(), limits.sessionIdleMillis(), tokenTtlMillis), version);
     }
 
-    private MallardFlightSqlProducer(StatementExecutor executor, SystemTables system, DuckDBConnection reference,
+    private MallardFlightSqlProducer(StatementExecutor executor, SystemTables system, ReferenceConnections reference,
             ArrowSchemas schemas, ParameterBinder binder, BufferAllocator allocator, ClientSessions sessions,
             String version) {
         super(new CatalogMetadata(reference, system, schemas), ServerSqlInfo.builder(version), allocator);

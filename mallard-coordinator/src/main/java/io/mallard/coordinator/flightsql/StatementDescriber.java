@@ -2,6 +2,7 @@ package io.mallard.coordinator.flightsql;
 
 import io.mallard.common.TextCache;
 import io.mallard.common.duck.DuckErrors;
+import io.mallard.coordinator.catalog.ReferenceConnections;
 import io.mallard.coordinator.server.Identity;
 import io.mallard.coordinator.tables.TableChanges;
 import io.mallard.coordinator.system.SystemTables;
@@ -17,7 +18,6 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.duckdb.DuckDBConnection;
 
 /**
  * The schemas a statement takes and returns, found by letting DuckDB bind it (prepare, nothing runs): statements on
@@ -35,14 +35,14 @@ final class StatementDescriber {
     record Described(List<String> parameterTypes, Schema parameters, Schema result) {
     }
 
-    private final DuckDBConnection reference;
+    private final ReferenceConnections reference;
     private final SystemTables system;
     private final ArrowSchemas schemas;
     private volatile TextCache<Described> described = new TextCache<>(512);
 
     private final io.mallard.coordinator.security.AccessControl access;
 
-    StatementDescriber(DuckDBConnection reference, SystemTables system, ArrowSchemas schemas,
+    StatementDescriber(ReferenceConnections reference, SystemTables system, ArrowSchemas schemas,
             io.mallard.coordinator.security.AccessControl access) {
         this.access = access;
         this.reference = reference;
@@ -72,7 +72,7 @@ final class StatementDescriber {
             }
             // a change answers with its Count; SHOW TABLES and DESCRIBE with the reference database's answer to them
             String answer = TableChanges.readSql(table.get());
-            try (Connection connection = reference.duplicate(); PreparedStatement prepared = connection.prepareStatement(answer)) {
+            try (Connection connection = reference.connect(); PreparedStatement prepared = connection.prepareStatement(answer)) {
                 Described read = read(prepared);
                 return new Described(List.of(), EMPTY, read.result());
             } catch (SQLException e) {
@@ -87,7 +87,7 @@ final class StatementDescriber {
         }
         access.requireReadable(caller.name(), sql); // the schema of a table is not shown to who may not read it
         return described.get(access.withSessionUser(caller.name(), sql), text -> {
-            try (Connection connection = reference.duplicate(); PreparedStatement prepared = connection.prepareStatement(text)) {
+            try (Connection connection = reference.connect(); PreparedStatement prepared = connection.prepareStatement(text)) {
                 List<ArrowSchemas.Column> columns = ArrowSchemas.columns(prepared.getMetaData());
                 if (prepared.getParameterMetaData().getParameterCount() == 0
                         && columns.stream().anyMatch(c -> ArrowSchemas.namesEnumWithoutValues(c.duckType()))) {

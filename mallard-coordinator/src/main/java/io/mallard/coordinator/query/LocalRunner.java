@@ -4,6 +4,7 @@ import io.mallard.common.MallardException;
 import io.mallard.common.Resources;
 import io.mallard.common.duck.DuckArrow;
 import io.mallard.common.duck.DuckErrors;
+import io.mallard.coordinator.catalog.ReferenceConnections;
 import io.mallard.coordinator.scheduling.QueryStats;
 import io.mallard.planner.plan.DistributedPlan;
 import java.sql.Connection;
@@ -19,7 +20,6 @@ import java.util.function.Supplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import io.mallard.coordinator.combine.CombineDatabase;
-import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,14 +30,14 @@ import org.slf4j.LoggerFactory;
 final class LocalRunner {
     private static final Logger LOG = LoggerFactory.getLogger(LocalRunner.class);
 
-    private final DuckDBConnection reference;
+    private final ReferenceConnections reference;
     private final CombineDatabase scratch;
     private final BufferAllocator allocator;
     /** LOCAL queries running now, by id, so that a cancel can interrupt them in DuckDB. */
     private final Map<String, Statement> running = new ConcurrentHashMap<>();
 
     /** @param scratch a database for answers that read no table (the combine database) */
-    LocalRunner(DuckDBConnection reference, CombineDatabase scratch, BufferAllocator allocator) {
+    LocalRunner(ReferenceConnections reference, CombineDatabase scratch, BufferAllocator allocator) {
         this.reference = reference;
         this.scratch = scratch;
         this.allocator = allocator;
@@ -48,7 +48,7 @@ final class LocalRunner {
         Resources resources = new Resources();
         try {
             resources.onClose(() -> running.remove(queryId));
-            Connection connection = resources.push(reference.duplicate());
+            Connection connection = resources.push(reference.connect());
             Statement statement = resources.push(connection.createStatement());
             running.put(queryId, statement);
             if (stopped.get() != null) {

@@ -5,6 +5,7 @@ import io.mallard.common.MallardException;
 import io.mallard.common.Resources;
 import io.mallard.common.duck.DuckErrors;
 import io.mallard.coordinator.CoordinatorConfig;
+import io.mallard.coordinator.catalog.ReferenceConnections;
 import io.mallard.coordinator.cluster.WorkerRegistry;
 import io.mallard.coordinator.combine.CombineDatabase;
 import io.mallard.coordinator.combine.CombineSession;
@@ -30,7 +31,6 @@ import java.util.UUID;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
-import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +61,7 @@ public final class QueryManager implements AutoCloseable {
      * @param spill    where received batches go when the coordinator's memory for query data runs short
      */
     public QueryManager(DistributedPlanner planner, WorkerRegistry registry, Supplier<Snapshot> snapshot,
-            Supplier<PinnedSnapshot> pin, DuckDBConnection reference, BufferAllocator allocator, SpillArea spill,
+            Supplier<PinnedSnapshot> pin, ReferenceConnections reference, BufferAllocator allocator, SpillArea spill,
             CoordinatorConfig config) throws SQLException {
         long budget = config.memoryBudgetBytes();
         this.combineDatabase = new CombineDatabase(budget, config.spillDir().resolve("duckdb-combine"));

@@ -14,6 +14,7 @@ import io.mallard.coordinator.imports.ImportSources;
 import io.mallard.coordinator.catalog.Catalog;
 import io.mallard.coordinator.catalog.GarbageCollector;
 import io.mallard.coordinator.catalog.PlannerCatalog;
+import io.mallard.coordinator.catalog.ReferenceConnections;
 import io.mallard.coordinator.catalog.ReferenceCopy;
 import io.mallard.coordinator.edge.EdgeTables;
 import io.mallard.coordinator.catalog.TableWriter;
@@ -94,6 +95,7 @@ public final class Coordinator implements AutoCloseable {
     private volatile boolean started;
     private Catalog catalog;
     private Compactor compactor;
+    private ReferenceCopy reference;
 
     private Coordinator(CoordinatorConfig config) throws IOException, SQLException {
         this.config = config;
@@ -156,7 +158,7 @@ public final class Coordinator implements AutoCloseable {
             ReferenceCopy referenceCopy = ReferenceCopy.build(layout.reference(), catalog.snapshot(), writer, allocator,
                     ResourceLimits.detect().cpus(), config.memoryBudgetBytes(), config.spillDir().resolve("duckdb-reference"));
             resources.add(0, referenceCopy);
-            DuckDBConnection reference = referenceCopy.connection();
+            reference = referenceCopy;
             catalog.onCommit(snapshot -> {
                 try {
                     referenceCopy.apply(snapshot);
@@ -186,8 +188,6 @@ public final class Coordinator implements AutoCloseable {
                 shards.admitOnly(registry::isMember);
             }
             catalog.onCommit(registry::onSnapshot);
-            java.sql.Connection planning = reference.duplicate();
-            resources.add(0, planning); // an open connection keeps the reference database's DuckDB instance alive
             // edge tables: rows on the workers that declared them, only their schemas here (docs/edge.md)
             // a new edge table is also news for the Flight SQL metadata (GetTables), which caches the table list
             AtomicReference<Runnable> tablesChanged = new AtomicReference<>(() -> { });
@@ -209,8 +209,8 @@ public final class Coordinator implements AutoCloseable {
                 }
             });
             DistributedPlanner planner = new DistributedPlanner(new PlannerCatalog(catalog::snapshot, edge::tableInfo),
-                    new DuckDbSqlEngine(planning));
-            queries = new QueryManager(planner, registry, catalog::snapshot, catalog::pin, reference, allocator, spill,
+                    new DuckDbSqlEngine(referenceCopy.planning()));
+            queries = new QueryManager(planner, registry, catalog::snapshot, catalog::pin, referenceCopy, allocator, spill,
                     config);
             queries.useEdgeTables(edge);
             queriesRef.set(queries);
@@ -224,7 +224,7 @@ public final class Coordinator implements AutoCloseable {
                     () -> statementsRef.get() == null ? List.of() : statementsRef.get().running(),
                     new SystemTables.CatalogSource(catalog::tableSummaries, catalog::commitsAfter, edge::rows), allocator,
                     this::stats);
-            TableChanges tables = new TableChanges(writer, queries, reference, allocator, imports, config.compaction());
+            TableChanges tables = new TableChanges(writer, queries, referenceCopy, allocator, imports, config.compaction());
             tables.useEdgeTables(edge::has);
             compactor = tables.compactor();
             resources.add(0, compactor);
@@ -256,7 +256,7 @@ public final class Coordinator implements AutoCloseable {
                     config.auth().tokenTtlMillis(), allocator, config.spillDir().resolve("web-downloads"));
             resources.add(0, webApi);
             webApi.addTo(router);
-            MallardFlightSqlProducer flightSql = new MallardFlightSqlProducer(statements, system, reference, scratch,
+            MallardFlightSqlProducer flightSql = new MallardFlightSqlProducer(statements, system, referenceCopy, scratch,
                     allocator, config.auth().tokenTtlMillis(), config.auth().clients(), VERSION);
             resources.add(0, flightSql);
             catalog.onCommit(snapshot -> flightSql.tablesChanged());
@@ -401,6 +401,11 @@ public final class Coordinator implements AutoCloseable {
     /** The catalog: tables, their files, versions. */
     public Catalog catalog() {
         return catalog;
+    }
+
+    /** The reference database: LOCAL queries and GATHER combines run on it, the planner binds against it. */
+    public ReferenceConnections reference() {
+        return reference;
     }
 
     /** The background compaction (a test or an operator may run a round at once). */

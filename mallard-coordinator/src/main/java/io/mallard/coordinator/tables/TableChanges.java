@@ -8,6 +8,7 @@ import io.mallard.common.duck.DuckErrors;
 import io.mallard.coordinator.CompactionPolicy;
 import io.mallard.coordinator.catalog.Cancellation;
 import io.mallard.coordinator.catalog.Change;
+import io.mallard.coordinator.catalog.ReferenceConnections;
 import io.mallard.coordinator.catalog.TableWriter;
 import io.mallard.coordinator.imports.ImportSources;
 import io.mallard.coordinator.query.QueryManager;
@@ -29,7 +30,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
-import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +44,7 @@ public final class TableChanges {
 
     private final TableWriter writer;
     private final QueryManager queries;
-    private final DuckDBConnection reference;
+    private final ReferenceConnections reference;
     private final BufferAllocator allocator;
     private final Definitions definitions;
     private final RowChanges rows;
@@ -59,7 +59,7 @@ public final class TableChanges {
      * @param imports    where INSERT, CREATE TABLE AS and COPY may read files
      * @param compaction when the background compaction merges small files
      */
-    public TableChanges(TableWriter writer, QueryManager queries, DuckDBConnection reference, BufferAllocator allocator,
+    public TableChanges(TableWriter writer, QueryManager queries, ReferenceConnections reference, BufferAllocator allocator,
             ImportSources imports, CompactionPolicy compaction) {
         this.compactor = new Compactor(this, writer, compaction);
         this.writer = writer;
@@ -223,7 +223,7 @@ public final class TableChanges {
     private QueryResult textQuery(String queryId, String sql, Long parameter) {
         Resources resources = new Resources();
         try {
-            Connection connection = resources.push(reference.duplicate());
+            Connection connection = resources.push(reference.connect());
             PreparedStatement statement = resources.push(connection.prepareStatement(sql));
             if (parameter != null) {
                 statement.setLong(1, parameter);

@@ -35,19 +35,49 @@ public final class DuckDbSqlEngine implements SqlEngine {
         Connection open() throws SQLException;
     }
 
+    /** The connection a shared engine's calls run on, and its renewal once DuckDB has invalidated its database. */
+    public interface SharedConnection {
+        /** The connection to use now. */
+        Connection current();
+
+        /**
+         * Called when a call failed with {@code failure}: whether a new connection is now in place to try the call once
+         * more (DuckDB invalidated the database, and it was replaced).
+         */
+        boolean renewed(SQLException failure);
+    }
+
     @FunctionalInterface
     private interface Call<T> {
         T on(Connection connection) throws SQLException;
     }
 
     /** The one connection every call uses, one at a time; null when each call opens its own. */
-    private final Connection shared;
+    private final SharedConnection shared;
     private final Connections connections;
     private final Map<String, ObjectNode> typeNodes = new ConcurrentHashMap<>();
     private volatile Set<String> aggregates;
 
-    /** An engine whose calls all run on {@code connection}, one at a time (the planner's). */
+    /** An engine whose calls all run on {@code connection}, one at a time. */
     public DuckDbSqlEngine(Connection connection) {
+        this(new SharedConnection() {
+            @Override
+            public Connection current() {
+                return connection;
+            }
+
+            @Override
+            public boolean renewed(SQLException failure) {
+                return false;
+            }
+        });
+    }
+
+    /**
+     * An engine whose calls all run on {@code connection}'s current connection, one at a time (the planner's); a call
+     * that fails because DuckDB invalidated the database is tried once more when a new connection replaced it.
+     */
+    public DuckDbSqlEngine(SharedConnection connection) {
         this.shared = connection;
         this.connections = null;
         this.aggregates = call(DuckDbSqlEngine::loadAggregates);
@@ -195,7 +225,14 @@ public final class DuckDbSqlEngine implements SqlEngine {
     private <T> T callOrFail(Call<T> body) throws SQLException {
         if (shared != null) {
             synchronized (this) {
-                return body.on(shared);
+                try {
+                    return body.on(shared.current());
+                } catch (SQLException e) {
+                    if (!shared.renewed(e)) {
+                        throw e;
+                    }
+                    return body.on(shared.current());
+                }
             }
         }
         try (Connection connection = connections.open()) {
