@@ -283,6 +283,21 @@ class EdgeTablesTest {
 
     @Test
     @Order(6)
+    void edgeTablesAreThereAgainWhenTheReferenceDatabaseIsBuiltAnew() throws Exception {
+        // the edge tables' empty copies live in the reference database: binding and GATHER combines need them
+        String gathered = "SELECT c.c_mktsegment, count(*), sum(r.temp) FROM readings r JOIN customer c "
+                + "ON r.station_id = c.c_custkey GROUP BY 1 ORDER BY 1";
+        try (org.duckdb.DuckDBConnection broken = cluster.coordinator().reference().connect()) {
+            DuckDbFailures.invalidate(broken);
+        }
+        same(gathered);
+        same("SELECT device_id, count(*), avg(temp) FROM readings GROUP BY device_id ORDER BY device_id");
+        same("SELECT s.region, count(*), round(avg(r.temp), 6) FROM readings r JOIN stations s ON r.station_id = s.station_id "
+                + "GROUP BY s.region ORDER BY 1");
+    }
+
+    @Test
+    @Order(7)
     void anOfflineDeviceFailsTheQueryUnlessPartialResultsAreAllowed() throws Exception {
         device2.close(); // SIGTERM: it drains (2 s at most) and leaves
         cluster.await("device-2's partition is offline", 30_000, () -> client.query(

@@ -6,19 +6,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.mallard.client.MallardSqlClient;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
-import io.mallard.common.duck.DuckArrow;
-import io.mallard.common.duck.DuckErrors;
 import io.mallard.common.rows.QueryRows;
 import io.mallard.oracle.Oracle;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import org.apache.arrow.c.ArrowArrayStream;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.duckdb.DuckDBConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -250,9 +243,7 @@ class TableStatementsTest {
         }
         // DuckDB's own internal error on a connection of the reference database invalidates that database
         try (DuckDBConnection broken = cluster.coordinator().reference().connect()) {
-            invalidate(broken);
-            SQLException after = catchThrowableOfType(SQLException.class, () -> broken.createStatement().execute("SELECT 1"));
-            assertThat(DuckErrors.invalidated(after)).as("the reference database is invalidated").isTrue();
+            DuckDbFailures.invalidate(broken);
         }
         for (String query : queries) {
             same(query);
@@ -260,33 +251,6 @@ class TableStatementsTest {
         assertThat(both("INSERT INTO shelf VALUES (4, 'four')")).isEqualTo(1);
         for (String query : queries) {
             same(query);
-        }
-    }
-
-    /** Fails a statement on {@code connection} as DuckDB 2.0.0 fails on a list of ENUMs that are all empty. */
-    private static void invalidate(DuckDBConnection connection) throws Exception {
-        try (BufferAllocator allocator = new RootAllocator(); Statement s = duck.createStatement()) {
-            s.execute("CREATE TEMP TABLE breaking (k INTEGER, tags ENUM('a', 'b')[])");
-            s.execute("INSERT INTO breaking VALUES (1, []), (2, NULL)");
-            ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator);
-            try (ResultSet rows = s.executeQuery("SELECT * FROM breaking")) {
-                org.apache.arrow.c.Data.exportArrayStream(allocator, DuckArrow.export(rows, allocator), stream);
-                connection.registerArrowStream("breaking_answers", stream);
-                try (Statement q = connection.createStatement()) {
-                    SQLException internal = catchThrowableOfType(SQLException.class,
-                            () -> q.executeQuery("SELECT * FROM breaking_answers"));
-                    assertThat((Throwable) internal)
-                            .as("DuckDB fails on the stream (if it no longer does, this test must break the database "
-                                    + "another way)").isNotNull();
-                }
-            } finally {
-                try {
-                    stream.close();
-                } catch (NullPointerException released) {
-                    // DuckDB released (and so closed) the stream when it failed
-                }
-                s.execute("DROP TABLE breaking");
-            }
         }
     }
 
