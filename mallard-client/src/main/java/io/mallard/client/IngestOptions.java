@@ -11,8 +11,11 @@ import java.util.List;
  * @param expectedRows how many rows the stream will carry, when the sender knows (as from a Parquet file's footer),
  *                     else -1: the coordinator then writes the shards of a table spread evenly one per core at a time,
  *                     each taking its share (a wrong count spreads the rows less evenly, nothing else)
+ * @param freshBuffers the reader gives every batch buffers of its own and never writes into a batch it gave before (as
+ *                     an import of DuckDB's Arrow stream does): the batches are then sent without copying them. A reader
+ *                     that refills the same vectors must not say so (its rows could change while they are sent)
  */
-public record IngestOptions(Mode mode, List<String> partitionBy, long expectedRows) {
+public record IngestOptions(Mode mode, List<String> partitionBy, long expectedRows, boolean freshBuffers) {
     /** What the table must be like before the ingest. */
     public enum Mode {
         /** the table exists; the rows are appended */
@@ -35,9 +38,9 @@ public record IngestOptions(Mode mode, List<String> partitionBy, long expectedRo
         }
     }
 
-    /** {@code mode} with {@code partitionBy}, the number of rows unknown. */
+    /** {@code mode} with {@code partitionBy}, the number of rows unknown, the batches copied as they are sent. */
     public IngestOptions(Mode mode, List<String> partitionBy) {
-        this(mode, partitionBy, -1);
+        this(mode, partitionBy, -1, false);
     }
 
     /** Append to an existing table. */
@@ -52,11 +55,16 @@ public record IngestOptions(Mode mode, List<String> partitionBy, long expectedRo
 
     /** The same, with the shard key of a table the ingest makes. */
     public IngestOptions partitionedBy(String... columns) {
-        return new IngestOptions(mode, List.of(columns), expectedRows);
+        return new IngestOptions(mode, List.of(columns), expectedRows, freshBuffers);
     }
 
     /** The same, saying how many rows the stream will carry. */
     public IngestOptions expecting(long rows) {
-        return new IngestOptions(mode, partitionBy, rows);
+        return new IngestOptions(mode, partitionBy, rows, freshBuffers);
+    }
+
+    /** The same, for a reader whose every batch has buffers of its own: sent without copying them. */
+    public IngestOptions withFreshBuffers() {
+        return new IngestOptions(mode, partitionBy, expectedRows, true);
     }
 }

@@ -38,6 +38,9 @@ final class Ingestion {
             boolean more = load(rows);
             FlightClient.ClientStreamListener put = flight.startPut(descriptor, rows.getVectorSchemaRoot(), rows, answer,
                     auth);
+            // gRPC then keeps the batch's buffers until they are sent instead of copying them (safe only when the next
+            // batch does not overwrite them)
+            put.setUseZeroCopy(options.freshBuffers());
             try {
                 while (more && !answer.isCancelled()) {
                     awaitReady(put, answer);

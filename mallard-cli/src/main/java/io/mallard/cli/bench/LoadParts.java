@@ -83,6 +83,7 @@ final class LoadParts {
             boolean more = rows.loadNextBatch();
             FlightClient.ClientStreamListener put = client.startPut(FlightDescriptor.path("parts"),
                     rows.getVectorSchemaRoot(), answer);
+            put.setUseZeroCopy(true); // as mallard load sends its batches (each with buffers of its own)
             while (more) {
                 while (!put.isReady()) {
                     LockSupport.parkNanos(READY_POLL_NANOS);

@@ -69,7 +69,7 @@ public final class FileLoader {
     public static Result load(MallardSqlClient client, Request request, LoadCounters counters) {
         return run(request, counters, (reader, target, allocator, knownRows) -> client.ingest(request.table(), reader,
                 (request.create() ? IngestOptions.create().partitionedBy(request.partitionBy().toArray(String[]::new))
-                        : IngestOptions.append()).expecting(knownRows)), table -> tableColumns(client, table));
+                        : IngestOptions.append()).expecting(knownRows).withFreshBuffers()), table -> tableColumns(client, table));
     }
 
     /**
