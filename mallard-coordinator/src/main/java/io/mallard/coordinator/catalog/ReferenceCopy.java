@@ -137,24 +137,20 @@ public final class ReferenceCopy implements AutoCloseable, ReferenceConnections 
      */
     @Override
     public DuckDBConnection connect() throws SQLException {
-        for (int attempt = 1; ; attempt++) {
-            DuckDBConnection base;
-            synchronized (this) {
-                base = reference;
+        DuckDBConnection connection;
+        synchronized (this) {
+            connection = (DuckDBConnection) reference.duplicate();
+        }
+        try (Statement probe = connection.createStatement()) {
+            probe.execute("SELECT 1");
+            return connection;
+        } catch (SQLException e) {
+            connection.close();
+            if (!renewIfBroken(e)) {
+                throw e;
             }
-            DuckDBConnection connection = null;
-            try {
-                connection = (DuckDBConnection) base.duplicate();
-                try (Statement probe = connection.createStatement()) {
-                    probe.execute("SELECT 1");
-                }
-                return connection;
-            } catch (SQLException e) {
-                closeQuietly(connection);
-                // invalidated, or closed by a renewal meanwhile: renewed (unless another thread did), then once more
-                if (attempt > 1 || !renewIfBroken(e)) {
-                    throw e;
-                }
+            synchronized (this) {
+                return (DuckDBConnection) reference.duplicate();
             }
         }
     }

@@ -56,17 +56,12 @@ public final class CombineDatabase implements AutoCloseable {
         }
     }
 
-    /** Whether {@code e} says that DuckDB has invalidated the database it came from. */
-    public static boolean invalidated(SQLException e) {
-        return DuckErrors.invalidated(e);
-    }
-
     /**
      * Replaces database number {@code generation} (whose connection met {@code e}) when {@code e} says DuckDB
      * invalidated it; returns whether a new database is in place (also when another connection replaced it already).
      */
     private synchronized boolean replaceIfInvalidated(SQLException e, long generation) throws SQLException {
-        if (!invalidated(e)) {
+        if (!DuckErrors.invalidated(e)) {
             return false;
         }
         if (generation != this.generation) {

@@ -18,12 +18,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -109,9 +107,15 @@ class StreamWriterTest {
     @Test
     void aStreamThatFailsMidwayLeavesNoFileWithAnyNumberOfLanes() throws Exception {
         for (int lanes : new int[] {1, 2, SHARDS}) {
-            try (Statement s = duck.createStatement();
-                    ResultSet rs = s.executeQuery(String.format(ROWS, 2_000_000));
-                    ArrowReader rows = new FailingAfter(DuckArrow.export(rs, allocator), 20, allocator)) {
+            // DuckDB streams the rows (one thread: in order) and fails at row 1,500,000, after 22 batches
+            Properties streaming = new Properties();
+            streaming.setProperty("jdbc_stream_results", "true");
+            streaming.setProperty("threads", "1");
+            try (Connection source = DriverManager.getConnection("jdbc:duckdb:", streaming);
+                    Statement s = source.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT i AS k, CASE WHEN i = 1500000 THEN error('the stream broke') "
+                            + "ELSE 'v' || i END AS v FROM range(2000000) t(i)");
+                    ArrowReader rows = DuckArrow.export(rs, allocator)) {
                 MallardException e = catchThrowableOfType(MallardException.class,
                         () -> writer.write(table(rows), List.of("k", "v"), rows, allocator, SHARDS, 2_000_000, lanes));
                 assertThat(e.getMessage()).as("%d lanes", lanes).contains("the stream broke");
@@ -158,51 +162,6 @@ class StreamWriterTest {
     private static void deleteAll(List<StreamWriter.ShardFile> files) throws IOException {
         for (StreamWriter.ShardFile f : files) {
             Files.delete(f.file().path());
-        }
-    }
-
-    /** A reader that fails after {@code batches} batches, as a client whose disk goes away. */
-    private static final class FailingAfter extends ArrowReader {
-        private final ArrowReader rows;
-        private int left;
-
-        FailingAfter(ArrowReader rows, int batches, BufferAllocator allocator) {
-            super(allocator);
-            this.rows = rows;
-            this.left = batches;
-        }
-
-        @Override
-        public VectorSchemaRoot getVectorSchemaRoot() throws IOException {
-            return rows.getVectorSchemaRoot();
-        }
-
-        @Override
-        public Map<Long, Dictionary> getDictionaryVectors() {
-            return Map.of();
-        }
-
-        @Override
-        public boolean loadNextBatch() throws IOException {
-            if (left-- == 0) {
-                throw new IOException("the stream broke");
-            }
-            return rows.loadNextBatch();
-        }
-
-        @Override
-        public long bytesRead() {
-            return 0;
-        }
-
-        @Override
-        protected void closeReadSource() throws IOException {
-            rows.close();
-        }
-
-        @Override
-        protected Schema readSchema() throws IOException {
-            return rows.getVectorSchemaRoot().getSchema();
         }
     }
 }

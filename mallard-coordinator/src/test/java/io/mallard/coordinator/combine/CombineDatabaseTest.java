@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.mallard.common.duck.DuckArrow;
+import io.mallard.common.duck.DuckErrors;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -42,7 +43,7 @@ class CombineDatabaseTest {
                 try (Statement after = broken.createStatement()) {
                     SQLException refused = catchThrowableOfType(SQLException.class, () -> after.execute("SELECT 1"));
                     assertThat((Throwable) refused).isNotNull();
-                    assertThat(CombineDatabase.invalidated(refused)).as(refused.getMessage()).isTrue();
+                    assertThat(DuckErrors.invalidated(refused)).as(refused.getMessage()).isTrue();
                 }
             } finally {
                 closeUnlessReleased(stream);

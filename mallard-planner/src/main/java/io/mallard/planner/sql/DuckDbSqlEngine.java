@@ -36,15 +36,18 @@ public final class DuckDbSqlEngine implements SqlEngine {
     }
 
     /** The connection a shared engine's calls run on, and its renewal once DuckDB has invalidated its database. */
+    @FunctionalInterface
     public interface SharedConnection {
         /** The connection to use now. */
         Connection current();
 
         /**
          * Called when a call failed with {@code failure}: whether a new connection is now in place to try the call once
-         * more (DuckDB invalidated the database, and it was replaced).
+         * more (DuckDB invalidated the database, and it was replaced). A fixed connection is never renewed.
          */
-        boolean renewed(SQLException failure);
+        default boolean renewed(SQLException failure) {
+            return false;
+        }
     }
 
     @FunctionalInterface
@@ -60,17 +63,7 @@ public final class DuckDbSqlEngine implements SqlEngine {
 
     /** An engine whose calls all run on {@code connection}, one at a time. */
     public DuckDbSqlEngine(Connection connection) {
-        this(new SharedConnection() {
-            @Override
-            public Connection current() {
-                return connection;
-            }
-
-            @Override
-            public boolean renewed(SQLException failure) {
-                return false;
-            }
-        });
+        this((SharedConnection) () -> connection);
     }
 
     /**
