@@ -25,7 +25,9 @@ final class JdbcRows {
         while (rs.next()) {
             List<Object> row = new ArrayList<>();
             for (int c = 1; c <= columns.size(); c++) {
-                row.add(rs.getObject(c));
+                Object value = rs.getObject(c);
+                // an array reads its elements from the batch it came in: take them while the row is current
+                row.add(value instanceof java.sql.Array array ? java.util.Arrays.asList((Object[]) array.getArray()) : value);
             }
             rows.add(row);
         }

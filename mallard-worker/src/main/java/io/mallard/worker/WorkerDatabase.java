@@ -3,6 +3,7 @@ package io.mallard.worker;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
 import io.mallard.common.security.Secrets;
+import io.mallard.common.duck.DuckArrow;
 import io.mallard.common.duck.DuckLockdown;
 import io.mallard.common.duck.ShardSettings;
 import io.mallard.common.security.ResourceLimits;
@@ -70,7 +71,7 @@ final class WorkerDatabase implements AutoCloseable {
      */
     WorkerDatabase(Path dataDir, ResourceLimits limits, int threads, List<Path> localDirectories) throws SQLException {
         this.dataDir = dataDir;
-        Properties properties = new Properties();
+        Properties properties = DuckArrow.lossless(new Properties()); // its answers go to the coordinator's DuckDB
         properties.setProperty("threads", Integer.toString(threads));
         // DuckDB's own default takes 80% of RAM; leave room for Arrow buffers and the JVM
         long memory = Math.max(64L << 20, (long) (limits.memoryBytes() * 0.6));

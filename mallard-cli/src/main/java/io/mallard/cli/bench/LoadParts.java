@@ -2,6 +2,7 @@ package io.mallard.cli.bench;
 
 import io.mallard.cli.load.FileLoader;
 import io.mallard.cli.load.LoadCounters;
+import io.mallard.common.duck.BorrowedReader;
 import io.mallard.common.duck.DuckArrow;
 import io.mallard.common.security.TlsMaterial;
 import io.mallard.coordinator.catalog.StreamWriter;
@@ -18,7 +19,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.arrow.c.ArrowArrayStream;
@@ -33,8 +33,6 @@ import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.flight.SyncPutListener;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -106,7 +104,7 @@ final class LoadParts {
         try {
             return FileLoader.read(request, new LoadCounters(), (rows, allocator, knownRows) -> {
                 try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
-                        ArrowArrayStream stream = DuckArrow.register(duck, "arrow_rows", new Borrowed(rows, allocator),
+                        ArrowArrayStream stream = DuckArrow.register(duck, "arrow_rows", new BorrowedReader(rows, allocator),
                                 allocator);
                         Statement s = duck.createStatement()) {
                     // one thread: DuckDB's cheapest import in CPU (more threads finish sooner but spend more)
@@ -142,49 +140,6 @@ final class LoadParts {
                 FileWriter.deleteQuietly(files.stream().map(StreamWriter.ShardFile::file).toList());
                 return files.stream().mapToLong(f -> f.file().rows()).sum();
             }).rows();
-        }
-    }
-
-    /** The stream's batches under a reader whose closing leaves the stream open (its owner closes it). */
-    private static final class Borrowed extends ArrowReader {
-        private final ArrowReader rows;
-
-        Borrowed(ArrowReader rows, BufferAllocator allocator) {
-            super(allocator);
-            this.rows = rows;
-        }
-
-        @Override
-        public VectorSchemaRoot getVectorSchemaRoot() throws IOException {
-            return rows.getVectorSchemaRoot();
-        }
-
-        @Override
-        public Map<Long, Dictionary> getDictionaryVectors() throws IOException {
-            return rows.getDictionaryVectors();
-        }
-
-        @Override
-        public boolean loadNextBatch() throws IOException {
-            return rows.loadNextBatch();
-        }
-
-        @Override
-        public long bytesRead() {
-            return rows.bytesRead();
-        }
-
-        @Override
-        public void close(boolean closeReadSource) {
-        }
-
-        @Override
-        protected void closeReadSource() {
-        }
-
-        @Override
-        protected Schema readSchema() throws IOException {
-            return rows.getVectorSchemaRoot().getSchema();
         }
     }
 }

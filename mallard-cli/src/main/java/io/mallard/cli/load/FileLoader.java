@@ -4,6 +4,7 @@ import io.mallard.client.IngestOptions;
 import io.mallard.client.MallardSqlClient;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.MallardException;
+import io.mallard.common.duck.DuckArrow;
 import io.mallard.common.rows.QueryRows;
 import io.mallard.data.Sql;
 import java.io.IOException;
@@ -116,6 +117,7 @@ public final class FileLoader {
         long started = System.nanoTime();
         Properties streaming = new Properties();
         streaming.setProperty("jdbc_stream_results", "true"); // rows as DuckDB produces them, not a materialized result
+        DuckArrow.lossless(streaming); // a UUID, TIMETZ or HUGEINT column arrives as itself, not as its nearest Arrow type
         try (Connection duck = DriverManager.getConnection("jdbc:duckdb:", streaming);
                 BufferAllocator allocator = new RootAllocator()) {
             List<SourceFile> files = new ArrayList<>();

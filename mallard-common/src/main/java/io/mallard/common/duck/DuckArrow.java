@@ -21,6 +21,22 @@ public final class DuckArrow {
     /** Rows per Arrow record batch exported from DuckDB. */
     public static final int BATCH_ROWS = 64 * 1024;
 
+    /**
+     * The setting of a DuckDB whose Arrow goes to another DuckDB (a worker's answers, the coordinator's rows for its
+     * writers): types Arrow has no match for — UUID, HUGEINT, UHUGEINT, BIT, TIME WITH TIME ZONE, BIGNUM — are exported
+     * as Arrow extension types ({@code arrow.uuid}, DuckDB's {@code arrow.opaque}) that DuckDB imports back as the same
+     * type and value. Without it DuckDB exports them as the nearest Arrow type: a TIMETZ loses its offset, a UHUGEINT
+     * above 2^127 turns negative, a BIT becomes its storage bytes. A database-wide setting: a database whose answers
+     * go to clients (they do not know these extension types) has them presented first ({@code ResultPresentation}).
+     */
+    public static final String LOSSLESS = "arrow_lossless_conversion";
+
+    /** {@code properties} with {@link #LOSSLESS} set, for a database opened with them. */
+    public static java.util.Properties lossless(java.util.Properties properties) {
+        properties.setProperty(LOSSLESS, "true");
+        return properties;
+    }
+
     private DuckArrow() {
     }
 

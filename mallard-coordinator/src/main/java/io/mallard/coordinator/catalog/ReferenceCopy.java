@@ -94,7 +94,7 @@ public final class ReferenceCopy implements AutoCloseable, ReferenceConnections 
     public static ReferenceCopy build(Path file, Snapshot snapshot, TableWriter writer, BufferAllocator allocator,
             int threads, long memoryLimitBytes, Path tempDirectory) throws SQLException, IOException {
         deleteRenewed(file);
-        Properties properties = new Properties();
+        Properties properties = DuckArrow.lossless(new Properties()); // rows go to the writers exactly
         properties.setProperty("threads", Integer.toString(threads));
         if (memoryLimitBytes > 0) {
             properties.setProperty("memory_limit", Math.max(1, memoryLimitBytes >> 20) + "MB");

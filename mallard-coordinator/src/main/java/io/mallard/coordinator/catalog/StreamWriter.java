@@ -63,7 +63,7 @@ public final class StreamWriter implements AutoCloseable {
     /** @param work the writer's work directory: files are written under its {@code out}, spill goes to {@code spill} */
     public StreamWriter(Path work) throws SQLException, IOException {
         this.out = Files.createDirectories(work.resolve("out"));
-        Properties properties = new Properties();
+        Properties properties = DuckArrow.lossless(new Properties());
         properties.setProperty("temp_directory", work.resolve("spill").toString());
         this.duck = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
         try {

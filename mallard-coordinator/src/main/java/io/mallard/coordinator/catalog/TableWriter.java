@@ -59,7 +59,7 @@ public final class TableWriter implements AutoCloseable {
         this.catalog = catalog;
         this.work = Files.createDirectories(work);
         clearWork(work); // what a change that crashed was writing: never in the store, or there as garbage
-        Properties properties = new Properties();
+        Properties properties = DuckArrow.lossless(new Properties());
         properties.setProperty("temp_directory", work.resolve("spill").toString());
         this.writer = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
         try {

@@ -72,7 +72,7 @@ public final class Combiner {
      * {@code tempDirectory} (a query that still cannot fit fails with OUT_OF_MEMORY); 0 and null for DuckDB's defaults.
      */
     public static DuckDBConnection openDatabase(long memoryLimitBytes, java.nio.file.Path tempDirectory) throws SQLException {
-        Properties properties = new Properties();
+        Properties properties = DuckArrow.lossless(new Properties()); // its answers may go on to the writers
         properties.setProperty("threads", "1");
         bound(properties, memoryLimitBytes, tempDirectory);
         DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);

@@ -51,10 +51,12 @@ final class ArrowSchemas {
         return columns;
     }
 
+    /** The schema of an answer with these columns as clients receive it ({@link ResultPresentation}). */
     Schema schema(List<Column> columns) {
+        boolean presented = columns.stream().anyMatch(c -> ResultPresentation.passes(c.duckType()));
         List<Field> fields = new ArrayList<>();
         for (Column column : columns) {
-            Field typed = field(column.duckType());
+            Field typed = field(presented ? ResultPresentation.presented(column.duckType()) : column.duckType());
             fields.add(new Field(column.name(), typed.getFieldType(), typed.getChildren()));
         }
         return new Schema(fields);

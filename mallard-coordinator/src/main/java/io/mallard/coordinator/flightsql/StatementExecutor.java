@@ -1,5 +1,6 @@
 package io.mallard.coordinator.flightsql;
 
+import io.mallard.common.Resources;
 import io.mallard.common.ErrorCode;
 import io.mallard.common.ErrorType;
 import io.mallard.common.MallardException;
@@ -63,6 +64,7 @@ public final class StatementExecutor {
     private final SystemTables system;
     private final MetadataStore history;
     private final BufferAllocator allocator;
+    private final ResultPresentation presentation;
     private final AdminStatements admin;
     private final AccessControl access;
     private final java.util.function.Consumer<QueryRecord> recorded;
@@ -103,6 +105,8 @@ public final class StatementExecutor {
     }
 
     /**
+     * @param scratch  an in-memory DuckDB that answers holding types clients do not know pass through
+     *                 ({@link ResultPresentation})
      * @param drainer  drains a worker by id or name ({@code CALL mallard_drain('w2')}) and says how it stands
      * @param access   what each user may do; runs the user statements
      * @param audit    where every statement is recorded with its caller, address and outcome
@@ -110,8 +114,8 @@ public final class StatementExecutor {
      * @param recorded told of every statement the history records (the metrics count them)
      */
     public StatementExecutor(QueryManager queries, TableChanges tables, SystemTables system, MetadataStore history,
-            BufferAllocator allocator, Function<String, String> drainer, AccessControl access, AuditLog audit,
-            ClientLimits limits, java.util.function.Consumer<QueryRecord> recorded) {
+            BufferAllocator allocator, org.duckdb.DuckDBConnection scratch, Function<String, String> drainer,
+            AccessControl access, AuditLog audit, ClientLimits limits, java.util.function.Consumer<QueryRecord> recorded) {
         this.access = access;
         this.audit = audit;
         this.limits = limits;
@@ -122,6 +126,7 @@ public final class StatementExecutor {
         this.system = system;
         this.history = history;
         this.allocator = allocator;
+        this.presentation = new ResultPresentation(scratch, allocator);
         this.admin = new AdminStatements(drainer);
     }
 
@@ -410,9 +415,11 @@ public final class StatementExecutor {
         }
     }
 
-    private void send(Running statement, ArrowReader reader, ServerStreamListener listener,
+    private void send(Running statement, ArrowReader answer, ServerStreamListener listener,
             Supplier<Optional<MallardException>> failure) throws Exception {
-        try {
+        // closed before the answer itself: the presentation reads from it
+        try (Resources presenting = new Resources()) {
+            ArrowReader reader = presentation.present(answer, presenting);
             // dictionaries (ENUM columns) go out once, at the start, so the first batch is loaded before it
             boolean more = reader.loadNextBatch();
             listener.start(reader.getVectorSchemaRoot(), reader);

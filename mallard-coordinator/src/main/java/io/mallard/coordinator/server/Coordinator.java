@@ -246,7 +246,7 @@ public final class Coordinator implements AutoCloseable {
                 recorded = recorded.andThen(traces);
                 LOG.info("a trace of every statement goes to {}", QueryTraces.traceUri(config.otlpEndpoint()));
             }
-            statements = new StatementExecutor(queries, tables, system, metadata, allocator, registry::drain, access,
+            statements = new StatementExecutor(queries, tables, system, metadata, allocator, scratch, registry::drain, access,
                     audit, config.auth().clients(), recorded);
             statementsRef.set(statements);
             MallardAuthenticator authenticator = new MallardAuthenticator(users, tokens, external, registry, audit,
