@@ -40,6 +40,8 @@ final class ResultPresentation {
     /** Those that go to clients as text. */
     private static final Pattern AS_TEXT = Pattern.compile(
             "\\b(UHUGEINT|BIT|BITSTRING|TIME WITH TIME ZONE|TIMETZ|BIGNUM|VARINT)\\b", Pattern.CASE_INSENSITIVE);
+    /** An ENUM with its values: the pass imports its dictionary as text. */
+    private static final Pattern ENUM = Pattern.compile("\\bENUM\\s*\\((?:\\s|,|'(?:[^']|'')*')*\\)", Pattern.CASE_INSENSITIVE);
     /** A double-quoted name inside a type (a STRUCT field named like a type: {@code STRUCT("bit" INTEGER)}). */
     private static final Pattern QUOTED = Pattern.compile("\"(?:[^\"]|\"\")*\"");
     private static final String VIEW = "__mallard_answer";
@@ -58,11 +60,15 @@ final class ResultPresentation {
         return duckType != null && EXTENDED.matcher(unquoted(duckType)).find();
     }
 
-    /** The type a client receives for a column of {@code duckType} (the same when it needs no change). */
+    /**
+     * The type a client receives for a column of {@code duckType} in an answer that passes (the same when it needs no
+     * change); an ENUM is text there.
+     */
     static String presented(String duckType) {
         if (duckType == null) {
             return null;
         }
+        duckType = ENUM.matcher(duckType).replaceAll("VARCHAR");
         StringBuilder out = new StringBuilder();
         Matcher quoted = QUOTED.matcher(duckType);
         int at = 0;
@@ -73,8 +79,9 @@ final class ResultPresentation {
         return out.append(AS_TEXT.matcher(duckType.substring(at)).replaceAll("VARCHAR")).toString();
     }
 
+    /** The type without names and values that could spell a type: quoted field names, an ENUM's values. */
     private static String unquoted(String duckType) {
-        return QUOTED.matcher(duckType).replaceAll("\"\"");
+        return ENUM.matcher(QUOTED.matcher(duckType).replaceAll("\"\"")).replaceAll("VARCHAR");
     }
 
     /** Whether a stream with this schema holds an extension type a client would not know. */

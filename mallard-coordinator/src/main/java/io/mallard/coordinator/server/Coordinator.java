@@ -353,9 +353,14 @@ public final class Coordinator implements AutoCloseable {
         throw new IllegalStateException("the local store is not in use");
     }
 
-    /** A private in-memory DuckDB for Arrow type probes and parameter binding, locked like the others. */
+    /**
+     * A private in-memory DuckDB for Arrow type probes, parameter binding and presenting answers to clients
+     * ({@code ResultPresentation}: one thread, so an answer's rows keep their order), locked like the others.
+     */
     private static DuckDBConnection openScratch() throws SQLException {
-        DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("threads", "1");
+        DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
         try {
             DuckLockdown.apply(connection);
             return connection;

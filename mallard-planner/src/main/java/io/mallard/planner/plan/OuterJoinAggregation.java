@@ -37,8 +37,9 @@ import java.util.Set;
  */
 final class OuterJoinAggregation {
     /**
-     * Aggregates whose per-key results combine exactly and keep their type through the workers' Arrow answers; a sum of
-     * integers would come back as DECIMAL(38,0) instead of HUGEINT, so sums are left to GATHER.
+     * Aggregates whose per-key results combine exactly and keep their type through the workers' Arrow answers. Sums are
+     * left to GATHER: a sum of integers came back as DECIMAL(38,0) instead of HUGEINT (it arrives as HUGEINT since the
+     * workers export such types losslessly, so sums could join these).
      */
     private static final Set<String> SUPPORTED = Set.of("count", "min", "max");
 

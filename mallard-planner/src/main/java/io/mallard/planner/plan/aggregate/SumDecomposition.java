@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * {@code sum(x)}, {@code product(x)}: the same function over the shards' partials (associative and commutative). A sum
- * is NULL only when every partial is; an integer sum arrives from the workers as HUGEINT (Arrow decimal(38,0)) and the
+ * is NULL only when every partial is; an integer sum arrives from the workers as HUGEINT (an Arrow extension type) and the
  * combine's cast to the single-node type keeps it exact. Both count every input, so neither may stand beside DISTINCT
  * aggregates.
  */

@@ -1,0 +1,35 @@
+package io.mallard.coordinator.flightsql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Which answers pass through the presenting DuckDB, and the type each of their columns goes to clients as. */
+class ResultPresentationTest {
+    @Test
+    void typesArrowHasNoTypeForPassAndOthersDoNot() {
+        for (String type : new String[] {"UUID", "HUGEINT", "UHUGEINT", "BIT", "TIME WITH TIME ZONE", "BIGNUM",
+                "UUID[]", "STRUCT(a INTEGER, b BIT)", "MAP(VARCHAR, HUGEINT)", "TIME WITH TIME ZONE[3]"}) {
+            assertThat(ResultPresentation.passes(type)).as(type).isTrue();
+        }
+        for (String type : new String[] {"INTEGER", "BIGINT", "DECIMAL(38,0)", "TIME", "TIMESTAMP WITH TIME ZONE",
+                "BLOB", "VARCHAR", "JSON", "ENUM('bit', 'uuid')", "STRUCT(\"bit\" INTEGER, \"uuid\" VARCHAR)", "BITSTRINGS"}) {
+            assertThat(ResultPresentation.passes(type)).as(type).isFalse();
+        }
+    }
+
+    @Test
+    void theFourThatArrowWouldChangeGoAsTextAndTheRestAsDuckDbExportsThem() {
+        assertThat(ResultPresentation.presented("BIT")).isEqualTo("VARCHAR");
+        assertThat(ResultPresentation.presented("TIME WITH TIME ZONE[]")).isEqualTo("VARCHAR[]");
+        assertThat(ResultPresentation.presented("UHUGEINT")).isEqualTo("VARCHAR");
+        assertThat(ResultPresentation.presented("BIGNUM")).isEqualTo("VARCHAR");
+        assertThat(ResultPresentation.presented("STRUCT(\"bit\" INTEGER, x BIT, t TIME WITH TIME ZONE)"))
+                .isEqualTo("STRUCT(\"bit\" INTEGER, x VARCHAR, t VARCHAR)");
+        assertThat(ResultPresentation.presented("MAP(UUID, BIT[])")).isEqualTo("MAP(UUID, VARCHAR[])");
+        assertThat(ResultPresentation.presented("ENUM('a', 'it''s (b)')")).isEqualTo("VARCHAR");
+        for (String same : new String[] {"UUID", "HUGEINT", "TIMESTAMP WITH TIME ZONE", "TIME", "DECIMAL(18,3)"}) {
+            assertThat(ResultPresentation.presented(same)).isEqualTo(same);
+        }
+    }
+}
