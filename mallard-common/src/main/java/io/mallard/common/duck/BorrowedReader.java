@@ -31,6 +31,16 @@ public final class BorrowedReader extends ArrowReader {
     }
 
     @Override
+    public Dictionary lookup(long id) {
+        return rows.lookup(id);
+    }
+
+    @Override
+    public java.util.Set<Long> getDictionaryIds() {
+        return rows.getDictionaryIds();
+    }
+
+    @Override
     public boolean loadNextBatch() throws IOException {
         return rows.loadNextBatch();
     }

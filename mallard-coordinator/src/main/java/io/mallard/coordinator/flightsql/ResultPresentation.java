@@ -12,31 +12,47 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.FixedSizeBinaryVector;
+import org.apache.arrow.vector.TinyIntVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.duckdb.DuckDBConnection;
 
 /**
  * What a client receives of the DuckDB types Arrow has no type for. Between the cluster's own DuckDBs these travel as
- * Arrow extension types ({@link DuckArrow#LOSSLESS}), so that no hop changes a value; clients do not know those types.
- * An answer that holds any passes once more through a DuckDB that exports them as DuckDB's own Arrow export does —
- * UUID as text, HUGEINT as DECIMAL(38,0) — except where that export loses the value: BIT, TIME WITH TIME ZONE,
- * UHUGEINT and BIGNUM go out as their text ({@code 101}, {@code 12:00:00+05}), which is what DuckDB's own
- * {@code CAST(… AS VARCHAR)} makes of them. {@link ArrowSchemas} announces the same types before a statement runs.
- * Answers without such a type (almost all) go out as they are.
+ * Arrow extension types ({@link DuckArrow#LOSSLESS}), so that no hop changes a value; clients do not know those types
+ * (DuckDB then also sends a BOOLEAN as {@code arrow.bool8}). A client receives what DuckDB's own Arrow export makes of
+ * them — BOOLEAN as a boolean, UUID as text, HUGEINT as DECIMAL(38,0) — except where that export loses the value: BIT,
+ * TIME WITH TIME ZONE, UHUGEINT and BIGNUM go out as their text ({@code 101}, {@code 12:00:00+05}), which is what
+ * DuckDB's {@code CAST(… AS VARCHAR)} makes of them. BOOLEAN, HUGEINT and UUID columns (not inside a list or struct)
+ * are converted here, batch by batch; an answer with any other such column passes once more through a plain DuckDB
+ * that casts each column to its {@link #presented} type, and an ENUM in it goes out as text. {@link ArrowSchemas}
+ * announces the same types before a statement runs. Answers without such a type go out as they are.
  */
 final class ResultPresentation {
-    /** The extension types DuckDB exports with {@link DuckArrow#LOSSLESS}; {@code arrow.json} is text already. */
-    private static final Set<String> EXTENSIONS = Set.of("arrow.uuid", "arrow.opaque");
     private static final String EXTENSION_NAME = "ARROW:extension:name";
+    private static final String EXTENSION_METADATA = "ARROW:extension:metadata";
+    /** The one extension type clients read as what it holds (text). */
+    private static final String JSON = "arrow.json";
     /** DuckDB type names that travel as extension types. */
-    private static final Pattern EXTENDED = Pattern.compile(
-            "\\b(UUID|HUGEINT|UHUGEINT|BIT|BITSTRING|TIME WITH TIME ZONE|TIMETZ|BIGNUM|VARINT)\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern EXTENDED = Pattern.compile("\\b(BOOLEAN|BOOL|UUID|HUGEINT|UHUGEINT|BIT|BITSTRING|"
+            + "TIME WITH TIME ZONE|TIMETZ|BIGNUM|VARINT)\\b", Pattern.CASE_INSENSITIVE);
+    /** Column types converted without DuckDB (the whole type, not inside a list or struct). */
+    private static final Set<String> CONVERTED = Set.of("BOOLEAN", "HUGEINT", "UUID");
     /** Those that go to clients as text. */
     private static final Pattern AS_TEXT = Pattern.compile(
             "\\b(UHUGEINT|BIT|BITSTRING|TIME WITH TIME ZONE|TIMETZ|BIGNUM|VARINT)\\b", Pattern.CASE_INSENSITIVE);
@@ -45,6 +61,11 @@ final class ResultPresentation {
     /** A double-quoted name inside a type (a STRUCT field named like a type: {@code STRUCT("bit" INTEGER)}). */
     private static final Pattern QUOTED = Pattern.compile("\"(?:[^\"]|\"\")*\"");
     private static final String VIEW = "__mallard_answer";
+
+    /** What happens to a column on its way to a client. */
+    private enum Conversion {
+        NONE, BOOLEAN, DECIMAL, UUID_TEXT, PASS
+    }
 
     private final DuckDBConnection scratch;
     private final BufferAllocator allocator;
@@ -55,9 +76,10 @@ final class ResultPresentation {
         this.allocator = allocator;
     }
 
-    /** Whether an answer with a column of this DuckDB type passes through {@link #present}. */
+    /** Whether an answer with a column of this DuckDB type passes through the presenting DuckDB. */
     static boolean passes(String duckType) {
-        return duckType != null && EXTENDED.matcher(unquoted(duckType)).find();
+        return duckType != null && !CONVERTED.contains(duckType.toUpperCase(java.util.Locale.ROOT))
+                && EXTENDED.matcher(unquoted(duckType)).find();
     }
 
     /**
@@ -84,26 +106,36 @@ final class ResultPresentation {
         return ENUM.matcher(QUOTED.matcher(duckType).replaceAll("\"\"")).replaceAll("VARCHAR");
     }
 
-    /** Whether a stream with this schema holds an extension type a client would not know. */
-    static boolean passes(Schema schema) {
-        return schema.getFields().stream().anyMatch(ResultPresentation::extended);
-    }
-
-    private static boolean extended(Field field) {
+    /** What a column's values need on their way to a client. */
+    private static Conversion conversion(Field field) {
         String extension = field.getMetadata().get(EXTENSION_NAME);
-        return extension != null && EXTENSIONS.contains(extension)
-                || field.getChildren().stream().anyMatch(ResultPresentation::extended);
+        if (extension == null || extension.equals(JSON)) {
+            return field.getChildren().stream().anyMatch(c -> conversion(c) != Conversion.NONE) ? Conversion.PASS
+                    : Conversion.NONE;
+        }
+        return switch (extension) {
+            case "arrow.bool8" -> Conversion.BOOLEAN;
+            case "arrow.uuid" -> Conversion.UUID_TEXT;
+            case "arrow.opaque" -> String.valueOf(field.getMetadata().get(EXTENSION_METADATA)).contains("\"hugeint\"")
+                    ? Conversion.DECIMAL : Conversion.PASS;
+            default -> Conversion.PASS;
+        };
     }
 
     /**
-     * {@code answer} as a client receives it: itself when it holds no extension type, else its rows through the scratch
-     * DuckDB, each column cast to its {@link #presented} type. What it opens is pushed on {@code resources}, to be
-     * closed after the answer was sent and before {@code answer} itself.
+     * {@code answer} as a client receives it: itself when it holds no extension type; converted batch by batch when
+     * its only ones are BOOLEAN, HUGEINT and UUID columns; else its rows through the scratch DuckDB, each column cast to
+     * its {@link #presented} type. What it opens is pushed on {@code resources}, to be closed after the answer was sent
+     * and before {@code answer} itself.
      */
     ArrowReader present(ArrowReader answer, Resources resources) throws SQLException, IOException {
         List<Field> fields = answer.getVectorSchemaRoot().getSchema().getFields();
-        if (fields.stream().noneMatch(ResultPresentation::extended)) {
+        List<Conversion> conversions = fields.stream().map(ResultPresentation::conversion).toList();
+        if (conversions.stream().allMatch(c -> c == Conversion.NONE)) {
             return answer;
+        }
+        if (!conversions.contains(Conversion.PASS)) {
+            return resources.push(new Converted(answer, conversions, allocator));
         }
         Connection connection = resources.push(scratch.duplicate());
         resources.push(DuckArrow.register(connection, VIEW, new BorrowedReader(answer, allocator), allocator));
@@ -121,5 +153,124 @@ final class ResultPresentation {
         Statement statement = resources.push(connection.createStatement());
         ResultSet rs = resources.push(statement.executeQuery(sql.append(" FROM ").append(VIEW).toString()));
         return resources.push(DuckArrow.export(rs, allocator));
+    }
+
+    /**
+     * An answer whose BOOLEAN, HUGEINT and UUID columns are converted as each batch arrives: a HUGEINT keeps its bytes
+     * (DuckDB's 128-bit integer is Arrow's 128-bit decimal), a BOOLEAN's bytes become bits, a UUID's 16 bytes its text;
+     * every other column is handed on without a copy. Closing it leaves the answer open.
+     */
+    private static final class Converted extends ArrowReader {
+        private final ArrowReader answer;
+        private final List<Conversion> conversions;
+        private final VectorSchemaRoot root;
+
+        Converted(ArrowReader answer, List<Conversion> conversions, BufferAllocator allocator) throws IOException {
+            super(allocator);
+            this.answer = answer;
+            this.conversions = conversions;
+            List<Field> fields = new java.util.ArrayList<>();
+            List<Field> from = answer.getVectorSchemaRoot().getSchema().getFields();
+            for (int c = 0; c < from.size(); c++) {
+                Field field = from.get(c);
+                ArrowType type = switch (conversions.get(c)) {
+                    case BOOLEAN -> ArrowType.Bool.INSTANCE;
+                    case DECIMAL -> new ArrowType.Decimal(38, 0, 128);
+                    case UUID_TEXT -> ArrowType.Utf8.INSTANCE;
+                    default -> null;
+                };
+                fields.add(type == null ? field : new Field(field.getName(), FieldType.nullable(type), null));
+            }
+            this.root = VectorSchemaRoot.create(new Schema(fields), allocator);
+        }
+
+        @Override
+        public VectorSchemaRoot getVectorSchemaRoot() {
+            return root;
+        }
+
+        @Override
+        public Map<Long, Dictionary> getDictionaryVectors() throws IOException {
+            return answer.getDictionaryVectors();
+        }
+
+        @Override
+        public Dictionary lookup(long id) {
+            return answer.lookup(id);
+        }
+
+        @Override
+        public Set<Long> getDictionaryIds() {
+            return answer.getDictionaryIds();
+        }
+
+        @Override
+        public boolean loadNextBatch() throws IOException {
+            if (!answer.loadNextBatch()) {
+                return false;
+            }
+            VectorSchemaRoot in = answer.getVectorSchemaRoot();
+            int rows = in.getRowCount();
+            for (int c = 0; c < conversions.size(); c++) {
+                FieldVector from = in.getVector(c);
+                FieldVector to = root.getVector(c);
+                switch (conversions.get(c)) {
+                    case DECIMAL -> {
+                        to.loadFieldBuffers(new ArrowFieldNode(rows, from.getNullCount()), from.getFieldBuffers());
+                        from.clear();
+                    }
+                    case BOOLEAN -> bits((TinyIntVector) from, (BitVector) to, rows);
+                    case UUID_TEXT -> text((FixedSizeBinaryVector) from, (VarCharVector) to, rows);
+                    default -> from.makeTransferPair(to).transfer();
+                }
+            }
+            root.setRowCount(rows);
+            return true;
+        }
+
+        private static void bits(TinyIntVector from, BitVector to, int rows) {
+            to.allocateNew(rows);
+            for (int r = 0; r < rows; r++) {
+                if (from.isNull(r)) {
+                    to.setNull(r);
+                } else {
+                    to.set(r, from.get(r) != 0 ? 1 : 0);
+                }
+            }
+            to.setValueCount(rows);
+        }
+
+        private static void text(FixedSizeBinaryVector from, VarCharVector to, int rows) {
+            to.allocateNew(36L * rows, rows);
+            for (int r = 0; r < rows; r++) {
+                if (from.isNull(r)) {
+                    to.setNull(r);
+                } else {
+                    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(from.get(r)); // big-endian, as arrow.uuid is
+                    to.setSafe(r, new java.util.UUID(bytes.getLong(0), bytes.getLong(8)).toString()
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                }
+            }
+            to.setValueCount(rows);
+        }
+
+        @Override
+        public long bytesRead() {
+            return answer.bytesRead();
+        }
+
+        @Override
+        public void close(boolean closeReadSource) {
+            root.close();
+        }
+
+        @Override
+        protected void closeReadSource() {
+        }
+
+        @Override
+        protected Schema readSchema() {
+            return root.getSchema();
+        }
     }
 }
