@@ -147,10 +147,11 @@ final class TableStatementParser {
             return Optional.empty();
         }
         int at = t.position();
-        String condition = t.rest();
+        String condition = t.until("RETURNING");
         if (condition.isBlank()) {
             throw t.error("expected a condition after WHERE");
         }
+        refuseUnsupported(t); // a RETURNING after the condition
         return Optional.of(new Part(condition, at));
     }
 

@@ -99,6 +99,22 @@ class TableStatementParserTest {
     }
 
     @Test
+    void returningIsRefusedAtItsPositionAfterAConditionToo() {
+        for (String sql : List.of("DELETE FROM t WHERE id = 4 RETURNING *", "UPDATE t SET a = 1 WHERE (b) > 2 RETURNING a",
+                "INSERT INTO t VALUES (1) RETURNING *", "DELETE FROM t RETURNING id")) {
+            MallardException e = catchThrowableOfType(MallardException.class, () -> TableStatementParser.parse(sql));
+            assertThat(e).as(sql).isNotNull();
+            assertThat(e.code()).as(sql).isEqualTo(ErrorCode.UNSUPPORTED_STATEMENT);
+            assertThat(e.getMessage()).as(sql).startsWith("RETURNING is not supported");
+            assertThat(e.position()).as(sql).hasValue(sql.indexOf("RETURNING"));
+        }
+        // a condition that only names something RETURNING keeps it
+        TableStatement.Delete quoted = (TableStatement.Delete) TableStatementParser
+                .parse("DELETE FROM t WHERE note = 'RETURNING' OR \"returning\" > 1").orElseThrow();
+        assertThat(quoted.where().orElseThrow().text()).isEqualTo("note = 'RETURNING' OR \"returning\" > 1");
+    }
+
+    @Test
     void aMalformedTableStatementIsASyntaxErrorAtTheOffendingToken() {
         String sql = "ALTER TABLE t SET PARTITIONED BY device_id";
         MallardException e = catchThrowableOfType(MallardException.class, () -> TableStatementParser.parse(sql));
