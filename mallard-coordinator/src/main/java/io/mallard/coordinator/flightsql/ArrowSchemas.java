@@ -56,7 +56,10 @@ final class ArrowSchemas {
         boolean presented = columns.stream().anyMatch(c -> ResultPresentation.passes(c.duckType()));
         List<Field> fields = new ArrayList<>();
         for (Column column : columns) {
-            Field typed = field(presented ? ResultPresentation.presented(column.duckType()) : column.duckType());
+            // an ENUM column goes to clients as its text in every answer (ResultPresentation)
+            String type = presented || ResultPresentation.isEnum(column.duckType())
+                    ? ResultPresentation.presented(column.duckType()) : column.duckType();
+            Field typed = field(type);
             fields.add(new Field(column.name(), typed.getFieldType(), typed.getChildren()));
         }
         return new Schema(fields);

@@ -21,9 +21,11 @@ import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.FixedSizeBinaryVector;
 import org.apache.arrow.vector.TinyIntVector;
+import org.apache.arrow.vector.ValueVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.dictionary.Dictionary;
+import org.apache.arrow.vector.dictionary.DictionaryEncoder;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -39,8 +41,9 @@ import org.duckdb.DuckDBConnection;
  * them — BOOLEAN as a boolean, UUID as text, HUGEINT as DECIMAL(38,0) — except where that export loses the value: BIT,
  * TIME WITH TIME ZONE, UHUGEINT and BIGNUM go out as their text ({@code 101}, {@code 12:00:00+05}), which is what
  * DuckDB's {@code CAST(… AS VARCHAR)} makes of them. BOOLEAN, HUGEINT and UUID columns (not inside a list or struct)
- * are converted here, batch by batch; an answer with any other such column passes once more through a plain DuckDB
- * that casts each column to its {@link #presented} type, and an ENUM in it goes out as text. {@link ArrowSchemas}
+ * are converted here, batch by batch, and so is an ENUM column (a dictionary), which goes out as its text: the Arrow
+ * Flight SQL JDBC driver reads a dictionary-encoded column as its indexes. An answer with any other such column
+ * passes once more through a plain DuckDB that casts each column to its {@link #presented} type. {@link ArrowSchemas}
  * announces the same types before a statement runs. Answers without such a type go out as they are.
  */
 final class ResultPresentation {
@@ -64,7 +67,7 @@ final class ResultPresentation {
 
     /** What happens to a column on its way to a client. */
     private enum Conversion {
-        NONE, BOOLEAN, DECIMAL, UUID_TEXT, PASS
+        NONE, BOOLEAN, DECIMAL, UUID_TEXT, DICTIONARY, PASS
     }
 
     private final DuckDBConnection scratch;
@@ -101,6 +104,11 @@ final class ResultPresentation {
         return out.append(AS_TEXT.matcher(duckType.substring(at)).replaceAll("VARCHAR")).toString();
     }
 
+    /** Whether a column of this type is an ENUM (not a list or struct of one). */
+    static boolean isEnum(String duckType) {
+        return duckType != null && ENUM.matcher(duckType.strip()).matches();
+    }
+
     /** The type without names and values that could spell a type: quoted field names, an ENUM's values. */
     private static String unquoted(String duckType) {
         return ENUM.matcher(QUOTED.matcher(duckType).replaceAll("\"\"")).replaceAll("VARCHAR");
@@ -108,6 +116,9 @@ final class ResultPresentation {
 
     /** What a column's values need on their way to a client. */
     private static Conversion conversion(Field field) {
+        if (field.getDictionary() != null) {
+            return Conversion.DICTIONARY; // an ENUM (values inside a list or struct stay as they are)
+        }
         String extension = field.getMetadata().get(EXTENSION_NAME);
         if (extension == null || extension.equals(JSON)) {
             return field.getChildren().stream().anyMatch(c -> conversion(c) != Conversion.NONE) ? Conversion.PASS
@@ -123,8 +134,8 @@ final class ResultPresentation {
     }
 
     /**
-     * {@code answer} as a client receives it: itself when it holds no extension type; converted batch by batch when
-     * its only ones are BOOLEAN, HUGEINT and UUID columns; else its rows through the scratch DuckDB, each column cast to
+     * {@code answer} as a client receives it: itself when it holds no extension type and no ENUM; converted batch by
+     * batch when its only ones are BOOLEAN, HUGEINT, UUID and ENUM columns; else its rows through the scratch DuckDB, each column cast to
      * its {@link #presented} type. What it opens is pushed on {@code resources}, to be closed after the answer was sent
      * and before {@code answer} itself.
      */
@@ -177,6 +188,7 @@ final class ResultPresentation {
                     case BOOLEAN -> ArrowType.Bool.INSTANCE;
                     case DECIMAL -> new ArrowType.Decimal(38, 0, 128);
                     case UUID_TEXT -> ArrowType.Utf8.INSTANCE;
+                    case DICTIONARY -> answer.lookup(field.getDictionary().getId()).getVectorType();
                     default -> null;
                 };
                 fields.add(type == null ? field : new Field(field.getName(), FieldType.nullable(type), null));
@@ -221,6 +233,12 @@ final class ResultPresentation {
                     }
                     case BOOLEAN -> bits((TinyIntVector) from, (BitVector) to, rows);
                     case UUID_TEXT -> text((FixedSizeBinaryVector) from, (VarCharVector) to, rows);
+                    case DICTIONARY -> {
+                        try (ValueVector values = DictionaryEncoder.decode(from,
+                                answer.lookup(from.getField().getDictionary().getId()))) {
+                            values.makeTransferPair(to).transfer();
+                        }
+                    }
                     default -> from.makeTransferPair(to).transfer();
                 }
             }

@@ -34,4 +34,12 @@ class ResultPresentationTest {
             assertThat(ResultPresentation.presented(same)).isEqualTo(same);
         }
     }
+
+    @Test
+    void anEnumColumnIsRecognisedButNotAListOfOne() {
+        assertThat(ResultPresentation.isEnum("ENUM('sad', 'it''s ok')")).isTrue();
+        assertThat(ResultPresentation.isEnum("ENUM('a', 'b')[]")).isFalse();
+        assertThat(ResultPresentation.isEnum("STRUCT(e ENUM('a'))")).isFalse();
+        assertThat(ResultPresentation.isEnum("VARCHAR")).isFalse();
+    }
 }
