@@ -121,6 +121,20 @@ class TypesWithoutArrowTest {
     }
 
     @Test
+    void enumListsBesideAColumnSentAsTextAreRefusedAndLaterStatementsAnswer() throws Exception {
+        // DuckDB 2.0.0 fails importing a list of ENUMs whose lists are all empty, and then refuses every statement on
+        // that database: such an answer must not reach the DuckDB that presents BIT values
+        io.mallard.common.MallardException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                io.mallard.common.MallardException.class,
+                () -> client.query("SELECT []::ENUM('a', 'b')[] AS l, '101'::BIT AS b"));
+        assertThat(e).isNotNull();
+        assertThat(e.code()).isEqualTo(io.mallard.common.ErrorCode.UNSUPPORTED_STATEMENT);
+        assertThat(e.getMessage()).contains("column l holds ENUM values", "l::VARCHAR[]");
+        same("SELECT []::ENUM('a', 'b')[]::VARCHAR[] AS l, '101'::BIT::VARCHAR AS b");
+        sameAsText("SELECT b, tz FROM odd ORDER BY k LIMIT 5", "SELECT b::VARCHAR AS b, tz::VARCHAR AS tz FROM odd ORDER BY k LIMIT 5");
+    }
+
+    @Test
     void aJdbcClientReadsThemWithTheTypesAnnouncedBeforeTheStatementRan() throws Exception {
         String query = "SELECT * FROM odd WHERE k < 40 ORDER BY k";
         try (Connection jdbc = DriverManager.getConnection(JdbcRows.url(cluster),

@@ -1,5 +1,7 @@
 package io.mallard.coordinator.flightsql;
 
+import io.mallard.common.ErrorCode;
+import io.mallard.common.MallardException;
 import io.mallard.common.Resources;
 import io.mallard.common.duck.BorrowedReader;
 import io.mallard.common.duck.DuckArrow;
@@ -135,9 +137,9 @@ final class ResultPresentation {
 
     /**
      * {@code answer} as a client receives it: itself when it holds no extension type and no ENUM; converted batch by
-     * batch when its only ones are BOOLEAN, HUGEINT, UUID and ENUM columns; else its rows through the scratch DuckDB, each column cast to
-     * its {@link #presented} type. What it opens is pushed on {@code resources}, to be closed after the answer was sent
-     * and before {@code answer} itself.
+     * batch when its only ones are BOOLEAN, HUGEINT, UUID and ENUM columns; else its rows through the scratch DuckDB,
+     * each column cast to its {@link #presented} type. What it opens is pushed on {@code resources}, to be closed after
+     * the answer was sent and before {@code answer} itself.
      */
     ArrowReader present(ArrowReader answer, Resources resources) throws SQLException, IOException {
         List<Field> fields = answer.getVectorSchemaRoot().getSchema().getFields();
@@ -147,6 +149,15 @@ final class ResultPresentation {
         }
         if (!conversions.contains(Conversion.PASS)) {
             return resources.push(new Converted(answer, conversions, allocator));
+        }
+        java.util.Optional<String> enums = DuckArrow.nestedDictionaryColumn(answer.getVectorSchemaRoot().getSchema());
+        if (enums.isPresent()) {
+            // DuckDB 2.0.0 fails importing such a column whose lists are all empty, and then refuses every statement
+            // on the scratch database, which every statement's schema needs (architecture.md)
+            throw new MallardException(ErrorCode.UNSUPPORTED_STATEMENT, "column " + enums.get() + " holds ENUM values "
+                    + "inside a LIST, STRUCT, MAP or ARRAY beside a column sent as text (BIT, TIME WITH TIME ZONE, "
+                    + "UHUGEINT, BIGNUM, or a list or struct of BOOLEAN, UUID or HUGEINT); cast it to text, as in "
+                    + enums.get() + "::VARCHAR[] for a list");
         }
         Connection connection = resources.push(scratch.duplicate());
         resources.push(DuckArrow.register(connection, VIEW, new BorrowedReader(answer, allocator), allocator));
@@ -167,9 +178,10 @@ final class ResultPresentation {
     }
 
     /**
-     * An answer whose BOOLEAN, HUGEINT and UUID columns are converted as each batch arrives: a HUGEINT keeps its bytes
-     * (DuckDB's 128-bit integer is Arrow's 128-bit decimal), a BOOLEAN's bytes become bits, a UUID's 16 bytes its text;
-     * every other column is handed on without a copy. Closing it leaves the answer open.
+     * An answer whose BOOLEAN, HUGEINT, UUID and ENUM columns are converted as each batch arrives: a HUGEINT keeps its
+     * bytes (DuckDB's 128-bit integer is Arrow's 128-bit decimal), a BOOLEAN's bytes become bits, a UUID's 16 bytes its
+     * text, an ENUM's indexes their values; every other column is handed on without a copy. Closing it leaves the
+     * answer open.
      */
     private static final class Converted extends ArrowReader {
         private final ArrowReader answer;
