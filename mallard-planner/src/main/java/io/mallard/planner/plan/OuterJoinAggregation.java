@@ -37,11 +37,10 @@ import java.util.Set;
  */
 final class OuterJoinAggregation {
     /**
-     * Aggregates whose per-key results combine exactly and keep their type through the workers' Arrow answers. Sums are
-     * left to GATHER: a sum of integers came back as DECIMAL(38,0) instead of HUGEINT (it arrives as HUGEINT since the
-     * workers export such types losslessly, so sums could join these).
+     * Aggregates whose per-key results combine exactly and keep their type through the workers' Arrow answers (an
+     * integer sum is a HUGEINT there, sent as such: DuckArrow.LOSSLESS).
      */
-    private static final Set<String> SUPPORTED = Set.of("count", "min", "max");
+    private static final Set<String> SUPPORTED = Set.of("count", "min", "max", "sum");
 
     private OuterJoinAggregation() {
     }

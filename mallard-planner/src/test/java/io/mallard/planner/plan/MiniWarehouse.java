@@ -75,7 +75,9 @@ final class MiniWarehouse implements Catalog, AutoCloseable {
             }
         }
         for (int s = 0; s < shardCount; s++) {
-            Connection shard = DriverManager.getConnection("jdbc:duckdb:");
+            // a worker's DuckDB sends types Arrow has no type for as extension types (DuckArrow.LOSSLESS)
+            Connection shard = DriverManager.getConnection("jdbc:duckdb:",
+                    io.mallard.common.duck.DuckArrow.lossless(new java.util.Properties()));
             shards.add(shard);
             try (Statement st = shard.createStatement()) {
                 for (String ddl : SCHEMA) {
