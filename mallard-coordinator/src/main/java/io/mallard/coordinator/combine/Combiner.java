@@ -21,14 +21,14 @@ import org.duckdb.DuckDBConnection;
  */
 public final class Combiner {
     private final ReferenceConnections reference;
-    private final CombineDatabase database;
+    private final SharedDatabase database;
     private final BufferAllocator allocator;
 
     /**
      * @param reference the coordinator's reference database (full dimension and replicated tables)
      * @param database  the in-memory database partial aggregates combine in
      */
-    public Combiner(ReferenceConnections reference, CombineDatabase database, BufferAllocator allocator) {
+    public Combiner(ReferenceConnections reference, SharedDatabase database, BufferAllocator allocator) {
         this.reference = reference;
         this.database = database;
         this.allocator = allocator;

@@ -2,6 +2,7 @@ package io.mallard.coordinator.flightsql;
 
 import io.mallard.common.duck.DuckArrow;
 import io.mallard.common.duck.DuckErrors;
+import io.mallard.coordinator.combine.SharedDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -18,7 +19,6 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.duckdb.DuckDBConnection;
 
 /**
  * The Arrow schema of a result before it runs: DuckDB binds the statement (prepare, no execution) and names each
@@ -26,12 +26,12 @@ import org.duckdb.DuckDBConnection;
  * {@code CAST(NULL AS type)}, so it matches the stream the query will send.
  */
 final class ArrowSchemas {
-    private final DuckDBConnection scratch;
+    private final SharedDatabase scratch;
     private final BufferAllocator allocator;
     private final Map<String, Field> byType = new ConcurrentHashMap<>();
 
     /** @param scratch an in-memory DuckDB used only to evaluate {@code CAST(NULL AS type)} */
-    ArrowSchemas(DuckDBConnection scratch, BufferAllocator allocator) {
+    ArrowSchemas(SharedDatabase scratch, BufferAllocator allocator) {
         this.scratch = scratch;
         this.allocator = allocator;
     }
@@ -105,7 +105,7 @@ final class ArrowSchemas {
 
     private Field probe(String duckType) {
         // the type name comes from DuckDB's own metadata, never from a client
-        try (Connection connection = scratch.duplicate(); Statement statement = connection.createStatement();
+        try (Connection connection = scratch.connect(); Statement statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery("SELECT CAST(NULL AS " + duckType + ") AS c LIMIT 0");
                 ArrowReader reader = DuckArrow.export(rs, allocator)) {
             return reader.getVectorSchemaRoot().getSchema().getFields().get(0);

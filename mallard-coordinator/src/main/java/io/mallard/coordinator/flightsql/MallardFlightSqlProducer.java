@@ -16,6 +16,7 @@ import io.mallard.coordinator.system.SystemTables;
 import io.mallard.coordinator.tables.IngestOptions;
 import io.mallard.protocol.QuerySettings;
 import io.mallard.common.rows.ArrowValues;
+import io.mallard.coordinator.combine.SharedDatabase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,6 @@ import org.apache.arrow.flight.sql.impl.FlightSql;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.duckdb.DuckDBConnection;
 
 /**
  * Mallard as an Arrow Flight SQL server: statements and prepared statements (parameters bound by rewriting DuckDB's
@@ -63,7 +63,7 @@ public final class MallardFlightSqlProducer extends FlightSqlMetadata {
      * @param scratch   an in-memory DuckDB for type probes and parameter binding
      */
     public MallardFlightSqlProducer(StatementExecutor executor, SystemTables system, ReferenceConnections reference,
-            DuckDBConnection scratch, BufferAllocator allocator, long tokenTtlMillis, ClientLimits limits,
+            SharedDatabase scratch, BufferAllocator allocator, long tokenTtlMillis, ClientLimits limits,
             String version) {
         this(executor, system, reference, new ArrowSchemas(scratch, allocator), new ParameterBinder(scratch), allocator,
                 new ClientSessions(limits.maxSessions(), limits.sessionIdleMillis(), tokenTtlMillis), version);

@@ -9,6 +9,7 @@ import io.mallard.common.MallardException;
 import io.mallard.planner.sql.DuckDbSqlEngine;
 import io.mallard.planner.sql.ParsedSql;
 import io.mallard.planner.sql.SqlEngine;
+import io.mallard.coordinator.combine.SharedDatabase;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.LocalDate;
@@ -17,7 +18,6 @@ import java.time.LocalTime;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.duckdb.DuckDBConnection;
 
 /**
  * Binds prepared-statement parameters by rewriting DuckDB's parse tree, never the SQL text: every {@code ?} / {@code $n}
@@ -30,9 +30,9 @@ final class ParameterBinder {
 
     private final SqlEngine engine;
 
-    /** @param scratch an in-memory DuckDB for parsing and rendering; each call works on a duplicate of it */
-    ParameterBinder(DuckDBConnection scratch) {
-        this.engine = DuckDbSqlEngine.perCall(scratch::duplicate);
+    /** @param scratch an in-memory DuckDB for parsing and rendering; each call works on a connection of its own */
+    ParameterBinder(SharedDatabase scratch) {
+        this.engine = DuckDbSqlEngine.perCall(scratch::connect);
     }
 
     /**

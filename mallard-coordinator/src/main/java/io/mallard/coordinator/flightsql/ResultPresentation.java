@@ -6,6 +6,7 @@ import io.mallard.common.Resources;
 import io.mallard.common.duck.BorrowedReader;
 import io.mallard.common.duck.DuckArrow;
 import io.mallard.data.Sql;
+import io.mallard.coordinator.combine.SharedDatabase;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,7 +35,6 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.duckdb.DuckDBConnection;
 
 /**
  * What a client receives of the DuckDB types Arrow has no type for. Between the cluster's own DuckDBs these travel as
@@ -72,11 +72,11 @@ final class ResultPresentation {
         NONE, BOOLEAN, DECIMAL, UUID_TEXT, DICTIONARY, PASS
     }
 
-    private final DuckDBConnection scratch;
+    private final SharedDatabase scratch;
     private final BufferAllocator allocator;
 
     /** @param scratch an in-memory DuckDB that exports Arrow as DuckDB does by default (not {@link DuckArrow#LOSSLESS}) */
-    ResultPresentation(DuckDBConnection scratch, BufferAllocator allocator) {
+    ResultPresentation(SharedDatabase scratch, BufferAllocator allocator) {
         this.scratch = scratch;
         this.allocator = allocator;
     }
@@ -159,7 +159,7 @@ final class ResultPresentation {
                     + "UHUGEINT, BIGNUM, or a list or struct of BOOLEAN, UUID or HUGEINT); cast it to text, as in "
                     + enums.get() + "::VARCHAR[] for a list");
         }
-        Connection connection = resources.push(scratch.duplicate());
+        Connection connection = resources.push(scratch.connect());
         resources.push(DuckArrow.register(connection, VIEW, new BorrowedReader(answer, allocator), allocator));
         StringBuilder sql = new StringBuilder("SELECT ");
         try (PreparedStatement describe = connection.prepareStatement("SELECT * FROM " + VIEW)) {

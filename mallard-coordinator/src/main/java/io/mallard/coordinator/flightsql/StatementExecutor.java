@@ -24,6 +24,7 @@ import io.mallard.coordinator.tables.IngestOptions;
 import io.mallard.coordinator.tables.TableChanges;
 import io.mallard.coordinator.tables.TableStatement;
 import io.mallard.protocol.WireErrors;
+import io.mallard.coordinator.combine.SharedDatabase;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -114,7 +115,7 @@ public final class StatementExecutor {
      * @param recorded told of every statement the history records (the metrics count them)
      */
     public StatementExecutor(QueryManager queries, TableChanges tables, SystemTables system, MetadataStore history,
-            BufferAllocator allocator, org.duckdb.DuckDBConnection scratch, Function<String, String> drainer,
+            BufferAllocator allocator, SharedDatabase scratch, Function<String, String> drainer,
             AccessControl access, AuditLog audit, ClientLimits limits, java.util.function.Consumer<QueryRecord> recorded) {
         this.access = access;
         this.audit = audit;

@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
-import io.mallard.coordinator.combine.CombineDatabase;
+import io.mallard.coordinator.combine.SharedDatabase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,13 +31,13 @@ final class LocalRunner {
     private static final Logger LOG = LoggerFactory.getLogger(LocalRunner.class);
 
     private final ReferenceConnections reference;
-    private final CombineDatabase scratch;
+    private final SharedDatabase scratch;
     private final BufferAllocator allocator;
     /** LOCAL queries running now, by id, so that a cancel can interrupt them in DuckDB. */
     private final Map<String, Statement> running = new ConcurrentHashMap<>();
 
     /** @param scratch a database for answers that read no table (the combine database) */
-    LocalRunner(ReferenceConnections reference, CombineDatabase scratch, BufferAllocator allocator) {
+    LocalRunner(ReferenceConnections reference, SharedDatabase scratch, BufferAllocator allocator) {
         this.reference = reference;
         this.scratch = scratch;
         this.allocator = allocator;

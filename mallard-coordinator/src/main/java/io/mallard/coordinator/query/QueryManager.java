@@ -7,7 +7,7 @@ import io.mallard.common.duck.DuckErrors;
 import io.mallard.coordinator.CoordinatorConfig;
 import io.mallard.coordinator.catalog.ReferenceConnections;
 import io.mallard.coordinator.cluster.WorkerRegistry;
-import io.mallard.coordinator.combine.CombineDatabase;
+import io.mallard.coordinator.combine.SharedDatabase;
 import io.mallard.coordinator.combine.CombineSession;
 import io.mallard.coordinator.combine.Combiner;
 import io.mallard.coordinator.combine.SpillArea;
@@ -50,7 +50,7 @@ public final class QueryManager implements AutoCloseable {
     private final Scheduler scheduler;
     private final Combiner combiner;
     /** One in-memory DuckDB for every combine (and text answer); each query uses a connection of its own. */
-    private final CombineDatabase combineDatabase;
+    private final SharedDatabase combineDatabase;
     private final QueryControls controls;
     private final SpillArea spill;
     private final long defaultTimeoutMillis;
@@ -64,7 +64,7 @@ public final class QueryManager implements AutoCloseable {
             Supplier<PinnedSnapshot> pin, ReferenceConnections reference, BufferAllocator allocator, SpillArea spill,
             CoordinatorConfig config) throws SQLException {
         long budget = config.memoryBudgetBytes();
-        this.combineDatabase = new CombineDatabase(budget, config.spillDir().resolve("duckdb-combine"));
+        this.combineDatabase = new SharedDatabase(budget, config.spillDir().resolve("duckdb-combine"));
         this.snapshot = snapshot;
         this.pin = pin;
         this.plans = new PlanCache(planner, snapshot);

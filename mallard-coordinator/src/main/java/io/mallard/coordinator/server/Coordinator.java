@@ -52,6 +52,7 @@ import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import io.mallard.common.duck.DuckLockdown;
+import io.mallard.coordinator.combine.SharedDatabase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -217,7 +218,8 @@ public final class Coordinator implements AutoCloseable {
             resources.add(0, queries);
             MetadataStore metadata = MetadataStore.open(config.metadataFile());
             resources.add(0, metadata);
-            DuckDBConnection scratch = openScratch();
+            // replaced when DuckDB invalidates it: clients' answers pass through it (ResultPresentation)
+            SharedDatabase scratch = new SharedDatabase("scratch", Coordinator::openScratch);
             resources.add(0, scratch);
             AtomicReference<StatementExecutor> statementsRef = new AtomicReference<>();
             SystemTables system = new SystemTables(metadata, registry::status,

@@ -17,12 +17,29 @@ import org.apache.arrow.vector.ipc.ArrowReader;
 import org.duckdb.DuckDBConnection;
 import org.junit.jupiter.api.Test;
 
-/** A combine database that DuckDB invalidated is replaced, and the next connection works. */
-class CombineDatabaseTest {
+/** A shared database that DuckDB invalidated is replaced, and the next connection works. */
+class SharedDatabaseTest {
     @Test
-    void aDatabaseInvalidatedByAnInternalDuckDbErrorIsReplaced() throws Exception {
+    void aCombineDatabaseInvalidatedByAnInternalDuckDbErrorIsReplaced() throws Exception {
+        try (SharedDatabase database = new SharedDatabase(0, null)) {
+            invalidateAndUseAgain(database);
+        }
+    }
+
+    @Test
+    void aScratchDatabaseIsReplacedAsWell() throws Exception {
+        int[] opened = {0};
+        try (SharedDatabase database = new SharedDatabase("scratch", () -> {
+            opened[0]++;
+            return (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
+        })) {
+            invalidateAndUseAgain(database);
+        }
+        assertThat(opened[0]).as("databases opened").isEqualTo(2);
+    }
+
+    private static void invalidateAndUseAgain(SharedDatabase database) throws Exception {
         try (BufferAllocator allocator = new RootAllocator();
-                CombineDatabase database = new CombineDatabase(0, null);
                 Connection source = DriverManager.getConnection("jdbc:duckdb:");
                 Statement s = source.createStatement()) {
             s.execute("CREATE TABLE t (k INTEGER, tags ENUM('a', 'b')[])");

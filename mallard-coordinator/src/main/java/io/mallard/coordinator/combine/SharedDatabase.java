@@ -9,26 +9,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The in-memory DuckDB that all combines share ({@link Combiner#openDatabase(long, Path)}), replaced by a new one when
- * DuckDB has invalidated it. DuckDB invalidates a database after an internal error of its own, and every later statement
- * on it then fails: one query that meets such an error (DuckDB 2.0.0's Arrow import of a list of ENUMs whose lists are
- * all empty or NULL is one) would otherwise fail every later query until the coordinator restarts. It holds nothing
- * between queries (each query's views are its connection's own), so a new database loses nothing.
+ * An in-memory DuckDB that many connections share, replaced by a new one when DuckDB has invalidated it: the one all
+ * combines share ({@link Combiner#openDatabase(long, Path)}), and the coordinator's scratch database (type probes,
+ * parameters, answers presented to clients). DuckDB invalidates a database after an internal error of its own, and
+ * every later statement on it then fails: one query that meets such an error (DuckDB 2.0.0's Arrow import of a list of
+ * ENUMs whose lists are all empty or NULL is one) would otherwise fail every later query until the coordinator
+ * restarts. Neither holds anything between statements (each query's views are its connection's own), so a new
+ * database loses nothing.
  */
-public final class CombineDatabase implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(CombineDatabase.class);
+public final class SharedDatabase implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SharedDatabase.class);
 
-    private final long memoryLimitBytes;
-    private final Path tempDirectory;
+    /** Opens a new database of this kind. */
+    @FunctionalInterface
+    public interface Opener {
+        DuckDBConnection open() throws SQLException;
+    }
+
+    private final String purpose;
+    private final Opener opener;
     private DuckDBConnection database;
     /** How many databases were opened before the current one. */
     private long generation;
 
-    /** Opens the database (0 and null for DuckDB's memory limit and spill directory). */
-    public CombineDatabase(long memoryLimitBytes, Path tempDirectory) throws SQLException {
-        this.memoryLimitBytes = memoryLimitBytes;
-        this.tempDirectory = tempDirectory;
-        this.database = Combiner.openDatabase(memoryLimitBytes, tempDirectory);
+    /** The combines' database (0 and null for DuckDB's memory limit and spill directory). */
+    public SharedDatabase(long memoryLimitBytes, Path tempDirectory) throws SQLException {
+        this("combine", () -> Combiner.openDatabase(memoryLimitBytes, tempDirectory));
+    }
+
+    /** @param purpose what the database is for, as the log names it */
+    public SharedDatabase(String purpose, Opener opener) throws SQLException {
+        this.purpose = purpose;
+        this.opener = opener;
+        this.database = opener.open();
     }
 
     /**
@@ -68,14 +81,14 @@ public final class CombineDatabase implements AutoCloseable {
             return true;
         }
         DuckDBConnection old = database;
-        database = Combiner.openDatabase(memoryLimitBytes, tempDirectory);
+        database = opener.open();
         this.generation++;
-        LOG.warn("the combine database was invalidated by an internal DuckDB error; a new one replaces it ({})",
+        LOG.warn("the {} database was invalidated by an internal DuckDB error; a new one replaces it ({})", purpose,
                 e.getMessage());
         try {
             old.close();
         } catch (SQLException closing) {
-            LOG.debug("closing the invalidated combine database: {}", closing.getMessage());
+            LOG.debug("closing the invalidated {} database: {}", purpose, closing.getMessage());
         }
         return true;
     }
