@@ -1,26 +1,21 @@
 package io.mallard.testing;
 
+import io.mallard.common.duck.BorrowedReader;
 import java.io.IOException;
-import java.util.Map;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.ipc.ArrowReader;
-import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * A reader that gives the first batches of another, then runs a step of the test while the stream is open (a change to
  * the table, a kill, waiting for the coordinator to be under way) and then either fails, as a broken source would, or
  * gives the rest. The step runs in the thread that reads, so the stream holds still until it returns.
  */
-final class StepAfterBatches extends ArrowReader {
-    private final ArrowReader source;
+final class StepAfterBatches extends BorrowedReader {
     private final Runnable step;
     private final boolean fails;
     private int left;
 
     private StepAfterBatches(ArrowReader source, int batches, Runnable step, boolean fails) {
-        super(null);
-        this.source = source;
+        super(source, null);
         this.left = batches;
         this.step = step;
         this.fails = fails;
@@ -37,21 +32,6 @@ final class StepAfterBatches extends ArrowReader {
     }
 
     @Override
-    public VectorSchemaRoot getVectorSchemaRoot() throws IOException {
-        return source.getVectorSchemaRoot();
-    }
-
-    @Override
-    public Map<Long, Dictionary> getDictionaryVectors() throws IOException {
-        return source.getDictionaryVectors();
-    }
-
-    @Override
-    public Dictionary lookup(long id) {
-        return source.lookup(id);
-    }
-
-    @Override
     public boolean loadNextBatch() throws IOException {
         if (left-- == 0) {
             step.run();
@@ -59,7 +39,7 @@ final class StepAfterBatches extends ArrowReader {
                 throw new IOException("the disk went away");
             }
         }
-        return source.loadNextBatch();
+        return super.loadNextBatch();
     }
 
     @Override
@@ -67,13 +47,11 @@ final class StepAfterBatches extends ArrowReader {
         return 0;
     }
 
+    /** Unlike a borrowed reader, this one owns its source. */
     @Override
-    protected void closeReadSource() throws IOException {
-        source.close();
-    }
-
-    @Override
-    protected Schema readSchema() throws IOException {
-        return source.getVectorSchemaRoot().getSchema();
+    public void close(boolean closeReadSource) throws IOException {
+        if (closeReadSource) {
+            rows().close();
+        }
     }
 }

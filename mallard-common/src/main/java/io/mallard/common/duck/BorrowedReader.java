@@ -10,14 +10,21 @@ import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * Another reader's batches, handed on without taking the reader over: closing this one leaves it open. For giving a
- * reader to something that closes what it is given ({@link DuckArrow#register}) while its owner still closes it.
+ * reader to something that closes what it is given ({@link DuckArrow#register}) while its owner still closes it; a
+ * subclass may change how batches are loaded or what closing does, and keeps the rest (schema, dictionaries).
  */
-public final class BorrowedReader extends ArrowReader {
+public class BorrowedReader extends ArrowReader {
     private final ArrowReader rows;
 
+    /** @param allocator the allocator this reader reports (null when it allocates nothing itself) */
     public BorrowedReader(ArrowReader rows, BufferAllocator allocator) {
         super(allocator);
         this.rows = rows;
+    }
+
+    /** The reader handed on. */
+    protected final ArrowReader rows() {
+        return rows;
     }
 
     @Override
@@ -51,7 +58,7 @@ public final class BorrowedReader extends ArrowReader {
     }
 
     @Override
-    public void close(boolean closeReadSource) {
+    public void close(boolean closeReadSource) throws IOException {
     }
 
     @Override

@@ -15,7 +15,6 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,7 +26,6 @@ import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.ValueVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryEncoder;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
@@ -183,14 +181,12 @@ final class ResultPresentation {
      * text, an ENUM's indexes their values; every other column is handed on without a copy. Closing it leaves the
      * answer open.
      */
-    private static final class Converted extends ArrowReader {
-        private final ArrowReader answer;
+    private static final class Converted extends BorrowedReader {
         private final List<Conversion> conversions;
         private final VectorSchemaRoot root;
 
         Converted(ArrowReader answer, List<Conversion> conversions, BufferAllocator allocator) throws IOException {
-            super(allocator);
-            this.answer = answer;
+            super(answer, allocator);
             this.conversions = conversions;
             List<Field> fields = new java.util.ArrayList<>();
             List<Field> from = answer.getVectorSchemaRoot().getSchema().getFields();
@@ -214,26 +210,11 @@ final class ResultPresentation {
         }
 
         @Override
-        public Map<Long, Dictionary> getDictionaryVectors() throws IOException {
-            return answer.getDictionaryVectors();
-        }
-
-        @Override
-        public Dictionary lookup(long id) {
-            return answer.lookup(id);
-        }
-
-        @Override
-        public Set<Long> getDictionaryIds() {
-            return answer.getDictionaryIds();
-        }
-
-        @Override
         public boolean loadNextBatch() throws IOException {
-            if (!answer.loadNextBatch()) {
+            if (!rows().loadNextBatch()) {
                 return false;
             }
-            VectorSchemaRoot in = answer.getVectorSchemaRoot();
+            VectorSchemaRoot in = rows().getVectorSchemaRoot();
             int rows = in.getRowCount();
             for (int c = 0; c < conversions.size(); c++) {
                 FieldVector from = in.getVector(c);
@@ -247,7 +228,7 @@ final class ResultPresentation {
                     case UUID_TEXT -> text((FixedSizeBinaryVector) from, (VarCharVector) to, rows);
                     case DICTIONARY -> {
                         try (ValueVector values = DictionaryEncoder.decode(from,
-                                answer.lookup(from.getField().getDictionary().getId()))) {
+                                rows().lookup(from.getField().getDictionary().getId()))) {
                             values.makeTransferPair(to).transfer();
                         }
                     }
@@ -284,23 +265,10 @@ final class ResultPresentation {
             to.setValueCount(rows);
         }
 
-        @Override
-        public long bytesRead() {
-            return answer.bytesRead();
-        }
-
+        /** Frees the converted batch; the answer stays open. */
         @Override
         public void close(boolean closeReadSource) {
             root.close();
-        }
-
-        @Override
-        protected void closeReadSource() {
-        }
-
-        @Override
-        protected Schema readSchema() {
-            return root.getSchema();
         }
     }
 }
