@@ -203,10 +203,15 @@ final class TaskRunner {
         }
     }
 
+    /**
+     * Waits the task delay, looking at it again while it waits: a test that shortens it releases the tasks already
+     * waiting (one that lengthens it holds them), so that a moment between two workers' tasks can be made to last.
+     */
     private void delay() throws InterruptedException {
-        long delay = hooks.taskDelayMillis();
-        if (delay > 0) {
-            Thread.sleep(delay);
+        long start = System.nanoTime();
+        for (long left = hooks.taskDelayMillis(); left > 0;
+                left = hooks.taskDelayMillis() - (System.nanoTime() - start) / 1_000_000) {
+            Thread.sleep(Math.min(left, 20));
         }
     }
 

@@ -102,6 +102,11 @@ public final class FaultTrials implements AutoCloseable {
 
     /** Each task of the slow worker waits this long. */
     public static final long SLOW_TASK_MILLIS = 800;
+    /**
+     * For the combine, the slow worker's tasks wait this long instead, until the fault landed: the moment then lasts
+     * whatever the victim's own tasks take on a loaded machine, and ends when the fault is in.
+     */
+    static final long SLOW_HOLD_MILLIS = 15_000;
     /** The victim's wait or pause at the moment of the fault: long enough to land the fault inside it. */
     static final long VICTIM_HOLD_MILLIS = 4_000;
     /**
@@ -195,8 +200,19 @@ public final class FaultTrials implements AutoCloseable {
         }
         cluster.setFaultHooks(victim, moment == Moment.TASK_START ? VICTIM_HOLD_MILLIS : 0,
                 moment == Moment.MID_UPLOAD ? VICTIM_HOLD_MILLIS : 0);
+        try {
+            return rounds(family, moment);
+        } finally {
+            releaseSlowWorker();
+        }
+    }
+
+    private Injection rounds(Family family, Moment moment) throws Exception {
         int victimRan = 0;
         for (int round = 1; ; round++) {
+            if (moment == Moment.COMBINE) {
+                cluster.setFaultHooks(slowWorker(), SLOW_HOLD_MILLIS, 0);
+            }
             boolean[] ran = new boolean[1];
             Injection injection = attempt(family, moment, ran);
             if (injection != null) {
@@ -250,6 +266,7 @@ public final class FaultTrials implements AutoCloseable {
             long injected = System.nanoTime();
             trace(family, "moment reached after " + (injected - started.get(0)) / 1_000_000 + " ms");
             inject(family);
+            releaseSlowWorker();
             if (family != Family.KILL) {
                 cluster.await("the victim to be suspected", 30_000, () -> {
                     String state = state(observer, victimId);
@@ -270,6 +287,11 @@ public final class FaultTrials implements AutoCloseable {
             running.forEach(f -> f.cancel(true));
             clients.forEach(MallardSqlClient::close);
         }
+    }
+
+    /** The slow worker's tasks wait {@link #SLOW_TASK_MILLIS} again; those held for the combine go on at once. */
+    private void releaseSlowWorker() throws IOException {
+        cluster.setFaultHooks(slowWorker(), SLOW_TASK_MILLIS, 0);
     }
 
     /** What is left once the cluster settled: waits up to {@code timeoutMillis} for everything to reach zero. */
@@ -297,7 +319,8 @@ public final class FaultTrials implements AutoCloseable {
 
     /**
      * Whether the moment came: for the first two, a task of the victim is in that state; for the combine, the victim has
-     * finished every task it ran of a query that still runs (waiting for the slow worker).
+     * finished every task it ran of a query that still runs (waiting for the slow worker, whose tasks are held until the
+     * fault is in).
      */
     private boolean reached(Moment moment, List<Object[]> tasks, String victimId) {
         List<Object[]> onVictim = tasks.stream().filter(t -> victimId.equals(t[1])).toList();
