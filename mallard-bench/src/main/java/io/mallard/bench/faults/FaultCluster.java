@@ -268,6 +268,11 @@ public final class FaultCluster implements AutoCloseable {
         }
     }
 
+    /** Whether worker {@code index} is trusted with at least one shard. */
+    public boolean holdsShards(int index) {
+        return trustedShards(index) > 0;
+    }
+
     private int trustedShards(int index) {
         return workers().stream().filter(w -> w.name().equals(workerNames.get(index)) && !w.state().equals("gone"))
                 .mapToInt(w -> w.trusted().size()).max().orElse(0);

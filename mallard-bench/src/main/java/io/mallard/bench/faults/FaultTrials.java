@@ -222,7 +222,8 @@ public final class FaultTrials implements AutoCloseable {
                 victimRan++;
             }
             System.out.println("FAULT-ROUND " + family + " " + moment + " R=" + replicas + ": round " + round + " ended before "
-                    + "the moment came (the victim " + (ran[0] ? "ran a" : "was seen running no") + " task of its queries)");
+                    + "the moment came (the victim " + (ran[0] ? "ran a" : "was seen running no") + " task of its queries; "
+                    + "workers " + cluster.workers() + ")");
             if (round == ROUNDS) {
                 throw new AssertionError("the moment " + moment + " never came on the victim in " + ROUNDS + " rounds (in "
                         + victimRan + " of them it was seen running a task)");
@@ -257,6 +258,7 @@ public final class FaultTrials implements AutoCloseable {
                 return came[0] || running.stream().allMatch(CompletableFuture::isDone);
             });
             if (!came[0]) {
+                System.out.println("FAULT-ROUND the queries ended: " + running.stream().map(FaultTrials::ending).toList());
                 return null;
             }
             // the queries a task of the victim was part of when the fault landed (still running, or for the combine,
@@ -286,6 +288,16 @@ public final class FaultTrials implements AutoCloseable {
         } finally {
             running.forEach(f -> f.cancel(true));
             clients.forEach(MallardSqlClient::close);
+        }
+    }
+
+    /** How a query that ended before the moment came ended: answered, or its error. */
+    private static String ending(CompletableFuture<QueryRows> query) {
+        try {
+            return query.getNow(null) == null ? "running" : "answered";
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            return String.valueOf(cause instanceof MallardException m ? m.code() + ": " + m.getMessage() : cause);
         }
     }
 
@@ -356,8 +368,20 @@ public final class FaultTrials implements AutoCloseable {
         ensureVictimHoldsShards();
     }
 
+    /**
+     * The victim and the slow worker each hold shards (a new identity moves the placement, so either may lose them when
+     * the other gets one): without the slow worker's tasks no query outlasts the victim's part, and the combine moment
+     * would come only by chance.
+     */
     private void ensureVictimHoldsShards() throws IOException {
-        cluster.ensureHoldsShards(victim, 3);
+        for (int i = 0; i < 4; i++) {
+            cluster.ensureHoldsShards(victim, 3);
+            cluster.ensureHoldsShards(slowWorker(), 3);
+            if (cluster.holdsShards(victim)) {
+                return;
+            }
+        }
+        throw new IllegalStateException("the victim and the slow worker do not both hold shards after four tries");
     }
 
     /** The victim's index in the cluster (its fault hooks, its data directory). */
@@ -376,6 +400,7 @@ public final class FaultTrials implements AutoCloseable {
      * have downloaded again.
      */
     public List<DataFile> restartVictimWithDamagedFiles() throws IOException {
+        String before = newestSession().map(FaultCluster.WorkerRow::id).orElse("");
         cluster.killWorker(victim);
         try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(cluster.workerDataDir(victim))) {
             for (java.nio.file.Path file : files.filter(f -> f.getFileName().toString().matches("[0-9a-f]{8,64}\\.duckdb"))
@@ -391,14 +416,23 @@ public final class FaultTrials implements AutoCloseable {
             }
         }
         cluster.restartWorker(victim);
+        // the killed process's session may still count as trusted for a moment: wait for the new one's own proofs
+        cluster.await("the restarted victim's new session to be trusted with shards", 120_000,
+                () -> newestSession().filter(w -> !w.id().equals(before) && w.state().equals("trusted")
+                        && !w.trusted().isEmpty()).isPresent());
         cluster.awaitServed(3, 120_000);
         ensureVictimHoldsShards();
-        List<String> held = cluster.workers().stream()
-                .filter(w -> w.name().equals(cluster.workerName(victim)) && !w.state().equals("gone"))
-                .flatMap(w -> w.trusted().stream()).toList();
+        List<String> held = newestSession().map(FaultCluster.WorkerRow::trusted).orElse(List.of());
         Snapshot snapshot = cluster.snapshot();
         return held.stream().flatMap(shard -> snapshot.filesOfShard(Snapshot.shardNumber(shard)).stream()).distinct()
                 .toList();
+    }
+
+    /** The victim's latest session as the coordinator sees it (session ids grow: w9 before w10). */
+    private Optional<FaultCluster.WorkerRow> newestSession() {
+        return cluster.workers().stream().filter(w -> w.name().equals(cluster.workerName(victim)))
+                .max(java.util.Comparator.comparingInt((FaultCluster.WorkerRow w) -> w.id().length())
+                        .thenComparing(FaultCluster.WorkerRow::id));
     }
 
     /** Whether the victim runs in a network namespace (the CUT family can run). */
