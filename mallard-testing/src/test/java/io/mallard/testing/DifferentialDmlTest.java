@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A seeded random sequence of INSERT, DELETE and UPDATE statements on a partitioned, a replicated and a dimension table,
  * applied to Mallard and to one DuckDB alike (sub-queries too: conditions over the replicated table or correlated on the
- * shard key, new values from the replicated table); after every 20 statements, queries over the three tables (joins through
+ * shard key, new values from the replicated table; DELETE … USING and UPDATE … FROM; the replicated and the dimension
+ * table changed by conditions over the partitioned one); after every 20 statements, queries over the three tables (joins through
  * the dimension included) must answer the same on both, and every statement must report the same row count.
  */
 class DifferentialDmlTest {
@@ -102,6 +103,9 @@ class DifferentialDmlTest {
                 "dt < DATE '2026-03-01'", "dk = " + random.nextInt(8), "d BETWEEN 100 AND 300",
                 "k % 5 IN (SELECT id FROM r WHERE name LIKE 'r" + random.nextInt(5) + "%')",
                 "EXISTS (SELECT * FROM f AS f2 WHERE f2.k = f.k AND f2.x > " + (50 + random.nextInt(50)) + ")"};
+            if (random.nextInt(6) == 0) {
+                return "DELETE FROM f USING r WHERE f.k % 5 = r.id AND r.name LIKE 'r" + random.nextInt(5) + "%'";
+            }
             return "DELETE FROM f WHERE " + conditions[random.nextInt(conditions.length)];
         }
         if (kind < 62) {
@@ -109,6 +113,10 @@ class DifferentialDmlTest {
                 "x = NULL", "x = (SELECT count(*) FROM r WHERE r.id = f.k % 5)"};
             String[] conditions = {"k % 5 = " + random.nextInt(5), "g = 'a'", "x < 50", "dk IS NULL", "true",
                 "k % 5 NOT IN (SELECT id FROM r WHERE name < 'r" + random.nextInt(5) + "')"};
+            if (random.nextInt(6) == 0) { // r may hold an id twice: a value that does not depend on which row matched
+                return "UPDATE f SET x = coalesce(x, 0) + 1 FROM r WHERE f.k % 5 = r.id AND r.name < 'r" + random.nextInt(5)
+                        + "'";
+            }
             return "UPDATE f SET " + sets[random.nextInt(sets.length)] + " WHERE " + conditions[random.nextInt(conditions.length)];
         }
         if (kind < 72) {
@@ -118,6 +126,10 @@ class DifferentialDmlTest {
             return "DELETE FROM r WHERE id = " + random.nextInt(5);
         }
         if (kind < 80) {
+            if (random.nextBoolean()) { // a replicated table changed by what the partitioned one holds
+                return "UPDATE r SET name = name || '#' WHERE id IN (SELECT k % 5 FROM f WHERE g = '"
+                        + "abcde".charAt(random.nextInt(5)) + "')";
+            }
             return "UPDATE r SET name = name || '+' WHERE id = " + random.nextInt(5);
         }
         if (kind < 90) {
@@ -125,6 +137,9 @@ class DifferentialDmlTest {
         }
         if (kind < 95) {
             return "UPDATE dim SET label = label || '*', w = w + 1 WHERE dk = " + random.nextInt(8);
+        }
+        if (random.nextBoolean()) {
+            return "DELETE FROM dim USING f WHERE dim.dk = f.dk AND f.k % 11 = " + random.nextInt(11);
         }
         return "DELETE FROM dim WHERE w > " + (50 + random.nextInt(50));
     }

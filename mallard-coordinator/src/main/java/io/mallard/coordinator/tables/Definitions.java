@@ -26,7 +26,7 @@ import java.util.List;
 
 /**
  * The statements that define tables: CREATE TABLE (with columns, or AS a query), DROP TABLE, and ALTER TABLE's ADD
- * COLUMN and RENAME. Column definitions are DuckDB's own, checked by DuckDB in a scratch database, so every type DuckDB
+ * COLUMN, DROP COLUMN and RENAME. Column definitions are DuckDB's own, checked by DuckDB in a scratch database, so every type DuckDB
  * knows is accepted and a mistake is DuckDB's error, pointing at its place in the statement.
  */
 final class Definitions {
@@ -134,10 +134,60 @@ final class Definitions {
         return 0;
     }
 
+    /**
+     * DROP COLUMN changes only the definition: the files keep the column's values, which no view reads from then on, and
+     * compaction leaves them out when it rewrites a file. The shard key and the columns a dimension table joins on stay.
+     */
+    long dropColumn(TableStatement.DropColumn s, TableWriter.Origin origin) {
+        Snapshot now = writer.catalog().snapshot();
+        TableDef table = table(now, s.table());
+        java.util.Optional<ColumnDef> found = table.column(s.column());
+        if (found.isEmpty()) {
+            if (s.ifExists()) {
+                return 0;
+            }
+            throw new MallardException(ErrorCode.BINDER_ERROR, "Binder Error: Table \"" + table.name()
+                    + "\" does not have a column with name \"" + s.column() + "\"");
+        }
+        ColumnDef column = found.get();
+        if (table.columns().size() == 1) {
+            throw new MallardException(ErrorCode.INVALID_ARGUMENT, "Catalog Error: Cannot drop column: table only has one "
+                    + "column remaining!");
+        }
+        if (table.shardKey().stream().anyMatch(k -> k.equalsIgnoreCase(column.name()))) {
+            throw new MallardException(ErrorCode.INVALID_ARGUMENT, "cannot drop column " + column.name() + " of "
+                    + table.name() + ": it is the table's shard key (choose another with ALTER TABLE " + table.name()
+                    + " SET PARTITIONED BY (…) first)");
+        }
+        refuseJoinedOn(now, table, column, "drop");
+        List<ColumnDef> columns = table.columns().stream().filter(c -> c.id() != column.id()).toList();
+        define(table.withColumns(columns, table.nextColumnId()), "ALTER TABLE", origin);
+        return 0;
+    }
+
+    /** A column a dimension table is joined on (as the dimension's or as its referencing table's) is kept as it is. */
+    private static void refuseJoinedOn(Snapshot now, TableDef table, ColumnDef column, String what) {
+        for (TableDef other : now.tables()) {
+            for (TableReference r : other.references()) {
+                boolean asDimension = other.id() == table.id()
+                        && r.toColumns().stream().anyMatch(c -> c.equalsIgnoreCase(column.name()));
+                boolean asReferencing = r.fromTable().equalsIgnoreCase(table.name())
+                        && r.fromColumns().stream().anyMatch(c -> c.equalsIgnoreCase(column.name()));
+                if (asDimension || asReferencing) {
+                    throw new MallardException(ErrorCode.INVALID_ARGUMENT, "cannot " + what + " column " + column.name()
+                            + " of " + table.name() + ": dimension table " + other.name() + " is joined on it (make "
+                            + other.name() + " replicated first)");
+                }
+            }
+        }
+    }
+
     long renameColumn(TableStatement.RenameColumn s, TableWriter.Origin origin) {
-        TableDef table = table(writer.catalog().snapshot(), s.table());
+        Snapshot now = writer.catalog().snapshot();
+        TableDef table = table(now, s.table());
         ColumnDef column = table.column(s.from()).orElseThrow(() -> new MallardException(ErrorCode.BINDER_ERROR,
                 "Binder Error: Table " + table.name() + " does not have a column with name " + s.from()));
+        refuseJoinedOn(now, table, column, "rename");
         if (table.column(s.to()).isPresent()) {
             throw new MallardException(ErrorCode.BINDER_ERROR, "Catalog Error: Column with name " + s.to() + " already exists!");
         }

@@ -190,11 +190,12 @@ final class RowChanges {
 
     long delete(TableStatement.Delete s, TableWriter.Origin origin) {
         TableDef table = Definitions.table(writer.catalog().snapshot(), s.name());
-        if (s.where().isEmpty()) {
+        if (s.where().isEmpty() && s.using().isEmpty()) {
             return truncate(table.name(), origin);
         }
         Snapshot pinned = writer.catalog().snapshot();
-        String positions = positions(pinned, table, s.alias(), s.where().get(), List.of(), pinned.dataFiles(table.id()));
+        String positions = positions(pinned, table, s.alias(), s.using(), condition(s.where()), List.of(),
+                pinned.dataFiles(table.id()));
         try {
             return commitDeletes(pinned, table, positions, origin, "DELETE", List.of(), 0);
         } finally {
@@ -218,18 +219,18 @@ final class RowChanges {
             newValues.add("CAST(" + (value == null ? qualifier + "." + Sql.ident(c.name()) : "(" + value.text() + ")")
                     + " AS " + c.type() + ") AS " + Sql.ident(c.name()));
         }
+        TableStatement.Part where = condition(s.where());
         if (table.role() == TableRole.PARTITIONED) {
             for (TableStatement.Assignment a : s.assignments()) {
-                checkShardLocalValue(table, s.alias(), a.value());
+                checkShardLocalValue(table, s.alias(), s.from(), where, a.value());
             }
         }
-        TableStatement.Part where = s.where().orElse(new TableStatement.Part("true", 0));
         // partitioned: one worker query finds the rows and computes their new values; otherwise the rows are found in
         // every copy the coordinator has (a dimension's shards overlap) and the new values computed from the full copy
-        String positions = positions(pinned, table, s.alias(), where, table.role() == TableRole.PARTITIONED ? newValues
-                : List.of(), pinned.dataFiles(table.id()));
+        String positions = positions(pinned, table, s.alias(), s.from(), where,
+                table.role() == TableRole.PARTITIONED ? newValues : List.of(), pinned.dataFiles(table.id()));
         String newRows = table.role() == TableRole.PARTITIONED ? positions
-                : positions(pinned, table, s.alias(), where, newValues, pinned.fullCopy(table.id()));
+                : positions(pinned, table, s.alias(), s.from(), where, newValues, pinned.fullCopy(table.id()));
         try {
             TableWriter.Written written = writer.writeRows(table, newRows, Map.of());
             List<DataFile> added = new ArrayList<>(written.files());
@@ -310,22 +311,31 @@ final class RowChanges {
         }
     }
 
+    /** A DELETE's or UPDATE's condition; without WHERE, every row (of those USING or FROM joins). */
+    private static TableStatement.Part condition(Optional<TableStatement.Part> where) {
+        return where.orElse(new TableStatement.Part("true", 0));
+    }
+
     /**
      * Stages the file and position of every row of the table the condition selects (with {@code values}, the new
      * row's values too): on the shards for a partitioned table, for the others in the coordinator's copies among
-     * {@code files}.
+     * {@code files}. With other tables ({@code joined}: DELETE's USING, UPDATE's FROM), a row that several of their
+     * rows match is staged once, with the values of one of them, as in DuckDB.
      */
-    private String positions(Snapshot pinned, TableDef table, String alias, TableStatement.Part where, List<String> values,
-            List<DataFile> files) {
-        String from = Sql.ident(rowsView(table.name())) + " AS " + Sql.ident(alias == null ? table.name() : alias);
-        String select = "SELECT " + FILE + ", " + ROW + (values.isEmpty() ? "" : ", " + String.join(", ", values))
-                + " FROM " + from + " WHERE " + where.text();
+    private String positions(Snapshot pinned, TableDef table, String alias, Optional<TableStatement.Part> joined,
+            TableStatement.Part where, List<String> values, List<DataFile> files) {
+        String qualifier = Sql.ident(alias == null ? table.name() : alias);
+        String from = Sql.ident(rowsView(table.name())) + " AS " + qualifier
+                + joined.map(j -> ", " + j.text()).orElse("");
+        String ids = qualifier + "." + FILE + ", " + qualifier + "." + ROW;
+        String select = "SELECT " + (joined.isEmpty() ? "" : "DISTINCT ON (" + ids + ") ") + ids
+                + (values.isEmpty() ? "" : ", " + String.join(", ", values)) + " FROM " + from + " WHERE " + where.text();
         List<String> names = new ArrayList<>(List.of(FILE, ROW));
         if (!values.isEmpty()) {
             names.addAll(table.columnNames());
         }
         if (table.role() == TableRole.PARTITIONED) {
-            checkShardLocal(table, alias, where);
+            checkShardLocal(table, alias, joined, where);
             DistributedPlan plan = new DistributedPlan(Strategy.SHARD_LOCAL, select,
                     List.of(new DistributedPlan.WorkerStream(DistributedPlan.PARTIALS, "rows of " + table.name(), select)),
                     "SELECT * FROM " + DistributedPlan.PARTIALS, List.of(), "rows to change");
@@ -337,9 +347,10 @@ final class RowChanges {
                 });
                 return staged;
             } catch (MallardException e) {
-                throw Definitions.at(e, where.at() - select.indexOf(where.text()));
+                throw located(e, select, joined, where);
             }
         }
+        String matched = matches(table, alias, joined, where, values);
         String staged = "__mallard_rows_" + UUID.randomUUID().toString().replace("-", "");
         try {
             List<ViewSql.FileRead> reads = new ArrayList<>();
@@ -352,26 +363,96 @@ final class RowChanges {
                 reads.add(new ViewSql.FileRead(f.fileId(), f.columnIds(), deletes == null ? null : deletes.fileId()));
             }
             String rows = "(" + ViewSql.selectWithRowIds(table.columns(), reads, id -> "f_" + id) + ")";
-            String local = select.replace(Sql.ident(rowsView(table.name())), rows);
+            List<String> same = new ArrayList<>();
+            List<String> newValues = new ArrayList<>();
+            for (int i = 0; i < table.columns().size(); i++) {
+                ColumnDef c = table.columns().get(i);
+                same.add("r." + Sql.ident(c.name()) + " IS NOT DISTINCT FROM CAST(m.c" + i + " AS " + c.type() + ")");
+                newValues.add(", m.v" + i);
+            }
+            String local = "SELECT DISTINCT ON (r." + FILE + ", r." + ROW + ") r." + FILE + ", r." + ROW
+                    + (values.isEmpty() ? "" : String.join("", newValues)) + " FROM " + rows + " AS r JOIN " + matched
+                    + " AS m ON " + String.join(" AND ", same);
             execute("CREATE TEMP TABLE " + staged + " AS SELECT * FROM (" + local + ") AS v("
                     + String.join(", ", names.stream().map(Sql::ident).toList()) + ")");
             return staged;
         } catch (SQLException e) {
             throw io.mallard.common.duck.DuckErrors.translate(e);
-        } catch (MallardException e) {
-            throw Definitions.at(e, where.at() - select.indexOf(where.text()));
+        } finally {
+            writer.drop(matched);
         }
     }
 
     /**
-     * The condition must be answerable on each shard from that shard's rows: it is checked as the query
-     * {@code SELECT * FROM table WHERE condition}, which must push down whole.
+     * The rows of a replicated or dimension table that the condition selects (with {@code values}, their new values
+     * too), found by a query like any other, so that its sub-queries and joined tables read every table of the
+     * cluster; staged with columns {@code c0…} (the row) and {@code v0…} (the new values), once each. The coordinator's
+     * copies are then matched to them by value: rows with the same values are selected alike (the condition reads
+     * only the row and other tables), and a row that several joined rows match takes one's values, as in DuckDB.
      */
-    private void checkShardLocal(TableDef table, String alias, TableStatement.Part where) {
-        requirePushedDown("SELECT * FROM " + Sql.ident(table.name()) + (alias == null ? "" : " AS " + Sql.ident(alias))
-                + " WHERE " + where.text(), where, "this condition cannot be evaluated shard by shard", "DELETE and UPDATE "
-                + "of partitioned tables take conditions on the table's own rows, sub-queries correlated on its shard key "
-                + "and sub-queries over replicated tables");
+    private String matches(TableDef table, String alias, Optional<TableStatement.Part> joined, TableStatement.Part where,
+            List<String> values) {
+        String qualifier = Sql.ident(alias == null ? table.name() : alias);
+        List<String> items = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < table.columns().size(); i++) {
+            items.add(qualifier + "." + Sql.ident(table.columns().get(i).name()));
+            names.add("c" + i);
+        }
+        for (int i = 0; i < values.size(); i++) {
+            items.add(values.get(i));
+            names.add("v" + i);
+        }
+        String all = from(table, alias, joined);
+        String sql = "SELECT DISTINCT " + String.join(", ", items) + all.substring(all.indexOf(" FROM ")) + " WHERE "
+                + where.text();
+        try {
+            return stageQuery(new TableStatement.Part(sql, 0), names, QuerySettings.DEFAULTS);
+        } catch (MallardException e) {
+            throw located(e, sql, joined, where);
+        }
+    }
+
+    /**
+     * The error with its position moved from {@code sql} to the statement: into the part of the statement it falls in
+     * ({@code parts}, the first one present), or by the last part's offset when it falls in none (the text around them).
+     */
+    private static MallardException located(MallardException e, String sql, Optional<TableStatement.Part> first,
+            TableStatement.Part... more) {
+        List<TableStatement.Part> parts = new ArrayList<>();
+        first.ifPresent(parts::add);
+        parts.addAll(List.of(more));
+        if (e.position().isPresent()) {
+            int p = e.position().getAsInt();
+            for (TableStatement.Part part : parts) {
+                int i = sql.indexOf(part.text());
+                if (i >= 0 && p >= i && p < i + part.text().length()) {
+                    return Definitions.at(e, part.at() - i);
+                }
+            }
+        }
+        TableStatement.Part last = parts.get(parts.size() - 1);
+        return Definitions.at(e, last.at() - sql.indexOf(last.text()));
+    }
+
+    /**
+     * The condition must be answerable on each shard from that shard's rows: it is checked as the query
+     * {@code SELECT * FROM table [, joined] WHERE condition}, which must push down whole.
+     */
+    private void checkShardLocal(TableDef table, String alias, Optional<TableStatement.Part> joined,
+            TableStatement.Part where) {
+        requirePushedDown(from(table, alias, joined) + " WHERE " + where.text(), joined, where,
+                joined.isPresent() ? "these tables cannot be joined shard by shard" : "this condition cannot be evaluated "
+                + "shard by shard", "DELETE and UPDATE of partitioned tables take conditions on the table's own rows, "
+                + "sub-queries correlated on its shard key and sub-queries over replicated tables; USING and FROM take "
+                + "replicated tables and partitioned tables joined on the shard key");
+    }
+
+    /** {@code SELECT * FROM table [AS alias]}, or with joined tables {@code SELECT table.* FROM table, joined}. */
+    private static String from(TableDef table, String alias, Optional<TableStatement.Part> joined) {
+        String qualifier = Sql.ident(alias == null ? table.name() : alias);
+        return "SELECT " + (joined.isEmpty() ? "*" : qualifier + ".*") + " FROM " + Sql.ident(table.name())
+                + (alias == null ? "" : " AS " + Sql.ident(alias)) + joined.map(j -> ", " + j.text()).orElse("");
     }
 
     /**
@@ -380,24 +461,31 @@ final class RowChanges {
      * rows (UPDATE t SET v = (SELECT max(k) FROM t) gave each shard its own maximum); one over replicated tables only
      * answers alike everywhere.
      */
-    private void checkShardLocalValue(TableDef table, String alias, TableStatement.Part value) {
-        requirePushedDown("SELECT (" + value.text() + ") FROM " + Sql.ident(table.name())
-                + (alias == null ? "" : " AS " + Sql.ident(alias)), value, "this value cannot be computed shard by shard",
-                "UPDATE of a partitioned table computes new values from the row's own columns and sub-queries over "
-                + "replicated tables");
+    private void checkShardLocalValue(TableDef table, String alias, Optional<TableStatement.Part> joined,
+            TableStatement.Part where, TableStatement.Part value) {
+        String all = from(table, alias, joined);
+        String probe = "SELECT (" + value.text() + ")" + all.substring(all.indexOf(" FROM "))
+                + (joined.isPresent() ? " WHERE " + where.text() : "");
+        requirePushedDown(probe, Optional.of(value), where, "this value cannot be computed shard by shard",
+                "UPDATE of a partitioned table computes new values from the row's own columns, the rows FROM joins to "
+                + "it on its shard or from replicated tables, and sub-queries over replicated tables");
     }
 
-    /** {@code probe}, which holds {@code part}, must run whole on the shards; otherwise NOT_DISTRIBUTED_YET at it. */
-    private void requirePushedDown(String probe, TableStatement.Part part, String what, String rule) {
+    /**
+     * {@code probe}, which holds {@code part} (and {@code last}), must run whole on the shards; otherwise
+     * NOT_DISTRIBUTED_YET at the first part.
+     */
+    private void requirePushedDown(String probe, Optional<TableStatement.Part> part, TableStatement.Part last, String what,
+            String rule) {
         DistributedPlan plan;
         try {
             plan = queries.plan(probe);
         } catch (MallardException e) {
-            throw Definitions.at(e, part.at() - probe.indexOf(part.text()));
+            throw located(e, probe, part, last);
         }
         if (plan.strategy() != Strategy.PUSHDOWN_SCAN && plan.strategy() != Strategy.SHARD_LOCAL) {
             throw new MallardException(ErrorCode.NOT_DISTRIBUTED_YET, what + " (" + plan.reason() + "); " + rule,
-                    part.at(), null);
+                    part.orElse(last).at(), null);
         }
     }
 

@@ -170,6 +170,8 @@ public final class TableChanges {
             return definitions.drop(s, origin);
         } else if (statement instanceof TableStatement.AddColumn s) {
             return definitions.addColumn(s, origin);
+        } else if (statement instanceof TableStatement.DropColumn s) {
+            return definitions.dropColumn(s, origin);
         } else if (statement instanceof TableStatement.RenameColumn s) {
             return definitions.renameColumn(s, origin);
         } else if (statement instanceof TableStatement.RenameTable s) {

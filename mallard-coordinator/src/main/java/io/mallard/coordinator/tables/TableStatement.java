@@ -22,16 +22,17 @@ public sealed interface TableStatement {
     record InsertInto(String name, List<String> columns, Part query) implements TableStatement {
     }
 
-    /** {@code DELETE FROM name [[AS] alias] [WHERE condition]}. */
-    record Delete(String name, String alias, Optional<Part> where) implements TableStatement {
+    /** {@code DELETE FROM name [[AS] alias] [USING from-list] [WHERE condition]}. */
+    record Delete(String name, String alias, Optional<Part> using, Optional<Part> where) implements TableStatement {
     }
 
     /** One {@code column = expression} of an UPDATE. */
     record Assignment(String column, Part value) {
     }
 
-    /** {@code UPDATE name [[AS] alias] SET column = expression, … [WHERE condition]}. */
-    record Update(String name, String alias, List<Assignment> assignments, Optional<Part> where) implements TableStatement {
+    /** {@code UPDATE name [[AS] alias] SET column = expression, … [FROM from-list] [WHERE condition]}. */
+    record Update(String name, String alias, List<Assignment> assignments, Optional<Part> from, Optional<Part> where)
+            implements TableStatement {
     }
 
     /** {@code TRUNCATE [TABLE] name}. */
@@ -44,6 +45,10 @@ public sealed interface TableStatement {
 
     /** {@code ALTER TABLE name ADD [COLUMN] column type}. */
     record AddColumn(String table, String column, Part type) implements TableStatement {
+    }
+
+    /** {@code ALTER TABLE name DROP [COLUMN] [IF EXISTS] column}. */
+    record DropColumn(String table, String column, boolean ifExists) implements TableStatement {
     }
 
     /** {@code ALTER TABLE name RENAME [COLUMN] old TO new}. */
@@ -105,6 +110,8 @@ public sealed interface TableStatement {
         } else if (this instanceof DropTable s) {
             return s.name();
         } else if (this instanceof AddColumn s) {
+            return s.table();
+        } else if (this instanceof DropColumn s) {
             return s.table();
         } else if (this instanceof RenameColumn s) {
             return s.table();

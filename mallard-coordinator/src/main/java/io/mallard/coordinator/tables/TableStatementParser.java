@@ -158,8 +158,19 @@ final class TableStatementParser {
     private static TableStatement delete(SqlTokens t) {
         String name = t.name("a table name");
         String alias = alias(t);
+        Optional<Part> using = t.accept("USING") ? Optional.of(fromList(t, "USING")) : Optional.empty();
         refuseUnsupported(t);
-        return new TableStatement.Delete(name, alias, where(t));
+        return new TableStatement.Delete(name, alias, using, where(t));
+    }
+
+    /** The tables after DELETE's USING or UPDATE's FROM, up to WHERE (DuckDB checks them as a FROM clause). */
+    private static Part fromList(SqlTokens t, String keyword) {
+        int at = t.position();
+        String tables = t.until("WHERE", "RETURNING");
+        if (tables.isBlank()) {
+            throw t.error("expected the tables after " + keyword);
+        }
+        return new Part(tables, at);
     }
 
     private static TableStatement update(SqlTokens t) {
@@ -186,8 +197,9 @@ final class TableStatementParser {
             int valueAt = part.at() + assignment.position();
             assignments.add(new TableStatement.Assignment(column, new Part(assignment.rest(), valueAt)));
         }
+        Optional<Part> from = t.accept("FROM") ? Optional.of(fromList(t, "FROM")) : Optional.empty();
         refuseUnsupported(t);
-        return new TableStatement.Update(name, alias, List.copyOf(assignments), where(t));
+        return new TableStatement.Update(name, alias, List.copyOf(assignments), from, where(t));
     }
 
     /** Splits {@code text} at its commas outside parentheses; each part with its position in the statement. */
@@ -227,10 +239,6 @@ final class TableStatementParser {
         if (next != null && next.is("RETURNING")) {
             throw unsupported(t, RETURNING);
         }
-        if (next != null && (next.is("USING") || next.is("FROM"))) {
-            throw unsupported(t, "DELETE … USING and UPDATE … FROM are not supported: take the other table into the "
-                    + "condition with a sub-query, as in WHERE k IN (SELECT k FROM other WHERE …)");
-        }
     }
 
     private static io.mallard.common.MallardException unsupported(SqlTokens t, String message) {
@@ -249,6 +257,15 @@ final class TableStatementParser {
                 throw t.error("expected the column's type");
             }
             return new TableStatement.AddColumn(table, column, new Part(type, at));
+        }
+        if (t.accept("DROP")) {
+            t.accept("COLUMN");
+            boolean ifExists = t.accept("IF", "EXISTS");
+            String column = t.name("a column name");
+            if (t.peek() != null && (t.peek().is("CASCADE") || t.peek().is("RESTRICT"))) {
+                t.advance(); // nothing depends on a column (no indexes, views or constraints to cascade to)
+            }
+            return new TableStatement.DropColumn(table, column, ifExists);
         }
         if (t.accept("RENAME", "TO")) {
             return new TableStatement.RenameTable(table, t.name("the new table name"));
@@ -289,7 +306,7 @@ final class TableStatementParser {
             } while (t.acceptSymbol(","));
             return new TableStatement.SetDimension(table, references);
         }
-        throw t.error("expected ADD COLUMN, RENAME, SET PARTITIONED BY, SET REPLICATED or SET DIMENSION");
+        throw t.error("expected ADD COLUMN, DROP COLUMN, RENAME, SET PARTITIONED BY, SET REPLICATED or SET DIMENSION");
     }
 
     private static TableStatement copy(SqlTokens t) {

@@ -1,6 +1,7 @@
 package io.mallard.coordinator.tables;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.mallard.common.ErrorCode;
@@ -64,6 +65,25 @@ class TableStatementParserTest {
     }
 
     @Test
+    void updateFromAndDeleteUsingKeepTheirTablesWithTheirPositions() {
+        String update = "UPDATE t SET a = o.b FROM other o, (SELECT 1 AS w) s WHERE t.k = o.k";
+        TableStatement.Update u = (TableStatement.Update) TableStatementParser.parse(update).orElseThrow();
+        assertThat(u.assignments()).extracting(a -> a.value().text()).containsExactly("o.b");
+        assertThat(u.from().orElseThrow().text()).isEqualTo("other o, (SELECT 1 AS w) s");
+        assertThat(u.from().orElseThrow().at()).isEqualTo(update.indexOf("other o"));
+        assertThat(u.where().orElseThrow().text()).isEqualTo("t.k = o.k");
+        String delete = "DELETE FROM t x USING other WHERE x.k = other.k";
+        TableStatement.Delete d = (TableStatement.Delete) TableStatementParser.parse(delete).orElseThrow();
+        assertThat(d.alias()).isEqualTo("x");
+        assertThat(d.using().orElseThrow().text()).isEqualTo("other");
+        assertThat(d.using().orElseThrow().at()).isEqualTo(delete.indexOf("other"));
+        assertThat(TableStatementParser.parse("DELETE FROM t USING other").orElseThrow())
+                .isInstanceOfSatisfying(TableStatement.Delete.class, e -> assertThat(e.where()).isEmpty());
+        assertThatThrownBy(() -> TableStatementParser.parse("DELETE FROM t USING WHERE true"))
+                .hasMessageContaining("expected the tables after USING");
+    }
+
+    @Test
     void deleteAlterDropTruncateShowDescribeCopy() {
         assertThat(TableStatementParser.parse("DELETE FROM t WHERE a > 1").orElseThrow())
                 .isInstanceOfSatisfying(TableStatement.Delete.class, d -> assertThat(d.where().orElseThrow().text()).isEqualTo("a > 1"));
@@ -81,6 +101,10 @@ class TableStatementParserTest {
                                 List.of("o_custkey"))));
         assertThat(TableStatementParser.parse("ALTER TABLE t ADD COLUMN c DECIMAL(10, 2)").orElseThrow())
                 .isInstanceOfSatisfying(TableStatement.AddColumn.class, a -> assertThat(a.type().text()).isEqualTo("DECIMAL(10, 2)"));
+        assertThat(TableStatementParser.parse("ALTER TABLE t DROP COLUMN a").orElseThrow())
+                .isEqualTo(new TableStatement.DropColumn("t", "a", false));
+        assertThat(TableStatementParser.parse("alter table t drop if exists \"A b\" restrict").orElseThrow())
+                .isEqualTo(new TableStatement.DropColumn("t", "A b", true));
         assertThat(TableStatementParser.parse("ALTER TABLE t RENAME COLUMN a TO b").orElseThrow())
                 .isEqualTo(new TableStatement.RenameColumn("t", "a", "b"));
         assertThat(TableStatementParser.parse("ALTER TABLE t RENAME TO u").orElseThrow())
@@ -101,7 +125,8 @@ class TableStatementParserTest {
     @Test
     void returningIsRefusedAtItsPositionAfterAConditionToo() {
         for (String sql : List.of("DELETE FROM t WHERE id = 4 RETURNING *", "UPDATE t SET a = 1 WHERE (b) > 2 RETURNING a",
-                "INSERT INTO t VALUES (1) RETURNING *", "DELETE FROM t RETURNING id")) {
+                "INSERT INTO t VALUES (1) RETURNING *", "DELETE FROM t RETURNING id", "DELETE FROM t USING o RETURNING *",
+                "UPDATE t SET a = o.a FROM o WHERE t.k = o.k RETURNING a")) {
             MallardException e = catchThrowableOfType(MallardException.class, () -> TableStatementParser.parse(sql));
             assertThat(e).as(sql).isNotNull();
             assertThat(e.code()).as(sql).isEqualTo(ErrorCode.UNSUPPORTED_STATEMENT);
