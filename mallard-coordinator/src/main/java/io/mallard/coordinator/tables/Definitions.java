@@ -26,8 +26,8 @@ import java.util.List;
 
 /**
  * The statements that define tables: CREATE TABLE (with columns, or AS a query), DROP TABLE, and ALTER TABLE's ADD
- * COLUMN, DROP COLUMN and RENAME. Column definitions are DuckDB's own, checked by DuckDB in a scratch database, so every type DuckDB
- * knows is accepted and a mistake is DuckDB's error, pointing at its place in the statement.
+ * COLUMN, DROP COLUMN and RENAME. Column definitions are DuckDB's own, checked by DuckDB in a scratch database, so every
+ * type DuckDB knows is accepted and a mistake is DuckDB's error, pointing at its place in the statement.
  */
 final class Definitions {
     private final TableWriter writer;
