@@ -111,7 +111,11 @@ public final class Messages {
         }
     }
 
-    public record ColumnScan(int id, String name, String type) {
+    /** A column of a scanned table; {@code defaultValue} is what files written before it was added read (null: NULL). */
+    public record ColumnScan(int id, String name, String type, String defaultValue) {
+        public ColumnScan(int id, String name, String type) {
+            this(id, name, type, null);
+        }
     }
 
     /** A data file with the column ids it holds and, when rows of it were deleted, its delete file. */

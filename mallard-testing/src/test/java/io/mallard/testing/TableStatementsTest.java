@@ -204,6 +204,31 @@ class TableStatementsTest {
     }
 
     @Test
+    void defaultsFillWhatAnInsertLeavesOutAndWhatOlderRowsLack() throws Exception {
+        both("CREATE TABLE defaulted (k INTEGER, label VARCHAR DEFAULT 'none', n DECIMAL(8,2) DEFAULT 2.5 * 2, "
+                + "tags VARCHAR[] DEFAULT ['a', 'b'], day DATE DEFAULT DATE '2026-01-01' + 3)");
+        client.query("ALTER TABLE defaulted SET PARTITIONED BY (k)");
+        both("INSERT INTO defaulted (k) SELECT i FROM range(50) r(i)");
+        both("INSERT INTO defaulted (k, label) VALUES (100, 'given'), (101, NULL)");
+        both("INSERT INTO defaulted VALUES (102, 'all', 1, [], DATE '2020-02-02')");
+        same("SELECT * FROM defaulted ORDER BY k");
+        // rows written before the column read its DEFAULT, as in one DuckDB; later inserts too
+        both("ALTER TABLE defaulted ADD COLUMN score INTEGER DEFAULT 7");
+        both("INSERT INTO defaulted (k, n) VALUES (200, 0)");
+        both("UPDATE defaulted SET label = DEFAULT, score = score + k WHERE k % 10 = 0");
+        same("SELECT * FROM defaulted ORDER BY k");
+        client.query("ALTER TABLE defaulted RENAME COLUMN score TO points");
+        try (Statement s = duck.createStatement()) {
+            s.execute("ALTER TABLE defaulted RENAME COLUMN score TO points");
+        }
+        both("INSERT INTO defaulted (k) VALUES (300)");
+        client.query("CALL mallard_compact('defaulted')");
+        same("SELECT * FROM defaulted ORDER BY k");
+        same("SELECT points, count(*) FROM defaulted GROUP BY ALL ORDER BY ALL");
+        same("DESCRIBE defaulted");
+    }
+
+    @Test
     void replicatedAndDimensionTablesAnswerJoinsLikeOneDuckDb() throws Exception {
         both("CREATE TABLE sales (id BIGINT, store_id INTEGER, amount DECIMAL(10,2))");
         both("CREATE TABLE stores (store_id INTEGER, city VARCHAR)");
@@ -264,7 +289,11 @@ class TableStatementsTest {
         assertThat(syntax.getMessage()).containsIgnoringCase("INTEGR");
         MallardException notNull = fails("INSERT INTO strict VALUES (NULL, 'c')");
         assertThat(notNull.code()).isEqualTo(ErrorCode.EXECUTION_ERROR);
-        assertThat(fails("CREATE TABLE defaults (a INTEGER DEFAULT 1)").code()).isEqualTo(ErrorCode.UNSUPPORTED_STATEMENT);
+        MallardException volatileDefault = fails("CREATE TABLE defaults (a INTEGER, t TIMESTAMP DEFAULT now())");
+        assertThat(volatileDefault.code()).isEqualTo(ErrorCode.UNSUPPORTED_STATEMENT);
+        assertThat(volatileDefault.getMessage()).contains("now").contains("not a constant");
+        assertThat(fails("ALTER TABLE strict ADD COLUMN r DOUBLE DEFAULT random()").code())
+                .isEqualTo(ErrorCode.UNSUPPORTED_STATEMENT);
         MallardException replace = fails("CREATE OR REPLACE TABLE strict (n INTEGER)");
         assertThat(replace.code()).isEqualTo(ErrorCode.UNSUPPORTED_STATEMENT);
         assertThat(replace.getMessage()).contains("CREATE OR REPLACE").contains("DROP TABLE it first");
@@ -282,6 +311,7 @@ class TableStatementsTest {
         assertThat(perShard.code()).as(perShard.getMessage()).isEqualTo(ErrorCode.NOT_DISTRIBUTED_YET);
         assertThat(fails("ALTER TABLE strict SET PARTITIONED BY (nope)").getMessage()).contains("nope");
         same("SELECT * FROM strict ORDER BY n");
+        same("DESCRIBE strict"); // NOT NULL as defined
         assertThat(client.query("SELECT count(*) FROM mallard.queries WHERE contains(sql, 'not a number') AND status = 'failed'")
                 .rows().get(0).get(0)).isEqualTo(1L);
     }

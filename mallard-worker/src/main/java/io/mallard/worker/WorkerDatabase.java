@@ -212,8 +212,8 @@ final class WorkerDatabase implements AutoCloseable {
                 ddl.add("CREATE VIEW " + schema + "." + Sql.ident(table.name()) + " AS " + local.select());
                 continue;
             }
-            List<ColumnDef> columns = table.columns().stream().map(c -> new ColumnDef(c.id(), c.name(), c.type(), true))
-                    .toList();
+            List<ColumnDef> columns = table.columns().stream()
+                    .map(c -> new ColumnDef(c.id(), c.name(), c.type(), true, c.defaultValue())).toList();
             List<ViewSql.FileRead> reads = table.files().stream()
                     .map(f -> new ViewSql.FileRead(f.fileId(), f.columnIds(), f.deletes())).toList();
             ddl.add("CREATE VIEW " + schema + "." + Sql.ident(table.name()) + " AS "
@@ -247,7 +247,8 @@ final class WorkerDatabase implements AutoCloseable {
         for (TableScan table : task.tables()) {
             s.append(table.name()).append('|');
             for (ColumnScan c : table.columns()) {
-                s.append(c.id()).append(':').append(c.name()).append(':').append(c.type()).append(',');
+                s.append(c.id()).append(':').append(c.name()).append(':').append(c.type()).append(':')
+                        .append(c.defaultValue()).append(',');
             }
             s.append('|');
             for (FileScan f : table.files()) {

@@ -162,7 +162,7 @@ public final class TableWriter implements AutoCloseable {
         List<ColumnDef> numbered = new ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
             ColumnDef c = columns.get(i);
-            numbered.add(new ColumnDef(i, c.name(), c.type(), c.nullable()));
+            numbered.add(new ColumnDef(i, c.name(), c.type(), c.nullable(), c.defaultValue()));
         }
         return new TableDef(id, name, role, shardKey, numbered, references, numbered.size());
     }

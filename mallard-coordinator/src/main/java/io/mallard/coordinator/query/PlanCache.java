@@ -147,7 +147,7 @@ final class PlanCache {
                 files.add(new FileScan(f.fileId(), f.columnIds(), pinned.deletesOf(f.fileId()).map(DataFile::fileId).orElse(null)));
             }
             scans.add(new TableScan(table.name(), table.columns().stream()
-                    .map(c -> new ColumnScan(c.id(), c.name(), c.type())).toList(), files));
+                    .map(c -> new ColumnScan(c.id(), c.name(), c.type(), c.defaultValue())).toList(), files));
         }
         return scans;
     }

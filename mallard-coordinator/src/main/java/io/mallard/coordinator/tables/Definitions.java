@@ -75,17 +75,53 @@ final class Definitions {
             try (ResultSet rs = s.executeQuery("SELECT column_name, data_type, is_nullable, column_default "
                     + "FROM information_schema.columns WHERE table_name = '__mallard_new' ORDER BY ordinal_position")) {
                 while (rs.next()) {
-                    if (rs.getString(4) != null) {
-                        throw new MallardException(ErrorCode.UNSUPPORTED_STATEMENT, "column " + rs.getString(1)
-                                + ": DEFAULT values are not supported; leave the column out of INSERT to make it NULL",
-                                definitions.at(), null);
-                    }
-                    columns.add(new ColumnDef(columns.size(), rs.getString(1), rs.getString(2), "YES".equals(rs.getString(3))));
+                    columns.add(new ColumnDef(columns.size(), rs.getString(1), rs.getString(2),
+                            "YES".equals(rs.getString(3)), rs.getString(4)));
+                }
+            }
+            for (ColumnDef c : columns) {
+                if (c.defaultValue() != null) {
+                    requireConstant(scratch, c, definitions);
                 }
             }
             return columns;
         } catch (SQLException e) {
             throw DuckErrors.translate(e);
+        }
+    }
+
+    /**
+     * A DEFAULT must be a constant: every shard, the coordinator's copies and the files written before the column was
+     * added evaluate it on their own, so only an expression whose functions all give the same value every time
+     * (DuckDB's CONSISTENT functions: operators, casts, {@code list_value}…) stands for one value. {@code now()},
+     * {@code random()} and {@code nextval(…)} are refused.
+     */
+    private static void requireConstant(Connection scratch, ColumnDef column, TableStatement.Part definitions)
+            throws SQLException {
+        List<String> functions = new ArrayList<>();
+        try (java.sql.PreparedStatement p = scratch.prepareStatement("SELECT json_serialize_sql(?)")) {
+            p.setString(1, "SELECT " + column.defaultValue());
+            try (ResultSet rs = p.executeQuery()) {
+                rs.next();
+                io.mallard.common.Json.tree(rs.getString(1)).findValues("function_name")
+                        .forEach(name -> functions.add(name.asText()));
+            }
+        }
+        for (String function : functions) {
+            boolean consistent = false;
+            try (java.sql.PreparedStatement p = scratch.prepareStatement("SELECT bool_and(stability = 'CONSISTENT') "
+                    + "FROM duckdb_functions() WHERE function_name = ?")) {
+                p.setString(1, function);
+                try (ResultSet rs = p.executeQuery()) {
+                    consistent = rs.next() && rs.getBoolean(1);
+                }
+            }
+            if (!consistent) {
+                throw new MallardException(ErrorCode.UNSUPPORTED_STATEMENT, "column " + column.name() + ": DEFAULT "
+                        + column.defaultValue() + " is not a constant (" + function + " may give another value each "
+                        + "time); a DEFAULT must be a constant expression, such as 0, 'none' or DATE '2026-01-01'",
+                        definitions.at(), null);
+            }
         }
     }
 
@@ -129,7 +165,7 @@ final class Definitions {
         ColumnDef parsed = columns(new TableStatement.Part("(" + Sql.ident(s.column()) + " " + s.type().text() + ")",
                 s.type().at() - Sql.ident(s.column()).length() - 2)).get(0);
         List<ColumnDef> columns = new ArrayList<>(table.columns());
-        columns.add(new ColumnDef(table.nextColumnId(), s.column(), parsed.type(), true));
+        columns.add(new ColumnDef(table.nextColumnId(), s.column(), parsed.type(), true, parsed.defaultValue()));
         define(table.withColumns(columns, table.nextColumnId() + 1), "ALTER TABLE", origin);
         return 0;
     }
@@ -192,7 +228,7 @@ final class Definitions {
             throw new MallardException(ErrorCode.BINDER_ERROR, "Catalog Error: Column with name " + s.to() + " already exists!");
         }
         List<ColumnDef> columns = table.columns().stream()
-                .map(c -> c.id() == column.id() ? new ColumnDef(c.id(), s.to(), c.type(), c.nullable()) : c).toList();
+                .map(c -> c.id() == column.id() ? c.withName(s.to()) : c).toList();
         List<String> key = table.shardKey().stream().map(k -> k.equalsIgnoreCase(s.from()) ? s.to() : k).toList();
         define(new TableDef(table.id(), table.name(), table.role(), key, columns, table.references(), table.nextColumnId()),
                 "ALTER TABLE", origin);

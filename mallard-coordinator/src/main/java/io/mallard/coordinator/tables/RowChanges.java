@@ -142,14 +142,14 @@ final class RowChanges {
         return names;
     }
 
-    /** A relation with all of the table's columns: the staged ones, NULL for those the INSERT left out. */
+    /** A relation with all of the table's columns: the staged ones, DEFAULT or NULL for those the INSERT left out. */
     private String projection(TableDef table, String staged, List<String> names) {
         if (names.equals(table.columnNames())) {
             return staged;
         }
         List<String> items = new ArrayList<>();
         for (ColumnDef c : table.columns()) {
-            items.add((names.contains(c.name()) ? Sql.ident(c.name()) : "CAST(NULL AS " + c.type() + ")") + " AS "
+            items.add((names.contains(c.name()) ? Sql.ident(c.name()) : c.fill()) + " AS "
                     + Sql.ident(c.name()));
         }
         String view = "__mallard_insert_" + UUID.randomUUID().toString().replace("-", "");
@@ -216,12 +216,19 @@ final class RowChanges {
         List<String> newValues = new ArrayList<>();
         for (ColumnDef c : table.columns()) {
             TableStatement.Part value = values.get(c.name());
+            if (value != null && value.text().strip().equalsIgnoreCase("DEFAULT")) {
+                newValues.add(c.fill() + " AS " + Sql.ident(c.name()));
+                continue;
+            }
             newValues.add("CAST(" + (value == null ? qualifier + "." + Sql.ident(c.name()) : "(" + value.text() + ")")
                     + " AS " + c.type() + ") AS " + Sql.ident(c.name()));
         }
         TableStatement.Part where = condition(s.where());
         if (table.role() == TableRole.PARTITIONED) {
             for (TableStatement.Assignment a : s.assignments()) {
+                if (a.value().text().strip().equalsIgnoreCase("DEFAULT")) {
+                    continue; // a constant
+                }
                 checkShardLocalValue(table, s.alias(), s.from(), where, a.value());
             }
         }

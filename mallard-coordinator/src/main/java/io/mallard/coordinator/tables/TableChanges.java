@@ -22,6 +22,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -201,9 +202,26 @@ public final class TableChanges {
     /** SHOW TABLES and DESCRIBE, answered from the reference database (every table with its columns). */
     private QueryResult describe(String queryId, TableStatement statement) {
         if (statement instanceof TableStatement.DescribeTable && !edgeTable.test(statement.table())) {
-            Definitions.table(writer.catalog().snapshot(), statement.table());
+            return textQuery(queryId, describeSql(Definitions.table(writer.catalog().snapshot(), statement.table())), null);
         }
         return textQuery(queryId, readSql(statement), null);
+    }
+
+    /**
+     * DESCRIBE of a table in the catalog, with DuckDB's columns: its columns' types, NOT NULL and DEFAULT as they were
+     * defined (the reference database holds the table as a view, whose DESCRIBE knows neither).
+     */
+    private static final String NONE = "CAST(NULL AS VARCHAR)";
+
+    static String describeSql(io.mallard.data.table.TableDef table) {
+        List<String> rows = new ArrayList<>();
+        for (io.mallard.data.table.ColumnDef c : table.columns()) {
+            rows.add("(" + io.mallard.data.Sql.literal(c.name()) + ", " + io.mallard.data.Sql.literal(c.type()) + ", "
+                    + (c.nullable() ? "'YES'" : "'NO'") + ", " + NONE + ", "
+                    + (c.defaultValue() == null ? NONE : io.mallard.data.Sql.literal(c.defaultValue())) + ", " + NONE + ")");
+        }
+        return "SELECT column_name, column_type, \"null\", \"key\", \"default\", extra FROM (VALUES "
+                + String.join(", ", rows) + ") AS d(column_name, column_type, \"null\", \"key\", \"default\", extra)";
     }
 
     /** The reference database's SQL that answers SHOW TABLES or DESCRIBE; for a change, its Count answer. */

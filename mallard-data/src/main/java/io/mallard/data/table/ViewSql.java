@@ -8,8 +8,9 @@ import java.util.function.Function;
 
 /**
  * The SELECT that reads a table from its immutable files: each data file's columns renamed from {@code c<id>} to the
- * table's names (a column the file predates reads as NULL), its deleted rows left out, the files joined by UNION ALL.
- * Workers define their views with it, the coordinator its reference copies, so both read a version the same way.
+ * table's names (a column the file predates reads as its DEFAULT or NULL), its deleted rows left out, the files joined
+ * by UNION ALL. Workers define their views with it, the coordinator its reference copies, so both read a version the
+ * same way.
  */
 public final class ViewSql {
     /** The column naming a row's file in a rows view. */
@@ -59,7 +60,7 @@ public final class ViewSql {
             Set<Integer> present = Set.copyOf(file.columnIds());
             List<String> items = new ArrayList<>();
             for (ColumnDef c : columns) {
-                items.add((present.contains(c.id()) ? "x." + c.fileColumn() : "CAST(NULL AS " + c.type() + ")") + " AS "
+                items.add((present.contains(c.id()) ? "x." + c.fileColumn() : c.fill()) + " AS "
                         + Sql.ident(c.name()));
             }
             if (rowIds) {
