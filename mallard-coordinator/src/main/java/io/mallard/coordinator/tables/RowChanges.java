@@ -410,9 +410,7 @@ final class RowChanges {
             items.add(values.get(i));
             names.add("v" + i);
         }
-        String all = from(table, alias, joined);
-        String sql = "SELECT DISTINCT " + String.join(", ", items) + all.substring(all.indexOf(" FROM ")) + " WHERE "
-                + where.text();
+        String sql = "SELECT DISTINCT " + String.join(", ", items) + from(table, alias, joined) + " WHERE " + where.text();
         try {
             return stageQuery(new TableStatement.Part(sql, 0), names, QuerySettings.DEFAULTS);
         } catch (MallardException e) {
@@ -448,18 +446,18 @@ final class RowChanges {
      */
     private void checkShardLocal(TableDef table, String alias, Optional<TableStatement.Part> joined,
             TableStatement.Part where) {
-        requirePushedDown(from(table, alias, joined) + " WHERE " + where.text(), joined, where,
+        String columns = joined.isEmpty() ? "*" : Sql.ident(alias == null ? table.name() : alias) + ".*";
+        requirePushedDown("SELECT " + columns + from(table, alias, joined) + " WHERE " + where.text(), joined, where,
                 joined.isPresent() ? "these tables cannot be joined shard by shard" : "this condition cannot be evaluated "
                 + "shard by shard", "DELETE and UPDATE of partitioned tables take conditions on the table's own rows, "
                 + "sub-queries correlated on its shard key and sub-queries over replicated tables; USING and FROM take "
                 + "replicated tables and partitioned tables joined on the shard key");
     }
 
-    /** {@code SELECT * FROM table [AS alias]}, or with joined tables {@code SELECT table.* FROM table, joined}. */
+    /** {@code FROM table [AS alias] [, joined]}, with a space before it. */
     private static String from(TableDef table, String alias, Optional<TableStatement.Part> joined) {
-        String qualifier = Sql.ident(alias == null ? table.name() : alias);
-        return "SELECT " + (joined.isEmpty() ? "*" : qualifier + ".*") + " FROM " + Sql.ident(table.name())
-                + (alias == null ? "" : " AS " + Sql.ident(alias)) + joined.map(j -> ", " + j.text()).orElse("");
+        return " FROM " + Sql.ident(table.name()) + (alias == null ? "" : " AS " + Sql.ident(alias))
+                + joined.map(j -> ", " + j.text()).orElse("");
     }
 
     /**
@@ -470,8 +468,7 @@ final class RowChanges {
      */
     private void checkShardLocalValue(TableDef table, String alias, Optional<TableStatement.Part> joined,
             TableStatement.Part where, TableStatement.Part value) {
-        String all = from(table, alias, joined);
-        String probe = "SELECT (" + value.text() + ")" + all.substring(all.indexOf(" FROM "))
+        String probe = "SELECT (" + value.text() + ")" + from(table, alias, joined)
                 + (joined.isPresent() ? " WHERE " + where.text() : "");
         requirePushedDown(probe, Optional.of(value), where, "this value cannot be computed shard by shard",
                 "UPDATE of a partitioned table computes new values from the row's own columns, the rows FROM joins to "
