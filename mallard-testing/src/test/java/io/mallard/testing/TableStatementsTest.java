@@ -222,6 +222,9 @@ class TableStatementsTest {
             s.execute("ALTER TABLE defaulted RENAME COLUMN score TO points");
         }
         both("INSERT INTO defaulted (k) VALUES (300)");
+        both("INSERT INTO defaulted VALUES (400, DEFAULT, 3, DEFAULT, DEFAULT, DEFAULT), (401, 'x', DEFAULT, [], NULL, 1)");
+        both("INSERT INTO defaulted (points, k) VALUES (DEFAULT, 402), (5, 403)");
+        both("INSERT INTO defaulted DEFAULT VALUES");
         client.query("CALL mallard_compact('defaulted')");
         same("SELECT * FROM defaulted ORDER BY k");
         same("SELECT points, count(*) FROM defaulted GROUP BY ALL ORDER BY ALL");

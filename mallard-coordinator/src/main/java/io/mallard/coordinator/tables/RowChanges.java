@@ -58,8 +58,9 @@ final class RowChanges {
     long insert(TableStatement.InsertInto s, TableWriter.Origin origin, QuerySettings settings) {
         TableDef table = Definitions.table(writer.catalog().snapshot(), s.name());
         List<String> names = targetColumns(table, s.columns());
-        String staged = imported.stage(s.query(), names).map(ImportedRows.Staged::table)
-                .orElseGet(() -> stageQuery(s.query(), names, settings));
+        TableStatement.Part query = withDefaults(s.query(), table, names);
+        String staged = imported.stage(query, names).map(ImportedRows.Staged::table)
+                .orElseGet(() -> stageQuery(query, names, settings));
         try {
             String rows = projection(table, staged, names);
             try {
@@ -122,6 +123,50 @@ final class RowChanges {
             writer.discard(added);
             throw e;
         }
+    }
+
+    /**
+     * {@code DEFAULT VALUES}, and {@code DEFAULT} as a whole value of a {@code VALUES} row, as the column's DEFAULT (or
+     * NULL): the rows are a query like any other, which knows no DEFAULT.
+     */
+    static TableStatement.Part withDefaults(TableStatement.Part query, TableDef table, List<String> names) {
+        List<ColumnDef> columns = names.stream().map(n -> table.column(n).orElseThrow()).toList();
+        SqlTokens tokens = SqlTokens.of(query.text());
+        List<SqlTokens.Token> all = new ArrayList<>();
+        while (!tokens.atEnd()) {
+            all.add(tokens.advance());
+        }
+        if (all.size() == 2 && all.get(0).is("DEFAULT") && all.get(1).is("VALUES")) {
+            return new TableStatement.Part("SELECT " + String.join(", ", columns.stream()
+                    .map(c -> c.fill() + " AS " + Sql.ident(c.name())).toList()), query.at());
+        }
+        if (all.isEmpty() || !all.get(0).is("VALUES")) {
+            return query;
+        }
+        StringBuilder text = new StringBuilder();
+        int copied = 0;
+        int depth = 0;
+        int item = 0;
+        for (int i = 0; i < all.size(); i++) {
+            SqlTokens.Token t = all.get(i);
+            if (t.isSymbol("(")) {
+                depth++;
+                item = depth == 1 ? 0 : item;
+            } else if (t.isSymbol(")")) {
+                depth--;
+            } else if (t.isSymbol(",") && depth == 1) {
+                item++;
+            } else if (depth == 1 && t.is("DEFAULT") && item < columns.size()
+                    && (all.get(i - 1).isSymbol("(") || all.get(i - 1).isSymbol(","))
+                    && i + 1 < all.size() && (all.get(i + 1).isSymbol(")") || all.get(i + 1).isSymbol(","))) {
+                text.append(query.text(), copied, t.start()).append(columns.get(item).fill());
+                copied = t.end();
+            }
+        }
+        if (copied == 0) {
+            return query;
+        }
+        return new TableStatement.Part(text.append(query.text().substring(copied)).toString(), query.at());
     }
 
     /** The table's columns an INSERT fills, by name; all of them, in order, without a column list. */
