@@ -258,6 +258,11 @@ final class TableStatementParser {
             }
             return new TableStatement.AddColumn(table, column, new Part(type, at));
         }
+        if (t.peek() != null && t.peek().is("ALTER")) {
+            throw unsupported(t, "ALTER TABLE … ALTER COLUMN (its type, DEFAULT or NOT NULL) is not supported: add a "
+                    + "column with the new definition, fill it with UPDATE t SET new = CAST(old AS …), drop the old "
+                    + "column and rename the new one");
+        }
         if (t.accept("DROP")) {
             t.accept("COLUMN");
             boolean ifExists = t.accept("IF", "EXISTS");

@@ -140,6 +140,17 @@ class TableStatementParserTest {
     }
 
     @Test
+    void alterColumnIsRefusedWithTheWayAround() {
+        for (String sql : List.of("ALTER TABLE t ALTER COLUMN a TYPE BIGINT", "ALTER TABLE t ALTER a SET DEFAULT 1",
+                "ALTER TABLE t ALTER COLUMN a DROP NOT NULL")) {
+            MallardException e = catchThrowableOfType(MallardException.class, () -> TableStatementParser.parse(sql));
+            assertThat(e.code()).as(sql).isEqualTo(ErrorCode.UNSUPPORTED_STATEMENT);
+            assertThat(e.getMessage()).as(sql).contains("ALTER COLUMN").contains("drop the old column");
+            assertThat(e.position()).as(sql).hasValue(sql.indexOf("ALTER", 1));
+        }
+    }
+
+    @Test
     void aMalformedTableStatementIsASyntaxErrorAtTheOffendingToken() {
         String sql = "ALTER TABLE t SET PARTITIONED BY device_id";
         MallardException e = catchThrowableOfType(MallardException.class, () -> TableStatementParser.parse(sql));
