@@ -331,8 +331,8 @@ public final class FaultTrials implements AutoCloseable {
 
     /**
      * Whether the moment came: for the first two, a task of the victim is in that state; for the combine, the victim has
-     * finished every task it ran of a query that still runs (waiting for the slow worker, whose tasks are held until the
-     * fault is in).
+     * finished every task it ran of some query that still runs (waiting for the slow worker, whose tasks are held until
+     * the fault is in).
      */
     private boolean reached(Moment moment, List<Object[]> tasks, String victimId) {
         List<Object[]> onVictim = tasks.stream().filter(t -> victimId.equals(t[1])).toList();
@@ -342,8 +342,11 @@ public final class FaultTrials implements AutoCloseable {
         return switch (moment) {
             case TASK_START -> onVictim.stream().anyMatch(t -> t[2].equals("running") && ((Number) t[3]).longValue() == 0);
             case MID_UPLOAD -> onVictim.stream().anyMatch(t -> t[2].equals("running") && ((Number) t[3]).longValue() > 0);
-            case COMBINE -> onVictim.stream().noneMatch(t -> t[2].equals("running"))
-                    && tasks.stream().anyMatch(t -> t[2].equals("running"));
+            // one query at least: the victim finished its tasks of it, which still waits for another worker's (a
+            // query whose answer from the victim is large may keep it uploading until the combine reads it)
+            case COMBINE -> onVictim.stream().map(t -> t[0]).distinct().anyMatch(query ->
+                    onVictim.stream().filter(t -> t[0].equals(query)).noneMatch(t -> t[2].equals("running"))
+                            && tasks.stream().anyMatch(t -> t[0].equals(query) && t[2].equals("running")));
         };
     }
 
